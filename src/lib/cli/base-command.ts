@@ -1,0 +1,163 @@
+import path from 'node:path'
+
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+
+import {loadConfig, type LoadedConfig} from '../config/load.js'
+import {acquireJobLock, type JobLock} from '../runs/job-lock.js'
+import {RunRecorder, sweepAbandonedRuns} from '../runs/run-history.js'
+import {SourceSet} from '../sources/source-set.js'
+import {openStore, type Store} from '../store/store.js'
+import {ConfigError, isPlantopsError, type PlantopsError} from './errors.js'
+import {ExitCode} from './exit-codes.js'
+import {redact} from './secrets.js'
+import {colorEnabled, createProgress, interactiveAllowed, type Progress} from './terminal.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+export interface RunContext {
+  loaded: LoadedConfig
+  store: Store
+  sources: SourceSet
+  run: RunRecorder
+}
+
+export const FAIL_ON_NEVER = 'never'
+
+/**
+ * Every plantops command: --json (typed result), --config, --no-input, error kinds → exit codes,
+ * colour rules, and `withRun` for jobs that read sources (lock + run history + cleanup).
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static enableJsonFlag = true
+
+  static baseFlags = {
+    config: Flags.string({
+      char: 'c',
+      summary: 'Path to plantops.yaml (default: $PLANTOPS_CONFIG, then ./plantops.yaml).',
+      helpGroup: 'GLOBAL',
+    }),
+    'no-input': Flags.boolean({
+      summary: 'Never prompt; fail instead where input would be needed (implied when not on a TTY or when CI is set).',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected color = false
+
+  public async init(): Promise<void> {
+    await super.init()
+    this.color = colorEnabled()
+    if (!this.color) {
+      process.env.FORCE_COLOR = '0'
+      const {default: chalk} = await import('chalk')
+      chalk.level = 0
+    }
+  }
+
+  /** Load and validate plantops.yaml; config warnings go to stderr. Exit 2 on any problem. */
+  protected loadConfig(configFlag?: string): LoadedConfig {
+    const loaded = loadConfig({configPath: configFlag})
+    for (const w of loaded.warnings) this.logToStderr(`warning: ${w}`)
+    return loaded
+  }
+
+  protected isInteractive(flags: {'no-input'?: boolean}): boolean {
+    return !this.jsonEnabled() && interactiveAllowed({noInput: flags['no-input']})
+  }
+
+  protected progress(label: string): Progress {
+    return createProgress({enabled: !this.jsonEnabled(), label})
+  }
+
+  /** Open plantops' own store (migrated). Callers close it. */
+  protected async openStore(loaded: LoadedConfig): Promise<Store> {
+    return openStore(loaded.config.store, loaded.dir)
+  }
+
+  /**
+   * Run a job that reads sources: take the job lock (exit 4 when another live run holds it), record the run
+   * (argv with secrets redacted, rows read per source, outcome, output files, exit code), sweep runs abandoned by
+   * killed processes, mark the run failed on error or SIGINT/SIGTERM, and close everything.
+   */
+  protected async withRun<R>(opts: {job: string; loaded: LoadedConfig; lock?: boolean}, fn: (ctx: RunContext) => Promise<R>): Promise<R> {
+    const store = await this.openStore(opts.loaded)
+    let lock: JobLock | undefined
+    let run: RunRecorder | undefined
+    const sources = new SourceSet(opts.loaded.config, opts.loaded.dir)
+    const onSignal = (signal: NodeJS.Signals) => {
+      const finish = async () => {
+        if (run) run.setRowsRead(await sources.rowsRead().catch(() => ({})))
+        await run?.markInterrupted(signal).catch(() => {})
+        lock?.release()
+        process.stderr.write(`\nplantops: interrupted by ${signal}; run ${run?.id ?? '?'} recorded as failed\n`)
+        process.exit(ExitCode.INTERRUPTED)
+      }
+      void finish()
+    }
+    try {
+      await sweepAbandonedRuns(store.knex)
+      if (opts.lock !== false) lock = acquireJobLock(path.join(opts.loaded.dir, '.plantops', 'locks'), opts.job)
+      run = await RunRecorder.start(store.knex, {job: opts.job, command: this.id ?? opts.job, argv: this.argv})
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
+      const result = await fn({loaded: opts.loaded, store, sources, run})
+      run.setRowsRead(await sources.rowsRead())
+      await run.finish({exitCode: Number(process.exitCode ?? 0)})
+      return result
+    } catch (error) {
+      if (run) {
+        run.setRowsRead(await sources.rowsRead().catch(() => ({})))
+        const code = isPlantopsError(error) ? error.exitCode : ExitCode.INTERNAL
+        await run.finish({exitCode: code, error: error instanceof Error ? error.message : String(error)}).catch(() => {})
+      }
+      throw error
+    } finally {
+      process.removeListener('SIGINT', onSignal)
+      process.removeListener('SIGTERM', onSignal)
+      await sources.closeAll()
+      lock?.release()
+      await store.close().catch(() => {})
+    }
+  }
+
+  /** Apply a --fail-on decision: exit code 1 when the job found what the caller asked to fail on. */
+  protected failWhen(shouldFail: boolean): void {
+    if (shouldFail) process.exitCode = ExitCode.VARIANCE
+  }
+
+  protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (isPlantopsError(err)) return this.reportPlantopsError(err)
+    if (err instanceof Errors.ExitError) throw err
+    // oclif's own parse errors (unknown flag, missing argument) and this.error(): usage errors, exit 2 unless set
+    if (err instanceof Errors.CLIError) {
+      process.exitCode = err.oclif?.exit ?? ExitCode.USAGE
+      return super.catch(err)
+    }
+    // A defect: say so plainly; the stack only with DEBUG.
+    process.exitCode = ExitCode.INTERNAL
+    const message = redact(err?.message ?? String(err))
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: 'INTERNAL', message, exitCode: ExitCode.INTERNAL}})
+      return
+    }
+    process.stderr.write(`Error: internal error: ${message}\n`)
+    if (process.env.DEBUG) process.stderr.write(`${redact(err?.stack ?? '')}\n`)
+    else process.stderr.write('This is a defect in plantops. Re-run with DEBUG=plantops to see the stack trace, and report it.\n')
+    throw new Errors.ExitError(ExitCode.INTERNAL)
+  }
+
+  private reportPlantopsError(err: PlantopsError): never | void {
+    process.exitCode = err.exitCode
+    const problems = err instanceof ConfigError ? err.problems.map(redact) : []
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: err.code, message: redact(err.message), problems, hints: err.hints.map(redact), exitCode: err.exitCode}})
+      return
+    }
+    const lines = [`Error: ${redact(err.message)}`]
+    for (const p of problems) lines.push(`  - ${p}`)
+    for (const h of err.hints) lines.push(`  hint: ${redact(h)}`)
+    if (process.env.DEBUG && err.stack) lines.push(redact(err.stack))
+    process.stderr.write(`${lines.join('\n')}\n`)
+    throw new Errors.ExitError(err.exitCode)
+  }
+}

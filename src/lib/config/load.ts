@@ -1,0 +1,180 @@
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {isMap, isSeq, LineCounter, parseDocument, type Document} from 'yaml'
+import type {z} from 'zod'
+
+import {ConfigError} from '../cli/errors.js'
+import {registerSecret} from '../cli/secrets.js'
+import {configSchema, type PlantopsConfig} from './schema.js'
+
+export interface LoadedConfig {
+  config: PlantopsConfig
+  /** Absolute path of the file read. */
+  path: string
+  /** Directory of the file: relative paths in the config resolve against it. */
+  dir: string
+  /** Non-fatal problems (e.g. a literal password in the file). */
+  warnings: string[]
+}
+
+export interface LoadOptions {
+  /** --config flag value. */
+  configPath?: string
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+}
+
+const HINT_EXAMPLE = 'See the annotated example in README.md ("Configuration"), or run `plantops demo` to see a working one.'
+
+/** Where the config comes from: --config, then $PLANTOPS_CONFIG, then ./plantops.yaml. */
+export function findConfigPath(opts: LoadOptions = {}): string {
+  const env = opts.env ?? process.env
+  const cwd = opts.cwd ?? process.cwd()
+  const chosen = opts.configPath ?? env.PLANTOPS_CONFIG ?? 'plantops.yaml'
+  const abs = path.resolve(cwd, chosen)
+  if (!existsSync(abs)) {
+    const via = opts.configPath ? '--config' : env.PLANTOPS_CONFIG ? '$PLANTOPS_CONFIG' : 'the current directory'
+    throw new ConfigError(`config file not found: ${abs} (from ${via})`, {
+      code: 'CONFIG_NOT_FOUND',
+      hints: [
+        'Pass --config PATH, set PLANTOPS_CONFIG, or run plantops from the directory that holds plantops.yaml.',
+        'New here? `plantops demo` writes a complete example plant with its plantops.yaml; `plantops init` builds one interactively.',
+      ],
+    })
+  }
+  return abs
+}
+
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const file = findConfigPath(opts)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`, {code: 'CONFIG_UNREADABLE'})
+  }
+  return parseConfigText(text, file, opts.env ?? process.env)
+}
+
+/** Parse, interpolate and validate config text. Exported for tests and for `plantops init`. */
+export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const name = path.basename(file)
+  const dir = path.dirname(file)
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => {
+      const pos = e.linePos?.[0]
+      return `${name}${pos ? `:${pos.line}:${pos.col}` : ''} ${e.message.split('\n')[0]}`
+    })
+    throw new ConfigError(`${name} is not valid YAML`, {
+      code: 'CONFIG_YAML',
+      problems,
+      hints: ['Check indentation (spaces, not tabs) and quoting around values that contain ":" or "#".'],
+    })
+  }
+
+  const raw = doc.toJS() ?? {}
+  const locate = (p: readonly PropertyKey[]): string => {
+    const node = nodeAt(doc, p)
+    const offset = node?.range?.[0]
+    if (offset === undefined) return name
+    const {line, col} = lineCounter.linePos(offset)
+    return `${name}:${line}:${col}`
+  }
+
+  const problems: string[] = []
+  const warnings: string[] = []
+  const interpolated = interpolate(raw, [], env, dir, problems, warnings, locate)
+
+  const parsed = configSchema.safeParse(interpolated)
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, locate)))
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(`${name} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
+      problems,
+      hints: [HINT_EXAMPLE],
+    })
+  }
+  return {config: parsed.data, path: file, dir, warnings}
+}
+
+function nodeAt(doc: Document, p: readonly PropertyKey[]): {range?: [number, number, number] | null} | undefined {
+  // Walk down as far as the path exists, so a missing key points at its parent.
+  for (let n = p.length; n >= 0; n--) {
+    const node = doc.getIn(p.slice(0, n) as unknown[], true) as {range?: [number, number, number] | null} | undefined
+    if (node && (isMap(node) || isSeq(node) || 'range' in node)) return node
+  }
+  return undefined
+}
+
+function describeIssue(issue: z.core.$ZodIssue, locate: (p: readonly PropertyKey[]) => string): string {
+  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)'
+  let message = issue.message
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`
+  } else if (issue.code === 'invalid_type') {
+    message = `expected ${issue.expected}${/received (\w+)/.exec(issue.message)?.[1] ? `, got ${/received (\w+)/.exec(issue.message)?.[1]}` : ''}`
+    if (/received undefined/.test(issue.message)) message = `required (expected ${issue.expected})`
+  } else if (issue.code === 'invalid_union' && 'discriminator' in issue) {
+    message = `"${String((issue as {discriminator?: string}).discriminator)}" must be one of the supported values: ${issue.message}`
+  }
+  const keys = issue.code === 'unrecognized_keys' ? issue.path : issue.path
+  return `${locate(keys)} ${where}: ${message}`
+}
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g
+
+/**
+ * Resolve `${VAR}` / `${VAR:-default}` in every string, `passwordFile` into `password`, and register every password as
+ * a secret so it is redacted from all output. A literal password in the file is accepted with a warning.
+ */
+function interpolate(
+  value: unknown,
+  p: (string | number)[],
+  env: NodeJS.ProcessEnv,
+  dir: string,
+  problems: string[],
+  warnings: string[],
+  locate: (p: readonly PropertyKey[]) => string,
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(ENV_REF, (_m, name: string, fallback: string | undefined) => {
+      const v = env[name]
+      if (v !== undefined && v !== '') return v
+      if (fallback !== undefined) return fallback
+      problems.push(`${locate(p)} ${p.join('.')}: environment variable ${name} is not set (export ${name}=… before running plantops)`)
+      return ''
+    })
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...p, i], env, dir, problems, warnings, locate))
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(obj)) out[k] = interpolate(v, [...p, k], env, dir, problems, warnings, locate)
+    if (p.at(-1) === 'connection') {
+      if (typeof obj.password === 'string' && obj.password !== '' && !ENV_REF.test(obj.password)) {
+        warnings.push(
+          `${locate([...p, 'password'])} ${[...p, 'password'].join('.')}: a plaintext password is in the config file; use password: \${ENV_VAR} or passwordFile: PATH`,
+        )
+      }
+      ENV_REF.lastIndex = 0
+      if (typeof obj.passwordFile === 'string') {
+        const pwPath = path.resolve(dir, String(out.passwordFile))
+        try {
+          out.password = readFileSync(pwPath, 'utf8').replace(/\r?\n$/, '')
+        } catch (error) {
+          problems.push(`${locate([...p, 'passwordFile'])} ${[...p, 'passwordFile'].join('.')}: cannot read password file ${pwPath} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+        }
+      }
+      if (typeof out.password === 'string') registerSecret(out.password)
+    }
+    return out
+  }
+  return value
+}
+
+/** Resolve a path from the config against the config file's directory. */
+export function resolveConfigPath(loaded: Pick<LoadedConfig, 'dir'>, p: string): string {
+  return path.resolve(loaded.dir, p)
+}

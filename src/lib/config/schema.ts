@@ -1,0 +1,46 @@
+import {z} from 'zod'
+
+import {countConfigSchema} from '../count/config.js'
+import {ordersConfigSchema} from '../orders/config.js'
+import {stockConfigSchema} from '../stock/config.js'
+import {systemsConfigSchema} from '../systems/config.js'
+import {sourcesSchema, storeSchema} from './sources-schema.js'
+
+/**
+ * The whole plantops.yaml. Unknown top-level keys are errors (a typo must not silently disable a section).
+ * Each capability validates its own section; `references` checks what zod cannot see alone
+ * (a section naming a source that does not exist).
+ */
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1).optional(),
+    plant: z.string().optional(),
+    sources: sourcesSchema.default({}),
+    store: storeSchema,
+    stock: stockConfigSchema.optional(),
+    orders: ordersConfigSchema.optional(),
+    count: countConfigSchema.optional(),
+    systems: systemsConfigSchema.optional(),
+  })
+  .superRefine((cfg, ctx) => {
+    const names = new Set(Object.keys(cfg.sources))
+    // Any `source: NAME` anywhere in a capability section must name a configured source.
+    const visit = (value: unknown, path: (string | number)[]): void => {
+      if (Array.isArray(value)) {
+        value.forEach((v, i) => visit(v, [...path, i]))
+      } else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) {
+          if (k === 'source' && typeof v === 'string' && !names.has(v)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [...path, k],
+              message: `no source named "${v}" (configured: ${[...names].join(', ') || 'none'})`,
+            })
+          } else visit(v, [...path, k])
+        }
+      }
+    }
+    for (const section of ['stock', 'orders', 'count', 'systems'] as const) visit(cfg[section], [section])
+  })
+
+export type PlantopsConfig = z.infer<typeof configSchema>

@@ -1,0 +1,44 @@
+import {randomBytes} from 'node:crypto'
+import {mkdirSync, renameSync, rmSync} from 'node:fs'
+import {writeFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {UsageError} from '../cli/errors.js'
+
+/** A temp path beside `target` (same directory, so the final rename is atomic). */
+export function tempPathFor(target: string): string {
+  const dir = path.dirname(path.resolve(target))
+  return path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+}
+
+/**
+ * Write a file so that readers see either the old file or the complete new one, never a half-written one:
+ * `produce` writes to a temp file beside the target, which is renamed over the target only on success.
+ */
+export async function withAtomicFile<T>(target: string, produce: (tmpPath: string) => Promise<T>): Promise<T> {
+  const abs = path.resolve(target)
+  try {
+    mkdirSync(path.dirname(abs), {recursive: true})
+  } catch (error) {
+    throw new UsageError(`cannot create the output directory ${path.dirname(abs)}: ${(error as NodeJS.ErrnoException).code}`, {
+      hints: ['Choose another --output path.'],
+    })
+  }
+  const tmp = tempPathFor(abs)
+  try {
+    const result = await produce(tmp)
+    renameSync(tmp, abs)
+    return result
+  } catch (error) {
+    rmSync(tmp, {force: true})
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EROFS' || code === 'ENOSPC' || code === 'EISDIR') {
+      throw new UsageError(`cannot write ${abs}: ${code}`, {hints: ['Check the path and permissions, or choose another --output.']})
+    }
+    throw error
+  }
+}
+
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  await withAtomicFile(target, (tmp) => writeFile(tmp, data))
+}
