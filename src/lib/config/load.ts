@@ -65,7 +65,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
-      const pos = e.linePos?.[0]
+      const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0])
       return `${name}${pos ? `:${pos.line}:${pos.col}` : ''} ${e.message.split('\n')[0]}`
     })
     throw new ConfigError(`${name} is not valid YAML`, {

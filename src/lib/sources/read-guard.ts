@@ -75,13 +75,13 @@ export function checkReadOnly(sql: string): GuardVerdict {
     return {ok: false, reason: 'EXPLAIN ANALYZE executes the statement'}
   }
   if (first !== 'SHOW' && first !== 'DESCRIBE' && first !== 'DESC') {
+    if (/\bFOR\s+(UPDATE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/i.test(trimmed)) return {ok: false, reason: 'locking read'}
     const w = WRITE_WORDS.exec(trimmed)
     // "SET" is legal inside a read only as part of CHARACTER SET / charset casts
     if (w && !(w[1].toUpperCase() === 'SET' && /CHARACTER\s+SET|CHARSET/i.test(trimmed.slice(Math.max(0, w.index - 12), w.index + 3)))) {
       return {ok: false, reason: `contains ${w[1].toUpperCase()}`}
     }
     if (/\bINTO\b/i.test(trimmed)) return {ok: false, reason: 'SELECT … INTO writes a file or variables'}
-    if (/\bFOR\s+(UPDATE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/i.test(trimmed)) return {ok: false, reason: 'locking read'}
   }
   return {ok: true}
 }

@@ -1,0 +1,45 @@
+import path from 'node:path'
+
+import Database from 'better-sqlite3'
+import {describe, expect, it} from 'vitest'
+
+import {ReadOnlyViolation, SourceError} from '../../src/lib/cli/errors.js'
+import {Source} from '../../src/lib/sources/source.js'
+import {tempDir} from '../helpers/cli.js'
+
+describe('SQLite sources are read-only too', () => {
+  it('reads, streams, snapshots; refuses writes in the guard and in SQLite itself', async () => {
+    const dir = tempDir()
+    const db = new Database(path.join(dir, 'wms.db'))
+    db.exec("CREATE TABLE bin_stock (sku TEXT, qty DECIMAL(18,4)); INSERT INTO bin_stock VALUES ('S1', 0.1), ('S1', 0.2), ('S2', 5)")
+    db.close()
+    const src = await Source.open('wms', {client: 'sqlite', role: 'wms', connection: {filename: 'wms.db'}, statementTimeoutSeconds: 300, connectTimeoutSeconds: 10, maxLagSeconds: 900}, {baseDir: dir})
+    try {
+      const rows = await src.query<{sku: string; n: number}>('SELECT sku, COUNT(*) AS n FROM bin_stock GROUP BY sku ORDER BY sku')
+      expect(rows).toEqual([{sku: 'S1', n: 2}, {sku: 'S2', n: 1}])
+      const streamed: string[] = []
+      for await (const r of src.stream<{sku: string}>('SELECT sku FROM bin_stock WHERE sku = ?', ['S1'])) streamed.push(r.sku)
+      expect(streamed).toEqual(['S1', 'S1'])
+      const inSnap = await src.snapshot(async (snap) => (await snap.query<{n: number}>('SELECT COUNT(*) AS n FROM bin_stock'))[0].n)
+      expect(inSnap).toBe(3)
+      await expect(src.query("INSERT INTO bin_stock VALUES ('X', 1)")).rejects.toBeInstanceOf(ReadOnlyViolation)
+      const err = await src.rawUnguardedForTests("INSERT INTO bin_stock VALUES ('X', 1)").catch((e) => e)
+      expect(err).toBeInstanceOf(SourceError)
+      expect(err.code).toBe('SOURCE_READ_ONLY')
+      expect((await src.replicaStatus()).isReplica).toBe(false)
+      const missing = await src.query('SELECT * FROM nope').catch((e) => e)
+      expect(missing.code).toBe('SOURCE_NO_TABLE')
+      expect(missing.exitCode).toBe(3)
+    } finally {
+      await src.close()
+    }
+  })
+
+  it('a missing database file is a clear source error (exit 3), not a new empty file', async () => {
+    const dir = tempDir()
+    const err = await Source.open('erp', {client: 'sqlite', role: 'erp', connection: {filename: 'missing.db'}, statementTimeoutSeconds: 300, connectTimeoutSeconds: 10, maxLagSeconds: 900}, {baseDir: dir}).catch((e) => e)
+    expect(err).toBeInstanceOf(SourceError)
+    expect(err.exitCode).toBe(3)
+    expect(err.message).toMatch(/source "erp": cannot open database file at missing\.db/)
+  })
+})
