@@ -1,0 +1,62 @@
+import type {SourceReference} from '../config/references.js'
+import type {PlantopsConfig} from '../config/schema.js'
+import {systemsReferences} from './references.js'
+
+/** The capability sections whose mappings read sources. Each exports `<area>References(section)` from its references.ts. */
+export const REFERENCING_AREAS = ['stock', 'orders', 'count', 'systems'] as const
+export type ReferencingArea = (typeof REFERENCING_AREAS)[number]
+
+export interface CollectedReferences {
+  references: SourceReference[]
+  /** Areas configured in plantops.yaml whose references could not be collected (module missing or it threw). */
+  skipped: Array<{area: ReferencingArea; reason: string}>
+}
+
+type ReferencesFn = (section: unknown) => SourceReference[]
+
+/** Load one area's references function; undefined when that area has not shipped one (yet). */
+async function loadAreaFunction(area: ReferencingArea): Promise<ReferencesFn | undefined> {
+  if (area === 'systems') return systemsReferences as ReferencesFn
+  // A computed specifier: an area that has not shipped references.ts must not break the build or the audit.
+  const specifier = `../${area}/references.js`
+  try {
+    const mod = (await import(specifier)) as Record<string, unknown>
+    const fn = mod[`${area}References`]
+    return typeof fn === 'function' ? (fn as ReferencesFn) : undefined
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ERR_MODULE_NOT_FOUND') return undefined
+    throw error
+  }
+}
+
+/**
+ * Every table and column any plantops mapping names, across all configured sections (stock, orders, count, systems).
+ * An unconfigured section contributes nothing; a configured one whose area has no references module is listed in
+ * `skipped` so the audit can say its mappings were not checked.
+ */
+export async function collectReferences(config: Pick<PlantopsConfig, ReferencingArea>, load: (area: ReferencingArea) => Promise<ReferencesFn | undefined> = loadAreaFunction): Promise<CollectedReferences> {
+  const references: SourceReference[] = []
+  const skipped: CollectedReferences['skipped'] = []
+  for (const area of REFERENCING_AREAS) {
+    const section = config[area]
+    if (section === undefined) continue
+    let fn: ReferencesFn | undefined
+    try {
+      fn = await load(area)
+    } catch (error) {
+      skipped.push({area, reason: `its references module failed to load: ${(error as Error).message}`})
+      continue
+    }
+    if (!fn) {
+      skipped.push({area, reason: `plantops has no schema-drift references for the "${area}" section yet`})
+      continue
+    }
+    try {
+      references.push(...fn(section))
+    } catch (error) {
+      skipped.push({area, reason: `collecting its references failed: ${(error as Error).message}`})
+    }
+  }
+  return {references, skipped}
+}

@@ -1,0 +1,67 @@
+export const SEVERITIES = ['critical', 'warning', 'info'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+export const AUDIT_CHECKS = [
+  'reachable',
+  'server',
+  'replica-lag',
+  'read-only-session',
+  'grants',
+  'schema-table',
+  'schema-column',
+  'column-type',
+  'query',
+  'index',
+  'freshness',
+  'coverage',
+] as const
+export type AuditCheck = (typeof AUDIT_CHECKS)[number]
+
+export interface Finding {
+  /** Stable identity across audits (check + system + config path + subject), for --since-last. */
+  key: string
+  severity: Severity
+  /** System key in systems.systems (or the source name, for a source that is on no system). */
+  system: string
+  source: string | null
+  check: AuditCheck
+  message: string
+  /** What to do about it. */
+  fix: string | null
+  /** Where in plantops.yaml the checked thing is configured. */
+  configPath: string | null
+}
+
+export function makeFinding(f: Omit<Finding, 'key' | 'fix' | 'configPath' | 'source'> & {source?: string | null; fix?: string | null; configPath?: string | null; subject?: string}): Finding {
+  const {subject, ...rest} = f
+  return {
+    key: [f.check, f.system, f.configPath ?? '', subject ?? ''].join('|'),
+    severity: f.severity,
+    system: f.system,
+    source: rest.source ?? null,
+    check: f.check,
+    message: f.message,
+    fix: rest.fix ?? null,
+    configPath: rest.configPath ?? null,
+  }
+}
+
+const RANK: Record<Severity, number> = {critical: 0, warning: 1, info: 2}
+
+export function sortFindings(list: Finding[]): Finding[] {
+  return [...list].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.system.localeCompare(b.system) || a.check.localeCompare(b.check) || a.key.localeCompare(b.key))
+}
+
+export function countBySeverity(list: Finding[]): Record<Severity, number> {
+  const out: Record<Severity, number> = {critical: 0, warning: 0, info: 0}
+  for (const f of list) out[f.severity]++
+  return out
+}
+
+export type FailOn = 'critical' | 'warning' | 'never'
+
+/** --fail-on: critical fails on a critical finding; warning on a warning or worse; never never. */
+export function meetsFailOn(list: Finding[], failOn: FailOn): boolean {
+  if (failOn === 'never') return false
+  return list.some((f) => f.severity === 'critical' || (failOn === 'warning' && f.severity === 'warning'))
+}

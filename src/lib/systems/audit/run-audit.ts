@@ -1,0 +1,350 @@
+import type {ColumnReference, SourceReference} from '../../config/references.js'
+import type {PlantopsConfig} from '../../config/schema.js'
+import type {SourceConfig} from '../../config/sources-schema.js'
+import {isPlantopsError} from '../../cli/errors.js'
+import {Source} from '../../sources/source.js'
+import type {SystemsConfig} from '../config.js'
+import type {Health} from '../map/model.js'
+import {isIndexed, listColumns, listIndexColumns, tableRows, type ColumnInfo} from './catalog.js'
+import {countBySeverity, makeFinding, sortFindings, type Finding, type Severity} from './findings.js'
+import {assessGrants, CRITICAL_PRIVILEGES} from './grants.js'
+import {checkTypeCompat} from './type-compat.js'
+
+export interface SystemAudit {
+  system: string
+  source: string
+  reachable: boolean
+  server: {flavor: string; version: string} | null
+  readOnlySession: boolean | null
+  replica: {isReplica: boolean; lagSeconds: number | null; maxLagSeconds: number; via: string; note: string | null} | null
+  /** Write/admin privileges the account holds on the database it reads (MySQL). */
+  writePrivileges: string[]
+  referencesChecked: number
+  freshness: {table: string; column: string; newest: string | null; ageHours: number | null; maxAgeHours: number; rows: number; rowsEstimated: boolean} | null
+  health: Health
+  elapsedMs: number
+}
+
+export interface AuditReport {
+  startedAt: string
+  finishedAt: string
+  systems: SystemAudit[]
+  findings: Finding[]
+  counts: Record<Severity, number>
+  /** Configured sections whose mappings could not be checked (area without a references module). */
+  skippedAreas: Array<{area: string; reason: string}>
+}
+
+export interface AuditTarget {
+  system: string
+  source: string
+  config: SourceConfig
+  updatedAt?: {table: string; column: string; maxAgeHours: number}
+  updatedAtPath?: string
+}
+
+export interface AuditOptions {
+  config: Pick<PlantopsConfig, 'sources' | 'systems'>
+  baseDir: string
+  references: SourceReference[]
+  skippedAreas?: Array<{area: string; reason: string}>
+  /** Count rows read per source (run history). */
+  onRowsRead?: (source: string, rows: number) => void
+  onProgress?: (done: number, total: number) => void
+}
+
+const DEFAULT_AUDIT = {connectTimeoutSeconds: 5, largeTableRows: 100_000}
+
+/** Every system with a source (and every configured source on no system), each audited once. */
+export function auditTargets(config: AuditOptions['config']): {targets: AuditTarget[]; unmapped: string[]} {
+  const targets: AuditTarget[] = []
+  const covered = new Set<string>()
+  for (const [id, sys] of Object.entries(config.systems?.systems ?? {})) {
+    if (!sys.source || !config.sources[sys.source]) continue
+    covered.add(sys.source)
+    targets.push({system: id, source: sys.source, config: config.sources[sys.source], updatedAt: sys.updatedAt, updatedAtPath: sys.updatedAt ? `systems.systems.${id}.updatedAt` : undefined})
+  }
+  const unmapped: string[] = []
+  for (const [name, cfg] of Object.entries(config.sources)) {
+    if (covered.has(name)) continue
+    unmapped.push(name)
+    targets.push({system: name, source: name, config: cfg})
+  }
+  return {targets, unmapped}
+}
+
+/**
+ * The audit: every target in parallel, each with a short connect timeout. An unreachable source is a critical
+ * finding, not an error: the audit always completes and reports on everything it could reach.
+ */
+export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
+  const startedAt = new Date().toISOString()
+  const settings = {...DEFAULT_AUDIT, ...opts.config.systems?.audit}
+  const {targets, unmapped} = auditTargets(opts.config)
+  const bySource = new Map<string, SourceReference[]>()
+  for (const r of opts.references) bySource.set(r.source, [...(bySource.get(r.source) ?? []), r])
+  let done = 0
+  const results = await Promise.all(
+    targets.map(async (t) => {
+      // references are checked once per source, on the first system that reads it
+      const first = targets.find((x) => x.source === t.source) === t
+      const refs = first ? (bySource.get(t.source) ?? []).filter((r) => !r.configPath.startsWith('systems.systems.') || r.configPath.startsWith(`systems.systems.${t.system}.`)) : []
+      const r = await auditOne(t, refs, settings, opts)
+      opts.onProgress?.(++done, targets.length)
+      return r
+    }),
+  )
+  const findings: Finding[] = results.flatMap((r) => r.findings)
+  if (opts.config.systems) {
+    for (const name of unmapped) {
+      findings.push(
+        makeFinding({
+          severity: 'info',
+          system: name,
+          source: name,
+          check: 'coverage',
+          message: `source "${name}" is on no system of the map: it was audited under its own name`,
+          fix: `Add a system with source: ${name} under systems.systems.`,
+          configPath: `sources.${name}`,
+        }),
+      )
+    }
+  }
+  const configured = new Set(Object.keys(opts.config.sources))
+  for (const r of opts.references) {
+    if (!configured.has(r.source)) {
+      findings.push(makeFinding({severity: 'critical', system: r.source, source: r.source, check: 'schema-table', message: `${r.configPath} reads source "${r.source}", which is not configured`, fix: 'Add the source under sources, or correct the name.', configPath: r.configPath, subject: 'unknown-source'}))
+    }
+  }
+  const sorted = sortFindings(findings)
+  return {startedAt, finishedAt: new Date().toISOString(), systems: results.map((r) => r.audit), findings: sorted, counts: countBySeverity(sorted), skippedAreas: opts.skippedAreas ?? []}
+}
+
+async function auditOne(t: AuditTarget, refs: SourceReference[], settings: typeof DEFAULT_AUDIT, opts: AuditOptions): Promise<{audit: SystemAudit; findings: Finding[]}> {
+  const t0 = Date.now()
+  const findings: Finding[] = []
+  const add = (f: Omit<Parameters<typeof makeFinding>[0], 'system' | 'source'>) => findings.push(makeFinding({...f, system: t.system, source: t.source}))
+  const audit: SystemAudit = {
+    system: t.system,
+    source: t.source,
+    reachable: false,
+    server: null,
+    readOnlySession: null,
+    replica: null,
+    writePrivileges: [],
+    referencesChecked: 0,
+    freshness: null,
+    health: 'ok',
+    elapsedMs: 0,
+  }
+  const finish = () => {
+    audit.elapsedMs = Date.now() - t0
+    audit.health = findings.some((f) => f.severity === 'critical') ? 'critical' : findings.some((f) => f.severity === 'warning') ? 'warning' : 'ok'
+    return {audit, findings}
+  }
+  const cfg: SourceConfig = {...t.config, connectTimeoutSeconds: Math.min(t.config.connectTimeoutSeconds, settings.connectTimeoutSeconds)}
+  let src: Source
+  try {
+    src = await Source.open(t.source, cfg, {baseDir: opts.baseDir})
+  } catch (error) {
+    const hints = isPlantopsError(error) ? error.hints : []
+    add({
+      severity: 'critical',
+      check: 'reachable',
+      message: `${(error as Error).message}${refs.length > 0 ? ` (${refs.length} mapping reference${refs.length === 1 ? '' : 's'} not checked)` : ''}`,
+      fix: hints.join(' ') || `Check sources.${t.source}.connection.`,
+      configPath: `sources.${t.source}.connection`,
+    })
+    return finish()
+  }
+  audit.reachable = true
+  try {
+    const info = await src.serverInfo()
+    audit.server = {flavor: info.flavor, version: info.version}
+    audit.readOnlySession = info.readOnlySession
+    if (!info.readOnlySession) {
+      add({severity: 'critical', check: 'read-only-session', message: `the session on "${t.source}" is not read-only (@@tx_read_only = 0)`, fix: 'plantops sets SET SESSION TRANSACTION READ ONLY on every connection; something reset it. Report this as a defect.', configPath: `sources.${t.source}`})
+    }
+    await checkReplica(src, t, audit, add)
+    if (src.dialect === 'mysql') await checkGrants(src, t, audit, add)
+    for (const ref of refs) {
+      audit.referencesChecked++
+      if (ref.table) await checkTableReference(src, t, ref, settings, add)
+      else if (ref.query) await checkQueryReference(src, ref, settings, add)
+    }
+    if (t.updatedAt && t.updatedAtPath) await checkFreshness(src, t, audit, findings, add)
+  } catch (error) {
+    add({severity: 'critical', check: 'reachable', message: `the audit of "${t.source}" stopped: ${(error as Error).message}`, fix: isPlantopsError(error) ? error.hints.join(' ') || null : null, configPath: `sources.${t.source}`, subject: 'stopped'})
+  } finally {
+    opts.onRowsRead?.(t.source, src.rowsRead)
+    await src.close()
+  }
+  return finish()
+}
+
+type Add = (f: Omit<Parameters<typeof makeFinding>[0], 'system' | 'source'>) => void
+
+async function checkReplica(src: Source, t: AuditTarget, audit: SystemAudit, add: Add): Promise<void> {
+  if (src.dialect === 'sqlite' && !t.config.lagQuery) return
+  const rs = await src.replicaStatus()
+  const max = t.config.maxLagSeconds
+  audit.replica = {isReplica: rs.isReplica, lagSeconds: rs.lagSeconds, maxLagSeconds: max, via: rs.via, note: rs.note ?? null}
+  if (!rs.isReplica) {
+    add({severity: 'info', check: 'replica-lag', message: rs.note ? `replica status unknown: ${rs.note}` : `"${t.source}" reports no replication: plantops may be reading a primary database`, fix: 'Point plantops at a read replica, or configure lagQuery (pt-heartbeat) for the lag.', configPath: `sources.${t.source}`, subject: 'not-replica'})
+    return
+  }
+  if (rs.lagSeconds === null) {
+    add({severity: 'critical', check: 'replica-lag', message: `replication on "${t.source}" is stopped or broken (lag unknown${rs.ioRunning === false ? ', IO thread not running' : ''}${rs.sqlRunning === false ? ', SQL thread not running' : ''}): its data is frozen at some point in the past`, fix: 'Ask the DBA to restart replication (SHOW REPLICA STATUS shows the last error).', configPath: `sources.${t.source}`, subject: 'stopped'})
+  } else if (rs.lagSeconds > max) {
+    add({severity: 'critical', check: 'replica-lag', message: `"${t.source}" is ${formatSeconds(rs.lagSeconds)} behind its primary (limit ${formatSeconds(max)}): nightly jobs will refuse it (exit 3) and its data is stale`, fix: `Find why the replica lags (long queries, IO, a stopped thread), or raise sources.${t.source}.maxLagSeconds if this lag is acceptable.`, configPath: `sources.${t.source}.maxLagSeconds`, subject: 'lag'})
+  }
+}
+
+async function checkGrants(src: Source, t: AuditTarget, audit: SystemAudit, add: Add): Promise<void> {
+  let lines: string[]
+  let who = 'the plantops account'
+  try {
+    const rows = await src.query<Record<string, string>>('SHOW GRANTS')
+    lines = rows.map((r) => String(Object.values(r)[0]))
+    const cu = await src.query<{u: string}>('SELECT CURRENT_USER() AS u')
+    const m = /^(.*)@([^@]*)$/.exec(String(cu[0]?.u ?? ''))
+    if (m) who = `'${m[1]}'@'${m[2]}'`
+  } catch (error) {
+    add({severity: 'warning', check: 'grants', message: `could not read the account's grants: ${(error as Error).message}`, fix: null, configPath: `sources.${t.source}.connection.user`, subject: 'unreadable'})
+    return
+  }
+  const database = t.config.client === 'mysql' ? t.config.connection.database : ''
+  const v = assessGrants(lines, database)
+  const onDb = [...new Set(v.onDatabase.map((p) => p.privilege))]
+  audit.writePrivileges = onDb
+  const critical = onDb.filter((p) => CRITICAL_PRIVILEGES.has(p))
+  const scopes = [...new Set(v.onDatabase.map((p) => p.scope))].join(', ')
+  const fix = `On the primary: REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${who}; GRANT SELECT ON \`${database}\`.* TO ${who}; (plus REPLICATION CLIENT ON *.* to read the lag). plantops only ever needs SELECT.`
+  if (critical.length > 0) {
+    add({severity: 'critical', check: 'grants', message: `the account ${who} can change "${database}": ${onDb.join(', ')} on ${scopes}. A read-only session is a guard, not a security boundary: this account can write to the replica`, fix, configPath: `sources.${t.source}.connection.user`, subject: 'write-on-database'})
+  } else if (onDb.length > 0) {
+    add({severity: 'warning', check: 'grants', message: `the account ${who} holds more than SELECT on "${database}": ${onDb.join(', ')} on ${scopes}`, fix, configPath: `sources.${t.source}.connection.user`, subject: 'extra-on-database'})
+  }
+  const elsewhere = [...new Set(v.elsewhere.map((p) => `${p.privilege} on ${p.scope}`))]
+  if (elsewhere.length > 0) {
+    add({severity: 'warning', check: 'grants', message: `the account ${who} can write elsewhere on this server: ${elsewhere.slice(0, 6).join('; ')}${elsewhere.length > 6 ? '…' : ''}`, fix: 'Use a dedicated account for plantops with SELECT only.', configPath: `sources.${t.source}.connection.user`, subject: 'write-elsewhere'})
+  }
+}
+
+async function checkTableReference(src: Source, t: AuditTarget, ref: SourceReference, settings: typeof DEFAULT_AUDIT, add: Add): Promise<void> {
+  const table = ref.table as string
+  const cols = await listColumns(src, table)
+  if (!cols) {
+    add({severity: 'critical', check: 'schema-table', message: `table "${table}" (${ref.purpose}) does not exist in source "${t.source}"; it is named at ${ref.configPath}`, fix: `If the table was renamed, update ${ref.configPath}; if the replica is incomplete, ask the DBA.`, configPath: ref.configPath, subject: table})
+    return
+  }
+  const present = new Map<string, ColumnInfo>(cols.map((c) => [c.name.toLowerCase(), c]))
+  const okCols: ColumnReference[] = []
+  for (const c of ref.columns) {
+    const found = present.get(c.column.toLowerCase())
+    if (!found) {
+      const near = suggestColumns(c.column, cols.map((x) => x.name))
+      add({severity: 'critical', check: 'schema-column', message: `column "${table}.${c.column}" does not exist in source "${t.source}" (${ref.purpose}); it is named at ${c.configPath}${near.length ? `; similar columns: ${near.join(', ')}` : ''}`, fix: `Update ${c.configPath} to the column's new name${near.length ? ` (perhaps ${near[0]})` : ''}.`, configPath: c.configPath, subject: `${table}.${c.column}`})
+      continue
+    }
+    okCols.push(c)
+    const compat = checkTypeCompat(c.expected, found.type)
+    if (!compat.ok) {
+      add({severity: compat.severity, check: 'column-type', message: `column "${table}.${found.name}" is ${found.type}, but ${c.configPath} needs ${c.expected}: ${compat.why}`, fix: `Check that ${c.configPath} names the right column.`, configPath: c.configPath, subject: `${table}.${c.column}`})
+    }
+  }
+  const keyed = okCols.filter((c) => c.keyed)
+  if (keyed.length === 0) return
+  const size = await tableRows(src, table)
+  if (size.rows < settings.largeTableRows) return
+  const indexes = await listIndexColumns(src, table)
+  const keyedNames = new Set(keyed.map((c) => c.column.toLowerCase()))
+  for (const c of keyed) {
+    if (isIndexed(c.column, keyedNames, indexes)) continue
+    const q = `SELECT … FROM ${table} WHERE/JOIN/ORDER BY ${c.column}`
+    add({
+      severity: 'warning',
+      check: 'index',
+      message: `${ref.purpose} filters, joins or sorts on "${table}.${c.column}" (${c.configPath}), which no index leads; "${table}" has ${size.estimated ? '≈' : ''}${size.rows.toLocaleString('en-US')} rows, so "${q}" scans the whole table`,
+      fix: `On the primary (the replica follows): CREATE INDEX ix_${table}_${c.column} ON ${table} (${[...keyedNames].join(', ')});`,
+      configPath: c.configPath,
+      subject: `${table}.${c.column}`,
+    })
+  }
+}
+
+async function checkQueryReference(src: Source, ref: SourceReference, settings: typeof DEFAULT_AUDIT, add: Add): Promise<void> {
+  const query = (ref.query as string).trim().replace(/;\s*$/, '')
+  let plan: Array<Record<string, unknown>>
+  try {
+    plan = await src.query<Record<string, unknown>>(`EXPLAIN ${src.dialect === 'sqlite' ? 'QUERY PLAN ' : ''}${query}`)
+  } catch (error) {
+    add({severity: 'critical', check: 'query', message: `the query at ${ref.configPath} (${ref.purpose}) no longer runs on "${ref.source}": ${(error as Error).message}`, fix: `A table or column it names was renamed or dropped: update ${ref.configPath}.`, configPath: ref.configPath, subject: 'explain'})
+    return
+  }
+  if (src.dialect !== 'mysql') return
+  for (const row of plan) {
+    const type = String(row.type ?? '')
+    const rows = Number(row.rows ?? 0)
+    if (type === 'ALL' && rows >= settings.largeTableRows) {
+      add({severity: 'warning', check: 'index', message: `the query at ${ref.configPath} (${ref.purpose}) scans all of "${String(row.table)}" (≈${rows.toLocaleString('en-US')} rows, no usable index): ${query.slice(0, 200)}`, fix: 'Add an index on the columns its WHERE/JOIN/ORDER BY use, on the primary.', configPath: ref.configPath, subject: `scan:${String(row.table)}`})
+    }
+  }
+}
+
+async function checkFreshness(src: Source, t: AuditTarget, audit: SystemAudit, findings: Finding[], add: Add): Promise<void> {
+  const u = t.updatedAt as NonNullable<AuditTarget['updatedAt']>
+  // the drift check has already said the table/column is missing
+  const paths = new Set([`${t.updatedAtPath}.table`, `${t.updatedAtPath}.column`])
+  if (findings.some((f) => (f.check === 'schema-table' || f.check === 'schema-column') && paths.has(f.configPath ?? ''))) return
+  const nowExpr = src.dialect === 'mysql' ? 'NOW()' : "datetime('now','localtime')"
+  const rows = await src.query<{newest: unknown; now: string}>(`SELECT MAX(??) AS newest, ${nowExpr} AS now FROM ??`, [u.column, u.table])
+  const size = await tableRows(src, u.table)
+  const newest = rows[0]?.newest
+  const ageHours = ageInHours(newest, String(rows[0]?.now ?? ''))
+  audit.freshness = {table: u.table, column: u.column, newest: newest === null || newest === undefined ? null : String(newest), ageHours, maxAgeHours: u.maxAgeHours, rows: size.rows, rowsEstimated: size.estimated}
+  if (newest === null || newest === undefined) {
+    add({severity: 'warning', check: 'freshness', message: `"${u.table}" on "${t.source}" has no ${u.column} value (empty table?)`, fix: 'Check that the replica is complete and the table is the one the system writes to.', configPath: `${t.updatedAtPath}.table`, subject: 'empty'})
+  } else if (ageHours !== null && ageHours > u.maxAgeHours) {
+    add({severity: 'warning', check: 'freshness', message: `newest ${u.table}.${u.column} on "${t.source}" is ${String(newest)}, ${ageHours.toFixed(1)} h old (limit ${u.maxAgeHours} h): the copy looks stale`, fix: `Check replication/the sync job feeding "${t.source}", or raise ${t.updatedAtPath}.maxAgeHours.`, configPath: `${t.updatedAtPath}.maxAgeHours`, subject: 'stale'})
+  }
+}
+
+/** Hours between two naive wall-clock timestamps from the same server (or epoch seconds/ms vs now). */
+export function ageInHours(newest: unknown, now: string): number | null {
+  if (newest === null || newest === undefined) return null
+  if (typeof newest === 'number' || /^\d{9,13}$/.test(String(newest))) {
+    const n = Number(newest)
+    const ms = n > 1e12 ? n : n * 1000
+    return (Date.now() - ms) / 3_600_000
+  }
+  const a = Date.parse(`${String(newest).replace(' ', 'T').slice(0, 19)}Z`)
+  const b = Date.parse(`${now.replace(' ', 'T').slice(0, 19)}Z`)
+  if (Number.isNaN(a) || Number.isNaN(b)) return null
+  return (b - a) / 3_600_000
+}
+
+function suggestColumns(wanted: string, names: string[]): string[] {
+  const w = wanted.toLowerCase().replace(/[_\s]/g, '')
+  return names
+    .map((n) => ({n, d: distance(w, n.toLowerCase().replace(/[_\s]/g, ''))}))
+    .filter((x) => x.d <= Math.max(2, Math.floor(w.length / 3)) || x.n.toLowerCase().includes(wanted.toLowerCase()) || wanted.toLowerCase().includes(x.n.toLowerCase()))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 3)
+    .map((x) => x.n)
+}
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({length: a.length + 1}, (_, i) => [i, ...Array(b.length).fill(0)])
+  for (let j = 1; j <= b.length; j++) dp[0][j] = j
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+  return dp[a.length][b.length]
+}
+
+function formatSeconds(s: number): string {
+  if (s < 120) return `${s} s`
+  if (s < 7200) return `${Math.round(s / 60)} min`
+  return `${(s / 3600).toFixed(1)} h`
+}
+
+export type {SystemsConfig}
