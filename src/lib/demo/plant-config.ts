@@ -16,7 +16,7 @@ export function demoPlantConfig(plant: DemoPlant): Record<string, unknown> {
     plant: '示范工厂 Demo Plant (plantops demo)',
     sources: demoSourcesConfig(plant),
     store: {client: 'sqlite', filename: '.plantops/state.db'},
-    ...demoSystemsConfig(plant),
+    systems: demoSystemsConfig(plant),
   }
 }
 
