@@ -1,0 +1,40 @@
+import {Decimal} from '../decimal/decimal.js'
+
+/** The five outcomes of comparing one key's two quantities. */
+export const STATUSES = ['match', 'within_tolerance', 'over_tolerance', 'only_in_erp', 'only_in_wms'] as const
+export type Status = (typeof STATUSES)[number]
+
+/** A tolerance: the difference is tolerated when |diff| ≤ abs OR |diff| ≤ pct% of |reference|. No limit: zero tolerance. */
+export interface Tolerance {
+  abs?: Decimal
+  pct?: Decimal
+}
+
+const HUNDRED = new Decimal(100)
+
+export function withinTolerance(diff: Decimal, reference: Decimal, tol: Tolerance): boolean {
+  const a = diff.abs()
+  if (a.isZero()) return true
+  if (tol.abs !== undefined && a.lte(tol.abs)) return true
+  if (tol.pct !== undefined && !reference.isZero() && a.lte(reference.abs().times(tol.pct).div(HUNDRED))) return true
+  return false
+}
+
+/**
+ * Status of one key. `left` is the reference side (ERP), `right` the compared side (WMS); null = the side has no row.
+ * A key present on one side only with a zero quantity is a match (nothing to act on).
+ */
+export function classify(left: Decimal | null, right: Decimal | null, tol: Tolerance): Status {
+  if (left === null && right === null) return 'match'
+  if (right === null) return left!.isZero() ? 'match' : 'only_in_erp'
+  if (left === null) return right.isZero() ? 'match' : 'only_in_wms'
+  const diff = right.minus(left)
+  if (diff.isZero()) return 'match'
+  return withinTolerance(diff, left, tol) ? 'within_tolerance' : 'over_tolerance'
+}
+
+/** diff / reference × 100, to 4 places; null when the reference is zero or missing. */
+export function diffPct(diff: Decimal, reference: Decimal | null): Decimal | null {
+  if (reference === null || reference.isZero()) return null
+  return diff.div(reference.abs()).times(HUNDRED).toDecimalPlaces(4)
+}

@@ -1,0 +1,106 @@
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {ConfigError} from '../cli/errors.js'
+import type {Reader} from '../sources/source.js'
+import type {StockConfig} from './config.js'
+import {buildSideRead} from './side-sql.js'
+import {looseCode, type KeyNormalizer} from './normalize.js'
+import type {Knex} from 'knex'
+
+/**
+ * A WMS → ERP code map (items or warehouses). Keys are normalised with the WMS side's normaliser; a loose index
+ * (case, spaces, full-width ignored) is built on first miss, to name the ERP code a malformed WMS code meant.
+ */
+export class CodeMap {
+  private readonly exact = new Map<string, string>()
+  private loose: Map<string, string> | undefined
+  readonly identity: boolean
+
+  constructor(identity = false) {
+    this.identity = identity
+  }
+
+  set(wmsCode: string, erpCode: string): void {
+    this.exact.set(wmsCode, erpCode)
+    this.loose = undefined
+  }
+
+  get size(): number {
+    return this.exact.size
+  }
+
+  /** The ERP code for an (already normalised) WMS code; undefined when unmapped. Identity maps return the code. */
+  get(code: string): string | undefined {
+    return this.identity ? code : this.exact.get(code)
+  }
+
+  /** The ERP code a WMS code would map to if case, spaces and width were ignored (identity: the loose code). */
+  looseTarget(code: string): string | undefined {
+    const lc = looseCode(code)
+    if (this.identity) return undefined
+    if (!this.loose) {
+      this.loose = new Map()
+      for (const [k, v] of this.exact) if (!this.loose.has(looseCode(k))) this.loose.set(looseCode(k), v)
+    }
+    return this.loose.get(lc)
+  }
+}
+
+export function warehouseMap(cfg: StockConfig, normWms: KeyNormalizer): CodeMap {
+  const m = new CodeMap(false)
+  for (const [wms, erp] of Object.entries(cfg.warehouseMap)) m.set(normWms(wms), erp)
+  return m
+}
+
+/** Load the item cross-reference from a CSV file (UTF-8, header row). */
+export async function itemMapFromFile(cfg: Extract<NonNullable<StockConfig['itemMap']>, {file: string}>, baseDir: string, normWms: KeyNormalizer, normErp: KeyNormalizer): Promise<CodeMap> {
+  const file = path.resolve(baseDir, cfg.file)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '')
+  } catch (error) {
+    throw new ConfigError(`stock.itemMap.file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      hints: ['Check the path (relative to plantops.yaml) and permissions.'],
+    })
+  }
+  const {parse} = await import('csv-parse/sync')
+  let records: Record<string, string>[]
+  try {
+    records = parse(text, {columns: true, skip_empty_lines: true}) as Record<string, string>[]
+  } catch (error) {
+    throw new ConfigError(`stock.itemMap.file: ${file} is not valid CSV: ${(error as Error).message}`)
+  }
+  const map = new CodeMap(false)
+  const {wms, erp} = cfg.columns
+  if (records.length > 0 && (!(wms in records[0]) || !(erp in records[0]))) {
+    throw new ConfigError(`stock.itemMap.file: ${file} has no "${wms}" or "${erp}" column (header: ${Object.keys(records[0]).join(', ')})`, {
+      hints: ['Set stock.itemMap.columns.wms / .erp to the CSV header names.'],
+    })
+  }
+  records.forEach((r, i) => {
+    const w = normWms(r[wms])
+    const e = normErp(r[erp])
+    if (w === '' || e === '') throw new ConfigError(`${file}:${i + 2}: empty item code in the cross-reference`)
+    map.set(w, e)
+  })
+  return map
+}
+
+/** Load the item cross-reference from a table or SELECT on a source (inside that source's snapshot when given). */
+export async function itemMapFromSource(
+  cfg: Extract<NonNullable<StockConfig['itemMap']>, {source: string}>,
+  reader: Reader,
+  knex: Knex,
+  normWms: KeyNormalizer,
+  normErp: KeyNormalizer,
+): Promise<CodeMap> {
+  const read = buildSideRead(knex, {table: cfg.table, query: cfg.query, columns: {w: cfg.columns.wms, e: cfg.columns.erp}})
+  const map = new CodeMap(false)
+  for await (const r of reader.stream<{w: unknown; e: unknown}>(read.sql, read.bindings)) {
+    const w = normWms(r.w)
+    const e = normErp(r.e)
+    if (w !== '' && e !== '') map.set(w, e)
+  }
+  return map
+}

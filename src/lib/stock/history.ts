@@ -1,0 +1,99 @@
+import type {Knex} from 'knex'
+
+import type {HistoryEntry} from './reconcile-partition.js'
+import type {StockVarianceRow} from './types.js'
+
+/** What the previous stock-diff run of a scope left behind. */
+export interface StockHistory {
+  /** Open variances of the previous run of this scope, by item\twarehouse\tlot. */
+  open: Map<string, HistoryEntry & {item: string; warehouse: string; lot: string; status: string; cause: string | null; erpQty: string | null; wmsQty: string | null}>
+  /** Rows read per side by the previous run (any scope): the baseline of the shrink check. */
+  previousRows: {erp: number; wms: number; runId: number} | null
+}
+
+export interface ResolvedVariance {
+  item: string
+  warehouse: string
+  lot: string
+  /** Status and cause the previous run reported. */
+  status: string
+  cause: string | null
+  erp_qty: string | null
+  wms_qty: string | null
+  first_seen: string
+  runs_seen: number
+}
+
+export async function loadStockHistory(knex: Knex, scope: string): Promise<StockHistory> {
+  const rows = (await knex('stock_variances').where({scope}).select('item', 'warehouse', 'lot', 'status', 'cause', 'erp_qty', 'wms_qty', 'first_seen', 'runs_seen')) as Array<{
+    item: string
+    warehouse: string
+    lot: string
+    status: string
+    cause: string | null
+    erp_qty: string | null
+    wms_qty: string | null
+    first_seen: string
+    runs_seen: number
+  }>
+  const open: StockHistory['open'] = new Map()
+  for (const r of rows) {
+    open.set(`${r.item}\t${r.warehouse}\t${r.lot}`, {
+      item: r.item,
+      warehouse: r.warehouse,
+      lot: r.lot,
+      status: r.status,
+      cause: r.cause,
+      erpQty: r.erp_qty,
+      wmsQty: r.wms_qty,
+      firstSeen: r.first_seen,
+      runsSeen: Number(r.runs_seen),
+    })
+  }
+  const prev = (await knex('stock_runs').orderBy('id', 'desc').first('run_id', 'erp_rows', 'wms_rows')) as {run_id: number; erp_rows: number | string; wms_rows: number | string} | undefined
+  return {open, previousRows: prev ? {erp: Number(prev.erp_rows), wms: Number(prev.wms_rows), runId: Number(prev.run_id)} : null}
+}
+
+/** Previous open variances that this run no longer reports. */
+export function resolvedSince(history: StockHistory, current: StockVarianceRow[]): ResolvedVariance[] {
+  const now = new Set(current.map((r) => `${r.item}\t${r.warehouse}\t${r.lot}`))
+  const out: ResolvedVariance[] = []
+  for (const [k, h] of history.open) {
+    if (now.has(k)) continue
+    out.push({item: h.item, warehouse: h.warehouse, lot: h.lot, status: h.status, cause: h.cause, erp_qty: h.erpQty, wms_qty: h.wmsQty, first_seen: h.firstSeen, runs_seen: h.runsSeen})
+  }
+  return out
+}
+
+/** Replace the scope's open variances with this run's, and record the run's row counts (one transaction). */
+export async function saveStockHistory(
+  knex: Knex,
+  opts: {scope: string; runId: number; erpRows: number; wmsRows: number; keys: number; variances: StockVarianceRow[]},
+): Promise<void> {
+  await knex.transaction(async (trx) => {
+    await trx('stock_variances').where({scope: opts.scope}).delete()
+    const rows = opts.variances.map((r) => ({
+      scope: opts.scope,
+      item: r.item,
+      warehouse: r.warehouse,
+      lot: r.lot,
+      status: r.status,
+      cause: r.cause,
+      erp_qty: r.erp_qty,
+      wms_qty: r.wms_qty,
+      first_seen: r.first_seen ?? '',
+      runs_seen: r.runs_seen ?? 1,
+      last_run_id: opts.runId,
+    }))
+    for (let i = 0; i < rows.length; i += 200) await trx('stock_variances').insert(rows.slice(i, i + 200))
+    await trx('stock_runs').insert({
+      run_id: opts.runId,
+      scope: opts.scope,
+      created_at: new Date().toISOString(),
+      erp_rows: opts.erpRows,
+      wms_rows: opts.wmsRows,
+      keys: opts.keys,
+      variances: opts.variances.length,
+    })
+  })
+}

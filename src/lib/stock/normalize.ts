@@ -1,0 +1,53 @@
+import type {NormalizeConfig} from './config.js'
+
+/** The internal marker of a NULL lot when NULL and empty lots are configured as different lots. */
+export const NULL_LOT = '\u0000'
+
+export type KeyNormalizer = (value: unknown) => string
+
+/** Text of a database value (numbers as codes are kept as written). */
+function text(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  return typeof value === 'string' ? value : String(value)
+}
+
+// ASCII-only strings need neither NFKC nor the Unicode trim beyond \s: a fast path for the common case.
+const NON_ASCII = /[^\u0000-\u007f]/
+
+/** A code normaliser for one side: trim, case fold, full-width → half-width (NFKC), as configured. */
+export function codeNormalizer(cfg: NormalizeConfig): KeyNormalizer {
+  const fold = cfg.caseFold === true || cfg.caseFold === 'upper' ? 'upper' : cfg.caseFold === 'lower' ? 'lower' : null
+  const {trim, fullWidth} = cfg
+  return (value) => {
+    let s = text(value)
+    if (fullWidth && NON_ASCII.test(s)) s = s.normalize('NFKC')
+    if (trim) s = s.trim()
+    if (fold === 'upper') s = s.toUpperCase()
+    else if (fold === 'lower') s = s.toLowerCase()
+    return s
+  }
+}
+
+/** A lot normaliser: the code normaliser, plus NULL handling (same as empty, or a distinct NULL lot). */
+export function lotNormalizer(cfg: NormalizeConfig): KeyNormalizer {
+  const code = codeNormalizer(cfg)
+  return (value) => {
+    if (value === null || value === undefined) return cfg.nullLotIsEmpty ? '' : NULL_LOT
+    return code(value)
+  }
+}
+
+/** Display form of a lot ('' for the NULL lot). */
+export function displayLot(lot: string): string {
+  return lot === NULL_LOT ? '' : lot
+}
+
+/**
+ * The loosest reading of a code: NFKC, upper case, no white space at all. Two codes with the same loose form differ
+ * only in case, spaces or full-width characters: the evidence for a `code_format` cause.
+ */
+export function looseCode(value: unknown): string {
+  let s = text(value)
+  if (NON_ASCII.test(s)) s = s.normalize('NFKC')
+  return s.replace(/\s+/g, '').toUpperCase()
+}

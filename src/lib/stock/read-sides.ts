@@ -1,0 +1,231 @@
+import type {Knex} from 'knex'
+
+import {SourceError} from '../cli/errors.js'
+import {Decimal} from '../decimal/decimal.js'
+import type {Reader} from '../sources/source.js'
+import type {CodeMap} from './code-maps.js'
+import type {StockConfig} from './config.js'
+import {codeNormalizer, looseCode, lotNormalizer, type KeyNormalizer} from './normalize.js'
+import {buildSideRead} from './side-sql.js'
+import {escapeField as esc, partitionOf, type Spill} from './spill.js'
+
+/** Spill kinds: ERP stock, WMS stock, item attributes, per-item units, movements in transit. */
+export const KIND = {erp: 'e', wms: 'w', items: 'i', units: 'u', transit: 't'} as const
+
+export interface SideNormalizers {
+  code: KeyNormalizer
+  lot: KeyNormalizer
+}
+
+export function sideNormalizers(n: StockConfig['erp']['normalize']): SideNormalizers {
+  return {code: codeNormalizer(n), lot: lotNormalizer(n)}
+}
+
+export interface ReadContext {
+  cfg: StockConfig
+  spill: Spill
+  erpNorm: SideNormalizers
+  wmsNorm: SideNormalizers
+  itemMap: CodeMap
+  whMap: CodeMap
+  /** Only these ERP warehouses (after mapping); empty = all. */
+  warehouses: Set<string>
+  /** Compare at item × warehouse (lots netted away). */
+  noLots: boolean
+  onRows?: (side: 'erp' | 'wms', rows: number) => void
+}
+
+/** A quantity as exact decimal text: mysql2 gives strings, SQLite numbers (shortest round-trip text). */
+export function qtyText(v: unknown, where: () => string): string {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw badQty(v, where)
+    const s = String(v)
+    return s.includes('e') ? new Decimal(s).toFixed() : s
+  }
+  if (typeof v === 'bigint') return v.toString()
+  if (v === null || v === undefined) return '0'
+  throw badQty(v, where)
+}
+
+function badQty(v: unknown, where: () => string): Error {
+  return new SourceError(where(), `quantity ${JSON.stringify(String(v))} is not a number`, {code: 'BAD_VALUE', hints: ['Point the qty column at a numeric column.']})
+}
+
+function uomText(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  return (typeof v === 'string' ? v : String(v)).trim()
+}
+
+/** Stream the ERP stock rows into the spill, partitioned by the loose item code. Returns rows read. */
+export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext): Promise<number> {
+  const side = ctx.cfg.erp
+  const read = buildSideRead(knex, {
+    table: side.table,
+    query: side.query,
+    columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, q: side.columns.qty, u: side.columns.uom},
+    filters: side.filters,
+  })
+  const {code, lot} = ctx.erpNorm
+  const {spill, warehouses} = ctx
+  const P = spill.partitions
+  const whFilter = warehouses.size > 0
+  let n = 0
+  for await (const r of reader.stream<{i: unknown; w: unknown; l: unknown; q: unknown; u: unknown}>(read.sql, read.bindings)) {
+    n++
+    if ((n & 16383) === 0) ctx.onRows?.('erp', n)
+    const wh = code(r.w)
+    if (whFilter && !warehouses.has(wh)) continue
+    const item = code(r.i)
+    const q = qtyText(r.q, () => side.source)
+    spill.write(KIND.erp, partitionOf(looseCode(item), P), `${esc(item)}\t${esc(wh)}\t${esc(lot(r.l))}\t${esc(uomText(r.u))}\t${q}`)
+  }
+  ctx.onRows?.('erp', n)
+  return n
+}
+
+/** Stream the WMS stock rows (bins) into the spill: codes normalised and mapped to ERP codes. Returns rows read. */
+export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext): Promise<number> {
+  const side = ctx.cfg.wms
+  const read = buildSideRead(knex, {
+    table: side.table,
+    query: side.query,
+    columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, q: side.columns.qty, u: side.columns.uom},
+    filters: side.filters,
+  })
+  let n = 0
+  const emit = wmsEmitter(ctx, KIND.wms)
+  for await (const r of reader.stream<{i: unknown; w: unknown; l: unknown; q: unknown; u: unknown}>(read.sql, read.bindings)) {
+    n++
+    if ((n & 16383) === 0) ctx.onRows?.('wms', n)
+    emit(r.i, r.w, r.l, qtyText(r.q, () => side.source), uomText(r.u), '')
+  }
+  ctx.onRows?.('wms', n)
+  return n
+}
+
+/**
+ * Write one WMS-coded row: item and warehouse mapped to ERP codes. An unmapped code is kept as the WMS wrote it, and
+ * the ERP code it loosely resembles (case/space/width) is carried along so a `code_format` cause can be found.
+ */
+function wmsEmitter(ctx: ReadContext, kind: string): (i: unknown, w: unknown, l: unknown, q: string, u: string, extra: string) => void {
+  const {code, lot} = ctx.wmsNorm
+  const {spill, itemMap, whMap, warehouses} = ctx
+  const P = spill.partitions
+  const whFilter = warehouses.size > 0
+  return (i, w, l, q, u, extra) => {
+    const whW = code(w)
+    let wh = whMap.get(whW)
+    let looseWh = ''
+    if (wh === undefined) {
+      wh = whW
+      looseWh = whMap.looseTarget(whW) ?? looseCode(whW)
+    }
+    if (whFilter && !warehouses.has(wh) && !warehouses.has(looseWh)) return
+    const sku = code(i)
+    let item = itemMap.get(sku)
+    let looseItem = ''
+    if (item === undefined) {
+      item = sku
+      looseItem = looseCode(itemMap.looseTarget(sku) ?? sku)
+    }
+    const line = `${esc(item)}\t${esc(wh)}\t${esc(lot(l))}\t${esc(u)}\t${q}${extra}\t${esc(looseItem)}\t${esc(looseWh)}`
+    spill.write(kind, partitionOf(looseItem === '' ? looseCode(item) : looseItem, P), line)
+  }
+}
+
+/** Item master rows into the spill (partitioned like the ERP stock). */
+export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): Promise<number> {
+  const it = ctx.cfg.items
+  if (!it) return 0
+  const c = it.columns
+  const read = buildSideRead(knex, {table: it.table, query: it.query, columns: {i: c.item, u: c.uom, c: c.class, g: c.category, k: c.unitCost, p: c.packSize}})
+  const code = ctx.erpNorm.code
+  let n = 0
+  for await (const r of reader.stream<Record<'i' | 'u' | 'c' | 'g' | 'k' | 'p', unknown>>(read.sql, read.bindings)) {
+    n++
+    const item = code(r.i)
+    const num = (v: unknown) => (v === null || v === undefined || v === '' ? '' : qtyText(v, () => it.source))
+    ctx.spill.write(
+      KIND.items,
+      partitionOf(looseCode(item), ctx.spill.partitions),
+      `${esc(item)}\t${esc(uomText(r.u))}\t${esc(uomText(r.c))}\t${esc(uomText(r.g))}\t${num(r.k)}\t${num(r.p)}`,
+    )
+  }
+  return n
+}
+
+/** Per-item unit factors into the spill. */
+export async function readItemUnits(reader: Reader, knex: Knex, ctx: ReadContext): Promise<number> {
+  const iu = ctx.cfg.units.itemUnits
+  if (!iu) return 0
+  const read = buildSideRead(knex, {table: iu.table, query: iu.query, columns: {i: iu.columns.item, u: iu.columns.uom, f: iu.columns.factor}})
+  const code = ctx.erpNorm.code
+  let n = 0
+  for await (const r of reader.stream<Record<'i' | 'u' | 'f', unknown>>(read.sql, read.bindings)) {
+    n++
+    const item = code(r.i)
+    ctx.spill.write(KIND.units, partitionOf(looseCode(item), ctx.spill.partitions), `${esc(item)}\t${esc(uomText(r.u))}\t${qtyText(r.f, () => iu.source)}`)
+  }
+  return n
+}
+
+/** "now" → the local wall-clock time; else the configured plant time. Returned as 'YYYY-MM-DD HH:MM:SS'. */
+export function resolveAsOf(asOf: string, now = new Date()): string {
+  if (asOf === 'now') {
+    const p = (n: number) => String(n).padStart(2, '0')
+    return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}`
+  }
+  return asOf.replace('T', ' ')
+}
+
+/** 'YYYY-MM-DD HH:MM:SS' minus hours, as plain wall-clock arithmetic. */
+export function minusHours(dt: string, hours: number): string {
+  const ms = Date.parse(`${dt.replace(' ', 'T')}Z`) - Math.round(hours * 3_600_000)
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
+}
+
+/**
+ * Movements in flight within (asOf - windowHours, asOf]: signed quantities (out = +, in = -) into the spill,
+ * keyed like the stock rows.
+ */
+export async function readTransit(reader: Reader, knex: Knex, ctx: ReadContext): Promise<{rows: number; from: string; to: string}> {
+  const t = ctx.cfg.inTransit
+  if (!t) return {rows: 0, from: '', to: ''}
+  const to = resolveAsOf(t.asOf)
+  const from = minusHours(to, t.windowHours)
+  const read = buildSideRead(knex, {
+    table: t.table,
+    query: t.query,
+    columns: {i: t.columns.item, w: t.columns.warehouse, l: ctx.noLots ? undefined : t.columns.lot, q: t.columns.qty, u: t.columns.uom, y: t.columns.type},
+    filters: t.filters,
+    where: [
+      [t.columns.movedAt, '>', from],
+      [t.columns.movedAt, '<=', to],
+    ],
+  })
+  const types = t.types
+  const hasTypes = t.columns.type !== undefined && Object.keys(types).length > 0
+  const emitWms = wmsEmitter(ctx, KIND.transit)
+  const {code, lot} = ctx.erpNorm
+  let n = 0
+  for await (const r of reader.stream<Record<'i' | 'w' | 'l' | 'q' | 'u' | 'y', unknown>>(read.sql, read.bindings)) {
+    let dir: 'out' | 'in' = 'out'
+    if (hasTypes) {
+      const d = types[uomText(r.y)]
+      if (d === undefined) continue
+      dir = d
+    }
+    n++
+    let q = qtyText(r.q, () => t.source)
+    if (dir === 'in') q = q.startsWith('-') ? q.slice(1) : `-${q}`
+    if (t.side === 'wms') emitWms(r.i, r.w, r.l, q, uomText(r.u), '')
+    else {
+      const item = code(r.i)
+      const wh = code(r.w)
+      if (ctx.warehouses.size > 0 && !ctx.warehouses.has(wh)) continue
+      ctx.spill.write(KIND.transit, partitionOf(looseCode(item), ctx.spill.partitions), `${esc(item)}\t${esc(wh)}\t${esc(lot(r.l))}\t${esc(uomText(r.u))}\t${q}\t\t`)
+    }
+  }
+  return {rows: n, from, to}
+}

@@ -1,0 +1,326 @@
+import {classify, diffPct, type Status, type Tolerance} from '../reconcile/classify.js'
+import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, type Scaled} from '../reconcile/scaled.js'
+import {Decimal} from '../decimal/decimal.js'
+import type {StockConfig} from './config.js'
+import {displayLot, looseCode} from './normalize.js'
+import {KIND} from './read-sides.js'
+import {unescapeField as unesc, type Spill} from './spill.js'
+import type {Cause, StockVarianceRow} from './types.js'
+import type {ItemUnitFacts, UnitConverter} from './units.js'
+
+interface ItemInfo extends ItemUnitFacts {
+  cls: string | null
+  cat: string | null
+  cost: Decimal | null
+}
+
+/** Sums of one key on one side, per unit label (nearly always one). */
+interface Agg {
+  item: string
+  wh: string
+  lot: string
+  uom: string
+  q: Scaled
+  /** Further unit labels of the same key. */
+  more?: Map<string, Scaled>
+  /** WMS only: ERP codes the unmapped item / warehouse loosely resemble. */
+  looseItem?: string
+  looseWh?: string
+}
+
+export interface HistoryEntry {
+  firstSeen: string
+  runsSeen: number
+}
+
+export interface PartitionEnv {
+  cfg: StockConfig
+  units: UnitConverter
+  extraFactors: Decimal[]
+  /** Only items of these classes; empty = all. */
+  classes: Set<string>
+  /** Previous open variances by key (item\twarehouse\tlot). */
+  history: Map<string, HistoryEntry>
+  today: string
+  showCost: boolean
+  /** Emit every key (also matches). */
+  all: boolean
+  tolerance: (info: ItemInfo | undefined) => Tolerance
+}
+
+export interface UnitWarning {
+  item: string
+  from: string
+  to: string
+}
+
+export interface PartitionTotals {
+  keys: Record<Status, number>
+  causes: Record<string, number>
+  sumAbsErp: Decimal
+  /** Fast-path part of Σ|erp_qty| (exact scaled integer). */
+  sumAbsErpScaled: Scaled
+  sumAbsDiff: Decimal
+  valueAtRisk: Decimal
+  unitWarnings: UnitWarning[]
+  unitWarningCount: number
+}
+
+export interface PartitionResult {
+  /** Rows to report (variances, or every key with `all`), unsorted. */
+  rows: StockVarianceRow[]
+  /** Every non-matching key, for the run history. */
+  variances: StockVarianceRow[]
+}
+
+export function emptyTotals(): PartitionTotals {
+  return {
+    keys: {match: 0, within_tolerance: 0, over_tolerance: 0, only_in_erp: 0, only_in_wms: 0},
+    causes: {},
+    sumAbsErp: new Decimal(0),
+    sumAbsErpScaled: {v: 0n, s: 0},
+    sumAbsDiff: new Decimal(0),
+    valueAtRisk: new Decimal(0),
+    unitWarnings: [],
+    unitWarningCount: 0,
+  }
+}
+
+function loadAggs(lines: string[], wms: boolean): Map<string, Agg> {
+  const out = new Map<string, Agg>()
+  for (const line of lines) {
+    const f = line.split('\t')
+    const key = `${f[0]}\t${f[1]}\t${f[2]}`
+    const uom = unesc(f[3])
+    const q = parseScaled(f[4])
+    const a = out.get(key)
+    if (a === undefined) {
+      const agg: Agg = {item: unesc(f[0]), wh: unesc(f[1]), lot: unesc(f[2]), uom, q}
+      if (wms && (f[5] !== '' || f[6] !== '')) {
+        agg.looseItem = unesc(f[5])
+        agg.looseWh = unesc(f[6])
+      }
+      out.set(key, agg)
+    } else if (a.uom === uom) a.q = addScaled(a.q, q)
+    else {
+      a.more ??= new Map()
+      const m = a.more.get(uom)
+      a.more.set(uom, m === undefined ? q : addScaled(m, q))
+    }
+  }
+  return out
+}
+
+function loadItems(spill: Spill, p: number): Map<string, ItemInfo> {
+  const items = new Map<string, ItemInfo>()
+  for (const line of spill.lines(KIND.items, p)) {
+    const f = line.split('\t')
+    items.set(unesc(f[0]), {
+      uom: f[1] === '' ? undefined : unesc(f[1]),
+      cls: f[2] === '' ? null : unesc(f[2]),
+      cat: f[3] === '' ? null : unesc(f[3]),
+      cost: f[4] === '' ? null : new Decimal(f[4]),
+      packSize: f[5] === '' ? undefined : new Decimal(f[5]),
+    })
+  }
+  for (const line of spill.lines(KIND.units, p)) {
+    const f = line.split('\t')
+    const item = unesc(f[0])
+    let info = items.get(item)
+    if (!info) {
+      info = {cls: null, cat: null, cost: null}
+      items.set(item, info)
+    }
+    info.factors ??= new Map()
+    info.factors.set(unesc(f[1]), new Decimal(f[2]))
+  }
+  return items
+}
+
+const CONVERTED_PLACES = 10
+
+/** diff × unit cost of a reported row (when the item has a cost), for valuation even when costs are not shown. */
+export const rowValue = new WeakMap<StockVarianceRow, Decimal>()
+
+/**
+ * Reconcile one hash partition: aggregate both sides per key (exact scaled integers), convert to the ERP unit, classify,
+ * and explain. Matching keys with one unit on both sides never leave the BigInt fast path.
+ */
+export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, totals: PartitionTotals): PartitionResult {
+  const items = loadItems(spill, p)
+  const erp = loadAggs(spill.lines(KIND.erp, p), false)
+  const wms = loadAggs(spill.lines(KIND.wms, p), true)
+  const transit = loadAggs(spill.lines(KIND.transit, p), true)
+  for (const k of [KIND.items, KIND.units, KIND.erp, KIND.wms, KIND.transit]) spill.drop(k, p)
+
+  const warn = (item: string, from: string, to: string) => {
+    totals.unitWarningCount++
+    if (totals.unitWarnings.length < 20) totals.unitWarnings.push({item, from, to})
+  }
+  /** Sum of a key in `target` units: a Scaled when no conversion is needed, else a Decimal. */
+  const inTarget = (a: Agg, target: string, info: ItemInfo | undefined): Scaled | Decimal => {
+    if (a.more === undefined && (a.uom === target || target === '' || a.uom === '')) return a.q
+    let sum = new Decimal(0)
+    const parts: Array<[string, Scaled]> = [[a.uom, a.q], ...(a.more ?? [])]
+    for (const [uom, q] of parts) {
+      const d = scaledToDecimal(q)
+      if (uom === target || uom === '' || target === '') {
+        sum = sum.plus(d)
+        continue
+      }
+      const f = env.units.factor(uom, target, info)
+      if (f === null) {
+        warn(a.item, uom, target)
+        sum = sum.plus(d)
+      } else sum = sum.plus(d.times(f))
+    }
+    return sum.toDecimalPlaces(CONVERTED_PLACES)
+  }
+  const dec = (v: Scaled | Decimal): Decimal => (v instanceof Decimal ? v : scaledToDecimal(v))
+  const fmt = (v: Scaled | Decimal | null): string | null => (v === null ? null : v instanceof Decimal ? (v.isZero() ? '0' : v.toFixed()) : formatScaled(v))
+
+  interface Open {
+    row: StockVarianceRow
+    erpD: Decimal
+    wmsD: Decimal
+    erpAgg?: Agg
+    wmsAgg?: Agg
+  }
+  const open: Open[] = []
+  const rows: StockVarianceRow[] = []
+
+  const keys = new Set<string>([...erp.keys(), ...wms.keys()])
+  for (const key of keys) {
+    const e = erp.get(key)
+    const w = wms.get(key)
+    const any = (e ?? w)!
+    const info = items.get(any.item)
+    if (env.classes.size > 0 && !(info?.cls && env.classes.has(info.cls))) continue
+    const target = info?.uom ?? e?.uom ?? w?.uom ?? ''
+    const eq = e ? inTarget(e, target, info) : null
+    const wq = w ? inTarget(w, target, info) : null
+
+    // fast path: both sides present, same unit, equal
+    if (eq !== null && wq !== null && !(eq instanceof Decimal) && !(wq instanceof Decimal) && cmpScaled(eq, wq) === 0) {
+      totals.keys.match++
+      if (eq.v !== 0n) totals.sumAbsErpScaled = addScaled(totals.sumAbsErpScaled, eq.v < 0n ? {v: -eq.v, s: eq.s} : eq)
+      if (env.all) rows.push(makeRow(any, target, fmt(eq), fmt(wq), '0', null, 'match', info))
+      continue
+    }
+    const erpD = eq === null ? null : dec(eq)
+    const wmsD = wq === null ? null : dec(wq)
+    const status = classify(erpD, wmsD, env.tolerance(info))
+    const eD = erpD ?? new Decimal(0)
+    const wD = wmsD ?? new Decimal(0)
+    const diff = wD.minus(eD)
+    totals.keys[status]++
+    totals.sumAbsErp = totals.sumAbsErp.plus(eD.abs())
+    totals.sumAbsDiff = totals.sumAbsDiff.plus(diff.abs())
+    const pct = diffPct(diff, erpD)
+    const row = makeRow(any, target, fmt(eq), fmt(wq), diff.isZero() ? '0' : diff.toFixed(), pct === null ? null : pct.toFixed(), status, info)
+    if (info?.cost && !diff.isZero()) {
+      const value = diff.times(info.cost)
+      if (status !== 'within_tolerance' && status !== 'match') totals.valueAtRisk = totals.valueAtRisk.plus(value.abs())
+      if (env.showCost) row.value_diff = value.toFixed(2)
+      rowValue.set(row, value)
+    }
+    if (status === 'match') {
+      if (env.all) rows.push(row)
+      continue
+    }
+
+    // per-key causes: in transit, sign, unit factor
+    const t = transit.get(key)
+    if (t) {
+      const tq = dec(inTarget(t, target, info))
+      if (!tq.isZero()) {
+        row.in_transit_qty = tq.toFixed()
+        if (eD.minus(wD).eq(tq)) row.cause = 'in_transit'
+      }
+    }
+    if (row.cause === null && !eD.isZero() && eD.eq(wD.neg())) row.cause = 'sign'
+    if (row.cause === null && !eD.isZero() && !wD.isZero()) {
+      for (const f of env.units.knownFactors(info, env.extraFactors)) {
+        if (wD.eq(eD.times(f)) || eD.eq(wD.times(f))) {
+          row.cause = 'uom_factor'
+          break
+        }
+      }
+    }
+    open.push({row, erpD: eD, wmsD: wD, erpAgg: e, wmsAgg: w})
+  }
+
+  // group causes: code_format (same key but for case/space/width), then lot_swap (item × warehouse totals agree)
+  groupCause(
+    open,
+    (o) => {
+      const a = (o.erpAgg ?? o.wmsAgg)!
+      const w = o.wmsAgg
+      const li = o.erpAgg ? looseCode(a.item) : w?.looseItem || looseCode(a.item)
+      const lw = o.erpAgg ? looseCode(a.wh) : w?.looseWh || looseCode(a.wh)
+      return `${li}\t${lw}\t${looseCode(displayLot(a.lot))}`
+    },
+    () => true,
+    'code_format',
+  )
+  groupCause(
+    open,
+    (o) => {
+      const a = (o.erpAgg ?? o.wmsAgg)!
+      return `${a.item}\t${a.wh}`
+    },
+    (group) => new Set(group.map((o) => (o.erpAgg ?? o.wmsAgg)!.lot)).size >= 2,
+    'lot_swap',
+  )
+
+  const variances: StockVarianceRow[] = []
+  for (const o of open) {
+    const r = o.row
+    if (r.cause) totals.causes[r.cause] = (totals.causes[r.cause] ?? 0) + 1
+    const h = env.history.get(`${r.item}\t${r.warehouse}\t${r.lot}`)
+    r.first_seen = h ? h.firstSeen : env.today
+    r.runs_seen = h ? h.runsSeen + 1 : 1
+    variances.push(r)
+    rows.push(r)
+  }
+  return {rows, variances}
+}
+
+/** Give `cause` to every open key of a group (keys with the same `groupKey`) whose quantities net to zero. */
+function groupCause<T extends {row: StockVarianceRow; erpD: Decimal; wmsD: Decimal}>(open: T[], groupKey: (o: T) => string, eligible: (group: T[]) => boolean, cause: Cause): void {
+  const groups = new Map<string, T[]>()
+  for (const o of open) {
+    const k = groupKey(o)
+    const g = groups.get(k)
+    if (g) g.push(o)
+    else groups.set(k, [o])
+  }
+  for (const g of groups.values()) {
+    if (g.length < 2 || !eligible(g)) continue
+    let net = new Decimal(0)
+    for (const o of g) net = net.plus(o.wmsD).minus(o.erpD)
+    if (!net.isZero()) continue
+    for (const o of g) if (o.row.cause === null) o.row.cause = cause
+  }
+}
+
+function makeRow(a: Agg, uom: string, erpQty: string | null, wmsQty: string | null, diff: string, pct: string | null, status: Status, info: ItemInfo | undefined): StockVarianceRow {
+  return {
+    item: a.item,
+    warehouse: a.wh,
+    lot: displayLot(a.lot),
+    erp_qty: erpQty,
+    wms_qty: wmsQty,
+    diff,
+    diff_pct: pct,
+    uom,
+    status,
+    cause: null,
+    first_seen: null,
+    value_diff: null,
+    runs_seen: null,
+    class: info?.cls ?? null,
+    category: info?.cat ?? null,
+    in_transit_qty: null,
+  }
+}

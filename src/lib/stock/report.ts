@@ -1,0 +1,71 @@
+import type {Column} from '../report/columns.js'
+import type {StockDiffSummary} from './stock-diff.js'
+import {CSV_COLUMNS, type StockVarianceRow} from './types.js'
+
+/** The CSV contract: exactly these columns in this order (new columns only ever at the end). */
+export function csvColumns(): Column<StockVarianceRow>[] {
+  const kind: Record<string, Column<StockVarianceRow>['kind']> = {erp_qty: 'qty', wms_qty: 'qty', diff: 'qty', diff_pct: 'pct', value_diff: 'money'}
+  return CSV_COLUMNS.map((c) => ({key: c, header: c, kind: kind[c] ?? 'text'}))
+}
+
+/** XLSX: the CSV columns, then class, category, runs seen and quantity in transit. */
+export function xlsxColumns(showCost: boolean): Column<StockVarianceRow>[] {
+  const cols = csvColumns().filter((c) => showCost || c.key !== 'value_diff')
+  return [
+    ...cols.map((c) => (c.key === 'diff_pct' ? {...c, kind: 'qty' as const} : c)),
+    {key: 'class', header: 'class'},
+    {key: 'category', header: 'category'},
+    {key: 'runs_seen', header: 'runs_seen', kind: 'int'},
+    {key: 'in_transit_qty', header: 'in_transit_qty', kind: 'qty'},
+  ]
+}
+
+export type TableRow = StockVarianceRow & {seen: string; pct: string}
+
+export function tableColumns(showCost: boolean): Column<TableRow>[] {
+  const cols: Column<TableRow>[] = [
+    {key: 'warehouse', header: 'Warehouse'},
+    {key: 'item', header: 'Item'},
+    {key: 'lot', header: 'Lot'},
+    {key: 'erp_qty', header: 'ERP', kind: 'qty'},
+    {key: 'wms_qty', header: 'WMS', kind: 'qty'},
+    {key: 'diff', header: 'Diff', kind: 'qty'},
+    {key: 'pct', header: 'Diff %', kind: 'qty'},
+    {key: 'uom', header: 'UoM'},
+    {key: 'status', header: 'Status'},
+    {key: 'cause', header: 'Cause'},
+    {key: 'seen', header: 'First seen (runs)'},
+  ]
+  if (showCost) cols.push({key: 'value_diff', header: 'Value', kind: 'money'})
+  return cols
+}
+
+export function toTableRow(r: StockVarianceRow): TableRow {
+  return {...r, pct: r.diff_pct === null ? '' : `${r.diff_pct}%`, seen: r.first_seen === null ? '' : `${r.first_seen} (${r.runs_seen})`}
+}
+
+/** The summary as label/value pairs for the terminal. */
+export function summaryPairs(s: StockDiffSummary): Array<[string, unknown]> {
+  const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+  const pairs: Array<[string, unknown]> = [
+    ['Grain', s.grain],
+    [`ERP rows (${s.erp.source})`, `${s.erp.rows.toLocaleString('en-US')} read in ${sec(s.erp.readMs)}${s.erp.lagSeconds === null ? '' : `, lag ${s.erp.lagSeconds} s`}`],
+    [`WMS rows (${s.wms.source})`, `${s.wms.rows.toLocaleString('en-US')} read in ${sec(s.wms.readMs)}${s.wms.lagSeconds === null ? '' : `, lag ${s.wms.lagSeconds} s`}`],
+    ['Keys', s.keys.total.toLocaleString('en-US')],
+    ['  match', s.keys.match],
+    ['  within tolerance', s.keys.within_tolerance],
+    ['  over tolerance', s.keys.over_tolerance],
+    ['  only in ERP', s.keys.only_in_erp],
+    ['  only in WMS', s.keys.only_in_wms],
+    ['Record accuracy', `${s.recordAccuracyPct}%`],
+    ['Deviation rate', s.deviationRatePct === null ? 'n/a' : `${s.deviationRatePct}%`],
+  ]
+  const causes = Object.entries(s.causes)
+  if (causes.length) pairs.push(['Probable causes', causes.map(([c, n]) => `${c} ${n}`).join(', ')])
+  if (s.valueAtRisk !== null) pairs.push(['Value at risk', s.valueAtRisk])
+  if (s.inTransitWindow) pairs.push(['In transit window', `${s.inTransitWindow.from} – ${s.inTransitWindow.to} (${s.inTransitWindow.movements} movements)`])
+  pairs.push(['New variances', s.newVariances])
+  pairs.push(['Resolved since last run', s.resolved.count])
+  pairs.push(['Took', `${sec(s.elapsedMs)}`])
+  return pairs
+}

@@ -1,0 +1,170 @@
+import {closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+/**
+ * Hash-partitioned spill files: rows of several kinds (ERP stock, WMS stock, item attributes…) are appended as
+ * text lines to `<kind>.<partition>` files in a private temp directory, with a small buffer per file. Memory stays
+ * bounded whatever the table sizes; each partition is later reconciled alone. Removed by `dispose()`.
+ */
+export class Spill {
+  readonly dir: string
+  readonly partitions: number
+  private readonly buffers = new Map<string, string[]>()
+  private readonly sizes = new Map<string, number>()
+  private readonly fds = new Map<string, number>()
+  bytesWritten = 0
+
+  constructor(opts: {partitions: number; tempDir?: string}) {
+    this.partitions = opts.partitions
+    this.dir = mkdtempSync(path.join(opts.tempDir ?? os.tmpdir(), 'plantops-stock-'))
+  }
+
+  /** Append one line (without the newline) to the kind's partition file. */
+  write(kind: string, partition: number, line: string): void {
+    const name = `${kind}.${partition}`
+    let buf = this.buffers.get(name)
+    if (!buf) {
+      buf = []
+      this.buffers.set(name, buf)
+      this.sizes.set(name, 0)
+    }
+    buf.push(line)
+    const size = this.sizes.get(name)! + line.length + 1
+    if (size >= 65_536) this.flushOne(name, buf)
+    else this.sizes.set(name, size)
+  }
+
+  /** Write all buffered lines of one kind (or all kinds). */
+  flush(kind?: string): void {
+    for (const [name, buf] of this.buffers) {
+      if (kind === undefined || name.startsWith(`${kind}.`)) this.flushOne(name, buf)
+    }
+  }
+
+  /** The lines of one kind's partition (flushed first). */
+  lines(kind: string, partition: number): string[] {
+    const name = `${kind}.${partition}`
+    const buf = this.buffers.get(name)
+    if (buf && buf.length > 0) this.flushOne(name, buf)
+    const fd = this.fds.get(name)
+    if (fd !== undefined) {
+      closeSync(fd)
+      this.fds.delete(name)
+    }
+    const file = path.join(this.dir, name)
+    if (!existsSync(file)) return []
+    const text = readFileSync(file, 'utf8')
+    if (text.length === 0) return []
+    const out = text.split('\n')
+    out.pop() // trailing newline
+    return out
+  }
+
+  /** Path of a kind's partition file after flushing and closing it (it may not exist when nothing was written). */
+  finish(kind: string, partition: number): string {
+    const name = `${kind}.${partition}`
+    const buf = this.buffers.get(name)
+    if (buf && buf.length > 0) this.flushOne(name, buf)
+    const fd = this.fds.get(name)
+    if (fd !== undefined) {
+      closeSync(fd)
+      this.fds.delete(name)
+    }
+    return path.join(this.dir, name)
+  }
+
+  /** Remove a partition file once reconciled (keeps the disk footprint down). */
+  drop(kind: string, partition: number): void {
+    rmSync(path.join(this.dir, `${kind}.${partition}`), {force: true})
+  }
+
+  dispose(): void {
+    for (const fd of this.fds.values()) closeSync(fd)
+    this.fds.clear()
+    this.buffers.clear()
+    rmSync(this.dir, {recursive: true, force: true})
+  }
+
+  private flushOne(name: string, buf: string[]): void {
+    if (buf.length === 0) return
+    let fd = this.fds.get(name)
+    if (fd === undefined) {
+      fd = openSync(path.join(this.dir, name), 'a')
+      this.fds.set(name, fd)
+    }
+    const data = `${buf.join('\n')}\n`
+    writeSync(fd, data)
+    this.bytesWritten += data.length
+    buf.length = 0
+    this.sizes.set(name, 0)
+  }
+}
+
+/** FNV-1a over UTF-16 code units: a fast, stable partition hash. */
+export function partitionOf(key: string, partitions: number): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return (h >>> 0) % partitions
+}
+
+/** Fields in spill lines are tab-separated; codes holding tabs, newlines or backslashes are escaped. */
+const NEEDS_ESCAPE = /[\t\n\r\\]/
+export function escapeField(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s
+  return s.replace(/[\t\n\r\\]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\\\'))
+}
+
+export function unescapeField(s: string): string {
+  if (!s.includes('\\')) return s
+  return s.replace(/\\([tnr\\])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : '\\'))
+}
+
+/** Sequential line reader over a file with a fixed buffer (for merging sorted partition outputs). */
+export class LineReader {
+  private readonly fd: number
+  private readonly buf = Buffer.alloc(1 << 16)
+  private restBytes: Buffer = Buffer.alloc(0)
+  private pending: string[] = []
+  private eof = false
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'r')
+  }
+
+  next(): string | undefined {
+    while (this.pending.length === 0) {
+      if (this.eof) {
+        if (this.restBytes.length > 0) {
+          const last = this.restBytes.toString('utf8')
+          this.restBytes = Buffer.alloc(0)
+          return last
+        }
+        return undefined
+      }
+      const n = readSync(this.fd, this.buf, 0, this.buf.length, null)
+      if (n === 0) {
+        this.eof = true
+        continue
+      }
+      // UTF-8 safe split: cut at the last newline byte
+      const chunk = this.buf.subarray(0, n)
+      const lastNl = chunk.lastIndexOf(10)
+      if (lastNl < 0) {
+        this.restBytes = Buffer.concat([this.restBytes, chunk])
+        continue
+      }
+      const text = Buffer.concat([this.restBytes, chunk.subarray(0, lastNl)]).toString('utf8')
+      this.restBytes = Buffer.from(chunk.subarray(lastNl + 1))
+      this.pending = text.split('\n').reverse()
+    }
+    return this.pending.pop()
+  }
+
+  close(): void {
+    closeSync(this.fd)
+  }
+}

@@ -1,0 +1,45 @@
+import type {Status} from '../reconcile/classify.js'
+
+export const CAUSES = ['uom_factor', 'lot_swap', 'in_transit', 'code_format', 'sign'] as const
+export type Cause = (typeof CAUSES)[number]
+
+/**
+ * One reconciled key. The first twelve fields are the CSV contract, in order:
+ * item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff
+ * Quantities are exact decimal strings in the ERP unit; diff = wms_qty - erp_qty (a missing side counts as 0).
+ */
+export interface StockVarianceRow {
+  item: string
+  warehouse: string
+  lot: string
+  /** null: the ERP has no balance for the key. */
+  erp_qty: string | null
+  /** null: the WMS has no bins for the key. */
+  wms_qty: string | null
+  diff: string
+  /** diff ÷ |erp_qty| × 100, 4 places; null when erp_qty is missing or zero. */
+  diff_pct: string | null
+  uom: string
+  status: Status
+  cause: Cause | null
+  /** Date (YYYY-MM-DD) of the first run in the current unbroken series of runs that reported this key; null for matches. */
+  first_seen: string | null
+  /** diff × unit cost, 2 places; only with --show-cost. */
+  value_diff: string | null
+  /** How many consecutive runs (this one included) have reported this key. */
+  runs_seen: number | null
+  class: string | null
+  category: string | null
+  /** Quantity in flight (ERP unit) that the in-transit rule found for the key, when any. */
+  in_transit_qty: string | null
+}
+
+export const CSV_COLUMNS = ['item', 'warehouse', 'lot', 'erp_qty', 'wms_qty', 'diff', 'diff_pct', 'uom', 'status', 'cause', 'first_seen', 'value_diff'] as const
+
+/** Ordering of reported keys: warehouse, item, lot (UTF-16 code unit order: the same everywhere, whatever the collation). */
+export function compareRows(a: Pick<StockVarianceRow, 'warehouse' | 'item' | 'lot'>, b: Pick<StockVarianceRow, 'warehouse' | 'item' | 'lot'>): number {
+  if (a.warehouse !== b.warehouse) return a.warehouse < b.warehouse ? -1 : 1
+  if (a.item !== b.item) return a.item < b.item ? -1 : 1
+  if (a.lot !== b.lot) return a.lot < b.lot ? -1 : 1
+  return 0
+}
