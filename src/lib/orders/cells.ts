@@ -1,0 +1,107 @@
+import {Decimal} from '../decimal/decimal.js'
+
+/**
+ * A cell as read from a file, reduced to what the importer needs. `text` is the value as a person sees it (written
+ * back unchanged to the rejects workbook); `num` is the raw number of a numeric cell (a date serial in a date column);
+ * `date` is set when the file itself typed the cell as a date; `error` when the cell holds an error value.
+ */
+export interface Cell {
+  text: string
+  num?: number
+  date?: string
+  error?: string
+}
+
+export const EMPTY_CELL: Cell = {text: ''}
+
+export type DateSystem = 1900 | 1904
+
+/** Reduce an exceljs cell value (string, number, Date, rich text, hyperlink, formula, error) to a Cell. */
+export function cellFromExcel(value: unknown): Cell {
+  if (value === null || value === undefined) return EMPTY_CELL
+  if (typeof value === 'string') return {text: value}
+  if (typeof value === 'number') return Number.isFinite(value) ? {text: formatExcelNumber(value), num: value} : {text: '', error: '#NUM!'}
+  if (typeof value === 'boolean') return {text: value ? 'TRUE' : 'FALSE'}
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return {text: '', error: 'invalid date'}
+    const iso = value.toISOString()
+    const date = iso.slice(0, 10)
+    const time = iso.slice(11, 19)
+    return {text: time === '00:00:00' ? date : `${date} ${time}`, date}
+  }
+  if (typeof value === 'object') {
+    const v = value as Record<string, unknown>
+    if (typeof v.error === 'string') return {text: v.error, error: v.error}
+    if (Array.isArray(v.richText)) return {text: (v.richText as Array<{text?: string}>).map((r) => r.text ?? '').join('')}
+    if ('formula' in v || 'sharedFormula' in v) {
+      const result = v.result
+      if (result === undefined || result === null || (typeof result === 'number' && Number.isNaN(result))) {
+        // exceljs's streaming reader drops the error code (#N/A, #REF!…) of a formula's cached result
+        const formula = typeof v.formula === 'string' && v.formula !== '' ? `=${v.formula}` : ''
+        return {text: formula, error: 'formula result is an error value (such as #N/A) or was never calculated'}
+      }
+      return cellFromExcel(result)
+    }
+    if ('hyperlink' in v || 'text' in v) return cellFromExcel(v.text ?? '')
+  }
+  return {text: String(value)}
+}
+
+/** A number as Excel shows it: 15 significant digits, no float noise (0.1+0.2 → "0.3"), no exponent. */
+export function formatExcelNumber(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n)
+  const d = new Decimal(n.toPrecision(15))
+  return d.isZero() ? '0' : d.toFixed()
+}
+
+/** ISO date (yyyy-mm-dd) of an Excel serial in the 1900 or 1904 date system. No time zone is involved. */
+export function serialToIsoDate(serial: number, system: DateSystem): string | null {
+  if (!Number.isFinite(serial) || serial < 1 || serial > 2_958_465) return null
+  const days = Math.floor(serial)
+  // 1900 system: serial 1 = 1900-01-01 and Excel's phantom 1900-02-29 is serial 60; from 61 on, 1899-12-30 + serial.
+  const base = system === 1904 ? Date.UTC(1904, 0, 1) : days >= 61 ? Date.UTC(1899, 11, 30) : Date.UTC(1899, 11, 31)
+  if (system === 1900 && days === 60) return null
+  return new Date(base + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** Fold full-width characters (digits, letters, punctuation, ideographic space) to their ASCII forms and trim. */
+export function foldWidth(s: string): string {
+  return s.normalize('NFKC').replace(/\s+/g, ' ').trim()
+}
+
+const DATE_PATTERNS: Array<{re: RegExp; order: 'ymd' | 'dmy'}> = [
+  {re: /^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/, order: 'ymd'},
+  {re: /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?(?:\s*\d{1,2}[:时]\d{2}.*)?$/, order: 'ymd'},
+  {re: /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/, order: 'dmy'},
+  {re: /^(\d{4})(\d{2})(\d{2})$/, order: 'ymd'},
+]
+
+/** A date typed as text: 2026/11/21, 2026-11-21, 2026年11月21日, 21.11.2026, 20261121 (optionally with a time). */
+export function parseTextDate(text: string): string | null {
+  const s = foldWidth(text)
+  for (const {re, order} of DATE_PATTERNS) {
+    const m = re.exec(s)
+    if (!m) continue
+    const [y, mo, d] = order === 'ymd' ? [m[1], m[2], m[3]] : [m[3], m[2], m[1]]
+    return isoIfValid(Number(y), Number(mo), Number(d))
+  }
+  return null
+}
+
+function isoIfValid(y: number, m: number, d: number): string | null {
+  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1) return null
+  const t = new Date(Date.UTC(y, m - 1, d))
+  if (t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return null
+  return t.toISOString().slice(0, 10)
+}
+
+/**
+ * A decimal typed by a person: full-width digits, thousands separators ("1,234.50"), a currency sign, spaces.
+ * Returns null when it is not a number. Exact: never goes through a JS float.
+ */
+export function parseTextDecimal(text: string): Decimal | null {
+  let s = foldWidth(text).replace(/^[¥$€£]\s*/, '').replace(/\s*(元|RMB|CNY)$/i, '').replace(/\s+/g, '')
+  if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, '')
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null
+  return new Decimal(s)
+}

@@ -1,0 +1,138 @@
+import {UsageError} from '../cli/errors.js'
+import type {FieldSpec} from './fields.js'
+import {betterCandidate, type HeaderMatch, matchHeaderRow} from './header-match.js'
+import {openSheets, type ReadOptions, type SheetRow, type SheetRows} from './read-file.js'
+
+/** The sheet to import, its header row, and the data rows after it (iterate once, then call close()). */
+export interface LocatedSheet {
+  sheet: SheetRows
+  header: HeaderMatch
+  rows: AsyncIterable<SheetRow>
+  close(): Promise<void>
+}
+
+/** The best header candidate when no row matched every required field (for the prompt or the error). */
+export interface HeaderCandidate {
+  sheet: string
+  match: HeaderMatch
+}
+
+/** Thrown when no sheet has a row with every required header; carries the best candidate. */
+export class HeadersUnmatchedError extends UsageError {
+  constructor(
+    message: string,
+    readonly candidate: HeaderCandidate | undefined,
+    hints: string[],
+  ) {
+    super(message, {code: 'HEADERS_UNMATCHED', hints})
+  }
+}
+
+/**
+ * Find the sheet and its header row. The header is the first row, within `searchRows` rows of the top, whose texts
+ * match every required field (title rows, merged title cells and blank rows above it are common). `sheet` picks a
+ * sheet by name or 1-based index; otherwise the first sheet holding the headers is used.
+ */
+export async function locateHeader(
+  file: string,
+  fields: FieldSpec[],
+  opts: ReadOptions & {sheet?: string; searchRows: number},
+): Promise<LocatedSheet> {
+  const sheets = openSheets(file, opts)
+  let best: HeaderCandidate | undefined
+  const seen: string[] = []
+  let selected = false
+  let close = async () => {
+    await sheets.return(undefined)
+  }
+  try {
+    for await (const sheet of sheetsOf(sheets)) {
+      seen.push(sheet.name)
+      if (opts.sheet !== undefined && !sheetMatches(sheet, opts.sheet)) continue
+      selected = true
+      const it = sheet.rows[Symbol.asyncIterator]()
+      const buffered: SheetRow[] = []
+      let header: HeaderMatch | undefined
+      while (buffered.length < opts.searchRows) {
+        const step = await it.next()
+        if (step.done) break
+        const row = step.value
+        buffered.push(row)
+        if (row.number > opts.searchRows) break
+        const m = matchHeaderRow(row.number, row.cells, fields)
+        if (m.missing.length === 0) {
+          header = m
+          break
+        }
+        if (m.columns.size > 0) {
+          const b = betterCandidate(best?.match, m)
+          if (b === m) best = {sheet: sheet.name, match: m}
+        }
+      }
+      if (header) {
+        const h = header
+        const rest = buffered.filter((r) => r.number > h.rowNumber)
+        const rows = (async function* () {
+          yield* rest
+          while (true) {
+            const step = await it.next()
+            if (step.done) return
+            yield step.value
+          }
+        })()
+        const closeSheets = close
+        close = async () => {}
+        return {
+          sheet,
+          header,
+          rows,
+          close: async () => {
+            await it.return?.(undefined)
+            await closeSheets()
+          },
+        }
+      }
+      await it.return?.(undefined)
+      if (opts.sheet !== undefined) break
+    }
+  } finally {
+    await close()
+  }
+  if (opts.sheet !== undefined && !selected) {
+    throw new UsageError(`${file} has no sheet "${opts.sheet}" (--sheet); its sheets: ${seen.map((s) => `"${s}"`).join(', ')}`, {
+      code: 'USAGE',
+      hints: ['Pass --sheet with a sheet name or its 1-based position.'],
+    })
+  }
+  throw unmatched(file, fields, best, opts.searchRows)
+}
+
+async function* sheetsOf(gen: AsyncGenerator<SheetRows>): AsyncGenerator<SheetRows> {
+  // iterate without closing the generator when the consumer returns early: the caller owns it
+  while (true) {
+    const step = await gen.next()
+    if (step.done) return
+    yield step.value
+  }
+}
+
+function sheetMatches(sheet: SheetRows, wanted: string): boolean {
+  if (/^\d+$/.test(wanted)) return sheet.index === Number(wanted) || sheet.name === wanted
+  return sheet.name === wanted || sheet.name.trim().toLowerCase() === wanted.trim().toLowerCase()
+}
+
+function unmatched(file: string, fields: FieldSpec[], best: HeaderCandidate | undefined, searchRows: number): HeadersUnmatchedError {
+  const required = fields.filter((f) => f.required)
+  const missing = best ? best.match.missing : required
+  const lines = [
+    best
+      ? `${file}: cannot match the required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => f.name).join(', ')} (best header row: sheet "${best.sheet}", row ${best.match.rowNumber})`
+      : `${file}: no header row found in the first ${searchRows} rows of any sheet (required: ${required.map((f) => f.name).join(', ')})`,
+  ]
+  if (best) lines.push(`  headers not matched: ${best.match.unmatchedHeaders.map((h) => `"${h}"`).join(', ') || '(none)'}`)
+  for (const f of missing) lines.push(`  ${f.name}: aliases tried: ${f.aliases.join(', ')}`)
+  return new HeadersUnmatchedError(lines.join('\n'), best, [
+    `Add the file's header text to orders.fields.<field>.aliases in plantops.yaml (e.g. orders.fields.${missing[0]?.name ?? 'sku'}.aliases: ["…"]).`,
+    'Or run the import on a terminal (without --no-input): plantops asks which column is which and can save the answer.',
+  ])
+}

@@ -1,0 +1,105 @@
+import {Decimal, formatDecimal} from '../decimal/decimal.js'
+import {type Cell, type DateSystem, EMPTY_CELL, foldWidth, formatExcelNumber, parseTextDate, parseTextDecimal, serialToIsoDate} from './cells.js'
+import type {FieldSpec} from './fields.js'
+import type {HeaderMatch} from './header-match.js'
+
+/** One problem of a row, in words, and the column (0-based) to highlight when there is one. */
+export interface Problem {
+  field: string
+  column?: number
+  message: string
+}
+
+/** A line's values as stored: canonical fields as text (decimals exact, dates ISO), others in `extra`. Null when empty. */
+export type LineValues = Record<string, string | null>
+
+export interface ParsedRow {
+  rowNumber: number
+  /** Original cell texts by column, for the rejects workbook. */
+  cells: Cell[]
+  values: LineValues
+  problems: Problem[]
+}
+
+/** Fields whose values are codes: full-width characters folded, inner whitespace kept as typed. */
+const CODE_FIELDS = new Set(['order_no', 'line_no', 'sku', 'uom', 'currency'])
+
+export interface RowParser {
+  /** null when the row is blank (no values at all). */
+  parse(rowNumber: number, cells: Cell[]): ParsedRow | null
+  /** Whether the trigger lets this row in (true when no trigger is configured). */
+  triggered(row: ParsedRow): boolean
+}
+
+export function createRowParser(opts: {
+  fields: FieldSpec[]
+  header: HeaderMatch
+  dateSystem: DateSystem
+  trigger?: {field: string; in: string[]}
+}): RowParser {
+  const mapped = opts.fields.filter((f) => opts.header.columns.has(f.name)).map((f) => ({f, col: opts.header.columns.get(f.name)!}))
+  const triggerValues = new Set((opts.trigger?.in ?? []).map((v) => foldWidth(v).toLowerCase()))
+  return {
+    parse(rowNumber, cells) {
+      if (!cells.some((c) => c.text.trim() !== '' || c.error)) return null
+      const values: LineValues = {}
+      const problems: Problem[] = []
+      for (const {f, col} of mapped) {
+        const cell = cells[col] ?? EMPTY_CELL
+        const r = parseField(f, cell, opts.dateSystem)
+        values[f.name] = r.value
+        if (r.problem) problems.push({field: f.name, column: col, message: r.problem})
+      }
+      for (const f of opts.fields) {
+        if (f.required && !opts.header.columns.has(f.name)) problems.push({field: f.name, message: 'required, no column'})
+      }
+      return {rowNumber, cells, values, problems}
+    },
+    triggered(row) {
+      if (!opts.trigger) return true
+      const v = row.values[opts.trigger.field]
+      return v !== null && v !== undefined && triggerValues.has(foldWidth(v).toLowerCase())
+    },
+  }
+}
+
+/** Parse one cell for one field: the value as stored, or a problem in words. */
+export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): {value: string | null; problem?: string} {
+  if (cell.error) return {value: null, problem: cell.error.startsWith('#') ? `error value ${cell.error} in the cell` : cell.error}
+  const raw = cell.text.replace(/^\uFEFF/, '')
+  const text = CODE_FIELDS.has(f.name) ? foldWidth(raw) : raw.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '')
+  if (text === '' && cell.date === undefined) return f.required ? {value: null, problem: 'required, empty'} : {value: null}
+  switch (f.type) {
+    case 'text': {
+      if (f.name === 'line_no') {
+        const d = parseTextDecimal(text)
+        if (d && d.isInteger()) return {value: formatDecimal(d)}
+      }
+      return {value: text}
+    }
+    case 'integer':
+    case 'decimal': {
+      const d = cell.num === undefined ? parseTextDecimal(text) : new Decimal(formatExcelNumber(cell.num))
+      if (!d) return {value: null, problem: `not a number: "${raw.trim()}"`}
+      if (f.type === 'integer' && !d.isInteger()) return {value: null, problem: `not a whole number: "${raw.trim()}"`}
+      if (f.min !== undefined) {
+        const min = new Decimal(f.min)
+        if (f.exclusiveMin ? d.lte(min) : d.lt(min)) {
+          return {value: formatDecimal(d), problem: f.exclusiveMin ? `must be greater than ${f.min}` : `must be at least ${f.min}`}
+        }
+      }
+      return {value: formatDecimal(d)}
+    }
+    case 'date': {
+      if (cell.date) return {value: cell.date}
+      if (cell.num !== undefined) {
+        const iso = serialToIsoDate(cell.num, dateSystem)
+        return iso ? {value: iso} : {value: null, problem: `not a date: ${raw.trim()}`}
+      }
+      const iso = parseTextDate(text)
+      return iso ? {value: iso} : {value: null, problem: `not a valid date: "${raw.trim()}" (use 2026-11-21, 2026/11/21, 2026年11月21日 or 21.11.2026)`}
+    }
+    default:
+      return {value: text}
+  }
+}

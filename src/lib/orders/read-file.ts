@@ -1,0 +1,217 @@
+import {createReadStream} from 'node:fs'
+import {open, stat} from 'node:fs/promises'
+import path from 'node:path'
+
+import {isPlantopsError, UsageError} from '../cli/errors.js'
+import {cellFromExcel, type Cell, type DateSystem} from './cells.js'
+
+/** One row of a sheet: its row number as the spreadsheet shows it, and its cells by column (0-based). */
+export interface SheetRow {
+  number: number
+  cells: Cell[]
+}
+
+/** One sheet of a workbook (a CSV file is one sheet). `rows` can be iterated once. */
+export interface SheetRows {
+  name: string
+  /** 1-based position in the workbook's sheet order. */
+  index: number
+  dateSystem: DateSystem
+  rows: AsyncIterable<SheetRow>
+}
+
+export type FileKind = 'xlsx' | 'csv'
+
+export interface ReadOptions {
+  /** Force a CSV encoding (utf-8, gb18030, gbk, big5, …); detected when absent. */
+  encoding?: string
+}
+
+const SAVE_AS_XLSX = 'Open it in Excel (or WPS/LibreOffice) and use File > Save As > Excel Workbook (*.xlsx), or save it as CSV UTF-8.'
+
+/** Decide how to read a file from its first bytes (not its name): zip → xlsx, OLE2 → legacy .xls (refused), else CSV. */
+export async function detectFileKind(file: string): Promise<FileKind> {
+  let st
+  try {
+    st = await stat(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}`, {code: 'INPUT_UNREADABLE', hints: ['Check the file name and path.']})
+  }
+  if (st.isDirectory()) throw new UsageError(`${file} is a directory, not an order file`, {code: 'INPUT_UNREADABLE'})
+  const head = Buffer.alloc(8)
+  const fh = await open(file, 'r')
+  let n: number
+  try {
+    ;({bytesRead: n} = await fh.read(head, 0, 8, 0))
+  } finally {
+    await fh.close()
+  }
+  const ext = path.extname(file).toLowerCase()
+  if (n >= 4 && head.readUInt32BE(0) === 0x504b0304) return 'xlsx'
+  if (n >= 8 && head.readUInt32BE(0) === 0xd0cf11e0 && head.readUInt32BE(4) === 0xa1b11ae1) {
+    throw new UsageError(`${file} is a legacy Excel 97-2003 workbook (.xls) or a password-protected workbook; plantops reads .xlsx and .csv`, {
+      code: 'INPUT_XLS',
+      hints: [SAVE_AS_XLSX, 'A password-protected workbook must be saved without a password first.'],
+    })
+  }
+  if (['.xlsx', '.xlsm', '.xltx', '.xls', '.xlsb', '.ods', '.numbers'].includes(ext)) {
+    const what = ext === '.xls' ? 'not a real Excel workbook (probably an HTML or text export named .xls)' : `not a readable ${ext} workbook`
+    throw new UsageError(`${file} is ${what}`, {code: 'INPUT_UNREADABLE', hints: [SAVE_AS_XLSX]})
+  }
+  if (n === 0) throw new UsageError(`${file} is empty`, {code: 'INPUT_EMPTY'})
+  return 'csv'
+}
+
+/** The sheets of an .xlsx or .csv file, streamed: memory does not grow with the number of rows. */
+export async function* openSheets(file: string, opts: ReadOptions = {}): AsyncGenerator<SheetRows> {
+  const kind = await detectFileKind(file)
+  if (kind === 'xlsx') yield* openXlsxSheets(file)
+  else yield await openCsvSheet(file, opts)
+}
+
+function unreadable(file: string, error: unknown): UsageError {
+  const message = (error as Error)?.message?.split('\n')[0] ?? String(error)
+  return new UsageError(`cannot read ${file} as an .xlsx workbook: ${message}`, {
+    code: 'INPUT_UNREADABLE',
+    hints: ['The file may be damaged or not really a workbook.', SAVE_AS_XLSX],
+    cause: error,
+  })
+}
+
+async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
+  const {default: ExcelJS} = await import('exceljs')
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'cache',
+    worksheets: 'emit',
+  } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>[1])
+  const iterator = (reader as unknown as AsyncIterable<WorksheetReaderLike>)[Symbol.asyncIterator]()
+  let found = 0
+  try {
+    while (true) {
+      let step: IteratorResult<WorksheetReaderLike>
+      try {
+        step = await iterator.next()
+      } catch (error) {
+        throw isPlantopsError(error) ? error : unreadable(file, error)
+      }
+      if (step.done) break
+      const ws = step.value
+      found++
+      const model = (reader as unknown as {model?: {sheets?: Array<{name: string}>; properties?: {date1904?: boolean}}}).model
+      const index = (model?.sheets?.findIndex((s) => s.name === ws.name) ?? -1) + 1 || found
+      yield {name: ws.name, index, dateSystem: model?.properties?.date1904 ? 1904 : 1900, rows: xlsxRows(file, ws)}
+    }
+  } finally {
+    await iterator.return?.(undefined)?.catch(() => {})
+  }
+  if (found === 0) {
+    throw new UsageError(`${file} holds no worksheet plantops can read`, {code: 'INPUT_UNREADABLE', hints: [SAVE_AS_XLSX]})
+  }
+}
+
+interface WorksheetReaderLike extends AsyncIterable<{number: number; values: unknown[]}> {
+  name: string
+}
+
+async function* xlsxRows(file: string, ws: WorksheetReaderLike): AsyncGenerator<SheetRow> {
+  const it = ws[Symbol.asyncIterator]()
+  try {
+    while (true) {
+      let step: IteratorResult<{number: number; values: unknown[]}>
+      try {
+        step = await it.next()
+      } catch (error) {
+        throw unreadable(file, error)
+      }
+      if (step.done) return
+      const values = step.value.values
+      const cells: Cell[] = []
+      // row.values is 1-based and sparse
+      for (let c = 1; c < values.length; c++) cells.push(cellFromExcel(values[c]))
+      yield {number: step.value.number, cells}
+    }
+  } finally {
+    await it.return?.(undefined)?.catch(() => {})
+  }
+}
+
+/** CSV encodings: BOM → UTF-8; else strict UTF-8 if the whole file decodes; else GB18030 (what Chinese Excel saves). */
+export async function detectCsvEncoding(file: string): Promise<string> {
+  const fh = await open(file, 'r')
+  const head = Buffer.alloc(4)
+  try {
+    await fh.read(head, 0, 4, 0)
+  } finally {
+    await fh.close()
+  }
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8'
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return head[0] === 0xff ? 'utf-16le' : 'utf-16be'
+  const decoder = new TextDecoder('utf-8', {fatal: true})
+  try {
+    for await (const chunk of createReadStream(file)) decoder.decode(chunk as Buffer, {stream: true})
+    decoder.decode()
+    return 'utf-8'
+  } catch {
+    return 'gb18030'
+  }
+}
+
+async function openCsvSheet(file: string, opts: ReadOptions): Promise<SheetRows> {
+  const {default: iconv} = await import('iconv-lite')
+  if (opts.encoding && !iconv.encodingExists(opts.encoding)) {
+    throw new UsageError(`unknown encoding "${opts.encoding}" (--encoding)`, {code: 'USAGE', hints: ['Use utf-8, gb18030, gbk, big5 or another encoding iconv-lite knows.']})
+  }
+  const encoding = opts.encoding ?? (await detectCsvEncoding(file))
+  const delimiter = await detectDelimiter(file, encoding)
+  return {name: path.basename(file), index: 1, dateSystem: 1900, rows: csvRows(file, encoding, delimiter)}
+}
+
+async function detectDelimiter(file: string, encoding: string): Promise<string> {
+  const {default: iconv} = await import('iconv-lite')
+  const fh = await open(file, 'r')
+  const buf = Buffer.alloc(64 * 1024)
+  let n: number
+  try {
+    ;({bytesRead: n} = await fh.read(buf, 0, buf.length, 0))
+  } finally {
+    await fh.close()
+  }
+  const lines = iconv.decode(buf.subarray(0, n), encoding).split(/\r?\n/).slice(0, 20)
+  let best = ','
+  let bestCount = 0
+  for (const d of [',', ';', '\t', '|']) {
+    const count = lines.reduce((sum, l) => sum + l.split(d).length - 1, 0)
+    if (count > bestCount) {
+      best = d
+      bestCount = count
+    }
+  }
+  return best
+}
+
+async function* csvRows(file: string, encoding: string, delimiter: string): AsyncGenerator<SheetRow> {
+  const {default: iconv} = await import('iconv-lite')
+  const {parse} = await import('csv-parse')
+  const parser = createReadStream(file)
+    .pipe(iconv.decodeStream(encoding, {stripBOM: true}))
+    .pipe(parse({delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true}))
+  let n = 0
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      n++
+      yield {number: n, cells: record.map((text) => (text === '' ? {text: ''} : {text}))}
+    }
+  } catch (error) {
+    if (isPlantopsError(error)) throw error
+    throw new UsageError(`cannot read ${file} as CSV (${encoding}) near record ${n + 1}: ${(error as Error).message.split('\n')[0]}`, {
+      code: 'INPUT_UNREADABLE',
+      hints: ['Check the quoting of that line, or save the file again as CSV UTF-8 from Excel.'],
+      cause: error,
+    })
+  } finally {
+    parser.destroy()
+  }
+}

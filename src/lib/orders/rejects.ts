@@ -1,0 +1,85 @@
+import {createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {once} from 'node:events'
+import {createInterface} from 'node:readline'
+
+import type {Column} from '../report/columns.js'
+import {REJECTS_COLUMNS} from './header-match.js'
+import type {Problem} from './parse-row.js'
+
+/** One rejected row: its original cell texts, where it came from, and every problem found. */
+export interface RejectedRow {
+  file: string
+  sheet: string
+  row: number
+  texts: string[]
+  problems: Problem[]
+}
+
+/** "qty: must be greater than 0; sku: ABC-9 not in ERP item master" */
+export function describeProblems(problems: Problem[]): string {
+  return problems.map((p) => `${p.field}: ${p.message}`).join('; ')
+}
+
+/**
+ * Rejected rows spooled to a temporary NDJSON file while the import streams (memory stays flat however many rows
+ * fail), then written as the review-queue workbook.
+ */
+export class RejectSpool {
+  count = 0
+  /** Widest rejected row (cells), so columns beyond the header are kept too. */
+  maxWidth = 0
+  private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'plantops-rejects-'))
+  private readonly file = path.join(this.dir, 'rejects.ndjson')
+  private readonly out: WriteStream = createWriteStream(this.file)
+
+  async add(r: RejectedRow): Promise<void> {
+    this.count++
+    this.maxWidth = Math.max(this.maxWidth, r.texts.length)
+    if (!this.out.write(`${JSON.stringify(r)}\n`)) await once(this.out, 'drain')
+  }
+
+  async *rows(): AsyncGenerator<RejectedRow> {
+    await new Promise<void>((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())))
+    const rl = createInterface({input: createReadStream(this.file), crlfDelay: Infinity})
+    for await (const line of rl) if (line) yield JSON.parse(line) as RejectedRow
+  }
+
+  dispose(): void {
+    this.out.destroy()
+    rmSync(this.dir, {recursive: true, force: true})
+  }
+}
+
+/**
+ * Write the review-queue workbook: `errors` first, then the original columns with their original headers and values,
+ * then source_file / source_sheet / source_row. Bad cells are highlighted. Its headers map like the original file's,
+ * so the fixed workbook can be imported again as is (the extra columns are ignored).
+ */
+export async function writeRejectsWorkbook(target: string, headers: string[], spool: RejectSpool): Promise<void> {
+  const {writeXlsx} = await import('../report/xlsx.js')
+  const all = [...headers]
+  while (all.length < spool.maxWidth) all.push('')
+  const rows = async function* () {
+    for await (const r of spool.rows()) {
+      const out: Record<string, unknown> = {
+        __errors: describeProblems(r.problems),
+        __file: r.file,
+        __sheet: r.sheet,
+        __row: r.row,
+        __bad: r.problems.map((p) => (p.column === undefined ? '__errors' : `c${p.column}`)),
+      }
+      r.texts.forEach((t, i) => (out[`c${i}`] = t))
+      yield out
+    }
+  }
+  const columns: Column<Record<string, unknown>>[] = [
+    {key: '__errors', header: REJECTS_COLUMNS.errors, width: 50},
+    ...all.map((h, i) => ({key: `c${i}`, header: h || `(column ${i + 1})`})),
+    {key: '__file', header: REJECTS_COLUMNS.file},
+    {key: '__sheet', header: REJECTS_COLUMNS.sheet},
+    {key: '__row', header: REJECTS_COLUMNS.row, kind: 'int'},
+  ]
+  await writeXlsx(target, [{name: 'rejects', columns, rows: rows(), highlight: (row) => row.__bad as string[]}])
+}

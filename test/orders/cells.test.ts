@@ -1,0 +1,61 @@
+import {describe, expect, it} from 'vitest'
+
+import {cellFromExcel, formatExcelNumber, parseTextDate, parseTextDecimal, serialToIsoDate} from '../../src/lib/orders/cells.js'
+
+describe('cell normalisation', () => {
+  it('converts date serials of both date systems without any time-zone shift', () => {
+    expect(serialToIsoDate(46347, 1900)).toBe('2026-11-21')
+    expect(serialToIsoDate(44885, 1904)).toBe('2026-11-21')
+    expect(serialToIsoDate(46347.99, 1900)).toBe('2026-11-21') // a time of day does not move the date
+    expect(serialToIsoDate(1, 1900)).toBe('1900-01-01')
+    expect(serialToIsoDate(61, 1900)).toBe('1900-03-01') // after Excel's phantom 1900-02-29
+    expect(serialToIsoDate(60, 1900)).toBeNull()
+    expect(serialToIsoDate(0, 1904)).toBeNull()
+  })
+
+  it('reads dates typed as text in the four usual formats, and refuses impossible ones', () => {
+    for (const t of ['2026/11/21', '2026-11-21', '2026年11月21日', '21.11.2026', '２０２６/１１/２１', '20261121', '2026/11/21 14:30']) {
+      expect(parseTextDate(t), t).toBe('2026-11-21')
+    }
+    expect(parseTextDate('2026-2-3')).toBe('2026-02-03')
+    expect(parseTextDate('2026-02-30')).toBeNull()
+    expect(parseTextDate('2026-13-45')).toBeNull()
+    expect(parseTextDate('11/21/2026')).toBeNull() // ambiguous US order is not guessed
+    expect(parseTextDate('tomorrow')).toBeNull()
+  })
+
+  it('reads numbers typed as text exactly: thousands separators, full-width digits, currency signs', () => {
+    expect(parseTextDecimal('1,234.50')!.toFixed()).toBe('1234.5')
+    expect(parseTextDecimal('１２３４')!.toFixed()).toBe('1234')
+    expect(parseTextDecimal('１，２００')!.toFixed()).toBe('1200')
+    expect(parseTextDecimal('¥1,280.50')!.toFixed()).toBe('1280.5')
+    expect(parseTextDecimal('￥12.5 元')!.toFixed()).toBe('12.5')
+    expect(parseTextDecimal(' 0.1 ')!.toFixed()).toBe('0.1')
+    expect(parseTextDecimal('12345678901234567890.123456789')!.toFixed()).toBe('12345678901234567890.123456789')
+    expect(parseTextDecimal('1,23')).toBeNull()
+    expect(parseTextDecimal('abc')).toBeNull()
+    expect(parseTextDecimal('')).toBeNull()
+  })
+
+  it('shows numeric cells as Excel does (15 significant digits, no float noise)', () => {
+    expect(formatExcelNumber(0.1 + 0.2)).toBe('0.3')
+    expect(formatExcelNumber(1280)).toBe('1280')
+    expect(formatExcelNumber(12.300000000000001)).toBe('12.3')
+    expect(formatExcelNumber(20261121001)).toBe('20261121001')
+  })
+
+  it('reduces exceljs values: rich text, hyperlinks, formulas, errors, dates, booleans', () => {
+    expect(cellFromExcel({richText: [{text: 'FG-'}, {font: {bold: true}, text: '10004'}]})).toEqual({text: 'FG-10004'})
+    expect(cellFromExcel({text: 'SO-1', hyperlink: 'https://x'})).toEqual({text: 'SO-1'})
+    expect(cellFromExcel({text: {richText: [{text: 'a'}, {text: 'b'}]}, hyperlink: 'https://x'})).toEqual({text: 'ab'})
+    expect(cellFromExcel({formula: '3*4', result: 12})).toEqual({text: '12', num: 12})
+    expect(cellFromExcel({formula: 'A1', result: {error: '#N/A'}})).toEqual({text: '#N/A', error: '#N/A'})
+    const noResult = cellFromExcel({formula: 'VLOOKUP(1,A:B,2,0)'})
+    expect(noResult.error).toMatch(/error value/)
+    expect(noResult.text).toBe('=VLOOKUP(1,A:B,2,0)')
+    expect(cellFromExcel({error: '#REF!'})).toEqual({text: '#REF!', error: '#REF!'})
+    expect(cellFromExcel(new Date(Date.UTC(2026, 10, 21)))).toEqual({text: '2026-11-21', date: '2026-11-21'})
+    expect(cellFromExcel(true)).toEqual({text: 'TRUE'})
+    expect(cellFromExcel(null)).toEqual({text: ''})
+  })
+})
