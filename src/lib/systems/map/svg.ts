@@ -13,19 +13,24 @@ export function dotToSvg(dot: string, opts: {binary?: string; timeoutMs?: number
   return new Promise((resolve) => {
     let child
     try {
-      child = spawn(bin, ['-Tsvg'], {stdio: ['pipe', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 60_000})
+      child = spawn(bin, ['-Tsvg'], {stdio: ['pipe', 'pipe', 'pipe']})
     } catch (error) {
       resolve({ok: false, reason: 'not-installed', message: (error as Error).message})
       return
     }
+    // our own timer (spawn's `timeout` option keeps the process alive when the binary is missing)
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
+    timer.unref()
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (b: Buffer) => out.push(b))
     child.stderr.on('data', (b: Buffer) => err.push(b))
     child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
       resolve(error.code === 'ENOENT' ? {ok: false, reason: 'not-installed', message: `${bin} not found`} : {ok: false, reason: 'failed', message: error.message})
     })
     child.on('close', (code) => {
+      clearTimeout(timer)
       if (code === 0) resolve({ok: true, svg: Buffer.concat(out).toString('utf8')})
       else resolve({ok: false, reason: 'failed', message: `${bin} exited with ${code}: ${Buffer.concat(err).toString('utf8').trim().slice(0, 500)}`})
     })
