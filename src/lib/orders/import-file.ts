@@ -128,7 +128,7 @@ export async function importOrderFile(opts: ImportFileOptions): Promise<FileImpo
     return opts.dryRun ? await run(opts.store) : await opts.store.transaction((trx) => run(trx))
   } finally {
     await located.close().catch(() => {})
-    spool.dispose()
+    await spool.dispose()
   }
 }
 

@@ -30,25 +30,31 @@ export class RejectSpool {
   count = 0
   /** Widest rejected row (cells), so columns beyond the header are kept too. */
   maxWidth = 0
-  private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'plantops-rejects-'))
-  private readonly file = path.join(this.dir, 'rejects.ndjson')
-  private readonly out: WriteStream = createWriteStream(this.file)
+  private dir: string | undefined
+  private out: WriteStream | undefined
 
   async add(r: RejectedRow): Promise<void> {
     this.count++
     this.maxWidth = Math.max(this.maxWidth, r.texts.length)
+    if (!this.out) {
+      this.dir = mkdtempSync(path.join(os.tmpdir(), 'plantops-rejects-'))
+      this.out = createWriteStream(path.join(this.dir, 'rejects.ndjson'))
+    }
     if (!this.out.write(`${JSON.stringify(r)}\n`)) await once(this.out, 'drain')
   }
 
   async *rows(): AsyncGenerator<RejectedRow> {
-    await new Promise<void>((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())))
-    const rl = createInterface({input: createReadStream(this.file), crlfDelay: Infinity})
+    const out = this.out
+    if (!out || !this.dir) return
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
+    const rl = createInterface({input: createReadStream(path.join(this.dir, 'rejects.ndjson')), crlfDelay: Infinity})
     for await (const line of rl) if (line) yield JSON.parse(line) as RejectedRow
   }
 
-  dispose(): void {
-    this.out.destroy()
-    rmSync(this.dir, {recursive: true, force: true})
+  async dispose(): Promise<void> {
+    const out = this.out
+    if (out && !out.closed) await new Promise<void>((resolve) => out.end(() => resolve()))
+    if (this.dir) rmSync(this.dir, {recursive: true, force: true})
   }
 }
 
