@@ -1,0 +1,46 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {UsageError} from '../../lib/cli/errors.js'
+import {getCount} from '../../lib/count/count-store.js'
+import {enterCounts, type AskCount} from '../../lib/count/enter.js'
+import {localNow, type RecordResult} from '../../lib/count/record.js'
+
+export type CountEnterResult = RecordResult & {typed: number; skipped: number}
+
+export default class CountEnter extends BaseCommand<typeof CountEnter> {
+  static summary = 'Type counts line by line on a terminal (blind: no system quantity is shown).'
+  static examples = ['<%= config.bin %> count enter 3 --counter 张三']
+
+  static args = {
+    count: Args.integer({description: 'Count id.', required: true, min: 1}),
+  }
+
+  static flags = {
+    counter: Flags.string({summary: 'Who counted (stored with each line).'}),
+  }
+
+  async run(): Promise<CountEnterResult> {
+    const {args, flags} = await this.parse(CountEnter)
+    if (!this.isInteractive(flags)) {
+      throw new UsageError('count enter types counts on a terminal, and this is not one (or --no-input/CI is set)', {
+        code: 'NOT_INTERACTIVE',
+        hints: [`Fill the count sheets and record them instead: plantops count record ${args.count} FILE.xlsx`],
+      })
+    }
+    const loaded = this.loadConfig(flags.config)
+    const store = await this.openStore(loaded)
+    try {
+      const header = await getCount(store.knex, args.count)
+      const {input} = await import('@inquirer/prompts')
+      const ask: AskCount = (q) => input({message: q.message, validate: q.validate})
+      const counter = flags.counter ?? ((await input({message: 'Counter name (who counted):'})).trim() || null)
+      const result = await enterCounts(store.knex, header, {ask, counter, countedAt: () => localNow()})
+      this.log(`Count ${header.id}: ${result.typed} typed, ${result.skipped} skipped, ${result.uncounted.length} still uncounted (status ${result.status}).`)
+      for (const r of result.rejected) this.logToStderr(`rejected ${r.where}: ${r.reason}`)
+      return result
+    } finally {
+      await store.close()
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {parsePercent} from '../../lib/count/section.js'
+import {sampleSize, type SampleSize} from '../../lib/count/sample-size.js'
+import {renderKeyValue} from '../../lib/report/table.js'
+
+export type CountSizeResult = SampleSize
+
+export default class CountSize extends BaseCommand<typeof CountSize> {
+  static summary = 'How many lines to count for a confidence level and margin of error (reads no source).'
+  static description =
+    "Cochran's formula for a proportion (p = 0.5) with the finite population correction, rounded to the nearest line: the Krejcie & Morgan (1970) table. Use it to plan a count before sampling."
+  static examples = ['<%= config.bin %> count size --population 1000', '<%= config.bin %> count size --population 25000 --confidence 99 --margin 3 --json']
+
+  static flags = {
+    population: Flags.integer({summary: 'Stock lines in the population (location × item × lot).', required: true, min: 0}),
+    confidence: Flags.string({summary: 'Confidence level in percent.', default: '95', parse: async (v) => String(parsePercent('confidence', v, 50, 100))}),
+    margin: Flags.string({summary: 'Margin of error in percent.', default: '5', parse: async (v) => String(parsePercent('margin', v, 0, 50))}),
+  }
+
+  async run(): Promise<CountSizeResult> {
+    const {flags} = await this.parse(CountSize)
+    const r = sampleSize({population: flags.population, confidence: Number(flags.confidence), margin: Number(flags.margin)})
+    this.log(`Count ${r.size} of ${r.population.toLocaleString('en-US')} lines for ${r.confidence}% confidence and a ±${r.margin}% margin of error.`)
+    this.log(
+      renderKeyValue(
+        [
+          ['χ² (1 df)', r.chiSquare],
+          ['n0 (infinite population)', r.n0.toFixed(2)],
+          ['with finite population correction', r.size],
+        ],
+        {color: this.color},
+      ),
+    )
+    return r
+  }
+}

@@ -1,0 +1,62 @@
+import type {Knex} from 'knex'
+
+import {formatDecimal} from '../decimal/decimal.js'
+import {getLines, type CountHeader} from './count-store.js'
+import {parseCountedQuantity} from './quantity-text.js'
+import {recordEntries, type RecordResult} from './record.js'
+import {displayItem} from './report.js'
+
+/** What `count enter` asks: a message and a validator; returns what was typed. Injected so tests need no terminal. */
+export type AskCount = (question: {message: string; validate: (text: string) => true | string}) => Promise<string>
+
+/**
+ * Type counts line by line (walking order, uncounted lines only). Enter on an empty answer skips a line, "q" stops.
+ * Each answer is recorded at once, through the same validation as sheets, so stopping half-way loses nothing.
+ * The prompt shows where and what to count, never a system quantity.
+ */
+export async function enterCounts(
+  knex: Knex,
+  header: CountHeader,
+  opts: {ask: AskCount; counter: string | null; countedAt: () => string},
+): Promise<RecordResult & {typed: number; skipped: number}> {
+  const lines = (await getLines(knex, header.id)).filter((l) => l.sampled && l.countedQty === null && l.lineNo !== null)
+  let typed = 0
+  let skipped = 0
+  let last: RecordResult | null = null
+  const all: RecordResult = {count: header.id, status: header.status, recorded: 0, unchanged: 0, found: 0, rejected: [], uncounted: [], warnings: []}
+  for (const l of lines) {
+    const what = [l.location, displayItem(l), l.description, l.lot ? `lot ${l.lot}` : null].filter(Boolean).join(' · ')
+    const answer = (
+      await opts.ask({
+        message: `Line ${l.lineNo}/${header.sampleSize} ${what} [${l.unit ?? ''}] counted (Enter skips, q stops):`,
+        validate: (text) => {
+          const t = text.trim()
+          if (t === '' || t.toLowerCase() === 'q') return true
+          const p = parseCountedQuantity(t)
+          return p === null || p.ok ? true : p.reason
+        },
+      })
+    ).trim()
+    if (answer.toLowerCase() === 'q') break
+    if (answer === '') {
+      skipped++
+      continue
+    }
+    last = await recordEntries(
+      knex,
+      header,
+      [{where: `typed:line ${l.lineNo}`, lineNo: l.lineNo, lineError: null, location: l.location, item: '', lot: l.lot ?? '', counted: answer, countedError: null, counter: opts.counter, remarks: null}],
+      {countedAt: opts.countedAt()},
+    )
+    typed++
+    all.recorded += last.recorded
+    all.rejected.push(...last.rejected)
+    all.warnings.push(...last.warnings)
+  }
+  const remaining = (await getLines(knex, header.id)).filter((l) => l.sampled && l.countedQty === null && l.lineNo !== null)
+  all.uncounted = remaining.map((l) => ({line: l.lineNo as number, location: l.location, item: displayItem(l), lot: l.lot ?? '', unit: l.unit ?? '', sheet: l.sheet}))
+  all.status = last?.status ?? header.status
+  return {...all, typed, skipped}
+}
+
+export {formatDecimal}

@@ -1,0 +1,63 @@
+import {Decimal, toDecimal} from '../decimal/decimal.js'
+import {normCode} from './codes.js'
+
+/**
+ * How WMS codes and units line up with the ERP's (the count's `mapping` section plus what is read from the sources):
+ * WMS SKU → ERP item (cross-reference table, else the same code), WMS warehouse → ERP warehouse, and unit factors
+ * (1 <unit> = factor <ERP unit>, per item from the ERP's unit table, else from fixed conversions).
+ */
+export class CountMapping {
+  private readonly warehouses = new Map<string, string>()
+  private readonly reverseWarehouses = new Map<string, string>()
+  private readonly itemFactors = new Map<string, Decimal>()
+  private readonly fixed: Array<{from: string; to: string; factor: Decimal}> = []
+
+  constructor(
+    /** Normalised WMS SKU → ERP item code; null means WMS and ERP share item codes. */
+    private readonly skuToItem: Map<string, string> | null,
+    warehouses: Record<string, string>,
+    fixedUnits: Array<{from: string; to: string; factor: string | number}>,
+  ) {
+    for (const [w, e] of Object.entries(warehouses)) {
+      this.warehouses.set(normCode(w), e)
+      this.reverseWarehouses.set(normCode(e), w)
+    }
+    for (const u of fixedUnits) this.fixed.push({from: normCode(u.from), to: normCode(u.to), factor: toDecimal(u.factor) as Decimal})
+  }
+
+  addItemFactor(item: string, unit: string, factor: Decimal): void {
+    if (factor.gt(0)) this.itemFactors.set(`${normCode(item)}\u0001${normCode(unit)}`, factor)
+  }
+
+  /** ERP item code for a WMS SKU, or null when the cross-reference has no entry. */
+  item(sku: string): string | null {
+    if (this.skuToItem === null) return sku.normalize('NFKC').trim()
+    return this.skuToItem.get(normCode(sku)) ?? null
+  }
+
+  erpWarehouse(wmsWarehouse: string): string {
+    return this.warehouses.get(normCode(wmsWarehouse)) ?? wmsWarehouse
+  }
+
+  /** The WMS warehouse code for a code given by the user in either system's spelling. */
+  wmsWarehouse(code: string): string {
+    if (this.warehouses.has(normCode(code))) return code
+    return this.reverseWarehouses.get(normCode(code)) ?? code
+  }
+
+  /** 1 <unit> = factor <erpUnit> for this item, or null when no conversion is known. */
+  factor(item: string | null, unit: string | null, erpUnit: string | null): Decimal | null {
+    if (unit === null || erpUnit === null || normCode(unit) === normCode(erpUnit)) return new Decimal(1)
+    if (item !== null) {
+      const f = this.itemFactors.get(`${normCode(item)}\u0001${normCode(unit)}`)
+      if (f) return f
+    }
+    const from = normCode(unit)
+    const to = normCode(erpUnit)
+    for (const u of this.fixed) {
+      if (u.from === from && u.to === to) return u.factor
+      if (u.from === to && u.to === from) return new Decimal(1).div(u.factor)
+    }
+    return null
+  }
+}

@@ -1,0 +1,266 @@
+import type {Knex} from 'knex'
+
+import {UsageError} from '../cli/errors.js'
+import type {SourceSet} from '../sources/source-set.js'
+import {ABC_CLASSES, type AbcClass, type CountConfig} from './config.js'
+import {compareWalking, lineKey, normCode} from './codes.js'
+import {createCount, getCount, getLines, lastCountedByLocation, setSheetsPath, type CountHeader, type CountScope, type NewCountLine} from './count-store.js'
+import {readCutoffs, type CutoffResult} from './cutoff.js'
+import {readPopulation, type PopulationLine} from './population.js'
+import {newSeed, SeededRandom} from './random.js'
+import {buildReport, displayItem} from './report.js'
+import {sampleSize} from './sample-size.js'
+import {dueLocations, locationStates, sampleAbc, sampleDue, sampleRandom, type SampleMethod} from './sampling.js'
+import {assignSheets, writeCountSheets} from './sheets.js'
+
+export interface SampleOptions {
+  method: SampleMethod
+  size?: number
+  confidence?: number
+  margin?: number
+  seed?: number
+  scope: CountScope
+  counters?: number
+  /** Where to write the sheets; default count-<id>.xlsx in `dir`. */
+  output?: string
+  dir: string
+  /** Day the due method counts from (default: the snapshot's date). */
+  today?: string
+  /** Open a recount of the lines over tolerance of this count. */
+  recount?: number
+  runId: number | null
+}
+
+/** A sampled line as every output shows it: where and what, never how much. */
+export interface SampleLineOut {
+  line: number
+  sheet: string
+  location: string
+  zone: string | null
+  item: string
+  sku: string
+  description: string
+  lot: string
+  unit: string
+  abcClass: AbcClass
+}
+
+export interface SampleResult {
+  count: {
+    id: number
+    kind: 'count' | 'recount'
+    parentId: number | null
+    method: SampleMethod | 'recount'
+    seed: number
+    snapshotAt: string
+    scope: CountScope
+    populationSize: number
+    populationByClass: Record<AbcClass, number>
+    sampleSize: number
+    confidence: number | null
+    margin: number | null
+    /** Lines per class in the sample. */
+    sampleByClass: Record<AbcClass, number>
+    /** due: locations counted now, and due locations left for the next run by --size. */
+    dueLocations?: number
+    deferredLocations?: number
+  }
+  sheets: {path: string; sheets: Array<{name: string; lines: number}>}
+  lines: SampleLineOut[]
+  warnings: string[]
+}
+
+const classCounts = (lines: Iterable<{abcClass: AbcClass}>): Record<AbcClass, number> => {
+  const out: Record<AbcClass, number> = {A: 0, B: 0, C: 0}
+  for (const l of lines) out[l.abcClass]++
+  return out
+}
+
+/** Open a count: read the population (one snapshot per source), sample it, store the private snapshot, write the sheets. */
+export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig, opts: SampleOptions): Promise<SampleResult> {
+  const seed = opts.seed ?? newSeed()
+  const warnings: string[] = []
+  let parent: CountHeader | null = null
+  let recountLines: Array<{key: string; parentLineId: number}> | null = null
+  if (opts.recount !== undefined) {
+    parent = await getCount(knex, opts.recount)
+    const plines = await getLines(knex, parent.id)
+    if (!plines.some((l) => l.countedQty !== null)) {
+      throw new UsageError(`count ${parent.id} has no recorded counts yet: nothing to recount`, {hints: [`Record the sheets first: plantops count record ${parent.id} FILE.xlsx`]})
+    }
+    let cut: CutoffResult = {byLine: new Map(), applied: 0, ignoredTypes: {}}
+    if (cfg.wms.movements) cut = await readCutoffs(await sources.get(cfg.wms.source), cfg.wms.movements, parent.snapshotAt, plines)
+    const report = buildReport(parent, plines, cut, {tolerancePct: cfg.tolerancePct})
+    const over = new Set(report.recount.map((r) => `${r.line}`))
+    recountLines = plines.filter((l) => l.lineNo !== null && over.has(`${l.lineNo}`)).map((l) => ({key: lineKey(l.location, l.sku, l.lot), parentLineId: l.id}))
+    if (recountLines.length === 0) throw new UsageError(`no line of count ${parent.id} is over tolerance: nothing to recount`, {code: 'NOTHING_TO_RECOUNT'})
+  }
+
+  const scope: CountScope = parent ? {warehouse: parent.scope.warehouse} : opts.scope
+  const pop = await readPopulation(sources, cfg, scope)
+  warnings.push(...pop.warnings)
+  let chosen: PopulationLine[]
+  let recountOf = new Map<string, number>()
+  let confidence: number | null = null
+  let margin: number | null = null
+  let due: {dueLocations: number; deferredLocations: number} | undefined
+  const rng = new SeededRandom(seed)
+  if (recountLines) {
+    const byKey = new Map(pop.all.map((l) => [l.key, l]))
+    const parentLines = new Map((await getLines(knex, parent!.id)).map((l) => [l.id, l]))
+    chosen = []
+    for (const r of recountLines) {
+      const fresh = byKey.get(r.key)
+      const p = parentLines.get(r.parentLineId)!
+      // a bin emptied since the first count is still recounted, with what the systems say now: nothing
+      chosen.push(
+        fresh ?? {
+          key: r.key,
+          location: p.location,
+          zone: p.zone,
+          wmsWarehouse: p.wmsWarehouse,
+          sku: p.sku,
+          lot: p.lot,
+          unit: p.unit,
+          item: p.item,
+          erpWarehouse: p.erpWarehouse,
+          description: p.description,
+          abcClass: p.abcClass,
+          erpUnit: p.erpUnit,
+          factor: p.factor,
+          unitCost: p.unitCost,
+          wmsQty: p.wmsQty.minus(p.wmsQty),
+          erpKeyQty: p.erpKeyQty,
+          wmsKeyQty: p.wmsKeyQty,
+          wmsLastCounted: null,
+        },
+      )
+    }
+    recountOf = new Map(recountLines.map((r) => [r.key, r.parentLineId]))
+    chosen.sort(compareWalking)
+  } else {
+    const N = pop.lines.length
+    if (N === 0) {
+      throw new UsageError(`no WMS stock lines in scope${describeScope(opts.scope)}: nothing to sample`, {
+        code: 'EMPTY_POPULATION',
+        hints: ['Check --warehouse/--zone/--class, and count.wms.stock in plantops.yaml (table, excludeStatuses).'],
+      })
+    }
+    let n: number
+    if (opts.size !== undefined) n = Math.min(opts.size, N)
+    else {
+      confidence = opts.confidence ?? cfg.confidence
+      margin = opts.margin ?? cfg.margin
+      n = sampleSize({population: N, confidence, margin}).size
+    }
+    if (opts.method === 'random') chosen = sampleRandom(pop.lines, n, rng)
+    else if (opts.method === 'abc') chosen = sampleAbc(pop.lines, n, cfg.weights, rng).lines
+    else {
+      const counted = await lastCountedByLocation(knex)
+      const wmsLast = new Map<string, string | null>()
+      for (const l of pop.lines) if (l.wmsLastCounted && (wmsLast.get(l.location) ?? '') < l.wmsLastCounted) wmsLast.set(l.location, l.wmsLastCounted)
+      const states = locationStates(pop.lines, (loc) => {
+        const a = counted.get(loc) ?? null
+        const b = wmsLast.get(loc) ?? null
+        return a && b ? (a > b ? a : b) : (a ?? b)
+      })
+      const today = opts.today ?? pop.snapshotAt.slice(0, 10)
+      const dueLocs = dueLocations(states, today, cfg.frequencyDays, cfg.intervalDays)
+      const r = sampleDue(pop.lines, dueLocs, opts.size)
+      chosen = r.lines
+      due = {dueLocations: r.locations.length, deferredLocations: r.deferred}
+      if (r.deferred > 0) warnings.push(`${r.deferred} due location(s) left for the next run by --size ${opts.size}`)
+      if (chosen.length === 0) warnings.push(`no location is due on ${today}: every location was counted within its class frequency`)
+    }
+  }
+
+  // the sampled lines, numbered in walking order, plus the rest of the stock of their locations (hidden)
+  const chosenKeys = new Set(chosen.map((l) => l.key))
+  const locations = new Set(chosen.map((l) => normCode(l.location)))
+  const hidden = pop.all.filter((l) => locations.has(normCode(l.location)) && !chosenKeys.has(l.key))
+  const sheetLines = chosen.map((l, i) => ({line: i + 1, location: l.location, item: displayItem(l), description: l.description ?? '', lot: l.lot ?? '', unit: l.unit ?? '', zone: l.zone}))
+  const sheetOf = assignSheets(sheetLines, opts.counters ?? (parent ? 1 : undefined))
+  if (parent && !opts.counters) sheetOf.fill('Recount')
+  const toNew = (l: PopulationLine, lineNo: number | null, sampled: boolean, sheet: string | null): NewCountLine => ({
+    lineNo,
+    sampled,
+    location: l.location,
+    zone: l.zone,
+    wmsWarehouse: l.wmsWarehouse,
+    sku: l.sku,
+    lot: l.lot,
+    unit: l.unit,
+    item: l.item,
+    erpWarehouse: l.erpWarehouse,
+    description: l.description,
+    abcClass: l.abcClass,
+    erpUnit: l.erpUnit,
+    factor: l.factor,
+    unitCost: l.unitCost,
+    wmsQty: l.wmsQty,
+    erpKeyQty: l.erpKeyQty,
+    wmsKeyQty: l.wmsKeyQty,
+    sheet,
+    recountOf: recountOf.get(l.key) ?? null,
+  })
+  const populationByClass = parent ? parent.populationByClass : classCounts(pop.lines)
+  const header = {
+    kind: parent ? ('recount' as const) : ('count' as const),
+    parentId: parent?.id ?? null,
+    createdAt: new Date().toISOString(),
+    snapshotAt: pop.snapshotAt,
+    method: parent ? ('recount' as const) : opts.method,
+    seed: String(seed),
+    scope,
+    populationSize: parent ? parent.populationSize : pop.lines.length,
+    populationByClass,
+    sampleSize: chosen.length,
+    confidence,
+    margin,
+    counters: opts.counters ?? null,
+    runId: opts.runId,
+  }
+  const id = await createCount(knex, header, [...chosen.map((l, i) => toNew(l, i + 1, true, sheetOf[i])), ...hidden.map((l) => toNew(l, null, false, null))])
+  const path = opts.output ?? `${opts.dir}/count-${id}.xlsx`
+  const sheets = await writeCountSheets(path, {id, createdAt: header.createdAt}, sheetLines, sheetOf)
+  await setSheetsPath(knex, id, path)
+  return {
+    count: {
+      id,
+      kind: header.kind,
+      parentId: header.parentId,
+      method: header.method,
+      seed,
+      snapshotAt: header.snapshotAt,
+      scope,
+      populationSize: header.populationSize,
+      populationByClass,
+      sampleSize: chosen.length,
+      confidence,
+      margin,
+      sampleByClass: classCounts(chosen),
+      ...(due ?? {}),
+    },
+    sheets: {path, sheets},
+    lines: chosen.map((l, i) => ({
+      line: i + 1,
+      sheet: sheetOf[i],
+      location: l.location,
+      zone: l.zone,
+      item: displayItem(l),
+      sku: l.sku,
+      description: l.description ?? '',
+      lot: l.lot ?? '',
+      unit: l.unit ?? '',
+      abcClass: l.abcClass,
+    })),
+    warnings,
+  }
+}
+
+function describeScope(s: CountScope): string {
+  const parts = [s.warehouse && `warehouse ${s.warehouse}`, s.zone && `zone ${s.zone}`, s.class && `class ${s.class}`].filter(Boolean)
+  return parts.length ? ` (${parts.join(', ')})` : ''
+}
+
+export {ABC_CLASSES}

@@ -1,0 +1,221 @@
+import type {Knex} from 'knex'
+
+import {Decimal, formatDecimal} from '../decimal/decimal.js'
+import {lineKey, normCode, normLot} from './codes.js'
+import {getLines, saveCounts, type CountHeader, type CountLine, type CountStatus, type LineUpdate, type NewCountLine} from './count-store.js'
+import {parseCountedQuantity} from './quantity-text.js'
+import type {SheetEntry, SheetProblem} from './read-sheets.js'
+import {displayItem, type UncountedLine} from './report.js'
+
+export interface Rejection {
+  where: string
+  line: number | null
+  reason: string
+}
+
+export interface RecordResult {
+  count: number
+  status: CountStatus
+  /** Lines whose count was stored by this run (new or replaced). */
+  recorded: number
+  /** Lines read again with the same count as already stored (re-running is harmless). */
+  unchanged: number
+  /** Extra lines found in sampled locations. */
+  found: number
+  rejected: Rejection[]
+  uncounted: UncountedLine[]
+  warnings: string[]
+}
+
+interface Candidate {
+  entry: SheetEntry
+  qty: Decimal
+  /** Existing line, or null for a new found line. */
+  target: CountLine | null
+  /** Identity for duplicate detection. */
+  id: string
+  newFound?: {location: string; item: string; lot: string | null}
+}
+
+/** "now" as plant wall-clock time ('YYYY-MM-DD HH:MM:SS', local zone), the format movement times use. */
+export function localNow(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+}
+
+function matchesItem(line: CountLine, code: string): boolean {
+  const c = normCode(code)
+  return c === normCode(line.sku) || (line.item !== null && c === normCode(line.item))
+}
+
+/**
+ * Check entries against the count and store the good ones. Rejected, each with where and why: rows whose line is
+ * not in the count or whose location/item disagree with it, counts that are not numbers or are negative, a unit other
+ * than the line's (or its ERP unit), a line counted twice with different results (all its rows), and a count that
+ * differs from one already recorded (unless `replace`). Rows without a line number but with a location of the count,
+ * an item and a count are "found" lines. Blank rows are ignored.
+ */
+export async function recordEntries(
+  knex: Knex,
+  header: CountHeader,
+  entries: readonly SheetEntry[],
+  opts: {countedAt: string; replace?: boolean; sheetProblems?: SheetProblem[]},
+): Promise<RecordResult> {
+  const lines = await getLines(knex, header.id)
+  const rejected: Rejection[] = (opts.sheetProblems ?? []).map((p) => ({where: p.where, line: null, reason: p.reason}))
+  const warnings: string[] = []
+  const byNo = new Map<number, CountLine>()
+  const byLoc = new Map<string, CountLine[]>()
+  for (const l of lines) {
+    if (l.lineNo !== null) byNo.set(l.lineNo, l)
+    const k = normCode(l.location)
+    byLoc.set(k, [...(byLoc.get(k) ?? []), l])
+  }
+  const reject = (e: SheetEntry, reason: string) => rejected.push({where: e.where, line: e.lineNo, reason})
+
+  const candidates: Candidate[] = []
+  for (const e of entries) {
+    if (e.lineError) {
+      reject(e, e.lineError)
+      continue
+    }
+    if (e.countedError) {
+      reject(e, `counted quantity is ${e.countedError}`)
+      continue
+    }
+    const parsed = parseCountedQuantity(e.counted)
+    let target: CountLine | null = null
+    if (e.lineNo !== null) {
+      target = byNo.get(e.lineNo) ?? null
+      if (!target) {
+        reject(e, `line ${e.lineNo} is not a line of count ${header.id} (it has lines 1-${header.sampleSize})`)
+        continue
+      }
+      if (e.location && normCode(e.location) !== normCode(target.location)) {
+        reject(e, `row says location ${e.location}, but line ${e.lineNo} of count ${header.id} is at ${target.location} (a sheet of another count, or an edited row?)`)
+        continue
+      }
+      if (e.item && !matchesItem(target, e.item)) {
+        reject(e, `row says item ${e.item}, but line ${e.lineNo} of count ${header.id} is item ${displayItem(target)}`)
+        continue
+      }
+      if (parsed === null) continue // not counted yet
+    } else {
+      if (parsed === null) continue // a note or a half-filled blank row
+      if (!e.location || !e.item) {
+        reject(e, 'a found line (no line number) needs a location and an item')
+        continue
+      }
+      const atLoc = byLoc.get(normCode(e.location))
+      if (!atLoc) {
+        reject(e, `location ${e.location} is not in count ${header.id}: found stock can only be added in the sampled locations`)
+        continue
+      }
+      target = atLoc.find((l) => matchesItem(l, e.item) && normLot(l.lot) === normLot(e.lot)) ?? null
+    }
+    if (!parsed.ok) {
+      reject(e, `counted quantity: ${parsed.reason}`)
+      continue
+    }
+    let qty = parsed.qty
+    const ref = target ?? byLoc.get(normCode(e.location))?.find((l) => matchesItem(l, e.item)) ?? null
+    if (parsed.unit && ref) {
+      const u = normCode(parsed.unit)
+      if (ref.unit && u === normCode(ref.unit)) {
+        // the line's own unit
+      } else if (ref.erpUnit && ref.factor && u === normCode(ref.erpUnit)) {
+        qty = qty.div(ref.factor)
+      } else {
+        reject(e, `counted in ${parsed.unit}, but the line is counted in ${ref.unit ?? '?'}${ref.erpUnit && ref.erpUnit !== ref.unit ? ` (or ${ref.erpUnit})` : ''}`)
+        continue
+      }
+    }
+    const id = target ? `L${target.id}` : `N${lineKey(e.location, e.item, e.lot || null)}`
+    candidates.push({entry: e, qty, target, id, newFound: target ? undefined : {location: ref?.location ?? e.location, item: e.item, lot: e.lot || null}})
+  }
+
+  // a line counted twice: the same result is one count; different results reject every row of that line
+  const groups = new Map<string, Candidate[]>()
+  for (const c of candidates) groups.set(c.id, [...(groups.get(c.id) ?? []), c])
+  const accepted: Candidate[] = []
+  for (const group of groups.values()) {
+    const distinct = new Set(group.map((c) => formatDecimal(c.qty)))
+    if (distinct.size > 1) {
+      const all = group.map((c) => `${formatDecimal(c.qty)} at ${c.entry.where}`).join(', ')
+      for (const c of group) reject(c.entry, `counted twice with different results (${all}): fix one and record again`)
+      continue
+    }
+    accepted.push(group[0])
+  }
+
+  const updates: LineUpdate[] = []
+  const newLines: NewCountLine[] = []
+  const newValues: Omit<LineUpdate, 'id'>[] = []
+  let unchanged = 0
+  let found = 0
+  let nextNo = Math.max(0, ...lines.map((l) => l.lineNo ?? 0)) + 1
+  for (const c of accepted) {
+    const value = {countedQty: c.qty, countedAt: opts.countedAt, countedBy: c.entry.counter, countedFrom: c.entry.where, remarks: c.entry.remarks}
+    if (c.target) {
+      const t = c.target
+      if (t.countedQty !== null) {
+        if (t.countedQty.eq(c.qty)) {
+          unchanged++
+          continue
+        }
+        if (!opts.replace) {
+          reject(c.entry, `line ${t.lineNo} was already recorded as ${formatDecimal(t.countedQty)} (from ${t.countedFrom}); pass --replace to record ${formatDecimal(c.qty)} instead`)
+          continue
+        }
+      }
+      if (header.kind === 'recount' && t.recountOf !== null && c.entry.counter) {
+        const first = await knex('count_lines').where({id: t.recountOf}).first()
+        if (first?.counted_by && normCode(first.counted_by) === normCode(c.entry.counter)) {
+          warnings.push(`${c.entry.where}: line ${t.lineNo} recounted by ${c.entry.counter}, who also made the first count; a recount should be done by someone else`)
+        }
+      }
+      const u: LineUpdate = {id: t.id, ...value}
+      if (!t.sampled && !t.found) {
+        u.foundLineNo = nextNo++
+        found++
+      }
+      updates.push(u)
+    } else {
+      const nf = c.newFound as NonNullable<Candidate['newFound']>
+      const like = lines.find((l) => matchesItem(l, nf.item))
+      const atLoc = byLoc.get(normCode(nf.location))?.[0]
+      newLines.push({
+        lineNo: nextNo++,
+        sampled: false,
+        found: true,
+        location: atLoc?.location ?? nf.location,
+        zone: atLoc?.zone ?? null,
+        wmsWarehouse: atLoc?.wmsWarehouse ?? '',
+        sku: like?.sku ?? nf.item,
+        lot: nf.lot,
+        unit: like?.unit ?? null,
+        item: like?.item ?? null,
+        erpWarehouse: atLoc?.erpWarehouse ?? null,
+        description: like?.description ?? null,
+        abcClass: like?.abcClass ?? 'C',
+        erpUnit: like?.erpUnit ?? null,
+        factor: like?.factor ?? null,
+        unitCost: like?.unitCost ?? null,
+        wmsQty: new Decimal(0),
+        erpKeyQty: null,
+        wmsKeyQty: null,
+        sheet: null,
+        recountOf: null,
+      })
+      newValues.push(value)
+      found++
+    }
+  }
+  const status = await saveCounts(knex, header.id, updates, newLines, newValues)
+  const after = await getLines(knex, header.id)
+  const uncounted = after
+    .filter((l) => l.sampled && l.countedQty === null && l.lineNo !== null)
+    .map((l) => ({line: l.lineNo as number, location: l.location, item: displayItem(l), lot: l.lot ?? '', unit: l.unit ?? '', sheet: l.sheet}))
+  rejected.sort((a, b) => a.where.localeCompare(b.where, 'en', {numeric: true}))
+  return {count: header.id, status, recorded: updates.length + newLines.length, unchanged, found, rejected, uncounted, warnings}
+}

@@ -1,0 +1,269 @@
+import {Decimal, formatDecimal, formatFixed} from '../decimal/decimal.js'
+import {ABC_CLASSES, type AbcClass} from './config.js'
+import {erpKey} from './codes.js'
+import type {CountHeader, CountLine} from './count-store.js'
+import type {CutoffResult, LineCutoff} from './cutoff.js'
+import {wilsonInterval, type Proportion} from './ira.js'
+import {toleranceStatus, type ToleranceStatus} from './tolerance.js'
+
+/** One counted line compared with the WMS and ERP snapshots (after cut-off). Only counted lines are ever revealed. */
+export interface ReportLine {
+  line: number | null
+  location: string
+  item: string
+  sku: string
+  description: string
+  lot: string
+  abcClass: AbcClass
+  found: boolean
+  unit: string
+  counted: string
+  wmsSnapshot: string
+  cutoff: string
+  wmsExpected: string
+  wmsDiff: string
+  wmsStatus: ToleranceStatus
+  erpUnit: string
+  countedErpUnit: string | null
+  erpExpected: string | null
+  erpDiff: string | null
+  erpStatus: ToleranceStatus | 'n/a'
+  unitCost: string | null
+  /** Value of the WMS difference (in ERP unit × unit cost). */
+  wmsDiffValue: string | null
+  erpDiffValue: string | null
+  tolerancePct: number
+  /** Stock moved at this bin between snapshot and count (the cut-off was applied). */
+  moved: boolean
+  countedBy: string | null
+  countedAt: string | null
+}
+
+export interface UncountedLine {
+  line: number
+  location: string
+  item: string
+  lot: string
+  unit: string
+  sheet: string | null
+}
+
+export interface IraSummary {
+  wms: Proportion
+  erp: Proportion
+  byClass: Array<{abcClass: AbcClass; population: number; wms: Proportion; erp: Proportion}>
+  /** For stratified samples: class IRAs weighted by class population (the population estimate). */
+  weighted: {wms: number | null; erp: number | null} | null
+}
+
+export interface AdjustmentRow {
+  system: 'WMS' | 'ERP'
+  warehouse: string
+  location: string
+  item: string
+  lot: string
+  unit: string
+  systemQty: string
+  countedQty: string
+  adjustQty: string
+  value: string | null
+  status: ToleranceStatus
+  note: string
+}
+
+export interface CountReport {
+  lines: ReportLine[]
+  uncounted: UncountedLine[]
+  ira: IraSummary
+  recount: ReportLine[]
+  adjustments: AdjustmentRow[]
+  totals: {counted: number; found: number; uncounted: number; wmsOver: number; erpOver: number; wmsDiffValue: string; erpDiffValue: string}
+  cutoff: {applied: number; linesMoved: number; ignoredTypes: Record<string, number>}
+}
+
+const ZERO = new Decimal(0)
+const show = (d: Decimal | null): string | null => (d === null ? null : formatDecimal(d))
+const money = (d: Decimal | null): string | null => (d === null ? null : formatFixed(d, 2))
+
+export function displayItem(l: Pick<CountLine, 'item' | 'sku'>): string {
+  return l.item ?? l.sku
+}
+
+/** ERP quantity for one bin: the ERP balance of its key minus what WMS holds of that key in the other bins. */
+export function erpExpectedForLine(l: CountLine): Decimal | null {
+  if (l.erpKeyQty === null || l.wmsKeyQty === null || l.factor === null) return null
+  return l.erpKeyQty.minus(l.wmsKeyQty.minus(l.wmsQty.times(l.factor)))
+}
+
+export function buildReport(
+  header: CountHeader,
+  lines: readonly CountLine[],
+  cutoffs: CutoffResult,
+  opts: {tolerancePct: Record<AbcClass, number>; confidence?: number},
+): CountReport {
+  const out: ReportLine[] = []
+  const uncounted: UncountedLine[] = []
+  for (const l of lines) {
+    if (!l.sampled && !l.found) continue
+    if (l.countedQty === null) {
+      if (l.sampled && l.lineNo !== null) uncounted.push({line: l.lineNo, location: l.location, item: displayItem(l), lot: l.lot ?? '', unit: l.unit ?? '', sheet: l.sheet})
+      continue
+    }
+    const cut: LineCutoff = cutoffs.byLine.get(l.id) ?? {wms: ZERO, erp: ZERO, movements: 0}
+    const pct = opts.tolerancePct[l.abcClass]
+    const wmsExpected = l.wmsQty.plus(cut.wms)
+    const wmsDiff = l.countedQty.minus(wmsExpected)
+    const erpBase = erpExpectedForLine(l)
+    const erpExpected = erpBase === null ? null : erpBase.plus(cut.erp)
+    const countedErp = l.factor === null ? null : l.countedQty.times(l.factor)
+    const erpDiff = erpExpected === null || countedErp === null ? null : countedErp.minus(erpExpected)
+    out.push({
+      line: l.lineNo,
+      location: l.location,
+      item: displayItem(l),
+      sku: l.sku,
+      description: l.description ?? '',
+      lot: l.lot ?? '',
+      abcClass: l.abcClass,
+      found: l.found,
+      unit: l.unit ?? '',
+      counted: formatDecimal(l.countedQty),
+      wmsSnapshot: formatDecimal(l.wmsQty),
+      cutoff: formatDecimal(cut.wms),
+      wmsExpected: formatDecimal(wmsExpected),
+      wmsDiff: formatDecimal(wmsDiff),
+      wmsStatus: toleranceStatus(l.countedQty, wmsExpected, pct),
+      erpUnit: l.erpUnit ?? '',
+      countedErpUnit: show(countedErp),
+      erpExpected: show(erpExpected),
+      erpDiff: show(erpDiff),
+      erpStatus: erpExpected === null || countedErp === null ? 'n/a' : toleranceStatus(countedErp, erpExpected, pct),
+      unitCost: show(l.unitCost),
+      wmsDiffValue: l.unitCost && l.factor ? money(wmsDiff.times(l.factor).times(l.unitCost)) : null,
+      erpDiffValue: l.unitCost && erpDiff ? money(erpDiff.times(l.unitCost)) : null,
+      tolerancePct: pct,
+      moved: cut.movements > 0,
+      countedBy: l.countedBy,
+      countedAt: l.countedAt,
+    })
+  }
+  const sampledCounted = out.filter((r) => !r.found)
+  const conf = opts.confidence ?? 95
+  const within = (s: ToleranceStatus | 'n/a') => s === 'match' || s === 'within'
+  const prop = (rows: ReportLine[], side: 'wms' | 'erp', population: number | null) => {
+    const rel = side === 'wms' ? rows : rows.filter((r) => r.erpStatus !== 'n/a')
+    const ok = rel.filter((r) => within(side === 'wms' ? r.wmsStatus : r.erpStatus)).length
+    return wilsonInterval(ok, rel.length, {population, confidence: conf})
+  }
+  const byClass = ABC_CLASSES.filter((c) => (header.populationByClass[c] ?? 0) > 0 || sampledCounted.some((r) => r.abcClass === c)).map((c) => {
+    const rows = sampledCounted.filter((r) => r.abcClass === c)
+    const population = header.populationByClass[c] ?? 0
+    return {abcClass: c, population, wms: prop(rows, 'wms', population || null), erp: prop(rows, 'erp', population || null)}
+  })
+  let weighted: IraSummary['weighted'] = null
+  if (header.method === 'abc') {
+    const w = (side: 'wms' | 'erp') => {
+      let total = 0
+      let acc = 0
+      for (const b of byClass) {
+        const p = b[side].ira
+        if (p === null) continue
+        total += b.population
+        acc += b.population * p
+      }
+      return total > 0 ? acc / total : null
+    }
+    weighted = {wms: w('wms'), erp: w('erp')}
+  }
+  const ira: IraSummary = {
+    wms: prop(sampledCounted, 'wms', header.populationSize || null),
+    erp: prop(sampledCounted, 'erp', header.populationSize || null),
+    byClass,
+    weighted,
+  }
+  const recount = out.filter((r) => r.wmsStatus === 'over' || r.erpStatus === 'over')
+  const adjustments = buildAdjustments(lines, cutoffs, out)
+  const sum = (xs: Array<string | null>) => xs.reduce((s, x) => (x === null ? s : s.plus(x)), new Decimal(0))
+  return {
+    lines: out,
+    uncounted,
+    ira,
+    recount,
+    adjustments,
+    totals: {
+      counted: sampledCounted.length,
+      found: out.length - sampledCounted.length,
+      uncounted: uncounted.length,
+      wmsOver: out.filter((r) => r.wmsStatus === 'over').length,
+      erpOver: out.filter((r) => r.erpStatus === 'over').length,
+      wmsDiffValue: formatFixed(sum(out.map((r) => r.wmsDiffValue)), 2),
+      erpDiffValue: formatFixed(sum(out.map((r) => r.erpDiffValue)), 2),
+    },
+    cutoff: {applied: cutoffs.applied, linesMoved: out.filter((r) => r.moved).length, ignoredTypes: cutoffs.ignoredTypes},
+  }
+}
+
+/**
+ * Proposed adjustments for the ERP and WMS teams to review (plantops never writes them anywhere but a file):
+ * WMS per counted bin with a difference; ERP per item × warehouse × lot, where the counted key total is the WMS
+ * total of the key corrected by the differences found in its counted bins.
+ */
+function buildAdjustments(lines: readonly CountLine[], cutoffs: CutoffResult, report: ReportLine[]): AdjustmentRow[] {
+  const rows: AdjustmentRow[] = []
+  const byLine = new Map(report.map((r) => [`${r.line}|${r.location}|${r.sku}|${r.lot}`, r]))
+  const erpKeys = new Map<string, {l: CountLine; expected: Decimal; counted: Decimal; status: ToleranceStatus; lines: number[]}>()
+  for (const l of lines) {
+    if (l.countedQty === null || (!l.sampled && !l.found)) continue
+    const r = byLine.get(`${l.lineNo}|${l.location}|${l.sku}|${l.lot ?? ''}`)
+    if (!r) continue
+    const diff = new Decimal(r.wmsDiff)
+    if (!diff.isZero()) {
+      rows.push({
+        system: 'WMS',
+        warehouse: l.wmsWarehouse,
+        location: l.location,
+        item: l.sku,
+        lot: l.lot ?? '',
+        unit: l.unit ?? '',
+        systemQty: r.wmsExpected,
+        countedQty: r.counted,
+        adjustQty: formatDecimal(diff),
+        value: r.wmsDiffValue,
+        status: r.wmsStatus,
+        note: r.wmsStatus === 'over' ? 'over tolerance: recount before adjusting' : r.moved ? 'stock moved during the count (cut-off applied)' : '',
+      })
+    }
+    if (r.erpExpected === null || r.erpDiff === null || !l.item || !l.factor || l.erpKeyQty === null || l.wmsKeyQty === null) continue
+    const k = erpKey(l.item, l.erpWarehouse ?? '', l.lot)
+    const cut = cutoffs.byLine.get(l.id)?.erp ?? ZERO
+    const wmsDelta = new Decimal(r.wmsDiff).times(l.factor)
+    const e = erpKeys.get(k)
+    if (e) {
+      e.counted = e.counted.plus(wmsDelta).plus(cut)
+      e.expected = e.expected.plus(cut)
+      e.lines.push(l.lineNo ?? 0)
+      if (r.erpStatus === 'over') e.status = 'over'
+    } else {
+      erpKeys.set(k, {l, expected: l.erpKeyQty.plus(cut), counted: l.wmsKeyQty.plus(wmsDelta).plus(cut), status: r.erpStatus === 'n/a' ? 'match' : r.erpStatus, lines: [l.lineNo ?? 0]})
+    }
+  }
+  for (const e of erpKeys.values()) {
+    const diff = e.counted.minus(e.expected)
+    if (diff.isZero()) continue
+    rows.push({
+      system: 'ERP',
+      warehouse: e.l.erpWarehouse ?? '',
+      location: '',
+      item: e.l.item ?? '',
+      lot: e.l.lot ?? '',
+      unit: e.l.erpUnit ?? '',
+      systemQty: formatDecimal(e.expected),
+      countedQty: formatDecimal(e.counted),
+      adjustQty: formatDecimal(diff),
+      value: e.l.unitCost ? formatFixed(diff.times(e.l.unitCost), 2) : null,
+      status: e.status,
+      note: `from count line(s) ${e.lines.join(', ')}; bins not counted taken at the WMS quantity${e.status === 'over' ? '; over tolerance: recount before adjusting' : ''}`,
+    })
+  }
+  return rows
+}

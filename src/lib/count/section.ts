@@ -1,0 +1,25 @@
+import {ConfigError} from '../cli/errors.js'
+import type {LoadedConfig} from '../config/load.js'
+import type {CountConfig} from './config.js'
+
+/** The validated `count` section, or a config error saying what to add. */
+export function requireCountConfig(loaded: LoadedConfig): CountConfig {
+  const section = loaded.config.count
+  if (!section) {
+    throw new ConfigError(`${loaded.path} has no "count" section`, {
+      code: 'COUNT_NOT_CONFIGURED',
+      hints: [
+        'Add a count section naming the WMS source (and the ERP source for ERP comparison), e.g.\n  count:\n    wms: {source: wms}\n    erp: {source: erp}',
+        'Run `plantops demo` to see a complete example.',
+      ],
+    })
+  }
+  return section
+}
+
+/** A percentage flag value ("95", "99.5"), strictly between the bounds. */
+export function parsePercent(name: string, text: string, min: number, max: number): number {
+  const n = Number(text)
+  if (!Number.isFinite(n) || n <= min || n >= max) throw new Error(`--${name} must be a number between ${min} and ${max} (exclusive), got "${text}"`)
+  return n
+}
