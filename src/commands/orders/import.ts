@@ -52,7 +52,7 @@ Each file is one transaction. Re-importing the same file changes nothing. Every 
         sources: ctx.sources,
         sheet: flags.sheet,
         encoding: flags.encoding,
-        dryRun: flags['dry-run'],
+        dryRun: Boolean(flags['dry-run']),
         rejects: flags.rejects,
         runId: ctx.run.id,
         onProgress: (file, c) => progress.update(file, {rows: c.rows, rejected: c.rejected}),

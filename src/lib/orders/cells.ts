@@ -24,7 +24,9 @@ export function cellFromExcel(value: unknown): Cell {
   if (typeof value === 'boolean') return {text: value ? 'TRUE' : 'FALSE'}
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return {text: '', error: 'invalid date'}
-    const iso = value.toISOString()
+    // exceljs converts 1900-system serials below 61 one day early (Excel's phantom 1900-02-29)
+    const t = value.getTime() < Date.UTC(1900, 1, 28) ? value.getTime() + 86_400_000 : value.getTime()
+    const iso = new Date(t).toISOString()
     const date = iso.slice(0, 10)
     const time = iso.slice(11, 19)
     return {text: time === '00:00:00' ? date : `${date} ${time}`, date}

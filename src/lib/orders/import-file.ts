@@ -13,6 +13,7 @@ import {type ItemMaster, matchUom} from './item-master.js'
 import {LineWriter, type LineToWrite} from './line-writer.js'
 import {locateHeader, type LocatedSheet} from './locate-header.js'
 import {createRowParser, type ParsedRow, type Problem} from './parse-row.js'
+import {detectFileKind} from './read-file.js'
 import {RejectSpool, writeRejectsWorkbook} from './rejects.js'
 
 /** The outcome of importing one file (the `files[]` entries of `plantops orders import --json`). */
@@ -68,6 +69,7 @@ const BATCH = 500
 export async function importOrderFile(opts: ImportFileOptions): Promise<FileImportResult> {
   const abs = path.resolve(opts.file)
   const fileName = path.basename(abs)
+  await detectFileKind(abs) // missing, unreadable or legacy .xls: a clear message before anything else
   const {sha256, bytes} = await hashFile(abs)
   const located = await locateHeader(abs, opts.fields, {sheet: opts.sheet, encoding: opts.encoding, searchRows: opts.cfg.headerSearchRows})
   const previousImports = (
@@ -103,7 +105,7 @@ export async function importOrderFile(opts: ImportFileOptions): Promise<FileImpo
         rejected: spool.count,
         rejectsFile: spool.count > 0 ? opts.rejectsPath : null,
         importId,
-        dryRun: opts.dryRun,
+        dryRun: Boolean(opts.dryRun),
         previousImports,
         ignoredHeaders: located.header.unmatchedHeaders,
       }

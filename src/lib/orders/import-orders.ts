@@ -105,7 +105,7 @@ export async function importOrders(opts: ImportOrdersOptions): Promise<OrdersImp
   const totals = {rowsRead: 0, imported: 0, updated: 0, unchanged: 0, skipped: 0, rejected: 0}
   for (const f of files) for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += f[k]
   return {
-    dryRun: opts.dryRun,
+    dryRun: Boolean(opts.dryRun),
     files,
     failed,
     totals,
