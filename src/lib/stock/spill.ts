@@ -10,9 +10,10 @@ import path from 'node:path'
 export class Spill {
   readonly dir: string
   readonly partitions: number
-  private readonly buffers = new Map<string, string[]>()
-  private readonly sizes = new Map<string, number>()
+  /** Pending text per `<kind>.<partition>` file (lines joined by string concatenation: few objects for the GC). */
+  private readonly buffers = new Map<string, {text: string}>()
   private readonly fds = new Map<string, number>()
+  private readonly kinds = new Map<string, Array<{text: string}>>()
   bytesWritten = 0
 
   constructor(opts: {partitions: number; tempDir?: string}) {
@@ -20,58 +21,52 @@ export class Spill {
     this.dir = mkdtempSync(path.join(opts.tempDir ?? os.tmpdir(), 'plantops-stock-'))
   }
 
+  private slots(kind: string): Array<{text: string}> {
+    let k = this.kinds.get(kind)
+    if (!k) {
+      k = Array.from({length: this.partitions}, () => ({text: ''}))
+      this.kinds.set(kind, k)
+      k.forEach((b, p) => this.buffers.set(`${kind}.${p}`, b))
+    }
+    return k
+  }
+
   /** Append one line (without the newline) to the kind's partition file. */
   write(kind: string, partition: number, line: string): void {
-    const name = `${kind}.${partition}`
-    let buf = this.buffers.get(name)
-    if (!buf) {
-      buf = []
-      this.buffers.set(name, buf)
-      this.sizes.set(name, 0)
-    }
-    buf.push(line)
-    const size = this.sizes.get(name)! + line.length + 1
-    if (size >= 65_536) this.flushOne(name, buf)
-    else this.sizes.set(name, size)
+    const b = (this.kinds.get(kind) ?? this.slots(kind))[partition]
+    b.text += `${line}\n`
+    if (b.text.length >= 65_536) this.flushOne(`${kind}.${partition}`, b)
   }
 
   /** Write all buffered lines of one kind (or all kinds). */
   flush(kind?: string): void {
-    for (const [name, buf] of this.buffers) {
-      if (kind === undefined || name.startsWith(`${kind}.`)) this.flushOne(name, buf)
+    for (const [name, b] of this.buffers) {
+      if (kind === undefined || name.startsWith(`${kind}.`)) this.flushOne(name, b)
     }
-  }
-
-  /** The lines of one kind's partition (flushed first). */
-  lines(kind: string, partition: number): string[] {
-    const name = `${kind}.${partition}`
-    const buf = this.buffers.get(name)
-    if (buf && buf.length > 0) this.flushOne(name, buf)
-    const fd = this.fds.get(name)
-    if (fd !== undefined) {
-      closeSync(fd)
-      this.fds.delete(name)
-    }
-    const file = path.join(this.dir, name)
-    if (!existsSync(file)) return []
-    const text = readFileSync(file, 'utf8')
-    if (text.length === 0) return []
-    const out = text.split('\n')
-    out.pop() // trailing newline
-    return out
   }
 
   /** Path of a kind's partition file after flushing and closing it (it may not exist when nothing was written). */
   finish(kind: string, partition: number): string {
     const name = `${kind}.${partition}`
-    const buf = this.buffers.get(name)
-    if (buf && buf.length > 0) this.flushOne(name, buf)
+    const b = this.buffers.get(name)
+    if (b) this.flushOne(name, b)
     const fd = this.fds.get(name)
     if (fd !== undefined) {
       closeSync(fd)
       this.fds.delete(name)
     }
     return path.join(this.dir, name)
+  }
+
+  /** The lines of one kind's partition (flushed first). */
+  lines(kind: string, partition: number): string[] {
+    const file = this.finish(kind, partition)
+    if (!existsSync(file)) return []
+    const text = readFileSync(file, 'utf8')
+    if (text.length === 0) return []
+    const out = text.split('\n')
+    out.pop() // trailing newline
+    return out
   }
 
   /** Remove a partition file once reconciled (keeps the disk footprint down). */
@@ -83,21 +78,20 @@ export class Spill {
     for (const fd of this.fds.values()) closeSync(fd)
     this.fds.clear()
     this.buffers.clear()
+    this.kinds.clear()
     rmSync(this.dir, {recursive: true, force: true})
   }
 
-  private flushOne(name: string, buf: string[]): void {
-    if (buf.length === 0) return
+  private flushOne(name: string, b: {text: string}): void {
+    if (b.text.length === 0) return
     let fd = this.fds.get(name)
     if (fd === undefined) {
       fd = openSync(path.join(this.dir, name), 'a')
       this.fds.set(name, fd)
     }
-    const data = `${buf.join('\n')}\n`
-    writeSync(fd, data)
-    this.bytesWritten += data.length
-    buf.length = 0
-    this.sizes.set(name, 0)
+    writeSync(fd, b.text)
+    this.bytesWritten += b.text.length
+    b.text = ''
   }
 }
 
