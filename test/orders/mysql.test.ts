@@ -1,0 +1,72 @@
+import path from 'node:path'
+
+import ExcelJS from 'exceljs'
+import {afterAll, beforeAll, expect, it} from 'vitest'
+
+import {runCli, tempDir} from '../helpers/cli.js'
+import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
+import {buildBadRowsXlsx, buildQuirksXlsx, FIXTURE_ITEMS, QUIRKS_EXPECTED} from './fixture-builder.js'
+import {ORDERS_SECTION, writeConfig} from './helpers.js'
+
+describeMysql('orders import against a real MariaDB item master', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>
+  let dir: string
+  let config: string
+  const cli = (...args: string[]) => runCli([...args, '--config', config])
+
+  beforeAll(async () => {
+    db = await createTestDatabase('pt_orders')
+    // utf8mb4_general_ci like most ERPs: codes compare case-insensitively on the server
+    await db.conn.query('CREATE TABLE items (item_code VARCHAR(32) PRIMARY KEY, name VARCHAR(200), uom VARCHAR(8)) COLLATE utf8mb4_general_ci')
+    await db.conn.query('CREATE TABLE item_uoms (item_code VARCHAR(32), uom VARCHAR(8), factor DECIMAL(18,6), PRIMARY KEY (item_code, uom)) COLLATE utf8mb4_general_ci')
+    await db.conn.query('INSERT INTO items VALUES ?', [FIXTURE_ITEMS.map((i) => [i.code, `物料 ${i.code}`, i.uom])])
+    await db.conn.query('INSERT INTO item_uoms VALUES ?', [FIXTURE_ITEMS.flatMap((i) => i.alts.map((u) => [i.code, u, 1]))])
+    dir = tempDir('plantops-orders-mysql-')
+    config = writeConfig(dir, {
+      erp: {role: 'erp', client: 'mysql', connection: {host: mysqlParams.host, port: mysqlParams.port, user: mysqlParams.user, password: '${PT_TEST_PW:-}', database: db.name}},
+      orders: {...ORDERS_SECTION, itemMaster: {...ORDERS_SECTION.itemMaster, batchSize: 2}},
+    })
+    await buildQuirksXlsx(path.join(dir, 'quirks.xlsx'))
+    await buildBadRowsXlsx(path.join(dir, 'bad.xlsx'))
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('订单')
+    ws.addRow(['订单编号', '行号', '物料编码', '数量', '单位', '订单状态'])
+    ws.addRow(['SO-M-1', 1, 'fg-10004', 2, 'pcs', '已付款'])
+    ws.addRow(['SO-M-1', 2, ' FG-10015 ', 1, '箱', '已付款'])
+    await wb.xlsx.writeFile(path.join(dir, 'case.xlsx'))
+  })
+
+  afterAll(async () => {
+    await db?.drop()
+  })
+
+  it('validates SKUs and units in batches (batchSize 2 → IN lists of 2), never row by row', () => {
+    const r = cli('orders', 'import', path.join(dir, 'bad.xlsx'), '--json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.files[0]).toMatchObject({rowsRead: 7, imported: 2, rejected: 5})
+    // 6 distinct SKUs (FG-10004, FG-10005, ABC-9, FG-10010, FG-10022, FG-10026) → 3 item queries + 3 unit queries
+    expect(r.json.itemMaster).toEqual({source: 'erp', table: 'items', queries: 6})
+    const runs = cli('runs', 'list', '--job', 'orders-import', '--json')
+    expect(runs.json.runs[0].rowsRead.erp).toBe(5 + 5) // 5 items found, 5 unit rows for them
+  })
+
+  it('imports the quirks workbook with the same values as with SQLite', () => {
+    const r = cli('orders', 'import', path.join(dir, 'quirks.xlsx'), '--json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.files[0]).toMatchObject({imported: QUIRKS_EXPECTED.length, skipped: 1, rejected: 1})
+  })
+
+  it("stores the ERP's spelling of codes and units matched case-insensitively", async () => {
+    const r = cli('orders', 'import', path.join(dir, 'case.xlsx'), '--json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.files[0]).toMatchObject({imported: 2, rejected: 0})
+    const Database = (await import('better-sqlite3')).default
+    const store = new Database(path.join(dir, 'state.db'), {readonly: true})
+    const rows = store.prepare("SELECT line_no, sku, uom FROM orders_lines WHERE order_no = 'SO-M-1' ORDER BY line_no").all()
+    store.close()
+    expect(rows).toEqual([
+      {line_no: '1', sku: 'FG-10004', uom: 'PCS'},
+      {line_no: '2', sku: 'FG-10015', uom: '箱'},
+    ])
+  })
+})
