@@ -175,9 +175,11 @@ export function buildReport(
     }
     weighted = {wms: w('wms'), erp: w('erp')}
   }
+  // a recount is not a sample of the population: its share is reported without claiming a population interval
+  const popAll = header.kind === 'recount' ? null : header.populationSize || null
   const ira: IraSummary = {
-    wms: prop(sampledCounted, 'wms', header.populationSize || null),
-    erp: prop(sampledCounted, 'erp', header.populationSize || null),
+    wms: prop(sampledCounted, 'wms', popAll),
+    erp: prop(sampledCounted, 'erp', popAll),
     byClass,
     weighted,
   }

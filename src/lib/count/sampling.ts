@@ -127,7 +127,8 @@ export function dueLocations(
     const freq = frequencyDays[loc.abcClass]
     const never = loc.lastCounted === null
     const daysSince = never ? (t + (fnv1a(loc.location) % freq)) % freq : t - dayNumber(loc.lastCounted as string)
-    if (daysSince + intervalDays > freq || (never && intervalDays >= freq)) {
+    // never counted: a window of exactly intervalDays in each cycle, so one run in every cycle meets it
+    if (never ? daysSince + intervalDays >= freq : daysSince + intervalDays > freq) {
       out.push({...loc, daysSince, daysLeft: freq - daysSince, neverCounted: never})
     }
   }
