@@ -1,6 +1,7 @@
 import {createReadStream} from 'node:fs'
 import {open, stat} from 'node:fs/promises'
 import path from 'node:path'
+import {Transform, type TransformCallback} from 'node:stream'
 
 import {isPlantopsError, UsageError} from '../cli/errors.js'
 import {cellFromExcel, type Cell, type DateSystem} from './cells.js'
@@ -87,6 +88,7 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
     hyperlinks: 'cache',
     worksheets: 'emit',
   } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>[1])
+  keepUtf8CharactersWhole(reader as unknown as Record<string, unknown>)
   const iterator = (reader as unknown as AsyncIterable<WorksheetReaderLike>)[Symbol.asyncIterator]()
   let found = 0
   try {
@@ -110,6 +112,65 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
   if (found === 0) {
     throw new UsageError(`${file} holds no worksheet plantops can read`, {code: 'INPUT_UNREADABLE', hints: [SAVE_AS_XLSX]})
   }
+}
+
+/**
+ * exceljs's streaming reader decodes every compressed chunk to a string on its own, so a Chinese character whose
+ * UTF-8 bytes straddle two chunks becomes "\uFFFD\uFFFD" (exceljs issues #2063, #2084, #2316; about one cell in a few
+ * thousand of a large Chinese workbook). Re-chunk every XML part this reader parses at character boundaries.
+ */
+function keepUtf8CharactersWhole(reader: Record<string, unknown>): void {
+  for (const method of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles']) {
+    const original = reader[method] as (entry: NodeJS.ReadableStream, ...rest: unknown[]) => unknown
+    reader[method] = function (this: unknown, entry: NodeJS.ReadableStream, ...rest: unknown[]) {
+      return original.call(this, entry.pipe(new Utf8Boundaries()), ...rest)
+    }
+  }
+  for (const method of ['_parseWorksheet', '_parseHyperlinks']) {
+    const original = reader[method] as (iterator: AsyncIterable<Buffer>, ...rest: unknown[]) => unknown
+    reader[method] = function (this: unknown, iterator: AsyncIterable<Buffer>, ...rest: unknown[]) {
+      return original.call(this, utf8Boundaries(iterator), ...rest)
+    }
+  }
+}
+
+/** Bytes at the end of `buf` that begin a UTF-8 character not complete in `buf`. */
+export function incompleteUtf8Tail(buf: Uint8Array): number {
+  for (let i = 1; i <= Math.min(4, buf.length); i++) {
+    const b = buf[buf.length - i]
+    if ((b & 0xc0) === 0x80) continue // continuation byte: look further back for the lead byte
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
+    return need > i ? i : 0
+  }
+  return 0
+}
+
+class Utf8Boundaries extends Transform {
+  private carry: Buffer | null = null
+
+  _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    let buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk
+    const cut = incompleteUtf8Tail(buf)
+    this.carry = cut > 0 ? Buffer.from(buf.subarray(buf.length - cut)) : null
+    if (cut > 0) buf = buf.subarray(0, buf.length - cut)
+    done(null, buf.length > 0 ? buf : undefined)
+  }
+
+  _flush(done: TransformCallback): void {
+    done(null, this.carry ?? undefined)
+  }
+}
+
+async function* utf8Boundaries(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let carry: Buffer | null = null
+  for await (const chunk of chunks) {
+    let buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk
+    const cut = incompleteUtf8Tail(buf)
+    carry = cut > 0 ? Buffer.from(buf.subarray(buf.length - cut)) : null
+    if (cut > 0) buf = buf.subarray(0, buf.length - cut)
+    if (buf.length > 0) yield buf
+  }
+  if (carry) yield carry
 }
 
 interface WorksheetReaderLike extends AsyncIterable<{number: number; values: unknown[]}> {

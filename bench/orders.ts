@@ -1,0 +1,89 @@
+/**
+ * Order import speed and memory: a generated 100,000-line order workbook imported by the built CLI
+ * (`plantops orders import`, SQLite store, SQLite ERP item master), side by side with the floor: exceljs's streaming
+ * reader merely reading the same file (same options, every row's values touched). Each measurement is a child process;
+ * wall time and peak RSS (max resident set size) come from /usr/bin/time.
+ * Targets: import within 2x the floor, peak RSS under 300 MB.
+ * Run: npx tsx bench/orders.ts [--rows 100000] [--runs 3]
+ */
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, rmSync, statSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import {buildLargeXlsx} from '../test/orders/fixture-builder.js'
+import {makeItemMasterSqlite, writeConfig} from '../test/orders/helpers.js'
+
+const root = path.resolve(import.meta.dirname, '..')
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(name)
+  return i > 0 ? Number(process.argv[i + 1]) : dflt
+}
+const rows = arg('--rows', 100_000)
+const runs = arg('--runs', 3)
+
+const dir = path.join(os.tmpdir(), `plantops-bench-orders-${rows}`)
+mkdirSync(dir, {recursive: true})
+const workbook = path.join(dir, `orders-${rows}.xlsx`)
+if (!existsSync(workbook)) {
+  const t = Date.now()
+  await buildLargeXlsx(workbook, rows)
+  console.log(`generated ${workbook} (${rows.toLocaleString('en-US')} lines, ${(statSync(workbook).size / 1e6).toFixed(1)} MB) in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+}
+if (!existsSync(path.join(dir, 'erp.db'))) makeItemMasterSqlite(path.join(dir, 'erp.db'))
+const config = writeConfig(dir, {orders: {itemMaster: {source: 'erp', table: 'items', skuColumn: 'item_code', uomColumn: 'uom', uoms: {table: 'item_uoms'}}}})
+
+const exceljsPath = path.join(root, 'node_modules', 'exceljs', 'lib', 'exceljs.nodejs.js')
+const floorScript = `
+import ExcelJS from ${JSON.stringify(exceljsPath)}
+const reader = new ExcelJS.stream.xlsx.WorkbookReader(${JSON.stringify(workbook)}, {sharedStrings: 'cache', styles: 'cache', hyperlinks: 'cache', worksheets: 'emit'})
+let n = 0, cells = 0
+for await (const ws of reader) for await (const row of ws) { n++; cells += row.values.length }
+console.log(JSON.stringify({rows: n, cells}))
+`
+
+interface Measure {
+  seconds: number
+  peakMb: number
+  stdout: string
+}
+
+function measure(args: string[]): Measure {
+  const r = spawnSync('/usr/bin/time', ['-f', '__TIME__ %e %M', ...args], {encoding: 'utf8', cwd: root, env: {...process.env, NO_COLOR: '1'}, maxBuffer: 64 * 1024 * 1024})
+  const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr)
+  if (r.status !== 0 || !m) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`)
+  return {seconds: Number(m[1]), peakMb: Number(m[2]) / 1024, stdout: r.stdout}
+}
+
+function best(list: Measure[]): Measure {
+  return [...list].sort((a, b) => a.seconds - b.seconds)[0]
+}
+
+const bin = path.join(root, 'bin', 'run.js')
+const floor: Measure[] = []
+const first: Measure[] = []
+const again: Measure[] = []
+for (let i = 0; i < runs; i++) {
+  floor.push(measure([process.execPath, '--input-type=module', '-e', floorScript]))
+  rmSync(path.join(dir, 'state.db'), {force: true})
+  rmSync(path.join(dir, 'state.db-wal'), {force: true})
+  rmSync(path.join(dir, 'state.db-shm'), {force: true})
+  first.push(measure([process.execPath, bin, 'orders', 'import', workbook, '--config', config, '--json']))
+  again.push(measure([process.execPath, bin, 'orders', 'import', workbook, '--config', config, '--json']))
+}
+const f = best(floor)
+const a = best(first)
+const b = best(again)
+const fr = JSON.parse(f.stdout) as {rows: number}
+const ar = JSON.parse(a.stdout) as {totals: {rowsRead: number; imported: number; rejected: number}}
+const br = JSON.parse(b.stdout) as {totals: {unchanged: number}}
+if (ar.totals.imported !== rows || br.totals.unchanged !== rows) throw new Error(`unexpected counts: ${a.stdout.slice(0, 500)}`)
+
+console.log(`order import, ${rows.toLocaleString('en-US')} lines, best of ${runs} (node ${process.version}, ${os.cpus().length} CPUs)`)
+console.log('case'.padEnd(44), 'seconds'.padStart(8), 'x floor'.padStart(8), 'peak RSS MB'.padStart(12))
+const line = (name: string, m: Measure) =>
+  console.log(name.padEnd(44), m.seconds.toFixed(2).padStart(8), (m.seconds / f.seconds).toFixed(2).padStart(8), m.peakMb.toFixed(0).padStart(12))
+line(`floor: exceljs streaming read (${fr.rows} rows)`, f)
+line('plantops orders import (new lines)', a)
+line('plantops orders import again (unchanged)', b)
+console.log(`targets: within 2x the floor (${(a.seconds / f.seconds).toFixed(2)}x, ${(b.seconds / f.seconds).toFixed(2)}x), peak RSS under 300 MB (${a.peakMb.toFixed(0)} MB, ${b.peakMb.toFixed(0)} MB)`)
