@@ -27,11 +27,12 @@ export interface SmallPlant {
 
 const q = (v: string | null) => (v === null ? 'NULL' : `'${v.replace(/'/g, "''")}'`)
 
-export function smallPlant(): SmallPlant {
+/** `bigQty`: every unit PCS and every quantity ≥ 900000 with a decimal part, so a leaked system quantity is easy to spot. */
+export function smallPlant(opts: {bigQty?: boolean} = {}): SmallPlant {
   const items: SmallPlant['items'] = []
   for (let i = 1; i <= 12; i++) {
     const cls = i <= 3 ? 'A' : i <= 7 ? 'B' : 'C'
-    const uom = i === 1 ? 'KG' : i === 9 ? '箱' : 'PCS'
+    const uom = opts.bigQty ? 'PCS' : i === 1 ? 'KG' : i === 9 ? '箱' : 'PCS'
     items.push({code: `RM-${10000 + i}`, cls, uom, cost: String(i * 3), usage: String(1000 - i * 50)})
   }
   const bins: Bin[] = []
@@ -40,8 +41,8 @@ export function smallPlant(): SmallPlant {
     const zone = b < 18 ? 'A' : 'B'
     const location = `RM-${zone}${String(Math.floor((b % 18) / 2) + 1).padStart(2, '0')}-0${(b % 2) + 1}`
     const wmsUom = it.uom === 'KG' ? 'G' : it.uom === '箱' ? 'PCS' : 'PCS'
-    const qty = it.uom === 'KG' ? String(1000 * (b + 2)) : it.uom === '箱' ? String(50 * (b + 1)) : String(10 + b)
-    bins.push({location, zone, wh: 'RM', sku: `S${10000 + (b % 12) + 1}`, item: it.code, lot: b % 3 === 0 ? null : `L${b % 3}`, qty, uom: wmsUom, status: 'AVAILABLE'})
+    const qty = opts.bigQty ? `${900000 + b * 1000}.25` : it.uom === 'KG' ? String(1000 * (b + 2)) : it.uom === '箱' ? String(50 * (b + 1)) : String(10 + b)
+    bins.push({location, zone, wh: 'RM', sku: `S${10000 + (b % 12) + 1}`, item: it.code, lot: b % 3 === 0 ? null : `L${b % 3}`, qty, uom: opts.bigQty ? 'PCS' : wmsUom, status: 'AVAILABLE'})
   }
   // a damaged bin the population leaves out
   bins.push({location: 'RM-A01-01', zone: 'A', wh: 'RM', sku: 'S10005', item: 'RM-10005', lot: 'LX', qty: '99', uom: 'PCS', status: 'DAMAGED'})
@@ -50,13 +51,13 @@ export function smallPlant(): SmallPlant {
   for (const b of bins) {
     if (b.status === 'DAMAGED') continue
     const it = items.find((i) => i.code === b.item)!
-    const factor = it.uom === 'KG' ? 0.001 : it.uom === '箱' ? 0.02 : 1
+    const factor = opts.bigQty ? 1 : it.uom === 'KG' ? 0.001 : it.uom === '箱' ? 0.02 : 1
     const k = `${b.item}|${b.lot ?? ''}`
     const e = erpMap.get(k) ?? {item: b.item, wh: 'WH01', lot: b.lot, qty: 0}
     e.qty += Number(b.qty) * factor
     erpMap.set(k, e)
   }
-  const erp = [...erpMap.values()].map((e) => ({...e, qty: String(Math.round(e.qty * 1000) / 1000)}))
+  const erp = [...erpMap.values()].map((e) => ({...e, qty: opts.bigQty ? e.qty.toFixed(2) : String(Math.round(e.qty * 1000) / 1000)}))
   erp[1].qty = String(Number(erp[1].qty) + 7) // ERP says 7 more than WMS
   erp[4].qty = String(Number(erp[4].qty) - 3)
   const erpSql = [
@@ -100,9 +101,9 @@ export function countSectionYaml(): string {
 }
 
 /** Write erp.db, wms.db and plantops.yaml into dir. */
-export async function writeSqlitePlant(dir: string): Promise<SmallPlant> {
+export async function writeSqlitePlant(dir: string, opts: {bigQty?: boolean} = {}): Promise<SmallPlant> {
   const {default: Database} = await import('better-sqlite3')
-  const plant = smallPlant()
+  const plant = smallPlant(opts)
   for (const [name, sql] of [['erp.db', plant.erpSql], ['wms.db', plant.wmsSql]] as const) {
     const db = new Database(path.join(dir, name))
     for (const s of sql) db.exec(s)

@@ -37,7 +37,7 @@ export default class CountEnter extends BaseCommand<typeof CountEnter> {
       const counter = flags.counter ?? ((await input({message: 'Counter name (who counted):'})).trim() || null)
       const result = await enterCounts(store.knex, header, {ask, counter, countedAt: () => localNow()})
       this.log(`Count ${header.id}: ${result.typed} typed, ${result.skipped} skipped, ${result.uncounted.length} still uncounted (status ${result.status}).`)
-      for (const r of result.rejected) this.logToStderr(`rejected ${r.where}: ${r.reason}`)
+      for (const r of result.rejected) process.stderr.write(`rejected ${r.where}: ${r.reason}\n`)
       return result
     } finally {
       await store.close()

@@ -43,7 +43,7 @@ export default class CountRecord extends BaseCommand<typeof CountRecord> {
         problems.push(...r.problems)
       }
       const result = await recordEntries(store.knex, header, entries, {countedAt, replace: flags.replace, sheetProblems: problems})
-      for (const w of result.warnings) this.logToStderr(`warning: ${w}`)
+      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
       if (!this.jsonEnabled()) this.render(result)
       if (result.rejected.length > 0) process.exitCode = ExitCode.USAGE
       return result

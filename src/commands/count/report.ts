@@ -140,7 +140,7 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
         else await writeXlsx(flags.adjustments, [{name: 'Adjustments', columns: ADJ_COLUMNS, rows: report.adjustments}])
         adjustments = {path: flags.adjustments, rows: report.adjustments.length}
         ctx.run.output(flags.adjustments)
-        if (!this.jsonEnabled()) this.logToStderr(`Proposed adjustments (${report.adjustments.length}) written to ${flags.adjustments}: for review, nothing was changed in any system.`)
+        if (!this.jsonEnabled()) process.stderr.write(`Proposed adjustments (${report.adjustments.length}) written to ${flags.adjustments}: for review, nothing was changed in any system.\n`)
       }
       ctx.run.outcome({count: header.id, counted: report.totals.counted, wmsOver: report.totals.wmsOver, erpOver: report.totals.erpOver, iraWms: report.ira.wms.ira, iraErp: report.ira.erp.ira})
       this.failWhen(flags['fail-on'] === 'over-tolerance' && report.recount.length > 0)

@@ -68,7 +68,7 @@ export default class CountSample extends BaseCommand<typeof CountSample> {
       })
       ctx.run.outcome({count: result.count.id, kind: result.count.kind, method: result.count.method, seed: result.count.seed, lines: result.count.sampleSize, population: result.count.populationSize})
       ctx.run.output(result.sheets.path)
-      for (const w of result.warnings) this.logToStderr(`warning: ${w}`)
+      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
       if (!this.jsonEnabled()) this.render(result)
       return result
     })

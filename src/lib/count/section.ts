@@ -1,4 +1,4 @@
-import {ConfigError} from '../cli/errors.js'
+import {ConfigError, UsageError} from '../cli/errors.js'
 import type {LoadedConfig} from '../config/load.js'
 import type {CountConfig} from './config.js'
 
@@ -20,6 +20,6 @@ export function requireCountConfig(loaded: LoadedConfig): CountConfig {
 /** A percentage flag value ("95", "99.5"), strictly between the bounds. */
 export function parsePercent(name: string, text: string, min: number, max: number): number {
   const n = Number(text)
-  if (!Number.isFinite(n) || n <= min || n >= max) throw new Error(`--${name} must be a number between ${min} and ${max} (exclusive), got "${text}"`)
+  if (!Number.isFinite(n) || n <= min || n >= max) throw new UsageError(`--${name} must be a number between ${min} and ${max} (exclusive), got "${text}"`)
   return n
 }
