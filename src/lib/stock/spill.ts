@@ -10,10 +10,13 @@ import path from 'node:path'
 export class Spill {
   readonly dir: string
   readonly partitions: number
-  /** Pending text per `<kind>.<partition>` file (lines joined by string concatenation: few objects for the GC). */
-  private readonly buffers = new Map<string, {text: string}>()
+  /**
+   * Pending bytes per `<kind>.<partition>` file. Lines are encoded into a small Buffer at once, so no row string lives
+   * longer than the row itself: they die young, the GC stays cheap and the heap stays flat.
+   */
+  private readonly buffers = new Map<string, Slot>()
   private readonly fds = new Map<string, number>()
-  private readonly kinds = new Map<string, Array<{text: string}>>()
+  private readonly kinds = new Map<string, Slot[]>()
   bytesWritten = 0
 
   constructor(opts: {partitions: number; tempDir?: string}) {
@@ -21,10 +24,10 @@ export class Spill {
     this.dir = mkdtempSync(path.join(opts.tempDir ?? os.tmpdir(), 'plantops-stock-'))
   }
 
-  private slots(kind: string): Array<{text: string}> {
+  private slots(kind: string): Slot[] {
     let k = this.kinds.get(kind)
     if (!k) {
-      k = Array.from({length: this.partitions}, () => ({text: ''}))
+      k = Array.from({length: this.partitions}, () => ({buf: Buffer.allocUnsafe(SLOT_BYTES), len: 0}))
       this.kinds.set(kind, k)
       k.forEach((b, p) => this.buffers.set(`${kind}.${p}`, b))
     }
@@ -34,8 +37,16 @@ export class Spill {
   /** Append one line (without the newline) to the kind's partition file. */
   write(kind: string, partition: number, line: string): void {
     const b = (this.kinds.get(kind) ?? this.slots(kind))[partition]
-    b.text += `${line}\n`
-    if (b.text.length >= 65_536) this.flushOne(`${kind}.${partition}`, b)
+    // worst case 3 bytes per UTF-16 unit
+    if (b.len + line.length * 3 + 1 > SLOT_BYTES) {
+      this.flushOne(`${kind}.${partition}`, b)
+      if (line.length * 3 + 1 > SLOT_BYTES) {
+        this.writeRaw(`${kind}.${partition}`, Buffer.from(`${line}\n`, 'utf8'))
+        return
+      }
+    }
+    b.len += b.buf.write(line, b.len, 'utf8')
+    b.buf[b.len++] = 10
   }
 
   /** Write all buffered lines of one kind (or all kinds). */
@@ -82,18 +93,31 @@ export class Spill {
     rmSync(this.dir, {recursive: true, force: true})
   }
 
-  private flushOne(name: string, b: {text: string}): void {
-    if (b.text.length === 0) return
-    let fd = this.fds.get(name)
-    if (fd === undefined) {
-      fd = openSync(path.join(this.dir, name), 'a')
-      this.fds.set(name, fd)
+  private flushOne(name: string, b: Slot): void {
+    if (b.len === 0) return
+    this.writeRaw(name, b.buf.subarray(0, b.len))
+    b.len = 0
+  }
+
+  /** Open, append, close: hundreds of partition files never hold hundreds of descriptors. */
+  private writeRaw(name: string, data: Buffer): void {
+    const fd = openSync(path.join(this.dir, name), 'a')
+    try {
+      let off = 0
+      while (off < data.length) off += writeSync(fd, data, off, data.length - off)
+    } finally {
+      closeSync(fd)
     }
-    writeSync(fd, b.text)
-    this.bytesWritten += b.text.length
-    b.text = ''
+    this.bytesWritten += data.length
   }
 }
+
+interface Slot {
+  buf: Buffer
+  len: number
+}
+
+const SLOT_BYTES = 8192
 
 /** FNV-1a over UTF-16 code units: a fast, stable partition hash. */
 export function partitionOf(key: string, partitions: number): number {
