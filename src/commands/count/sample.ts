@@ -65,7 +65,7 @@ export default class CountSample extends BaseCommand<typeof CountSample> {
         today: flags.today,
         recount: flags.recount,
         runId: ctx.run.id,
-      })
+      }, {stock: loaded.config.stock, baseDir: loaded.dir})
       ctx.run.outcome({count: result.count.id, kind: result.count.kind, method: result.count.method, seed: result.count.seed, lines: result.count.sampleSize, population: result.count.populationSize})
       ctx.run.output(result.sheets.path)
       for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)

@@ -109,6 +109,11 @@ const erpSection = z.strictObject({
 })
 
 const mapping = z.strictObject({
+  /**
+   * Use the `stock:` section's mappings (code normalisation, item cross-reference, warehouse map, unit conversions)
+   * when plantops.yaml has one, so a count compares exactly like `stock diff`; the settings below are then unused.
+   */
+  fromStock: z.boolean().default(true),
   /** WMS item code -> ERP item code through a cross-reference table (else the codes are the same). */
   items: z
     .strictObject({

@@ -1,12 +1,27 @@
 import {Decimal, toDecimal} from '../decimal/decimal.js'
 import {normCode} from './codes.js'
 
+/** How a WMS line maps to the ERP: the count's own `mapping` section, or the `stock:` section's (stock-mapping.ts). */
+export interface LineMapping {
+  /** Where the mapping comes from, for messages: "count.mapping" or "stock". */
+  readonly origin: string
+  item(sku: string): string | null
+  erpWarehouse(wmsWarehouse: string): string
+  wmsWarehouse(code: string): string
+  factor(item: string | null, unit: string | null, erpUnit: string | null): Decimal | null
+  /** Per-item unit factors read from the ERP (count.erp.units); ignored when the stock section supplies them. */
+  addItemFactor(item: string, unit: string, factor: Decimal): void
+  /** Pack size of an item (for pack units), when known. */
+  setItemFacts?(item: string, facts: {uom: string | null; packSize: Decimal | null}): void
+}
+
 /**
  * How WMS codes and units line up with the ERP's (the count's `mapping` section plus what is read from the sources):
  * WMS SKU → ERP item (cross-reference table, else the same code), WMS warehouse → ERP warehouse, and unit factors
  * (1 <unit> = factor <ERP unit>, per item from the ERP's unit table, else from fixed conversions).
  */
-export class CountMapping {
+export class CountMapping implements LineMapping {
+  readonly origin = 'count.mapping'
   private readonly warehouses = new Map<string, string>()
   private readonly reverseWarehouses = new Map<string, string>()
   private readonly itemFactors = new Map<string, Decimal>()

@@ -6,7 +6,7 @@ import {ABC_CLASSES, type AbcClass, type CountConfig} from './config.js'
 import {compareWalking, lineKey, normCode} from './codes.js'
 import {createCount, getCount, getLines, lastCountedByLocation, setSheetsPath, type CountHeader, type CountScope, type NewCountLine} from './count-store.js'
 import {readCutoffs, type CutoffResult} from './cutoff.js'
-import {readPopulation, type PopulationLine} from './population.js'
+import {readPopulation, type MappingContext, type PopulationLine} from './population.js'
 import {newSeed, SeededRandom} from './random.js'
 import {buildReport, displayItem} from './report.js'
 import {sampleSize} from './sample-size.js'
@@ -77,7 +77,7 @@ const classCounts = (lines: Iterable<{abcClass: AbcClass}>): Record<AbcClass, nu
 }
 
 /** Open a count: read the population (one snapshot per source), sample it, store the private snapshot, write the sheets. */
-export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig, opts: SampleOptions): Promise<SampleResult> {
+export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig, opts: SampleOptions, mappingCtx: MappingContext = {}): Promise<SampleResult> {
   const seed = opts.seed ?? newSeed()
   const warnings: string[] = []
   let parent: CountHeader | null = null
@@ -97,7 +97,7 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
   }
 
   const scope: CountScope = parent ? {warehouse: parent.scope.warehouse} : opts.scope
-  const pop = await readPopulation(sources, cfg, scope)
+  const pop = await readPopulation(sources, cfg, scope, mappingCtx)
   warnings.push(...pop.warnings)
   let chosen: PopulationLine[]
   let recountOf = new Map<string, number>()

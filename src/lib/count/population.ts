@@ -8,7 +8,9 @@ import {classifyByUsageValue, parseClass} from './abc.js'
 import {erpKey, lineKey, normCode} from './codes.js'
 import type {AbcClass, CountConfig} from './config.js'
 import type {CountScope} from './count-store.js'
-import {CountMapping} from './mapping.js'
+import {CountMapping, type LineMapping} from './mapping.js'
+import {StockSectionMapping} from './stock-mapping.js'
+import type {StockConfig} from '../stock/config.js'
 
 /** One WMS stock line (location × item × lot) with its mapped ERP facts and private system quantities. */
 export interface PopulationLine {
@@ -41,7 +43,34 @@ export interface Population {
   /** The WMS clock when the snapshot was taken ('YYYY-MM-DD HH:MM:SS', plant time like movement times). */
   snapshotAt: string
   warnings: string[]
-  mapping: CountMapping
+  mapping: LineMapping
+}
+
+/** The `stock:` section (when configured) and the config file's directory, for the shared mappings. */
+export interface MappingContext {
+  stock?: StockConfig
+  baseDir?: string
+}
+
+/**
+ * The mapping a count uses: the `stock:` section's (same normalisation, cross-reference, warehouses and units as
+ * `stock diff`) when there is one and count.mapping.fromStock is not false; else the count's own `mapping`.
+ */
+export async function openMapping(sources: SourceSet, cfg: CountConfig, opts: MappingContext): Promise<LineMapping> {
+  if (opts.stock && cfg.mapping.fromStock) return StockSectionMapping.open(opts.stock, sources, opts.baseDir ?? process.cwd())
+  let skuToItem: Map<string, string> | null = null
+  const xref = cfg.mapping.items
+  if (xref) {
+    const src = await sources.get(xref.source)
+    skuToItem = new Map()
+    const {sql, bindings} = selectSql(src, xref.table, {wms: xref.columns.wms, erp: xref.columns.erp})
+    for await (const r of src.stream<Row>(sql, bindings)) {
+      const w = text(r.wms)
+      const e = text(r.erp)
+      if (w && e) skuToItem.set(normCode(w), e)
+    }
+  }
+  return new CountMapping(skuToItem, cfg.mapping.warehouses, cfg.mapping.units)
 }
 
 type Row = Record<string, unknown>
@@ -88,26 +117,13 @@ function qty(v: unknown, source: string, what: string): Decimal {
  * cross-reference, ERP items, unit factors and balances; map WMS lines to ERP keys; class every line; then keep the
  * lines in scope. All of it in memory: a count population is one plant's bins (hundreds of thousands at most).
  */
-export async function readPopulation(sources: SourceSet, cfg: CountConfig, scope: CountScope): Promise<Population> {
+export async function readPopulation(sources: SourceSet, cfg: CountConfig, scope: CountScope, opts: MappingContext = {}): Promise<Population> {
   const warnings: string[] = []
   const wms = await sources.get(cfg.wms.source)
   const stockCfg = cfg.wms.stock
   const c = stockCfg.columns
 
-  // item cross-reference (may live in either system)
-  let skuToItem: Map<string, string> | null = null
-  const xref = cfg.mapping.items
-  if (xref) {
-    const src = await sources.get(xref.source)
-    skuToItem = new Map()
-    const {sql, bindings} = selectSql(src, xref.table, {wms: xref.columns.wms, erp: xref.columns.erp})
-    for await (const r of src.stream<Row>(sql, bindings)) {
-      const w = text(r.wms)
-      const e = text(r.erp)
-      if (w && e) skuToItem.set(normCode(w), e)
-    }
-  }
-  const mapping = new CountMapping(skuToItem, cfg.mapping.warehouses, cfg.mapping.units)
+  const mapping = await openMapping(sources, cfg, opts)
   const warehouse = scope.warehouse ? mapping.wmsWarehouse(scope.warehouse) : undefined
 
   // WMS: locations, bins (one snapshot), and the clock the cut-off is measured against

@@ -1,0 +1,46 @@
+import type {DemoPlant} from './types.js'
+
+/**
+ * The `count:` section for the demo plant: the WMS bins (DAMAGED left out) are the population, zones from
+ * wms.locations, cut-off from wms.movements (RECEIVE in, SHIP/PICK out; erp_posted says whether the ERP booked it),
+ * ERP items with their ABC class and unit cost, per-item units from erp.item_uoms. When plantops.yaml also has the
+ * `stock:` section, its mappings are used (fromStock); the cross-reference and warehouse map below are the same
+ * facts, for a config without a stock section.
+ */
+export function demoCountConfig(plant: DemoPlant): Record<string, unknown> {
+  const m = plant.manifest
+  return {
+    wms: {
+      source: 'wms',
+      stock: {
+        table: 'bin_stock',
+        columns: {location: 'location_code', warehouse: 'wh_code', item: 'sku', lot: 'lot', qty: 'qty', unit: 'uom', status: 'status'},
+        excludeStatuses: m.excludedStatuses,
+      },
+      locations: {table: 'locations', columns: {location: 'location_code', zone: 'zone', lastCounted: 'last_counted_at'}},
+      movements: {
+        table: 'movements',
+        columns: {at: 'moved_at', type: 'type', location: 'location_code', item: 'sku', lot: 'lot', qty: 'qty', erpPosted: 'erp_posted'},
+        direction: {RECEIVE: 1, SHIP: -1, PICK: -1},
+      },
+    },
+    erp: {
+      source: 'erp',
+      items: {table: 'items', columns: {item: 'item_code', description: 'name', unit: 'uom', unitCost: 'unit_cost', abcClass: 'abc_class', annualUsage: 'annual_usage_qty'}},
+      stock: {table: 'stock_balance', columns: {item: 'item_code', warehouse: 'warehouse_code', lot: 'lot_no', qty: 'qty'}},
+      units: {table: 'item_uoms', columns: {item: 'item_code', unit: 'uom', factor: 'factor'}},
+    },
+    mapping: {
+      fromStock: true,
+      items: {source: 'wms', table: 'sku_xref', columns: {wms: 'wms_sku', erp: 'erp_item_code'}},
+      warehouses: Object.fromEntries(Object.entries(m.warehouseMap).map(([erp, wms]) => [wms, erp])),
+    },
+    classes: {from: 'column', cutoffs: {A: 0.8, B: 0.95}},
+    tolerancePct: m.suggestedTolerancePct,
+    weights: {A: 4, B: 2, C: 1},
+    frequencyDays: {A: 30, B: 90, C: 365},
+    intervalDays: 7,
+    confidence: 95,
+    margin: 5,
+  }
+}
