@@ -146,6 +146,20 @@ ${opts.extra ?? ''}  audit: {largeTableRows: ${opts.largeTableRows ?? 10}, conne
     expect(small.findings.filter((f) => f.check === 'index')).toEqual([])
   })
 
+  it('a free SELECT mapping: a dropped column is critical; a full scan of a large table is a warning (EXPLAIN, nothing executed)', async () => {
+    const refs: SourceReference[] = [
+      {source: 'erp', query: "SELECT sku, qty FROM bin_stock WHERE wh_code = 'RM'", configPath: 'stock.wms.query', purpose: 'WMS side', columns: []},
+      {source: 'erp', query: 'SELECT item_code, unit_of_measure FROM items', configPath: 'stock.items.query', purpose: 'item master', columns: []},
+    ]
+    const r = await audit({largeTableRows: 10}, refs)
+    const scan = r.findings.find((f) => f.configPath === 'stock.wms.query')
+    expect(scan).toMatchObject({severity: 'warning', check: 'index'})
+    expect(scan?.message).toMatch(/scans all of "bin_stock" \(≈\d+ rows, no usable index\)/)
+    const broken = r.findings.find((f) => f.configPath === 'stock.items.query')
+    expect(broken).toMatchObject({severity: 'critical', check: 'query'})
+    expect(broken?.message).toContain("no longer runs")
+  })
+
   it('a quantity stored as text is a type warning', async () => {
     const refs: SourceReference[] = [{source: 'erp', table: 'bin_stock', configPath: 'stock.wms.table', purpose: 'WMS side', columns: [{column: 'qty', configPath: 'stock.wms.columns.qty', expected: 'number'}]}]
     const r = await audit({}, refs)
