@@ -77,7 +77,7 @@ export default class CountSample extends BaseCommand<typeof CountSample> {
   private render(r: SampleResult): void {
     const c = r.count
     const title = c.kind === 'recount' ? `Recount ${c.id} of count ${c.parentId} opened` : `Count ${c.id} opened`
-    this.log(`${title}: ${c.sampleSize} line(s), seed ${c.seed} (repeat with --seed ${c.seed}).`)
+    this.log(c.kind === 'recount' ? `${title}: ${c.sampleSize} line(s) over tolerance, to be recounted by someone other than the first counter.` : `${title}: ${c.sampleSize} line(s), seed ${c.seed} (repeat with --seed ${c.seed}).`)
     this.log(
       renderKeyValue(
         [

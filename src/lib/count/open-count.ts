@@ -178,7 +178,18 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
   const chosenKeys = new Set(chosen.map((l) => l.key))
   const locations = new Set(chosen.map((l) => normCode(l.location)))
   const hidden = pop.all.filter((l) => locations.has(normCode(l.location)) && !chosenKeys.has(l.key))
-  const sheetLines = chosen.map((l, i) => ({line: i + 1, location: l.location, item: displayItem(l), description: l.description ?? '', lot: l.lot ?? '', unit: l.unit ?? '', zone: l.zone}))
+  const firstCounter = new Map<string, string>()
+  if (parent) for (const l of await getLines(knex, parent.id)) if (l.countedBy) firstCounter.set(lineKey(l.location, l.sku, l.lot), l.countedBy)
+  const sheetLines = chosen.map((l, i) => ({
+    line: i + 1,
+    location: l.location,
+    item: displayItem(l),
+    description: l.description ?? '',
+    lot: l.lot ?? '',
+    unit: l.unit ?? '',
+    zone: l.zone,
+    remarks: firstCounter.has(l.key) ? `recount: not by ${firstCounter.get(l.key)} (first count)` : undefined,
+  }))
   const sheetOf = assignSheets(sheetLines, opts.counters ?? (parent ? 1 : undefined))
   if (parent && !opts.counters) sheetOf.fill('Recount')
   const toNew = (l: PopulationLine, lineNo: number | null, sampled: boolean, sheet: string | null): NewCountLine => ({

@@ -11,6 +11,8 @@ export interface SheetLine {
   lot: string
   unit: string
   zone: string | null
+  /** Pre-printed remark (a recount names who must not recount the line). */
+  remarks?: string
 }
 
 interface SheetRow {
@@ -80,7 +82,7 @@ export async function writeCountSheets(path: string, header: Pick<CountHeader, '
   lines.forEach((l, i) => {
     const name = sheetOf[i]
     const rows = groups.get(name) ?? []
-    rows.push({line: l.line, location: l.location, item: l.item, description: l.description, lot: l.lot, unit: l.unit, counted: null, counter: '', remarks: ''})
+    rows.push({line: l.line, location: l.location, item: l.item, description: l.description, lot: l.lot, unit: l.unit, counted: null, counter: '', remarks: l.remarks ?? ''})
     groups.set(name, rows)
   })
   const date = header.createdAt.slice(0, 10)
