@@ -3,7 +3,9 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {renderKeyValue} from '../lib/report/table.js'
+import {loadConfig} from '../lib/config/load.js'
+import {renderKeyValue, renderTable} from '../lib/report/table.js'
+import type {StockDiffSummary} from '../lib/stock/stock-diff.js'
 
 export interface DemoResult {
   dir: string
@@ -13,8 +15,12 @@ export interface DemoResult {
   rows: Record<string, number>
   seededDiscrepancies: Record<string, number>
   buildMs: number
+  /** The nightly stock reconciliation run on the plant (absent with --no-diff). */
+  stockDiff?: {runId: number; summary: StockDiffSummary}
   next: string[]
 }
+
+const SHOWN_VARIANCES = 15
 
 export default class Demo extends BaseCommand<typeof Demo> {
   static summary = 'Build a realistic demo plant (ERP, WMS, MES with seeded discrepancies) and run the nightly stock reconciliation on it.'
@@ -82,7 +88,43 @@ No server is needed for the default SQLite plant.`
         {color: this.color},
       ),
     )
+    let stockDiff: DemoResult['stockDiff']
+    if (!flags['no-diff']) stockDiff = await this.reconcile(config)
     this.log(`\nNext:\n${next.map((n) => `  ${n}`).join('\n')}`)
-    return {dir, config, backend: flags.mysql ? 'mysql' : 'sqlite', databases, rows: plant.counts, seededDiscrepancies: seeded, buildMs: plant.elapsedMs, next}
+    return {dir, config, backend: flags.mysql ? 'mysql' : 'sqlite', databases, rows: plant.counts, seededDiscrepancies: seeded, buildMs: plant.elapsedMs, stockDiff, next}
+  }
+
+  /** The nightly job on the fresh plant, recorded in its run history like any `stock diff`. */
+  private async reconcile(configPath: string): Promise<DemoResult['stockDiff']> {
+    const {requireStockConfig, runStockDiff} = await import('../lib/stock/stock-diff.js')
+    const {summaryPairs, tableColumns, toTableRow} = await import('../lib/stock/report.js')
+    const loaded = loadConfig({configPath})
+    const cfg = requireStockConfig(loaded.config.stock, loaded.path)
+    return this.withRun({job: 'stock-diff', loaded}, async (ctx) => {
+      const progress = this.progress('stock diff')
+      const outcome = await runStockDiff({
+        cfg,
+        baseDir: loaded.dir,
+        sources: ctx.sources,
+        store: ctx.store.knex,
+        runId: ctx.run.id,
+        options: {showCost: true, onProgress: (phase, counters) => progress.update(phase, counters), onWarning: (m) => this.logToStderr(`warning: ${m}`)},
+      }).finally(() => progress.stop())
+      const shown = []
+      try {
+        for (const row of outcome.rows) if (shown.length < SHOWN_VARIANCES) shown.push(row)
+      } finally {
+        outcome.close()
+      }
+      const {summary} = outcome
+      ctx.run.outcome({keys: summary.keys, causes: summary.causes, recordAccuracyPct: summary.recordAccuracyPct})
+      this.log('\nNightly stock reconciliation (ERP vs WMS):')
+      this.log(renderKeyValue(summaryPairs(summary), {color: this.color}))
+      if (shown.length > 0) {
+        this.log(`First ${shown.length} of ${summary.reported} variances (plantops stock diff --format xlsx --output variances.xlsx for all):`)
+        this.log(renderTable(tableColumns(true), shown.map(toTableRow), {color: this.color}))
+      }
+      return {runId: ctx.run.id, summary}
+    })
   }
 }

@@ -4,6 +4,8 @@ import {stringify} from 'yaml'
 
 import {writeFileAtomic} from '../report/atomic.js'
 import {demoSourcesConfig, type DemoPlant} from './index.js'
+import {demoCountConfig} from './count-config.js'
+import {demoStockConfig} from './stock-config.js'
 import {demoSystemsConfig} from './systems-config.js'
 
 /**
@@ -16,6 +18,8 @@ export function demoPlantConfig(plant: DemoPlant): Record<string, unknown> {
     plant: '示范工厂 Demo Plant (plantops demo)',
     sources: demoSourcesConfig(plant),
     store: {client: 'sqlite', filename: '.plantops/state.db'},
+    stock: demoStockConfig(plant),
+    count: demoCountConfig(plant),
     systems: demoSystemsConfig(plant),
   }
 }
