@@ -14,6 +14,8 @@ import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.j
 const suffix = randomBytes(3).toString('hex')
 const RO = `pt_ro_${suffix}`
 const RW = `pt_rw_${suffix}`
+const VIA_ROLE = `pt_rl_${suffix}`
+const ROLE = `pt_writer_${suffix}`
 const PW = `Pw-${randomBytes(6).toString('hex')}`
 
 /** The stock-like mapping this test audits: a hand-written fixture of the SourceReference contract. */
@@ -84,10 +86,18 @@ ${opts.extra ?? ''}  audit: {largeTableRows: ${opts.largeTableRows ?? 10}, conne
       await c.query(`CREATE USER '${u}'@'%' IDENTIFIED BY '${PW}'`)
       await c.query(`GRANT ${grants} ON \`${db.name}\`.* TO '${u}'@'%'`)
     }
+    // write access hidden in a role: SELECT directly, INSERT/UPDATE through the default role
+    await c.query(`CREATE ROLE ${ROLE}`)
+    await c.query(`GRANT INSERT, UPDATE ON \`${db.name}\`.* TO ${ROLE}`)
+    await c.query(`CREATE USER '${VIA_ROLE}'@'%' IDENTIFIED BY '${PW}'`)
+    await c.query(`GRANT SELECT ON \`${db.name}\`.* TO '${VIA_ROLE}'@'%'`)
+    await c.query(`GRANT ${ROLE} TO '${VIA_ROLE}'@'%'`)
+    await c.query(`SET DEFAULT ROLE ${ROLE} FOR '${VIA_ROLE}'@'%'`)
   })
 
   afterAll(async () => {
-    for (const u of [RO, RW]) await db?.conn.query(`DROP USER IF EXISTS '${u}'@'%'`).catch(() => {})
+    for (const u of [RO, RW, VIA_ROLE]) await db?.conn.query(`DROP USER IF EXISTS '${u}'@'%'`).catch(() => {})
+    await db?.conn.query(`DROP ROLE IF EXISTS ${ROLE}`).catch(() => {})
     await db?.drop()
   })
 
@@ -114,6 +124,13 @@ ${opts.extra ?? ''}  audit: {largeTableRows: ${opts.largeTableRows ?? 10}, conne
     expect(g?.configPath).toBe('sources.erp.connection.user')
     expect(r.systems[0].writePrivileges).toEqual(['INSERT', 'UPDATE', 'DELETE'])
     expect(r.systems[0].health).toBe('critical')
+  })
+
+  it('write privileges granted through a role are found too', async () => {
+    const r = await audit({user: VIA_ROLE})
+    const g = r.findings.find((f) => f.check === 'grants')
+    expect(g?.severity).toBe('critical')
+    expect(r.systems[0].writePrivileges).toEqual(['INSERT', 'UPDATE'])
   })
 
   it('a dropped column and a missing table are critical and name the config path', async () => {

@@ -193,6 +193,12 @@ async function checkReplica(src: Source, t: AuditTarget, audit: SystemAudit, add
     add({severity: 'info', check: 'replica-lag', message: rs.note ? `replica status unknown: ${rs.note}` : `"${t.source}" reports no replication: plantops may be reading a primary database`, fix: 'Point plantops at a read replica, or configure lagQuery (pt-heartbeat) for the lag.', configPath: `sources.${t.source}`, subject: 'not-replica'})
     return
   }
+  if (src.dialect === 'mysql' && rs.via === 'replica-status') {
+    const ro = await src.query<{ro: number | string}>('SELECT @@GLOBAL.read_only AS ro')
+    if (String(ro[0]?.ro) === '0') {
+      add({severity: 'warning', check: 'read-only-session', message: `the replica "${t.source}" runs with read_only = OFF: any account with write grants can change it and break replication`, fix: 'Ask the DBA to set read_only = ON (and super_read_only on MySQL) on the replica.', configPath: `sources.${t.source}`, subject: 'global-read-only'})
+    }
+  }
   if (rs.lagSeconds === null) {
     add({severity: 'critical', check: 'replica-lag', message: `replication on "${t.source}" is stopped or broken (lag unknown${rs.ioRunning === false ? ', IO thread not running' : ''}${rs.sqlRunning === false ? ', SQL thread not running' : ''}): its data is frozen at some point in the past`, fix: 'Ask the DBA to restart replication (SHOW REPLICA STATUS shows the last error).', configPath: `sources.${t.source}`, subject: 'stopped'})
   } else if (rs.lagSeconds > max) {
@@ -213,6 +219,16 @@ async function checkGrants(src: Source, t: AuditTarget, audit: SystemAudit, add:
     add({severity: 'warning', check: 'grants', message: `could not read the account's grants: ${(error as Error).message}`, fix: null, configPath: `sources.${t.source}.connection.user`, subject: 'unreadable'})
     return
   }
+  // privileges that come through roles (MySQL 8 / MariaDB): the role's own grants, one level deep
+  const roles = assessGrants(lines, '').roles
+  for (const role of roles) {
+    try {
+      const rows = await src.query<Record<string, string>>(`SHOW GRANTS FOR ${roleIdentifier(src, role)}`)
+      lines.push(...rows.map((r) => String(Object.values(r)[0])))
+    } catch {
+      // not allowed to look at the role: its privileges stay unknown (the lines we have are still assessed)
+    }
+  }
   const database = t.config.client === 'mysql' ? t.config.connection.database : ''
   const v = assessGrants(lines, database)
   const onDb = [...new Set(v.onDatabase.map((p) => p.privilege))]
@@ -229,6 +245,13 @@ async function checkGrants(src: Source, t: AuditTarget, audit: SystemAudit, add:
   if (elsewhere.length > 0) {
     add({severity: 'warning', check: 'grants', message: `the account ${who} can write elsewhere on this server: ${elsewhere.slice(0, 6).join('; ')}${elsewhere.length > 6 ? '…' : ''}`, fix: 'Use a dedicated account for plantops with SELECT only.', configPath: `sources.${t.source}.connection.user`, subject: 'write-elsewhere'})
   }
+}
+
+/** `role` or `role`@`host` (MySQL 8 roles have a host part; MariaDB roles do not). */
+function roleIdentifier(src: Source, role: string): string {
+  const m = /^(.+?)@(.+)$/.exec(role.trim())
+  const unq = (x: string) => x.replace(/^[`'"]|[`'"]$/g, '')
+  return m ? `${src.quoteId(unq(m[1]))}@${src.quoteId(unq(m[2]))}` : src.quoteId(unq(role))
 }
 
 async function checkTableReference(src: Source, t: AuditTarget, ref: SourceReference, settings: typeof DEFAULT_AUDIT, add: Add): Promise<void> {
