@@ -128,16 +128,17 @@ export async function createTestPlant(): Promise<TestPlant> {
       ('2026-11-20 10:00:00', 'SHIP', 'SKU-IT1', 'RM', 'L1', 7, 'PCS', 1),
       ('2026-11-20 11:00:00', 'PICK', 'SKU-IT1', 'RM', 'L1', 3, 'PCS', 0)`,
   )
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-stock-'))
   return {
     erpDb: e.name,
     wmsDb: w.name,
     erp: e.conn,
     wms: w.conn,
-    dir: mkdtempSync(path.join(os.tmpdir(), 'pt-stock-')),
+    dir,
     async drop() {
       await e.drop()
       await w.drop()
-      rmSync(this.dir, {recursive: true, force: true})
+      rmSync(dir, {recursive: true, force: true})
     },
   }
 }

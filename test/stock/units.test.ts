@@ -6,7 +6,7 @@ import {addScaled, cmpScaled, formatScaled, parseScaled} from '../../src/lib/rec
 import {stockConfigSchema} from '../../src/lib/stock/config.js'
 import {codeNormalizer, looseCode, lotNormalizer, NULL_LOT} from '../../src/lib/stock/normalize.js'
 import {stockReferences} from '../../src/lib/stock/references.js'
-import {escapeField, LineReader, partitionOf, Spill, unescapeField} from '../../src/lib/stock/spill.js'
+import {escapeField, partitionOf, Spill, unescapeField} from '../../src/lib/stock/spill.js'
 import {UnitConverter} from '../../src/lib/stock/units.js'
 
 describe('scaled exact decimals', () => {
@@ -79,7 +79,7 @@ describe('spill files', () => {
       expect(spill.lines('k', 2)).toEqual([])
       spill.write('r', 0, '甲'.repeat(40_000))
       spill.write('r', 0, 'end')
-      const reader = new LineReader(spill.finish('r', 0))
+      const reader = spill.reader('r', 0)
       expect(reader.next()).toBe('甲'.repeat(40_000))
       expect(reader.next()).toBe('end')
       expect(reader.next()).toBeUndefined()

@@ -20,7 +20,10 @@ interface Agg {
   wh: string
   lot: string
   uom: string
-  q: Scaled
+  /** Quantity text while the key has a single row in its first unit; null once summed. */
+  t: string | null
+  /** Sum in the first unit (parsed lazily). */
+  q: Scaled | null
   /** Further unit labels of the same key. */
   more?: Map<string, Scaled>
   /** WMS only: ERP codes the unmapped item / warehouse loosely resemble. */
@@ -89,26 +92,38 @@ export function emptyTotals(): PartitionTotals {
 function loadAggs(lines: string[], wms: boolean): Map<string, Agg> {
   const out = new Map<string, Agg>()
   for (const line of lines) {
-    const f = line.split('\t')
-    const key = `${f[0]}\t${f[1]}\t${f[2]}`
-    const uom = unesc(f[3])
-    const q = parseScaled(f[4])
+    const t1 = line.indexOf('\t')
+    const t2 = line.indexOf('\t', t1 + 1)
+    const t3 = line.indexOf('\t', t2 + 1)
+    const t4 = line.indexOf('\t', t3 + 1)
+    const t5 = line.indexOf('\t', t4 + 1)
+    const key = line.slice(0, t3)
+    const uom = line.slice(t3 + 1, t4)
+    const qt = t5 < 0 ? line.slice(t4 + 1) : line.slice(t4 + 1, t5)
     const a = out.get(key)
     if (a === undefined) {
-      const agg: Agg = {item: unesc(f[0]), wh: unesc(f[1]), lot: unesc(f[2]), uom, q}
-      if (wms && (f[5] !== '' || f[6] !== '')) {
-        agg.looseItem = unesc(f[5])
-        agg.looseWh = unesc(f[6])
+      const agg: Agg = {item: unesc(line.slice(0, t1)), wh: unesc(line.slice(t1 + 1, t2)), lot: unesc(line.slice(t2 + 1, t3)), uom: unesc(uom), t: qt, q: null}
+      if (wms && t5 >= 0 && t5 < line.length - 1) {
+        const t6 = line.indexOf('\t', t5 + 1)
+        agg.looseItem = unesc(line.slice(t5 + 1, t6))
+        agg.looseWh = unesc(line.slice(t6 + 1))
       }
       out.set(key, agg)
-    } else if (a.uom === uom) a.q = addScaled(a.q, q)
-    else {
+    } else if (a.uom === uom) {
+      a.q = addScaled(qOf(a), parseScaled(qt))
+      a.t = null
+    } else {
       a.more ??= new Map()
       const m = a.more.get(uom)
-      a.more.set(uom, m === undefined ? q : addScaled(m, q))
+      a.more.set(uom, m === undefined ? parseScaled(qt) : addScaled(m, parseScaled(qt)))
     }
   }
   return out
+}
+
+/** The key's quantity in its first unit (parsed on first use: most keys are compared as text and never parsed). */
+function qOf(a: Agg): Scaled {
+  return a.q ?? (a.q = parseScaled(a.t!))
 }
 
 function loadItems(spill: Spill, p: number): Map<string, ItemInfo> {
@@ -159,9 +174,9 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
   }
   /** Sum of a key in `target` units: a Scaled when no conversion is needed, else a Decimal. */
   const inTarget = (a: Agg, target: string, info: ItemInfo | undefined): Scaled | Decimal => {
-    if (a.more === undefined && (a.uom === target || target === '' || a.uom === '')) return a.q
+    if (a.more === undefined && (a.uom === target || target === '' || a.uom === '')) return qOf(a)
     let sum = new Decimal(0)
-    const parts: Array<[string, Scaled]> = [[a.uom, a.q], ...(a.more ?? [])]
+    const parts: Array<[string, Scaled]> = [[a.uom, qOf(a)], ...(a.more ?? [])]
     for (const [uom, q] of parts) {
       const d = scaledToDecimal(q)
       if (uom === target || uom === '' || target === '') {
@@ -197,6 +212,16 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     const info = items.get(any.item)
     if (env.classes.size > 0 && !(info?.cls && env.classes.has(info.cls))) continue
     const target = info?.uom ?? e?.uom ?? w?.uom ?? ''
+    // fastest path: one row in the target unit on each side, the same decimal text
+    if (e !== undefined && w !== undefined && e.t !== null && e.t === w.t && e.more === undefined && w.more === undefined && e.uom === w.uom && (e.uom === target || target === '')) {
+      totals.keys.match++
+      if (e.t.charCodeAt(0) !== 48 || e.t.length > 1) {
+        const q = qOf(e)
+        if (q.v !== 0n) totals.sumAbsErpScaled = addScaled(totals.sumAbsErpScaled, q.v < 0n ? {v: -q.v, s: q.s} : q)
+      }
+      if (env.all) rows.push(makeRow(e, target, formatScaled(qOf(e)), formatScaled(qOf(e)), '0', null, 'match', info))
+      continue
+    }
     const eq = e ? inTarget(e, target, info) : null
     const wq = w ? inTarget(w, target, info) : null
 

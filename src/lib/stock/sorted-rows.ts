@@ -1,6 +1,4 @@
-import {existsSync} from 'node:fs'
-
-import {LineReader, type Spill} from './spill.js'
+import type {LineReader, Spill} from './spill.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
 const KIND_ROWS = 'r'
@@ -48,9 +46,7 @@ export function* mergeSortedRows(spill: Spill): Generator<StockVarianceRow> {
   }
   try {
     for (let p = 0; p < spill.partitions; p++) {
-      const file = spill.finish(KIND_ROWS, p)
-      if (!existsSync(file)) continue
-      const reader = new LineReader(file)
+      const reader = spill.reader(KIND_ROWS, p)
       readers.push(reader)
       const line = reader.next()
       if (line !== undefined && line !== '') push({row: JSON.parse(line) as StockVarianceRow, src: readers.length - 1})

@@ -1,22 +1,17 @@
-import {closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync} from 'node:fs'
+import {closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 /**
- * Hash-partitioned spill files: rows of several kinds (ERP stock, WMS stock, item attributes…) are appended as
- * text lines to `<kind>.<partition>` files in a private temp directory, with a small buffer per file. Memory stays
- * bounded whatever the table sizes; each partition is later reconciled alone. Removed by `dispose()`.
+ * Hash-partitioned spill: rows of several kinds (ERP stock, WMS stock, item attributes…) are appended as text lines to
+ * one file per kind, in blocks of at most SLOT_BYTES that each belong to one partition (an in-memory index lists
+ * each partition's blocks). Memory stays bounded whatever the table sizes, a handful of file descriptors suffice for
+ * any number of partitions, and each partition is later read back alone. Removed by `dispose()`.
  */
 export class Spill {
   readonly dir: string
   readonly partitions: number
-  /**
-   * Pending bytes per `<kind>.<partition>` file. Lines are encoded into a small Buffer at once, so no row string lives
-   * longer than the row itself: they die young, the GC stays cheap and the heap stays flat.
-   */
-  private readonly buffers = new Map<string, Slot>()
-  private readonly fds = new Map<string, number>()
-  private readonly kinds = new Map<string, Slot[]>()
+  private readonly kinds = new Map<string, KindFile>()
   bytesWritten = 0
 
   constructor(opts: {partitions: number; tempDir?: string}) {
@@ -24,24 +19,34 @@ export class Spill {
     this.dir = mkdtempSync(path.join(opts.tempDir ?? os.tmpdir(), 'plantops-stock-'))
   }
 
-  private slots(kind: string): Slot[] {
+  private kind(kind: string): KindFile {
     let k = this.kinds.get(kind)
     if (!k) {
-      k = Array.from({length: this.partitions}, () => ({buf: Buffer.allocUnsafe(SLOT_BYTES), len: 0}))
+      k = {
+        fd: openSync(path.join(this.dir, kind), 'w+'),
+        size: 0,
+        // slots are allocated on first use: small inputs never touch most partitions
+        slots: Array.from({length: this.partitions}, () => null),
+        blocks: Array.from({length: this.partitions}, () => []),
+      }
       this.kinds.set(kind, k)
-      k.forEach((b, p) => this.buffers.set(`${kind}.${p}`, b))
     }
     return k
   }
 
-  /** Append one line (without the newline) to the kind's partition file. */
+  /** Append one line (without the newline) to the kind's partition. */
   write(kind: string, partition: number, line: string): void {
-    const b = (this.kinds.get(kind) ?? this.slots(kind))[partition]
+    const k = this.kinds.get(kind) ?? this.kind(kind)
+    let b = k.slots[partition]
+    if (b === null) {
+      b = {buf: Buffer.allocUnsafe(SLOT_BYTES), len: 0}
+      k.slots[partition] = b
+    }
     // worst case 3 bytes per UTF-16 unit
     if (b.len + line.length * 3 + 1 > SLOT_BYTES) {
-      this.flushOne(`${kind}.${partition}`, b)
+      this.flushSlot(k, partition)
       if (line.length * 3 + 1 > SLOT_BYTES) {
-        this.writeRaw(`${kind}.${partition}`, Buffer.from(`${line}\n`, 'utf8'))
+        this.append(k, partition, Buffer.from(`${line}\n`, 'utf8'))
         return
       }
     }
@@ -51,63 +56,73 @@ export class Spill {
 
   /** Write all buffered lines of one kind (or all kinds). */
   flush(kind?: string): void {
-    for (const [name, b] of this.buffers) {
-      if (kind === undefined || name.startsWith(`${kind}.`)) this.flushOne(name, b)
+    for (const [name, k] of this.kinds) {
+      if (kind !== undefined && name !== kind) continue
+      for (let p = 0; p < this.partitions; p++) this.flushSlot(k, p)
     }
   }
 
-  /** Path of a kind's partition file after flushing and closing it (it may not exist when nothing was written). */
-  finish(kind: string, partition: number): string {
-    const name = `${kind}.${partition}`
-    const b = this.buffers.get(name)
-    if (b) this.flushOne(name, b)
-    const fd = this.fds.get(name)
-    if (fd !== undefined) {
-      closeSync(fd)
-      this.fds.delete(name)
+  /** The text of one kind's partition (its blocks, in order). */
+  text(kind: string, partition: number): string {
+    const k = this.kinds.get(kind)
+    if (!k) return ''
+    this.flushSlot(k, partition)
+    const blocks = k.blocks[partition]
+    if (blocks.length === 0) return ''
+    let total = 0
+    for (const bl of blocks) total += bl.len
+    const out = Buffer.allocUnsafe(total)
+    let at = 0
+    for (const bl of blocks) {
+      let got = 0
+      while (got < bl.len) got += readSync(k.fd, out, at + got, bl.len - got, bl.offset + got)
+      at += bl.len
     }
-    return path.join(this.dir, name)
+    return out.toString('utf8')
   }
 
-  /** The lines of one kind's partition (flushed first). */
+  /** The lines of one kind's partition. */
   lines(kind: string, partition: number): string[] {
-    const file = this.finish(kind, partition)
-    if (!existsSync(file)) return []
-    const text = readFileSync(file, 'utf8')
+    const text = this.text(kind, partition)
     if (text.length === 0) return []
     const out = text.split('\n')
     out.pop() // trailing newline
     return out
   }
 
-  /** Remove a partition file once reconciled (keeps the disk footprint down). */
+  /** Sequential line reader over one kind's partition (for merging sorted partition outputs). */
+  reader(kind: string, partition: number): LineReader {
+    const k = this.kinds.get(kind)
+    if (k) this.flushSlot(k, partition)
+    return new LineReader(k ? k.fd : -1, k ? k.blocks[partition] : [])
+  }
+
+  /** Forget a partition once reconciled (its slot buffers are released). */
   drop(kind: string, partition: number): void {
-    rmSync(path.join(this.dir, `${kind}.${partition}`), {force: true})
+    const k = this.kinds.get(kind)
+    if (!k) return
+    k.slots[partition] = null
+    k.blocks[partition] = []
   }
 
   dispose(): void {
-    for (const fd of this.fds.values()) closeSync(fd)
-    this.fds.clear()
-    this.buffers.clear()
+    for (const k of this.kinds.values()) closeSync(k.fd)
     this.kinds.clear()
     rmSync(this.dir, {recursive: true, force: true})
   }
 
-  private flushOne(name: string, b: Slot): void {
-    if (b.len === 0) return
-    this.writeRaw(name, b.buf.subarray(0, b.len))
+  private flushSlot(k: KindFile, partition: number): void {
+    const b = k.slots[partition]
+    if (b === null || b.len === 0) return
+    this.append(k, partition, b.buf.subarray(0, b.len))
     b.len = 0
   }
 
-  /** Open, append, close: hundreds of partition files never hold hundreds of descriptors. */
-  private writeRaw(name: string, data: Buffer): void {
-    const fd = openSync(path.join(this.dir, name), 'a')
-    try {
-      let off = 0
-      while (off < data.length) off += writeSync(fd, data, off, data.length - off)
-    } finally {
-      closeSync(fd)
-    }
+  private append(k: KindFile, partition: number, data: Buffer): void {
+    let off = 0
+    while (off < data.length) off += writeSync(k.fd, data, off, data.length - off, k.size + off)
+    k.blocks[partition].push({offset: k.size, len: data.length})
+    k.size += data.length
     this.bytesWritten += data.length
   }
 }
@@ -115,6 +130,18 @@ export class Spill {
 interface Slot {
   buf: Buffer
   len: number
+}
+
+interface Block {
+  offset: number
+  len: number
+}
+
+interface KindFile {
+  fd: number
+  size: number
+  slots: Array<Slot | null>
+  blocks: Block[][]
 }
 
 const SLOT_BYTES = 8192
@@ -141,21 +168,20 @@ export function unescapeField(s: string): string {
   return s.replace(/\\([tnr\\])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : '\\'))
 }
 
-/** Sequential line reader over a file with a fixed buffer (for merging sorted partition outputs). */
+/** Sequential line reader over a partition's blocks, one block in memory at a time. */
 export class LineReader {
-  private readonly fd: number
-  private readonly buf = Buffer.alloc(1 << 16)
+  private blockIndex = 0
   private restBytes: Buffer = Buffer.alloc(0)
   private pending: string[] = []
-  private eof = false
 
-  constructor(file: string) {
-    this.fd = openSync(file, 'r')
-  }
+  constructor(
+    private readonly fd: number,
+    private readonly blocks: Block[],
+  ) {}
 
   next(): string | undefined {
     while (this.pending.length === 0) {
-      if (this.eof) {
+      if (this.blockIndex >= this.blocks.length) {
         if (this.restBytes.length > 0) {
           const last = this.restBytes.toString('utf8')
           this.restBytes = Buffer.alloc(0)
@@ -163,13 +189,11 @@ export class LineReader {
         }
         return undefined
       }
-      const n = readSync(this.fd, this.buf, 0, this.buf.length, null)
-      if (n === 0) {
-        this.eof = true
-        continue
-      }
+      const bl = this.blocks[this.blockIndex++]
+      const chunk = Buffer.allocUnsafe(bl.len)
+      let got = 0
+      while (got < bl.len) got += readSync(this.fd, chunk, got, bl.len - got, bl.offset + got)
       // UTF-8 safe split: cut at the last newline byte
-      const chunk = this.buf.subarray(0, n)
       const lastNl = chunk.lastIndexOf(10)
       if (lastNl < 0) {
         this.restBytes = Buffer.concat([this.restBytes, chunk])
@@ -182,7 +206,5 @@ export class LineReader {
     return this.pending.pop()
   }
 
-  close(): void {
-    closeSync(this.fd)
-  }
+  close(): void {}
 }
