@@ -5,6 +5,20 @@ import path from 'node:path'
 
 import {UsageError} from '../cli/errors.js'
 
+/** Temp files being written right now: removed if the process exits (e.g. SIGTERM) before they are renamed. */
+const inFlight = new Set<string>()
+let exitHookInstalled = false
+
+function track(tmp: string): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true
+    process.on('exit', () => {
+      for (const f of inFlight) rmSync(f, {force: true})
+    })
+  }
+  inFlight.add(tmp)
+}
+
 /** A temp path beside `target` (same directory, so the final rename is atomic). */
 export function tempPathFor(target: string): string {
   const dir = path.dirname(path.resolve(target))
@@ -25,12 +39,15 @@ export async function withAtomicFile<T>(target: string, produce: (tmpPath: strin
     })
   }
   const tmp = tempPathFor(abs)
+  track(tmp)
   try {
     const result = await produce(tmp)
     renameSync(tmp, abs)
+    inFlight.delete(tmp)
     return result
   } catch (error) {
     rmSync(tmp, {force: true})
+    inFlight.delete(tmp)
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EACCES' || code === 'EROFS' || code === 'ENOSPC' || code === 'EISDIR') {
       throw new UsageError(`cannot write ${abs}: ${code}`, {hints: ['Check the path and permissions, or choose another --output.']})
