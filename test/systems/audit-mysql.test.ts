@@ -213,7 +213,11 @@ ${opts.extra ?? ''}  audit: {largeTableRows: ${opts.largeTableRows ?? 10}, conne
     expect(first.code).toBe(1)
     expect(first.json.failed).toBe(true)
     expect(first.json.sinceLast).toBeNull()
-    expect(first.json.findings.map((f: {check: string; severity: string}) => `${f.severity}:${f.check}`)).toContain('warning:index')
+    const kinds = first.json.findings.map((f: {check: string; severity: string}) => `${f.severity}:${f.check}`)
+    expect(kinds).toContain('warning:index')
+    // and the audit itself does not run the full scan it warns about
+    expect(kinds).toContain('info:freshness')
+    expect(first.json.systems[0].freshness).toMatchObject({table: 'bin_stock', newest: null, ageHours: null})
     expect(first.stdout).not.toContain(PW)
     const critOnly = runCli(['systems', 'audit', '--json', '--fail-on', 'critical'], {cwd: dir, env})
     expect(critOnly.code).toBe(0)

@@ -172,7 +172,7 @@ async function auditOne(t: AuditTarget, refs: SourceReference[], settings: typeo
       if (ref.table) await checkTableReference(src, t, ref, settings, add)
       else if (ref.query) await checkQueryReference(src, ref, settings, add)
     }
-    if (t.updatedAt && t.updatedAtPath) await checkFreshness(src, t, audit, findings, add)
+    if (t.updatedAt && t.updatedAtPath) await checkFreshness(src, t, audit, findings, settings, add)
   } catch (error) {
     add({severity: 'critical', check: 'reachable', message: `the audit of "${t.source}" stopped: ${(error as Error).message}`, fix: isPlantopsError(error) ? error.hints.join(' ') || null : null, configPath: `sources.${t.source}`, subject: 'stopped'})
   } finally {
@@ -315,14 +315,20 @@ async function checkQueryReference(src: Source, ref: SourceReference, settings: 
   }
 }
 
-async function checkFreshness(src: Source, t: AuditTarget, audit: SystemAudit, findings: Finding[], add: Add): Promise<void> {
+async function checkFreshness(src: Source, t: AuditTarget, audit: SystemAudit, findings: Finding[], settings: typeof DEFAULT_AUDIT, add: Add): Promise<void> {
   const u = t.updatedAt as NonNullable<AuditTarget['updatedAt']>
   // the drift check has already said the table/column is missing
   const paths = new Set([`${t.updatedAtPath}.table`, `${t.updatedAtPath}.column`])
   if (findings.some((f) => (f.check === 'schema-table' || f.check === 'schema-column') && paths.has(f.configPath ?? ''))) return
+  const size = await tableRows(src, u.table)
+  // MAX() without an index reads the whole table: the audit must not do the full scan it warns about
+  if (size.rows >= settings.largeTableRows && !isIndexed(u.column, new Set([u.column.toLowerCase()]), await listIndexColumns(src, u.table))) {
+    audit.freshness = {table: u.table, column: u.column, newest: null, ageHours: null, maxAgeHours: u.maxAgeHours, rows: size.rows, rowsEstimated: size.estimated}
+    add({severity: 'info', check: 'freshness', message: `freshness of "${t.source}" not measured: ${u.table}.${u.column} has no index and the table is large, so MAX(${u.column}) would scan it`, fix: `Index ${u.table}.${u.column} on the primary, or point ${t.updatedAtPath} at an indexed column.`, configPath: `${t.updatedAtPath}.column`, subject: 'unindexed'})
+    return
+  }
   const nowExpr = src.dialect === 'mysql' ? 'NOW()' : "datetime('now','localtime')"
   const rows = await src.query<{newest: unknown; now: string}>(`SELECT MAX(??) AS newest, ${nowExpr} AS now FROM ??`, [u.column, u.table])
-  const size = await tableRows(src, u.table)
   const newest = rows[0]?.newest
   const ageHours = ageInHours(newest, String(rows[0]?.now ?? ''))
   audit.freshness = {table: u.table, column: u.column, newest: newest === null || newest === undefined ? null : String(newest), ageHours, maxAgeHours: u.maxAgeHours, rows: size.rows, rowsEstimated: size.estimated}
