@@ -228,7 +228,7 @@ ${opts.extra ?? ''}  audit: {largeTableRows: ${opts.largeTableRows ?? 10}, conne
     expect(second.code).toBe(0)
     expect(second.json.sinceLast.previousAuditId).toBe(critOnly.json.auditId)
     expect(second.json.sinceLast.new.map((f: {check: string; configPath: string}) => `${f.check}@${f.configPath}`)).toEqual(['schema-column@systems.systems.erp.updatedAt.column'])
-    expect(second.json.sinceLast.resolved.map((f: {check: string}) => f.check)).toEqual(['index'])
+    expect(second.json.sinceLast.resolved.map((f: {check: string; severity: string}) => `${f.severity}:${f.check}`)).toEqual(['warning:index', 'info:freshness'])
     const human = runCli(['systems', 'audit', '--since-last'], {cwd: dir, env})
     expect(human.stdout).toMatch(/Since audit \d+ .*: 0 new, 0 resolved, \d+ unchanged/)
 
