@@ -13,7 +13,7 @@ import {systemsConfigSchema} from '../../src/lib/systems/config.js'
 import {dotString, renderDot} from '../../src/lib/systems/map/dot.js'
 import {escapeMermaid, renderMermaid} from '../../src/lib/systems/map/mermaid.js'
 import {computeMetrics} from '../../src/lib/systems/map/metrics.js'
-import {buildSystemMap, normaliseEntity} from '../../src/lib/systems/map/model.js'
+import {buildSystemMap, normaliseEntity, sectionHealth} from '../../src/lib/systems/map/model.js'
 import {dotToSvg} from '../../src/lib/systems/map/svg.js'
 import {runCli, tempDir} from '../helpers/cli.js'
 
@@ -107,6 +107,19 @@ describe('map metrics on the demo plant', () => {
     expect(m.mastersUnclaimed).toEqual([])
     expect(map.flows.find((f) => f.from === 'wms' && f.to === 'erp')?.health).toBe('critical')
     expect(normaliseEntity('Sales Orders')).toBe(normaliseEntity('sales_order'))
+  })
+
+  it('a flow whose mapping is a plantops section shows that section\'s findings', () => {
+    const mh = sectionHealth([
+      {severity: 'critical', configPath: 'stock.erp.columns.qty'},
+      {severity: 'info', configPath: 'orders.file'},
+      {severity: 'critical', configPath: 'sources.erp.connection'},
+    ])
+    expect(mh).toEqual({stock: 'critical', orders: 'ok'})
+    const m2 = buildSystemMap(section, {}, mh)
+    expect(m2.flows.find((f) => f.mapping === 'stock')?.health).toBe('critical')
+    expect(m2.flows.find((f) => f.mapping === 'orders')?.health).toBe('ok')
+    expect(m2.flows.find((f) => f.mapping === 'sku_xref')?.health).toBeNull()
   })
 })
 

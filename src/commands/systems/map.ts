@@ -7,7 +7,7 @@ import {loadAudit} from '../../lib/systems/audit/history.js'
 import {renderDot} from '../../lib/systems/map/dot.js'
 import {renderMermaid} from '../../lib/systems/map/mermaid.js'
 import {computeMetrics, type MapMetrics} from '../../lib/systems/map/metrics.js'
-import {buildSystemMap, type SystemMap} from '../../lib/systems/map/model.js'
+import {buildSystemMap, sectionHealth, type SystemMap} from '../../lib/systems/map/model.js'
 import {dotBinary, dotToSvg} from '../../lib/systems/map/svg.js'
 import {renderMapText} from '../../lib/systems/map/text.js'
 
@@ -47,7 +47,7 @@ export default class SystemsMap extends BaseCommand<typeof SystemsMap> {
     if (format === 'table' && flags.output) throw new UsageError('--output needs --format mermaid, dot or svg', {hints: ['e.g. --format svg --output systems.svg']})
     const store = await this.openStore(loaded)
     const last = await loadAudit(store.knex).finally(() => store.close())
-    const map = buildSystemMap(section, last?.health ?? {})
+    const map = buildSystemMap(section, last?.health ?? {}, sectionHealth(last?.findings ?? []))
     const metrics = computeMetrics(map)
     const result: SystemsMapResult = {...map, metrics, audit: last ? {id: last.id, at: last.startedAt} : null, format, diagram: null, output: flags.output ?? null, svgFallback: false}
     if (format === 'table') {

@@ -52,7 +52,22 @@ export function worstHealth(list: Array<Health | null | undefined>): Health | nu
 }
 
 /** The map as the renderers see it, with each audited system's health. */
-export function buildSystemMap(section: SystemsConfig, health: Record<string, Health> = {}): SystemMap {
+/**
+ * Health per plantops section (stock, orders, count) from audit findings whose config path lies in it: a flow whose
+ * `mapping` names that section shows it (e.g. a dropped column in the stock mapping turns the WMS → ERP stock flow red).
+ */
+export function sectionHealth(findings: Array<{severity: string; configPath: string | null}>): Record<string, Health> {
+  const out: Record<string, Health> = {}
+  for (const f of findings) {
+    const section = f.configPath?.split('.')[0]
+    if (!section || section === 'sources' || section === 'systems') continue
+    const h: Health | null = f.severity === 'critical' ? 'critical' : f.severity === 'warning' ? 'warning' : null
+    out[section] = worstHealth([out[section], h ?? 'ok']) as Health
+  }
+  return out
+}
+
+export function buildSystemMap(section: SystemsConfig, health: Record<string, Health> = {}, mappingHealth: Record<string, Health> = {}): SystemMap {
   const systems = Object.entries(section.systems).map(([id, s]: [string, SystemConfig]) => ({
     id,
     name: s.name ?? id,
@@ -75,7 +90,7 @@ export function buildSystemMap(section: SystemsConfig, health: Record<string, He
     people: f.people ?? null,
     rekeyingsPerDay: f.rekeyingsPerDay ?? null,
     minutesEach: f.minutesEach ?? null,
-    health: worstHealth([health[f.from], health[f.to]]),
+    health: worstHealth([health[f.from], health[f.to], f.mapping ? mappingHealth[f.mapping] : null]),
   }))
   return {systems, flows}
 }
