@@ -18,7 +18,7 @@ function countLine(id: number, over: Partial<CountLine>): CountLine {
 
 const header: CountHeader = {
   id: 1, kind: 'count', parentId: null, status: 'recorded', createdAt: '2026-11-21T08:00:00Z', snapshotAt: '2026-11-21 08:00:00', method: 'random', seed: '1',
-  scope: {}, populationSize: 1000, populationByClass: {A: 100, B: 300, C: 600}, sampleSize: 3, confidence: 95, margin: 5, counters: null, runId: null, recordedAt: null,
+  scope: {}, populationSize: 1000, populationByClass: {A: 100, B: 300, C: 600}, sampleSize: 3, confidence: 95, margin: 5, counters: null, runId: null, sheetsPath: null, recordedAt: null,
 }
 
 const mv = (at: string, type: string, loc: string, sku: string, qty: number, erpPosted: boolean | null = null): Movement => ({at, type, location: loc, sku, lot: null, qty: D(qty), erpPosted})
