@@ -5,12 +5,14 @@ import path from 'node:path'
 
 import type {Knex} from 'knex'
 
+import {detach} from './cells.js'
 import type {OrdersConfig} from './config.js'
 import type {FieldSpec} from './fields.js'
 import {normalizeHeader} from './fields.js'
 import {REJECTS_COLUMNS} from './header-match.js'
 import {type ItemMaster, matchUom} from './item-master.js'
 import {LineWriter, type LineToWrite} from './line-writer.js'
+import {type OrderStoreTx, withOrderStore} from './order-store.js'
 import {locateHeader, type LocatedSheet} from './locate-header.js'
 import {createRowParser, type ParsedRow, type Problem} from './parse-row.js'
 import {detectFileKind} from './read-file.js'
@@ -77,11 +79,11 @@ export async function importOrderFile(opts: ImportFileOptions): Promise<FileImpo
   ).map((r) => ({id: Number(r.id), fileName: r.file_name, startedAt: r.started_at}))
   const spool = new RejectSpool()
   try {
-    const run = async (db: Knex): Promise<FileImportResult> => {
+    const run = async (db: OrderStoreTx): Promise<FileImportResult> => {
       const startedAt = new Date().toISOString()
       let importId: number | null = null
       if (!opts.dryRun) {
-        const [id] = await db('orders_imports').insert({
+        importId = await db.insertImport({
           run_id: opts.runId ?? null,
           file_name: fileName,
           file_path: abs,
@@ -93,7 +95,6 @@ export async function importOrderFile(opts: ImportFileOptions): Promise<FileImpo
           user: currentUser(),
           host: os.hostname(),
         })
-        importId = Number(typeof id === 'object' ? (id as {id: number}).id : id)
       }
       const counts = await importRows(located, db, importId, opts, spool, fileName)
       const result: FileImportResult = {
@@ -110,9 +111,7 @@ export async function importOrderFile(opts: ImportFileOptions): Promise<FileImpo
         ignoredHeaders: located.header.unmatchedHeaders,
       }
       if (importId !== null) {
-        await db('orders_imports')
-          .where('id', importId)
-          .update({
+        await db.updateImport(importId, {
             finished_at: new Date().toISOString(),
             rows_read: result.rowsRead,
             imported: result.imported,
@@ -127,7 +126,7 @@ export async function importOrderFile(opts: ImportFileOptions): Promise<FileImpo
       if (result.rejectsFile) await writeRejectsWorkbook(result.rejectsFile, originalHeaders(located), spool)
       return result
     }
-    return opts.dryRun ? await run(opts.store) : await opts.store.transaction((trx) => run(trx))
+    return await withOrderStore(opts.store, {write: !opts.dryRun}, run)
   } finally {
     await located.close().catch(() => {})
     await spool.dispose()
@@ -136,7 +135,7 @@ export async function importOrderFile(opts: ImportFileOptions): Promise<FileImpo
 
 async function importRows(
   located: LocatedSheet,
-  db: Knex,
+  db: OrderStoreTx,
   importId: number | null,
   opts: ImportFileOptions,
   spool: RejectSpool,
@@ -232,7 +231,7 @@ function checkDuplicate(row: ParsedRow, seen: Map<string, number>, columns: Map<
   const key = `${o}\u0000${l}`
   const first = seen.get(key)
   if (first === undefined) {
-    seen.set(key, row.rowNumber)
+    seen.set(detach(key), row.rowNumber)
     return
   }
   row.problems.push({field: 'line_no', column: columns.get('line_no'), message: `order ${o} line ${l} also on row ${first} of this file (duplicate)`})

@@ -1,5 +1,5 @@
 import type {OrdersConfig} from './config.js'
-import {foldWidth} from './cells.js'
+import {detach, foldWidth} from './cells.js'
 
 /** What the ERP item master says about one item: its code as the ERP spells it and the units it may be ordered in. */
 export interface ItemInfo {
@@ -37,7 +37,7 @@ export class ItemMaster {
   async load(skus: Iterable<string>): Promise<void> {
     const todo = new Set<string>()
     for (const s of skus) {
-      for (const v of [s, s.toUpperCase()]) if (!this.asked.has(v)) todo.add(v)
+      for (const v of [s, s.toUpperCase()]) if (!this.asked.has(v)) todo.add(detach(v))
     }
     const list = [...todo]
     for (const v of list) this.asked.add(v)

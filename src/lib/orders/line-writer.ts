@@ -1,6 +1,5 @@
-import type {Knex} from 'knex'
-
 import {CANONICAL_FIELDS} from './config.js'
+import type {OrderStoreTx} from './order-store.js'
 import type {LineValues} from './parse-row.js'
 
 /** A valid line ready to be written, with where it came from. */
@@ -19,13 +18,7 @@ export interface WriteCounts {
 const KEY_FIELDS = new Set(['order_no', 'line_no'])
 const VALUE_COLUMNS = CANONICAL_FIELDS.filter((f) => !KEY_FIELDS.has(f))
 const CANONICAL = new Set<string>(CANONICAL_FIELDS)
-
-interface StoredLine extends Record<string, unknown> {
-  id: number
-  order_no: string
-  line_no: string
-  extra: string | null
-}
+const COMPARED_COLUMNS = [...VALUE_COLUMNS, 'extra']
 
 /**
  * Upserts order lines by (order_no, line_no) into `orders_lines`, batch by batch: new lines are inserted, changed
@@ -37,35 +30,30 @@ export class LineWriter {
   readonly counts: WriteCounts = {imported: 0, updated: 0, unchanged: 0, changes: 0}
 
   constructor(
-    private readonly db: Knex | Knex.Transaction,
+    private readonly db: OrderStoreTx,
     private readonly opts: {importId: number | null; dryRun: boolean; file: string; sheet: string; now: string},
   ) {}
 
   async write(lines: LineToWrite[]): Promise<void> {
     if (lines.length === 0) return
     const orderNos = [...new Set(lines.map((l) => l.values.order_no as string))]
-    const existing = new Map<string, StoredLine>()
-    for (let i = 0; i < orderNos.length; i += 500) {
-      const rows = (await this.db('orders_lines').whereIn('order_no', orderNos.slice(i, i + 500))) as StoredLine[]
-      for (const r of rows) existing.set(keyOf(r.order_no, r.line_no), r)
-    }
+    const existing = new Map<string, (typeof stored)[number]>()
+    const stored = await this.db.findLines(orderNos, COMPARED_COLUMNS)
+    for (const r of stored) existing.set(keyOf(r.order_no, r.line_no), r)
     const inserts: Record<string, unknown>[] = []
     const changes: Record<string, unknown>[] = []
     for (const line of lines) {
       const v = line.values
-      const key = keyOf(v.order_no as string, v.line_no as string)
-      const old = existing.get(key)
-      const extraNew = Object.fromEntries(Object.entries(v).filter(([k]) => !CANONICAL.has(k)))
+      const old = existing.get(keyOf(v.order_no as string, v.line_no as string))
+      let extraNew: Record<string, string | null> | undefined
+      for (const k in v) {
+        if (!CANONICAL.has(k)) (extraNew ??= {})[k] = v[k]
+      }
       if (!old) {
-        const row: Record<string, unknown> = {
-          order_no: v.order_no,
-          line_no: v.line_no,
-          extra: Object.keys(extraNew).length > 0 ? JSON.stringify(extraNew) : null,
-          ...this.provenance(line),
-          first_import_id: this.opts.importId ?? 0,
-          created_at: this.opts.now,
-        }
+        const row: Record<string, unknown> = {order_no: v.order_no, line_no: v.line_no}
         for (const c of VALUE_COLUMNS) row[c] = v[c] ?? null
+        row.extra = extraNew ? JSON.stringify(extraNew) : null
+        Object.assign(row, this.provenance(line), {first_import_id: this.opts.importId ?? 0, created_at: this.opts.now})
         inserts.push(row)
         this.counts.imported++
         continue
@@ -83,7 +71,7 @@ export class LineWriter {
       }
       const extraOld = old.extra ? (JSON.parse(old.extra) as Record<string, string | null>) : {}
       let extraChanged = false
-      for (const [k, after] of Object.entries(extraNew)) {
+      for (const [k, after] of Object.entries(extraNew ?? {})) {
         const before = extraOld[k] ?? null
         if (before !== after) {
           changed.push({field: k, old: before, new: after})
@@ -109,11 +97,11 @@ export class LineWriter {
           changed_at: this.opts.now,
         })
       }
-      if (!this.opts.dryRun) await this.db('orders_lines').where('id', old.id).update({...patch, ...this.provenance(line)})
+      if (!this.opts.dryRun) await this.db.updateLine(old.id, {...patch, ...this.provenance(line)})
     }
     if (this.opts.dryRun) return
-    for (let i = 0; i < inserts.length; i += 200) await this.db('orders_lines').insert(inserts.slice(i, i + 200))
-    for (let i = 0; i < changes.length; i += 500) await this.db('orders_changes').insert(changes.slice(i, i + 500))
+    if (inserts.length > 0) await this.db.insertLines(inserts)
+    if (changes.length > 0) await this.db.insertChanges(changes)
   }
 
   private provenance(line: LineToWrite): Record<string, unknown> {

@@ -63,6 +63,13 @@ export function createRowParser(opts: {
   }
 }
 
+const MIN_CACHE = new Map<string, Decimal>()
+function minOf(min: string): Decimal {
+  let d = MIN_CACHE.get(min)
+  if (!d) MIN_CACHE.set(min, (d = new Decimal(min)))
+  return d
+}
+
 /** Parse one cell for one field: the value as stored, or a problem in words. */
 export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): {value: string | null; problem?: string} {
   if (cell.error) return {value: null, problem: cell.error.startsWith('#') ? `error value ${cell.error} in the cell` : cell.error}
@@ -83,7 +90,7 @@ export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): {v
       if (!d) return {value: null, problem: `not a number: "${raw.trim()}"`}
       if (f.type === 'integer' && !d.isInteger()) return {value: null, problem: `not a whole number: "${raw.trim()}"`}
       if (f.min !== undefined) {
-        const min = new Decimal(f.min)
+        const min = minOf(f.min)
         if (f.exclusiveMin ? d.lte(min) : d.lt(min)) {
           return {value: formatDecimal(d), problem: f.exclusiveMin ? `must be greater than ${f.min}` : `must be at least ${f.min}`}
         }
