@@ -3,7 +3,6 @@ export type Severity = (typeof SEVERITIES)[number]
 
 export const AUDIT_CHECKS = [
   'reachable',
-  'server',
   'replica-lag',
   'read-only-session',
   'grants',

@@ -86,9 +86,10 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   let done = 0
   const results = await Promise.all(
     targets.map(async (t) => {
-      // references are checked once per source, on the first system that reads it
+      // mapping references are checked once per source (on the first system that reads it); each system's own
+      // freshness reference on its own audit
       const first = targets.find((x) => x.source === t.source) === t
-      const refs = first ? (bySource.get(t.source) ?? []).filter((r) => !r.configPath.startsWith('systems.systems.') || r.configPath.startsWith(`systems.systems.${t.system}.`)) : []
+      const refs = (bySource.get(t.source) ?? []).filter((r) => (r.configPath.startsWith('systems.systems.') ? r.configPath.startsWith(`systems.systems.${t.system}.`) : first))
       const r = await auditOne(t, refs, settings, opts)
       opts.onProgress?.(++done, targets.length)
       return r
@@ -330,7 +331,8 @@ async function checkFreshness(src: Source, t: AuditTarget, audit: SystemAudit, f
   const nowExpr = src.dialect === 'mysql' ? 'NOW()' : "datetime('now','localtime')"
   const rows = await src.query<{newest: unknown; now: string}>(`SELECT MAX(??) AS newest, ${nowExpr} AS now FROM ??`, [u.column, u.table])
   const newest = rows[0]?.newest
-  const ageHours = ageInHours(newest, String(rows[0]?.now ?? ''))
+  const age = ageInHours(newest, String(rows[0]?.now ?? ''))
+  const ageHours = age === null ? null : Math.round(age * 100) / 100
   audit.freshness = {table: u.table, column: u.column, newest: newest === null || newest === undefined ? null : String(newest), ageHours, maxAgeHours: u.maxAgeHours, rows: size.rows, rowsEstimated: size.estimated}
   if (newest === null || newest === undefined) {
     add({severity: 'warning', check: 'freshness', message: `"${u.table}" on "${t.source}" has no ${u.column} value (empty table?)`, fix: 'Check that the replica is complete and the table is the one the system writes to.', configPath: `${t.updatedAtPath}.table`, subject: 'empty'})

@@ -10,10 +10,15 @@ export function systemLabelLines(s: MapSystem): string[] {
 }
 
 /** Label of a flow: entity, mode, frequency; manual flows say how much re-keying they cost. */
+/** "40/day, 2 people" for a manual flow ('' when not given). */
+export function manualEffort(f: MapFlow): string {
+  return [f.rekeyingsPerDay !== null ? `${f.rekeyingsPerDay}/day` : null, f.people !== null ? `${f.people} ${f.people === 1 ? 'person' : 'people'}` : null].filter(Boolean).join(', ')
+}
+
 export function flowLabel(f: MapFlow): string {
   const parts = [f.entity]
   if (f.manual) {
-    const effort = [f.rekeyingsPerDay !== null ? `${f.rekeyingsPerDay}/day` : null, f.people !== null ? `${f.people} people` : null].filter(Boolean).join(', ')
+    const effort = manualEffort(f)
     parts.push(`MANUAL re-keying${effort ? ` (${effort})` : ''}`)
   } else parts.push(f.mode)
   if (f.frequency) parts.push(f.frequency)

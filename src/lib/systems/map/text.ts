@@ -1,5 +1,5 @@
 import {renderKeyValue, renderTable} from '../../report/table.js'
-import {flowLabel} from './labels.js'
+import {manualEffort} from './labels.js'
 import type {MapMetrics} from './metrics.js'
 import type {SystemMap} from './model.js'
 
@@ -38,7 +38,7 @@ export function renderMapText(map: SystemMap, metrics: MapMetrics, opts: {color?
       entity: f.entity,
       mode: f.manual ? 'MANUAL' : f.mode,
       frequency: f.frequency ?? '',
-      effort: f.manual ? flowLabel(f).split(' · ')[1].replace(/^MANUAL re-keying ?/, '').replace(/^\(|\)$/g, '') || 'yes' : '',
+      effort: f.manual ? manualEffort(f) || 'yes' : '',
       health: f.health ?? '',
     })),
     {color: opts.color},
