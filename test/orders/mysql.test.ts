@@ -5,7 +5,7 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {runCli, tempDir} from '../helpers/cli.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
-import {buildBadRowsXlsx, buildQuirksXlsx, FIXTURE_ITEMS, QUIRKS_EXPECTED} from './fixture-builder.js'
+import {buildBadRowsXlsx, buildCleanXlsx, buildQuirksXlsx, cleanLines, FIXTURE_ITEMS, QUIRKS_EXPECTED} from './fixture-builder.js'
 import {ORDERS_SECTION, writeConfig} from './helpers.js'
 
 describeMysql('orders import against a real MariaDB item master', () => {
@@ -37,6 +37,7 @@ describeMysql('orders import against a real MariaDB item master', () => {
   })
 
   afterAll(async () => {
+    await db?.conn.query(`DROP DATABASE IF EXISTS \`${db.name}_store\``)
     await db?.drop()
   })
 
@@ -68,5 +69,48 @@ describeMysql('orders import against a real MariaDB item master', () => {
       {line_no: '1', sku: 'FG-10004', uom: 'PCS'},
       {line_no: '2', sku: 'FG-10015', uom: '箱'},
     ])
+  })
+
+  it('with the store on MariaDB too: upsert, change records and ledger in one knex transaction', async () => {
+    // lib level with only this area's migration: the whole store's migrations are other areas' business
+    const {default: knexFactory} = await import('knex')
+    const {default: migrations} = await import('../../src/lib/store/migrations/0003_orders.js')
+    const {loadConfig} = await import('../../src/lib/config/load.js')
+    const {SourceSet} = await import('../../src/lib/sources/source-set.js')
+    const {importOrders} = await import('../../src/lib/orders/import-orders.js')
+    const {listImports} = await import('../../src/lib/orders/ledger.js')
+    await db.conn.query(`CREATE DATABASE \`${db.name}_store\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`)
+    const knex = knexFactory({client: 'mysql2', connection: {...mysqlParams, database: `${db.name}_store`, charset: 'utf8mb4'}, pool: {min: 0, max: 4}})
+    const loaded = loadConfig({configPath: config})
+    const sources = new SourceSet(loaded.config, dir)
+    try {
+      for (const m of migrations) await m.up(knex)
+      const d = tempDir('plantops-orders-mysql-store-')
+      await buildCleanXlsx(path.join(d, 'clean.xlsx'))
+      const changed = cleanLines()
+      changed[2].qty = '7'
+      await buildCleanXlsx(path.join(d, 'clean-v2.xlsx'), changed)
+      const run = (f: string) => importOrders({files: [path.join(d, f)], config: loaded.config, configDir: dir, store: knex, sources, dryRun: false})
+      expect((await run('clean.xlsx')).totals).toMatchObject({imported: 12, unchanged: 0})
+      expect((await run('clean.xlsx')).totals).toMatchObject({imported: 0, unchanged: 12})
+      expect((await run('clean-v2.xlsx')).files[0]).toMatchObject({updated: 1, unchanged: 11, changes: 1})
+      const changes = await knex('orders_changes').select('order_no', 'line_no', 'field', 'old_value', 'new_value')
+      expect(changes).toEqual([{order_no: 'SO-20261121-001', line_no: '3', field: 'qty', old_value: '31', new_value: '7'}])
+      const ledger = await listImports(knex, {limit: 10})
+      expect(ledger.map((i) => [i.imported, i.unchanged, i.updated])).toEqual([
+        [0, 11, 1],
+        [0, 12, 0],
+        [12, 0, 0],
+      ])
+      // a failure inside the file's transaction leaves nothing behind
+      await knex.raw("CREATE TRIGGER fail_tx BEFORE INSERT ON orders_lines FOR EACH ROW BEGIN IF NEW.order_no = 'TXM-2' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'simulated'; END IF; END")
+      await buildCleanXlsx(path.join(d, 'tx.xlsx'), cleanLines().map((l, i) => ({...l, order_no: `TXM-${i}`})))
+      await expect(run('tx.xlsx')).rejects.toThrow(/simulated/)
+      expect(await knex('orders_lines').where('order_no', 'like', 'TXM-%').count({n: '*'})).toEqual([{n: 0}])
+      expect(await listImports(knex, {limit: 10})).toHaveLength(3)
+    } finally {
+      await sources.closeAll()
+      await knex.destroy()
+    }
   })
 })
