@@ -230,9 +230,16 @@ export class Source implements Reader {
       const rows = await this.query<{v: string}>('SELECT sqlite_version() AS v')
       return {flavor: 'sqlite', version: rows[0].v, readOnlySession: true}
     }
-    const rows = await this.query<{v: string; ro: number | string}>('SELECT VERSION() AS v, @@SESSION.tx_read_only AS ro')
-    const version = rows[0].v
-    return {flavor: /mariadb/i.test(version) ? 'mariadb' : 'mysql', version, readOnlySession: String(rows[0].ro) === '1'}
+    const version = (await this.query<{v: string}>('SELECT VERSION() AS v'))[0].v
+    const flavor = /mariadb/i.test(version) ? 'mariadb' : 'mysql'
+    // MySQL 8.0.3 removed tx_read_only (transaction_read_only since 5.7.20); MariaDB before 11.1 has only tx_read_only
+    let rows: Array<{ro: number | string}>
+    try {
+      rows = await this.query<{ro: number | string}>(flavor === 'mysql' ? 'SELECT @@SESSION.transaction_read_only AS ro' : 'SELECT @@SESSION.tx_read_only AS ro')
+    } catch {
+      rows = await this.query<{ro: number | string}>(flavor === 'mysql' ? 'SELECT @@SESSION.tx_read_only AS ro' : 'SELECT @@SESSION.transaction_read_only AS ro')
+    }
+    return {flavor, version, readOnlySession: String(rows[0].ro) === '1'}
   }
 
   get serverFlavor(): Flavor | undefined {
