@@ -164,7 +164,7 @@ async function auditOne(t: AuditTarget, refs: SourceReference[], settings: typeo
     audit.server = {flavor: info.flavor, version: info.version}
     audit.readOnlySession = info.readOnlySession
     if (!info.readOnlySession) {
-      add({severity: 'critical', check: 'read-only-session', message: `the session on "${t.source}" is not read-only (@@tx_read_only = 0)`, fix: 'plantops sets SET SESSION TRANSACTION READ ONLY on every connection; something reset it. Report this as a defect.', configPath: `sources.${t.source}`})
+      add({severity: 'critical', check: 'read-only-session', message: `the session on "${t.source}" is not read-only (transaction read-only = 0)`, fix: 'plantops sets SET SESSION TRANSACTION READ ONLY on every connection; something reset it. Report this as a defect.', configPath: `sources.${t.source}`})
     }
     await checkReplica(src, t, audit, add)
     if (src.dialect === 'mysql') await checkGrants(src, t, audit, add)
