@@ -99,6 +99,10 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
           let n = 0
           for (const r of rows) if (n++ < TABLE_LIMIT) shown.push(r)
           this.log(renderKeyValue(summaryPairs(summary), {color: this.color}))
+          if (flags['show-cost'] && summary.topVariances.length > 0) {
+            this.log('Top variances by value:')
+            this.log(renderTable(tableColumns(true).filter((c) => c.key !== 'seen' && c.key !== 'pct'), summary.topVariances.map(toTableRow), {color: this.color}))
+          }
           if (n === 0) this.log('No variances.')
           else {
             this.log(renderTable(tableColumns(flags['show-cost']), shown.map(toTableRow), {color: this.color}))

@@ -26,6 +26,10 @@ export class CodeMap {
     this.loose = undefined
   }
 
+  entries(): Array<[string, string]> {
+    return [...this.exact]
+  }
+
   get size(): number {
     return this.exact.size
   }

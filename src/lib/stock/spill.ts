@@ -105,9 +105,28 @@ export class Spill {
     k.blocks[partition] = []
   }
 
+  /** The block index of everything written (flush first): another thread's Spill can adopt the files. */
+  exportIndex(): SpillIndex {
+    const kinds: SpillIndex['kinds'] = []
+    for (const [kind, k] of this.kinds) kinds.push({kind, size: k.size, blocks: k.blocks})
+    return {dir: this.dir, kinds}
+  }
+
+  /** Read the kinds another Spill (another thread) wrote, as if written here; their directory is removed on dispose. */
+  adopt(index: SpillIndex): void {
+    for (const {kind, size, blocks} of index.kinds) {
+      if (this.kinds.has(kind)) throw new Error(`spill kind ${kind} written twice`)
+      this.kinds.set(kind, {fd: openSync(path.join(index.dir, kind), 'r+'), size, slots: Array.from({length: this.partitions}, () => null), blocks})
+    }
+    this.adopted.push(index.dir)
+  }
+
+  private readonly adopted: string[] = []
+
   dispose(): void {
     for (const k of this.kinds.values()) closeSync(k.fd)
     this.kinds.clear()
+    for (const d of this.adopted) rmSync(d, {recursive: true, force: true})
     rmSync(this.dir, {recursive: true, force: true})
   }
 
@@ -125,6 +144,11 @@ export class Spill {
     k.size += data.length
     this.bytesWritten += data.length
   }
+}
+
+export interface SpillIndex {
+  dir: string
+  kinds: Array<{kind: string; size: number; blocks: Block[][]}>
 }
 
 interface Slot {

@@ -1,8 +1,12 @@
+import {existsSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
+import {fileURLToPath} from 'node:url'
+import {Worker} from 'node:worker_threads'
 
 import type {Knex} from 'knex'
 
-import {ConfigError, SourceError, UsageError} from '../cli/errors.js'
+import {ConfigError, PlantopsError, SourceError, UsageError} from '../cli/errors.js'
+import type {ExitCodeValue} from '../cli/exit-codes.js'
 import {Decimal} from '../decimal/decimal.js'
 import type {Tolerance} from '../reconcile/classify.js'
 import {scaledToDecimal} from '../reconcile/scaled.js'
@@ -10,6 +14,7 @@ import type {Reader, Source} from '../sources/source.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from './code-maps.js'
 import type {StockConfig, StockGrain, ToleranceLimit} from './config.js'
 import {loadStockHistory, resolvedSince, saveStockHistory, type ResolvedVariance} from './history.js'
+import type {SideJob, SideMessage} from './read-worker.js'
 import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
 import {emptyTotals, reconcilePartition, rowValue, type PartitionEnv} from './reconcile-partition.js'
 import {mergeSortedRows, writeSortedRows} from './sorted-rows.js'
@@ -32,6 +37,8 @@ export interface StockDiffOptions {
   /** How many top variances by value the summary lists. */
   top?: number
   onProgress?: (phase: string, counters: Record<string, number>) => void
+  /** Read each side in a worker thread when the compiled worker exists (default true). */
+  workers?: boolean
   onWarning?: (message: string) => void
 }
 
@@ -179,7 +186,8 @@ export async function runStockDiff(opts: {
       ctx.itemMap = await src.snapshot((r) => itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code))
     }
 
-    // 4. both sides in parallel, each in one consistent snapshot
+    // 4. both sides in parallel, each in one consistent snapshot: in two worker threads (two cores) when the compiled
+    //    worker is available, else in this thread
     const erpSrc = sources.get(cfg.erp.source)!
     const wmsSrc = sources.get(cfg.wms.source)!
     const done = new Set<string>()
@@ -218,10 +226,54 @@ export async function runStockDiff(opts: {
       })
       return {rows, ms: performance.now() - t0}
     }
-    progress('reading', {'ERP rows': 0, 'WMS rows': 0})
     let erpRead: {rows: number; ms: number}
     let wmsRead: {rows: number; ms: number}
-    if (erpSrc.name === wmsSrc.name || erpSrc.dialect === 'sqlite' || wmsSrc.dialect === 'sqlite') {
+    progress('reading', {'ERP rows': 0, 'WMS rows': 0})
+    const workerFile = fileURLToPath(new URL('read-worker.js', import.meta.url))
+    if (options.workers !== false && existsSync(workerFile)) {
+      const onErp = (s?: string) => s === erpSrc.name
+      const onWms = (s?: string) => s === wmsSrc.name
+      const items = cfg.items ? (onErp(cfg.items.source) ? 'erp' : onWms(cfg.items.source) ? 'wms' : null) : null
+      const units = cfg.units.itemUnits ? (onErp(cfg.units.itemUnits.source) ? 'erp' : onWms(cfg.units.itemUnits.source) ? 'wms' : null) : null
+      const t = cfg.inTransit
+      const transit = t ? (onWms(t.source) ? 'wms' : onErp(t.source) && t.side === 'erp' ? 'erp' : null) : null
+      if (items) done.add('items')
+      if (units) done.add('units')
+      if (transit) done.add('transit')
+      const mapOnWms = Boolean(im && 'source' in im && im.source === wmsSrc.name)
+      const job = (side: 'erp' | 'wms', src: Source): SideJob => ({
+        side,
+        cfg,
+        source: {name: src.name, config: src.config},
+        baseDir: opts.baseDir,
+        partitions: spill.partitions,
+        tempDir: cfg.tempDir,
+        warehouses: warehousesFilter,
+        noLots,
+        itemMap: side === 'wms' && !mapOnWms && im ? ctx.itemMap.entries() : undefined,
+        items: items === side,
+        units: units === side,
+        transit: transit === side,
+      })
+      const [e, w] = await Promise.all([
+        runSideWorker(workerFile, job('erp', erpSrc), (n) => ctx.onRows?.('erp', n)),
+        runSideWorker(workerFile, job('wms', wmsSrc), (n) => ctx.onRows?.('wms', n)),
+      ])
+      for (const [res, src] of [
+        [e, erpSrc],
+        [w, wmsSrc],
+      ] as const) {
+        spill.adopt(res.index)
+        src.rowsRead += res.rowsRead
+        if (res.transit) transitInfo = res.transit
+      }
+      erpRead = {rows: e.rows, ms: e.readMs}
+      wmsRead = {rows: w.rows, ms: w.readMs}
+      if (mapOnWms && ((cfg.inTransit && !done.has('transit') && cfg.inTransit.side === 'wms') || false)) {
+        // the map was read inside the WMS worker; the movements on another source need it here too
+        ctx.itemMap = await wmsSrc.snapshot((r) => itemMapFromSource(im as Extract<typeof im, {source: string}>, r, wmsSrc.builder(), wmsNorm.code, erpNorm.code))
+      }
+    } else if (erpSrc.name === wmsSrc.name || erpSrc.dialect === 'sqlite' || wmsSrc.dialect === 'sqlite') {
       // one connection per SQLite file: read one after the other
       wmsRead = await readWms()
       erpRead = await readErp()
@@ -359,6 +411,34 @@ export async function runStockDiff(opts: {
     close()
     throw error
   }
+}
+
+type SideDone = Extract<SideMessage, {type: 'done'}>
+
+/** Run one side's read in a worker thread; its errors come back as the same typed errors (exit codes kept). */
+function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void): Promise<SideDone> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(file, {workerData: {plantopsStockSide: job}})
+    let settled = false
+    worker.on('message', (m: SideMessage) => {
+      if (m.type === 'rows') onRows(m.n)
+      else if (m.type === 'done') {
+        settled = true
+        resolve(m)
+      } else {
+        settled = true
+        const e = m.error
+        reject(e.exitCode === undefined ? new Error(e.message) : new PlantopsError(e.message, {code: e.code ?? 'SOURCE_UNREADABLE', exitCode: e.exitCode as ExitCodeValue, hints: e.hints}))
+      }
+    })
+    worker.on('error', (error) => {
+      if (!settled) reject(error)
+      settled = true
+    })
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the ${job.side} reader thread exited with code ${code}`))
+    })
+  })
 }
 
 function countNew(variances: StockVarianceRow[]): StockDiffSummary['newByStatus'] {

@@ -1,0 +1,90 @@
+/**
+ * One side of the stock reconciliation read in its own thread: the worker opens its own read-only connection, reads
+ * the side (and the lookups that live on the same source) inside one consistent snapshot, normalises, maps and spills
+ * every row, and hands the spill index back. Both sides then parse rows on two cores instead of one.
+ */
+import {parentPort, workerData} from 'node:worker_threads'
+
+import {isPlantopsError} from '../cli/errors.js'
+import type {SourceConfig} from '../config/sources-schema.js'
+import {Source} from '../sources/source.js'
+import {CodeMap, itemMapFromSource, warehouseMap} from './code-maps.js'
+import type {StockConfig} from './config.js'
+import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
+import {Spill, type SpillIndex} from './spill.js'
+
+export interface SideJob {
+  side: 'erp' | 'wms'
+  cfg: StockConfig
+  source: {name: string; config: SourceConfig}
+  baseDir: string
+  partitions: number
+  tempDir?: string
+  warehouses: string[]
+  noLots: boolean
+  /** Item map entries when the map does not come from this source (CSV file or another source). */
+  itemMap?: Array<[string, string]>
+  /** Read these lookups here too (they live on this source). */
+  items: boolean
+  units: boolean
+  transit: boolean
+}
+
+export type SideMessage =
+  | {type: 'rows'; n: number}
+  | {type: 'done'; rows: number; rowsRead: number; readMs: number; index: SpillIndex; transit: {rows: number; from: string; to: string} | null}
+  | {type: 'error'; error: {message: string; name: string; code?: string; exitCode?: number; hints?: string[]; source?: string}}
+
+export async function readSideJob(job: SideJob, post: (m: SideMessage) => void): Promise<void> {
+  const t0 = performance.now()
+  const {cfg} = job
+  const spill = new Spill({partitions: job.partitions, tempDir: job.tempDir})
+  const src = await Source.open(job.source.name, job.source.config, {baseDir: job.baseDir})
+  try {
+    const erpNorm = sideNormalizers(cfg.erp.normalize)
+    const wmsNorm = sideNormalizers(cfg.wms.normalize)
+    if (job.noLots) {
+      erpNorm.lot = () => ''
+      wmsNorm.lot = () => ''
+    }
+    const itemMap = new CodeMap(!cfg.itemMap)
+    for (const [w, e] of job.itemMap ?? []) itemMap.set(w, e)
+    const ctx: ReadContext = {
+      cfg,
+      spill,
+      erpNorm,
+      wmsNorm,
+      itemMap,
+      whMap: warehouseMap(cfg, wmsNorm.code),
+      warehouses: new Set(job.warehouses.map((w) => erpNorm.code(w))),
+      noLots: job.noLots,
+      onRows: (_side, n) => post({type: 'rows', n}),
+    }
+    let transit: {rows: number; from: string; to: string} | null = null
+    const rows = await src.snapshot(async (r) => {
+      const im = cfg.itemMap
+      if (job.side === 'wms' && im && 'source' in im && im.source === src.name) ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code)
+      const n = job.side === 'erp' ? await readErpStock(r, src.builder(), ctx) : await readWmsStock(r, src.builder(), ctx)
+      if (job.items) await readItems(r, src.builder(), ctx)
+      if (job.units) await readItemUnits(r, src.builder(), ctx)
+      if (job.transit) transit = await readTransit(r, src.builder(), ctx)
+      return n
+    })
+    spill.flush()
+    post({type: 'done', rows, rowsRead: src.rowsRead, readMs: performance.now() - t0, index: spill.exportIndex(), transit})
+  } finally {
+    await src.close()
+  }
+}
+
+if (parentPort && workerData && (workerData as {plantopsStockSide?: SideJob}).plantopsStockSide) {
+  const job = (workerData as {plantopsStockSide: SideJob}).plantopsStockSide
+  const port = parentPort
+  readSideJob(job, (m) => port.postMessage(m)).catch((error: unknown) => {
+    const e = error as Error & {code?: string; exitCode?: number; hints?: string[]; source?: string}
+    port.postMessage({
+      type: 'error',
+      error: {message: e?.message ?? String(error), name: e?.name ?? 'Error', code: e?.code, exitCode: isPlantopsError(error) ? e.exitCode : undefined, hints: e?.hints, source: e?.source},
+    } satisfies SideMessage)
+  })
+}
