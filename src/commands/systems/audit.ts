@@ -74,7 +74,7 @@ export default class SystemsAudit extends BaseCommand<typeof SystemsAudit> {
     this.log(renderSystemsTable(report, this.color))
     const c = report.counts
     this.log(`\n${c.critical} critical, ${c.warning} warning, ${c.info} info`)
-    if (report.findings.length > 0) this.log(renderFindings(report.findings, this.color))
+    if (report.findings.length > 0) this.log(`\n${renderFindings(report.findings, this.color)}`)
     for (const s of report.skippedAreas) this.logToStderr(`note: the "${s.area}" mappings were not checked for drift: ${s.reason}`)
     if (sinceLast) this.log(renderSinceLast(sinceLast))
   }

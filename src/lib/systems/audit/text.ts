@@ -29,19 +29,23 @@ export function renderSystemsTable(report: AuditReport, color?: boolean): string
   )
 }
 
+/**
+ * Findings as blocks, not a table: messages and fixes are sentences that must be read whole (a table would cut them).
+ */
 export function renderFindings(findings: Finding[], color?: boolean): string {
-  return renderTable(
-    [
-      {key: 'severity', header: 'Severity'},
-      {key: 'system', header: 'System'},
-      {key: 'check', header: 'Check'},
-      {key: 'message', header: 'Finding'},
-      {key: 'fix', header: 'Suggested fix'},
-      {key: 'configPath', header: 'Config path'},
-    ],
-    findings,
-    {color, maxWidth: 90},
-  )
+  const paint = (sev: Finding['severity'], text: string): string => {
+    if (!color) return text
+    const code = sev === 'critical' ? 31 : sev === 'warning' ? 33 : 36
+    return `\u001B[${code}m${text}\u001B[39m`
+  }
+  return findings
+    .map((f) => {
+      const head = `${paint(f.severity, f.severity.toUpperCase().padEnd(8))} ${f.system} · ${f.check}${f.configPath ? `  (${f.configPath})` : ''}`
+      const lines = [head, `  ${f.message}`]
+      if (f.fix) lines.push(`  fix: ${f.fix}`)
+      return lines.join('\n')
+    })
+    .join('\n\n')
 }
 
 export function renderSinceLast(diff: SinceLast | null): string {
