@@ -29,6 +29,6 @@ export async function saveAliases(configPath: string, aliases: Record<string, st
     ;(seq as YAMLSeq).add(doc.createNode(alias))
     added.push({field, alias})
   }
-  if (added.length > 0) await writeFileAtomic(configPath, doc.toString())
+  if (added.length > 0) await writeFileAtomic(configPath, doc.toString({flowCollectionPadding: false}))
   return added
 }
