@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {runCli, tempDir} from '../helpers/cli.js'
-import {buildBadRowsXlsx, buildCleanXlsx, buildGbkCsv} from './fixture-builder.js'
+import {buildBadRowsXlsx, buildCleanXlsx, buildGbkCsv, buildQuirksXlsx, QUIRKS_EXPECTED} from './fixture-builder.js'
 import {makeItemMasterSqlite, writeConfig} from './helpers.js'
 
 describe('plantops orders import / imports (built CLI)', () => {
@@ -103,5 +103,20 @@ describe('plantops orders import / imports (built CLI)', () => {
     expect(r.json.error.message).toContain('source "erp"')
     const ledger = runCli(['orders', 'imports', '--config', cfg, '--json'])
     expect(ledger.json.imports).toEqual([])
+  })
+
+  it('dates do not shift with the time zone of the machine (UTC+14 and UTC-10)', async () => {
+    for (const tz of ['Pacific/Kiritimati', 'Pacific/Honolulu']) {
+      const d = tempDir('plantops-orders-tz-')
+      makeItemMasterSqlite(path.join(d, 'erp.db'))
+      const cfg = writeConfig(d)
+      await buildQuirksXlsx(path.join(d, 'quirks.xlsx'))
+      const r = runCli(['orders', 'import', path.join(d, 'quirks.xlsx'), '--config', cfg, '--json'], {env: {TZ: tz}})
+      expect(r.code, r.stderr).toBe(0)
+      const store = new Database(path.join(d, 'state.db'), {readonly: true})
+      const dates = store.prepare("SELECT due_date FROM orders_lines WHERE order_no LIKE 'SO-Q-%' ORDER BY order_no, line_no").all() as Array<{due_date: string}>
+      store.close()
+      expect(dates.map((x) => x.due_date), tz).toEqual(QUIRKS_EXPECTED.map((x) => x.due_date))
+    }
   })
 })
