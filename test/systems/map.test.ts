@@ -69,7 +69,7 @@ systems:
 
   it('defaults: empty masters and flows, audit settings', () => {
     const s = systemsConfigSchema.parse({systems: {a: {role: 'oa'}}})
-    expect(s).toEqual({systems: {a: {role: 'oa', masters: []}}, flows: [], audit: {connectTimeoutSeconds: 5, largeTableRows: 100000}})
+    expect(s).toEqual({systems: {a: {role: 'oa', masters: []}}, flows: [], journeys: [], audit: {connectTimeoutSeconds: 5, largeTableRows: 100000}})
   })
 })
 
@@ -99,6 +99,24 @@ describe('map metrics on the demo plant', () => {
     const wo = m.entityPaths.find((p) => p.entity === 'work-orders')
     expect(wo?.steps.map((s) => `${s.from}>${s.to}`)).toEqual(['planning>mes', 'mes>erp'])
     expect(wo?.manualSteps).toBe(2)
+  })
+
+  it('a journey (order to shipment) adds up the manual re-keying across its entities', () => {
+    expect(m.journeys[0]).toEqual({
+      name: 'order to shipment (接单到发货)',
+      entities: ['sales-orders', 'work-orders', 'shipments'],
+      route: ['customer', 'erp', 'planning', 'wms', 'mes'],
+      steps: 3 + 2 + 1,
+      manualSteps: 1 + 2 + 1,
+      rekeyingsPerDay: 120 + 60 + 45 + 80,
+      hoursPerDay: 8 + 4.5 + 1.3,
+    })
+  })
+
+  it('a journey naming an entity no flow carries is a config error with its path', () => {
+    const r = systemsConfigSchema.safeParse({systems: {a: {role: 'erp'}, b: {role: 'mes'}}, flows: [{from: 'a', to: 'b', entity: 'work-orders', mode: 'api'}], journeys: [{name: 'j', entities: ['Work Orders', 'invoices']}]})
+    expect(r.success).toBe(false)
+    expect(r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['journeys.0.entities.1: no flow carries "invoices" (entities in flows: work-orders)'])
   })
 
   it('finds contested masters, owners missing and health per flow', () => {

@@ -63,5 +63,9 @@ export function demoSystemsConfig(_plant: DemoPlant): Record<string, unknown> {
       {from: 'scada', to: 'mes', entity: 'machine-states', mode: 'message-queue', frequency: 'realtime', mapping: 'OPC UA → MQTT'},
       {from: 'oa', to: 'erp', entity: 'approvals', mode: 'manual', frequency: 'daily', people: 1, rekeyingsPerDay: 20, minutesEach: 2},
     ],
+    journeys: [
+      {name: 'order to shipment (接单到发货)', entities: ['sales-orders', 'work-orders', 'shipments']},
+      {name: 'new product to first build', entities: ['BOM', 'items', 'work-orders']},
+    ],
   }
 }

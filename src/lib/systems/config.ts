@@ -60,6 +60,13 @@ export const flowSchema = z.strictObject({
   description: z.string().optional(),
 })
 
+/** A business process that crosses entities, e.g. an order from customer to shipment: sales-orders → work-orders → shipments. */
+export const journeySchema = z.strictObject({
+  name: z.string().min(1),
+  /** The entities in the order the process hands them on; each must be carried by some flow. */
+  entities: z.array(entity).min(1),
+})
+
 export const auditSettingsSchema = z
   .strictObject({
     /** Connect timeout per source during the audit (shorter than the jobs' own). Default 5 s. */
@@ -73,6 +80,7 @@ export const systemsConfigSchema = z
   .strictObject({
     systems: z.record(z.string().regex(SYSTEM_ID, 'system keys are letters, digits, "-" and "_", starting with a letter'), systemSchema).default({}),
     flows: z.array(flowSchema).default([]),
+    journeys: z.array(journeySchema).default([]),
     audit: auditSettingsSchema,
   })
   .superRefine((section, ctx) => {
@@ -101,9 +109,25 @@ export const systemsConfigSchema = z
         }
       }
     })
+    const carried = new Set(section.flows.map((f) => entityKey(f.entity)))
+    section.journeys.forEach((j, i) => {
+      j.entities.forEach((e, k) => {
+        if (!carried.has(entityKey(e))) {
+          ctx.addIssue({code: 'custom', path: ['journeys', i, 'entities', k], message: `no flow carries "${e}" (entities in flows: ${[...new Set(section.flows.map((f) => f.entity))].join(', ') || 'none'})`})
+        }
+      })
+    })
   })
+
+/** Same normalisation as the map's (kept here so this module imports only zod). */
+function entityKey(name: string): string {
+  let s = name.trim().toLowerCase().replace(/[\s_]+/g, '-')
+  if (/[^s]s$/.test(s) && !/(us|is)$/.test(s) && s.length > 3) s = s.slice(0, -1)
+  return s
+}
 
 export type SystemsConfig = z.infer<typeof systemsConfigSchema>
 export type SystemConfig = z.infer<typeof systemSchema>
 export type FlowConfig = z.infer<typeof flowSchema>
 export type AuditSettings = z.infer<typeof auditSettingsSchema>
+export type JourneyConfig = z.infer<typeof journeySchema>

@@ -13,6 +13,17 @@ export interface EntityPath {
   hoursPerDay: number | null
 }
 
+export interface JourneyMetrics {
+  name: string
+  entities: string[]
+  /** Systems in the order the process first reaches them. */
+  route: string[]
+  steps: number
+  manualSteps: number
+  rekeyingsPerDay: number
+  hoursPerDay: number | null
+}
+
 export interface MapMetrics {
   /** Systems that are not external parties (customers, suppliers). */
   systems: number
@@ -29,6 +40,8 @@ export interface MapMetrics {
   rekeyingsPerDay: number
   peopleRekeying: number
   entityPaths: EntityPath[]
+  /** Each configured journey (e.g. order to shipment): its entities' paths end to end, with the manual re-keying on the way. */
+  journeys: JourneyMetrics[]
   /** Entities more than one system claims to be the master of. */
   contestedMasters: Array<{entity: string; systems: string[]}>
   /** Entities that flow but that no system claims as master. */
@@ -64,6 +77,7 @@ export function computeMetrics(map: SystemMap): MapMetrics {
   const flowEntities = new Map<string, string>()
   for (const f of map.flows) if (!flowEntities.has(normaliseEntity(f.entity))) flowEntities.set(normaliseEntity(f.entity), f.entity)
   const manual = map.flows.filter((f) => f.manual)
+  const paths = entityPaths(map)
   return {
     systems: map.systems.length - external.size,
     externalParties: external.size,
@@ -75,7 +89,8 @@ export function computeMetrics(map: SystemMap): MapMetrics {
     fullMeshInterfaces: (n * (n - 1)) / 2,
     rekeyingsPerDay: sum(manual.map((f) => f.rekeyingsPerDay ?? 0)),
     peopleRekeying: sum(manual.map((f) => f.people ?? 0)),
-    entityPaths: entityPaths(map),
+    entityPaths: paths,
+    journeys: map.journeys.map((j) => journeyMetrics(j, paths)),
     contestedMasters: [...masters.values()].filter((m) => m.systems.length > 1),
     mastersUnclaimed: [...flowEntities.entries()].filter(([k]) => !masters.has(k)).map(([, v]) => v),
     systemsWithoutOwner: map.systems.filter((s) => !s.owner && !external.has(s.id)).map((s) => s.id),
@@ -128,6 +143,22 @@ export function entityPaths(map: SystemMap): EntityPath[] {
     })
   }
   return out.sort((a, b) => b.manualSteps - a.manualSteps || b.rekeyingsPerDay - a.rekeyingsPerDay || a.entity.localeCompare(b.entity))
+}
+
+export function journeyMetrics(j: {name: string; entities: string[]}, paths: EntityPath[]): JourneyMetrics {
+  const parts = j.entities.map((e) => paths.find((p) => normaliseEntity(p.entity) === normaliseEntity(e))).filter((p): p is EntityPath => p !== undefined)
+  const route: string[] = []
+  for (const p of parts) for (const s of p.route) if (!route.includes(s)) route.push(s)
+  const hours = parts.map((p) => p.hoursPerDay).filter((h): h is number => h !== null)
+  return {
+    name: j.name,
+    entities: j.entities,
+    route,
+    steps: sum(parts.map((p) => p.steps.length)),
+    manualSteps: sum(parts.map((p) => p.manualSteps)),
+    rekeyingsPerDay: sum(parts.map((p) => p.rekeyingsPerDay)),
+    hoursPerDay: hours.length > 0 ? round1(sum(hours)) : null,
+  }
 }
 
 // Counts of people and documents, not quantities of stock: plain numbers are exact enough here.

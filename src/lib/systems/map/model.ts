@@ -34,6 +34,8 @@ export interface MapFlow {
 export interface SystemMap {
   systems: MapSystem[]
   flows: MapFlow[]
+  /** Processes across entities (systems.journeys). */
+  journeys: Array<{name: string; entities: string[]}>
 }
 
 /** Entity names as people write them ("Sales Orders", "sales_order") compare equal. */
@@ -92,5 +94,5 @@ export function buildSystemMap(section: SystemsConfig, health: Record<string, He
     minutesEach: f.minutesEach ?? null,
     health: worstHealth([health[f.from], health[f.to], f.mapping ? mappingHealth[f.mapping] : null]),
   }))
-  return {systems, flows}
+  return {systems, flows, journeys: section.journeys.map((j) => ({name: j.name, entities: j.entities}))}
 }

@@ -69,5 +69,24 @@ export function renderMapText(map: SystemMap, metrics: MapMetrics, opts: {color?
     m.entityPaths.map((p) => ({...p, route: p.steps.map((s) => `${s.from} ${s.mode === 'manual' ? '=manual=>' : '->'} ${s.to}`).join(', '), hours: p.hoursPerDay ?? ''})),
     {color: opts.color, maxWidth: 100},
   )
-  return ['Systems', systems, '', 'Flows', flows, '', 'Each entity\'s path', paths, '', summary].join('\n')
+  const journeys =
+    m.journeys.length === 0
+      ? []
+      : [
+          '',
+          'Journeys',
+          renderTable(
+            [
+              {key: 'name', header: 'Journey'},
+              {key: 'route', header: 'Route'},
+              {key: 'steps', header: 'Steps', kind: 'int'},
+              {key: 'manualSteps', header: 'Manual steps', kind: 'int'},
+              {key: 'rekeyingsPerDay', header: 'Re-keyings/day', kind: 'int'},
+              {key: 'hours', header: 'Hours/day', kind: 'int'},
+            ],
+            m.journeys.map((j) => ({...j, route: j.route.join(' → '), hours: j.hoursPerDay ?? ''})),
+            {color: opts.color, maxWidth: 100},
+          ),
+        ]
+  return ['Systems', systems, '', 'Flows', flows, '', "Each entity's path", paths, ...journeys, '', summary].join('\n')
 }
