@@ -80,7 +80,7 @@ export async function buildCleanXlsx(file: string, lines: FixtureLine[] = cleanL
 
 /**
  * Every quirk at once (expected values in QUIRKS_EXPECTED): 1904 date system, a title row with a merged cell and a
- * blank row above the header, a UTF-8 BOM inside the first header, a hidden first sheet without headers, English
+ * blank row above the header, a UTF-8 BOM inside the first header, a notes sheet without headers and a hidden template sheet with them, English
  * headers with punctuation, a hyperlink order number, rich-text SKU, full-width SKU, numbers as text with thousands
  * separators and full-width digits, a currency sign, date serials with a Chinese date format, a date serial without
  * a format, text dates in four formats, a formula with a cached result, a formula whose result is #N/A, an unpaid
@@ -124,7 +124,11 @@ export async function buildQuirksXlsx(file: string): Promise<void> {
   const blank = ws.addRow([])
   blank.getCell(1).fill = {type: 'pattern', pattern: 'solid', fgColor: {argb: 'FFFFFF00'}}
   ws.addRow(['   '])
-  notes.state = 'visible'
+  // a hidden sheet before the data holding the same headers (an old template): must not be picked
+  const hidden = wb.addWorksheet('模板', {state: 'hidden'})
+  hidden.addRow(['订单编号', '行号', '物料编码', '数量', '订单状态'])
+  hidden.addRow(['TEMPLATE-1', 1, 'FG-10004', 1, '已付款'])
+  hidden.orderNo = -1 // first in the workbook's sheet order
   await wb.xlsx.writeFile(file)
 }
 

@@ -222,12 +222,15 @@ describe('orders import (SQLite item master and store)', () => {
   })
 
   it('picks a sheet by --sheet name or position, and refuses a sheet that does not exist', async () => {
-    const byIndex = await run([path.join(dir, 'quirks.xlsx')], {sheet: '2', dryRun: true})
+    // sheet order: 模板 (hidden template with the same headers), 说明 (notes), Orders 11月
+    const byIndex = await run([path.join(dir, 'quirks.xlsx')], {sheet: '3', dryRun: true})
     expect(byIndex.files[0].sheet).toBe('Orders 11月')
+    const hidden = await run([path.join(dir, 'quirks.xlsx')], {sheet: '模板', dryRun: true})
+    expect(hidden.files[0]).toMatchObject({sheet: '模板', rowsRead: 1, imported: 1})
     const err = await run([path.join(dir, 'quirks.xlsx')], {sheet: 'Nope', dryRun: true}).catch((e) => e)
     expect(err).toBeInstanceOf(UsageError)
     expect(err.message).toContain('has no sheet "Nope"')
-    expect(err.message).toContain('"说明", "Orders 11月"')
+    expect(err.message).toMatch(/its sheets: .*"说明".*"Orders 11月"/)
   })
 
   it('with several files, an unreadable one is reported and the others still import', async () => {

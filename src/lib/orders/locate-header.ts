@@ -49,6 +49,7 @@ export async function locateHeader(
     for await (const sheet of sheetsOf(sheets)) {
       seen.push(sheet.name)
       if (opts.sheet !== undefined && !sheetMatches(sheet, opts.sheet)) continue
+      if (opts.sheet === undefined && sheet.hidden) continue // a hidden template or lookup sheet is not the orders
       selected = true
       const it = sheet.rows[Symbol.asyncIterator]()
       const buffered: SheetRow[] = []

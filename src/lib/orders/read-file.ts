@@ -18,6 +18,8 @@ export interface SheetRows {
   /** 1-based position in the workbook's sheet order. */
   index: number
   dateSystem: DateSystem
+  /** Hidden or very hidden in the workbook: skipped unless --sheet names it. */
+  hidden: boolean
   rows: AsyncIterable<SheetRow>
 }
 
@@ -104,7 +106,8 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
       found++
       const model = (reader as unknown as {model?: {sheets?: Array<{name: string}>; properties?: {date1904?: boolean}}}).model
       const index = (model?.sheets?.findIndex((s) => s.name === ws.name) ?? -1) + 1 || found
-      yield {name: ws.name, index, dateSystem: model?.properties?.date1904 ? 1904 : 1900, rows: xlsxRows(file, ws)}
+      const hidden = ws.state === 'hidden' || ws.state === 'veryHidden'
+      yield {name: ws.name, index, hidden, dateSystem: model?.properties?.date1904 ? 1904 : 1900, rows: xlsxRows(file, ws)}
     }
   } finally {
     await iterator.return?.(undefined)?.catch(() => {})
@@ -175,6 +178,7 @@ async function* utf8Boundaries(chunks: AsyncIterable<Buffer>): AsyncGenerator<Bu
 
 interface WorksheetReaderLike extends AsyncIterable<{number: number; values: unknown[]}> {
   name: string
+  state?: string
 }
 
 async function* xlsxRows(file: string, ws: WorksheetReaderLike): AsyncGenerator<SheetRow> {
@@ -227,7 +231,7 @@ async function openCsvSheet(file: string, opts: ReadOptions): Promise<SheetRows>
   }
   const encoding = opts.encoding ?? (await detectCsvEncoding(file))
   const delimiter = await detectDelimiter(file, encoding)
-  return {name: path.basename(file), index: 1, dateSystem: 1900, rows: csvRows(file, encoding, delimiter)}
+  return {name: path.basename(file), index: 1, hidden: false, dateSystem: 1900, rows: csvRows(file, encoding, delimiter)}
 }
 
 async function detectDelimiter(file: string, encoding: string): Promise<string> {
