@@ -2,9 +2,14 @@
  * Code normalisation for matching keys across systems and hand-typed sheets: Unicode NFKC (full-width ＲＭ－１ → RM-1),
  * no whitespace anywhere, upper case. Lots: the same, with NULL and '' the same "no lot".
  */
+// printable ASCII without spaces needs neither NFKC nor whitespace removal: the fast path for almost every code
+const PLAIN = /^[\x21-\x7e]*$/
+
 export function normCode(value: unknown): string {
   if (value === null || value === undefined) return ''
-  return String(value).normalize('NFKC').replace(/\s+/gu, '').toUpperCase()
+  const s = typeof value === 'string' ? value : String(value)
+  if (PLAIN.test(s)) return s.toUpperCase()
+  return s.normalize('NFKC').replace(/\s+/gu, '').toUpperCase()
 }
 
 export function normLot(value: unknown): string {

@@ -15,10 +15,14 @@ export interface SampleUnit {
 export type SampleMethod = 'random' | 'abc' | 'due'
 export const SAMPLE_METHODS: readonly SampleMethod[] = ['random', 'abc', 'due']
 
-/** Simple random sample of n lines. The population is put in walking order first, so read order never matters. */
+/** Canonical order of a population before drawing (plain code-unit order of the line keys: fast, and read order never matters). */
+function canonical<T extends SampleUnit>(units: readonly T[]): T[] {
+  return [...units].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+}
+
+/** Simple random sample of n lines, returned in walking order. */
 export function sampleRandom<T extends SampleUnit>(population: readonly T[], n: number, rng: SeededRandom): T[] {
-  const sorted = [...population].sort(compareWalking)
-  return rng.pick(sorted, n).sort(compareWalking)
+  return rng.pick(canonical(population), n).sort(compareWalking)
 }
 
 /**
@@ -65,7 +69,7 @@ export function sampleAbc<T extends SampleUnit>(
   for (const u of population) strata[u.abcClass].push(u)
   const allocation = allocateStrata({A: strata.A.length, B: strata.B.length, C: strata.C.length}, weights, n)
   const lines: T[] = []
-  for (const c of ABC_CLASSES) lines.push(...rng.pick(strata[c].sort(compareWalking), allocation[c]))
+  for (const c of ABC_CLASSES) lines.push(...rng.pick(canonical(strata[c]), allocation[c]))
   return {lines: lines.sort(compareWalking), allocation}
 }
 
