@@ -128,7 +128,7 @@ export async function buildQuirksXlsx(file: string): Promise<void> {
   const hidden = wb.addWorksheet('模板', {state: 'hidden'})
   hidden.addRow(['订单编号', '行号', '物料编码', '数量', '订单状态'])
   hidden.addRow(['TEMPLATE-1', 1, 'FG-10004', 1, '已付款'])
-  hidden.orderNo = -1 // first in the workbook's sheet order
+  ;(hidden as unknown as {orderNo: number}).orderNo = -1 // first in the workbook's sheet order
   await wb.xlsx.writeFile(file)
 }
 
