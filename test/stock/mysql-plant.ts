@@ -191,6 +191,7 @@ export async function diff(plant: TestPlant, config: ReturnType<typeof plantConf
     const out = await runStockDiff({cfg: config.stock!, baseDir: plant.dir, sources, store: own.knex, runId: ++runSeq, options})
     const rows: StockVarianceRow[] = [...out.rows]
     out.close()
+    await out.commit()
     const byKey = new Map(rows.map((r) => [`${r.item}|${r.warehouse}|${r.lot}`, r]))
     return {summary: out.summary, rows, byKey}
   } finally {

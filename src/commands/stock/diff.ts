@@ -112,6 +112,7 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
       } finally {
         outcome.close()
       }
+      await outcome.commit()
       if (flags.output) ctx.run.output(flags.output)
       if (flags.output && !this.jsonEnabled() && format !== 'table') {
         this.logToStderr(`${summary.reported} rows written to ${flags.output} · keys ${summary.keys.total} · over tolerance ${summary.keys.over_tolerance} · only in ERP ${summary.keys.only_in_erp} · only in WMS ${summary.keys.only_in_wms}`)

@@ -84,6 +84,11 @@ export interface StockDiffOutcome {
   /** The rows to report, sorted by warehouse, item, lot. Iterate once, then call close(). */
   rows: Iterable<StockVarianceRow>
   close(): void
+  /**
+   * Remember this run's variances (first_seen, runs seen, resolved) and row counts in the store. Call it once the
+   * report is written: a report that failed to be written must not make its variances "not new" next night.
+   */
+  commit(): Promise<void>
 }
 
 function toTolerance(l: ToleranceLimit | undefined): Tolerance {
@@ -385,7 +390,6 @@ export async function runStockDiff(opts: {
       })
       .slice(0, options.top ?? 10)
     const resolved = resolvedSince(history, variances)
-    await saveStockHistory(opts.store, {scope, runId: opts.runId, erpRows: erpRead.rows, wmsRows: wmsRead.rows, keys: keys.total, variances})
     const ti = transitInfo as {rows: number; from: string; to: string} | null
     const summary: StockDiffSummary = {
       grain,
@@ -406,7 +410,8 @@ export async function runStockDiff(opts: {
       elapsedMs: Math.round(performance.now() - started),
       mergeMs: Math.round(mergeMs),
     }
-    return {summary, rows: rowsIter, close}
+    const commit = () => saveStockHistory(opts.store, {scope, runId: opts.runId, erpRows: erpRead.rows, wmsRows: wmsRead.rows, keys: keys.total, variances})
+    return {summary, rows: rowsIter, close, commit}
   } catch (error) {
     close()
     throw error
