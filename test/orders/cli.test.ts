@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {runCli, tempDir} from '../helpers/cli.js'
-import {buildBadRowsXlsx, buildCleanXlsx, buildGbkCsv, buildQuirksXlsx, QUIRKS_EXPECTED} from './fixture-builder.js'
+import {buildBadRowsXlsx, buildCleanXlsx, buildGbkCsv, buildQuirksXlsx, cleanLines, QUIRKS_EXPECTED} from './fixture-builder.js'
 import {makeItemMasterSqlite, writeConfig} from './helpers.js'
 
 describe('plantops orders import / imports (built CLI)', () => {
@@ -48,9 +48,28 @@ describe('plantops orders import / imports (built CLI)', () => {
     expect(ledger.json.imports[0].user).toBeTruthy()
     const table = cli('orders', 'imports')
     expect(table.stdout).toContain(sha.slice(0, 12))
+    const changed = cli('orders', 'imports', '--changes', String(ledger.json.imports[0].id), '--json')
+    expect(changed.json.changes).toEqual([])
     const runs = cli('runs', 'list', '--job', 'orders-import', '--json')
     expect(runs.json.runs.length).toBe(2)
     expect(runs.json.runs[0].status).toBe('ok')
+  })
+
+  it('a changed order: updated 1, and `orders imports --changes ID` shows field, was, now', async () => {
+    const lines = cleanLines()
+    lines[5].qty = '250'
+    lines[5].due_date = '2027-02-01'
+    await buildCleanXlsx(path.join(dir, 'clean-v2.xlsx'), lines)
+    const r = cli('orders', 'import', path.join(dir, 'clean-v2.xlsx'), '--json')
+    expect(r.json.files[0]).toMatchObject({updated: 1, unchanged: 11, changes: 2})
+    const shown = cli('orders', 'imports', '--changes', String(r.json.files[0].importId), '--json')
+    expect(shown.json.changes.map((c: {orderNo: string; lineNo: string; field: string; oldValue: string; newValue: string}) => [c.orderNo, c.lineNo, c.field, c.oldValue, c.newValue])).toEqual([
+      ['SO-20261121-002', '3', 'qty', '32', '250'],
+      ['SO-20261121-002', '3', 'due_date', '2026-12-03', '2027-02-01'],
+    ])
+    expect(shown.json.imports[0].fileName).toBe('clean-v2.xlsx')
+    const table = cli('orders', 'imports', '--changes', String(r.json.files[0].importId))
+    expect(table.stdout).toMatch(/SO-20261121-002 │ 3\s+│ qty\s+│ 32\s+│ 250/)
   })
 
   it('rejected rows: exit 0 by default, exit 1 with --fail-on rejects; the rejects workbook is written', () => {
@@ -66,7 +85,7 @@ describe('plantops orders import / imports (built CLI)', () => {
   it('a GBK CSV is detected; a forced wrong encoding garbles headers and fails with exit 2', () => {
     const ok = cli('orders', 'import', path.join(dir, 'gbk.csv'), '--dry-run', '--json')
     expect(ok.code, ok.stderr).toBe(0)
-    expect(ok.json.files[0]).toMatchObject({rowsRead: 12, unchanged: 12})
+    expect(ok.json.files[0]).toMatchObject({rowsRead: 12, rejected: 0, unchanged: 11, updated: 1}) // the line clean-v2 changed goes back
     const forced = cli('orders', 'import', path.join(dir, 'gbk.csv'), '--dry-run', '--encoding', 'latin1')
     expect(forced.code).toBe(2)
     expect(forced.stderr).toContain('no header row found')

@@ -1,20 +1,27 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {type ImportLedgerEntry, listImports} from '../../lib/orders/ledger.js'
+import {type ImportLedgerEntry, type LineChange, listChanges, listImports} from '../../lib/orders/ledger.js'
 import {renderTable} from '../../lib/report/table.js'
 
 export interface OrdersImportsResult {
   imports: ImportLedgerEntry[]
+  /** With --changes ID: the field changes that import made to lines imported before. */
+  changes?: LineChange[]
 }
 
 export default class OrdersImports extends BaseCommand<typeof OrdersImports> {
   static summary = 'List the import ledger: every imported order file with its SHA-256, counts, time and who ran it.'
-  static examples = ['<%= config.bin %> orders imports', '<%= config.bin %> orders imports --file 2026-11 --limit 5 --json']
+  static examples = [
+    '<%= config.bin %> orders imports',
+    '<%= config.bin %> orders imports --file 2026-11 --limit 5 --json',
+    '<%= config.bin %> orders imports --changes 12',
+  ]
 
   static flags = {
     limit: Flags.integer({summary: 'How many imports to show (latest first).', default: 20, min: 1}),
     file: Flags.string({summary: 'Only files whose name contains this text.'}),
+    changes: Flags.integer({summary: 'Show the field changes (old → new) import ID made to lines imported before.', min: 1}),
   }
 
   async run(): Promise<OrdersImportsResult> {
@@ -22,6 +29,28 @@ export default class OrdersImports extends BaseCommand<typeof OrdersImports> {
     const loaded = this.loadConfig(flags.config)
     const store = await this.openStore(loaded)
     try {
+      if (flags.changes !== undefined) {
+        const changes = await listChanges(store.knex, flags.changes)
+        if (!this.jsonEnabled()) {
+          if (changes.length === 0) this.log(`Import ${flags.changes} changed no line imported before.`)
+          else {
+            this.log(
+              renderTable(
+                [
+                  {key: 'orderNo', header: 'Order'},
+                  {key: 'lineNo', header: 'Line'},
+                  {key: 'field', header: 'Field'},
+                  {key: 'oldValue', header: 'Was'},
+                  {key: 'newValue', header: 'Now'},
+                ],
+                changes,
+                {color: this.color},
+              ),
+            )
+          }
+        }
+        return {imports: await listImports(store.knex, {limit: 1, id: flags.changes}), changes}
+      }
       const imports = await listImports(store.knex, {limit: flags.limit, file: flags.file})
       if (!this.jsonEnabled()) {
         if (imports.length === 0) this.log('No order files imported yet.')

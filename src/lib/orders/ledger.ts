@@ -24,8 +24,9 @@ export interface ImportLedgerEntry {
 }
 
 /** Latest imports first; optionally only those of files whose name contains `file`. */
-export async function listImports(knex: Knex, opts: {limit: number; file?: string}): Promise<ImportLedgerEntry[]> {
+export async function listImports(knex: Knex, opts: {limit: number; file?: string; id?: number}): Promise<ImportLedgerEntry[]> {
   let q = knex('orders_imports').orderBy('id', 'desc').limit(opts.limit)
+  if (opts.id !== undefined) q = q.where('id', opts.id)
   if (opts.file) q = q.where('file_name', 'like', `%${opts.file.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
   const rows = (await q) as Array<Record<string, unknown>>
   const num = (v: unknown) => Number(v ?? 0)
@@ -49,5 +50,30 @@ export async function listImports(knex: Knex, opts: {limit: number; file?: strin
     skipped: num(r.skipped),
     rejected: num(r.rejected),
     rejectsFile: (r.rejects_file as string | null) ?? null,
+  }))
+}
+
+/** One recorded change of a stored line (a later import changed a field). */
+export interface LineChange {
+  importId: number
+  orderNo: string
+  lineNo: string
+  field: string
+  oldValue: string | null
+  newValue: string | null
+  changedAt: string
+}
+
+/** The field changes an import made to lines imported before (oldest first). */
+export async function listChanges(knex: Knex, importId: number): Promise<LineChange[]> {
+  const rows = (await knex('orders_changes').where('import_id', importId).orderBy('id')) as Array<Record<string, unknown>>
+  return rows.map((r) => ({
+    importId: Number(r.import_id),
+    orderNo: String(r.order_no),
+    lineNo: String(r.line_no),
+    field: String(r.field),
+    oldValue: (r.old_value as string | null) ?? null,
+    newValue: (r.new_value as string | null) ?? null,
+    changedAt: String(r.changed_at),
   }))
 }
