@@ -99,11 +99,17 @@ function sqliteTx(db: SqliteDb, knex: Knex): OrderStoreTx {
     }
     return s
   }
+  const lastInsert = new Map<string, {cols: string[]; stmt: SqliteStatement}>()
   const insert = (table: string, row: Record<string, unknown>) => {
     const cols = Object.keys(row)
-    // named parameters (@column): the row object binds as is, no per-row arrays
-    const stmt = prepared(`insert ${table} ${cols.join(',')}`, () => `INSERT INTO ${q(table)} (${cols.map(q).join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`)
-    return stmt.run(row)
+    let hit = lastInsert.get(table)
+    if (!hit || hit.cols.length !== cols.length || hit.cols.some((c, i) => c !== cols[i])) {
+      // named parameters (@column): the row object binds as is, no per-row arrays
+      const stmt = prepared(`insert ${table} ${cols.join(',')}`, () => `INSERT INTO ${q(table)} (${cols.map(q).join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`)
+      hit = {cols, stmt}
+      lastInsert.set(table, hit)
+    }
+    return hit.stmt.run(row)
   }
   const update = (table: string, id: number, patch: Record<string, unknown>) => {
     const cols = Object.keys(patch)
