@@ -59,7 +59,7 @@ describe('blind counts: no system quantity in any output before the line is coun
   it('report before anything is recorded refuses, in every format, without numbers', () => {
     for (const args of [['--json'], ['--format', 'csv'], ['--format', 'xlsx', '--output', 'r.xlsx'], []]) {
       const r = cli(['count', 'report', '1', ...args])
-      expect(r.code).toBe(2)
+      expect(r.code, r.stderr).toBe(2)
       expect(r.stdout + r.stderr).not.toMatch(LEAK)
       expect(r.stdout + r.stderr).toMatch(/stays blind until counts are recorded/)
     }
@@ -79,7 +79,7 @@ describe('blind counts: no system quantity in any output before the line is coun
       return plant.bins.find((b) => b.location === l.location && b.sku === l.sku && (b.lot ?? '') === l.lot)!.qty
     }
     const rep = cli(['count', 'report', '1', '--json'])
-    expect(rep.code).toBe(0)
+    expect(rep.code, rep.stderr).toBe(0)
     expect(rep.json.lines.map((l: {line: number}) => l.line)).toEqual([1, 2, 3])
     expect(rep.json.lines[0].wmsSnapshot).toBe(qtyOf(1).replace(/0+$/, '').replace(/\.$/, ''))
     expect(rep.json.uncounted.map((u: {line: number}) => u.line)).toEqual([4, 5, 6, 7, 8, 9, 10])
@@ -87,7 +87,7 @@ describe('blind counts: no system quantity in any output before the line is coun
     const hidden = [4, 5, 6, 7, 8, 9, 10].map((n) => qtyOf(n).replace(/0+$/, ''))
     for (const args of [['--json', '--adjustments', 'adj.csv'], ['--format', 'csv', '--output', 'v.csv'], ['--format', 'xlsx', '--output', 'v.xlsx'], []]) {
       const r = cli(['count', 'report', '1', ...args])
-      expect(r.code).toBe(0)
+      expect(r.code, r.stderr).toBe(0)
       for (const h of hidden) expect(r.stdout, `${args.join(' ')} leaks ${h}`).not.toContain(h)
     }
     const csv = readFileSync(path.join(dir, 'v.csv'), 'utf8') + readFileSync(path.join(dir, 'adj.csv'), 'utf8')
@@ -132,7 +132,7 @@ describe('blind counts: no system quantity in any output before the line is coun
 
   it('count enter refuses without a terminal', () => {
     const r = cli(['count', 'enter', '1'])
-    expect(r.code).toBe(2)
+    expect(r.code, r.stderr).toBe(2)
     expect(r.stderr).toMatch(/not one/)
     expect(r.stderr).toMatch(/count record 1/)
   })

@@ -24,10 +24,10 @@ describe('count loop end to end (built CLI)', () => {
 
   it('count size needs no config and no source', () => {
     const r = runCli(['count', 'size', '--population', '1000', '--json'], {cwd: tempDir()})
-    expect(r.code).toBe(0)
+    expect(r.code, r.stderr).toBe(0)
     expect(r.json.size).toBe(278)
     const bad = runCli(['count', 'size', '--population', '1000', '--margin', '0'], {cwd: tempDir()})
-    expect(bad.code).toBe(2)
+    expect(bad.code, bad.stderr).toBe(2)
   })
 
   it('samples reproducibly by seed and prints the seed', () => {
@@ -41,7 +41,7 @@ describe('count loop end to end (built CLI)', () => {
     const b = cli(['count', 'sample', '--size', '12', '--seed', '42', '--output', 'again.xlsx', '--json'])
     expect(b.json.lines.map((l: {location: string; sku: string}) => `${l.location}/${l.sku}`)).toEqual(a.json.lines.map((l: {location: string; sku: string}) => `${l.location}/${l.sku}`))
     const c = cli(['count', 'sample', '--size', '12', '--seed', '43', '--output', 'other.xlsx'])
-    expect(c.code).toBe(0)
+    expect(c.code, c.stderr).toBe(0)
     expect(c.stdout).toMatch(/Count 3 opened: 12 line\(s\), seed 43 \(repeat with --seed 43\)/)
     const unseeded = cli(['count', 'sample', '--size', '3', '--output', 'x.xlsx', '--json'])
     expect(unseeded.json.count.seed).toEqual(expect.any(Number))
@@ -67,7 +67,7 @@ describe('count loop end to end (built CLI)', () => {
 
   it('records a hand-edited filled sheet and reports counted vs WMS vs ERP with IRA', async () => {
     const before = cli(['count', 'report', '1', '--json'])
-    expect(before.code).toBe(2)
+    expect(before.code, before.stderr).toBe(2)
     expect(before.json.error.code).toBe('COUNT_NOT_RECORDED')
     let over = ''
     const rows = await fillSheets(path.join(dir, 'sheets.xlsx'), path.join(dir, 'filled.xlsx'), {
@@ -115,10 +115,10 @@ describe('count loop end to end (built CLI)', () => {
     expect(adj).toMatch(/^\uFEFFSystem,Warehouse,Location,Item,Lot,Unit,System qty,Counted qty,Proposed adjustment,Value,Status,Note/)
 
     const cron = cli(['count', 'report', '1', '--format', 'csv', '--output', 'variances.csv', '--fail-on', 'over-tolerance'])
-    expect(cron.code).toBe(1)
+    expect(cron.code, cron.stderr).toBe(1)
     expect(readFileSync(path.join(dir, 'variances.csv'), 'utf8').split('\n').filter(Boolean)).toHaveLength(14)
     const xlsx = cli(['count', 'report', '1', '--format', 'xlsx', '--output', 'report.xlsx'])
-    expect(xlsx.code).toBe(0)
+    expect(xlsx.code, xlsx.stderr).toBe(0)
     expect(existsSync(path.join(dir, 'report.xlsx'))).toBe(true)
     const table = cli(['count', 'report', '1'])
     expect(table.stdout).toMatch(/Inventory record accuracy/)
@@ -145,7 +145,7 @@ describe('count loop end to end (built CLI)', () => {
     expect(rec.json.warnings.join('\n')).toMatch(/recounted by Ana, who also made the first count/)
     expect(rec.stderr).toMatch(/recounted by Ana, who also made the first count/)
     const rep2 = cli(['count', 'report', String(rc.json.count.id), '--json'])
-    expect(rep2.code).toBe(0)
+    expect(rep2.code, rep2.stderr).toBe(0)
     const l4 = rep2.json.lines.find((l: {location: string}) => l.location === rep.json.lines.find((x: {line: number}) => x.line === 4).location)
     expect(l4.wmsStatus).toBe('match')
     expect(rep2.json.ira.wms.population).toBeNull()
@@ -154,10 +154,10 @@ describe('count loop end to end (built CLI)', () => {
 
   it('refuses a sheet of another count, and lines of another count', async () => {
     const r = cli(['count', 'record', '2', 'filled.xlsx', '--json'])
-    expect(r.code).toBe(2)
+    expect(r.code, r.stderr).toBe(2)
     expect(r.json.rejected.map((x: {reason: string}) => x.reason)).toEqual(['this sheet belongs to count 1, not count 2', 'this sheet belongs to count 1, not count 2'])
     const missing = cli(['count', 'record', '99', 'filled.xlsx'])
-    expect(missing.code).toBe(2)
+    expect(missing.code, missing.stderr).toBe(2)
     expect(missing.stderr).toMatch(/no count 99 in the store/)
   })
 })
