@@ -101,6 +101,9 @@ describe('blind counts: no system quantity in any output before the line is coun
   it('run history and count enter prompts carry no quantity', async () => {
     const runs = cli(['runs', 'list', '--json'])
     expect(runs.stdout).not.toMatch(LEAK)
+    const list = cli(['count', 'list', '--json'])
+    expect(list.stdout).not.toMatch(LEAK)
+    expect(list.json.counts.find((c: {id: number}) => c.id === 1)).toMatchObject({status: 'partial', counted: 3, sampleSize: 10, seed: '42'})
     const store = await openStore({client: 'sqlite', filename: '.plantops/state.db'}, dir)
     try {
       const header = await getCount(store.knex, 1)

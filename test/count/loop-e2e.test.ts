@@ -150,6 +150,9 @@ describe('count loop end to end (built CLI)', () => {
     expect(l4.wmsStatus).toBe('match')
     expect(rep2.json.ira.wms.population).toBeNull()
     expect(cli(['count', 'report', '1']).stdout).toMatch(new RegExp(`Recount ${rc.json.count.id} is already open`))
+    const list = cli(['count', 'list', '--json'])
+    expect(list.json.counts[0]).toMatchObject({id: rc.json.count.id, kind: 'recount', parentId: 1, status: 'recorded'})
+    expect(list.json.counts.find((c: {id: number}) => c.id === 1)).toMatchObject({status: 'recorded', counted: 12, found: 1})
   })
 
   it('refuses a sheet of another count, and lines of another count', async () => {

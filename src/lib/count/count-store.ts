@@ -275,3 +275,48 @@ export async function recountOf(knex: Knex, countId: number): Promise<number | n
   const r = await knex('count_counts').where({parent_id: countId, kind: 'recount'}).orderBy('id', 'desc').first()
   return r ? Number(r.id) : null
 }
+
+export interface CountSummary {
+  id: number
+  kind: 'count' | 'recount'
+  parentId: number | null
+  status: CountStatus
+  createdAt: string
+  snapshotAt: string
+  method: string
+  seed: string
+  populationSize: number
+  sampleSize: number
+  /** Sampled lines counted so far. */
+  counted: number
+  found: number
+  sheetsPath: string | null
+}
+
+/** Counts newest first with their progress; nothing about quantities. */
+export async function countSummaries(knex: Knex, limit = 20): Promise<CountSummary[]> {
+  const headers = await listCounts(knex, limit)
+  if (headers.length === 0) return []
+  const progress = await knex('count_lines')
+    .whereIn('count_id', headers.map((h) => h.id))
+    .whereNotNull('counted_qty')
+    .groupBy('count_id', 'found')
+    .select('count_id', 'found')
+    .count({n: '*'})
+  const of = (id: number, found: boolean) => Number(progress.find((p: Row) => Number(p.count_id) === id && Boolean(Number(p.found)) === found)?.n ?? 0)
+  return headers.map((h) => ({
+    id: h.id,
+    kind: h.kind,
+    parentId: h.parentId,
+    status: h.status,
+    createdAt: h.createdAt,
+    snapshotAt: h.snapshotAt,
+    method: h.method,
+    seed: h.seed,
+    populationSize: h.populationSize,
+    sampleSize: h.sampleSize,
+    counted: of(h.id, false),
+    found: of(h.id, true),
+    sheetsPath: h.sheetsPath,
+  }))
+}
