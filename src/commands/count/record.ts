@@ -19,6 +19,7 @@ export default class CountRecord extends BaseCommand<typeof CountRecord> {
 
   static args = {
     count: Args.integer({description: 'Count id (from `count sample`).', required: true, min: 1}),
+    file: Args.string({description: 'Filled count sheet(s) (.xlsx); more than one may be given.', required: true}),
   }
 
   static flags = {
