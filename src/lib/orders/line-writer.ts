@@ -53,7 +53,13 @@ export class LineWriter {
         const row: Record<string, unknown> = {order_no: v.order_no, line_no: v.line_no}
         for (const c of VALUE_COLUMNS) row[c] = v[c] ?? null
         row.extra = extraNew ? JSON.stringify(extraNew) : null
-        Object.assign(row, this.provenance(line), {first_import_id: this.opts.importId ?? 0, created_at: this.opts.now})
+        row.source_file = this.opts.file
+        row.source_sheet = this.opts.sheet
+        row.source_row = line.rowNumber
+        row.first_import_id = this.opts.importId ?? 0
+        row.last_import_id = this.opts.importId ?? 0
+        row.created_at = this.opts.now
+        row.updated_at = this.opts.now
         inserts.push(row)
         this.counts.imported++
         continue
