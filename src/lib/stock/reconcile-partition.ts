@@ -126,30 +126,60 @@ function qOf(a: Agg): Scaled {
   return a.q ?? (a.q = parseScaled(a.t!))
 }
 
-function loadItems(spill: Spill, p: number): Map<string, ItemInfo> {
-  const items = new Map<string, ItemInfo>()
+/** Raw item attributes as spilled; numbers stay text until a variance needs them. */
+interface RawItem {
+  uom?: string
+  cls: string | null
+  cat: string | null
+  cost: string | null
+  pack: string | null
+  factors: Array<[string, string]> | null
+  /** Decimal view, built on first use. */
+  info?: ItemInfo
+  /** Scaled unit factors computed so far (from\u0001to). */
+  sf?: Map<string, Scaled | null | undefined>
+}
+
+
+function loadItems(spill: Spill, p: number): Map<string, RawItem> {
+  const items = new Map<string, RawItem>()
   for (const line of spill.lines(KIND.items, p)) {
     const f = line.split('\t')
     items.set(unesc(f[0]), {
       uom: f[1] === '' ? undefined : unesc(f[1]),
       cls: f[2] === '' ? null : unesc(f[2]),
       cat: f[3] === '' ? null : unesc(f[3]),
-      cost: f[4] === '' ? null : new Decimal(f[4]),
-      packSize: f[5] === '' ? undefined : new Decimal(f[5]),
+      cost: f[4] === '' ? null : f[4],
+      pack: f[5] === '' ? null : f[5],
+      factors: null,
     })
   }
   for (const line of spill.lines(KIND.units, p)) {
     const f = line.split('\t')
     const item = unesc(f[0])
-    let info = items.get(item)
-    if (!info) {
-      info = {cls: null, cat: null, cost: null}
-      items.set(item, info)
+    let raw = items.get(item)
+    if (!raw) {
+      raw = {cls: null, cat: null, cost: null, pack: null, factors: null}
+      items.set(item, raw)
     }
-    info.factors ??= new Map()
-    info.factors.set(unesc(f[1]), new Decimal(f[2]))
+    ;(raw.factors ??= []).push([unesc(f[1]), f[2]])
   }
   return items
+}
+
+function infoOf(raw: RawItem | undefined): ItemInfo | undefined {
+  if (raw === undefined) return undefined
+  if (raw.info === undefined) {
+    raw.info = {
+      uom: raw.uom,
+      cls: raw.cls,
+      cat: raw.cat,
+      cost: raw.cost === null ? null : new Decimal(raw.cost),
+      packSize: raw.pack === null ? undefined : new Decimal(raw.pack),
+      factors: raw.factors === null ? undefined : new Map(raw.factors.map(([u, f]) => [u, new Decimal(f)])),
+    }
+  }
+  return raw.info
 }
 
 const CONVERTED_PLACES = 10
@@ -173,23 +203,54 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     if (totals.unitWarnings.length < 20) totals.unitWarnings.push({item, from, to})
   }
   /** Sum of a key in `target` units: a Scaled when no conversion is needed, else a Decimal. */
-  const inTarget = (a: Agg, target: string, info: ItemInfo | undefined): Scaled | Decimal => {
+  const globalFactorCache = new Map<string, Scaled | null | undefined>()
+  /** Factor from → target as an exact scaled integer; null when it does not terminate; undefined when no rule. */
+  const scaledFactor = (from: string, target: string, raw: RawItem | undefined): Scaled | null | undefined => {
+    const key = `${from}\u0001${target}`
+    const cache = raw ? (raw.sf ??= new Map()) : globalFactorCache
+    if (cache.has(key)) return cache.get(key)
+    const f = env.units.factor(from, target, infoOf(raw))
+    let out: Scaled | null | undefined
+    if (f === null) out = undefined
+    else {
+      const text = f.toFixed()
+      out = text.length - text.indexOf('.') > 30 && text.includes('.') ? null : parseScaled(text)
+    }
+    cache.set(key, out)
+    return out
+  }
+  /**
+   * Sum of a key in `target` units: exact scaled integers whenever the conversion factors terminate (the usual case:
+   * 1000, 0.001, 0.125…), else a Decimal rounded to CONVERTED_PLACES (e.g. pieces ÷ 12 per box).
+   */
+  const inTarget = (a: Agg, target: string, raw: RawItem | undefined): Scaled | Decimal => {
     if (a.more === undefined && (a.uom === target || target === '' || a.uom === '')) return qOf(a)
-    let sum = new Decimal(0)
     const parts: Array<[string, Scaled]> = [[a.uom, qOf(a)], ...(a.more ?? [])]
+    let sum: Scaled = {v: 0n, s: 0}
+    let exact = true
     for (const [uom, q] of parts) {
-      const d = scaledToDecimal(q)
       if (uom === target || uom === '' || target === '') {
-        sum = sum.plus(d)
+        sum = addScaled(sum, q)
         continue
       }
-      const f = env.units.factor(uom, target, info)
-      if (f === null) {
+      const f = scaledFactor(uom, target, raw)
+      if (f === undefined) {
         warn(a.item, uom, target)
-        sum = sum.plus(d)
-      } else sum = sum.plus(d.times(f))
+        sum = addScaled(sum, q)
+      } else if (f === null) {
+        exact = false
+        break
+      } else sum = addScaled(sum, {v: q.v * f.v, s: q.s + f.s})
     }
-    return sum.toDecimalPlaces(CONVERTED_PLACES)
+    if (exact) return sum
+    const info = infoOf(raw)
+    let d = new Decimal(0)
+    for (const [uom, q] of parts) {
+      const x = scaledToDecimal(q)
+      const f = uom === target || uom === '' || target === '' ? null : env.units.factor(uom, target, info)
+      d = d.plus(f === null ? x : x.times(f))
+    }
+    return d.toDecimalPlaces(CONVERTED_PLACES)
   }
   const dec = (v: Scaled | Decimal): Decimal => (v instanceof Decimal ? v : scaledToDecimal(v))
   const fmt = (v: Scaled | Decimal | null): string | null => (v === null ? null : v instanceof Decimal ? (v.isZero() ? '0' : v.toFixed()) : formatScaled(v))
@@ -204,14 +265,11 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
   const open: Open[] = []
   const rows: StockVarianceRow[] = []
 
-  const keys = new Set<string>([...erp.keys(), ...wms.keys()])
-  for (const key of keys) {
-    const e = erp.get(key)
-    const w = wms.get(key)
+  const visit = (key: string, e: Agg | undefined, w: Agg | undefined): void => {
     const any = (e ?? w)!
-    const info = items.get(any.item)
-    if (env.classes.size > 0 && !(info?.cls && env.classes.has(info.cls))) continue
-    const target = info?.uom ?? e?.uom ?? w?.uom ?? ''
+    const raw = items.get(any.item)
+    if (env.classes.size > 0 && !(raw?.cls && env.classes.has(raw.cls))) return
+    const target = raw?.uom ?? e?.uom ?? w?.uom ?? ''
     // fastest path: one row in the target unit on each side, the same decimal text
     if (e !== undefined && w !== undefined && e.t !== null && e.t === w.t && e.more === undefined && w.more === undefined && e.uom === w.uom && (e.uom === target || target === '')) {
       totals.keys.match++
@@ -219,19 +277,20 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
         const q = qOf(e)
         if (q.v !== 0n) totals.sumAbsErpScaled = addScaled(totals.sumAbsErpScaled, q.v < 0n ? {v: -q.v, s: q.s} : q)
       }
-      if (env.all) rows.push(makeRow(e, target, formatScaled(qOf(e)), formatScaled(qOf(e)), '0', null, 'match', info))
-      continue
+      if (env.all) rows.push(makeRow(e, target, formatScaled(qOf(e)), formatScaled(qOf(e)), '0', null, 'match', raw))
+      return
     }
-    const eq = e ? inTarget(e, target, info) : null
-    const wq = w ? inTarget(w, target, info) : null
+    const eq = e ? inTarget(e, target, raw) : null
+    const wq = w ? inTarget(w, target, raw) : null
 
     // fast path: both sides present, same unit, equal
     if (eq !== null && wq !== null && !(eq instanceof Decimal) && !(wq instanceof Decimal) && cmpScaled(eq, wq) === 0) {
       totals.keys.match++
       if (eq.v !== 0n) totals.sumAbsErpScaled = addScaled(totals.sumAbsErpScaled, eq.v < 0n ? {v: -eq.v, s: eq.s} : eq)
-      if (env.all) rows.push(makeRow(any, target, fmt(eq), fmt(wq), '0', null, 'match', info))
-      continue
+      if (env.all) rows.push(makeRow(any, target, fmt(eq), fmt(wq), '0', null, 'match', raw))
+      return
     }
+    const info = infoOf(raw)
     const erpD = eq === null ? null : dec(eq)
     const wmsD = wq === null ? null : dec(wq)
     const status = classify(erpD, wmsD, env.tolerance(info))
@@ -251,13 +310,13 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     }
     if (status === 'match') {
       if (env.all) rows.push(row)
-      continue
+      return
     }
 
     // per-key causes: in transit, sign, unit factor
     const t = transit.get(key)
     if (t) {
-      const tq = dec(inTarget(t, target, info))
+      const tq = dec(inTarget(t, target, raw))
       if (!tq.isZero()) {
         row.in_transit_qty = tq.toFixed()
         if (eD.minus(wD).eq(tq)) row.cause = 'in_transit'
@@ -274,6 +333,8 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     }
     open.push({row, erpD: eD, wmsD: wD, erpAgg: e, wmsAgg: w})
   }
+  for (const [key, e] of erp) visit(key, e, wms.get(key))
+  for (const [key, w] of wms) if (!erp.has(key)) visit(key, undefined, w)
 
   // group causes: code_format (same key but for case/space/width), then lot_swap (item × warehouse totals agree)
   groupCause(
@@ -329,7 +390,7 @@ function groupCause<T extends {row: StockVarianceRow; erpD: Decimal; wmsD: Decim
   }
 }
 
-function makeRow(a: Agg, uom: string, erpQty: string | null, wmsQty: string | null, diff: string, pct: string | null, status: Status, info: ItemInfo | undefined): StockVarianceRow {
+function makeRow(a: Agg, uom: string, erpQty: string | null, wmsQty: string | null, diff: string, pct: string | null, status: Status, info: {cls: string | null; cat: string | null} | undefined): StockVarianceRow {
   return {
     item: a.item,
     warehouse: a.wh,

@@ -76,7 +76,9 @@ export interface StockDiffSummary {
   /** Rows in the report (after --all / --only new). */
   reported: number
   elapsedMs: number
+  /** Wall and CPU time of the reconcile phase (after reading). */
   mergeMs: number
+  mergeCpuMs: number
 }
 
 export interface StockDiffOutcome {
@@ -322,6 +324,7 @@ export async function runStockDiff(opts: {
 
     // 6. reconcile partition by partition
     const mergeStart = performance.now()
+    const mergeCpu = process.cpuUsage()
     const tolCache = new Map<string, Tolerance>()
     const tol = (key: string, l: ToleranceLimit | undefined) => {
       let t = tolCache.get(key)
@@ -370,6 +373,7 @@ export async function runStockDiff(opts: {
       rowsIter = reportRows!
     }
     const mergeMs = performance.now() - mergeStart
+    const mergeCpuUsage = process.cpuUsage(mergeCpu)
 
     if (totals.unitWarningCount > 0) {
       const ex = totals.unitWarnings.slice(0, 5).map((w) => `${w.item} ${w.from}→${w.to}`)
@@ -409,6 +413,7 @@ export async function runStockDiff(opts: {
       reported,
       elapsedMs: Math.round(performance.now() - started),
       mergeMs: Math.round(mergeMs),
+      mergeCpuMs: Math.round((mergeCpuUsage.user + mergeCpuUsage.system) / 1000),
     }
     const commit = () => saveStockHistory(opts.store, {scope, runId: opts.runId, erpRows: erpRead.rows, wmsRows: wmsRead.rows, keys: keys.total, variances})
     return {summary, rows: rowsIter, close, commit}
