@@ -163,4 +163,28 @@ describe('count loop end to end (built CLI)', () => {
     expect(missing.code, missing.stderr).toBe(2)
     expect(missing.stderr).toMatch(/no count 99 in the store/)
   })
+
+  it('due method: locations counted by a recorded count are skipped on the next run', async () => {
+    const d = tempDir('pt-count-due-')
+    const p = await writeSqlitePlant(d)
+    const run = (args: string[]) => runCli(args, {cwd: d})
+    const first = run(['count', 'sample', '--method', 'due', '--today', '2026-11-21', '--output', 'due1.xlsx', '--json'])
+    expect(first.code, first.stderr).toBe(0)
+    const firstLocs = new Set<string>(first.json.lines.map((l: {location: string}) => l.location))
+    expect(firstLocs.size).toBeGreaterThan(0)
+    expect(first.json.count.dueLocations).toBe(firstLocs.size)
+    expect(first.json.count.confidence).toBeNull()
+    // every line of a due location is on the sheet
+    for (const loc of firstLocs) expect(first.json.lines.filter((l: {location: string}) => l.location === loc)).toHaveLength(p.bins.filter((b) => b.location === loc && b.status !== 'DAMAGED').length)
+    await fillSheets(path.join(d, 'due1.xlsx'), path.join(d, 'due1-filled.xlsx'), {count: () => ({counted: 1})})
+    expect(run(['count', 'record', '1', 'due1-filled.xlsx', '--counted-at', '2026-11-21 09:00']).code).toBe(0)
+    // the same day again: without the recorded counts the same locations would be due (their place in the spread first
+    // cycle has not moved); counted this morning, they are skipped
+    const next = run(['count', 'sample', '--method', 'due', '--today', '2026-11-21', '--output', 'due2.xlsx', '--json'])
+    expect(next.code, next.stderr).toBe(0)
+    const again = next.json.lines.filter((l: {location: string}) => firstLocs.has(l.location))
+    expect(again).toEqual([])
+    expect(next.json).toMatchObject({count: null, sheets: null, lines: []})
+    expect(next.stderr).toMatch(/no location is due on 2026-11-21/)
+  })
 })

@@ -66,16 +66,22 @@ export default class CountSample extends BaseCommand<typeof CountSample> {
         recount: flags.recount,
         runId: ctx.run.id,
       }, {stock: loaded.config.stock, baseDir: loaded.dir})
+      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
+      if (!result.count || !result.sheets) {
+        ctx.run.outcome({count: null, lines: 0})
+        if (!this.jsonEnabled()) this.log('Nothing to count: no count opened.')
+        return result
+      }
       ctx.run.outcome({count: result.count.id, kind: result.count.kind, method: result.count.method, seed: result.count.seed, lines: result.count.sampleSize, population: result.count.populationSize})
       ctx.run.output(result.sheets.path)
-      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
       if (!this.jsonEnabled()) this.render(result)
       return result
     })
   }
 
   private render(r: SampleResult): void {
-    const c = r.count
+    const c = r.count!
+    const sheets = r.sheets!
     const title = c.kind === 'recount' ? `Recount ${c.id} of count ${c.parentId} opened` : `Count ${c.id} opened`
     this.log(c.kind === 'recount' ? `${title}: ${c.sampleSize} line(s) over tolerance, to be recounted by someone other than the first counter.` : `${title}: ${c.sampleSize} line(s), seed ${c.seed} (repeat with --seed ${c.seed}).`)
     this.log(
@@ -86,7 +92,7 @@ export default class CountSample extends BaseCommand<typeof CountSample> {
           ['population', `${c.populationSize} lines (A ${c.populationByClass.A} · B ${c.populationByClass.B} · C ${c.populationByClass.C})`],
           ['sample by class', `A ${c.sampleByClass.A} · B ${c.sampleByClass.B} · C ${c.sampleByClass.C}`],
           ...(c.confidence !== null ? ([['size from', `${c.confidence}% confidence, ±${c.margin}% margin`]] as Array<[string, unknown]>) : []),
-          ['sheets', `${r.sheets.path} (${r.sheets.sheets.map((s) => `${s.name}: ${s.lines}`).join(', ')})`],
+          ['sheets', `${sheets.path} (${sheets.sheets.map((s) => `${s.name}: ${s.lines}`).join(', ')})`],
         ],
         {color: this.color},
       ),
@@ -109,6 +115,6 @@ export default class CountSample extends BaseCommand<typeof CountSample> {
       ),
     )
     if (r.lines.length > shown.length) this.log(`… and ${r.lines.length - shown.length} more line(s) on the sheets.`)
-    this.log(`Blind count: print the sheets, count, then: plantops count record ${c.id} ${path.relative(process.cwd(), r.sheets.path) || r.sheets.path}`)
+    this.log(`Blind count: print the sheets, count, then: plantops count record ${c.id} ${path.relative(process.cwd(), sheets.path) || sheets.path}`)
   }
 }

@@ -46,6 +46,7 @@ export interface SampleLineOut {
 }
 
 export interface SampleResult {
+  /** null when the due method found nothing due: no count was opened. */
   count: {
     id: number
     kind: 'count' | 'recount'
@@ -64,8 +65,8 @@ export interface SampleResult {
     /** due: locations counted now, and due locations left for the next run by --size. */
     dueLocations?: number
     deferredLocations?: number
-  }
-  sheets: {path: string; sheets: Array<{name: string; lines: number}>}
+  } | null
+  sheets: {path: string; sheets: Array<{name: string; lines: number}>} | null
   lines: SampleLineOut[]
   warnings: string[]
 }
@@ -146,9 +147,9 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
         hints: ['Check --warehouse/--zone/--class, and count.wms.stock in plantops.yaml (table, excludeStatuses).'],
       })
     }
-    let n: number
+    let n = N
     if (opts.size !== undefined) n = Math.min(opts.size, N)
-    else {
+    else if (opts.method !== 'due') {
       confidence = opts.confidence ?? cfg.confidence
       margin = opts.margin ?? cfg.margin
       n = sampleSize({population: N, confidence, margin}).size
@@ -171,8 +172,14 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
       due = {dueLocations: r.locations.length, deferredLocations: r.deferred}
       if (r.deferred > 0) warnings.push(`${r.deferred} due location(s) left for the next run by --size ${opts.size}`)
       if (chosen.length === 0) warnings.push(`no location is due on ${today}: every location was counted within its class frequency`)
+      const overdue = r.locations.filter((l) => l.daysLeft < 0).length
+      if (opts.size === undefined && overdue > 0) {
+        warnings.push(`${overdue} location(s) are already past their count frequency (a backlog): to spread them over several runs, cap each run with --size`)
+      }
     }
   }
+
+  if (chosen.length === 0) return {count: null, sheets: null, lines: [], warnings}
 
   // the sampled lines, numbered in walking order, plus the rest of the stock of their locations (hidden)
   const chosenKeys = new Set(chosen.map((l) => l.key))
