@@ -180,18 +180,20 @@ async function importRows(
     batch = []
   }
 
-  for await (const r of located.rows) {
-    const parsed = parser.parse(r.number, r.cells)
-    if (!parsed) continue
-    rowsRead++
-    if (!parser.triggered(parsed)) {
-      skipped++
-      continue
-    }
-    batch.push(parsed)
-    if (batch.length >= (opts.batchSize ?? BATCH)) {
-      await flush()
-      opts.onProgress?.({rows: rowsRead, rejected: spool.count})
+  for await (const rows of located.batches) {
+    for (const r of rows) {
+      const parsed = parser.parse(r.number, r.cells)
+      if (!parsed) continue
+      rowsRead++
+      if (!parser.triggered(parsed)) {
+        skipped++
+        continue
+      }
+      batch.push(parsed)
+      if (batch.length >= (opts.batchSize ?? BATCH)) {
+        await flush()
+        opts.onProgress?.({rows: rowsRead, rejected: spool.count})
+      }
     }
   }
   await flush()

@@ -3,11 +3,11 @@ import type {FieldSpec} from './fields.js'
 import {betterCandidate, type HeaderMatch, matchHeaderRow} from './header-match.js'
 import {openSheets, type ReadOptions, type SheetRow, type SheetRows} from './read-file.js'
 
-/** The sheet to import, its header row, and the data rows after it (iterate once, then call close()). */
+/** The sheet to import, its header row, and the data rows after it, in batches (iterate once, then call close()). */
 export interface LocatedSheet {
   sheet: SheetRows
   header: HeaderMatch
-  rows: AsyncIterable<SheetRow>
+  batches: AsyncIterable<SheetRow[]>
   close(): Promise<void>
 }
 
@@ -51,30 +51,29 @@ export async function locateHeader(
       if (opts.sheet !== undefined && !sheetMatches(sheet, opts.sheet)) continue
       if (opts.sheet === undefined && sheet.hidden) continue // a hidden template or lookup sheet is not the orders
       selected = true
-      const it = sheet.rows[Symbol.asyncIterator]()
-      const buffered: SheetRow[] = []
+      const it = sheet.batches[Symbol.asyncIterator]()
       let header: HeaderMatch | undefined
-      while (buffered.length < opts.searchRows) {
+      let rest: SheetRow[] = []
+      search: while (true) {
         const step = await it.next()
         if (step.done) break
-        const row = step.value
-        buffered.push(row)
-        if (row.number > opts.searchRows) break
-        const m = matchHeaderRow(row.number, row.cells, fields)
-        if (m.missing.length === 0) {
-          header = m
-          break
-        }
-        if (m.columns.size > 0) {
-          const b = betterCandidate(best?.match, m)
-          if (b === m) best = {sheet: sheet.name, match: m}
+        const batch = step.value
+        for (let i = 0; i < batch.length; i++) {
+          const row = batch[i]
+          if (row.number > opts.searchRows) break search
+          const m = matchHeaderRow(row.number, row.cells, fields)
+          if (m.missing.length === 0) {
+            header = m
+            rest = batch.slice(i + 1)
+            break search
+          }
+          if (m.columns.size > 0 && betterCandidate(best?.match, m) === m) best = {sheet: sheet.name, match: m}
         }
       }
       if (header) {
-        const h = header
-        const rest = buffered.filter((r) => r.number > h.rowNumber)
-        const rows = (async function* () {
-          yield* rest
+        const first = rest
+        const batches = (async function* () {
+          if (first.length > 0) yield first
           while (true) {
             const step = await it.next()
             if (step.done) return
@@ -86,7 +85,7 @@ export async function locateHeader(
         return {
           sheet,
           header,
-          rows,
+          batches,
           close: async () => {
             await it.return?.(undefined)
             await closeSheets()

@@ -12,7 +12,7 @@ export interface SheetRow {
   cells: Cell[]
 }
 
-/** One sheet of a workbook (a CSV file is one sheet). `rows` can be iterated once. */
+/** One sheet of a workbook (a CSV file is one sheet). Iterate `batches` (or `rows`, row by row) once. */
 export interface SheetRows {
   name: string
   /** 1-based position in the workbook's sheet order. */
@@ -20,7 +20,18 @@ export interface SheetRows {
   dateSystem: DateSystem
   /** Hidden or very hidden in the workbook: skipped unless --sheet names it. */
   hidden: boolean
+  /** Rows in the batches the parser produces them (one per decompressed chunk): far fewer async hops than rows. */
+  batches: AsyncIterable<SheetRow[]>
   rows: AsyncIterable<SheetRow>
+}
+
+function sheet(meta: Omit<SheetRows, 'rows'>): SheetRows {
+  return {
+    ...meta,
+    rows: (async function* () {
+      for await (const batch of meta.batches) yield* batch
+    })(),
+  }
 }
 
 export type FileKind = 'xlsx' | 'csv'
@@ -107,7 +118,7 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
       const model = (reader as unknown as {model?: {sheets?: Array<{name: string}>; properties?: {date1904?: boolean}}}).model
       const index = (model?.sheets?.findIndex((s) => s.name === ws.name) ?? -1) + 1 || found
       const hidden = ws.state === 'hidden' || ws.state === 'veryHidden'
-      yield {name: ws.name, index, hidden, dateSystem: model?.properties?.date1904 ? 1904 : 1900, rows: xlsxRows(file, ws)}
+      yield sheet({name: ws.name, index, hidden, dateSystem: model?.properties?.date1904 ? 1904 : 1900, batches: xlsxBatches(file, ws)})
     }
   } finally {
     await iterator.return?.(undefined)?.catch(() => {})
@@ -176,27 +187,35 @@ async function* utf8Boundaries(chunks: AsyncIterable<Buffer>): AsyncGenerator<Bu
   if (carry) yield carry
 }
 
-interface WorksheetReaderLike extends AsyncIterable<{number: number; values: unknown[]}> {
+interface WorksheetReaderLike {
   name: string
   state?: string
+  parse(): AsyncIterable<Array<{eventType: string; value: unknown}>>
 }
 
-async function* xlsxRows(file: string, ws: WorksheetReaderLike): AsyncGenerator<SheetRow> {
-  const it = ws[Symbol.asyncIterator]()
+async function* xlsxBatches(file: string, ws: WorksheetReaderLike): AsyncGenerator<SheetRow[]> {
+  // exceljs's own row iterator is built on parse(), which yields the events of one decompressed chunk at a time
+  const it = ws.parse()[Symbol.asyncIterator]()
   try {
     while (true) {
-      let step: IteratorResult<{number: number; values: unknown[]}>
+      let step: IteratorResult<Array<{eventType: string; value: unknown}>>
       try {
         step = await it.next()
       } catch (error) {
         throw unreadable(file, error)
       }
       if (step.done) return
-      const values = step.value.values
-      const cells: Cell[] = []
-      // row.values is 1-based and sparse
-      for (let c = 1; c < values.length; c++) cells.push(cellFromExcel(values[c]))
-      yield {number: step.value.number, cells}
+      const batch: SheetRow[] = []
+      for (const ev of step.value) {
+        if (ev.eventType !== 'row') continue
+        const row = ev.value as {number: number; values: unknown[]}
+        const values = row.values
+        const cells: Cell[] = []
+        // row.values is 1-based and sparse
+        for (let c = 1; c < values.length; c++) cells.push(cellFromExcel(values[c]))
+        batch.push({number: row.number, cells})
+      }
+      if (batch.length > 0) yield batch
     }
   } finally {
     await it.return?.(undefined)?.catch(() => {})
@@ -231,7 +250,7 @@ async function openCsvSheet(file: string, opts: ReadOptions): Promise<SheetRows>
   }
   const encoding = opts.encoding ?? (await detectCsvEncoding(file))
   const delimiter = await detectDelimiter(file, encoding)
-  return {name: path.basename(file), index: 1, hidden: false, dateSystem: 1900, rows: csvRows(file, encoding, delimiter)}
+  return sheet({name: path.basename(file), index: 1, hidden: false, dateSystem: 1900, batches: csvBatches(file, encoding, delimiter)})
 }
 
 async function detectDelimiter(file: string, encoding: string): Promise<string> {
@@ -257,18 +276,24 @@ async function detectDelimiter(file: string, encoding: string): Promise<string> 
   return best
 }
 
-async function* csvRows(file: string, encoding: string, delimiter: string): AsyncGenerator<SheetRow> {
+async function* csvBatches(file: string, encoding: string, delimiter: string): AsyncGenerator<SheetRow[]> {
   const {default: iconv} = await import('iconv-lite')
   const {parse} = await import('csv-parse')
   const parser = createReadStream(file)
     .pipe(iconv.decodeStream(encoding, {stripBOM: true}))
     .pipe(parse({delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true}))
   let n = 0
+  let batch: SheetRow[] = []
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       n++
-      yield {number: n, cells: record.map((text) => (text === '' ? {text: ''} : {text}))}
+      batch.push({number: n, cells: record.map((text) => ({text}))})
+      if (batch.length >= 500) {
+        yield batch
+        batch = []
+      }
     }
+    if (batch.length > 0) yield batch
   } catch (error) {
     if (isPlantopsError(error)) throw error
     throw new UsageError(`cannot read ${file} as CSV (${encoding}) near record ${n + 1}: ${(error as Error).message.split('\n')[0]}`, {
