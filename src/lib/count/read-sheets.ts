@@ -84,6 +84,7 @@ export async function readCountWorkbook(file: string, countId: number): Promise<
   const base = path.basename(file)
   const entries: SheetEntry[] = []
   const problems: SheetProblem[] = []
+  let countSheets = 0
   wb.eachSheet((ws) => {
     const at = (row: number) => `${base}:${ws.name}:${row}`
     const marker = /plantops count (\d+)/.exec(String(ws.headerFooter?.oddHeader ?? ''))
@@ -103,6 +104,7 @@ export async function readCountWorkbook(file: string, countId: number): Promise<
       })
       if (found.has('counted') && (found.has('line') || found.has('location'))) {
         headerRow = r
+        countSheets++
         for (const [k, v] of found) cols.set(k, v)
         break
       }
@@ -143,5 +145,8 @@ export async function readCountWorkbook(file: string, countId: number): Promise<
       })
     }
   })
+  if (countSheets === 0 && !problems.some((p) => p.reason.startsWith('this sheet belongs'))) {
+    problems.push({where: base, reason: 'no count sheet in this workbook (a sheet with "Counted 实盘数量" and "Line 行号" or "Location 库位" columns in its first 10 rows)'})
+  }
   return {entries, problems}
 }
