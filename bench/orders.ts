@@ -44,15 +44,17 @@ console.log(JSON.stringify({rows: n, cells}))
 
 interface Measure {
   seconds: number
+  /** user + system CPU seconds: steadier than wall time on a shared machine */
+  cpu: number
   peakMb: number
   stdout: string
 }
 
 function measure(args: string[]): Measure {
-  const r = spawnSync('/usr/bin/time', ['-f', '__TIME__ %e %M', ...args], {encoding: 'utf8', cwd: root, env: {...process.env, NO_COLOR: '1'}, maxBuffer: 64 * 1024 * 1024})
-  const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr)
+  const r = spawnSync('/usr/bin/time', ['-f', '__TIME__ %e %M %U %S', ...args], {encoding: 'utf8', cwd: root, env: {...process.env, NO_COLOR: '1'}, maxBuffer: 64 * 1024 * 1024})
+  const m = /__TIME__ ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr)
   if (r.status !== 0 || !m) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`)
-  return {seconds: Number(m[1]), peakMb: Number(m[2]) / 1024, stdout: r.stdout}
+  return {seconds: Number(m[1]), peakMb: Number(m[2]) / 1024, cpu: Number(m[3]) + Number(m[4]), stdout: r.stdout}
 }
 
 function best(list: Measure[]): Measure {
@@ -80,9 +82,16 @@ const br = JSON.parse(b.stdout) as {totals: {unchanged: number}}
 if (ar.totals.imported !== rows || br.totals.unchanged !== rows) throw new Error(`unexpected counts: ${a.stdout.slice(0, 500)}`)
 
 console.log(`order import, ${rows.toLocaleString('en-US')} lines, best of ${runs} (node ${process.version}, ${os.cpus().length} CPUs)`)
-console.log('case'.padEnd(44), 'seconds'.padStart(8), 'x floor'.padStart(8), 'peak RSS MB'.padStart(12))
+console.log('case'.padEnd(44), 'wall s'.padStart(8), 'x floor'.padStart(8), 'CPU s'.padStart(8), 'x floor'.padStart(8), 'peak RSS MB'.padStart(12))
 const line = (name: string, m: Measure) =>
-  console.log(name.padEnd(44), m.seconds.toFixed(2).padStart(8), (m.seconds / f.seconds).toFixed(2).padStart(8), m.peakMb.toFixed(0).padStart(12))
+  console.log(
+    name.padEnd(44),
+    m.seconds.toFixed(2).padStart(8),
+    (m.seconds / f.seconds).toFixed(2).padStart(8),
+    m.cpu.toFixed(2).padStart(8),
+    (m.cpu / f.cpu).toFixed(2).padStart(8),
+    m.peakMb.toFixed(0).padStart(12),
+  )
 line(`floor: exceljs streaming read (${fr.rows} rows)`, f)
 line('plantops orders import (new lines)', a)
 line('plantops orders import again (unchanged)', b)
