@@ -15,7 +15,7 @@ describe.skipIf(!existsSync(CORPUS))('count sheets: robustness over real-world w
     const files = readdirSync(CORPUS).filter((f) => !f.startsWith('.'))
     expect(files.length).toBeGreaterThan(50)
     for (const f of files) {
-      const r = await readCountWorkbook(path.join(CORPUS, f), 1).catch((error: unknown) => error)
+      const r = await readCountWorkbook(path.join(CORPUS, f), 1).catch((error: Error) => error)
       if (r instanceof Error) {
         expect(r, f).toBeInstanceOf(UsageError)
         expect(r.message).toMatch(/cannot read/)

@@ -144,7 +144,7 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
       }
       ctx.run.outcome({count: header.id, counted: report.totals.counted, wmsOver: report.totals.wmsOver, erpOver: report.totals.erpOver, iraWms: report.ira.wms.ira, iraErp: report.ira.erp.ira})
       this.failWhen(flags['fail-on'] === 'over-tolerance' && report.recount.length > 0)
-      return {
+      const result: CountReportResult = {
         count: {id: header.id, kind: header.kind, parentId: header.parentId, status: header.status, method: header.method, seed: header.seed, snapshotAt: header.snapshotAt, populationSize: header.populationSize, sampleSize: header.sampleSize, recountId},
         totals: report.totals,
         ira: report.ira,
@@ -155,6 +155,9 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
         adjustments,
         output,
       }
+      // --format json without --json: the same document on stdout
+      if (format === 'json' && !this.jsonEnabled()) this.log(JSON.stringify(result, null, 2))
+      return result
     })
   }
 
