@@ -39,6 +39,7 @@ describe('orders import (SQLite item master and store)', () => {
   let store: Store
   let sources: SourceSet
   let run: (files: string[], over?: Partial<ImportOrdersOptions>) => ReturnType<typeof importOrders>
+  let config: ImportOrdersOptions['config']
   const lines = (knex: Knex, orderPrefix: string) => knex('orders_lines').where('order_no', 'like', `${orderPrefix}%`).orderBy(['order_no', 'line_no'])
 
   beforeAll(async () => {
@@ -46,6 +47,7 @@ describe('orders import (SQLite item master and store)', () => {
     makeItemMasterSqlite(path.join(dir, 'erp.db'))
     writeConfig(dir)
     const loaded = loadConfig({configPath: path.join(dir, 'plantops.yaml')})
+    config = loaded.config
     store = await openStore(loaded.config.store, dir)
     sources = new SourceSet(loaded.config, dir)
     run = (files, over = {}) => importOrders({files, config: loaded.config, configDir: dir, store: store.knex, sources, dryRun: false, ...over})
@@ -238,5 +240,34 @@ describe('orders import (SQLite item master and store)', () => {
     expect(r.files).toHaveLength(1)
     expect(r.failed).toEqual([expect.objectContaining({code: 'INPUT_XLS', message: expect.stringContaining('legacy Excel 97-2003 workbook (.xls)')})])
     expect(existsSync(path.join(dir, 'AutoFilter.rejects.xlsx'))).toBe(false)
+  })
+
+  it('fillDown: order number and customer merged over the lines of an order', async () => {
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('订单')
+    ws.addRow(['订单编号', '客户', '行号', '物料编码', '数量', '订单状态'])
+    ws.addRow(['SO-MERGE-1', '台州利民电气有限公司', 1, 'FG-10004', 1, '已付款'])
+    ws.addRow([null, null, 2, 'FG-10005', 2, '已付款'])
+    ws.addRow([null, null, 3, 'FG-10010', 0, '已付款']) // rejected: qty 0 (its rejects row carries the filled order number)
+    ws.addRow(['SO-MERGE-2', 'Pacific Pump Systems Inc.', 1, 'FG-10022', 4, '已付款'])
+    ws.addRow([null, null, 2, 'FG-10026', 5, '已付款'])
+    ws.mergeCells('A2:A4')
+    ws.mergeCells('B2:B4')
+    ws.mergeCells('A5:A6')
+    ws.mergeCells('B5:B6')
+    await wb.xlsx.writeFile(path.join(dir, 'merged.xlsx'))
+    const without = await run([path.join(dir, 'merged.xlsx')], {dryRun: true})
+    expect(without.files[0]).toMatchObject({imported: 2, rejected: 3})
+    const withFill = await run([path.join(dir, 'merged.xlsx')], {config: {...config, orders: {...config.orders!, fillDown: ['order_no', 'customer']}}, rejects: path.join(dir, 'merged-rejects.xlsx')})
+    expect(withFill.files[0]).toMatchObject({imported: 4, rejected: 1})
+    const stored = await lines(store.knex, 'SO-MERGE-')
+    expect(stored.map((l) => `${l.order_no}/${l.line_no} ${l.customer}`)).toEqual([
+      'SO-MERGE-1/1 台州利民电气有限公司',
+      'SO-MERGE-1/2 台州利民电气有限公司',
+      'SO-MERGE-2/1 Pacific Pump Systems Inc.',
+      'SO-MERGE-2/2 Pacific Pump Systems Inc.',
+    ])
+    const rejects = await readSheet(path.join(dir, 'merged-rejects.xlsx'))
+    expect(rejects.rows[1].slice(0, 4)).toEqual(['qty: must be greater than 0', 'SO-MERGE-1', '台州利民电气有限公司', '3'])
   })
 })

@@ -72,6 +72,11 @@ export const ordersConfigSchema = z.strictObject({
     })
     .optional(),
   itemMaster: itemMasterSchema.optional(),
+  /**
+   * Fields whose empty cells take the value of the row above: order sheets often merge the order number and customer
+   * cells over all lines of an order (a merged cell holds its value in the first row only).
+   */
+  fillDown: z.array(z.string().min(1)).default([]),
   /** How many rows from the top of a sheet are searched for the header row. */
   headerSearchRows: z.number().int().min(1).max(1000).default(30),
   /** Directory for default rejects workbooks (relative to plantops.yaml); default: beside the imported file. */

@@ -142,7 +142,7 @@ async function importRows(
   fileName: string,
 ): Promise<{rowsRead: number; imported: number; updated: number; unchanged: number; skipped: number; changes: number}> {
   const {header, sheet} = located
-  const parser = createRowParser({fields: opts.fields, header, dateSystem: sheet.dateSystem, trigger: opts.cfg.trigger})
+  const parser = createRowParser({fields: opts.fields, header, dateSystem: sheet.dateSystem, trigger: opts.cfg.trigger, fillDown: opts.cfg.fillDown})
   const writer = new LineWriter(db, {importId, dryRun: opts.dryRun, file: fileName, sheet: sheet.name, now: new Date().toISOString()})
   const seenKeys = new Map<string, number>()
   const keep = keptColumns(located)

@@ -61,6 +61,9 @@ export async function importOrders(opts: ImportOrdersOptions): Promise<OrdersImp
     if (!fields.some((f) => f.name === t)) throw new UsageError(`orders.trigger.field "${t}" is not a field (orders.fields)`, {code: 'CONFIG_INVALID'})
     fields = fields.map((f) => (f.name === t ? {...f, required: true} : f))
   }
+  for (const name of cfg.fillDown) {
+    if (!fields.some((f) => f.name === name)) throw new UsageError(`orders.fillDown names "${name}", which is not a field (orders.fields)`, {code: 'CONFIG_INVALID'})
+  }
   const rejectsTarget = planRejects(opts)
   const imCfg = itemMasterConfig(opts.config)
   let itemMaster: ItemMaster | null = null

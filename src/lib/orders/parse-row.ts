@@ -36,12 +36,24 @@ export function createRowParser(opts: {
   header: HeaderMatch
   dateSystem: DateSystem
   trigger?: {field: string; in: string[]}
+  /** Fields whose empty cells take the value of the row above (merged cells). */
+  fillDown?: string[]
 }): RowParser {
   const mapped = opts.fields.filter((f) => opts.header.columns.has(f.name)).map((f) => ({f, col: opts.header.columns.get(f.name)!}))
+  const fillCols = (opts.fillDown ?? []).map((name) => opts.header.columns.get(name)).filter((c): c is number => c !== undefined)
+  const above = new Map<number, Cell>()
   const triggerValues = new Set((opts.trigger?.in ?? []).map((v) => foldWidth(v).toLowerCase()))
   return {
     parse(rowNumber, cells) {
       if (!cells.some((c) => c.text.trim() !== '' || c.error)) return null
+      for (const col of fillCols) {
+        const cell = cells[col]
+        if (cell && (cell.text.trim() !== '' || cell.error || cell.date)) above.set(col, cell)
+        else if (above.has(col)) {
+          while (cells.length <= col) cells.push(EMPTY_CELL)
+          cells[col] = above.get(col)! // the rejects workbook then shows the filled value: the row stands alone
+        }
+      }
       const values: LineValues = {}
       const problems: Problem[] = []
       for (const {f, col} of mapped) {
