@@ -110,6 +110,19 @@ describe('plantops stock diff (built CLI) on the SQLite demo plant', () => {
     expect(r.json.runs[0].rowsRead.erp).toBeGreaterThanOrEqual(3000)
   })
 
+  it('a missing table on a side is a source error (exit 3) naming the source, also from the reader threads', async () => {
+    const {parse} = await import('yaml')
+    const d = tempDir('pt-stock-badtable-')
+    const cfg = parse(readFileSync(path.join(dir, 'plantops.yaml'), 'utf8'))
+    for (const s of Object.values(cfg.sources) as Array<{connection: {filename: string}}>) s.connection.filename = path.join(dir, path.basename(s.connection.filename))
+    cfg.stock.wms.table = 'no_such_bins'
+    writeFileSync(path.join(d, 'plantops.yaml'), stringify(cfg))
+    const r = runCli(['stock', 'diff', '--json'], {cwd: d})
+    expect(r.code).toBe(3)
+    expect(r.json.error.message).toMatch(/source "wms"/)
+    expect(r.json.error.message).toMatch(/no_such_bins/)
+  })
+
   it('a config without a stock section is a config error (exit 2)', () => {
     const d = tempDir('pt-stock-none-')
     writeFileSync(path.join(d, 'plantops.yaml'), 'sources: {}\n')
