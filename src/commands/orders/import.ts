@@ -113,6 +113,7 @@ Each file is one transaction. Re-importing the same file changes nothing. Every 
     for (const f of r.files) {
       if (f.rejectsFile) this.log(`${f.rejected} rejected row${f.rejected === 1 ? '' : 's'} of ${f.file}: fix ${f.rejected === 1 ? 'it' : 'them'} in ${f.rejectsFile} and import that file again.`)
       else if (f.rejected > 0) this.log(`${f.rejected} row${f.rejected === 1 ? '' : 's'} of ${f.file} would be rejected (pass --rejects FILE to see them).`)
+      if (f.ignoredHeaders.length > 0) this.logToStderr(`note: ${f.file}: columns not imported (no field has these headers as aliases): ${f.ignoredHeaders.join(', ')}`)
       if (f.previousImports.length > 0 && !f.dryRun) {
         const p = f.previousImports[0]
         this.logToStderr(`note: ${f.file} (same SHA-256) was already imported on ${p.startedAt.slice(0, 19).replace('T', ' ')} UTC (import #${p.id})`)
