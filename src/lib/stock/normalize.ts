@@ -21,7 +21,7 @@ export function codeNormalizer(cfg: NormalizeConfig): KeyNormalizer {
   return (value) => {
     let s = text(value)
     if (fullWidth && NON_ASCII.test(s)) s = s.normalize('NFKC')
-    if (trim) s = s.trim()
+    if (trim && s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 || NON_ASCII.test(s))) s = s.trim()
     if (fold === 'upper') s = s.toUpperCase()
     else if (fold === 'lower') s = s.toLowerCase()
     return s
@@ -46,8 +46,12 @@ export function displayLot(lot: string): string {
  * The loosest reading of a code: NFKC, upper case, no white space at all. Two codes with the same loose form differ
  * only in case, spaces or full-width characters: the evidence for a `code_format` cause.
  */
+const ALREADY_LOOSE = /^[\x21-\x60\x7b-\x7e]*$/
+
 export function looseCode(value: unknown): string {
   let s = text(value)
+  // the common case: printable ASCII with no white space and no lower-case letter is its own loose form
+  if (ALREADY_LOOSE.test(s)) return s
   if (NON_ASCII.test(s)) s = s.normalize('NFKC')
   return s.replace(/\s+/g, '').toUpperCase()
 }
