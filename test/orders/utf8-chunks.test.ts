@@ -51,3 +51,25 @@ describe('Chinese text in large workbooks (exceljs chunk-boundary bug)', () => {
     })
   }
 })
+
+describe('the 1904 date system flag', () => {
+  it('is read from workbook.xml whether written "1" or "true"', async () => {
+    const {workbookUses1904} = await import('../../src/lib/orders/read-file.js')
+    expect(workbookUses1904('<workbook><workbookPr date1904="1" defaultThemeVersion="166925"/></workbook>')).toBe(true)
+    expect(workbookUses1904('<x:workbook><x:workbookPr date1904="true"/></x:workbook>')).toBe(true)
+    expect(workbookUses1904('<workbookPr backupFile="false" showObjects="all" date1904="false"/>')).toBe(false)
+    expect(workbookUses1904('<workbookPr defaultThemeVersion="1"/>')).toBe(false)
+    expect(workbookUses1904('<workbook/>')).toBe(false)
+  })
+
+  it('real files: Excel 1904 → 1904; LibreOffice date1904="false" → 1900', async () => {
+    const systems: Record<string, number> = {}
+    for (const f of ['1904_1904.xlsx', '1904_1900.xlsx', 'LONumbers.xlsx']) {
+      for await (const s of openSheets(`/work/shared/corpus/sheetjs-xlsx/${f}`)) {
+        systems[f] = s.dateSystem
+        for await (const _ of s.rows);
+      }
+    }
+    expect(systems).toEqual({'1904_1904.xlsx': 1904, '1904_1900.xlsx': 1900, 'LONumbers.xlsx': 1900})
+  })
+})

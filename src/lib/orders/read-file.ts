@@ -134,7 +134,25 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
  * thousand of a large Chinese workbook). Re-chunk every XML part this reader parses at character boundaries.
  */
 function keepUtf8CharactersWhole(reader: Record<string, unknown>): void {
-  for (const method of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles']) {
+  // workbook.xml: exceljs only knows date1904="1"; the OOXML boolean may also be written "true" (LibreOffice and others)
+  const parseWorkbook = reader._parseWorkbook as (entry: NodeJS.ReadableStream) => Promise<void>
+  type WorkbookState = {properties?: {model?: {date1904?: boolean}}; model?: {properties?: {date1904?: boolean}}}
+  reader._parseWorkbook = async function (this: WorkbookState, entry: NodeJS.ReadableStream) {
+    const piped = entry.pipe(new Utf8Boundaries())
+    const head: Buffer[] = []
+    let size = 0
+    piped.on('data', (chunk: Buffer) => {
+      if (size < 65_536) head.push(chunk)
+      size += chunk.length
+    })
+    await parseWorkbook.call(this, piped)
+    if (workbookUses1904(Buffer.concat(head).toString('utf8'))) {
+      this.properties ??= {}
+      this.properties.model = {...this.properties.model, date1904: true}
+      if (this.model) this.model.properties = {...this.model.properties, date1904: true}
+    }
+  }
+  for (const method of ['_parseRels', '_parseSharedStrings', '_parseStyles']) {
     const original = reader[method] as (entry: NodeJS.ReadableStream, ...rest: unknown[]) => unknown
     reader[method] = function (this: unknown, entry: NodeJS.ReadableStream, ...rest: unknown[]) {
       return original.call(this, entry.pipe(new Utf8Boundaries()), ...rest)
@@ -146,6 +164,12 @@ function keepUtf8CharactersWhole(reader: Record<string, unknown>): void {
       return original.call(this, utf8Boundaries(iterator), ...rest)
     }
   }
+}
+
+/** Whether workbook.xml declares the 1904 date system (date1904="1" or "true"). */
+export function workbookUses1904(xml: string): boolean {
+  const pr = /<(?:\w+:)?workbookPr\b[^>]*>/.exec(xml)?.[0]
+  return pr !== undefined && /\bdate1904\s*=\s*["'](?:1|true)["']/i.test(pr)
 }
 
 /** Bytes at the end of `buf` that begin a UTF-8 character not complete in `buf`. */
