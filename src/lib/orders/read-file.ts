@@ -133,7 +133,7 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
  * UTF-8 bytes straddle two chunks becomes "\uFFFD\uFFFD" (exceljs issues #2063, #2084, #2316; about one cell in a few
  * thousand of a large Chinese workbook). Re-chunk every XML part this reader parses at character boundaries.
  */
-function keepUtf8CharactersWhole(reader: Record<string, unknown>): void {
+export function keepUtf8CharactersWhole(reader: Record<string, unknown>): void {
   // workbook.xml: exceljs only knows date1904="1"; the OOXML boolean may also be written "true" (LibreOffice and others)
   const parseWorkbook = reader._parseWorkbook as (entry: NodeJS.ReadableStream) => Promise<void>
   type WorkbookState = {properties?: {model?: {date1904?: boolean}}; model?: {properties?: {date1904?: boolean}}}
