@@ -105,7 +105,7 @@ describe('plantops.yaml loading', () => {
   })
 
   it('rejects a capability section that names an unknown source', () => {
-    const problems = problemsOf(`${GOOD}systems:\n  anything: {source: nosuch}\n`, {ERP_PW: 'x'})
+    const problems = problemsOf(`${GOOD}systems:\n  systems:\n    erp: {role: erp, source: nosuch}\n`, {ERP_PW: 'x'})
     expect(problems.some((p) => /no source named "nosuch"/.test(p))).toBe(true)
   })
 })

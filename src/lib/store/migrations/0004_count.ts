@@ -32,7 +32,7 @@ const migrations: Migration[] = [
       })
       await knex.schema.createTable('count_lines', (t) => {
         t.increments('id').primary()
-        t.integer('count_id').notNullable().references('id').inTable('count_counts')
+        t.integer('count_id').unsigned().notNullable().references('id').inTable('count_counts')
         t.integer('line_no').nullable() // null for hidden lines until found
         t.boolean('sampled').notNullable()
         t.boolean('found').notNullable().defaultTo(false)

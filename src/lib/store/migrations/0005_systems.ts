@@ -18,7 +18,7 @@ const migrations: Migration[] = [
       })
       await knex.schema.createTable('systems_findings', (t) => {
         t.increments('id').primary()
-        t.integer('audit_id').notNullable().references('id').inTable('systems_audits').onDelete('CASCADE')
+        t.integer('audit_id').unsigned().notNullable().references('id').inTable('systems_audits').onDelete('CASCADE')
         t.string('finding_key', 512).notNullable()
         t.string('severity', 16).notNullable()
         t.string('system', 128).notNullable()
@@ -30,7 +30,7 @@ const migrations: Migration[] = [
         t.index(['audit_id'])
       })
       await knex.schema.createTable('systems_health', (t) => {
-        t.integer('audit_id').notNullable().references('id').inTable('systems_audits').onDelete('CASCADE')
+        t.integer('audit_id').unsigned().notNullable().references('id').inTable('systems_audits').onDelete('CASCADE')
         t.string('system', 128).notNullable()
         t.string('health', 16).notNullable()
         t.primary(['audit_id', 'system'])
