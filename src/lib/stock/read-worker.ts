@@ -70,8 +70,9 @@ export async function readSideJob(job: SideJob, post: (m: SideMessage) => void):
       if (job.transit) transit = await readTransit(r, src.builder(), ctx)
       return n
     })
-    spill.flush()
-    post({type: 'done', rows, rowsRead: src.rowsRead, readMs: performance.now() - t0, index: spill.exportIndex(), transit})
+    const index = spill.exportIndex()
+    spill.release()
+    post({type: 'done', rows, rowsRead: src.rowsRead, readMs: performance.now() - t0, index, transit})
   } finally {
     await src.close()
   }

@@ -22,8 +22,10 @@ export class Spill {
   private kind(kind: string): KindFile {
     let k = this.kinds.get(kind)
     if (!k) {
+      const file = path.join(this.dir, kind)
       k = {
-        fd: openSync(path.join(this.dir, kind), 'w+'),
+        fd: openSync(file, 'w+'),
+        file,
         size: 0,
         // slots are allocated on first use: small inputs never touch most partitions
         slots: Array.from({length: this.partitions}, () => null),
@@ -107,21 +109,31 @@ export class Spill {
 
   /** The block index of everything written (flush first): another thread's Spill can adopt the files. */
   exportIndex(): SpillIndex {
+    this.flush()
     const kinds: SpillIndex['kinds'] = []
-    for (const [kind, k] of this.kinds) kinds.push({kind, size: k.size, blocks: k.blocks})
+    for (const [kind, k] of this.kinds) kinds.push({kind, file: k.file, size: k.size, blocks: k.blocks})
     return {dir: this.dir, kinds}
   }
 
-  /** Read the kinds another Spill (another thread) wrote, as if written here; their directory is removed on dispose. */
-  adopt(index: SpillIndex): void {
-    for (const {kind, size, blocks} of index.kinds) {
+  /**
+   * Read the kinds another Spill (another thread) wrote, as if written here. With `own`, their directory is removed
+   * on dispose (the writer handed them over); without, they are only read.
+   */
+  adopt(index: SpillIndex, own = true): void {
+    for (const {kind, file, size, blocks} of index.kinds) {
       if (this.kinds.has(kind)) throw new Error(`spill kind ${kind} written twice`)
-      this.kinds.set(kind, {fd: openSync(path.join(index.dir, kind), 'r+'), size, slots: Array.from({length: this.partitions}, () => null), blocks})
+      this.kinds.set(kind, {fd: openSync(file, 'r+'), file, size, slots: Array.from({length: this.partitions}, () => null), blocks})
     }
-    this.adopted.push(index.dir)
+    if (own) this.adopted.push(index.dir)
   }
 
   private readonly adopted: string[] = []
+
+  /** Close the files without removing them (after handing the index to another thread). */
+  release(): void {
+    for (const k of this.kinds.values()) closeSync(k.fd)
+    this.kinds.clear()
+  }
 
   dispose(): void {
     for (const k of this.kinds.values()) closeSync(k.fd)
@@ -148,7 +160,7 @@ export class Spill {
 
 export interface SpillIndex {
   dir: string
-  kinds: Array<{kind: string; size: number; blocks: Block[][]}>
+  kinds: Array<{kind: string; file: string; size: number; blocks: Block[][]}>
 }
 
 interface Slot {
@@ -163,6 +175,7 @@ interface Block {
 
 interface KindFile {
   fd: number
+  file: string
   size: number
   slots: Array<Slot | null>
   blocks: Block[][]

@@ -8,19 +8,16 @@ import type {Knex} from 'knex'
 import {ConfigError, PlantopsError, SourceError, UsageError} from '../cli/errors.js'
 import type {ExitCodeValue} from '../cli/exit-codes.js'
 import {Decimal} from '../decimal/decimal.js'
-import type {Tolerance} from '../reconcile/classify.js'
-import {scaledToDecimal} from '../reconcile/scaled.js'
 import type {Reader, Source} from '../sources/source.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from './code-maps.js'
-import type {StockConfig, StockGrain, ToleranceLimit} from './config.js'
+import type {StockConfig, StockGrain} from './config.js'
 import {loadStockHistory, resolvedSince, saveStockHistory, type ResolvedVariance} from './history.js'
 import type {SideJob, SideMessage} from './read-worker.js'
 import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
-import {emptyTotals, reconcilePartition, rowValue, type PartitionEnv} from './reconcile-partition.js'
-import {mergeSortedRows, writeSortedRows} from './sorted-rows.js'
+import {keepRow, mergePartitions, type MergeSettings} from './merge.js'
+import {mergeSortedRows} from './sorted-rows.js'
 import {Spill} from './spill.js'
 import {compareRows, type StockVarianceRow} from './types.js'
-import {UnitConverter} from './units.js'
 
 export interface StockDiffOptions {
   /** Only these ERP warehouse codes. */
@@ -91,10 +88,6 @@ export interface StockDiffOutcome {
    * report is written: a report that failed to be written must not make its variances "not new" next night.
    */
   commit(): Promise<void>
-}
-
-function toTolerance(l: ToleranceLimit | undefined): Tolerance {
-  return {abs: l?.abs === undefined ? undefined : new Decimal(l.abs), pct: l?.pct === undefined ? undefined : new Decimal(l.pct)}
 }
 
 function scopeOf(grain: StockGrain, warehouses: string[], classes: string[]): string {
@@ -322,55 +315,37 @@ export async function runStockDiff(opts: {
       }
     }
 
-    // 6. reconcile partition by partition
+    // 6. reconcile partition by partition: half the partitions in a worker thread when the compiled worker exists
     const mergeStart = performance.now()
     const mergeCpu = process.cpuUsage()
-    const tolCache = new Map<string, Tolerance>()
-    const tol = (key: string, l: ToleranceLimit | undefined) => {
-      let t = tolCache.get(key)
-      if (!t) {
-        t = toTolerance(l)
-        tolCache.set(key, t)
-      }
-      return t
-    }
-    const env: PartitionEnv = {
+    const settings: MergeSettings = {
       cfg,
-      units: new UnitConverter(cfg.units),
-      extraFactors: cfg.causes.uomFactors.map((f) => new Decimal(f)),
-      classes: new Set(classesFilter),
+      classes: classesFilter,
       history: history.open,
       today: new Date().toISOString().slice(0, 10),
       showCost: Boolean(options.showCost),
       all: Boolean(options.all),
-      tolerance(info) {
-        if (info?.cat && cfg.tolerance.byCategory[info.cat]) return tol(`g:${info.cat}`, cfg.tolerance.byCategory[info.cat])
-        if (info?.cls && cfg.tolerance.byClass[info.cls]) return tol(`c:${info.cls}`, cfg.tolerance.byClass[info.cls])
-        return tol('default', cfg.tolerance.default)
-      },
+      onlyNew: Boolean(options.onlyNew),
     }
-    const totals = emptyTotals()
-    const variances: StockVarianceRow[] = []
-    let reportRows: StockVarianceRow[] | null = []
-    const keep = (r: StockVarianceRow) => !options.onlyNew || (r.status !== 'match' && r.runs_seen === 1)
-    for (let p = 0; p < spill.partitions; p++) {
-      const res = reconcilePartition(spill, p, env, totals)
-      for (const v of res.variances) variances.push(v)
-      const rows = res.rows.filter(keep)
-      if (options.all) writeSortedRows(spill, p, rows.sort(compareRows))
-      else for (const r of rows) reportRows!.push(r)
-      if ((p & 7) === 7) progress('merging', {partitions: p + 1, of: spill.partitions})
+    const parts = Array.from({length: spill.partitions}, (_, p) => p)
+    let merged = 0
+    const onPartition = () => {
+      merged++
+      if ((merged & 7) === 0) progress('merging', {partitions: merged, of: spill.partitions})
     }
+    // (a second reconcile thread was measured: no faster on two shared cores, ~50 MB more peak RSS; so one thread)
+    const share = mergePartitions(spill, parts, settings, spill, 'r', onPartition)
+    const {variances, totals} = share
+    const keep = keepRow(settings.onlyNew)
     let rowsIter: Iterable<StockVarianceRow>
     let reported: number
     if (options.all) {
-      reportRows = null
       reported = totals.keys.match * (options.onlyNew ? 0 : 1) + variances.filter(keep).length
       rowsIter = mergeSortedRows(spill)
     } else {
-      reportRows!.sort(compareRows)
-      reported = reportRows!.length
-      rowsIter = reportRows!
+      const reportRows = share.rows.sort(compareRows)
+      reported = reportRows.length
+      rowsIter = reportRows
     }
     const mergeMs = performance.now() - mergeStart
     const mergeCpuUsage = process.cpuUsage(mergeCpu)
@@ -383,12 +358,17 @@ export async function runStockDiff(opts: {
     // 7. summary and memory
     const keys = {total: 0, ...totals.keys}
     keys.total = totals.keys.match + totals.keys.within_tolerance + totals.keys.over_tolerance + totals.keys.only_in_erp + totals.keys.only_in_wms
-    const sumErp = totals.sumAbsErp.plus(scaledToDecimal(totals.sumAbsErpScaled))
+    const sumErp = new Decimal(totals.sumAbsErp)
+    const sumAbsDiff = new Decimal(totals.sumAbsDiff)
+    const value = new Map<StockVarianceRow, Decimal>()
+    share.values.forEach((v, i) => {
+      if (v !== null) value.set(variances[i], new Decimal(v).abs())
+    })
     const top = [...variances]
       .filter((r) => r.status !== 'within_tolerance')
       .sort((a, b) => {
-        const va = rowValue.get(a)?.abs() ?? new Decimal(-1)
-        const vb = rowValue.get(b)?.abs() ?? new Decimal(-1)
+        const va = value.get(a) ?? new Decimal(-1)
+        const vb = value.get(b) ?? new Decimal(-1)
         const c = vb.cmp(va)
         return c !== 0 ? c : new Decimal(b.diff).abs().cmp(new Decimal(a.diff).abs()) || compareRows(a, b)
       })
@@ -402,8 +382,8 @@ export async function runStockDiff(opts: {
       keys,
       causes: totals.causes,
       recordAccuracyPct: keys.total === 0 ? '100' : new Decimal(keys.match).div(keys.total).times(100).toDecimalPlaces(4).toFixed(),
-      deviationRatePct: sumErp.isZero() ? null : totals.sumAbsDiff.div(sumErp).times(100).toDecimalPlaces(4).toFixed(),
-      valueAtRisk: options.showCost ? totals.valueAtRisk.toFixed(2) : null,
+      deviationRatePct: sumErp.isZero() ? null : sumAbsDiff.div(sumErp).times(100).toDecimalPlaces(4).toFixed(),
+      valueAtRisk: options.showCost ? new Decimal(totals.valueAtRisk).toFixed(2) : null,
       topVariances: top,
       resolved: {count: resolved.length, rows: resolved.slice(0, 100)},
       newVariances: variances.filter((v) => v.runs_seen === 1).length,
@@ -425,10 +405,17 @@ export async function runStockDiff(opts: {
 
 type SideDone = Extract<SideMessage, {type: 'done'}>
 
+/**
+ * A small young generation per thread keeps the three isolates' heaps (and the peak RSS) down; the old generation is
+ * left unbounded (an item cross-reference of millions of codes must still fit).
+ */
+const WORKER_HEAP = {maxYoungGenerationSizeMb: 16}
+
+
 /** Run one side's read in a worker thread; its errors come back as the same typed errors (exit codes kept). */
 function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void): Promise<SideDone> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(file, {workerData: {plantopsStockSide: job}})
+    const worker = new Worker(file, {workerData: {plantopsStockSide: job}, resourceLimits: WORKER_HEAP})
     let settled = false
     worker.on('message', (m: SideMessage) => {
       if (m.type === 'rows') onRows(m.n)

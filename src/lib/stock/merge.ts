@@ -1,0 +1,105 @@
+import {Decimal} from '../decimal/decimal.js'
+import type {Tolerance} from '../reconcile/classify.js'
+import type {StockConfig, ToleranceLimit} from './config.js'
+import {emptyTotals, reconcilePartition, rowValue, type HistoryEntry, type PartitionEnv, type PartitionTotals} from './reconcile-partition.js'
+import {writeSortedRows} from './sorted-rows.js'
+import type {Spill} from './spill.js'
+import {compareRows, type StockVarianceRow} from './types.js'
+import {UnitConverter} from './units.js'
+
+/** Everything the reconcile phase needs besides the spill (plain data). */
+export interface MergeSettings {
+  cfg: StockConfig
+  classes: string[]
+  history: Map<string, HistoryEntry>
+  today: string
+  showCost: boolean
+  all: boolean
+  onlyNew: boolean
+}
+
+/** The reconciled partitions: plain data (sums as decimal text). */
+export interface MergeShare {
+  variances: StockVarianceRow[]
+  /** diff × unit cost of each variance (same order), for the top-by-value list. */
+  values: Array<string | null>
+  /** Report rows (without --all); with --all they are in the spill, sorted per partition. */
+  rows: StockVarianceRow[]
+  totals: {
+    keys: PartitionTotals['keys']
+    causes: Record<string, number>
+    sumAbsErp: string
+    sumAbsDiff: string
+    valueAtRisk: string
+    unitWarnings: PartitionTotals['unitWarnings']
+    unitWarningCount: number
+  }
+}
+
+export function partitionEnv(s: MergeSettings): PartitionEnv {
+  const {cfg} = s
+  const cache = new Map<string, Tolerance>()
+  const tol = (key: string, l: ToleranceLimit | undefined): Tolerance => {
+    let t = cache.get(key)
+    if (!t) {
+      t = {abs: l?.abs === undefined ? undefined : new Decimal(l.abs), pct: l?.pct === undefined ? undefined : new Decimal(l.pct)}
+      cache.set(key, t)
+    }
+    return t
+  }
+  return {
+    cfg,
+    units: new UnitConverter(cfg.units),
+    extraFactors: cfg.causes.uomFactors.map((f) => new Decimal(f)),
+    classes: new Set(s.classes),
+    history: s.history,
+    today: s.today,
+    showCost: s.showCost,
+    all: s.all,
+    tolerance(info) {
+      if (info?.cat && cfg.tolerance.byCategory[info.cat]) return tol(`g:${info.cat}`, cfg.tolerance.byCategory[info.cat])
+      if (info?.cls && cfg.tolerance.byClass[info.cls]) return tol(`c:${info.cls}`, cfg.tolerance.byClass[info.cls])
+      return tol('default', cfg.tolerance.default)
+    },
+  }
+}
+
+export function keepRow(onlyNew: boolean): (r: StockVarianceRow) => boolean {
+  return (r) => !onlyNew || (r.status !== 'match' && r.runs_seen === 1)
+}
+
+/** Reconcile the given partitions; with --all, their sorted rows go to `out` under `rowsKind`. */
+export function mergePartitions(spill: Spill, parts: number[], s: MergeSettings, out: Spill, rowsKind: string, onPartition?: () => void): MergeShare {
+  const env = partitionEnv(s)
+  const totals = emptyTotals()
+  const keep = keepRow(s.onlyNew)
+  const variances: StockVarianceRow[] = []
+  const values: Array<string | null> = []
+  const rows: StockVarianceRow[] = []
+  for (const p of parts) {
+    const res = reconcilePartition(spill, p, env, totals)
+    for (const v of res.variances) {
+      variances.push(v)
+      values.push(rowValue.get(v)?.toFixed() ?? null)
+    }
+    const kept = res.rows.filter(keep)
+    if (s.all) writeSortedRows(out, p, kept.sort(compareRows), rowsKind)
+    else for (const r of kept) rows.push(r)
+    onPartition?.()
+  }
+  out.flush()
+  return {
+    variances,
+    values,
+    rows,
+    totals: {
+      keys: totals.keys,
+      causes: totals.causes,
+      sumAbsErp: totals.sumAbsErp.plus(new Decimal(totals.sumAbsErpScaled.v.toString()).div(new Decimal(10).pow(totals.sumAbsErpScaled.s))).toFixed(),
+      sumAbsDiff: totals.sumAbsDiff.toFixed(),
+      valueAtRisk: totals.valueAtRisk.toFixed(),
+      unitWarnings: totals.unitWarnings,
+      unitWarningCount: totals.unitWarningCount,
+    },
+  }
+}
