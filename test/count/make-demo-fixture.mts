@@ -10,6 +10,7 @@
  */
 import path from 'node:path'
 
+import {Decimal} from '../../src/lib/decimal/decimal.js'
 import {fillSheets} from './fill-sheets.js'
 
 const dir = path.resolve(process.argv[2] ?? 'demo-plant')
@@ -20,13 +21,16 @@ const byNo = new Map(lines.map((l) => [l.line_no, l]))
 const counter = (sheet: string) => (sheet === 'Counter 1' ? '张伟' : '李娜')
 const five = byNo.get(5)!
 const six = byNo.get(6)!
+// decimal arithmetic, then the nearest double (5.78 − 2 = 3.78, not 3.7800000000000002)
+const exact = (qty: string, delta: number) => Number(new Decimal(qty).plus(delta).toString())
 const target = path.resolve('fixtures/count/demo-count-1-filled.xlsx')
 await fillSheets(path.join(dir, 'count-sheets.xlsx'), target, {
   count: (r) => {
     const l = byNo.get(r.line)!
     const q = Number(l.wms_qty)
-    if (r.line === 3) return {counted: q - 2, counter: counter(r.sheet)} // two short
-    if (r.line === 27) return {counted: q + 1, counter: counter(r.sheet)} // one more on the shelf
+    // the lines are those of the seed-7 sample (bottom-k by seeded priority): 10 holds 5.78 L (class B, ±1%), 3 holds 408832 G (class C, ±5%)
+    if (r.line === 10) return {counted: exact(l.wms_qty, -2), counter: counter(r.sheet)} // two short: over tolerance
+    if (r.line === 3) return {counted: exact(l.wms_qty, 1), counter: counter(r.sheet)} // one more on the shelf: within tolerance
     if (r.line === 11) return {counted: `${l.wms_qty} ${l.unit}`, counter: counter(r.sheet)} // typed with its unit
     return {counted: q, counter: counter(r.sheet)}
   },

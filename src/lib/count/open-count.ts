@@ -6,11 +6,11 @@ import {ABC_CLASSES, type AbcClass, type CountConfig} from './config.js'
 import {compareWalking, lineKey, normCode} from './codes.js'
 import {createCount, getCount, getLines, lastCountedByLocation, setSheetsPath, type CountHeader, type CountScope, type NewCountLine} from './count-store.js'
 import {readCutoffs, type CutoffResult} from './cutoff.js'
-import {readPopulation, type MappingContext, type PopulationLine} from './population.js'
+import {PopulationReader, type MappingContext, type PopulationLine, type PopulationSnapshot, type ScannedLine} from './population.js'
 import {newSeed, SeededRandom} from './random.js'
 import {buildReport, displayItem} from './report.js'
 import {sampleSize} from './sample-size.js'
-import {dueLocations, locationStates, sampleAbc, sampleDue, sampleRandom, type SampleMethod} from './sampling.js'
+import {dueLocations, locationStates, sampleSalt, StratifiedSampler, takeDueLocations, type DueLocation, type LocationState, type SampleMethod} from './sampling.js'
 import {assignSheets, writeCountSheets} from './sheets.js'
 
 export interface SampleOptions {
@@ -98,17 +98,19 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
   }
 
   const scope: CountScope = parent ? {warehouse: parent.scope.warehouse} : opts.scope
-  const pop = await readPopulation(sources, cfg, scope, mappingCtx)
-  warnings.push(...pop.warnings)
+  const reader = await PopulationReader.open(sources, cfg, scope, mappingCtx)
   let chosen: PopulationLine[]
+  let snapshot: PopulationSnapshot
   let recountOf = new Map<string, number>()
   let confidence: number | null = null
   let margin: number | null = null
   let due: {dueLocations: number; deferredLocations: number} | undefined
-  const rng = new SeededRandom(seed)
+  const populationByClass: Record<AbcClass, number> = {A: 0, B: 0, C: 0}
   if (recountLines) {
-    const byKey = new Map(pop.all.map((l) => [l.key, l]))
     const parentLines = new Map((await getLines(knex, parent!.id)).map((l) => [l.id, l]))
+    snapshot = await reader.read({choose: () => ({locations: recountLines!.map((r) => parentLines.get(r.parentLineId)!.location)})})
+    warnings.push(...snapshot.warnings)
+    const byKey = new Map(snapshot.lines.map((l) => [l.key, l]))
     chosen = []
     for (const r of recountLines) {
       const fresh = byKey.get(r.key)
@@ -139,44 +141,84 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
     }
     recountOf = new Map(recountLines.map((r) => [r.key, r.parentLineId]))
     chosen.sort(compareWalking)
-  } else {
-    const N = pop.lines.length
-    if (N === 0) {
-      throw new UsageError(`no WMS stock lines in scope${describeScope(opts.scope)}: nothing to sample`, {
-        code: 'EMPTY_POPULATION',
-        hints: ['Check --warehouse/--zone/--class, and count.wms.stock in plantops.yaml (table, excludeStatuses).'],
-      })
+  } else if (opts.method === 'due') {
+    // due-ness is decided location by location as the scan goes; only the due locations are kept
+    const counted = await lastCountedByLocation(knex)
+    let today = opts.today ?? ''
+    const dueStates: LocationState[] = []
+    const linesAt = new Map<string, number>()
+    const sourceCodes = new Map<string, string[]>()
+    let dueLocs: DueLocation[] = []
+    let taken: ReturnType<typeof takeDueLocations> = {locations: [], lines: 0, deferred: 0}
+    snapshot = await reader.read({
+      scan: {
+        lastCounted: true,
+        begin: (at) => (today ||= at.slice(0, 10)),
+        location: (lines) => {
+          // one state per location spelling, the strictest class of its lines
+          const byLoc = new Map<string, ScannedLine[]>()
+          for (const l of lines) {
+            populationByClass[l.abcClass]++
+            const ls = byLoc.get(l.location)
+            if (ls) ls.push(l)
+            else byLoc.set(l.location, [l])
+          }
+          for (const [location, ls] of byLoc) {
+            const [state] = locationStates(ls, () => null)
+            const wms = ls.reduce<string | null>((m, l) => (l.wmsLastCounted && (m ?? '') < l.wmsLastCounted ? l.wmsLastCounted : m), null)
+            const mine = counted.get(location) ?? null
+            state.lastCounted = mine && wms ? (mine > wms ? mine : wms) : (mine ?? wms)
+            if (dueLocations([state], today, cfg.frequencyDays, cfg.intervalDays).length === 0) continue
+            dueStates.push(state)
+            linesAt.set(location, ls.length)
+            sourceCodes.set(location, [...new Set(ls.map((l) => l.sourceLocation))])
+          }
+        },
+      },
+      choose: () => {
+        dueLocs = dueLocations(dueStates, today, cfg.frequencyDays, cfg.intervalDays)
+        taken = takeDueLocations(dueLocs, (loc) => linesAt.get(loc) ?? 0, opts.size)
+        return {locations: taken.locations.flatMap((d) => sourceCodes.get(d.location) ?? [])}
+      },
+    })
+    warnings.push(...snapshot.warnings)
+    const takenLocs = new Set(taken.locations.map((d) => d.location))
+    chosen = snapshot.lines.filter((l) => takenLocs.has(l.location) && snapshot.inScope(l)).sort(compareWalking)
+    due = {dueLocations: taken.locations.length, deferredLocations: taken.deferred}
+    if (taken.deferred > 0) warnings.push(`${taken.deferred} due location(s) left for the next run by --size ${opts.size}`)
+    if (chosen.length === 0) warnings.push(`no location is due on ${today}: every location was counted within its class frequency`)
+    const overdue = taken.locations.filter((l) => l.daysLeft < 0).length
+    if (opts.size === undefined && overdue > 0) {
+      warnings.push(`${overdue} location(s) are already past their count frequency (a backlog): to spread them over several runs, cap each run with --size`)
     }
-    let n = N
-    if (opts.size !== undefined) n = Math.min(opts.size, N)
-    else if (opts.method !== 'due') {
+  } else {
+    // random / abc: bottom-k by seeded priority, per class; n is cut at the end, when the population size is known
+    if (opts.size === undefined) {
       confidence = opts.confidence ?? cfg.confidence
       margin = opts.margin ?? cfg.margin
-      n = sampleSize({population: N, confidence, margin}).size
     }
-    if (opts.method === 'random') chosen = sampleRandom(pop.lines, n, rng)
-    else if (opts.method === 'abc') chosen = sampleAbc(pop.lines, n, cfg.weights, rng).lines
-    else {
-      const counted = await lastCountedByLocation(knex)
-      const wmsLast = new Map<string, string | null>()
-      for (const l of pop.lines) if (l.wmsLastCounted && (wmsLast.get(l.location) ?? '') < l.wmsLastCounted) wmsLast.set(l.location, l.wmsLastCounted)
-      const states = locationStates(pop.lines, (loc) => {
-        const a = counted.get(loc) ?? null
-        const b = wmsLast.get(loc) ?? null
-        return a && b ? (a > b ? a : b) : (a ?? b)
-      })
-      const today = opts.today ?? pop.snapshotAt.slice(0, 10)
-      const dueLocs = dueLocations(states, today, cfg.frequencyDays, cfg.intervalDays)
-      const r = sampleDue(pop.lines, dueLocs, opts.size)
-      chosen = r.lines
-      due = {dueLocations: r.locations.length, deferredLocations: r.deferred}
-      if (r.deferred > 0) warnings.push(`${r.deferred} due location(s) left for the next run by --size ${opts.size}`)
-      if (chosen.length === 0) warnings.push(`no location is due on ${today}: every location was counted within its class frequency`)
-      const overdue = r.locations.filter((l) => l.daysLeft < 0).length
-      if (opts.size === undefined && overdue > 0) {
-        warnings.push(`${overdue} location(s) are already past their count frequency (a backlog): to spread them over several runs, cap each run with --size`)
-      }
-    }
+    const maxN = opts.size ?? Math.ceil(sampleSize({population: 0, confidence: confidence!, margin: margin!}).n0)
+    const sampler = new StratifiedSampler<ScannedLine>(maxN, sampleSalt(new SeededRandom(seed)))
+    let picked: ScannedLine[] = []
+    snapshot = await reader.read({
+      scan: {location: (lines) => lines.forEach((l) => sampler.add(l))},
+      choose: () => {
+        const N = ABC_CLASSES.reduce((s, c) => s + sampler.sizes[c], 0)
+        const n = opts.size !== undefined ? Math.min(opts.size, N) : sampleSize({population: N, confidence: confidence!, margin: margin!}).size
+        picked = opts.method === 'abc' ? sampler.take(n, cfg.weights).lines : sampler.takeUnstratified(n)
+        return {locations: picked.map((l) => l.sourceLocation), lines: picked}
+      },
+    })
+    warnings.push(...snapshot.warnings)
+    Object.assign(populationByClass, sampler.sizes)
+    const keys = new Set(picked.map((l) => l.key))
+    chosen = snapshot.lines.filter((l) => keys.has(l.key)).sort(compareWalking)
+  }
+  if (!parent && ABC_CLASSES.every((c) => populationByClass[c] === 0)) {
+    throw new UsageError(`no WMS stock lines in scope${describeScope(opts.scope)}: nothing to sample`, {
+      code: 'EMPTY_POPULATION',
+      hints: ['Check --warehouse/--zone/--class, and count.wms.stock in plantops.yaml (table, excludeStatuses).'],
+    })
   }
 
   if (chosen.length === 0) return {count: null, sheets: null, lines: [], warnings}
@@ -184,7 +226,7 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
   // the sampled lines, numbered in walking order, plus the rest of the stock of their locations (hidden)
   const chosenKeys = new Set(chosen.map((l) => l.key))
   const locations = new Set(chosen.map((l) => normCode(l.location)))
-  const hidden = pop.all.filter((l) => locations.has(normCode(l.location)) && !chosenKeys.has(l.key))
+  const hidden = snapshot.lines.filter((l) => locations.has(normCode(l.location)) && !chosenKeys.has(l.key))
   const firstCounter = new Map<string, string>()
   if (parent) for (const l of await getLines(knex, parent.id)) if (l.countedBy) firstCounter.set(lineKey(l.location, l.sku, l.lot), l.countedBy)
   const sheetLines = chosen.map((l, i) => ({
@@ -221,17 +263,17 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
     sheet,
     recountOf: recountOf.get(l.key) ?? null,
   })
-  const populationByClass = parent ? parent.populationByClass : classCounts(pop.lines)
+  const byClass = parent ? parent.populationByClass : populationByClass
   const header = {
     kind: parent ? ('recount' as const) : ('count' as const),
     parentId: parent?.id ?? null,
     createdAt: new Date().toISOString(),
-    snapshotAt: pop.snapshotAt,
+    snapshotAt: snapshot.snapshotAt,
     method: parent ? ('recount' as const) : opts.method,
     seed: String(seed),
     scope,
-    populationSize: parent ? parent.populationSize : pop.lines.length,
-    populationByClass,
+    populationSize: parent ? parent.populationSize : ABC_CLASSES.reduce((s, c) => s + populationByClass[c], 0),
+    populationByClass: byClass,
     sampleSize: chosen.length,
     confidence,
     margin,
@@ -252,7 +294,7 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
       snapshotAt: header.snapshotAt,
       scope,
       populationSize: header.populationSize,
-      populationByClass,
+      populationByClass: byClass,
       sampleSize: chosen.length,
       confidence,
       margin,

@@ -35,11 +35,14 @@ export interface PopulationLine {
   wmsLastCounted: string | null
 }
 
+/** A line as the scan sees it: mapped and classed, with the location code exactly as the WMS spells it. */
+export interface ScannedLine extends PopulationLine {
+  sourceLocation: string
+}
+
 export interface Population {
   /** Lines in scope. */
   lines: PopulationLine[]
-  /** Every line read (all zones/classes of the warehouses in scope), for the stock of sampled locations. */
-  all: PopulationLine[]
   /** The WMS clock when the snapshot was taken ('YYYY-MM-DD HH:MM:SS', plant time like movement times). */
   snapshotAt: string
   warnings: string[]
@@ -112,163 +115,392 @@ function qty(v: unknown, source: string, what: string): Decimal {
   }
 }
 
+
+/** Locations per `WHERE … IN (…)` batch (and ERP items per batch). */
+export const LOOKUP_BATCH = 500
+
+interface ErpItem {
+  item: string
+  description: string | null
+  unit: string | null
+  cost: Decimal | null
+  cls: AbcClass | null
+}
+
+/** How a read goes: an optional scan of every line in scope, then the locations whose whole stock is snapshotted. */
+export interface ReadPlan {
+  /** Stream every line in scope once, location by location (left out: no scan, e.g. a recount of known lines). */
+  scan?: {
+    /** Read WMS locations.last_counted_at for the scanned lines (a compact location → date map). */
+    lastCounted?: boolean
+    /** The snapshot's clock, before the first line. */
+    begin?(snapshotAt: string): void
+    /** The distinct lines in scope of one location (never empty). */
+    location(lines: ScannedLine[]): void
+  }
+  /**
+   * After the scan: the WMS location codes whose whole stock goes into the snapshot, and the chosen lines themselves
+   * (kept even if the location read missed them). Called inside the WMS snapshot.
+   */
+  choose(): {locations: Iterable<string>; lines?: Iterable<ScannedLine>}
+}
+
+export interface PopulationSnapshot {
+  snapshotAt: string
+  /** Every line of the chosen locations (all zones/classes of the warehouse scope), with zone and system quantities. */
+  lines: PopulationLine[]
+  /** Whether a snapshot line is in the scope (zone, class). */
+  inScope(line: PopulationLine): boolean
+  warnings: string[]
+  mapping: LineMapping
+}
+
 /**
- * Read the population: WMS bin stock (one consistent snapshot, statuses excluded), WMS locations, the item
- * cross-reference, ERP items, unit factors and balances; map WMS lines to ERP keys; class every line; then keep the
- * lines in scope. All of it in memory: a count population is one plant's bins (hundreds of thousands at most).
+ * Reads a count's population in bounded memory. Opening it reads the small tables (mapping, ERP items and classes,
+ * unit factors: they grow with items, not stock lines). `read` then streams the WMS bin stock in one snapshot, ordered
+ * by location so that the rows of one line (several statuses or pallets) are merged within their location, hands every
+ * line in scope to the plan's scan, and only for the locations the plan chooses reads the whole stock (batched by
+ * location), the WMS totals of their ERP keys (batched by SKU) and the ERP balances of those keys (batched by item).
  */
-export async function readPopulation(sources: SourceSet, cfg: CountConfig, scope: CountScope, opts: MappingContext = {}): Promise<Population> {
-  const warnings: string[] = []
-  const wms = await sources.get(cfg.wms.source)
-  const stockCfg = cfg.wms.stock
-  const c = stockCfg.columns
+export class PopulationReader {
+  readonly warnings: string[] = []
+  private readonly zone: string | null
+  private readonly warehouse: string | undefined
 
-  const mapping = await openMapping(sources, cfg, opts)
-  const warehouse = scope.warehouse ? mapping.wmsWarehouse(scope.warehouse) : undefined
-
-  // WMS: locations, bins (one snapshot), and the clock the cut-off is measured against
-  const locationInfo = new Map<string, {zone: string | null; lastCounted: string | null}>()
-  const byKey = new Map<string, PopulationLine>()
-  const snapshotAt = await wms.snapshot(async (snap) => {
-    const at = await clock(wms, snap)
-    if (cfg.wms.locations) {
-      const lc = cfg.wms.locations.columns
-      const {sql, bindings} = selectSql(wms, cfg.wms.locations.table, {location: lc.location, zone: lc.zone, last: lc.lastCounted})
-      for await (const r of snap.stream<Row>(sql, bindings)) {
-        const loc = text(r.location)
-        if (loc) locationInfo.set(normCode(loc), {zone: text(r.zone), lastCounted: dateOnly(r.last)})
-      }
-    }
-    const {sql, bindings} = selectSql(
-      wms,
-      stockCfg.table,
-      {location: c.location, warehouse: c.warehouse, sku: c.item, lot: c.lot, qty: c.qty, unit: c.unit},
-      (q) => {
-        if (warehouse) q.where(c.warehouse, warehouse)
-        if (c.status && stockCfg.excludeStatuses.length > 0) {
-          const status = c.status
-          q.where((w) => w.whereNotIn(status, stockCfg.excludeStatuses).orWhereNull(status))
-        }
-      },
-    )
-    for await (const r of snap.stream<Row>(sql, bindings)) {
-      const location = text(r.location)
-      const sku = text(r.sku)
-      if (!location || !sku) continue
-      const lot = text(r.lot)
-      const key = lineKey(location, sku, lot)
-      const q = qty(r.qty, wms.name, `${stockCfg.table} ${location}/${sku}`)
-      const seen = byKey.get(key)
-      if (seen) {
-        seen.wmsQty = seen.wmsQty.plus(q)
-        continue
-      }
-      const info = locationInfo.get(normCode(location))
-      byKey.set(key, {
-        key,
-        location,
-        zone: info?.zone ?? null,
-        wmsWarehouse: text(r.warehouse) ?? '',
-        sku,
-        lot,
-        unit: text(r.unit),
-        item: null,
-        erpWarehouse: null,
-        description: null,
-        abcClass: cfg.classes.fallback,
-        erpUnit: null,
-        factor: null,
-        unitCost: null,
-        wmsQty: q,
-        erpKeyQty: null,
-        wmsKeyQty: null,
-        wmsLastCounted: info?.lastCounted ?? null,
-      })
-    }
-    return at
-  })
-  const all = [...byKey.values()]
-
-  // ERP: items (description, unit, cost, class), unit factors, balances of the keys we hold
-  const items = new Map<string, {item: string; description: string | null; unit: string | null; cost: Decimal | null; cls: AbcClass | null; usage: Decimal | null}>()
-  for (const l of all) l.item = mapping.item(l.sku)
-  const unmapped = all.filter((l) => l.item === null).length
-  if (unmapped > 0) warnings.push(`${unmapped} WMS line(s) have no ERP item in the cross-reference: compared with WMS only`)
-  if (cfg.erp) {
-    const erp = await sources.get(cfg.erp.source)
-    const ic = cfg.erp.items.columns
-    await erp.snapshot(async (snap) => {
-      const q1 = selectSql(erp, cfg.erp!.items.table, {item: ic.item, description: ic.description, unit: ic.unit, cost: ic.unitCost, cls: ic.abcClass, usage: ic.annualUsage})
-      for await (const r of snap.stream<Row>(q1.sql, q1.bindings)) {
-        const item = text(r.item)
-        if (!item) continue
-        items.set(normCode(item), {
-          item,
-          description: text(r.description),
-          unit: text(r.unit),
-          cost: r.cost === undefined ? null : toDecimal(r.cost),
-          cls: parseClass(r.cls),
-          usage: r.usage === undefined ? null : toDecimal(r.usage),
-        })
-      }
-      if (cfg.erp!.units) {
-        const uc = cfg.erp!.units.columns
-        const q2 = selectSql(erp, cfg.erp!.units.table, {item: uc.item, unit: uc.unit, factor: uc.factor})
-        for await (const r of snap.stream<Row>(q2.sql, q2.bindings)) {
-          const item = text(r.item)
-          const unit = text(r.unit)
-          const f = toDecimal(r.factor)
-          if (item && unit && f) mapping.addItemFactor(item, unit, f)
-        }
-      }
-      const needed = new Set<string>()
-      for (const l of all) {
-        l.erpWarehouse = mapping.erpWarehouse(l.wmsWarehouse)
-        if (l.item) needed.add(erpKey(l.item, l.erpWarehouse, l.lot))
-      }
-      const sc = cfg.erp!.stock.columns
-      const q3 = selectSql(erp, cfg.erp!.stock.table, {item: sc.item, warehouse: sc.warehouse, lot: sc.lot, qty: sc.qty})
-      const balances = new Map<string, Decimal>()
-      for await (const r of snap.stream<Row>(q3.sql, q3.bindings)) {
-        const k = erpKey(text(r.item) ?? '', text(r.warehouse) ?? '', text(r.lot))
-        if (!needed.has(k)) continue
-        balances.set(k, (balances.get(k) ?? new Decimal(0)).plus(qty(r.qty, erp.name, `${cfg.erp!.stock.table} ${String(r.item)}`)))
-      }
-      // classes
-      let computed: Map<string, AbcClass> | null = null
-      if (cfg.classes.from === 'usage-value') {
-        computed = classifyByUsageValue(
-          [...items.values()].map((i) => ({item: normCode(i.item), value: (i.usage ?? new Decimal(0)).times(i.cost ?? new Decimal(0))})),
-          cfg.classes.cutoffs,
-        )
-      } else if (!ic.abcClass) {
-        warnings.push(`count.classes.from is "column" but count.erp.items.columns.abcClass is not set: every line is class ${cfg.classes.fallback}`)
-      }
-      const keyTotals = new Map<string, Decimal>()
-      for (const l of all) {
-        if (!l.item) continue
-        const it = items.get(normCode(l.item))
-        l.description = it?.description ?? null
-        l.erpUnit = it?.unit ?? l.unit
-        l.unitCost = it?.cost ?? null
-        l.abcClass = (computed ? computed.get(normCode(l.item)) : it?.cls) ?? cfg.classes.fallback
-        l.factor = mapping.factor(l.item, l.unit, l.erpUnit)
-        const k = erpKey(l.item, l.erpWarehouse ?? '', l.lot)
-        l.erpKeyQty = balances.get(k) ?? new Decimal(0)
-        if (l.factor) keyTotals.set(k, (keyTotals.get(k) ?? new Decimal(0)).plus(l.wmsQty.times(l.factor)))
-      }
-      for (const l of all) {
-        if (!l.item || !l.factor) continue
-        l.wmsKeyQty = keyTotals.get(erpKey(l.item, l.erpWarehouse ?? '', l.lot)) ?? null
-      }
-      const noFactor = all.filter((l) => l.item && !l.factor).length
-      if (noFactor > 0) warnings.push(`${noFactor} line(s) have a WMS unit with no known conversion to the ERP unit: compared with WMS only`)
-    })
-  } else {
-    for (const l of all) l.erpWarehouse = mapping.erpWarehouse(l.wmsWarehouse)
+  private constructor(
+    private readonly sources: SourceSet,
+    private readonly cfg: CountConfig,
+    private readonly scope: CountScope,
+    readonly mapping: LineMapping,
+    private readonly items: Map<string, ErpItem>,
+    private readonly computed: Map<string, AbcClass> | null,
+  ) {
+    this.zone = scope.zone ? normCode(scope.zone) : null
+    this.warehouse = scope.warehouse ? mapping.wmsWarehouse(scope.warehouse) : undefined
   }
 
-  const zone = scope.zone ? normCode(scope.zone) : null
-  const lines = all.filter((l) => (zone === null || normCode(l.zone) === zone) && (!scope.class || l.abcClass === scope.class))
-  return {lines, all, snapshotAt, warnings, mapping}
+  static async open(sources: SourceSet, cfg: CountConfig, scope: CountScope, opts: MappingContext = {}): Promise<PopulationReader> {
+    const mapping = await openMapping(sources, cfg, opts)
+    const items = new Map<string, ErpItem>()
+    let computed: Map<string, AbcClass> | null = null
+    const warnings: string[] = []
+    if (cfg.erp) {
+      const erpCfg = cfg.erp
+      const erp = await sources.get(erpCfg.source)
+      const ic = erpCfg.items.columns
+      const usage = new Map<string, Decimal>()
+      await erp.snapshot(async (snap) => {
+        const q1 = selectSql(erp, erpCfg.items.table, {item: ic.item, description: ic.description, unit: ic.unit, cost: ic.unitCost, cls: ic.abcClass, usage: ic.annualUsage})
+        for await (const r of snap.stream<Row>(q1.sql, q1.bindings)) {
+          const item = text(r.item)
+          if (!item) continue
+          const cost = r.cost === undefined ? null : toDecimal(r.cost)
+          items.set(normCode(item), {item, description: text(r.description), unit: text(r.unit), cost, cls: parseClass(r.cls)})
+          if (cfg.classes.from === 'usage-value') {
+            const annual = r.usage === undefined ? null : toDecimal(r.usage)
+            usage.set(normCode(item), (annual ?? new Decimal(0)).times(cost ?? new Decimal(0)))
+          }
+        }
+        if (erpCfg.units) {
+          const uc = erpCfg.units.columns
+          const q2 = selectSql(erp, erpCfg.units.table, {item: uc.item, unit: uc.unit, factor: uc.factor})
+          for await (const r of snap.stream<Row>(q2.sql, q2.bindings)) {
+            const item = text(r.item)
+            const unit = text(r.unit)
+            const f = toDecimal(r.factor)
+            if (item && unit && f) mapping.addItemFactor(item, unit, f)
+          }
+        }
+      })
+      if (cfg.classes.from === 'usage-value') computed = classifyByUsageValue([...usage].map(([item, value]) => ({item, value})), cfg.classes.cutoffs)
+      else if (!ic.abcClass) warnings.push(`count.classes.from is "column" but count.erp.items.columns.abcClass is not set: every line is class ${cfg.classes.fallback}`)
+    }
+    const reader = new PopulationReader(sources, cfg, scope, mapping, items, computed)
+    reader.warnings.push(...warnings)
+    return reader
+  }
+
+  /** Whether a line (with its zone known) is in the scope. */
+  inScope(line: PopulationLine): boolean {
+    return (this.zone === null || normCode(line.zone) === this.zone) && (!this.scope.class || line.abcClass === this.scope.class)
+  }
+
+  async read(plan: ReadPlan): Promise<PopulationSnapshot> {
+    const cfg = this.cfg
+    const wms = await this.sources.get(cfg.wms.source)
+    const c = cfg.wms.stock.columns
+    const needed = new Map<string, PopulationLine[]>()
+    let skusOfItem: Map<string, Set<string>> | null = null
+    let scanned = {lines: 0, unmapped: 0, noFactor: 0}
+    const {snapshotAt, lines} = await wms.snapshot(async (snap) => {
+      const at = await clock(wms, snap)
+      if (plan.scan) {
+        plan.scan.begin?.(at)
+        skusOfItem = new Map()
+        scanned = await this.scan(wms, snap, plan.scan, skusOfItem)
+      }
+      const chosen = plan.choose()
+      const byKey = new Map<string, PopulationLine>()
+      const locations = [...new Set(chosen.locations)]
+      await this.readLocations(wms, snap, locations, byKey)
+      for (const l of chosen.lines ?? []) if (!byKey.has(l.key)) byKey.set(l.key, stripScan(l))
+      const lines = [...byKey.values()]
+      await this.zones(wms, snap, lines)
+      for (const l of lines) {
+        if (!l.item || !l.factor) continue
+        const k = erpKey(l.item, l.erpWarehouse ?? '', l.lot)
+        const ls = needed.get(k)
+        if (ls) ls.push(l)
+        else needed.set(k, [l])
+      }
+      await this.wmsKeyTotals(wms, snap, needed, skusOfItem)
+      return {snapshotAt: at, lines}
+    })
+    if (!plan.scan) {
+      scanned = {lines: lines.length, unmapped: lines.filter((l) => l.item === null).length, noFactor: lines.filter((l) => l.item && !l.factor).length}
+    }
+    const warnings = [...this.warnings]
+    if (scanned.unmapped > 0) warnings.push(`${scanned.unmapped} WMS line(s) have no ERP item in the cross-reference: compared with WMS only`)
+    if (cfg.erp) {
+      await this.erpBalances(lines)
+      if (scanned.noFactor > 0) warnings.push(`${scanned.noFactor} line(s) have a WMS unit with no known conversion to the ERP unit: compared with WMS only`)
+    }
+    return {snapshotAt, lines, inScope: (l) => this.inScope(l), warnings, mapping: this.mapping}
+  }
+
+  /** The bin stock query (warehouse scope, excluded statuses), narrowed by `where`. */
+  private stockSql(wms: Source, where?: (q: Knex.QueryBuilder) => void, orderByLocation = false): {sql: string; bindings: readonly unknown[]} {
+    const stockCfg = this.cfg.wms.stock
+    const c = stockCfg.columns
+    return selectSql(wms, stockCfg.table, {location: c.location, warehouse: c.warehouse, sku: c.item, lot: c.lot, qty: c.qty, unit: c.unit}, (q) => {
+      if (this.warehouse) q.where(c.warehouse, this.warehouse)
+      if (c.status && stockCfg.excludeStatuses.length > 0) {
+        const status = c.status
+        q.where((w) => w.whereNotIn(status, stockCfg.excludeStatuses).orWhereNull(status))
+      }
+      if (where) where(q)
+      if (orderByLocation) q.orderBy(c.location)
+    })
+  }
+
+  /** A WMS stock row as a line (quantity of this row only), or null when it has no location or SKU. */
+  private lineOf(r: Row, source: string, lastCounted: Map<string, string> | null): ScannedLine | null {
+    const location = text(r.location)
+    const sku = text(r.sku)
+    if (!location || !sku) return null
+    const lot = text(r.lot)
+    const unit = text(r.unit)
+    const wmsWarehouse = text(r.warehouse) ?? ''
+    const item = this.mapping.item(sku)
+    const it = item ? this.items.get(normCode(item)) : undefined
+    const erpUnit = this.cfg.erp && item ? (it?.unit ?? unit) : null
+    return {
+      key: lineKey(location, sku, lot),
+      location,
+      sourceLocation: String(r.location),
+      zone: null,
+      wmsWarehouse,
+      sku,
+      lot,
+      unit,
+      item,
+      erpWarehouse: this.mapping.erpWarehouse(wmsWarehouse),
+      description: it?.description ?? null,
+      abcClass: (item && this.cfg.erp ? (this.computed ? this.computed.get(normCode(item)) : it?.cls) : null) ?? this.cfg.classes.fallback,
+      erpUnit,
+      factor: this.cfg.erp && item ? this.mapping.factor(item, unit, erpUnit) : null,
+      unitCost: it?.cost ?? null,
+      wmsQty: qty(r.qty, source, `${this.cfg.wms.stock.table} ${location}/${sku}`),
+      erpKeyQty: null,
+      wmsKeyQty: null,
+      wmsLastCounted: lastCounted?.get(normCode(location)) ?? null,
+    }
+  }
+
+  /** Pass 1: every line in scope, location by location (rows ordered by location; one line's rows merged). */
+  private async scan(wms: Source, snap: Reader, scan: NonNullable<ReadPlan['scan']>, skusOfItem: Map<string, Set<string>>): Promise<{lines: number; unmapped: number; noFactor: number}> {
+    const cfg = this.cfg
+    let inZone: Set<string> | null = null
+    let lastCounted: Map<string, string> | null = null
+    if (cfg.wms.locations && (this.zone !== null || scan.lastCounted)) {
+      const lc = cfg.wms.locations.columns
+      if (this.zone !== null) inZone = new Set()
+      if (scan.lastCounted && lc.lastCounted) lastCounted = new Map()
+      const {sql, bindings} = selectSql(wms, cfg.wms.locations.table, {location: lc.location, zone: lc.zone, last: lastCounted ? lc.lastCounted : null})
+      for await (const r of snap.stream<Row>(sql, bindings)) {
+        const loc = text(r.location)
+        if (!loc) continue
+        if (inZone && normCode(text(r.zone)) === this.zone) inZone.add(normCode(loc))
+        const last = lastCounted ? dateOnly(r.last) : null
+        if (last) lastCounted!.set(normCode(loc), last)
+      }
+    } else if (this.zone !== null) {
+      inZone = new Set() // no locations table: no line has a zone, so none is in a zone
+    }
+    const counts = {lines: 0, unmapped: 0, noFactor: 0}
+    let groupLoc: string | null = null
+    let group = new Map<string, ScannedLine>()
+    const flush = () => {
+      const inScope: ScannedLine[] = []
+      for (const l of group.values()) {
+        counts.lines++
+        if (l.item === null) counts.unmapped++
+        else if (cfg.erp && !l.factor) counts.noFactor++
+        if ((inZone === null || inZone.has(normCode(l.location))) && (!this.scope.class || l.abcClass === this.scope.class)) inScope.push(l)
+      }
+      group = new Map()
+      if (inScope.length > 0) scan.location(inScope)
+    }
+    const {sql, bindings} = this.stockSql(wms, undefined, true)
+    for await (const r of snap.stream<Row>(sql, bindings)) {
+      const l = this.lineOf(r, wms.name, lastCounted)
+      if (!l) continue
+      if (l.item) {
+        const k = normCode(l.item)
+        const skus = skusOfItem.get(k)
+        if (skus) skus.add(String(r.sku))
+        else skusOfItem.set(k, new Set([String(r.sku)]))
+      }
+      const loc = normCode(l.location)
+      if (loc !== groupLoc) {
+        flush()
+        groupLoc = loc
+      }
+      const seen = group.get(l.key)
+      if (seen) seen.wmsQty = seen.wmsQty.plus(l.wmsQty)
+      else group.set(l.key, l)
+    }
+    flush()
+    return counts
+  }
+
+  /** Pass 2: the whole stock of the chosen locations (batched by location code), lines merged by key. */
+  private async readLocations(wms: Source, snap: Reader, locations: string[], byKey: Map<string, PopulationLine>): Promise<void> {
+    const c = this.cfg.wms.stock.columns
+    for (let i = 0; i < locations.length; i += LOOKUP_BATCH) {
+      const batch = locations.slice(i, i + LOOKUP_BATCH)
+      const {sql, bindings} = this.stockSql(wms, (q) => q.whereIn(c.location, batch))
+      for await (const r of snap.stream<Row>(sql, bindings)) {
+        const l = this.lineOf(r, wms.name, null)
+        if (!l) continue
+        const seen = byKey.get(l.key)
+        if (seen) seen.wmsQty = seen.wmsQty.plus(l.wmsQty)
+        else byKey.set(l.key, stripScan(l))
+      }
+    }
+  }
+
+  /** Zone and WMS last count date of the snapshot lines: the locations table streamed, kept only for their locations. */
+  private async zones(wms: Source, snap: Reader, lines: PopulationLine[]): Promise<void> {
+    const loc = this.cfg.wms.locations
+    if (!loc || lines.length === 0) return
+    const wanted = new Map<string, PopulationLine[]>()
+    for (const l of lines) {
+      const k = normCode(l.location)
+      const ls = wanted.get(k)
+      if (ls) ls.push(l)
+      else wanted.set(k, [l])
+    }
+    const lc = loc.columns
+    const {sql, bindings} = selectSql(wms, loc.table, {location: lc.location, zone: lc.zone, last: lc.lastCounted})
+    for await (const r of snap.stream<Row>(sql, bindings)) {
+      const ls = wanted.get(normCode(text(r.location)))
+      if (!ls) continue
+      for (const l of ls) {
+        l.zone = text(r.zone)
+        l.wmsLastCounted = dateOnly(r.last)
+      }
+    }
+  }
+
+  /**
+   * WMS total per ERP key (item × ERP warehouse × lot, in ERP units) of the snapshot lines' keys, over the whole
+   * warehouse scope: batched by the SKUs seen for those items in the scan, else (no scan) one streamed pass.
+   */
+  private async wmsKeyTotals(wms: Source, snap: Reader, needed: Map<string, PopulationLine[]>, skusOfItem: Map<string, Set<string>> | null): Promise<void> {
+    if (needed.size === 0) return
+    const totals = new Map<string, Decimal>()
+    const add = (r: Row) => {
+      const l = this.lineOf(r, wms.name, null)
+      if (!l || !l.item || !l.factor) return
+      const k = erpKey(l.item, l.erpWarehouse ?? '', l.lot)
+      if (needed.has(k)) totals.set(k, (totals.get(k) ?? new Decimal(0)).plus(l.wmsQty.times(l.factor)))
+    }
+    if (skusOfItem) {
+      const skus = new Set<string>()
+      for (const ls of needed.values()) for (const s of skusOfItem.get(normCode(ls[0].item)) ?? []) skus.add(s)
+      const list = [...skus]
+      const c = this.cfg.wms.stock.columns
+      for (let i = 0; i < list.length; i += LOOKUP_BATCH) {
+        const batch = list.slice(i, i + LOOKUP_BATCH)
+        const {sql, bindings} = this.stockSql(wms, (q) => q.whereIn(c.item, batch))
+        for await (const r of snap.stream<Row>(sql, bindings)) add(r)
+      }
+    } else {
+      const {sql, bindings} = this.stockSql(wms)
+      for await (const r of snap.stream<Row>(sql, bindings)) add(r)
+    }
+    for (const [k, ls] of needed) for (const l of ls) l.wmsKeyQty = totals.get(k) ?? null
+  }
+
+  /** ERP balance of each line's key, read in one ERP snapshot batched by item (both the mapped and the item master spelling). */
+  private async erpBalances(lines: PopulationLine[]): Promise<void> {
+    const erpCfg = this.cfg.erp!
+    const byKey = new Map<string, PopulationLine[]>()
+    const spellings = new Set<string>()
+    for (const l of lines) {
+      if (!l.item) continue
+      const k = erpKey(l.item, l.erpWarehouse ?? '', l.lot)
+      const ls = byKey.get(k)
+      if (ls) ls.push(l)
+      else byKey.set(k, [l])
+      spellings.add(l.item)
+      const master = this.items.get(normCode(l.item))
+      if (master) spellings.add(master.item)
+    }
+    if (byKey.size === 0) return
+    const erp = await this.sources.get(erpCfg.source)
+    const sc = erpCfg.stock.columns
+    const list = [...spellings]
+    const balances = new Map<string, Decimal>()
+    await erp.snapshot(async (snap) => {
+      for (let i = 0; i < list.length; i += LOOKUP_BATCH) {
+        const batch = list.slice(i, i + LOOKUP_BATCH)
+        const q = selectSql(erp, erpCfg.stock.table, {item: sc.item, warehouse: sc.warehouse, lot: sc.lot, qty: sc.qty}, (w) => w.whereIn(sc.item, batch))
+        for await (const r of snap.stream<Row>(q.sql, q.bindings)) {
+          const k = erpKey(text(r.item) ?? '', text(r.warehouse) ?? '', text(r.lot))
+          if (!byKey.has(k)) continue
+          balances.set(k, (balances.get(k) ?? new Decimal(0)).plus(qty(r.qty, erp.name, `${erpCfg.stock.table} ${String(r.item)}`)))
+        }
+      }
+    })
+    for (const [k, ls] of byKey) for (const l of ls) l.erpKeyQty = balances.get(k) ?? new Decimal(0)
+  }
+}
+
+function stripScan(l: ScannedLine | PopulationLine): PopulationLine {
+  const {sourceLocation: _, ...line} = l as ScannedLine
+  return line
+}
+
+/**
+ * Every line in scope with its system quantities, in memory: for tests and small plants. `count sample` streams
+ * through PopulationReader instead and holds only the sample.
+ */
+export async function readPopulation(sources: SourceSet, cfg: CountConfig, scope: CountScope, opts: MappingContext = {}): Promise<Population> {
+  const reader = await PopulationReader.open(sources, cfg, scope, opts)
+  const keys = new Set<string>()
+  const locations = new Set<string>()
+  const snap = await reader.read({
+    scan: {
+      location(lines) {
+        for (const l of lines) {
+          keys.add(l.key)
+          locations.add(l.sourceLocation)
+        }
+      },
+    },
+    choose: () => ({locations}),
+  })
+  return {lines: snap.lines.filter((l) => keys.has(l.key)), snapshotAt: snap.snapshotAt, warnings: snap.warnings, mapping: snap.mapping}
 }
