@@ -322,7 +322,7 @@ export async function runStockDiff(opts: {
       cfg,
       classes: classesFilter,
       history: history.open,
-      today: new Date().toISOString().slice(0, 10),
+      today: localDate(new Date()),
       showCost: Boolean(options.showCost),
       all: Boolean(options.all),
       onlyNew: Boolean(options.onlyNew),
@@ -436,6 +436,12 @@ function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void):
       if (!settled) reject(new Error(`the ${job.side} reader thread exited with code ${code}`))
     })
   })
+}
+
+/** YYYY-MM-DD in the plant's local time zone (the host's): a variance first seen at 01:00 in Shanghai is that day's. */
+function localDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
 }
 
 function countNew(variances: StockVarianceRow[]): StockDiffSummary['newByStatus'] {
