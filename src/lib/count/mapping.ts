@@ -11,6 +11,8 @@ export interface LineMapping {
   factor(item: string | null, unit: string | null, erpUnit: string | null): Decimal | null
   /** Per-item unit factors read from the ERP (count.erp.units); ignored when the stock section supplies them. */
   addItemFactor(item: string, unit: string, factor: Decimal): void
+  /** Load what factor() needs to know about these ERP items (when the mapping reads it lazily). */
+  loadItemFacts?(items: Iterable<string>): Promise<void>
   /** Pack size of an item (for pack units), when known. */
   setItemFacts?(item: string, facts: {uom: string | null; packSize: Decimal | null}): void
 }

@@ -35,7 +35,7 @@ export interface PopulationLine {
   wmsLastCounted: string | null
 }
 
-/** A line as the scan sees it: mapped and classed, with the location code exactly as the WMS spells it. */
+/** A line as the scan sees it: mapped and classed, no quantity yet (wmsQty 0), the location code exactly as the WMS spells it. */
 export interface ScannedLine extends PopulationLine {
   sourceLocation: string
 }
@@ -116,6 +116,8 @@ function qty(v: unknown, source: string, what: string): Decimal {
 }
 
 
+const ZERO = new Decimal(0)
+
 /** Locations per `WHERE … IN (…)` batch (and ERP items per batch). */
 export const LOOKUP_BATCH = 500
 
@@ -164,6 +166,8 @@ export interface PopulationSnapshot {
  */
 export class PopulationReader {
   readonly warnings: string[] = []
+  /** ERP item details of the last read's lines. */
+  private details: Map<string, ErpItem> | null = null
   private readonly zone: string | null
   private readonly warehouse: string | undefined
 
@@ -172,8 +176,8 @@ export class PopulationReader {
     private readonly cfg: CountConfig,
     private readonly scope: CountScope,
     readonly mapping: LineMapping,
-    private readonly items: Map<string, ErpItem>,
-    private readonly computed: Map<string, AbcClass> | null,
+    /** ERP item (normalised) → ABC class: small (one entry per item), held for the scan. */
+    private readonly classes: Map<string, AbcClass>,
   ) {
     this.zone = scope.zone ? normCode(scope.zone) : null
     this.warehouse = scope.warehouse ? mapping.wmsWarehouse(scope.warehouse) : undefined
@@ -181,41 +185,34 @@ export class PopulationReader {
 
   static async open(sources: SourceSet, cfg: CountConfig, scope: CountScope, opts: MappingContext = {}): Promise<PopulationReader> {
     const mapping = await openMapping(sources, cfg, opts)
-    const items = new Map<string, ErpItem>()
-    let computed: Map<string, AbcClass> | null = null
+    // the scan needs only each item's class: descriptions, units, costs and unit factors are read for the count's items
+    const classes = new Map<string, AbcClass>()
     const warnings: string[] = []
     if (cfg.erp) {
       const erpCfg = cfg.erp
       const erp = await sources.get(erpCfg.source)
       const ic = erpCfg.items.columns
+      const byUsage = cfg.classes.from === 'usage-value'
+      if (!byUsage && !ic.abcClass) warnings.push(`count.classes.from is "column" but count.erp.items.columns.abcClass is not set: every line is class ${cfg.classes.fallback}`)
       const usage = new Map<string, Decimal>()
-      await erp.snapshot(async (snap) => {
-        const q1 = selectSql(erp, erpCfg.items.table, {item: ic.item, description: ic.description, unit: ic.unit, cost: ic.unitCost, cls: ic.abcClass, usage: ic.annualUsage})
-        for await (const r of snap.stream<Row>(q1.sql, q1.bindings)) {
+      const q = selectSql(erp, erpCfg.items.table, {item: ic.item, cls: byUsage ? null : ic.abcClass, cost: byUsage ? ic.unitCost : null, usage: byUsage ? ic.annualUsage : null})
+      if (byUsage || ic.abcClass) {
+        for await (const r of erp.stream<Row>(q.sql, q.bindings)) {
           const item = text(r.item)
           if (!item) continue
-          const cost = r.cost === undefined ? null : toDecimal(r.cost)
-          items.set(normCode(item), {item, description: text(r.description), unit: text(r.unit), cost, cls: parseClass(r.cls)})
-          if (cfg.classes.from === 'usage-value') {
+          if (byUsage) {
             const annual = r.usage === undefined ? null : toDecimal(r.usage)
+            const cost = r.cost === undefined ? null : toDecimal(r.cost)
             usage.set(normCode(item), (annual ?? new Decimal(0)).times(cost ?? new Decimal(0)))
+          } else {
+            const cls = parseClass(r.cls)
+            if (cls) classes.set(normCode(item), cls)
           }
         }
-        if (erpCfg.units) {
-          const uc = erpCfg.units.columns
-          const q2 = selectSql(erp, erpCfg.units.table, {item: uc.item, unit: uc.unit, factor: uc.factor})
-          for await (const r of snap.stream<Row>(q2.sql, q2.bindings)) {
-            const item = text(r.item)
-            const unit = text(r.unit)
-            const f = toDecimal(r.factor)
-            if (item && unit && f) mapping.addItemFactor(item, unit, f)
-          }
-        }
-      })
-      if (cfg.classes.from === 'usage-value') computed = classifyByUsageValue([...usage].map(([item, value]) => ({item, value})), cfg.classes.cutoffs)
-      else if (!ic.abcClass) warnings.push(`count.classes.from is "column" but count.erp.items.columns.abcClass is not set: every line is class ${cfg.classes.fallback}`)
+      }
+      if (byUsage) for (const [item, cls] of classifyByUsageValue([...usage].map(([i, value]) => ({item: i, value})), cfg.classes.cutoffs)) classes.set(item, cls)
     }
-    const reader = new PopulationReader(sources, cfg, scope, mapping, items, computed)
+    const reader = new PopulationReader(sources, cfg, scope, mapping, classes)
     reader.warnings.push(...warnings)
     return reader
   }
@@ -228,72 +225,115 @@ export class PopulationReader {
   async read(plan: ReadPlan): Promise<PopulationSnapshot> {
     const cfg = this.cfg
     const wms = await this.sources.get(cfg.wms.source)
-    const c = cfg.wms.stock.columns
-    const needed = new Map<string, PopulationLine[]>()
-    let skusOfItem: Map<string, Set<string>> | null = null
-    let scanned = {lines: 0, unmapped: 0, noFactor: 0}
+    let unmapped: number | null = null
+    let unitSums = new Map<string, Map<string, {item: string; unit: string | null; qty: Decimal}>>()
     const {snapshotAt, lines} = await wms.snapshot(async (snap) => {
       const at = await clock(wms, snap)
+      let skusOfItem: Map<string, string | string[]> | null = null
       if (plan.scan) {
         plan.scan.begin?.(at)
         skusOfItem = new Map()
-        scanned = await this.scan(wms, snap, plan.scan, skusOfItem)
+        unmapped = await this.scan(wms, snap, plan.scan, skusOfItem)
       }
       const chosen = plan.choose()
       const byKey = new Map<string, PopulationLine>()
-      const locations = [...new Set(chosen.locations)]
-      await this.readLocations(wms, snap, locations, byKey)
+      await this.readLocations(wms, snap, [...new Set(chosen.locations)], byKey)
       for (const l of chosen.lines ?? []) if (!byKey.has(l.key)) byKey.set(l.key, stripScan(l))
       const lines = [...byKey.values()]
       await this.zones(wms, snap, lines)
-      for (const l of lines) {
-        if (!l.item || !l.factor) continue
-        const k = erpKey(l.item, l.erpWarehouse ?? '', l.lot)
-        const ls = needed.get(k)
-        if (ls) ls.push(l)
-        else needed.set(k, [l])
-      }
-      await this.wmsKeyTotals(wms, snap, needed, skusOfItem)
+      if (cfg.erp) unitSums = await this.wmsKeyUnitSums(wms, snap, lines, skusOfItem)
       return {snapshotAt: at, lines}
     })
-    if (!plan.scan) {
-      scanned = {lines: lines.length, unmapped: lines.filter((l) => l.item === null).length, noFactor: lines.filter((l) => l.item && !l.factor).length}
-    }
+    // the rest is read for the count's own lines only: item details and unit facts, WMS totals per key, ERP balances
     const warnings = [...this.warnings]
-    if (scanned.unmapped > 0) warnings.push(`${scanned.unmapped} WMS line(s) have no ERP item in the cross-reference: compared with WMS only`)
+    unmapped ??= lines.filter((l) => l.item === null).length
+    if (unmapped > 0) warnings.push(`${unmapped} WMS line(s) have no ERP item in the cross-reference: compared with WMS only`)
     if (cfg.erp) {
+      const details = await this.itemDetails(lines)
+      for (const l of lines) {
+        if (!l.item) continue
+        const it = details.get(normCode(l.item))
+        l.description = it?.description ?? null
+        l.erpUnit = it?.unit ?? l.unit
+        l.unitCost = it?.cost ?? null
+        l.factor = this.mapping.factor(l.item, l.unit, l.erpUnit)
+      }
+      const totals = new Map<string, Decimal>()
+      for (const [k, byUnit] of unitSums) {
+        for (const u of byUnit.values()) {
+          const it = details.get(normCode(u.item))
+          const f = this.mapping.factor(u.item, u.unit, it?.unit ?? u.unit)
+          if (f) totals.set(k, (totals.get(k) ?? new Decimal(0)).plus(u.qty.times(f)))
+        }
+      }
+      for (const l of lines) if (l.item && l.factor) l.wmsKeyQty = totals.get(erpKey(l.item, l.erpWarehouse ?? '', l.lot)) ?? null
       await this.erpBalances(lines)
-      if (scanned.noFactor > 0) warnings.push(`${scanned.noFactor} line(s) have a WMS unit with no known conversion to the ERP unit: compared with WMS only`)
+      const noFactor = lines.filter((l) => l.item && !l.factor).length
+      if (noFactor > 0) warnings.push(`${noFactor} line(s) have a WMS unit with no known conversion to the ERP unit: compared with WMS only`)
     }
     return {snapshotAt, lines, inScope: (l) => this.inScope(l), warnings, mapping: this.mapping}
   }
 
+  /** ERP item details of the lines' items (items table streamed, only those kept), and their unit factors loaded into the mapping. */
+  private async itemDetails(lines: PopulationLine[]): Promise<Map<string, ErpItem>> {
+    const erpCfg = this.cfg.erp!
+    const wanted = new Set<string>()
+    const codes = new Set<string>()
+    for (const l of lines) {
+      if (!l.item) continue
+      wanted.add(normCode(l.item))
+      codes.add(l.item)
+    }
+    const details = new Map<string, ErpItem>()
+    this.details = details
+    if (wanted.size === 0) return details
+    const erp = await this.sources.get(erpCfg.source)
+    const ic = erpCfg.items.columns
+    const q1 = selectSql(erp, erpCfg.items.table, {item: ic.item, description: ic.description, unit: ic.unit, cost: ic.unitCost})
+    for await (const r of erp.stream<Row>(q1.sql, q1.bindings)) {
+      const item = text(r.item)
+      if (!item || !wanted.has(normCode(item))) continue
+      details.set(normCode(item), {item, description: text(r.description), unit: text(r.unit), cost: r.cost === undefined ? null : toDecimal(r.cost), cls: null})
+    }
+    await this.mapping.loadItemFacts?.(codes)
+    if (erpCfg.units) {
+      const uc = erpCfg.units.columns
+      const q2 = selectSql(erp, erpCfg.units.table, {item: uc.item, unit: uc.unit, factor: uc.factor})
+      for await (const r of erp.stream<Row>(q2.sql, q2.bindings)) {
+        const item = text(r.item)
+        const unit = text(r.unit)
+        if (!item || !unit || !wanted.has(normCode(item))) continue
+        const f = toDecimal(r.factor)
+        if (f) this.mapping.addItemFactor(item, unit, f)
+      }
+    }
+    return details
+  }
+
   /** The bin stock query (warehouse scope, excluded statuses), narrowed by `where`. */
-  private stockSql(wms: Source, where?: (q: Knex.QueryBuilder) => void, orderByLocation = false): {sql: string; bindings: readonly unknown[]} {
+  private stockSql(wms: Source, where?: (q: Knex.QueryBuilder) => void, scan = false): {sql: string; bindings: readonly unknown[]} {
     const stockCfg = this.cfg.wms.stock
     const c = stockCfg.columns
-    return selectSql(wms, stockCfg.table, {location: c.location, warehouse: c.warehouse, sku: c.item, lot: c.lot, qty: c.qty, unit: c.unit}, (q) => {
+    // the scan needs no quantity (the chosen locations are read again): less to transfer, nothing to parse
+    return selectSql(wms, stockCfg.table, {location: c.location, warehouse: c.warehouse, sku: c.item, lot: c.lot, qty: scan ? null : c.qty, unit: c.unit}, (q) => {
       if (this.warehouse) q.where(c.warehouse, this.warehouse)
       if (c.status && stockCfg.excludeStatuses.length > 0) {
         const status = c.status
         q.where((w) => w.whereNotIn(status, stockCfg.excludeStatuses).orWhereNull(status))
       }
       if (where) where(q)
-      if (orderByLocation) q.orderBy(c.location)
+      if (scan) q.orderBy(c.location)
     })
   }
 
-  /** A WMS stock row as a line (quantity of this row only), or null when it has no location or SKU. */
+  /** A WMS stock row as a line (quantity of this row only; ERP unit, factor, description, cost filled in later), or null when it has no location or SKU. */
   private lineOf(r: Row, source: string, lastCounted: Map<string, string> | null): ScannedLine | null {
     const location = text(r.location)
     const sku = text(r.sku)
     if (!location || !sku) return null
     const lot = text(r.lot)
-    const unit = text(r.unit)
     const wmsWarehouse = text(r.warehouse) ?? ''
     const item = this.mapping.item(sku)
-    const it = item ? this.items.get(normCode(item)) : undefined
-    const erpUnit = this.cfg.erp && item ? (it?.unit ?? unit) : null
     return {
       key: lineKey(location, sku, lot),
       location,
@@ -302,23 +342,26 @@ export class PopulationReader {
       wmsWarehouse,
       sku,
       lot,
-      unit,
+      unit: text(r.unit),
       item,
       erpWarehouse: this.mapping.erpWarehouse(wmsWarehouse),
-      description: it?.description ?? null,
-      abcClass: (item && this.cfg.erp ? (this.computed ? this.computed.get(normCode(item)) : it?.cls) : null) ?? this.cfg.classes.fallback,
-      erpUnit,
-      factor: this.cfg.erp && item ? this.mapping.factor(item, unit, erpUnit) : null,
-      unitCost: it?.cost ?? null,
-      wmsQty: qty(r.qty, source, `${this.cfg.wms.stock.table} ${location}/${sku}`),
+      description: null,
+      abcClass: (item && this.cfg.erp ? this.classes.get(normCode(item)) : undefined) ?? this.cfg.classes.fallback,
+      erpUnit: null,
+      factor: null,
+      unitCost: null,
+      wmsQty: r.qty === undefined ? ZERO : qty(r.qty, source, `${this.cfg.wms.stock.table} ${location}/${sku}`),
       erpKeyQty: null,
       wmsKeyQty: null,
       wmsLastCounted: lastCounted?.get(normCode(location)) ?? null,
     }
   }
 
-  /** Pass 1: every line in scope, location by location (rows ordered by location; one line's rows merged). */
-  private async scan(wms: Source, snap: Reader, scan: NonNullable<ReadPlan['scan']>, skusOfItem: Map<string, Set<string>>): Promise<{lines: number; unmapped: number; noFactor: number}> {
+  /**
+   * Pass 1: every line in scope, location by location (rows ordered by location; one line's rows are one line).
+   * Scanned lines carry no quantity (wmsQty 0): only the chosen locations' stock is read with quantities.
+   */
+  private async scan(wms: Source, snap: Reader, scan: NonNullable<ReadPlan['scan']>, skusOfItem: Map<string, string | string[]>): Promise<number> {
     const cfg = this.cfg
     let inZone: Set<string> | null = null
     let lastCounted: Map<string, string> | null = null
@@ -337,15 +380,13 @@ export class PopulationReader {
     } else if (this.zone !== null) {
       inZone = new Set() // no locations table: no line has a zone, so none is in a zone
     }
-    const counts = {lines: 0, unmapped: 0, noFactor: 0}
+    let unmapped = 0
     let groupLoc: string | null = null
     let group = new Map<string, ScannedLine>()
     const flush = () => {
       const inScope: ScannedLine[] = []
       for (const l of group.values()) {
-        counts.lines++
-        if (l.item === null) counts.unmapped++
-        else if (cfg.erp && !l.factor) counts.noFactor++
+        if (l.item === null) unmapped++
         if ((inZone === null || inZone.has(normCode(l.location))) && (!this.scope.class || l.abcClass === this.scope.class)) inScope.push(l)
       }
       group = new Map()
@@ -356,22 +397,24 @@ export class PopulationReader {
       const l = this.lineOf(r, wms.name, lastCounted)
       if (!l) continue
       if (l.item) {
+        // most items have one SKU: a string, an array only for the few with more
         const k = normCode(l.item)
+        const sku = String(r.sku)
         const skus = skusOfItem.get(k)
-        if (skus) skus.add(String(r.sku))
-        else skusOfItem.set(k, new Set([String(r.sku)]))
+        if (skus === undefined) skusOfItem.set(k, sku)
+        else if (typeof skus === 'string') {
+          if (skus !== sku) skusOfItem.set(k, [skus, sku])
+        } else if (!skus.includes(sku)) skus.push(sku)
       }
       const loc = normCode(l.location)
       if (loc !== groupLoc) {
         flush()
         groupLoc = loc
       }
-      const seen = group.get(l.key)
-      if (seen) seen.wmsQty = seen.wmsQty.plus(l.wmsQty)
-      else group.set(l.key, l)
+      if (!group.has(l.key)) group.set(l.key, l)
     }
     flush()
-    return counts
+    return unmapped
   }
 
   /** Pass 2: the whole stock of the chosen locations (batched by location code), lines merged by key. */
@@ -414,21 +457,36 @@ export class PopulationReader {
   }
 
   /**
-   * WMS total per ERP key (item × ERP warehouse × lot, in ERP units) of the snapshot lines' keys, over the whole
-   * warehouse scope: batched by the SKUs seen for those items in the scan, else (no scan) one streamed pass.
+   * WMS quantity per ERP key (item × ERP warehouse × lot) and WMS unit, for the lines' keys, over the whole warehouse
+   * scope: read batched by the SKUs the scan saw for those items, else (no scan) in one streamed pass. Converted to
+   * ERP units once the items' unit facts are known.
    */
-  private async wmsKeyTotals(wms: Source, snap: Reader, needed: Map<string, PopulationLine[]>, skusOfItem: Map<string, Set<string>> | null): Promise<void> {
-    if (needed.size === 0) return
-    const totals = new Map<string, Decimal>()
+  private async wmsKeyUnitSums(wms: Source, snap: Reader, lines: PopulationLine[], skusOfItem: Map<string, string | string[]> | null): Promise<Map<string, Map<string, {item: string; unit: string | null; qty: Decimal}>>> {
+    const sums = new Map<string, Map<string, {item: string; unit: string | null; qty: Decimal}>>()
+    const items = new Set<string>()
+    for (const l of lines) {
+      if (!l.item) continue
+      sums.set(erpKey(l.item, l.erpWarehouse ?? '', l.lot), new Map())
+      items.add(normCode(l.item))
+    }
+    if (sums.size === 0) return sums
     const add = (r: Row) => {
       const l = this.lineOf(r, wms.name, null)
-      if (!l || !l.item || !l.factor) return
-      const k = erpKey(l.item, l.erpWarehouse ?? '', l.lot)
-      if (needed.has(k)) totals.set(k, (totals.get(k) ?? new Decimal(0)).plus(l.wmsQty.times(l.factor)))
+      if (!l || !l.item) return
+      const byUnit = sums.get(erpKey(l.item, l.erpWarehouse ?? '', l.lot))
+      if (!byUnit) return
+      const u = l.unit ?? ''
+      const seen = byUnit.get(u)
+      if (seen) seen.qty = seen.qty.plus(l.wmsQty)
+      else byUnit.set(u, {item: l.item, unit: l.unit, qty: l.wmsQty})
     }
     if (skusOfItem) {
       const skus = new Set<string>()
-      for (const ls of needed.values()) for (const s of skusOfItem.get(normCode(ls[0].item)) ?? []) skus.add(s)
+      for (const i of items) {
+        const of = skusOfItem.get(i)
+        if (typeof of === 'string') skus.add(of)
+        else for (const sku of of ?? []) skus.add(sku)
+      }
       const list = [...skus]
       const c = this.cfg.wms.stock.columns
       for (let i = 0; i < list.length; i += LOOKUP_BATCH) {
@@ -440,7 +498,7 @@ export class PopulationReader {
       const {sql, bindings} = this.stockSql(wms)
       for await (const r of snap.stream<Row>(sql, bindings)) add(r)
     }
-    for (const [k, ls] of needed) for (const l of ls) l.wmsKeyQty = totals.get(k) ?? null
+    return sums
   }
 
   /** ERP balance of each line's key, read in one ERP snapshot batched by item (both the mapped and the item master spelling). */
@@ -455,7 +513,7 @@ export class PopulationReader {
       if (ls) ls.push(l)
       else byKey.set(k, [l])
       spellings.add(l.item)
-      const master = this.items.get(normCode(l.item))
+      const master = this.details?.get(normCode(l.item))
       if (master) spellings.add(master.item)
     }
     if (byKey.size === 0) return

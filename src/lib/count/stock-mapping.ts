@@ -16,6 +16,8 @@ export class StockSectionMapping implements LineMapping {
   readonly origin = 'stock'
   private readonly facts = new Map<string, ItemUnitFacts>()
   private readonly reverseWarehouses = new Map<string, string>()
+  /** ERP items (normalised) whose unit facts were loaded. */
+  private readonly loaded = new Set<string>()
 
   private constructor(
     private readonly normWms: KeyNormalizer,
@@ -23,7 +25,8 @@ export class StockSectionMapping implements LineMapping {
     private readonly items: CodeMap,
     private readonly warehouses: CodeMap,
     private readonly units: UnitConverter,
-    stock: StockConfig,
+    private readonly stock: StockConfig,
+    private readonly sources: SourceSet,
   ) {
     for (const [w, e] of Object.entries(stock.warehouseMap)) this.reverseWarehouses.set(normErp(e), w)
   }
@@ -38,29 +41,40 @@ export class StockSectionMapping implements LineMapping {
       const src = await sources.get(im.source)
       items = await itemMapFromSource(im, src, src.builder(), normWms, normErp)
     }
-    const m = new StockSectionMapping(normWms, normErp, items, warehouseMap(stock, normWms), new UnitConverter(stock.units), stock)
-    const iu = stock.units.itemUnits
+    return new StockSectionMapping(normWms, normErp, items, warehouseMap(stock, normWms), new UnitConverter(stock.units), stock, sources)
+  }
+
+  /**
+   * Unit facts (per-item units table, pack sizes) of these ERP items only: the tables are streamed and only the
+   * wanted items kept, so a count holds the facts of its own lines, not of every item of the plant.
+   */
+  async loadItemFacts(itemCodes: Iterable<string>): Promise<void> {
+    const wanted = new Set<string>()
+    for (const i of itemCodes) if (!this.loaded.has(this.normErp(i))) wanted.add(this.normErp(i))
+    if (wanted.size === 0) return
+    for (const w of wanted) this.loaded.add(w)
+    const iu = this.stock.units.itemUnits
     if (iu) {
-      const src = await sources.get(iu.source)
+      const src = await this.sources.get(iu.source)
       const read = buildSideRead(src.builder(), {table: iu.table, query: iu.query, columns: {item: iu.columns.item, uom: iu.columns.uom, factor: iu.columns.factor}})
       for await (const r of src.stream<{item: unknown; uom: unknown; factor: unknown}>(read.sql, read.bindings)) {
+        if (r.item === null || !wanted.has(this.normErp(String(r.item)))) continue
         const f = toDecimal(r.factor)
-        if (r.item !== null && r.uom !== null && f && !f.isZero()) m.fact(String(r.item)).factors!.set(String(r.uom), f)
+        if (r.uom !== null && f && !f.isZero()) this.fact(String(r.item)).factors!.set(String(r.uom), f)
       }
     }
-    const it = stock.items
+    const it = this.stock.items
     if (it?.columns.packSize) {
-      const src = await sources.get(it.source)
+      const src = await this.sources.get(it.source)
       const read = buildSideRead(src.builder(), {table: it.table, query: it.query, columns: {item: it.columns.item, uom: it.columns.uom, pack: it.columns.packSize}})
       for await (const r of src.stream<{item: unknown; uom: unknown; pack: unknown}>(read.sql, read.bindings)) {
-        if (r.item === null) continue
-        const f = m.fact(String(r.item))
+        if (r.item === null || !wanted.has(this.normErp(String(r.item)))) continue
+        const f = this.fact(String(r.item))
         const pack = toDecimal(r.pack)
         if (pack && !pack.isZero()) f.packSize = pack
         if (r.uom !== null && r.uom !== undefined) f.uom = String(r.uom)
       }
     }
-    return m
   }
 
   private fact(item: string): ItemUnitFacts {
