@@ -1,0 +1,140 @@
+/**
+ * `plantops count sample` benchmark (MariaDB at 127.0.0.1:3306, root):
+ *   npx tsx bench/count.ts [--rows 20000,200000] [--method random|abc|due] [--size N] [--runs N] [--keep]
+ *
+ * For each size it builds the demo plant into MariaDB (databases pt_bench_count_erp|wms|mes; ERP stock_balance rows =
+ * size, WMS bin_stock ≈ 1.5 × size), writes its plantops.yaml, runs the built CLI
+ * `node bin/run.js count sample --config … --seed 1 --json` as a child process (run `npm run build` first) and prints
+ * wall time, peak RSS (/usr/bin/time -v when present, else VmHWM polled from /proc/<pid>/status), the population and
+ * the sample size. The same seed must give the same sample on every run: the bench checks it when --runs > 1.
+ * The databases (and the plant directory) are dropped at the end unless --keep.
+ */
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {performance} from 'node:perf_hooks'
+import {fileURLToPath} from 'node:url'
+
+import {buildDemoPlant, DEFAULT_STOCK_ROWS, dropMysqlDemo} from '../src/lib/demo/index.js'
+import {writeDemoConfig} from '../src/lib/demo/plant-config.js'
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const MYSQL = {host: '127.0.0.1', port: 3306, user: 'root', prefix: 'pt_bench_count_'}
+const args = process.argv.slice(2)
+const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined)
+const sizes = (opt('--rows') ?? `${DEFAULT_STOCK_ROWS},200000`).split(',').map((s) => Number(s.trim()))
+const method = opt('--method') ?? 'random'
+const runs = Number(opt('--runs') ?? '1')
+const size = opt('--size')
+const keep = args.includes('--keep')
+const TIME = '/usr/bin/time'
+
+interface Measured {
+  ms: number
+  peakKb: number
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Run a child process; peak RSS from GNU time's "Maximum resident set size", else VmHWM polled every 20 ms. */
+function measure(argv: string[], cwd: string): Promise<Measured> {
+  const useTime = existsSync(TIME)
+  const timeFile = path.join(cwd, `time-${process.pid}-${Date.now()}.txt`)
+  const [cmd, ...rest] = useTime ? [TIME, '-v', '-o', timeFile, ...argv] : argv
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn(cmd, rest, {cwd, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    let hwm = 0
+    const poll = useTime
+      ? null
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+            if (m) hwm = Math.max(hwm, Number(m[1]))
+          } catch {
+            // exited between polls
+          }
+        }, 20)
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()))
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const ms = performance.now() - t0
+      if (poll) clearInterval(poll)
+      if (useTime) {
+        const text = readFileSync(timeFile, 'utf8')
+        rmSync(timeFile, {force: true})
+        hwm = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1] ?? 0)
+      }
+      resolve({ms, peakKb: hwm, code: code ?? -1, stdout, stderr})
+    })
+  })
+}
+
+interface Row {
+  stockRows: number
+  binRows: number
+  population: number
+  sample: number
+  wallS: string
+  peakMb: string
+  sameSample: string
+}
+
+const rows: Row[] = []
+const work = mkdtempSync(path.join(os.tmpdir(), 'pt-bench-count-'))
+try {
+  for (const stockRows of sizes) {
+    process.stderr.write(`building the demo plant with ${stockRows} ERP stock rows into MariaDB (${MYSQL.prefix}*)…\n`)
+    const t0 = performance.now()
+    const plant = await buildDemoPlant({stockRows, mysql: MYSQL})
+    process.stderr.write(`  built in ${((performance.now() - t0) / 1000).toFixed(1)} s (bin_stock ${plant.counts['wms.bin_stock'] ?? '?'} rows)\n`)
+    const dir = path.join(work, String(stockRows))
+    const config = await writeDemoConfig(plant, dir)
+    let best: Measured | null = null
+    let first: string | null = null
+    let same = true
+    for (let i = 0; i < runs; i++) {
+      const out = path.join(dir, `sheets-${i}.xlsx`)
+      const m = await measure(['node', path.join(repo, 'bin/run.js'), 'count', 'sample', '--config', config, '--method', method, ...(size ? ['--size', size] : []), '--seed', '1', '--output', out, '--json'], dir)
+      if (m.code !== 0) throw new Error(`count sample exited ${m.code}:\n${m.stderr}`)
+      const json = JSON.parse(m.stdout) as {count: {populationSize: number; sampleSize: number}; lines: Array<{location: string; sku: string; lot: string}>}
+      const sig = json.lines.map((l) => `${l.location}|${l.sku}|${l.lot}`).join('\n')
+      if (first === null) first = sig
+      else same &&= first === sig
+      if (!best || m.ms < best.ms) best = m
+      const peak = Math.max(best.peakKb, m.peakKb)
+      best = {...best, peakKb: peak}
+      process.stderr.write(`  run ${i + 1}: ${(m.ms / 1000).toFixed(2)} s, peak RSS ${(m.peakKb / 1024).toFixed(0)} MB, population ${json.count.populationSize}, sample ${json.count.sampleSize}\n`)
+      if (i === runs - 1) {
+        rows.push({
+          stockRows,
+          binRows: Number(plant.counts['wms.bin_stock'] ?? 0),
+          population: json.count.populationSize,
+          sample: json.count.sampleSize,
+          wallS: (best.ms / 1000).toFixed(2),
+          peakMb: (best.peakKb / 1024).toFixed(0),
+          sameSample: runs > 1 ? (same ? 'yes' : 'NO') : '-',
+        })
+      }
+    }
+  }
+} finally {
+  if (keep) process.stderr.write(`kept the databases ${MYSQL.prefix}* and the plant directory ${work}\n`)
+  else {
+    await dropMysqlDemo(MYSQL)
+    rmSync(work, {recursive: true, force: true})
+  }
+}
+
+const head = ['ERP stock rows', 'WMS bins', 'population', 'sample', 'wall s (best)', 'peak RSS MB', 'same sample']
+const table = rows.map((r) => [r.stockRows, r.binRows, r.population, r.sample, r.wallS, r.peakMb, r.sameSample].map(String))
+const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)))
+const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ')
+console.log(`count sample --method ${method}${size ? ` --size ${size}` : ''} --seed 1 (node ${process.version}, ${os.cpus().length} CPUs)`)
+console.log(line(head))
+for (const t of table) console.log(line(t))
