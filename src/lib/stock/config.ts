@@ -183,8 +183,8 @@ export const stockConfigSchema = z.strictObject({
     .prefault({}),
   /** Temporary directory for the partition files (default: the OS temp dir). */
   tempDir: z.string().min(1).optional(),
-  /** Number of hash partitions spilled to disk (default 256: about 8,000 keys each at 2,000,000 rows). */
-  partitions: z.number().int().min(1).max(4096).default(256),
+  /** Number of hash partitions spilled to disk (default 1024: about 2,000 keys each at 2,000,000 rows; small partitions die young in the GC). */
+  partitions: z.number().int().min(1).max(4096).default(1024),
 })
 
 export type StockConfig = z.infer<typeof stockConfigSchema>

@@ -181,7 +181,7 @@ interface KindFile {
   blocks: Block[][]
 }
 
-const SLOT_BYTES = 8192
+const SLOT_BYTES = 4096
 
 /** FNV-1a over UTF-16 code units: a fast, stable partition hash. */
 export function partitionOf(key: string, partitions: number): number {
