@@ -108,7 +108,7 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
   const populationByClass: Record<AbcClass, number> = {A: 0, B: 0, C: 0}
   if (recountLines) {
     const parentLines = new Map((await getLines(knex, parent!.id)).map((l) => [l.id, l]))
-    snapshot = await reader.read({choose: () => ({locations: recountLines!.map((r) => parentLines.get(r.parentLineId)!.location)})})
+    snapshot = await reader.read({choose: () => ({locations: recountLines!.map((r) => parentLines.get(r.parentLineId)!.location), normalized: true})})
     warnings.push(...snapshot.warnings)
     const byKey = new Map(snapshot.lines.map((l) => [l.key, l]))
     chosen = []

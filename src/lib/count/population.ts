@@ -142,9 +142,11 @@ export interface ReadPlan {
   }
   /**
    * After the scan: the WMS location codes whose whole stock goes into the snapshot, and the chosen lines themselves
-   * (kept even if the location read missed them). Called inside the WMS snapshot.
+   * (kept even if the location read missed them). Called inside the WMS snapshot. Codes as the WMS spells them
+   * (ScannedLine.sourceLocation) are looked up in batches; codes from elsewhere (`normalized`: e.g. a count's stored
+   * lines) are matched after normalisation in one streamed pass, as spelling may differ.
    */
-  choose(): {locations: Iterable<string>; lines?: Iterable<ScannedLine>}
+  choose(): {locations: Iterable<string>; lines?: Iterable<ScannedLine>; normalized?: boolean}
 }
 
 export interface PopulationSnapshot {
@@ -237,7 +239,7 @@ export class PopulationReader {
       }
       const chosen = plan.choose()
       const byKey = new Map<string, PopulationLine>()
-      await this.readLocations(wms, snap, [...new Set(chosen.locations)], byKey)
+      await this.readLocations(wms, snap, [...new Set(chosen.locations)], byKey, chosen.normalized ?? false)
       for (const l of chosen.lines ?? []) if (!byKey.has(l.key)) byKey.set(l.key, stripScan(l))
       const lines = [...byKey.values()]
       await this.zones(wms, snap, lines)
@@ -418,8 +420,22 @@ export class PopulationReader {
   }
 
   /** Pass 2: the whole stock of the chosen locations (batched by location code), lines merged by key. */
-  private async readLocations(wms: Source, snap: Reader, locations: string[], byKey: Map<string, PopulationLine>): Promise<void> {
+  private async readLocations(wms: Source, snap: Reader, locations: string[], byKey: Map<string, PopulationLine>, normalized: boolean): Promise<void> {
     const c = this.cfg.wms.stock.columns
+    if (normalized) {
+      if (locations.length === 0) return
+      const wanted = new Set(locations.map((l) => normCode(l)))
+      const {sql, bindings} = this.stockSql(wms)
+      for await (const r of snap.stream<Row>(sql, bindings)) {
+        if (!wanted.has(normCode(text(r.location)))) continue
+        const l = this.lineOf(r, wms.name, null)
+        if (!l) continue
+        const seen = byKey.get(l.key)
+        if (seen) seen.wmsQty = seen.wmsQty.plus(l.wmsQty)
+        else byKey.set(l.key, stripScan(l))
+      }
+      return
+    }
     for (let i = 0; i < locations.length; i += LOOKUP_BATCH) {
       const batch = locations.slice(i, i + LOOKUP_BATCH)
       const {sql, bindings} = this.stockSql(wms, (q) => q.whereIn(c.location, batch))
