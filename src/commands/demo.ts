@@ -116,6 +116,7 @@ No server is needed for the default SQLite plant.`
       } finally {
         outcome.close()
       }
+      await outcome.commit() // remembered for first_seen / resolved, like any stock diff
       const {summary} = outcome
       ctx.run.outcome({keys: summary.keys, causes: summary.causes, recordAccuracyPct: summary.recordAccuracyPct})
       this.log('\nNightly stock reconciliation (ERP vs WMS):')
