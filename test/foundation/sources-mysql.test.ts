@@ -107,6 +107,81 @@ describeMysql('MySQL sources are read-only, timed and streaming (real MariaDB)',
     expect(peak).toBeLessThan(60 * 1024 * 1024)
   })
 
+  it('streams in batches: every row in order, rows as arrays, rowsRead counted, at most batchSize per batch', async () => {
+    const before = src.rowsRead
+    let expected = 1
+    let batches = 0
+    let largest = 0
+    for await (const batch of src.streamBatches<[number, string]>('SELECT id, v FROM big WHERE id > ? ORDER BY id', [0], {batchSize: 5000, rowsAsArray: true})) {
+      batches++
+      largest = Math.max(largest, batch.length)
+      for (const [id, v] of batch) {
+        if (id !== expected || v !== `row-${expected}`) throw new Error(`row ${expected}: got ${id} ${v}`)
+        expected++
+      }
+    }
+    expect(expected - 1).toBe(200000)
+    expect(batches).toBe(40)
+    expect(largest).toBe(5000)
+    expect(src.rowsRead - before).toBe(200000)
+    const objects: Array<{id: number; v: string}> = []
+    for await (const batch of src.streamBatches<{id: number; v: string}>('SELECT id, v FROM big WHERE id <= 3 ORDER BY id')) objects.push(...batch)
+    expect(objects).toEqual([
+      {id: 1, v: 'row-1'},
+      {id: 2, v: 'row-2'},
+      {id: 3, v: 'row-3'},
+    ])
+  })
+
+  it('breaking out of a batched stream gives the connection back (more breaks than the pool has connections)', async () => {
+    for (let i = 0; i < 6; i++) {
+      let seen = 0
+      for await (const batch of src.streamBatches<[number]>('SELECT id FROM big ORDER BY id', [], {batchSize: 2000, rowsAsArray: true})) {
+        seen += batch.length
+        break
+      }
+      expect(seen).toBe(2000)
+    }
+    const rows = await src.query<{n: number}>('SELECT COUNT(*) AS n FROM big')
+    expect(Number(rows[0].n)).toBe(200000)
+  })
+
+  it('breaking out of a batched stream inside a snapshot leaves the snapshot usable', async () => {
+    const result = await src.snapshot(async (snap) => {
+      let first = 0
+      for await (const batch of snap.streamBatches<[number]>('SELECT id FROM big ORDER BY id', [], {batchSize: 3000, rowsAsArray: true})) {
+        first = batch[0][0]
+        break
+      }
+      const n = await snap.query<{n: number}>('SELECT COUNT(*) AS n FROM big')
+      let streamed = 0
+      for await (const batch of snap.streamBatches('SELECT id FROM big WHERE id <= 10')) streamed += batch.length
+      return {first, n: Number(n[0].n), streamed}
+    })
+    expect(result).toEqual({first: 1, n: 200000, streamed: 10})
+  })
+
+  it('an error in the middle of a batched stream is a SourceError, after the rows before it', async () => {
+    let seen = 0
+    // the scalar subquery returns two rows only at id 150000: the server fails mid-result
+    const err = await (async () => {
+      for await (const batch of src.streamBatches<[number]>('SELECT id, (SELECT 1 FROM seq_1_to_2 WHERE big.id = 150000) AS x FROM big ORDER BY id', [], {batchSize: 1000, rowsAsArray: true})) {
+        seen += batch.length
+      }
+    })().catch((e) => e)
+    expect(err).toBeInstanceOf(SourceError)
+    expect((err as SourceError).exitCode).toBe(3)
+    expect((err as SourceError).message).toContain('source "erp"')
+    expect(seen).toBeGreaterThan(0)
+    expect(seen).toBeLessThan(150000)
+    // the pool still serves reads afterwards
+    expect(Number((await src.query<{n: number}>('SELECT COUNT(*) AS n FROM big WHERE id <= 5'))[0].n)).toBe(5)
+  })
+
+  it('a batched read passes the read guard first', () => {
+    expect(() => src.streamBatches('DELETE FROM big')).toThrow(ReadOnlyViolation)
+  })
+
   it('reports "not a replica" for a primary', async () => {
     const status = await src.replicaStatus()
     expect(status.isReplica).toBe(false)

@@ -14,7 +14,18 @@ export type Row = Record<string, unknown>
 export interface Reader {
   query<T = Row>(sql: string, bindings?: Bindings): Promise<T[]>
   stream<T = Row>(sql: string, bindings?: Bindings): AsyncIterable<T>
+  /** The rows in arrays of about `batchSize` (one await per batch); `rowsAsArray` gives each row as its column values in SELECT order. */
+  streamBatches<T = Row>(sql: string, bindings?: Bindings, opts?: BatchOptions): AsyncIterable<T[]>
 }
+
+export interface BatchOptions {
+  /** Rows per batch (default 4096). At most about two batches are held in memory. */
+  batchSize?: number
+  /** Each row as an array of its column values in SELECT order instead of an object. */
+  rowsAsArray?: boolean
+}
+
+const DEFAULT_BATCH = 4096
 
 export type ReplicaStatus =
   | {isReplica: false; lagSeconds: null; via: 'replica-status' | 'lag-query'; note?: string}
@@ -144,7 +155,17 @@ export class Source implements Reader {
 
   stream<T = Row>(sql: string, bindings: Bindings = []): AsyncIterable<T> {
     this.guard(sql)
-    return this.streamOn<T>(undefined, sql, bindings)
+    return rowsOf(this.batchesOn<T>(undefined, sql, bindings, {}))
+  }
+
+  /**
+   * Stream a read in batches: one await per batch instead of per row. MySQL reads on the mysql2 connection itself
+   * (no knex stream), pausing the connection while two batches wait for the consumer; breaking out releases (or, in a
+   * snapshot, drains) the connection.
+   */
+  streamBatches<T = Row>(sql: string, bindings: Bindings = [], opts: BatchOptions = {}): AsyncIterable<T[]> {
+    this.guard(sql)
+    return this.batchesOn<T>(undefined, sql, bindings, opts)
   }
 
   /**
@@ -175,7 +196,11 @@ export class Source implements Reader {
         },
         stream: <R = Row>(sql: string, bindings: Bindings = []) => {
           this.guard(sql)
-          return this.streamOn<R>(conn, sql, bindings)
+          return rowsOf(this.batchesOn<R>(conn, sql, bindings, {}))
+        },
+        streamBatches: <R = Row>(sql: string, bindings: Bindings = [], opts: BatchOptions = {}) => {
+          this.guard(sql)
+          return this.batchesOn<R>(conn, sql, bindings, opts)
         },
       }
       const result = await fn(reader)
@@ -275,42 +300,155 @@ export class Source implements Reader {
     }
   }
 
-  private async *streamOn<T>(conn: unknown, sql: string, bindings: Bindings): AsyncIterable<T> {
-    if (this.dialect === 'sqlite') {
-      // better-sqlite3 iterates lazily on its own connection; knex's pool hands us that connection.
-      const own = conn === undefined
-      let db: SqliteDb | undefined
-      try {
-        db = (conn ?? (await this.knex.client.acquireConnection())) as SqliteDb
-        for (const row of db.prepare(sql).iterate(...(bindings as unknown[]))) {
-          this.rowsRead++
-          yield row as T
-        }
-      } catch (error) {
-        throw toSourceError(this.name, error, this.where)
-      } finally {
-        if (own && db) await this.knex.client.releaseConnection(db)
-      }
-      return
-    }
-    let q = this.knex.raw(sql, bindings as Knex.RawBinding[])
-    if (conn !== undefined) q = q.connection(conn)
-    const stream = q.stream({highWaterMark: 2000})
+  private async *batchesOn<T>(conn: unknown, sql: string, bindings: Bindings, opts: BatchOptions): AsyncIterable<T[]> {
+    const size = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH))
+    const own = conn === undefined
+    let c: unknown
     try {
-      for await (const row of stream) {
-        this.rowsRead++
-        yield row as T
+      c = conn ?? (await this.knex.client.acquireConnection())
+    } catch (error) {
+      throw toSourceError(this.name, error, this.where)
+    }
+    try {
+      if (this.dialect === 'sqlite') yield* this.sqliteBatches<T>(c as SqliteDb, sql, bindings, size, opts.rowsAsArray === true)
+      else yield* this.mysqlBatches<T>(c as MysqlStreamConnection, own, sql, bindings, size, opts.rowsAsArray === true)
+    } finally {
+      if (own) await this.knex.client.releaseConnection(c)
+    }
+  }
+
+  private *sqliteBatches<T>(db: SqliteDb, sql: string, bindings: Bindings, size: number, rowsAsArray: boolean): Generator<T[]> {
+    let it: IterableIterator<unknown> | undefined
+    try {
+      const stmt = db.prepare(sql)
+      it = (rowsAsArray ? stmt.raw(true) : stmt).iterate(...(bindings as unknown[]))
+      let batch: unknown[] = []
+      for (let r = it.next(); !r.done; r = it.next()) {
+        batch.push(r.value)
+        if (batch.length >= size) {
+          this.rowsRead += batch.length
+          const out = batch
+          batch = []
+          yield out as T[]
+        }
+      }
+      it = undefined
+      if (batch.length > 0) {
+        this.rowsRead += batch.length
+        yield batch as T[]
       }
     } catch (error) {
       throw toSourceError(this.name, error, this.where)
     } finally {
-      stream.destroy?.()
+      // an early stop closes better-sqlite3's iterator (and frees the statement for the connection)
+      it?.return?.()
+    }
+  }
+
+  /**
+   * Rows straight from mysql2's 'result' events into arrays. The connection is paused when two full batches wait
+   * for the consumer and resumed when it takes one, so memory stays at about two batches whatever the table size.
+   */
+  private async *mysqlBatches<T>(c: MysqlStreamConnection, own: boolean, sql: string, bindings: Bindings, size: number, rowsAsArray: boolean): AsyncGenerator<T[]> {
+    // knex renders `??` identifiers and `?` values into native SQL + values (never hand-escaped)
+    const native = this.knex.raw(sql, bindings as Knex.RawBinding[]).toSQL().toNative()
+    const ready: unknown[][] = []
+    let batch: unknown[] = []
+    let done = false
+    let failed: unknown
+    let paused = false
+    let discard = false
+    let wake: (() => void) | undefined
+    const notify = () => {
+      const w = wake
+      wake = undefined
+      w?.()
+    }
+    const query = c.query({sql: native.sql, values: native.bindings as unknown[], rowsAsArray})
+    query.on('result', (row: unknown) => {
+      if (discard) return
+      batch.push(row)
+      if (batch.length >= size) {
+        ready.push(batch)
+        batch = []
+        if (ready.length >= 2 && !paused) {
+          paused = true
+          c.pause()
+        }
+        notify()
+      }
+    })
+    query.on('error', (error: unknown) => {
+      if (failed === undefined) failed = error
+      done = true
+      notify()
+    })
+    query.on('end', () => {
+      if (batch.length > 0 && !discard) ready.push(batch)
+      batch = []
+      done = true
+      notify()
+    })
+    let finished = false
+    try {
+      for (;;) {
+        if (failed !== undefined) throw failed
+        const next = ready.shift()
+        if (next !== undefined) {
+          if (paused && ready.length < 2) {
+            paused = false
+            c.resume()
+          }
+          this.rowsRead += next.length
+          yield next as T[]
+          continue
+        }
+        if (done) break
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
+      }
+      finished = true
+    } catch (error) {
+      finished = done
+      throw toSourceError(this.name, error, this.where)
+    } finally {
+      if (!finished && !done) {
+        // the consumer stopped early: the rest of the result is still coming on this connection
+        discard = true
+        ready.length = 0
+        if (own) {
+          // our own pooled connection: close it (the pool discards it) rather than read rows nobody wants
+          c.destroy()
+        } else {
+          // a snapshot's connection must stay usable: read the rest and drop it
+          if (paused) c.resume()
+          while (!done) await new Promise<void>((resolve) => (wake = resolve))
+        }
+      } else if (paused) c.resume()
     }
   }
 }
 
+/** Rows one at a time from a batched read (the per-row `stream`). */
+async function* rowsOf<T>(batches: AsyncIterable<T[]>): AsyncIterable<T> {
+  for await (const batch of batches) yield* batch
+}
+
+interface MysqlStreamConnection {
+  query(opts: {sql: string; values: unknown[]; rowsAsArray: boolean}): {on(event: string, fn: (arg: never) => void): unknown}
+  pause(): void
+  resume(): void
+  destroy(): void
+}
+
+interface SqliteStatement {
+  iterate(...params: unknown[]): IterableIterator<unknown>
+  raw(on: boolean): SqliteStatement
+}
+
 interface SqliteDb {
-  prepare(sql: string): {iterate(...params: unknown[]): IterableIterator<unknown>}
+  prepare(sql: string): SqliteStatement
 }
 
 interface MysqlCallbackConnection {
