@@ -101,10 +101,13 @@ export async function itemMapFromSource(
 ): Promise<CodeMap> {
   const read = buildSideRead(knex, {table: cfg.table, query: cfg.query, columns: {w: cfg.columns.wms, e: cfg.columns.erp}})
   const map = new CodeMap(false)
-  for await (const r of reader.stream<{w: unknown; e: unknown}>(read.sql, read.bindings)) {
-    const w = normWms(r.w)
-    const e = normErp(r.e)
-    if (w !== '' && e !== '') map.set(w, e)
+  // columns in SELECT order: w, e
+  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, {batchSize: 4096, rowsAsArray: true})) {
+    for (let b = 0; b < batch.length; b++) {
+      const w = normWms(batch[b][0])
+      const e = normErp(batch[b][1])
+      if (w !== '' && e !== '') map.set(w, e)
+    }
   }
   return map
 }

@@ -52,6 +52,10 @@ function badQty(v: unknown, where: () => string): Error {
   return new SourceError(where(), `quantity ${JSON.stringify(String(v))} is not a number`, {code: 'BAD_VALUE', hints: ['Point the qty column at a numeric column.']})
 }
 
+/** Rows per batch read from a side (one await per batch; about two batches in memory at a time). */
+const BATCH = 4096
+const AS_ARRAYS = {batchSize: BATCH, rowsAsArray: true} as const
+
 function uomText(v: unknown): string {
   if (v === null || v === undefined) return ''
   return (typeof v === 'string' ? v : String(v)).trim()
@@ -70,15 +74,21 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const {spill, warehouses} = ctx
   const P = spill.partitions
   const whFilter = warehouses.size > 0
+  const where = () => side.source
   let n = 0
-  for await (const r of reader.stream<{i: unknown; w: unknown; l: unknown; q: unknown; u: unknown}>(read.sql, read.bindings)) {
-    n++
-    if ((n & 16383) === 0) ctx.onRows?.('erp', n)
-    const wh = code(r.w)
-    if (whFilter && !warehouses.has(wh)) continue
-    const item = code(r.i)
-    const q = qtyText(r.q, () => side.source)
-    spill.write(KIND.erp, partitionOf(looseCode(item), P), `${esc(item)}\t${esc(wh)}\t${esc(lot(r.l))}\t${esc(uomText(r.u))}\t${q}`)
+  // columns in SELECT order: i, w, l, q, u
+  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
+    for (let b = 0; b < batch.length; b++) {
+      const r = batch[b]
+      const wh = code(r[1])
+      if (whFilter && !warehouses.has(wh)) continue
+      const item = code(r[0])
+      const q = qtyText(r[3], where)
+      spill.write(KIND.erp, partitionOf(looseCode(item), P), `${esc(item)}\t${esc(wh)}\t${esc(lot(r[2]))}\t${esc(uomText(r[4]))}\t${q}`)
+    }
+    const before = n
+    n += batch.length
+    if ((n >>> 14) !== (before >>> 14)) ctx.onRows?.('erp', n)
   }
   ctx.onRows?.('erp', n)
   return n
@@ -93,12 +103,18 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
     columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, q: side.columns.qty, u: side.columns.uom},
     filters: side.filters,
   })
+  const where = () => side.source
   let n = 0
   const emit = wmsEmitter(ctx, KIND.wms)
-  for await (const r of reader.stream<{i: unknown; w: unknown; l: unknown; q: unknown; u: unknown}>(read.sql, read.bindings)) {
-    n++
-    if ((n & 16383) === 0) ctx.onRows?.('wms', n)
-    emit(r.i, r.w, r.l, qtyText(r.q, () => side.source), uomText(r.u), '')
+  // columns in SELECT order: i, w, l, q, u
+  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
+    for (let b = 0; b < batch.length; b++) {
+      const r = batch[b]
+      emit(r[0], r[1], r[2], qtyText(r[3], where), uomText(r[4]), '')
+    }
+    const before = n
+    n += batch.length
+    if ((n >>> 14) !== (before >>> 14)) ctx.onRows?.('wms', n)
   }
   ctx.onRows?.('wms', n)
   return n
@@ -141,16 +157,21 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
   const c = it.columns
   const read = buildSideRead(knex, {table: it.table, query: it.query, columns: {i: c.item, u: c.uom, c: c.class, g: c.category, k: c.unitCost, p: c.packSize}})
   const code = ctx.erpNorm.code
+  const where = () => it.source
+  const num = (v: unknown) => (v === null || v === undefined || v === '' ? '' : qtyText(v, where))
   let n = 0
-  for await (const r of reader.stream<Record<'i' | 'u' | 'c' | 'g' | 'k' | 'p', unknown>>(read.sql, read.bindings)) {
-    n++
-    const item = code(r.i)
-    const num = (v: unknown) => (v === null || v === undefined || v === '' ? '' : qtyText(v, () => it.source))
-    ctx.spill.write(
-      KIND.items,
-      partitionOf(looseCode(item), ctx.spill.partitions),
-      `${esc(item)}\t${esc(uomText(r.u))}\t${esc(uomText(r.c))}\t${esc(uomText(r.g))}\t${num(r.k)}\t${num(r.p)}`,
-    )
+  // columns in SELECT order: i, u, c, g, k, p
+  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
+    n += batch.length
+    for (let b = 0; b < batch.length; b++) {
+      const r = batch[b]
+      const item = code(r[0])
+      ctx.spill.write(
+        KIND.items,
+        partitionOf(looseCode(item), ctx.spill.partitions),
+        `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${num(r[4])}\t${num(r[5])}`,
+      )
+    }
   }
   return n
 }
@@ -161,11 +182,16 @@ export async function readItemUnits(reader: Reader, knex: Knex, ctx: ReadContext
   if (!iu) return 0
   const read = buildSideRead(knex, {table: iu.table, query: iu.query, columns: {i: iu.columns.item, u: iu.columns.uom, f: iu.columns.factor}})
   const code = ctx.erpNorm.code
+  const where = () => iu.source
   let n = 0
-  for await (const r of reader.stream<Record<'i' | 'u' | 'f', unknown>>(read.sql, read.bindings)) {
-    n++
-    const item = code(r.i)
-    ctx.spill.write(KIND.units, partitionOf(looseCode(item), ctx.spill.partitions), `${esc(item)}\t${esc(uomText(r.u))}\t${qtyText(r.f, () => iu.source)}`)
+  // columns in SELECT order: i, u, f
+  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
+    n += batch.length
+    for (let b = 0; b < batch.length; b++) {
+      const r = batch[b]
+      const item = code(r[0])
+      ctx.spill.write(KIND.units, partitionOf(looseCode(item), ctx.spill.partitions), `${esc(item)}\t${esc(uomText(r[1]))}\t${qtyText(r[2], where)}`)
+    }
   }
   return n
 }
@@ -208,23 +234,28 @@ export async function readTransit(reader: Reader, knex: Knex, ctx: ReadContext):
   const hasTypes = t.columns.type !== undefined && Object.keys(types).length > 0
   const emitWms = wmsEmitter(ctx, KIND.transit)
   const {code, lot} = ctx.erpNorm
+  const where = () => t.source
   let n = 0
-  for await (const r of reader.stream<Record<'i' | 'w' | 'l' | 'q' | 'u' | 'y', unknown>>(read.sql, read.bindings)) {
-    let dir: 'out' | 'in' = 'out'
-    if (hasTypes) {
-      const d = types[uomText(r.y)]
-      if (d === undefined) continue
-      dir = d
-    }
-    n++
-    let q = qtyText(r.q, () => t.source)
-    if (dir === 'in') q = q.startsWith('-') ? q.slice(1) : `-${q}`
-    if (t.side === 'wms') emitWms(r.i, r.w, r.l, q, uomText(r.u), '')
-    else {
-      const item = code(r.i)
-      const wh = code(r.w)
-      if (ctx.warehouses.size > 0 && !ctx.warehouses.has(wh)) continue
-      ctx.spill.write(KIND.transit, partitionOf(looseCode(item), ctx.spill.partitions), `${esc(item)}\t${esc(wh)}\t${esc(lot(r.l))}\t${esc(uomText(r.u))}\t${q}\t\t`)
+  // columns in SELECT order: i, w, l, q, u, y
+  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
+    for (let b = 0; b < batch.length; b++) {
+      const r = batch[b]
+      let dir: 'out' | 'in' = 'out'
+      if (hasTypes) {
+        const d = types[uomText(r[5])]
+        if (d === undefined) continue
+        dir = d
+      }
+      n++
+      let q = qtyText(r[3], where)
+      if (dir === 'in') q = q.startsWith('-') ? q.slice(1) : `-${q}`
+      if (t.side === 'wms') emitWms(r[0], r[1], r[2], q, uomText(r[4]), '')
+      else {
+        const item = code(r[0])
+        const wh = code(r[1])
+        if (ctx.warehouses.size > 0 && !ctx.warehouses.has(wh)) continue
+        ctx.spill.write(KIND.transit, partitionOf(looseCode(item), ctx.spill.partitions), `${esc(item)}\t${esc(wh)}\t${esc(lot(r[2]))}\t${esc(uomText(r[4]))}\t${q}\t\t`)
+      }
     }
   }
   return {rows: n, from, to}
