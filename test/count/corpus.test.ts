@@ -1,16 +1,14 @@
-import {existsSync, readdirSync} from 'node:fs'
+import {readdirSync} from 'node:fs'
 import path from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
 import {UsageError} from '../../src/lib/cli/errors.js'
 import {readCountWorkbook} from '../../src/lib/count/read-sheets.js'
-import {repoRoot} from '../helpers/cli.js'
-
-const CORPUS = path.resolve(repoRoot, '..', 'shared', 'corpus', 'sheetjs-xlsx')
+import {CORPUS_DIR as CORPUS} from '../helpers/corpus.js'
 
 /** Real-world workbooks that are not count sheets: each is refused with a reason (exit 2 in the CLI), never a crash. */
-describe.skipIf(!existsSync(CORPUS))('count sheets: robustness over real-world workbooks', () => {
+describe('count sheets: robustness over real-world workbooks', () => {
   it('refuses every workbook of the SheetJS corpus with a clear reason', async () => {
     const files = readdirSync(CORPUS).filter((f) => !f.startsWith('.'))
     expect(files.length).toBeGreaterThan(50)

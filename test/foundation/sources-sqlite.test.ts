@@ -23,7 +23,7 @@ describe('SQLite sources are read-only too', () => {
       const inSnap = await src.snapshot(async (snap) => (await snap.query<{n: number}>('SELECT COUNT(*) AS n FROM bin_stock'))[0].n)
       expect(inSnap).toBe(3)
       await expect(src.query("INSERT INTO bin_stock VALUES ('X', 1)")).rejects.toBeInstanceOf(ReadOnlyViolation)
-      const err = await src.rawUnguardedForTests("INSERT INTO bin_stock VALUES ('X', 1)").catch((e) => e)
+      const err = (await src.rawUnguardedForTests("INSERT INTO bin_stock VALUES ('X', 1)").catch((e: unknown) => e)) as SourceError
       expect(err).toBeInstanceOf(SourceError)
       expect(err.code).toBe('SOURCE_READ_ONLY')
       expect((await src.replicaStatus()).isReplica).toBe(false)

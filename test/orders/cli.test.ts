@@ -8,6 +8,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {runCli, tempDir} from '../helpers/cli.js'
 import {buildBadRowsXlsx, buildCleanXlsx, buildGbkCsv, buildQuirksXlsx, cleanLines, QUIRKS_EXPECTED} from './fixture-builder.js'
 import {makeItemMasterSqlite, writeConfig} from './helpers.js'
+import {corpusFile} from '../helpers/corpus.js'
 
 describe('plantops orders import / imports (built CLI)', () => {
   let dir: string
@@ -95,12 +96,12 @@ describe('plantops orders import / imports (built CLI)', () => {
   })
 
   it('an .xls is refused clearly (exit 2, save it as .xlsx), without a stack trace', () => {
-    const r = cli('orders', 'import', '/work/shared/corpus/sheetjs-xlsx/AutoFilter.xls', '--json')
+    const r = cli('orders', 'import', corpusFile('AutoFilter.xls'), '--json')
     expect(r.code).toBe(2)
     expect(r.json.error).toMatchObject({code: 'INPUT_XLS', exitCode: 2})
     expect(r.json.error.message).toContain('legacy Excel 97-2003 workbook (.xls)')
     expect(r.json.error.hints[0]).toContain('Save As > Excel Workbook (*.xlsx)')
-    const human = cli('orders', 'import', '/work/shared/corpus/sheetjs-xlsx/AutoFilter.xls')
+    const human = cli('orders', 'import', corpusFile('AutoFilter.xls'))
     expect(human.stderr).not.toMatch(/^\s+at /m)
   })
 

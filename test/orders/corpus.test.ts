@@ -7,8 +7,9 @@ import {UsageError} from '../../src/lib/cli/errors.js'
 import {openSheets} from '../../src/lib/orders/read-file.js'
 import {runCli, tempDir} from '../helpers/cli.js'
 import {makeItemMasterSqlite, writeConfig} from './helpers.js'
+import {CORPUS_DIR} from '../helpers/corpus.js'
 
-const CORPUS = '/work/shared/corpus/sheetjs-xlsx'
+const CORPUS = CORPUS_DIR
 const files = readdirSync(CORPUS).sort()
 
 /** Read every row of every sheet, or fail with a UsageError; never hang (bounded by the timeout). */

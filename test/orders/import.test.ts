@@ -13,6 +13,7 @@ import {openStore, type Store} from '../../src/lib/store/store.js'
 import {tempDir} from '../helpers/cli.js'
 import {BAD_EXPECTED, buildBadRowsXlsx, buildCleanXlsx, buildGbkCsv, buildQuirksXlsx, cleanLines, QUIRKS_EXPECTED} from './fixture-builder.js'
 import {makeItemMasterSqlite, writeConfig} from './helpers.js'
+import {corpusFile} from '../helpers/corpus.js'
 
 /** Read a workbook's first sheet as rows of cell texts (null for empty), 1-based like Excel. */
 async function readSheet(file: string): Promise<{rows: Array<Array<unknown>>; highlighted: Array<number[]>}> {
@@ -236,7 +237,7 @@ describe('orders import (SQLite item master and store)', () => {
   })
 
   it('with several files, an unreadable one is reported and the others still import', async () => {
-    const r = await run([path.join(dir, 'clean.xlsx'), '/work/shared/corpus/sheetjs-xlsx/AutoFilter.xls'])
+    const r = await run([path.join(dir, 'clean.xlsx'), corpusFile('AutoFilter.xls')])
     expect(r.files).toHaveLength(1)
     expect(r.failed).toEqual([expect.objectContaining({code: 'INPUT_XLS', message: expect.stringContaining('legacy Excel 97-2003 workbook (.xls)')})])
     expect(existsSync(path.join(dir, 'AutoFilter.rejects.xlsx'))).toBe(false)

@@ -5,6 +5,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {incompleteUtf8Tail, openSheets} from '../../src/lib/orders/read-file.js'
 import {tempDir} from '../helpers/cli.js'
+import {CORPUS_DIR} from '../helpers/corpus.js'
 
 const TEXT = ['浙江省台州市椒江区开发大道八十八号东莞瑞丰精密制造有限公司', '东莞瑞丰精密制造有限公司潍坊启明电气有限公司台州利民电气有限公司', '箱', '已付款', '𠀀扩展区汉字']
 
@@ -65,7 +66,7 @@ describe('the 1904 date system flag', () => {
   it('real files: Excel 1904 → 1904; LibreOffice date1904="false" → 1900', async () => {
     const systems: Record<string, number> = {}
     for (const f of ['1904_1904.xlsx', '1904_1900.xlsx', 'LONumbers.xlsx']) {
-      for await (const s of openSheets(`/work/shared/corpus/sheetjs-xlsx/${f}`)) {
+      for await (const s of openSheets(path.join(CORPUS_DIR, f))) {
         systems[f] = s.dateSystem
         for await (const _ of s.rows);
       }
