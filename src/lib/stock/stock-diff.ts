@@ -11,6 +11,7 @@ import {Decimal} from '../decimal/decimal.js'
 import type {Reader, Source} from '../sources/source.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from './code-maps.js'
 import type {StockConfig, StockGrain} from './config.js'
+import {collectGarbage} from './heap.js'
 import {loadStockHistory, resolvedSince, saveStockHistory, type ResolvedVariance} from './history.js'
 import type {SideJob, SideMessage} from './read-worker.js'
 import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
@@ -316,6 +317,8 @@ export async function runStockDiff(opts: {
     }
 
     // 6. reconcile partition by partition: half the partitions in a worker thread when the compiled worker exists
+    //    (a lean heap first: see heap.ts)
+    await collectGarbage()
     const mergeStart = performance.now()
     const mergeCpu = process.cpuUsage()
     const settings: MergeSettings = {
