@@ -108,7 +108,7 @@ No server is needed for the default SQLite plant.`
         sources: ctx.sources,
         store: ctx.store.knex,
         runId: ctx.run.id,
-        options: {showCost: true, onProgress: (phase, counters) => progress.update(phase, counters), onWarning: (m) => this.logToStderr(`warning: ${m}`)},
+        options: {showCost: true, onProgress: (phase, counters) => progress.update(phase, counters), onWarning: (m) => this.warnOperator(m)},
       }).finally(() => progress.stop())
       const shown = []
       try {

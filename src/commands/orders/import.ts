@@ -56,7 +56,7 @@ Each file is one transaction. Re-importing the same file changes nothing. Every 
         rejects: flags.rejects,
         runId: ctx.run.id,
         onProgress: (file, c) => progress.update(file, {rows: c.rows, rejected: c.rejected}),
-        onWarning: (m) => this.logToStderr(`warning: ${m}`),
+        onWarning: (m) => this.warnOperator(m),
         resolveHeaders: interactive
           ? async (file, candidate, missing) => {
               progress.stop()

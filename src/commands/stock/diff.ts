@@ -75,7 +75,7 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
           onlyNew: flags.only === 'new',
           top: flags.top,
           onProgress: (phase, counters) => progress.update(phase, counters),
-          onWarning: (m) => this.logToStderr(`warning: ${m}`),
+          onWarning: (m) => this.warnOperator(m),
         },
       }).finally(() => progress.stop())
       const {summary} = outcome

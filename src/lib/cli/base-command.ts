@@ -57,8 +57,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Load and validate plantops.yaml; config warnings go to stderr. Exit 2 on any problem. */
   protected loadConfig(configFlag?: string): LoadedConfig {
     const loaded = loadConfig({configPath: configFlag})
-    for (const w of loaded.warnings) this.logToStderr(`warning: ${w}`)
+    for (const w of loaded.warnings) this.warnOperator(w)
     return loaded
+  }
+
+  /**
+   * A warning for the operator: always on stderr, also with --json (stdout stays pure JSON, and cron logs still
+   * show what went wrong). Secrets are redacted.
+   */
+  protected warnOperator(message: string): void {
+    process.stderr.write(`warning: ${redact(message)}\n`)
   }
 
   protected isInteractive(flags: {'no-input'?: boolean}): boolean {
