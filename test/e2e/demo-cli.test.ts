@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {binPath, runCli, tempDir} from '../helpers/cli.js'
+import {describeMysql, mysqlParams} from '../helpers/mysql.js'
 
 /**
  * The newcomer's path and the cron-safety contract, through the built CLI on the embedded demo plant:
@@ -138,5 +139,25 @@ stock:
     expect(r.stderr).toMatch(/hint: /)
     expect(r.stderr + r.stdout).not.toContain('Very-Secret-Pw-1')
     expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
+  })
+})
+
+describeMysql('plantops demo --mysql (built CLI, real MariaDB)', () => {
+  it('loads the plant into MariaDB databases, writes manifest and config into a new directory, and reconciles it', async () => {
+    const dir = path.join(tempDir(), 'mysql-plant') // does not exist yet
+    const prefix = `pt_e2e_${process.pid}_`
+    try {
+      const r = runCli(['demo', '--mysql', '--dir', dir, '--mysql-prefix', prefix, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.json.backend).toBe('mysql')
+      expect(r.json.databases.erp).toBe(`mysql 127.0.0.1:3306/${prefix}erp`)
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'demo-manifest.json'), 'utf8'))
+      expect(r.json.stockDiff.summary.keys.only_in_erp).toBe(manifest.countsByKind.only_in_erp)
+      expect(readFileSync(path.join(dir, 'plantops.yaml'), 'utf8')).toContain(`database: ${prefix}wms`)
+    } finally {
+      const conn = await (await import('mysql2/promise')).createConnection(mysqlParams)
+      for (const s of ['erp', 'wms', 'mes']) await conn.query(`DROP DATABASE IF EXISTS \`${prefix}${s}\``)
+      await conn.end()
+    }
   })
 })

@@ -6,7 +6,7 @@
  *   const sources = demoSourcesConfig(plant)   // the `sources:` section of a plantops.yaml written into that dir
  */
 import {randomBytes} from 'node:crypto'
-import {renameSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import type {Knex} from 'knex'
@@ -117,6 +117,7 @@ export async function buildDemoPlant(opts: DemoOptions = {}): Promise<DemoPlant>
 
 function writeJsonAtomic(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  mkdirSync(path.dirname(file), {recursive: true}) // a MySQL plant's directory holds only the manifest and config
   try {
     writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n')
     renameSync(tmp, file)
