@@ -93,11 +93,22 @@ describe('plantops stock diff (built CLI) on the SQLite demo plant', () => {
     expect(n.json.summary.keys.over_tolerance).toBeGreaterThan(0)
   })
 
-  it('writes XLSX and JSON files; xlsx without --output is a usage error (exit 2)', () => {
+  it('writes XLSX and JSON files; xlsx without --output is a usage error (exit 2)', async () => {
     expect(runCli(['stock', 'diff', '--format', 'xlsx', '--output', 'v.xlsx'], {cwd: dir}).code).toBe(0)
-    expect(readFileSync(path.join(dir, 'v.xlsx')).subarray(0, 2).toString()).toBe('PK')
     expect(runCli(['stock', 'diff', '--format', 'json', '--output', 'v.json'], {cwd: dir}).code).toBe(0)
-    expect(JSON.parse(readFileSync(path.join(dir, 'v.json'), 'utf8')).summary.keys.total).toBeGreaterThan(3000)
+    const json = JSON.parse(readFileSync(path.join(dir, 'v.json'), 'utf8'))
+    expect(json.summary.keys.total).toBeGreaterThan(3000)
+    // the workbook holds the same variances as the JSON, under the CSV contract's headers (no cost without --show-cost)
+    const {default: ExcelJS} = await import('exceljs')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(path.join(dir, 'v.xlsx'))
+    const ws = wb.getWorksheet('variances')!
+    const header = (ws.getRow(1).values as unknown[]).slice(1)
+    expect(header.slice(0, 11)).toEqual(['item', 'warehouse', 'lot', 'erp_qty', 'wms_qty', 'diff', 'diff_pct', 'uom', 'status', 'cause', 'first_seen'])
+    expect(header).not.toContain('value_diff')
+    expect(ws.actualRowCount - 1).toBe(json.rows.length)
+    expect(String(ws.getRow(2).getCell(1).value)).toBe(json.rows[0].item)
+    expect(wb.getWorksheet('summary')).toBeTruthy()
     const bad = runCli(['stock', 'diff', '--format', 'xlsx'], {cwd: dir})
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--format xlsx needs --output/)
