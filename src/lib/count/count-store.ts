@@ -3,6 +3,7 @@ import type {Knex} from 'knex'
 import {UsageError} from '../cli/errors.js'
 import {Decimal, formatDecimal, toDecimal} from '../decimal/decimal.js'
 import type {AbcClass} from './config.js'
+import type {StockLineFacts} from './population.js'
 import type {SampleMethod} from './sampling.js'
 
 /** Counts and their lines in plantops' store (tables from migrations/0004_count.ts). */
@@ -36,31 +37,13 @@ export interface CountHeader {
   recordedAt: string | null
 }
 
-export interface CountLine {
+/** A stored count line: the sampled stock line (see population.ts) plus what the count adds to it. */
+export interface CountLine extends StockLineFacts {
   id: number
   countId: number
   lineNo: number | null
   sampled: boolean
   found: boolean
-  location: string
-  zone: string | null
-  wmsWarehouse: string
-  sku: string
-  lot: string | null
-  unit: string | null
-  item: string | null
-  erpWarehouse: string | null
-  description: string | null
-  abcClass: AbcClass
-  erpUnit: string | null
-  factor: Decimal | null
-  unitCost: Decimal | null
-  /** PRIVATE until counted: the WMS quantity at snapshot time (WMS unit). */
-  wmsQty: Decimal
-  /** PRIVATE: the ERP balance of the line's item × warehouse × lot (ERP unit); null when the item is not mapped. */
-  erpKeyQty: Decimal | null
-  /** PRIVATE: what WMS holds for that ERP key over all its bins (ERP unit). */
-  wmsKeyQty: Decimal | null
   sheet: string | null
   countedQty: Decimal | null
   countedAt: string | null

@@ -12,9 +12,8 @@ import {CountMapping, type LineMapping} from './mapping.js'
 import {StockSectionMapping} from './stock-mapping.js'
 import type {StockConfig} from '../stock/config.js'
 
-/** One WMS stock line (location × item × lot) with its mapped ERP facts and private system quantities. */
-export interface PopulationLine {
-  key: string
+/** The facts of one WMS stock line (location × item × lot): mapped ERP facts and the private system quantities. */
+export interface StockLineFacts {
   location: string
   zone: string | null
   wmsWarehouse: string
@@ -28,9 +27,17 @@ export interface PopulationLine {
   erpUnit: string | null
   factor: Decimal | null
   unitCost: Decimal | null
+  /** PRIVATE until counted: the WMS quantity at snapshot time (WMS unit). */
   wmsQty: Decimal
+  /** PRIVATE: the ERP balance of the line's item × warehouse × lot (ERP unit); null when the item is not mapped. */
   erpKeyQty: Decimal | null
+  /** PRIVATE: what WMS holds for that ERP key over all its bins (ERP unit). */
   wmsKeyQty: Decimal | null
+}
+
+/** One WMS stock line of the population. */
+export interface PopulationLine extends StockLineFacts {
+  key: string
   /** WMS locations.last_counted_at (YYYY-MM-DD) when configured. */
   wmsLastCounted: string | null
 }
