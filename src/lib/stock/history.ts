@@ -25,17 +25,7 @@ export interface ResolvedVariance {
 }
 
 export async function loadStockHistory(knex: Knex, scope: string): Promise<StockHistory> {
-  const rows = (await knex('stock_variances').where({scope}).select('item', 'warehouse', 'lot', 'status', 'cause', 'erp_qty', 'wms_qty', 'first_seen', 'runs_seen')) as Array<{
-    item: string
-    warehouse: string
-    lot: string
-    status: string
-    cause: string | null
-    erp_qty: string | null
-    wms_qty: string | null
-    first_seen: string
-    runs_seen: number
-  }>
+  const rows = (await knex('stock_variances').where({scope}).select('item', 'warehouse', 'lot', 'status', 'cause', 'erp_qty', 'wms_qty', 'first_seen', 'runs_seen')) as ResolvedVariance[]
   const open: StockHistory['open'] = new Map()
   for (const r of rows) {
     open.set(`${r.item}\t${r.warehouse}\t${r.lot}`, {

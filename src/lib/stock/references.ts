@@ -29,39 +29,37 @@ export function stockReferences(section: StockConfig | undefined): SourceReferen
   const filterCols = (filters: Record<string, unknown>, path: string): ColumnReference[] =>
     Object.keys(filters).map((c) => ({column: c, configPath: `${path}.filters.${c}`, expected: 'any' as const, keyed: true}))
 
-  const e = ref(
-    erp.source,
-    erp,
-    'stock.erp',
-    [
-      [erp.columns.item, 'item', 'text'],
-      [erp.columns.warehouse, 'warehouse', 'text'],
-      [erp.columns.lot, 'lot', 'text'],
-      [erp.columns.qty, 'qty', 'number'],
-      [erp.columns.uom, 'uom', 'text'],
-    ],
-    'nightly stock reconciliation, ERP side',
+  // both sides name the same key columns; the WMS side adds its bin-level ones
+  const side = (cfg: typeof erp | typeof wms, path: string, extra: Array<[string | undefined, string, Expected]>, purpose: string) => {
+    const r = ref(
+      cfg.source,
+      cfg,
+      path,
+      [
+        [cfg.columns.item, 'item', 'text'],
+        [cfg.columns.warehouse, 'warehouse', 'text'],
+        [cfg.columns.lot, 'lot', 'text'],
+        [cfg.columns.qty, 'qty', 'number'],
+        [cfg.columns.uom, 'uom', 'text'],
+        ...extra,
+      ],
+      purpose,
+    )
+    r.columns.push(...filterCols(cfg.filters, path))
+    return r
+  }
+  out.push(side(erp, 'stock.erp', [], 'nightly stock reconciliation, ERP side'))
+  out.push(
+    side(
+      wms,
+      'stock.wms',
+      [
+        [wms.columns.location, 'location', 'text'],
+        [wms.columns.status, 'status', 'text'],
+      ],
+      'nightly stock reconciliation, WMS side',
+    ),
   )
-  e.columns.push(...filterCols(erp.filters, 'stock.erp'))
-  out.push(e)
-
-  const w = ref(
-    wms.source,
-    wms,
-    'stock.wms',
-    [
-      [wms.columns.item, 'item', 'text'],
-      [wms.columns.warehouse, 'warehouse', 'text'],
-      [wms.columns.lot, 'lot', 'text'],
-      [wms.columns.qty, 'qty', 'number'],
-      [wms.columns.uom, 'uom', 'text'],
-      [wms.columns.location, 'location', 'text'],
-      [wms.columns.status, 'status', 'text'],
-    ],
-    'nightly stock reconciliation, WMS side',
-  )
-  w.columns.push(...filterCols(wms.filters, 'stock.wms'))
-  out.push(w)
 
   const m = section.itemMap
   if (m && 'source' in m) {
