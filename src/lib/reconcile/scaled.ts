@@ -1,4 +1,5 @@
 import {Decimal} from '../decimal/decimal.js'
+import {parseQuantityText} from './quantity.js'
 
 /**
  * Exact decimal quantities as scaled integers (value = v / 10^s), for the hot path: parsing and adding millions of
@@ -21,9 +22,10 @@ const PLAIN = /^[+-]?\d+(\.\d*)?$|^[+-]?\.\d+$/
 /** Parse a decimal text exactly ("123.4500", "-0.5", "1e-7"); throws on anything that is not a number. */
 export function parseScaled(text: string): Scaled {
   if (!PLAIN.test(text)) {
-    // exponent notation or garbage: let decimal.js decide (it throws on garbage)
-    const d = new Decimal(text.trim())
-    return parseScaled(d.toFixed())
+    // exponent notation (within bounds) or garbage (throws)
+    const p = parseQuantityText(text)
+    if (!p.ok) throw new TypeError(`not a quantity: ${JSON.stringify(text.slice(0, 60))} (${p.reason})`)
+    return parseScaled(p.text)
   }
   const dot = text.indexOf('.')
   if (dot < 0) return {v: BigInt(text), s: 0}

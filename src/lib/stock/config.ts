@@ -181,6 +181,11 @@ export const stockConfigSchema = z.strictObject({
       minRowsRatio: z.number().min(0).max(1).default(0.5),
     })
     .prefault({}),
+  /**
+   * A NULL quantity on either side (or in a movement): `zero` (default) counts it as 0, as an empty bin;
+   * `error` stops the run (exit 3) naming the source, column and key.
+   */
+  nullQty: z.enum(['zero', 'error']).default('zero'),
   /** Temporary directory for the partition files (default: the OS temp dir). */
   tempDir: z.string().min(1).optional(),
   /** Number of hash partitions spilled to disk (default 1024: about 2,000 keys each at 2,000,000 rows; small partitions die young in the GC). */

@@ -5,11 +5,26 @@ export const NULL_LOT = '\u0000'
 
 export type KeyNormalizer = (value: unknown) => string
 
-/** Text of a database value (numbers as codes are kept as written). */
-function text(value: unknown): string {
+const STRICT_UTF8 = new TextDecoder('utf-8', {fatal: true})
+
+/**
+ * Text of a database value (numbers as codes are kept as written). Binary values (VARBINARY, BLOB, binary strings)
+ * that are valid UTF-8 read as that text; others as their bytes in hex (`0x42FF`), so two codes that differ only in
+ * bytes that are not UTF-8 stay two codes instead of both decoding to `B\uFFFD`.
+ */
+export function codeText(value: unknown): string {
+  if (typeof value === 'string') return value
   if (value === null || value === undefined) return ''
-  return typeof value === 'string' ? value : String(value)
+  if (value instanceof Uint8Array) {
+    try {
+      return STRICT_UTF8.decode(value)
+    } catch {
+      return `0x${Buffer.from(value).toString('hex').toUpperCase()}`
+    }
+  }
+  return String(value)
 }
+const text = codeText
 
 // ASCII-only strings need neither NFKC nor the Unicode trim beyond \s: a fast path for the common case.
 const NON_ASCII = /[^\u0000-\u007f]/

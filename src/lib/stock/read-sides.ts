@@ -1,11 +1,10 @@
 import type {Knex} from 'knex'
 
-import {SourceError} from '../cli/errors.js'
-import {Decimal} from '../decimal/decimal.js'
 import type {Reader} from '../sources/source.js'
 import type {CodeMap} from './code-maps.js'
 import type {StockConfig} from './config.js'
-import {codeNormalizer, looseCode, lotNormalizer, type KeyNormalizer} from './normalize.js'
+import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from './normalize.js'
+import {optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
 import {buildSideRead} from './side-sql.js'
 import {escapeField as esc, partitionOf, type Spill} from './spill.js'
 
@@ -35,21 +34,9 @@ export interface ReadContext {
   onRows?: (side: 'erp' | 'wms', rows: number) => void
 }
 
-/** A quantity as exact decimal text: mysql2 gives strings, SQLite numbers (shortest round-trip text). */
-export function qtyText(v: unknown, where: () => string): string {
-  if (typeof v === 'string') return v
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw badQty(v, where)
-    const s = String(v)
-    return s.includes('e') ? new Decimal(s).toFixed() : s
-  }
-  if (typeof v === 'bigint') return v.toString()
-  if (v === null || v === undefined) return '0'
-  throw badQty(v, where)
-}
-
-function badQty(v: unknown, where: () => string): Error {
-  return new SourceError(where(), `quantity ${JSON.stringify(String(v))} is not a number`, {code: 'BAD_VALUE', hints: ['Point the qty column at a numeric column.']})
+/** A row's key for error messages (raw values, as the source holds them). */
+function keyText(item: unknown, wh: unknown, lot?: unknown): () => string {
+  return () => `item ${JSON.stringify(codeText(item))} · warehouse ${JSON.stringify(codeText(wh))}${lot === undefined || lot === null ? '' : ` · lot ${JSON.stringify(codeText(lot))}`}`
 }
 
 /** Rows per batch read from a side (one await per batch; about two batches in memory at a time). */
@@ -58,7 +45,7 @@ const AS_ARRAYS = {batchSize: BATCH, rowsAsArray: true} as const
 
 function uomText(v: unknown): string {
   if (v === null || v === undefined) return ''
-  return (typeof v === 'string' ? v : String(v)).trim()
+  return codeText(v).trim()
 }
 
 /** Stream the ERP stock rows into the spill, partitioned by the loose item code. Returns rows read. */
@@ -74,7 +61,7 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const {spill, warehouses} = ctx
   const P = spill.partitions
   const whFilter = warehouses.size > 0
-  const where = () => side.source
+  const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
   // columns in SELECT order: i, w, l, q, u
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
@@ -83,7 +70,7 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
       const wh = code(r[1])
       if (whFilter && !warehouses.has(wh)) continue
       const item = code(r[0])
-      const q = qtyText(r[3], where)
+      const q = qty(r[3], keyText(r[0], r[1], r[2]))
       spill.write(KIND.erp, partitionOf(looseCode(item), P), `${esc(item)}\t${esc(wh)}\t${esc(lot(r[2]))}\t${esc(uomText(r[4]))}\t${q}`)
     }
     const before = n
@@ -103,14 +90,14 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
     columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, q: side.columns.qty, u: side.columns.uom},
     filters: side.filters,
   })
-  const where = () => side.source
+  const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
   const emit = wmsEmitter(ctx, KIND.wms)
   // columns in SELECT order: i, w, l, q, u
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
     for (let b = 0; b < batch.length; b++) {
       const r = batch[b]
-      emit(r[0], r[1], r[2], qtyText(r[3], where), uomText(r[4]), '')
+      emit(r[0], r[1], r[2], qty(r[3], keyText(r[0], r[1], r[2])), uomText(r[4]), '')
     }
     const before = n
     n += batch.length
@@ -157,8 +144,8 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
   const c = it.columns
   const read = buildSideRead(knex, {table: it.table, query: it.query, columns: {i: c.item, u: c.uom, c: c.class, g: c.category, k: c.unitCost, p: c.packSize}})
   const code = ctx.erpNorm.code
-  const where = () => it.source
-  const num = (v: unknown) => (v === null || v === undefined || v === '' ? '' : qtyText(v, where))
+  const cost = optionalNumberReader({source: it.source, table: it.table, column: c.unitCost ?? ''})
+  const pack = optionalNumberReader({source: it.source, table: it.table, column: c.packSize ?? ''})
   let n = 0
   // columns in SELECT order: i, u, c, g, k, p
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
@@ -166,10 +153,11 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
     for (let b = 0; b < batch.length; b++) {
       const r = batch[b]
       const item = code(r[0])
+      const itemKey = () => `item ${JSON.stringify(codeText(r[0]))}`
       ctx.spill.write(
         KIND.items,
         partitionOf(looseCode(item), ctx.spill.partitions),
-        `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${num(r[4])}\t${num(r[5])}`,
+        `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${cost(r[4], itemKey)}\t${pack(r[5], itemKey)}`,
       )
     }
   }
@@ -182,7 +170,7 @@ export async function readItemUnits(reader: Reader, knex: Knex, ctx: ReadContext
   if (!iu) return 0
   const read = buildSideRead(knex, {table: iu.table, query: iu.query, columns: {i: iu.columns.item, u: iu.columns.uom, f: iu.columns.factor}})
   const code = ctx.erpNorm.code
-  const where = () => iu.source
+  const factor = quantityReader({source: iu.source, table: iu.table, column: iu.columns.factor, nullQty: 'error'})
   let n = 0
   // columns in SELECT order: i, u, f
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
@@ -190,7 +178,7 @@ export async function readItemUnits(reader: Reader, knex: Knex, ctx: ReadContext
     for (let b = 0; b < batch.length; b++) {
       const r = batch[b]
       const item = code(r[0])
-      ctx.spill.write(KIND.units, partitionOf(looseCode(item), ctx.spill.partitions), `${esc(item)}\t${esc(uomText(r[1]))}\t${qtyText(r[2], where)}`)
+      ctx.spill.write(KIND.units, partitionOf(looseCode(item), ctx.spill.partitions), `${esc(item)}\t${esc(uomText(r[1]))}\t${factor(r[2], () => `item ${JSON.stringify(codeText(r[0]))} · unit ${JSON.stringify(codeText(r[1]))}`)}`)
     }
   }
   return n
@@ -234,7 +222,7 @@ export async function readTransit(reader: Reader, knex: Knex, ctx: ReadContext):
   const hasTypes = t.columns.type !== undefined && Object.keys(types).length > 0
   const emitWms = wmsEmitter(ctx, KIND.transit)
   const {code, lot} = ctx.erpNorm
-  const where = () => t.source
+  const qty = quantityReader({source: t.source, table: t.table, column: t.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
   // columns in SELECT order: i, w, l, q, u, y
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
@@ -247,7 +235,7 @@ export async function readTransit(reader: Reader, knex: Knex, ctx: ReadContext):
         dir = d
       }
       n++
-      let q = qtyText(r[3], where)
+      let q = qty(r[3], keyText(r[0], r[1], r[2]))
       if (dir === 'in') q = q.startsWith('-') ? q.slice(1) : `-${q}`
       if (t.side === 'wms') emitWms(r[0], r[1], r[2], q, uomText(r[4]), '')
       else {

@@ -1,0 +1,112 @@
+import {SourceError} from '../cli/errors.js'
+
+/**
+ * Quantities as they are read from a source: only plain decimal text is a quantity (an optional sign, digits, an
+ * optional point, and an optional exponent within ±MAX_EXPONENT). Everything else — `0x10`, `0b101`, `NaN`,
+ * `Infinity`, `1,200`, `n/a`, text with tabs or newlines, `1e50000000` — is refused when the row is read, so that a
+ * bad value is a clear source error (exit 3) naming where it is, never an internal error (or a heap blow-up) later.
+ *
+ * The result is canonical plain decimal text (no exponent), safe to write into spill records and to parse exactly
+ * with `parseScaled`.
+ */
+
+/** Largest |exponent| accepted in `1.5e3` notation (a DOUBLE's range is about 1e±308). */
+export const MAX_EXPONENT = 400
+
+const PLAIN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/
+const EXPONENT = /^([+-]?)(\d*)(?:\.(\d*))?[eE]([+-]?\d+)$/
+
+/** Why a value is not a quantity, or null when it is one. */
+export type QuantityParse = {ok: true; text: string} | {ok: false; reason: string}
+
+/** Plain decimal text of `value`, or why it is not a quantity. NULL is not handled here (the caller's nullQty rule). */
+export function parseQuantity(value: unknown): QuantityParse {
+  if (typeof value === 'string') return parseQuantityText(value)
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return {ok: false, reason: 'not a finite number'}
+    // shortest round-trip text of the binary value
+    return parseQuantityText(String(value))
+  }
+  if (typeof value === 'bigint') return {ok: true, text: value.toString()}
+  if (Buffer.isBuffer(value)) return parseQuantityText(value.toString('utf8'))
+  return {ok: false, reason: `a ${typeof value}, not a number`}
+}
+
+export function parseQuantityText(raw: string): QuantityParse {
+  let s = raw
+  if (s.length > 0 && (s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32)) s = s.replace(/^ +| +$/g, '')
+  if (PLAIN.test(s)) return {ok: true, text: s}
+  const m = EXPONENT.exec(s)
+  if (m === null || (m[2] === '' && (m[3] === undefined || m[3] === ''))) return {ok: false, reason: 'not a plain decimal number'}
+  if (m[4].replace(/^[+-]?0*/, '').length > 4 || Math.abs(Number(m[4])) > MAX_EXPONENT) {
+    return {ok: false, reason: `exponent beyond ±${MAX_EXPONENT}`}
+  }
+  return {ok: true, text: shift(m[1], m[2], m[3] ?? '', Number(m[4]))}
+}
+
+/** sign int.frac × 10^exp as plain decimal text. */
+function shift(sign: string, int: string, frac: string, exp: number): string {
+  let digits = int + frac
+  let point = int.length + exp
+  const lead = digits.length - digits.replace(/^0+/, '').length
+  digits = digits.slice(lead).replace(/0+$/, '')
+  point -= lead
+  if (digits === '') return '0'
+  let out: string
+  if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length)
+  else out = `${digits.slice(0, point)}.${digits.slice(point)}`
+  return sign === '-' ? `-${out}` : out
+}
+
+export type NullQty = 'zero' | 'error'
+
+/** Where a quantity column is read from, for error messages. */
+export interface QuantityOrigin {
+  source: string
+  table?: string
+  query?: string
+  column: string
+  nullQty: NullQty
+}
+
+/**
+ * A reader of one quantity column: canonical decimal text, or a SourceError (exit 3) naming the source, table,
+ * column, key and value. `key` describes the row (only called on error).
+ */
+export function quantityReader(origin: QuantityOrigin): (value: unknown, key: () => string) => string {
+  return (value, key) => {
+    if (typeof value === 'string' && PLAIN.test(value)) return value
+    if (value === null || value === undefined) {
+      if (origin.nullQty === 'zero') return '0'
+      throw badQuantity(origin, key(), value, 'is NULL (stock.nullQty: error)')
+    }
+    const p = parseQuantity(value)
+    if (p.ok) return p.text
+    throw badQuantity(origin, key(), value, `is ${p.reason}`)
+  }
+}
+
+/** An optional number column (unit cost, pack size, unit factor): '' for NULL/empty, else canonical text. */
+export function optionalNumberReader(origin: Omit<QuantityOrigin, 'nullQty'>): (value: unknown, key: () => string) => string {
+  const q = quantityReader({...origin, nullQty: 'zero'})
+  return (value, key) => (value === null || value === undefined || value === '' ? '' : q(value, key))
+}
+
+function badQuantity(origin: Omit<QuantityOrigin, 'nullQty'>, key: string, value: unknown, what: string): SourceError {
+  const where = origin.table === undefined ? 'its query' : `table ${origin.table}`
+  return new SourceError(origin.source, `${where}, column ${origin.column}: the value ${showValue(value)} of ${key} ${what}`, {
+    code: 'BAD_VALUE',
+    hints: [
+      'Only plain decimal numbers are quantities (e.g. 12, -3.5, 1.25e3): no thousands separators, units, hex or words.',
+      'Fix the value at the source, or point the column at a numeric column (or a SELECT that filters or converts it).',
+    ],
+  })
+}
+
+function showValue(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL'
+  let s = Buffer.isBuffer(value) ? value.toString('utf8') : String(value)
+  if (s.length > 60) s = `${s.slice(0, 60)}… (${s.length} characters)`
+  return JSON.stringify(s)
+}
