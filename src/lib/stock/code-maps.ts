@@ -1,11 +1,11 @@
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {ConfigError} from '../cli/errors.js'
+import {ConfigError, SourceError} from '../cli/errors.js'
 import type {Reader} from '../sources/source.js'
 import type {StockConfig} from './config.js'
 import {buildSideRead} from './side-sql.js'
-import {looseCode, type KeyNormalizer} from './normalize.js'
+import {codeText, looseCode, type KeyNormalizer} from './normalize.js'
 import type {Knex} from 'knex'
 
 /**
@@ -14,6 +14,10 @@ import type {Knex} from 'knex'
  */
 export class CodeMap {
   private readonly exact = new Map<string, string>()
+  /** Where each mapped code came from (a CSV line, a row), to name both rows of an ambiguous mapping. */
+  private readonly origin = new Map<string, string>()
+  /** WMS codes mapped to two different ERP codes: every conflicting row. */
+  readonly conflicts: Array<{wms: string; rows: string[]}> = []
   private loose: Map<string, string> | undefined
   readonly identity: boolean
 
@@ -21,9 +25,26 @@ export class CodeMap {
     this.identity = identity
   }
 
-  set(wmsCode: string, erpCode: string): void {
+  /** Map a (normalised) WMS code; a second, different ERP code for the same WMS code is recorded as a conflict. */
+  set(wmsCode: string, erpCode: string, origin?: string): void {
+    const had = this.exact.get(wmsCode)
+    const here = origin ?? `${wmsCode} → ${erpCode}`
+    if (had !== undefined && had !== erpCode) {
+      const c = this.conflicts.find((x) => x.wms === wmsCode)
+      if (c) c.rows.push(here)
+      else this.conflicts.push({wms: wmsCode, rows: [this.origin.get(wmsCode) ?? `${wmsCode} → ${had}`, here]})
+      return
+    }
+    if (had === undefined) this.origin.set(wmsCode, here)
     this.exact.set(wmsCode, erpCode)
     this.loose = undefined
+  }
+
+  /** The conflicts as text lines (at most `max`), for an error message. */
+  conflictLines(max = 10): string[] {
+    const out = this.conflicts.slice(0, max).map((c) => `WMS code ${JSON.stringify(c.wms)}: ${c.rows.join(' | ')}`)
+    if (this.conflicts.length > max) out.push(`… and ${this.conflicts.length - max} more ambiguous codes`)
+    return out
   }
 
   entries(): Array<[string, string]> {
@@ -51,9 +72,20 @@ export class CodeMap {
   }
 }
 
-export function warehouseMap(cfg: StockConfig, normWms: KeyNormalizer): CodeMap {
+/**
+ * stock.warehouseMap: keys normalised like WMS warehouse codes, values like ERP warehouse codes (one normaliser for
+ * a code wherever it appears). Two keys that normalise to the same code with different targets are a config error.
+ */
+export function warehouseMap(cfg: StockConfig, normWms: KeyNormalizer, normErp: KeyNormalizer = (v) => String(v)): CodeMap {
   const m = new CodeMap(false)
-  for (const [wms, erp] of Object.entries(cfg.warehouseMap)) m.set(normWms(wms), erp)
+  for (const [wms, erp] of Object.entries(cfg.warehouseMap)) m.set(normWms(wms), normErp(erp), `${JSON.stringify(wms)}: ${JSON.stringify(erp)}`)
+  if (m.conflicts.length > 0) {
+    throw new ConfigError('stock.warehouseMap maps one WMS warehouse code to two ERP warehouses (after normalisation)', {
+      code: 'MAP_AMBIGUOUS',
+      problems: m.conflictLines(),
+      hints: ['Keep one entry per WMS warehouse code (stock.wms.normalize decides which codes are the same).'],
+    })
+  }
   return m
 }
 
@@ -86,8 +118,15 @@ export async function itemMapFromFile(cfg: Extract<NonNullable<StockConfig['item
     const w = normWms(r[wms])
     const e = normErp(r[erp])
     if (w === '' || e === '') throw new ConfigError(`${file}:${i + 2}: empty item code in the cross-reference`)
-    map.set(w, e)
+    map.set(w, e, `line ${i + 2}: ${JSON.stringify(r[wms])} → ${JSON.stringify(r[erp])}`)
   })
+  if (map.conflicts.length > 0) {
+    throw new ConfigError(`stock.itemMap.file: ${file} maps one WMS item code to two ERP items; refusing to pick one`, {
+      code: 'MAP_AMBIGUOUS',
+      problems: map.conflictLines(),
+      hints: ['Keep one row per WMS code in the cross-reference (stock.wms.normalize decides which codes are the same).'],
+    })
+  }
   return map
 }
 
@@ -106,8 +145,15 @@ export async function itemMapFromSource(
     for (let b = 0; b < batch.length; b++) {
       const w = normWms(batch[b][0])
       const e = normErp(batch[b][1])
-      if (w !== '' && e !== '') map.set(w, e)
+      if (w !== '' && e !== '') map.set(w, e, `${JSON.stringify(codeText(batch[b][0]))} → ${JSON.stringify(codeText(batch[b][1]))}`)
     }
+  }
+  if (map.conflicts.length > 0) {
+    const where = cfg.table === undefined ? 'its query' : `table ${cfg.table}`
+    throw new SourceError(cfg.source, `the item cross-reference (stock.itemMap, ${where}) maps one WMS item code to two ERP items; refusing to pick one: ${map.conflictLines(5).join('; ')}`, {
+      code: 'MAP_AMBIGUOUS',
+      hints: ['Fix the cross-reference so each WMS code has one ERP item (stock.wms.normalize decides which codes are the same), or filter it with a SELECT in stock.itemMap.query.'],
+    })
   }
   return map
 }

@@ -1,7 +1,7 @@
 import {Decimal} from '../decimal/decimal.js'
 import type {Tolerance} from '../reconcile/classify.js'
 import type {StockConfig, ToleranceLimit} from './config.js'
-import {emptyTotals, reconcilePartition, rowValue, type HistoryEntry, type PartitionEnv, type PartitionTotals} from './reconcile-partition.js'
+import {crossPartitionCodeFormat, emptyTotals, reconcilePartition, rowValue, type HistoryEntry, type PartitionEnv, type PartitionTotals} from './reconcile-partition.js'
 import {writeSortedRows} from './sorted-rows.js'
 import type {Spill} from './spill.js'
 import {compareRows, type StockVarianceRow} from './types.js'
@@ -20,6 +20,8 @@ export interface MergeSettings {
 
 /** The reconciled partitions: plain data (sums as decimal text). */
 export interface MergeShare {
+  /** Causes found after the partitions were written (with --all, apply them to the spilled rows): key → cause. */
+  patched: Map<string, string>
   variances: StockVarianceRow[]
   /** diff × unit cost of each variance (same order), for the top-by-value list. */
   values: Array<string | null>
@@ -88,7 +90,9 @@ export function mergePartitions(spill: Spill, parts: number[], s: MergeSettings,
     onPartition?.()
   }
   out.flush()
+  const patched = crossPartitionCodeFormat(variances, totals.causes)
   return {
+    patched: new Map(patched.map((r) => [`${r.item}\t${r.warehouse}\t${r.lot}`, r.cause!])),
     variances,
     values,
     rows,

@@ -133,7 +133,10 @@ function wmsEmitter(ctx: ReadContext, kind: string): (i: unknown, w: unknown, l:
       looseItem = looseCode(itemMap.looseTarget(sku) ?? sku)
     }
     const line = `${esc(item)}\t${esc(wh)}\t${esc(lot(l))}\t${esc(u)}\t${q}${extra}\t${esc(looseItem)}\t${esc(looseWh)}`
-    spill.write(kind, partitionOf(looseItem === '' ? looseCode(item) : looseItem, P), line)
+    // partitioned by the key's own code, like the ERP rows: the same key always meets its other side. (An unmapped
+    // code that loosely resembles a cross-reference entry may land apart from that ERP item: code_format is then
+    // found across partitions after the merge.)
+    spill.write(kind, partitionOf(looseCode(item), P), line)
   }
 }
 

@@ -55,7 +55,7 @@ export async function readSideJob(job: SideJob, post: (m: SideMessage) => void):
       erpNorm,
       wmsNorm,
       itemMap,
-      whMap: warehouseMap(cfg, wmsNorm.code),
+      whMap: warehouseMap(cfg, wmsNorm.code, erpNorm.code),
       warehouses: new Set(job.warehouses.map((w) => erpNorm.code(w))),
       noLots: job.noLots,
       onRows: (_side, n) => post({type: 'rows', n}),

@@ -344,7 +344,11 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
       const w = o.wmsAgg
       const li = o.erpAgg ? looseCode(a.item) : w?.looseItem || looseCode(a.item)
       const lw = o.erpAgg ? looseCode(a.wh) : w?.looseWh || looseCode(a.wh)
-      return `${li}\t${lw}\t${looseCode(displayLot(a.lot))}`
+      const k = `${li}\t${lw}\t${looseCode(displayLot(a.lot))}`
+      looseKeyOf.set(o.row, k)
+      // an unmapped WMS code resembling a cross-reference entry of another item: its partner may be in another partition
+      if (!o.erpAgg && w?.looseItem && w.looseItem !== looseCode(a.item)) crossPartition.add(o.row)
+      return k
     },
     () => true,
     'code_format',
@@ -370,6 +374,32 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     rows.push(r)
   }
   return {rows, variances}
+}
+
+/** The loose key (item, warehouse, lot ignoring case/space/width and mapped loosely) of each open variance. */
+const looseKeyOf = new WeakMap<StockVarianceRow, string>()
+/** Open WMS variances whose loose partner may live in another partition. */
+const crossPartition = new WeakSet<StockVarianceRow>()
+
+/**
+ * code_format across partitions, after every partition is reconciled: an unmapped WMS code that loosely resembles a
+ * cross-reference entry is spilled with its own code (so that it always meets the same key of the ERP), hence its
+ * loose partner may have been reconciled in another partition. Groups those rows with the still unexplained variances
+ * of the same loose key; a group that nets to zero is `code_format`. Returns the rows given a cause.
+ */
+export function crossPartitionCodeFormat(variances: StockVarianceRow[], causes: Record<string, number>): StockVarianceRow[] {
+  const wanted = new Set<string>()
+  for (const r of variances) if (r.cause === null && crossPartition.has(r)) wanted.add(looseKeyOf.get(r)!)
+  if (wanted.size === 0) return []
+  const open: Array<{row: StockVarianceRow; erpD: Decimal; wmsD: Decimal}> = []
+  for (const r of variances) {
+    const k = looseKeyOf.get(r)
+    if (r.cause === null && k !== undefined && wanted.has(k)) open.push({row: r, erpD: new Decimal(r.erp_qty ?? 0), wmsD: new Decimal(r.wms_qty ?? 0)})
+  }
+  groupCause(open, (o) => looseKeyOf.get(o.row)!, () => true, 'code_format')
+  const patched = open.filter((o) => o.row.cause !== null).map((o) => o.row)
+  for (const r of patched) causes.code_format = (causes.code_format ?? 0) + 1
+  return patched
 }
 
 /** Give `cause` to every open key of a group (keys with the same `groupKey`) whose quantities net to zero. */

@@ -170,7 +170,7 @@ export async function runStockDiff(opts: {
       erpNorm,
       wmsNorm,
       itemMap: new CodeMap(true),
-      whMap: warehouseMap(cfg, wmsNorm.code),
+      whMap: warehouseMap(cfg, wmsNorm.code, erpNorm.code),
       warehouses: new Set(warehousesFilter.map((w) => erpNorm.code(w))),
       noLots,
       onRows(side, n) {
@@ -344,7 +344,7 @@ export async function runStockDiff(opts: {
     let reported: number
     if (options.all) {
       reported = totals.keys.match * (options.onlyNew ? 0 : 1) + variances.filter(keep).length
-      rowsIter = mergeSortedRows(spill)
+      rowsIter = withPatches(mergeSortedRows(spill), share.patched)
     } else {
       const reportRows = share.rows.sort(compareRows)
       reported = reportRows.length
@@ -403,6 +403,17 @@ export async function runStockDiff(opts: {
   } catch (error) {
     close()
     throw error
+  }
+}
+
+/** Apply causes found after the sorted rows were spilled. */
+function* withPatches(rows: Iterable<StockVarianceRow>, patched: Map<string, string>): Generator<StockVarianceRow> {
+  for (const r of rows) {
+    if (patched.size > 0 && r.cause === null) {
+      const c = patched.get(`${r.item}\t${r.warehouse}\t${r.lot}`)
+      if (c !== undefined) r.cause = c as StockVarianceRow['cause']
+    }
+    yield r
   }
 }
 
