@@ -70,15 +70,26 @@ export function keepRow(onlyNew: boolean): (r: StockVarianceRow) => boolean {
   return (r) => !onlyNew || (r.status !== 'match' && r.runs_seen === 1)
 }
 
-/** Reconcile the given partitions; with --all, their sorted rows go to `out` under `rowsKind`. */
-export function mergePartitions(spill: Spill, parts: number[], s: MergeSettings, out: Spill, rowsKind: string, onPartition?: () => void): MergeShare {
+/** How long the reconcile loop may run before it lets the event loop breathe (signals, progress). */
+const YIELD_MS = 50
+
+/**
+ * Reconcile the given partitions; with --all, their sorted rows go to `out` under `rowsKind`. Yields to the event
+ * loop every YIELD_MS so that SIGTERM/SIGINT are handled at once (the run is marked interrupted and the spill removed).
+ */
+export async function mergePartitions(spill: Spill, parts: number[], s: MergeSettings, out: Spill, rowsKind: string, onPartition?: () => void): Promise<MergeShare> {
   const env = partitionEnv(s)
   const totals = emptyTotals()
   const keep = keepRow(s.onlyNew)
   const variances: StockVarianceRow[] = []
   const values: Array<string | null> = []
   const rows: StockVarianceRow[] = []
+  let lastYield = performance.now()
   for (const p of parts) {
+    if (performance.now() - lastYield > YIELD_MS) {
+      await new Promise((resolve) => setImmediate(resolve))
+      lastYield = performance.now()
+    }
     const res = reconcilePartition(spill, p, env, totals)
     for (const v of res.variances) {
       variances.push(v)

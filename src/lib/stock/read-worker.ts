@@ -20,6 +20,8 @@ export interface SideJob {
   baseDir: string
   partitions: number
   tempDir?: string
+  /** The spill directory to write (created and tracked by the main thread, so that it is removed on any exit). */
+  dir: string
   warehouses: string[]
   noLots: boolean
   /** Item map entries when the map does not come from this source (CSV file or another source). */
@@ -38,8 +40,15 @@ export type SideMessage =
 export async function readSideJob(job: SideJob, post: (m: SideMessage) => void): Promise<void> {
   const t0 = performance.now()
   const {cfg} = job
-  const spill = new Spill({partitions: job.partitions, tempDir: job.tempDir})
-  const src = await Source.open(job.source.name, job.source.config, {baseDir: job.baseDir})
+  const spill = new Spill({partitions: job.partitions, tempDir: job.tempDir, dir: job.dir})
+  let handedOver = false
+  let src: Source
+  try {
+    src = await Source.open(job.source.name, job.source.config, {baseDir: job.baseDir})
+  } catch (error) {
+    spill.dispose()
+    throw error
+  }
   try {
     const erpNorm = sideNormalizers(cfg.erp.normalize)
     const wmsNorm = sideNormalizers(cfg.wms.normalize)
@@ -72,8 +81,10 @@ export async function readSideJob(job: SideJob, post: (m: SideMessage) => void):
     })
     const index = spill.exportIndex()
     spill.release()
+    handedOver = true
     post({type: 'done', rows, rowsRead: src.rowsRead, readMs: performance.now() - t0, index, transit})
   } finally {
+    if (!handedOver) spill.dispose()
     await src.close()
   }
 }

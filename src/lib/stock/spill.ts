@@ -1,6 +1,113 @@
-import {closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync} from 'node:fs'
+import {closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
+import {PlantopsError} from '../cli/errors.js'
+import {ExitCode} from '../cli/exit-codes.js'
+
+const PREFIX = 'plantops-stock-'
+
+/** Spill directories of this process not yet removed: removed on any exit (error, SIGTERM/SIGINT → process.exit). */
+const liveDirs = new Set<string>()
+let exitHook = false
+
+/**
+ * Create a spill directory `plantops-stock-<pid>-XXXXXX` under `tempDir`, removed when this process exits however it
+ * exits (except SIGKILL: `sweepDeadSpills` removes those at the next start).
+ */
+export function createSpillDir(tempDir?: string): string {
+  const base = tempDir ?? os.tmpdir()
+  let dir: string
+  try {
+    dir = mkdtempSync(path.join(base, `${PREFIX}${process.pid}-`))
+  } catch (error) {
+    throw tempDirError(base, error)
+  }
+  trackSpillDir(dir)
+  return dir
+}
+
+/** Remember a directory (e.g. one a reader thread writes) for removal on exit. */
+export function trackSpillDir(dir: string): void {
+  if (!exitHook) {
+    exitHook = true
+    process.on('exit', () => {
+      for (const d of liveDirs) rmSync(d, {recursive: true, force: true})
+    })
+  }
+  liveDirs.add(dir)
+}
+
+export function removeSpillDir(dir: string): void {
+  rmSync(dir, {recursive: true, force: true})
+  liveDirs.delete(dir)
+}
+
+/**
+ * Remove the spill directories of runs that died (SIGKILL, power loss): `plantops-stock-<pid>-…` whose process is
+ * gone, and directories of the older unnamed form untouched for a day. Returns the directories removed.
+ */
+export function sweepDeadSpills(tempDir?: string, now = Date.now()): string[] {
+  const base = tempDir ?? os.tmpdir()
+  let names: string[]
+  try {
+    names = readdirSync(base)
+  } catch {
+    return []
+  }
+  const removed: string[] = []
+  for (const name of names) {
+    if (!name.startsWith(PREFIX)) continue
+    const dir = path.join(base, name)
+    const m = /^plantops-stock-(\d+)-/.exec(name)
+    let dead: boolean
+    if (m) dead = Number(m[1]) !== process.pid && !processAlive(Number(m[1]))
+    else {
+      try {
+        dead = now - statSync(dir).mtimeMs > 24 * 3_600_000
+      } catch {
+        dead = false
+      }
+    }
+    if (!dead) continue
+    try {
+      rmSync(dir, {recursive: true, force: true})
+      removed.push(dir)
+    } catch {
+      // not ours to remove (permissions): leave it
+    }
+  }
+  return removed
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** A full (or unwritable) temporary directory, said as such: not blamed on a source. */
+export function tempDirError(dir: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException)?.code
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new PlantopsError(`no space left in the temporary directory ${dir} (stock.tempDir) for the partition files`, {
+      code: 'TEMP_DIR_FULL',
+      exitCode: ExitCode.SOURCE,
+      hints: ['Free space there, or set stock.tempDir in plantops.yaml to a disk with room (about 2-3 times the size of both sides\' rows).'],
+    })
+  }
+  if (code === 'EACCES' || code === 'EROFS' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EPERM') {
+    return new PlantopsError(`cannot write partition files in the temporary directory ${dir} (stock.tempDir): ${code}`, {
+      code: 'TEMP_DIR_UNUSABLE',
+      exitCode: ExitCode.USAGE,
+      hints: ['Set stock.tempDir in plantops.yaml to a writable directory.'],
+    })
+  }
+  return error as Error
+}
 
 /**
  * Hash-partitioned spill: rows of several kinds (ERP stock, WMS stock, item attributes…) are appended as text lines to
@@ -14,17 +121,23 @@ export class Spill {
   private readonly kinds = new Map<string, KindFile>()
   bytesWritten = 0
 
-  constructor(opts: {partitions: number; tempDir?: string}) {
+  constructor(opts: {partitions: number; tempDir?: string; dir?: string}) {
     this.partitions = opts.partitions
-    this.dir = mkdtempSync(path.join(opts.tempDir ?? os.tmpdir(), 'plantops-stock-'))
+    this.dir = opts.dir ?? createSpillDir(opts.tempDir)
   }
 
   private kind(kind: string): KindFile {
     let k = this.kinds.get(kind)
     if (!k) {
       const file = path.join(this.dir, kind)
+      let fd: number
+      try {
+        fd = openSync(file, 'w+')
+      } catch (error) {
+        throw tempDirError(path.dirname(this.dir), error)
+      }
       k = {
-        fd: openSync(file, 'w+'),
+        fd,
         file,
         size: 0,
         // slots are allocated on first use: small inputs never touch most partitions
@@ -138,8 +251,8 @@ export class Spill {
   dispose(): void {
     for (const k of this.kinds.values()) closeSync(k.fd)
     this.kinds.clear()
-    for (const d of this.adopted) rmSync(d, {recursive: true, force: true})
-    rmSync(this.dir, {recursive: true, force: true})
+    for (const d of this.adopted) removeSpillDir(d)
+    removeSpillDir(this.dir)
   }
 
   private flushSlot(k: KindFile, partition: number): void {
@@ -151,7 +264,11 @@ export class Spill {
 
   private append(k: KindFile, partition: number, data: Buffer): void {
     let off = 0
-    while (off < data.length) off += writeSync(k.fd, data, off, data.length - off, k.size + off)
+    try {
+      while (off < data.length) off += writeSync(k.fd, data, off, data.length - off, k.size + off)
+    } catch (error) {
+      throw tempDirError(path.dirname(this.dir), error)
+    }
     k.blocks[partition].push({offset: k.size, len: data.length})
     k.size += data.length
     this.bytesWritten += data.length

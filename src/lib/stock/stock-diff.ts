@@ -17,7 +17,7 @@ import type {SideJob, SideMessage} from './read-worker.js'
 import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
 import {keepRow, mergePartitions, type MergeSettings} from './merge.js'
 import {mergeSortedRows} from './sorted-rows.js'
-import {Spill} from './spill.js'
+import {createSpillDir, removeSpillDir, Spill, sweepDeadSpills} from './spill.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
 export interface StockDiffOptions {
@@ -150,10 +150,16 @@ export async function runStockDiff(opts: {
   const scope = scopeOf(grain, warehousesFilter, classesFilter)
   const history = await loadStockHistory(opts.store, scope)
 
+  // the partition files of runs that died (SIGKILL) go first; this run's are removed on every exit path
+  sweepDeadSpills(cfg.tempDir)
   const spill = new Spill({partitions: cfg.partitions, tempDir: cfg.tempDir})
+  const workerDirs: string[] = []
   let closed = false
   const close = () => {
-    if (!closed) spill.dispose()
+    if (!closed) {
+      spill.dispose()
+      for (const d of workerDirs) removeSpillDir(d)
+    }
     closed = true
   }
   try {
@@ -242,6 +248,11 @@ export async function runStockDiff(opts: {
       if (units) done.add('units')
       if (transit) done.add('transit')
       const mapOnWms = Boolean(im && 'source' in im && im.source === wmsSrc.name)
+      const workerDir = () => {
+        const d = createSpillDir(cfg.tempDir)
+        workerDirs.push(d)
+        return d
+      }
       const job = (side: 'erp' | 'wms', src: Source): SideJob => ({
         side,
         cfg,
@@ -249,6 +260,7 @@ export async function runStockDiff(opts: {
         baseDir: opts.baseDir,
         partitions: spill.partitions,
         tempDir: cfg.tempDir,
+        dir: workerDir(),
         warehouses: warehousesFilter,
         noLots,
         itemMap: side === 'wms' && !mapOnWms && im ? ctx.itemMap.entries() : undefined,
@@ -256,10 +268,15 @@ export async function runStockDiff(opts: {
         units: units === side,
         transit: transit === side,
       })
+      // when one side fails, the other thread is stopped (and its directory removed by close())
+      const threads: Worker[] = []
       const [e, w] = await Promise.all([
-        runSideWorker(workerFile, job('erp', erpSrc), (n) => ctx.onRows?.('erp', n)),
-        runSideWorker(workerFile, job('wms', wmsSrc), (n) => ctx.onRows?.('wms', n)),
-      ])
+        runSideWorker(workerFile, job('erp', erpSrc), (n) => ctx.onRows?.('erp', n), threads),
+        runSideWorker(workerFile, job('wms', wmsSrc), (n) => ctx.onRows?.('wms', n), threads),
+      ]).catch(async (error: unknown) => {
+        await Promise.all(threads.map((t) => t.terminate().catch(() => 0)))
+        throw error
+      })
       for (const [res, src] of [
         [e, erpSrc],
         [w, wmsSrc],
@@ -337,7 +354,7 @@ export async function runStockDiff(opts: {
       if ((merged & 7) === 0) progress('merging', {partitions: merged, of: spill.partitions})
     }
     // (a second reconcile thread was measured: no faster on two shared cores, ~50 MB more peak RSS; so one thread)
-    const share = mergePartitions(spill, parts, settings, spill, 'r', onPartition)
+    const share = await mergePartitions(spill, parts, settings, spill, 'r', onPartition)
     const {variances, totals} = share
     const keep = keepRow(settings.onlyNew)
     let rowsIter: Iterable<StockVarianceRow>
@@ -427,9 +444,10 @@ const WORKER_HEAP = {maxYoungGenerationSizeMb: 16}
 
 
 /** Run one side's read in a worker thread; its errors come back as the same typed errors (exit codes kept). */
-function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void): Promise<SideDone> {
+function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void, threads: Worker[]): Promise<SideDone> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(file, {workerData: {plantopsStockSide: job}, resourceLimits: WORKER_HEAP})
+    threads.push(worker)
     let settled = false
     worker.on('message', (m: SideMessage) => {
       if (m.type === 'rows') onRows(m.n)
