@@ -1,0 +1,217 @@
+import {spawn} from 'node:child_process'
+import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {afterAll, beforeAll, expect, it} from 'vitest'
+import {stringify} from 'yaml'
+
+import {binPath, runCli, tempDir} from '../helpers/cli.js'
+import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
+
+/**
+ * Data-integrity hardening of `stock diff` (issue 15 items 4-14, issue 9's quantity rule), through the built CLI on
+ * the real MariaDB: every value a replica can hold either reconciles exactly or stops the run with exit 3 naming
+ * where it is.
+ */
+describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
+  let erp: Awaited<ReturnType<typeof createTestDatabase>>
+  let wms: Awaited<ReturnType<typeof createTestDatabase>>
+  let dir: string
+  let spillDir: string
+
+  beforeAll(async () => {
+    erp = await createTestDatabase('pt_hard_erp')
+    wms = await createTestDatabase('pt_hard_wms')
+    dir = tempDir('pt-stock-hard-')
+    spillDir = path.join(dir, 'spill')
+    mkdirSync(spillDir)
+  })
+  afterAll(async () => {
+    await erp?.drop()
+    await wms?.drop()
+  })
+
+  /** Fresh tables: ERP stock(item, wh, lot, qty VARCHAR or given type), WMS bins, xref. */
+  async function tables(opts: {erpQty?: string; wmsQty?: string; itemType?: string} = {}) {
+    await erp.conn.query('DROP TABLE IF EXISTS stock')
+    await wms.conn.query('DROP TABLE IF EXISTS bins')
+    await wms.conn.query('DROP TABLE IF EXISTS xref')
+    await erp.conn.query(`CREATE TABLE stock (item ${opts.itemType ?? 'VARCHAR(40)'}, wh VARCHAR(10), lot VARCHAR(20), qty ${opts.erpQty ?? 'DECIMAL(28,10)'})`)
+    await wms.conn.query(`CREATE TABLE bins (sku ${opts.itemType ?? 'VARCHAR(40)'}, wh VARCHAR(10), lot VARCHAR(20), qty ${opts.wmsQty ?? 'VARCHAR(100)'})`)
+    await wms.conn.query('CREATE TABLE xref (wms_sku VARCHAR(40), erp_item VARCHAR(40))')
+  }
+
+  function config(patch: (stock: Record<string, any>) => void = () => {}, file = 'plantops.yaml'): string {
+    const conn = (database: string) => ({host: mysqlParams.host, port: mysqlParams.port, user: mysqlParams.user, password: mysqlParams.password, database})
+    const stock: Record<string, any> = {
+      erp: {source: 'erp', table: 'stock', columns: {item: 'item', warehouse: 'wh', lot: 'lot', qty: 'qty'}},
+      wms: {source: 'wms', table: 'bins', columns: {item: 'sku', warehouse: 'wh', lot: 'lot', qty: 'qty'}},
+      partitions: 16,
+      tempDir: spillDir,
+      safety: {minRowsRatio: 0},
+    }
+    patch(stock)
+    const yaml = {
+      sources: {erp: {role: 'erp', client: 'mysql', connection: conn(erp.name)}, wms: {role: 'wms', client: 'mysql', connection: conn(wms.name)}},
+      stock,
+    }
+    writeFileSync(path.join(dir, file), stringify(yaml))
+    return path.join(dir, file)
+  }
+
+  const diff = (cfg: string, ...args: string[]) => runCli(['stock', 'diff', '--config', cfg, '--all', '--json', ...args], {cwd: dir})
+  const rowsOf = (r: ReturnType<typeof runCli>) => new Map<string, any>(r.json.rows.map((x: any) => [`${x.item}|${x.warehouse}|${x.lot}`, x]))
+
+  it('item 4: a quantity holding a newline and tabs cannot forge a spill record (exit 3 naming it, no phantom key)', async () => {
+    await tables()
+    await erp.conn.query("INSERT INTO stock VALUES ('A1','W','L','5'), ('B1','W','L','12')")
+    await wms.conn.query("INSERT INTO bins VALUES ('A1','W','L','5\\nEVIL\\tW\\tL\\t\\t999'), ('B1','W','L','12\\t5')")
+    const r = diff(config())
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.json.error.message).toMatch(/source "wms": table bins, column qty: the value "5\\nEVIL\\tW\\tL\\t\\t999" of item "A1" · warehouse "W" · lot "L" is not a plain decimal number/)
+    expect(r.stdout).not.toContain('EVIL"')
+  })
+
+  it('items 4/13: codes, lots with tabs, newlines and backslashes reconcile as themselves', async () => {
+    await tables()
+    const odd = ['T\tAB', 'N\nL', 'B\\S', 'R\rX']
+    await erp.conn.query('INSERT INTO stock VALUES ?', [odd.map((c) => [c, 'W', `${c}-lot\t9`, '3'])])
+    await wms.conn.query('INSERT INTO bins VALUES ?', [odd.map((c) => [c, 'W', `${c}-lot\t9`, '3'])])
+    const r = diff(config())
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.summary.keys).toMatchObject({total: 4, match: 4})
+    expect(r.json.rows.map((x: any) => x.item).sort()).toEqual([...odd].sort())
+  })
+
+  it('item 5 / issue 9: exponent bombs, radix prefixes, NaN, words, thousands separators are a SourceError (exit 3), never 70 or a heap blow-up', async () => {
+    await tables()
+    await erp.conn.query("INSERT INTO stock VALUES ('A1','W','L','16')")
+    for (const bad of ['1e50000000', '0x10', '0b101', '0o17', 'NaN', 'Infinity', 'n/a', '', '1,200']) {
+      await wms.conn.query('DELETE FROM bins')
+      await wms.conn.query("INSERT INTO bins VALUES ('A1','W','L',?)", [bad])
+      const t0 = Date.now()
+      const r = diff(config())
+      expect(r.code, `${bad}: ${r.stderr}`).toBe(3)
+      expect(r.json.error.code).toBe('BAD_VALUE')
+      expect(r.json.error.message).toContain(`source "wms": table bins, column qty: the value ${JSON.stringify(bad)} of item "A1" · warehouse "W" · lot "L"`)
+      expect(Date.now() - t0).toBeLessThan(30_000)
+    }
+    // a sane exponent is a number
+    await wms.conn.query("UPDATE bins SET qty = '1.6e1'")
+    expect(diff(config()).json.summary.keys.match).toBe(1)
+  })
+
+  it('item 11: a NULL quantity counts as 0 by default (nullQty: zero), or stops the run with nullQty: error', async () => {
+    await tables()
+    await erp.conn.query("INSERT INTO stock VALUES ('A1','W','L',NULL), ('B1','W','L','2')")
+    await wms.conn.query("INSERT INTO bins VALUES ('B1','W','L','2')")
+    const r = diff(config())
+    expect(r.code, r.stderr).toBe(0)
+    expect(rowsOf(r).get('A1|W|L')).toMatchObject({erp_qty: '0', status: 'match'})
+    const e = diff(config((s) => (s.nullQty = 'error')))
+    expect(e.code, e.stderr).toBe(3)
+    expect(e.json.error.message).toMatch(/source "erp": table stock, column qty: the value NULL of item "A1" · warehouse "W" · lot "L" is NULL \(stock.nullQty: error\)/)
+  })
+
+  it('item 6: a cross-reference key is normalised like the codes it maps (ab-1 → X-1 does not split AB-1)', async () => {
+    await tables()
+    await erp.conn.query("INSERT INTO stock VALUES ('AB-1','W','L','13'), ('X-1','W','L','4')")
+    await wms.conn.query("INSERT INTO bins VALUES ('AB-1','W','L','13'), ('SKU-X1','W','L','4')")
+    await wms.conn.query("INSERT INTO xref VALUES ('ab-1','X-1'), ('SKU-X1','X-1')")
+    const cfg = config((s) => (s.itemMap = {source: 'wms', table: 'xref', columns: {wms: 'wms_sku', erp: 'erp_item'}}))
+    for (const partitions of [1, 16, 64]) {
+      const r = diff(config((s) => {
+        s.itemMap = {source: 'wms', table: 'xref', columns: {wms: 'wms_sku', erp: 'erp_item'}}
+        s.partitions = partitions
+      }))
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.json.summary.keys, `partitions ${partitions}`).toMatchObject({total: 2, match: 2, only_in_erp: 0, only_in_wms: 0})
+    }
+    expect(cfg).toBeTruthy()
+  })
+
+  it('item 6: a WMS code that only loosely resembles a cross-reference entry is still code_format across partitions', async () => {
+    await tables()
+    await erp.conn.query("INSERT INTO stock VALUES ('E-7','W','L','9')")
+    await wms.conn.query("INSERT INTO bins VALUES ('sku e7','W','L','9')")
+    await wms.conn.query("INSERT INTO xref VALUES ('SKU-E7','E-7'), ('SKUE7','E-7')")
+    for (const partitions of [1, 64, 1024]) {
+      const r = diff(config((s) => {
+        s.itemMap = {source: 'wms', table: 'xref', columns: {wms: 'wms_sku', erp: 'erp_item'}}
+        s.partitions = partitions
+      }))
+      expect(r.code, r.stderr).toBe(0)
+      const rows = rowsOf(r)
+      expect(rows.get('E-7|W|L'), `partitions ${partitions}`).toMatchObject({status: 'only_in_erp', cause: 'code_format'})
+      expect(rows.get('sku e7|W|L')).toMatchObject({status: 'only_in_wms', cause: 'code_format'})
+      expect(r.json.summary.causes.code_format).toBe(2)
+    }
+  })
+
+  it('item 7: an ambiguous cross-reference is refused with the conflicting rows, never last-wins', async () => {
+    await tables()
+    await erp.conn.query("INSERT INTO stock VALUES ('AMBIG-E1','W','L','1')")
+    await wms.conn.query("INSERT INTO bins VALUES ('AMB','W','L','1')")
+    await wms.conn.query("INSERT INTO xref VALUES ('AMB','AMBIG-E1'), ('AMB','AMBIG-E2'), ('OK','E3')")
+    const r = diff(config((s) => (s.itemMap = {source: 'wms', table: 'xref', columns: {wms: 'wms_sku', erp: 'erp_item'}})))
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.json.error.code).toBe('MAP_AMBIGUOUS')
+    expect(r.json.error.message).toContain('"AMB" → "AMBIG-E1" | "AMB" → "AMBIG-E2"')
+    // from a CSV file: a config error naming the lines
+    writeFileSync(path.join(dir, 'xref.csv'), 'wms,erp\nAMB,AMBIG-E1\nOK,E3\nAMB,AMBIG-E2\n')
+    const f = diff(config((s) => (s.itemMap = {file: 'xref.csv'})))
+    expect(f.code, f.stderr).toBe(2)
+    expect(JSON.stringify(f.json.error)).toContain('line 2: \\"AMB\\" → \\"AMBIG-E1\\" | line 4: \\"AMB\\" → \\"AMBIG-E2\\"')
+  })
+
+  it('item 13: VARBINARY codes that are not UTF-8 stay apart and show as hex', async () => {
+    await tables({itemType: 'VARBINARY(20)'})
+    await erp.conn.query("INSERT INTO stock VALUES (0x42FF,'W','L','1'), (0x42FE,'W','L','2'), ('OK','W','L','3')")
+    await wms.conn.query("INSERT INTO bins VALUES (0x42FF,'W','L','1'), (0x42FE,'W','L','2'), ('OK','W','L','3')")
+    const r = diff(config())
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.summary.keys).toMatchObject({total: 3, match: 3})
+    expect([...rowsOf(r).keys()].sort()).toEqual(['0x42FE|W|L', '0x42FF|W|L', 'OK|W|L'])
+  })
+
+  it('item 8: a failed run leaves no spill directory; leftovers of dead runs are swept at start', async () => {
+    await tables()
+    await erp.conn.query("INSERT INTO stock VALUES ('A1','W','L','1')")
+    await wms.conn.query("INSERT INTO bins VALUES ('A1','W','L','1')")
+    const dead = path.join(spillDir, 'plantops-stock-999999-abcdef')
+    mkdirSync(dead)
+    writeFileSync(path.join(dead, 'e'), 'A1\tW\tL\t\t1\n')
+    const missing = diff(config((s) => (s.wms.table = 'no_such_table')))
+    expect(missing.code, missing.stderr).toBe(3)
+    expect(existsSync(dead)).toBe(false)
+    expect(readdirSync(spillDir)).toEqual([])
+    const bad = diff(config((s) => (s.erp.columns.qty = 'wh')))
+    expect(bad.code, bad.stderr).toBe(3)
+    expect(readdirSync(spillDir)).toEqual([])
+  })
+
+  it('items 8/14: SIGTERM during the run acts within 2 s, marks the run failed and leaves no spill directory', async () => {
+    await tables({wmsQty: 'DECIMAL(18,4)'})
+    await erp.conn.query("INSERT INTO stock SELECT CONCAT('I', seq), CONCAT('W', seq % 7), 'L', seq % 97 FROM seq_1_to_300000")
+    await wms.conn.query(`INSERT INTO bins SELECT CONCAT('I', seq), CONCAT('W', seq % 7), 'L', seq % 89 FROM seq_1_to_300000`)
+    const cfg = config((s) => (s.partitions = 256))
+    let interrupted = 0
+    for (const afterMs of [2500, 5000]) {
+      const child = spawn(process.execPath, [binPath, 'stock', 'diff', '--config', cfg, '--format', 'csv', '--output', path.join(dir, 'out.csv')], {cwd: dir, env: {...process.env, NO_COLOR: '1'}})
+      let stderr = ''
+      child.stderr.on('data', (d) => (stderr += String(d)))
+      const exited = new Promise<{code: number | null; at: number}>((resolve) => child.on('exit', (code) => resolve({code, at: Date.now()})))
+      await new Promise((r) => setTimeout(r, afterMs))
+      const sent = Date.now()
+      child.kill('SIGTERM')
+      const {code, at} = await exited
+      if (code === 0 || code === 1) continue // finished before the signal on a fast machine
+      expect(code, stderr).toBe(130)
+      expect(at - sent, stderr).toBeLessThan(2000)
+      expect(stderr).toContain('interrupted by SIGTERM')
+      expect(readdirSync(spillDir), `after SIGTERM at ${afterMs} ms`).toEqual([])
+      interrupted++
+    }
+    expect(interrupted).toBeGreaterThan(0)
+  }, 60_000)
+})
