@@ -164,6 +164,21 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     expect(JSON.stringify(f.json.error)).toContain('line 2: \\"AMB\\" → \\"AMBIG-E1\\" | line 4: \\"AMB\\" → \\"AMBIG-E2\\"')
   })
 
+  it('item 9: FLOAT columns are read at their full binary value, not 6 significant digits (table and query sides)', async () => {
+    await tables({wmsQty: 'FLOAT'})
+    await erp.conn.query("INSERT INTO stock VALUES ('F1','W','L','1234567.875'), ('F2','W','L','16777216'), ('F3','W','L','0.5')")
+    await wms.conn.query("INSERT INTO bins VALUES ('F1','W','L',1234567.875), ('F2','W','L',16777216), ('F3','W','L',0.5)")
+    for (const patch of [() => {}, (s: Record<string, any>) => {
+      delete s.wms.table
+      s.wms.query = 'SELECT sku, wh, lot, qty FROM bins'
+    }]) {
+      const r = diff(config(patch))
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.json.summary.keys).toMatchObject({total: 3, match: 3})
+      expect(rowsOf(r).get('F1|W|L')).toMatchObject({wms_qty: '1234567.875', diff: '0'})
+    }
+  })
+
   it('item 13: VARBINARY codes that are not UTF-8 stay apart and show as hex', async () => {
     await tables({itemType: 'VARBINARY(20)'})
     await erp.conn.query("INSERT INTO stock VALUES (0x42FF,'W','L','1'), (0x42FE,'W','L','2'), ('OK','W','L','3')")

@@ -23,6 +23,8 @@ export interface BatchOptions {
   batchSize?: number
   /** Each row as an array of its column values in SELECT order instead of an object. */
   rowsAsArray?: boolean
+  /** MySQL/MariaDB only: the result's columns and their protocol types (e.g. 4 = FLOAT), before the first row. */
+  onFields?: (fields: Array<{name: string; columnType: number}>) => void
 }
 
 const DEFAULT_BATCH = 4096
@@ -311,7 +313,7 @@ export class Source implements Reader {
     }
     try {
       if (this.dialect === 'sqlite') yield* this.sqliteBatches<T>(c as SqliteDb, sql, bindings, size, opts.rowsAsArray === true)
-      else yield* this.mysqlBatches<T>(c as MysqlStreamConnection, own, sql, bindings, size, opts.rowsAsArray === true)
+      else yield* this.mysqlBatches<T>(c as MysqlStreamConnection, own, sql, bindings, size, opts.rowsAsArray === true, opts.onFields)
     } finally {
       if (own) await this.knex.client.releaseConnection(c)
     }
@@ -349,7 +351,7 @@ export class Source implements Reader {
    * Rows straight from mysql2's 'result' events into arrays. The connection is paused when two full batches wait
    * for the consumer and resumed when it takes one, so memory stays at about two batches whatever the table size.
    */
-  private async *mysqlBatches<T>(c: MysqlStreamConnection, own: boolean, sql: string, bindings: Bindings, size: number, rowsAsArray: boolean): AsyncGenerator<T[]> {
+  private async *mysqlBatches<T>(c: MysqlStreamConnection, own: boolean, sql: string, bindings: Bindings, size: number, rowsAsArray: boolean, onFields?: BatchOptions['onFields']): AsyncGenerator<T[]> {
     // knex renders `??` identifiers and `?` values into native SQL + values (never hand-escaped)
     const native = this.knex.raw(sql, bindings as Knex.RawBinding[]).toSQL().toNative()
     const ready: unknown[][] = []
@@ -365,6 +367,7 @@ export class Source implements Reader {
       w?.()
     }
     const query = c.query({sql: native.sql, values: native.bindings as unknown[], rowsAsArray})
+    if (onFields) query.on('fields', (fields: Array<{name: string; columnType: number}> | undefined) => onFields((fields ?? []).map((f) => ({name: f.name, columnType: f.columnType}))))
     query.on('result', (row: unknown) => {
       if (discard) return
       batch.push(row)

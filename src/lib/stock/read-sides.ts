@@ -5,7 +5,7 @@ import type {CodeMap} from './code-maps.js'
 import type {StockConfig} from './config.js'
 import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from './normalize.js'
 import {optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
-import {buildSideRead} from './side-sql.js'
+import {planSideRead} from './side-sql.js'
 import {escapeField as esc, partitionOf, type Spill} from './spill.js'
 
 /** Spill kinds: ERP stock, WMS stock, item attributes, per-item units, movements in transit. */
@@ -51,12 +51,12 @@ function uomText(v: unknown): string {
 /** Stream the ERP stock rows into the spill, partitioned by the loose item code. Returns rows read. */
 export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext): Promise<number> {
   const side = ctx.cfg.erp
-  const read = buildSideRead(knex, {
+  const read = await planSideRead(reader, knex, {
     table: side.table,
     query: side.query,
     columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, q: side.columns.qty, u: side.columns.uom},
     filters: side.filters,
-  })
+  }, ['q'])
   const {code, lot} = ctx.erpNorm
   const {spill, warehouses} = ctx
   const P = spill.partitions
@@ -84,12 +84,12 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
 /** Stream the WMS stock rows (bins) into the spill: codes normalised and mapped to ERP codes. Returns rows read. */
 export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext): Promise<number> {
   const side = ctx.cfg.wms
-  const read = buildSideRead(knex, {
+  const read = await planSideRead(reader, knex, {
     table: side.table,
     query: side.query,
     columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, q: side.columns.qty, u: side.columns.uom},
     filters: side.filters,
-  })
+  }, ['q'])
   const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
   const emit = wmsEmitter(ctx, KIND.wms)
@@ -145,7 +145,7 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
   const it = ctx.cfg.items
   if (!it) return 0
   const c = it.columns
-  const read = buildSideRead(knex, {table: it.table, query: it.query, columns: {i: c.item, u: c.uom, c: c.class, g: c.category, k: c.unitCost, p: c.packSize}})
+  const read = await planSideRead(reader, knex, {table: it.table, query: it.query, columns: {i: c.item, u: c.uom, c: c.class, g: c.category, k: c.unitCost, p: c.packSize}}, ['k', 'p'])
   const code = ctx.erpNorm.code
   const cost = optionalNumberReader({source: it.source, table: it.table, column: c.unitCost ?? ''})
   const pack = optionalNumberReader({source: it.source, table: it.table, column: c.packSize ?? ''})
@@ -171,7 +171,7 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
 export async function readItemUnits(reader: Reader, knex: Knex, ctx: ReadContext): Promise<number> {
   const iu = ctx.cfg.units.itemUnits
   if (!iu) return 0
-  const read = buildSideRead(knex, {table: iu.table, query: iu.query, columns: {i: iu.columns.item, u: iu.columns.uom, f: iu.columns.factor}})
+  const read = await planSideRead(reader, knex, {table: iu.table, query: iu.query, columns: {i: iu.columns.item, u: iu.columns.uom, f: iu.columns.factor}}, ['f'])
   const code = ctx.erpNorm.code
   const factor = quantityReader({source: iu.source, table: iu.table, column: iu.columns.factor, nullQty: 'error'})
   let n = 0
@@ -211,7 +211,7 @@ export async function readTransit(reader: Reader, knex: Knex, ctx: ReadContext):
   if (!t) return {rows: 0, from: '', to: ''}
   const to = resolveAsOf(t.asOf)
   const from = minusHours(to, t.windowHours)
-  const read = buildSideRead(knex, {
+  const read = await planSideRead(reader, knex, {
     table: t.table,
     query: t.query,
     columns: {i: t.columns.item, w: t.columns.warehouse, l: ctx.noLots ? undefined : t.columns.lot, q: t.columns.qty, u: t.columns.uom, y: t.columns.type},
@@ -220,7 +220,7 @@ export async function readTransit(reader: Reader, knex: Knex, ctx: ReadContext):
       [t.columns.movedAt, '>', from],
       [t.columns.movedAt, '<=', to],
     ],
-  })
+  }, ['q'])
   const types = t.types
   const hasTypes = t.columns.type !== undefined && Object.keys(types).length > 0
   const emitWms = wmsEmitter(ctx, KIND.transit)
