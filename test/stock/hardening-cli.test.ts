@@ -179,6 +179,26 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     }
   })
 
+  it('item 10: unit conversion compares exactly (1 PCS = 1/12 BOX is more than 0.083333333333 BOX; a 30-decimal factor is not a match)', async () => {
+    await tables({erpQty: 'DECIMAL(40,15)'})
+    await erp.conn.query("INSERT INTO stock VALUES ('B1','W','L','0.083333333333'), ('X1','W','L','3')")
+    await wms.conn.query("INSERT INTO bins VALUES ('B1','W','L','1'), ('X1','W','L','3')")
+    const r = diff(config((s) => {
+      delete s.erp.table
+      s.erp.query = "SELECT item, wh, lot, qty, CASE item WHEN 'B1' THEN 'BOX' ELSE 'X' END AS uom FROM stock"
+      s.erp.columns.uom = 'uom'
+      delete s.wms.table
+      s.wms.query = "SELECT sku, wh, lot, qty, CASE sku WHEN 'B1' THEN 'PCS' ELSE 'Y' END AS uom FROM bins"
+      s.wms.columns.uom = 'uom'
+      s.units = {conversions: [{from: 'BOX', to: 'PCS', factor: 12}, {from: 'Y', to: 'X', factor: '1.000000000000000000000000000001'}]}
+    }))
+    expect(r.code, r.stderr).toBe(0)
+    const rows = rowsOf(r)
+    expect(rows.get('B1|W|L')).toMatchObject({status: 'over_tolerance', diff: '0.00000000000033333333', wms_qty: '0.08333333333333333333'})
+    expect(rows.get('X1|W|L')).toMatchObject({status: 'over_tolerance', erp_qty: '3'})
+    expect(rows.get('X1|W|L').diff).not.toBe('0')
+  })
+
   it('item 13: VARBINARY codes that are not UTF-8 stay apart and show as hex', async () => {
     await tables({itemType: 'VARBINARY(20)'})
     await erp.conn.query("INSERT INTO stock VALUES (0x42FF,'W','L','1'), (0x42FE,'W','L','2'), ('OK','W','L','3')")

@@ -117,3 +117,22 @@ describe('stock config and references', () => {
     expect(refs[2].columns.find((c) => c.column === 'moved_at')).toMatchObject({expected: 'date', keyed: true})
   })
 })
+
+describe('unit conversion compares exactly (issue 15 item 10)', () => {
+  it('classifies on rationals: 0.083333333333 vs 1/12 has the right sign; a 30-decimal factor is not a match when it is not', async () => {
+    const {classifyExact} = await import('../../src/lib/reconcile/classify.js')
+    const {Rational} = await import('../../src/lib/reconcile/rational.js')
+    const conv = new UnitConverter({conversions: [{from: 'BOX', to: 'PCS', factor: '12'}, {from: 'X', to: 'Y', factor: '1.000000000000000000000000000001'}]} as any)
+    const perBox = conv.exactFactor('PCS', 'BOX', undefined)!
+    const wms = Rational.of('1').times(perBox) // 1 PCS in BOX = 1/12
+    const erp = Rational.of('0.083333333333')
+    const d = wms.minus(erp)
+    expect(d.cmp(Rational.ZERO)).toBe(1)
+    expect(d.toDecimal(20).toFixed()).toBe('0.00000000000033333333')
+    expect(classifyExact(erp, wms, {})).toBe('over_tolerance')
+    const f = conv.exactFactor('X', 'Y', undefined)!
+    expect(classifyExact(Rational.of('3'), Rational.of('3').times(f), {})).toBe('over_tolerance')
+    expect(classifyExact(Rational.of('3').times(f), Rational.of('3').times(f), {})).toBe('match')
+    expect(classifyExact(Rational.of('12'), Rational.of('12.5'), {pct: new Decimal('5')})).toBe('within_tolerance')
+  })
+})

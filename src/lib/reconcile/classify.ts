@@ -1,4 +1,5 @@
 import {Decimal} from '../decimal/decimal.js'
+import {Rational} from './rational.js'
 
 /** The five outcomes of comparing one key's two quantities. */
 export const STATUSES = ['match', 'within_tolerance', 'over_tolerance', 'only_in_erp', 'only_in_wms'] as const
@@ -37,4 +38,16 @@ export function classify(left: Decimal | null, right: Decimal | null, tol: Toler
 export function diffPct(diff: Decimal, reference: Decimal | null): Decimal | null {
   if (reference === null || reference.isZero()) return null
   return diff.div(reference.abs()).times(HUNDRED).toDecimalPlaces(4)
+}
+
+/** `classify` on exact rationals (quantities converted through a non-terminating unit factor): no rounding at all. */
+export function classifyExact(left: Rational | null, right: Rational | null, tol: Tolerance): Status {
+  if (left === null && right === null) return 'match'
+  if (right === null) return left!.isZero() ? 'match' : 'only_in_erp'
+  if (left === null) return right.isZero() ? 'match' : 'only_in_wms'
+  const a = right.minus(left).abs()
+  if (a.isZero()) return 'match'
+  if (tol.abs !== undefined && a.cmp(Rational.of(tol.abs)) <= 0) return 'within_tolerance'
+  if (tol.pct !== undefined && !left.isZero() && a.times(Rational.of('100')).cmp(left.abs().times(Rational.of(tol.pct))) <= 0) return 'within_tolerance'
+  return 'over_tolerance'
 }

@@ -1,4 +1,6 @@
-import {classify, diffPct, type Status, type Tolerance} from '../reconcile/classify.js'
+import {classify, classifyExact, diffPct, type Status, type Tolerance} from '../reconcile/classify.js'
+import {Rational} from '../reconcile/rational.js'
+import {formatDecimal} from '../decimal/decimal.js'
 import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, type Scaled} from '../reconcile/scaled.js'
 import {Decimal} from '../decimal/decimal.js'
 import type {StockConfig} from './config.js'
@@ -182,7 +184,8 @@ function infoOf(raw: RawItem | undefined): ItemInfo | undefined {
   return raw.info
 }
 
-const CONVERTED_PLACES = 10
+/** Places shown for quantities converted through a non-terminating factor (decisions are exact, see Rational). */
+const DISPLAY_PLACES = 20
 
 /** diff × unit cost of a reported row (when the item has a cost), for valuation even when costs are not shown. */
 export const rowValue = new WeakMap<StockVarianceRow, Decimal>()
@@ -221,9 +224,9 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
   }
   /**
    * Sum of a key in `target` units: exact scaled integers whenever the conversion factors terminate (the usual case:
-   * 1000, 0.001, 0.125…), else a Decimal rounded to CONVERTED_PLACES (e.g. pieces ÷ 12 per box).
+   * 1000, 0.001, 0.125…), else an exact rational (e.g. pieces ÷ 12 per box).
    */
-  const inTarget = (a: Agg, target: string, raw: RawItem | undefined): Scaled | Decimal => {
+  const inTarget = (a: Agg, target: string, raw: RawItem | undefined): Scaled | Rational => {
     if (a.more === undefined && (a.uom === target || target === '' || a.uom === '')) return qOf(a)
     const parts: Array<[string, Scaled]> = [[a.uom, qOf(a)], ...(a.more ?? [])]
     let sum: Scaled = {v: 0n, s: 0}
@@ -243,17 +246,19 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
       } else sum = addScaled(sum, {v: q.v * f.v, s: q.s + f.s})
     }
     if (exact) return sum
+    // a factor that does not terminate (÷ 12, a 30-decimal factor): exact rationals, rounded only for display
     const info = infoOf(raw)
-    let d = new Decimal(0)
+    let r = Rational.ZERO
     for (const [uom, q] of parts) {
-      const x = scaledToDecimal(q)
-      const f = uom === target || uom === '' || target === '' ? null : env.units.factor(uom, target, info)
-      d = d.plus(f === null ? x : x.times(f))
+      const x = Rational.fromScaled(q)
+      const f = uom === target || uom === '' || target === '' ? null : env.units.exactFactor(uom, target, info)
+      r = r.plus(f === null ? x : x.times(f))
     }
-    return d.toDecimalPlaces(CONVERTED_PLACES)
+    return r
   }
-  const dec = (v: Scaled | Decimal): Decimal => (v instanceof Decimal ? v : scaledToDecimal(v))
-  const fmt = (v: Scaled | Decimal | null): string | null => (v === null ? null : v instanceof Decimal ? (v.isZero() ? '0' : v.toFixed()) : formatScaled(v))
+  const dec = (v: Scaled | Rational): Decimal => (v instanceof Rational ? v.toDecimal(DISPLAY_PLACES) : scaledToDecimal(v))
+  const fmt = (v: Scaled | Rational | null): string | null => (v === null ? null : v instanceof Rational ? formatDecimal(v.toDecimal(DISPLAY_PLACES)) : formatScaled(v))
+  const rat = (v: Scaled | Rational): Rational => (v instanceof Rational ? v : Rational.fromScaled(v))
 
   interface Open {
     row: StockVarianceRow
@@ -284,7 +289,7 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     const wq = w ? inTarget(w, target, raw) : null
 
     // fast path: both sides present, same unit, equal
-    if (eq !== null && wq !== null && !(eq instanceof Decimal) && !(wq instanceof Decimal) && cmpScaled(eq, wq) === 0) {
+    if (eq !== null && wq !== null && !(eq instanceof Rational) && !(wq instanceof Rational) && cmpScaled(eq, wq) === 0) {
       totals.keys.match++
       if (eq.v !== 0n) totals.sumAbsErpScaled = addScaled(totals.sumAbsErpScaled, eq.v < 0n ? {v: -eq.v, s: eq.s} : eq)
       if (env.all) rows.push(makeRow(any, target, fmt(eq), fmt(wq), '0', null, 'match', raw))
@@ -293,15 +298,20 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     const info = infoOf(raw)
     const erpD = eq === null ? null : dec(eq)
     const wmsD = wq === null ? null : dec(wq)
-    const status = classify(erpD, wmsD, env.tolerance(info))
+    // converted through a non-terminating factor: decide on exact rationals (cross-multiplied), display rounded
+    const exactR = eq instanceof Rational || wq instanceof Rational
+    const eR = exactR ? (eq === null ? null : rat(eq)) : null
+    const wR = exactR ? (wq === null ? null : rat(wq)) : null
+    const status = exactR ? classifyExact(eR, wR, env.tolerance(info)) : classify(erpD, wmsD, env.tolerance(info))
     const eD = erpD ?? new Decimal(0)
     const wD = wmsD ?? new Decimal(0)
-    const diff = wD.minus(eD)
+    const diffR = exactR ? (wR ?? Rational.ZERO).minus(eR ?? Rational.ZERO) : null
+    const diff = diffR ? diffR.toDecimal(DISPLAY_PLACES) : wD.minus(eD)
     totals.keys[status]++
     totals.sumAbsErp = totals.sumAbsErp.plus(eD.abs())
     totals.sumAbsDiff = totals.sumAbsDiff.plus(diff.abs())
     const pct = diffPct(diff, erpD)
-    const row = makeRow(any, target, fmt(eq), fmt(wq), diff.isZero() ? '0' : diff.toFixed(), pct === null ? null : pct.toFixed(), status, info)
+    const row = makeRow(any, target, fmt(eq), fmt(wq), diff.isZero() ? (diffR && !diffR.isZero() ? diffR.toDecimal(40).toExponential(6) : '0') : diff.toFixed(), pct === null ? null : pct.toFixed(), status, info)
     if (info?.cost && !diff.isZero()) {
       const value = diff.times(info.cost)
       if (status !== 'within_tolerance' && status !== 'match') totals.valueAtRisk = totals.valueAtRisk.plus(value.abs())
@@ -315,17 +325,21 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
 
     // per-key causes: in transit, sign, unit factor
     const t = transit.get(key)
+    const eX = eR ?? Rational.ZERO
+    const wX = wR ?? Rational.ZERO
     if (t) {
-      const tq = dec(inTarget(t, target, raw))
-      if (!tq.isZero()) {
+      const tv = inTarget(t, target, raw)
+      const tq = dec(tv)
+      if (!rat(tv).isZero()) {
         row.in_transit_qty = tq.toFixed()
-        if (eD.minus(wD).eq(tq)) row.cause = 'in_transit'
+        if (exactR || tv instanceof Rational ? (eq === null ? Rational.ZERO : rat(eq)).minus(wq === null ? Rational.ZERO : rat(wq)).eq(rat(tv)) : eD.minus(wD).eq(tq)) row.cause = 'in_transit'
       }
     }
-    if (row.cause === null && !eD.isZero() && eD.eq(wD.neg())) row.cause = 'sign'
-    if (row.cause === null && !eD.isZero() && !wD.isZero()) {
+    if (row.cause === null && (exactR ? !eX.isZero() && eX.eq(wX.neg()) : !eD.isZero() && eD.eq(wD.neg()))) row.cause = 'sign'
+    if (row.cause === null && (exactR ? !eX.isZero() && !wX.isZero() : !eD.isZero() && !wD.isZero())) {
       for (const f of env.units.knownFactors(info, env.extraFactors)) {
-        if (wD.eq(eD.times(f)) || eD.eq(wD.times(f))) {
+        const hit = exactR ? wX.eq(eX.times(Rational.of(f))) || eX.eq(wX.times(Rational.of(f))) : wD.eq(eD.times(f)) || eD.eq(wD.times(f))
+        if (hit) {
           row.cause = 'uom_factor'
           break
         }
