@@ -249,4 +249,95 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     }
     expect(interrupted).toBeGreaterThan(0)
   }, 60_000)
+
+  // ---- issue 13: outputs a cron job and a lead can trust ----
+
+  it('issue 13.2: --warehouse accepts a WMS code through the warehouse map (and says so); an unknown warehouse or class exits 2 listing the known ones', async () => {
+    await tables()
+    await erp.conn.query("INSERT INTO stock VALUES ('A1','WH01','L','5'), ('A2','WH02','L','1')")
+    await wms.conn.query("INSERT INTO bins VALUES ('A1','RM','L','4'), ('A2','FG','L','1')")
+    const cfg = config((s) => (s.warehouseMap = {RM: 'WH01', FG: 'WH02'}))
+    const r = diff(cfg, '--warehouse', 'RM', '--fail-on', 'over-tolerance')
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.json.summary.keys).toMatchObject({total: 1, over_tolerance: 1})
+    expect(r.stderr).toContain('RM is the WMS code of ERP warehouse WH01')
+    const unknown = diff(cfg, '--warehouse', 'WH09')
+    expect(unknown.code, unknown.stderr).toBe(2)
+    expect(unknown.json.error.message).toContain('--warehouse WH09: no key in this warehouse on either side; ERP warehouses: WH01, WH02; WMS warehouses: WH02 (WMS FG), WH01 (WMS RM)')
+    const cls = diff(cfg, '--class', 'X')
+    expect(cls.code, cls.stderr).toBe(2)
+    expect(cls.json.error.message).toContain('--class X: no item of this class has stock')
+  })
+
+  it('issue 13.3: both sides non-empty and almost nothing lines up → exit 3 with what is probably wrong and example keys', async () => {
+    await tables()
+    await erp.conn.query('INSERT INTO stock VALUES ?', [Array.from({length: 40}, (_, i) => [`E-${i}`, 'WH01', 'L', '1'])])
+    await wms.conn.query('INSERT INTO bins VALUES ?', [Array.from({length: 40}, (_, i) => [`W${i}`, 'RM', 'L', '1'])])
+    const r = diff(config())
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.json.error.code).toBe('NOTHING_LINES_UP')
+    expect(r.json.error.message).toMatch(/only 0 of 80 keys \(0.00%\) are found on both sides, below stock.safety.minMatchRatio 0.05.*only in ERP: E-\d+ @ WH01 lot L.*only in WMS: W\d+ @ RM lot L/)
+    expect(r.json.error.hints.join(' ')).toMatch(/warehouseMap/)
+    const off = diff(config((s) => (s.safety.minMatchRatio = 0)))
+    expect(off.code, off.stderr).toBe(0)
+  })
+
+  it('issue 13.4: a difference exactly explained by goods in transit does not fail --fail-on over-tolerance; one-sided keys per stock.failOn.oneSided', async () => {
+    await tables()
+    await wms.conn.query('CREATE TABLE IF NOT EXISTS moves (sku VARCHAR(40), wh VARCHAR(10), lot VARCHAR(20), qty DECIMAL(18,4), moved_at DATETIME)')
+    await wms.conn.query('DELETE FROM moves')
+    await erp.conn.query("INSERT INTO stock VALUES ('IT','W','L','50'), ('OK','W','L','1')")
+    await wms.conn.query("INSERT INTO bins VALUES ('IT','W','L','42'), ('OK','W','L','1')")
+    await wms.conn.query("INSERT INTO moves VALUES ('IT','W','L',8,'2026-11-20 20:00:00')")
+    const transit = (s: Record<string, any>) =>
+      (s.inTransit = {source: 'wms', table: 'moves', columns: {item: 'sku', warehouse: 'wh', lot: 'lot', qty: 'qty', movedAt: 'moved_at'}, asOf: '2026-11-20T22:00:00'})
+    const r = diff(config(transit), '--fail-on', 'over-tolerance')
+    expect(r.code, r.stderr).toBe(0)
+    expect(rowsOf(r).get('IT|W|L')).toMatchObject({status: 'over_tolerance', cause: 'in_transit', explained: true, in_transit_qty: '8', action: 'none: clears when the movement is posted'})
+    expect(r.json.summary.failing).toMatchObject({over_tolerance: 0, explained: 1})
+    // the CSV contract: three columns appended at the end
+    const csv = runCli(['stock', 'diff', '--config', config(transit), '--format', 'csv'], {cwd: dir})
+    expect(csv.stdout.split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action')
+    expect(csv.stdout).toMatch(/IT,W,L,50,42,-8,-16(\.0+)?,,over_tolerance,in_transit,\d{4}-\d\d-\d\d,,8,true,none: clears when the movement is posted/)
+    // one-sided keys fail by default, not with failOn.oneSided: false
+    await wms.conn.query("INSERT INTO bins VALUES ('NEW','W','L','3')")
+    expect(diff(config(transit), '--fail-on', 'over-tolerance').code).toBe(1)
+    const lax = diff(config((s) => {
+      transit(s)
+      s.failOn = {oneSided: false}
+    }), '--fail-on', 'over-tolerance')
+    expect(lax.code, lax.stderr).toBe(0)
+    expect(lax.json.summary.keys.only_in_wms).toBe(1)
+  })
+
+  it('issue 13.6: a lot swap is recognised for lots whose differences cancel, whatever the other lots do', async () => {
+    await tables()
+    await erp.conn.query("INSERT INTO stock VALUES ('S','W','LA','10'), ('S','W','LB','20'), ('S','W','LC','5'), ('S','W','LD','1'), ('S','W','LE','2'), ('S','W','LF','3')")
+    await wms.conn.query("INSERT INTO bins VALUES ('S','W','LA','20'), ('S','W','LB','10'), ('S','W','LC','9'), ('S','W','LD','2'), ('S','W','LE','3'), ('S','W','LF','1')")
+    const rows = rowsOf(diff(config()))
+    for (const lot of ['LA', 'LB', 'LD', 'LE', 'LF']) expect(rows.get(`S|W|${lot}`).cause, lot).toBe('lot_swap')
+    expect(rows.get('S|W|LC')).toMatchObject({cause: null, status: 'over_tolerance', action: 'count the location and post the adjustment'})
+    expect(rows.get('S|W|LA').action).toBe('transfer between the lots (the item total agrees)')
+  })
+
+  it('issue 13.17/18: value at risk leaves out unit, sign and code errors (shown apart); every variance has a suggested action', async () => {
+    await tables()
+    await erp.conn.query('CREATE TABLE IF NOT EXISTS items (item VARCHAR(40), cost DECIMAL(18,4))')
+    await erp.conn.query('DELETE FROM items')
+    await erp.conn.query("INSERT INTO items VALUES ('U','100'), ('G','10'), ('SG','5')")
+    await erp.conn.query("INSERT INTO stock VALUES ('U','W','L','4'), ('G','W','L','10'), ('SG','W','L','-3')")
+    await wms.conn.query("INSERT INTO bins VALUES ('U','W','L','4000'), ('G','W','L','7'), ('SG','W','L','3')")
+    const r = diff(config((s) => (s.items = {source: 'erp', table: 'items', columns: {item: 'item', unitCost: 'cost'}})), '--show-cost')
+    expect(r.code, r.stderr).toBe(0)
+    const rows = rowsOf(r)
+    expect(rows.get('U|W|L')).toMatchObject({cause: 'uom_factor', action: 'fix the unit conversion for this item (WMS is ×1000 the ERP)'})
+    expect(rows.get('SG|W|L')).toMatchObject({cause: 'sign'})
+    expect(rows.get('G|W|L')).toMatchObject({cause: null, value_diff: '-30.00'})
+    expect(r.json.summary.valueAtRisk).toBe('30.00')
+    expect(r.json.summary.valueInDataErrors).toBe('399630.00')
+    const table = runCli(['stock', 'diff', '--config', config((s) => (s.items = {source: 'erp', table: 'items', columns: {item: 'item', unitCost: 'cost'}})), '--show-cost'], {cwd: dir})
+    expect(table.stdout).toMatch(/Value at risk[\s│]+30.00/)
+    expect(table.stdout).toMatch(/in data errors \(unit, sign, code\)[\s│]+399630.00 \(not included above\)/)
+    expect(table.stdout).toContain('Suggested action')
+  })
 })

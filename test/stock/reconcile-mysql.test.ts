@@ -99,8 +99,8 @@ describeMysql('stock diff on MariaDB: statuses, causes, normalisation, units, to
   it('filters by warehouse and class', async () => {
     const a = await diff(plant, plantConfig(plant), {classes: ['C'], all: true})
     expect(a.rows.map((r) => r.item).sort()).toEqual(['T1', 'T2'])
-    const none = await diff(plant, plantConfig(plant), {warehouses: ['WH9'], all: true})
-    expect(none.rows).toHaveLength(0)
+    // a warehouse neither side has is refused (issue 13.2), no longer a clean empty report
+    await expect(diff(plant, plantConfig(plant), {warehouses: ['WH9'], all: true})).rejects.toThrow(/--warehouse WH9: no key in this warehouse on either side; ERP warehouses: WH1/)
   })
 
   it('without WMS normalisation, malformed SKUs become code_format pairs instead of matches', async () => {

@@ -123,7 +123,9 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
       // with --only new, a cron job fails only on what is new
       const counts = flags.only === 'new' ? summary.newByStatus : summary.keys
       const overish = counts.over_tolerance + counts.only_in_erp + counts.only_in_wms
-      const failed = failOn === 'any' ? overish + counts.within_tolerance > 0 : failOn === 'over-tolerance' ? overish > 0 : false
+      // over-tolerance: differences exactly explained by goods in transit do not fail; one-sided keys per stock.failOn.oneSided
+      const f = summary.failing
+      const failed = failOn === 'any' ? overish + counts.within_tolerance > 0 : failOn === 'over-tolerance' ? f.over_tolerance + f.only_in_erp + f.only_in_wms > 0 : false
       this.failWhen(failed)
       return {runId: ctx.run.id, summary, rows: keep, output: flags.output ?? null, failed}
     })

@@ -175,10 +175,24 @@ export const stockConfigSchema = z.strictObject({
       uomFactors: z.array(decimalText).default(['1000', '100', '12', '10']),
     })
     .prefault({}),
+  failOn: z
+    .strictObject({
+      /**
+       * Whether keys found in one system only (only_in_erp, only_in_wms) fail `--fail-on over-tolerance`. Default true:
+       * a key missing from a system is at least as serious as a quantity over tolerance.
+       */
+      oneSided: z.boolean().default(true),
+    })
+    .prefault({}),
   safety: z
     .strictObject({
       /** Refuse (exit 3) when a side returns fewer rows than this share of the previous run's. Default 0.5. */
       minRowsRatio: z.number().min(0).max(1).default(0.5),
+      /**
+       * Refuse (exit 3) when both sides have rows but fewer than this share of the keys is found on both sides: the
+       * codes, warehouse map, units or cross-reference most likely line nothing up. Default 0.05; 0 turns it off.
+       */
+      minMatchRatio: z.number().min(0).max(1).default(0.05),
     })
     .prefault({}),
   /**

@@ -16,6 +16,8 @@ export interface MergeSettings {
   showCost: boolean
   all: boolean
   onlyNew: boolean
+  /** A --warehouse or --class filter is active. */
+  trackScope?: boolean
 }
 
 /** The reconciled partitions: plain data (sums as decimal text). */
@@ -33,8 +35,11 @@ export interface MergeShare {
     sumAbsErp: string
     sumAbsDiff: string
     valueAtRisk: string
+    valueInDataErrors: string
     unitWarnings: PartitionTotals['unitWarnings']
     unitWarningCount: number
+    seenWarehouses: string[]
+    seenClasses: string[]
   }
 }
 
@@ -58,6 +63,7 @@ export function partitionEnv(s: MergeSettings): PartitionEnv {
     today: s.today,
     showCost: s.showCost,
     all: s.all,
+    trackScope: s.trackScope ?? false,
     tolerance(info) {
       if (info?.cat && cfg.tolerance.byCategory[info.cat]) return tol(`g:${info.cat}`, cfg.tolerance.byCategory[info.cat])
       if (info?.cls && cfg.tolerance.byClass[info.cls]) return tol(`c:${info.cls}`, cfg.tolerance.byClass[info.cls])
@@ -101,7 +107,7 @@ export async function mergePartitions(spill: Spill, parts: number[], s: MergeSet
     onPartition?.()
   }
   out.flush()
-  const patched = crossPartitionCodeFormat(variances, totals.causes)
+  const patched = crossPartitionCodeFormat(variances, totals)
   return {
     patched: new Map(patched.map((r) => [`${r.item}\t${r.warehouse}\t${r.lot}`, r.cause!])),
     variances,
@@ -113,8 +119,11 @@ export async function mergePartitions(spill: Spill, parts: number[], s: MergeSet
       sumAbsErp: totals.sumAbsErp.plus(new Decimal(totals.sumAbsErpScaled.v.toString()).div(new Decimal(10).pow(totals.sumAbsErpScaled.s))).toFixed(),
       sumAbsDiff: totals.sumAbsDiff.toFixed(),
       valueAtRisk: totals.valueAtRisk.toFixed(),
+      valueInDataErrors: totals.valueInDataErrors.toFixed(),
       unitWarnings: totals.unitWarnings,
       unitWarningCount: totals.unitWarningCount,
+      seenWarehouses: [...totals.seenWarehouses],
+      seenClasses: [...totals.seenClasses],
     },
   }
 }

@@ -1,5 +1,6 @@
 import {classify, classifyExact, diffPct, type Status, type Tolerance} from '../reconcile/classify.js'
 import {Rational} from '../reconcile/rational.js'
+import {cancellingLots, DATA_ERROR_CAUSES, EXPLAINED_CAUSES, suggestedAction} from '../reconcile/causes.js'
 import {formatDecimal} from '../decimal/decimal.js'
 import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, type Scaled} from '../reconcile/scaled.js'
 import {Decimal} from '../decimal/decimal.js'
@@ -50,6 +51,8 @@ export interface PartitionEnv {
   showCost: boolean
   /** Emit every key (also matches). */
   all: boolean
+  /** Record the warehouses and classes met (a filter is active: one that matches nothing is refused). */
+  trackScope: boolean
   tolerance: (info: ItemInfo | undefined) => Tolerance
 }
 
@@ -66,9 +69,15 @@ export interface PartitionTotals {
   /** Fast-path part of Σ|erp_qty| (exact scaled integer). */
   sumAbsErpScaled: Scaled
   sumAbsDiff: Decimal
+  /** Σ|value| of over-tolerance and one-sided keys, except those whose cause is an error in the data. */
   valueAtRisk: Decimal
+  /** Σ|value| of the keys whose cause is uom_factor, sign or code_format: data to fix, not stock missing. */
+  valueInDataErrors: Decimal
   unitWarnings: UnitWarning[]
   unitWarningCount: number
+  /** Warehouses and classes of the keys reconciled (only with env.trackScope: a --warehouse/--class filter). */
+  seenWarehouses: Set<string>
+  seenClasses: Set<string>
 }
 
 export interface PartitionResult {
@@ -86,8 +95,11 @@ export function emptyTotals(): PartitionTotals {
     sumAbsErpScaled: {v: 0n, s: 0},
     sumAbsDiff: new Decimal(0),
     valueAtRisk: new Decimal(0),
+    valueInDataErrors: new Decimal(0),
     unitWarnings: [],
     unitWarningCount: 0,
+    seenWarehouses: new Set(),
+    seenClasses: new Set(),
   }
 }
 
@@ -274,6 +286,10 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     const any = (e ?? w)!
     const raw = items.get(any.item)
     if (env.classes.size > 0 && !(raw?.cls && env.classes.has(raw.cls))) return
+    if (env.trackScope) {
+      totals.seenWarehouses.add(any.wh)
+      if (raw?.cls) totals.seenClasses.add(raw.cls)
+    }
     const target = raw?.uom ?? e?.uom ?? w?.uom ?? ''
     // fastest path: one row in the target unit on each side, the same decimal text
     if (e !== undefined && w !== undefined && e.t !== null && e.t === w.t && e.more === undefined && w.more === undefined && e.uom === w.uom && (e.uom === target || target === '')) {
@@ -314,7 +330,6 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     const row = makeRow(any, target, fmt(eq), fmt(wq), diff.isZero() ? (diffR && !diffR.isZero() ? diffR.toDecimal(40).toExponential(6) : '0') : diff.toFixed(), pct === null ? null : pct.toFixed(), status, info)
     if (info?.cost && !diff.isZero()) {
       const value = diff.times(info.cost)
-      if (status !== 'within_tolerance' && status !== 'match') totals.valueAtRisk = totals.valueAtRisk.plus(value.abs())
       if (env.showCost) row.value_diff = value.toFixed(2)
       rowValue.set(row, value)
     }
@@ -367,20 +382,31 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     () => true,
     'code_format',
   )
-  groupCause(
-    open,
-    (o) => {
-      const a = (o.erpAgg ?? o.wmsAgg)!
-      return `${a.item}\t${a.wh}`
-    },
-    (group) => new Set(group.map((o) => (o.erpAgg ?? o.wmsAgg)!.lot)).size >= 2,
-    'lot_swap',
-  )
+  // lot_swap: within an item × warehouse, any set of lots whose differences cancel, whatever the other lots do
+  const byItemWh = new Map<string, Open[]>()
+  for (const o of open) {
+    if (o.row.cause !== null) continue
+    const k = `${o.row.item}\t${o.row.warehouse}`
+    const g = byItemWh.get(k)
+    if (g) g.push(o)
+    else byItemWh.set(k, [o])
+  }
+  for (const g of byItemWh.values()) {
+    if (g.length < 2) continue
+    for (const i of cancellingLots(g.map((o) => o.wmsD.minus(o.erpD).toFixed()))) g[i].row.cause = 'lot_swap'
+  }
 
   const variances: StockVarianceRow[] = []
   for (const o of open) {
     const r = o.row
     if (r.cause) totals.causes[r.cause] = (totals.causes[r.cause] ?? 0) + 1
+    r.explained = r.cause !== null && EXPLAINED_CAUSES.has(r.cause)
+    r.action = suggestedAction(r)
+    const value = rowValue.get(r)
+    if (value !== undefined && r.status !== 'within_tolerance') {
+      if (r.cause !== null && DATA_ERROR_CAUSES.has(r.cause)) totals.valueInDataErrors = totals.valueInDataErrors.plus(value.abs())
+      else totals.valueAtRisk = totals.valueAtRisk.plus(value.abs())
+    }
     const h = env.history.get(`${r.item}\t${r.warehouse}\t${r.lot}`)
     r.first_seen = h ? h.firstSeen : env.today
     r.runs_seen = h ? h.runsSeen + 1 : 1
@@ -401,7 +427,8 @@ const crossPartition = new WeakSet<StockVarianceRow>()
  * loose partner may have been reconciled in another partition. Groups those rows with the still unexplained variances
  * of the same loose key; a group that nets to zero is `code_format`. Returns the rows given a cause.
  */
-export function crossPartitionCodeFormat(variances: StockVarianceRow[], causes: Record<string, number>): StockVarianceRow[] {
+export function crossPartitionCodeFormat(variances: StockVarianceRow[], totals: PartitionTotals): StockVarianceRow[] {
+  const causes = totals.causes
   const wanted = new Set<string>()
   for (const r of variances) if (r.cause === null && crossPartition.has(r)) wanted.add(looseKeyOf.get(r)!)
   if (wanted.size === 0) return []
@@ -412,7 +439,15 @@ export function crossPartitionCodeFormat(variances: StockVarianceRow[], causes: 
   }
   groupCause(open, (o) => looseKeyOf.get(o.row)!, () => true, 'code_format')
   const patched = open.filter((o) => o.row.cause !== null).map((o) => o.row)
-  for (const r of patched) causes.code_format = (causes.code_format ?? 0) + 1
+  for (const r of patched) {
+    causes.code_format = (causes.code_format ?? 0) + 1
+    r.action = suggestedAction(r)
+    const value = rowValue.get(r)
+    if (value !== undefined && r.status !== 'within_tolerance') {
+      totals.valueAtRisk = totals.valueAtRisk.minus(value.abs())
+      totals.valueInDataErrors = totals.valueInDataErrors.plus(value.abs())
+    }
+  }
   return patched
 }
 
@@ -452,5 +487,7 @@ function makeRow(a: Agg, uom: string, erpQty: string | null, wmsQty: string | nu
     class: info?.cls ?? null,
     category: info?.cat ?? null,
     in_transit_qty: null,
+    explained: false,
+    action: null,
   }
 }

@@ -4,7 +4,7 @@ import {CSV_COLUMNS, type StockVarianceRow} from './types.js'
 
 /** The CSV contract: exactly these columns in this order (new columns only ever at the end). */
 export function csvColumns(): Column<StockVarianceRow>[] {
-  const kind: Record<string, Column<StockVarianceRow>['kind']> = {erp_qty: 'qty', wms_qty: 'qty', diff: 'qty', diff_pct: 'pct', value_diff: 'money'}
+  const kind: Record<string, Column<StockVarianceRow>['kind']> = {erp_qty: 'qty', wms_qty: 'qty', diff: 'qty', diff_pct: 'pct', value_diff: 'money', in_transit_qty: 'qty'}
   return CSV_COLUMNS.map((c) => ({key: c, header: c, kind: kind[c] ?? 'text'}))
 }
 
@@ -16,7 +16,6 @@ export function xlsxColumns(showCost: boolean): Column<StockVarianceRow>[] {
     {key: 'class', header: 'class'},
     {key: 'category', header: 'category'},
     {key: 'runs_seen', header: 'runs_seen', kind: 'int'},
-    {key: 'in_transit_qty', header: 'in_transit_qty', kind: 'qty'},
   ]
 }
 
@@ -34,6 +33,7 @@ export function tableColumns(showCost: boolean): Column<TableRow>[] {
     {key: 'uom', header: 'UoM'},
     {key: 'status', header: 'Status'},
     {key: 'cause', header: 'Cause'},
+    {key: 'action', header: 'Suggested action'},
     {key: 'seen', header: 'First seen (runs)'},
   ]
   if (showCost) cols.push({key: 'value_diff', header: 'Value', kind: 'money'})
@@ -63,6 +63,8 @@ export function summaryPairs(s: StockDiffSummary): Array<[string, unknown]> {
   const causes = Object.entries(s.causes)
   if (causes.length) pairs.push(['Probable causes', causes.map(([c, n]) => `${c} ${n}`).join(', ')])
   if (s.valueAtRisk !== null) pairs.push(['Value at risk', s.valueAtRisk])
+  if (s.valueInDataErrors !== null && s.valueInDataErrors !== '0.00') pairs.push(['  in data errors (unit, sign, code)', `${s.valueInDataErrors} (not included above)`])
+  if (s.failing.explained > 0) pairs.push(['Explained by goods in transit', `${s.failing.explained} (do not fail --fail-on over-tolerance)`])
   if (s.inTransitWindow) pairs.push(['In transit window', `${s.inTransitWindow.from} – ${s.inTransitWindow.to} (${s.inTransitWindow.movements} movements)`])
   pairs.push(['New variances', s.newVariances])
   pairs.push(['Resolved since last run', s.resolved.count])

@@ -6,10 +6,12 @@ import {Worker} from 'node:worker_threads'
 import type {Knex} from 'knex'
 
 import {ConfigError, PlantopsError, SourceError, UsageError} from '../cli/errors.js'
-import type {ExitCodeValue} from '../cli/exit-codes.js'
+import {ExitCode, type ExitCodeValue} from '../cli/exit-codes.js'
 import {Decimal} from '../decimal/decimal.js'
 import type {Reader, Source} from '../sources/source.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from './code-maps.js'
+import {codeText} from './normalize.js'
+import {buildSideRead} from './side-sql.js'
 import type {StockConfig, StockGrain} from './config.js'
 import {collectGarbage} from './heap.js'
 import {loadStockHistory, resolvedSince, saveStockHistory, type ResolvedVariance} from './history.js'
@@ -18,6 +20,7 @@ import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideN
 import {keepRow, mergePartitions, type MergeSettings} from './merge.js'
 import {mergeSortedRows} from './sorted-rows.js'
 import {createSpillDir, removeSpillDir, Spill, sweepDeadSpills} from './spill.js'
+import {suggestedAction} from '../reconcile/causes.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
 export interface StockDiffOptions {
@@ -61,8 +64,18 @@ export interface StockDiffSummary {
   recordAccuracyPct: string
   /** Σ|diff| ÷ Σ|erp_qty|, percent (4 places); null when the ERP side sums to zero. */
   deviationRatePct: string | null
-  /** Σ|value_diff| over over-tolerance and one-sided keys (2 places); only with --show-cost. */
+  /**
+   * Σ|value_diff| over over-tolerance and one-sided keys (2 places), without the keys whose cause is an error in the
+   * data (uom_factor, sign, code_format); only with --show-cost.
+   */
   valueAtRisk: string | null
+  /** Σ|value_diff| of the uom_factor, sign and code_format keys (a unit error is not money lost); only with --show-cost. */
+  valueInDataErrors: string | null
+  /**
+   * What `--fail-on over-tolerance` counts: over-tolerance keys not exactly explained by a cause that clears on its own
+   * (in_transit), plus the one-sided ones when stock.failOn.oneSided is true (default). With --only new: new ones only.
+   */
+  failing: {over_tolerance: number; only_in_erp: number; only_in_wms: number; explained: number}
   topVariances: StockVarianceRow[]
   /** Variances the previous run of the same scope reported that are gone now. */
   resolved: {count: number; rows: ResolvedVariance[]}
@@ -145,8 +158,8 @@ export async function runStockDiff(opts: {
   }
 
   // 2. history (first_seen) and the scope
-  const warehousesFilter = options.warehouses ?? []
   const classesFilter = options.classes ?? []
+  const warehousesFilter = erpWarehouses(cfg, options.warehouses ?? [], warn)
   const scope = scopeOf(grain, warehousesFilter, classesFilter)
   const history = await loadStockHistory(opts.store, scope)
 
@@ -346,6 +359,7 @@ export async function runStockDiff(opts: {
       showCost: Boolean(options.showCost),
       all: Boolean(options.all),
       onlyNew: Boolean(options.onlyNew),
+      trackScope: warehousesFilter.length > 0 || classesFilter.length > 0,
     }
     const parts = Array.from({length: spill.partitions}, (_, p) => p)
     let merged = 0
@@ -367,6 +381,8 @@ export async function runStockDiff(opts: {
       reported = reportRows.length
       rowsIter = reportRows
     }
+    await checkScope(cfg, sources, warehousesFilter, classesFilter, totals)
+    checkLinesUp(cfg, totals.keys, variances, erpRead.rows, wmsRead.rows)
     const mergeMs = performance.now() - mergeStart
     const mergeCpuUsage = process.cpuUsage(mergeCpu)
 
@@ -404,6 +420,8 @@ export async function runStockDiff(opts: {
       recordAccuracyPct: keys.total === 0 ? '100' : new Decimal(keys.match).div(keys.total).times(100).toDecimalPlaces(4).toFixed(),
       deviationRatePct: sumErp.isZero() ? null : sumAbsDiff.div(sumErp).times(100).toDecimalPlaces(4).toFixed(),
       valueAtRisk: options.showCost ? new Decimal(totals.valueAtRisk).toFixed(2) : null,
+      valueInDataErrors: options.showCost ? new Decimal(totals.valueInDataErrors).toFixed(2) : null,
+      failing: failingCounts(variances, Boolean(options.onlyNew), cfg.failOn.oneSided),
       topVariances: top,
       resolved: {count: resolved.length, rows: resolved.slice(0, 100)},
       newVariances: variances.filter((v) => v.runs_seen === 1).length,
@@ -428,7 +446,10 @@ function* withPatches(rows: Iterable<StockVarianceRow>, patched: Map<string, str
   for (const r of rows) {
     if (patched.size > 0 && r.cause === null) {
       const c = patched.get(`${r.item}\t${r.warehouse}\t${r.lot}`)
-      if (c !== undefined) r.cause = c as StockVarianceRow['cause']
+      if (c !== undefined) {
+        r.cause = c as StockVarianceRow['cause']
+        r.action = suggestedAction(r)
+      }
     }
     yield r
   }
@@ -474,6 +495,113 @@ function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void, 
 function localDate(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
+/**
+ * `--warehouse` takes ERP warehouse codes; a WMS code is accepted through stock.warehouseMap and said so ("RM is the
+ * WMS code of ERP warehouse WH01"). Returns the ERP codes (normalised like ERP codes).
+ */
+function erpWarehouses(cfg: StockConfig, given: string[], warn: (m: string) => void): string[] {
+  const erpNorm = sideNormalizers(cfg.erp.normalize).code
+  const wmsNorm = sideNormalizers(cfg.wms.normalize).code
+  const map = warehouseMap(cfg, wmsNorm, erpNorm)
+  const erpCodes = new Set(Object.values(cfg.warehouseMap).map((v) => erpNorm(v)))
+  const out: string[] = []
+  for (const w of given) {
+    const e = erpNorm(w)
+    const via = map.get(wmsNorm(w))
+    if (via !== undefined && !erpCodes.has(e) && via !== e) {
+      warn(`--warehouse ${w}: ${w} is the WMS code of ERP warehouse ${via}; reconciling ${via}`)
+      out.push(via)
+    } else out.push(e)
+  }
+  return [...new Set(out)]
+}
+
+/** A --warehouse or --class that no reconciled key has is a usage error (exit 2) listing the known ones. */
+async function checkScope(cfg: StockConfig, sources: Map<string, Source>, warehouses: string[], classes: string[], totals: {seenWarehouses: string[]; seenClasses: string[]}): Promise<void> {
+  const seenW = new Set(totals.seenWarehouses)
+  const seenC = new Set(totals.seenClasses)
+  const missingW = warehouses.filter((w) => !seenW.has(w))
+  const missingC = classes.filter((c) => !seenC.has(c))
+  if (missingW.length === 0 && missingC.length === 0) return
+  const problems: string[] = []
+  const distinct = async (source: string, where: {table?: string; query?: string}, column: string, filters?: Record<string, Array<string | number>>) => {
+    const src = sources.get(source)
+    if (!src) return []
+    const knex = src.builder()
+    const read = buildSideRead(knex, {table: where.table, query: where.query, columns: {v: column}, filters})
+    try {
+      const rows = await src.query<{v: unknown}>(`SELECT DISTINCT v FROM (${read.sql}) AS plantops_known ORDER BY v LIMIT 50`, read.bindings)
+      return rows.map((r) => codeText(r.v)).filter((v) => v !== '')
+    } catch {
+      return []
+    }
+  }
+  if (missingW.length > 0) {
+    const erpNorm = sideNormalizers(cfg.erp.normalize).code
+    const wmsNorm = sideNormalizers(cfg.wms.normalize).code
+    const map = warehouseMap(cfg, wmsNorm, erpNorm)
+    const erp = (await distinct(cfg.erp.source, cfg.erp, cfg.erp.columns.warehouse, cfg.erp.filters)).map((w) => erpNorm(w))
+    const wms = (await distinct(cfg.wms.source, cfg.wms, cfg.wms.columns.warehouse, cfg.wms.filters)).map((w) => {
+      const e = map.get(wmsNorm(w))
+      return e === undefined ? `${w} (WMS, unmapped)` : `${e} (WMS ${w})`
+    })
+    problems.push(`--warehouse ${missingW.join(', ')}: no key in this warehouse on either side`, `ERP warehouses: ${[...new Set(erp)].join(', ') || '-'}`, `WMS warehouses: ${[...new Set(wms)].join(', ') || '-'}`)
+  }
+  if (missingC.length > 0) {
+    const it = cfg.items
+    const known = it?.columns.class ? await distinct(it.source, it, it.columns.class) : []
+    problems.push(`--class ${missingC.join(', ')}: no item of this class has stock`, it?.columns.class ? `item classes: ${known.join(', ') || '-'}` : 'no item class is configured (stock.items.columns.class)')
+  }
+  throw new UsageError(`${problems[0]}${problems.length > 1 ? `; ${problems.slice(1).join('; ')}` : ''}`, {
+    code: 'FILTER_MATCHES_NOTHING',
+    hints: ['--warehouse takes ERP warehouse codes (or WMS codes listed in stock.warehouseMap); --class takes item classes of stock.items.'],
+  })
+}
+
+/**
+ * Both sides have rows but almost no key is found on both: the mapping lines nothing up (codes formatted differently,
+ * a missing warehouse map or cross-reference, a wrong column). Stop like the empty-side guard instead of reporting
+ * every key as one-sided.
+ */
+function checkLinesUp(cfg: StockConfig, keys: Record<string, number>, variances: StockVarianceRow[], erpRows: number, wmsRows: number): void {
+  const ratio = cfg.safety.minMatchRatio
+  const total = Object.values(keys).reduce((a, b) => a + b, 0)
+  if (ratio <= 0 || erpRows === 0 || wmsRows === 0 || total === 0) return
+  const paired = total - keys.only_in_erp - keys.only_in_wms
+  if (paired / total >= ratio) return
+  const ex = (status: string) =>
+    variances
+      .filter((v) => v.status === status)
+      .slice(0, 3)
+      .map((v) => `${v.item} @ ${v.warehouse}${v.lot ? ` lot ${v.lot}` : ''}`)
+      .join(', ')
+  const pct = ((paired / total) * 100).toFixed(2)
+  throw new PlantopsError(
+    `only ${paired} of ${total} keys (${pct}%) are found on both sides, below stock.safety.minMatchRatio ${ratio}: the codes probably do not line up (e.g. only in ERP: ${ex('only_in_erp') || '-'}; only in WMS: ${ex('only_in_wms') || '-'})`,
+    {
+      code: 'NOTHING_LINES_UP',
+      exitCode: ExitCode.SOURCE,
+      hints: [
+        'Compare the example keys: item codes need stock.wms.normalize (trim, caseFold, fullWidth) or a cross-reference (stock.itemMap).',
+        'Warehouse codes that differ need stock.warehouseMap (WMS code → ERP code).',
+        'Check that stock.erp/wms.columns point at the right columns, and units (stock.units) if quantities are in different units.',
+        'If the plant really shares so few keys, lower stock.safety.minMatchRatio (0 turns the check off).',
+      ],
+    },
+  )
+}
+
+function failingCounts(variances: StockVarianceRow[], onlyNew: boolean, oneSided: boolean): StockDiffSummary['failing'] {
+  const out = {over_tolerance: 0, only_in_erp: 0, only_in_wms: 0, explained: 0}
+  for (const v of variances) {
+    if (onlyNew && v.runs_seen !== 1) continue
+    if (v.status !== 'over_tolerance' && v.status !== 'only_in_erp' && v.status !== 'only_in_wms') continue
+    if (v.explained) out.explained++
+    else if (v.status === 'over_tolerance' || oneSided) out[v.status]++
+  }
+  return out
 }
 
 function countNew(variances: StockVarianceRow[]): StockDiffSummary['newByStatus'] {

@@ -4,8 +4,8 @@ export const CAUSES = ['uom_factor', 'lot_swap', 'in_transit', 'code_format', 's
 export type Cause = (typeof CAUSES)[number]
 
 /**
- * One reconciled key. The first twelve fields are the CSV contract, in order:
- * item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff
+ * One reconciled key. The CSV contract, in order (the last three appended in 2026-12, new columns only ever at the end):
+ * item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action
  * Quantities are exact decimal strings in the ERP unit; diff = wms_qty - erp_qty (a missing side counts as 0).
  */
 export interface StockVarianceRow {
@@ -32,9 +32,13 @@ export interface StockVarianceRow {
   category: string | null
   /** Quantity in flight (ERP unit) that the in-transit rule found for the key, when any. */
   in_transit_qty: string | null
+  /** The difference is exactly explained by a cause that clears on its own (in_transit): it does not fail `--fail-on over-tolerance`. */
+  explained: boolean
+  /** What to do about the variance (beside its cause); null for matches. */
+  action: string | null
 }
 
-export const CSV_COLUMNS = ['item', 'warehouse', 'lot', 'erp_qty', 'wms_qty', 'diff', 'diff_pct', 'uom', 'status', 'cause', 'first_seen', 'value_diff'] as const
+export const CSV_COLUMNS = ['item', 'warehouse', 'lot', 'erp_qty', 'wms_qty', 'diff', 'diff_pct', 'uom', 'status', 'cause', 'first_seen', 'value_diff', 'in_transit_qty', 'explained', 'action'] as const
 
 /** Ordering of reported keys: warehouse, item, lot (UTF-16 code unit order: the same everywhere, whatever the collation). */
 export function compareRows(a: Pick<StockVarianceRow, 'warehouse' | 'item' | 'lot'>, b: Pick<StockVarianceRow, 'warehouse' | 'item' | 'lot'>): number {

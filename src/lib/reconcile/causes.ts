@@ -1,0 +1,132 @@
+import {parseScaled} from './scaled.js'
+
+/**
+ * Probable causes of a variance and what to do about each: the vocabulary every reconciliation reports, and the rules
+ * that need more than one key (sets of lots that cancel).
+ */
+
+/** Causes that are errors in the data (a unit, a sign, a code), not stock that is missing: not money at risk. */
+export const DATA_ERROR_CAUSES: ReadonlySet<string> = new Set(['uom_factor', 'sign', 'code_format'])
+
+/** Causes that explain a difference exactly and clear on their own: such a key does not fail `--fail-on over-tolerance`. */
+export const EXPLAINED_CAUSES: ReadonlySet<string> = new Set(['in_transit'])
+
+export interface ActionFacts {
+  status: string
+  cause: string | null
+  erp_qty: string | null
+  wms_qty: string | null
+}
+
+/** What a warehouse lead should do about one variance (beside its cause). Null for matches. */
+export function suggestedAction(r: ActionFacts): string | null {
+  switch (r.cause) {
+    case 'uom_factor': {
+      const f = ratio(r.wms_qty, r.erp_qty)
+      return `fix the unit conversion for this item${f ? ` (WMS is ${f} the ERP)` : ''}`
+    }
+    case 'in_transit':
+      return 'none: clears when the movement is posted'
+    case 'lot_swap':
+      return 'transfer between the lots (the item total agrees)'
+    case 'code_format':
+      return 'add the code normalisation (stock.wms.normalize) or fix the code / cross-reference'
+    case 'sign':
+      return 'fix the sign of the posting (one side is negative)'
+    default:
+      break
+  }
+  switch (r.status) {
+    case 'only_in_wms':
+      return 'look for an unposted receipt in the ERP'
+    case 'only_in_erp':
+      return 'look for an unposted issue in the ERP or stock the WMS has not put away; count the location'
+    case 'over_tolerance':
+      return 'count the location and post the adjustment'
+    case 'within_tolerance':
+      return 'none (within tolerance)'
+    default:
+      return null
+  }
+}
+
+/** "×1000" / "÷12" when one quantity is a whole multiple of the other. */
+function ratio(wms: string | null, erp: string | null): string | null {
+  if (wms === null || erp === null) return null
+  const w = Number(wms)
+  const e = Number(erp)
+  if (!Number.isFinite(w) || !Number.isFinite(e) || w === 0 || e === 0) return null
+  const r = w / e
+  if (Math.abs(r) >= 1 && Number.isInteger(Math.round(r * 1e9) / 1e9)) return `×${Math.round(r)}`
+  const inv = e / w
+  if (Math.abs(inv) >= 1 && Number.isInteger(Math.round(inv * 1e9) / 1e9)) return `÷${Math.round(inv)}`
+  return null
+}
+
+/** Largest set size searched exhaustively for cancelling lots (2^n subsets); larger groups use pairs and the whole. */
+const MAX_EXHAUSTIVE = 12
+
+/**
+ * Lot swap: within one item × warehouse, the lots whose differences cancel (sum to zero), whatever the other lots do.
+ * `diffs` are exact decimal texts (wms − erp) of distinct lots; returns the indexes of every lot that belongs to a
+ * cancelling set of at least two lots (the whole group, pairs of opposite differences, then the smallest subsets).
+ */
+export function cancellingLots(diffs: string[]): Set<number> {
+  const out = new Set<number>()
+  const n = diffs.length
+  if (n < 2) return out
+  const parsed = diffs.map((d) => parseScaled(d))
+  const scale = Math.max(...parsed.map((p) => p.s))
+  const v = parsed.map((p) => p.v * 10n ** BigInt(scale - p.s))
+  const nonZero = v.map((x, i) => (x === 0n ? -1 : i)).filter((i) => i >= 0)
+  if (nonZero.length < 2) return out
+  // the whole group nets to zero
+  if (nonZero.reduce((s, i) => s + v[i], 0n) === 0n) {
+    for (const i of nonZero) out.add(i)
+    return out
+  }
+  // pairs of opposite differences
+  const waiting = new Map<bigint, number[]>()
+  for (const i of nonZero) {
+    const partner = waiting.get(-v[i])
+    if (partner && partner.length > 0) {
+      out.add(partner.pop()!)
+      out.add(i)
+    } else {
+      const w = waiting.get(v[i])
+      if (w) w.push(i)
+      else waiting.set(v[i], [i])
+    }
+  }
+  // larger sets among the rest (small groups only)
+  const rest = nonZero.filter((i) => !out.has(i))
+  if (rest.length >= 3 && rest.length <= MAX_EXHAUSTIVE) {
+    const used = new Set<number>()
+    const m = rest.length
+    // smallest subsets first: subsets ordered by size
+    const masks = Array.from({length: (1 << m) - 1}, (_, k) => k + 1).sort((a, b) => popcount(a) - popcount(b) || a - b)
+    for (const mask of masks) {
+      if (popcount(mask) < 3) continue
+      let sum = 0n
+      let clash = false
+      for (let b = 0; b < m; b++) {
+        if (!(mask & (1 << b))) continue
+        if (used.has(rest[b])) {
+          clash = true
+          break
+        }
+        sum += v[rest[b]]
+      }
+      if (clash || sum !== 0n) continue
+      for (let b = 0; b < m; b++) if (mask & (1 << b)) used.add(rest[b])
+    }
+    for (const i of used) out.add(i)
+  }
+  return out
+}
+
+function popcount(x: number): number {
+  let c = 0
+  for (let y = x; y; y &= y - 1) c++
+  return c
+}
