@@ -297,7 +297,7 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     expect(r.json.summary.failing).toMatchObject({over_tolerance: 0, explained: 1})
     // the CSV contract: three columns appended at the end
     const csv = runCli(['stock', 'diff', '--config', config(transit), '--format', 'csv'], {cwd: dir})
-    expect(csv.stdout.split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action')
+    expect(csv.stdout.split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name')
     expect(csv.stdout).toMatch(/IT,W,L,50,42,-8,-16(\.0+)?,,over_tolerance,in_transit,\d{4}-\d\d-\d\d,,8,true,none: clears when the movement is posted/)
     // one-sided keys fail by default, not with failOn.oneSided: false
     await wms.conn.query("INSERT INTO bins VALUES ('NEW','W','L','3')")
@@ -339,5 +339,31 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     expect(table.stdout).toMatch(/Value at risk[\s│]+30.00/)
     expect(table.stdout).toMatch(/in data errors \(unit, sign, code\)[\s│]+399630.00 \(not included above\)/)
     expect(table.stdout).toContain('Suggested action')
+  })
+
+  it('issue 13.16: item description and warehouse name in the terminal, XLSX and at the end of the CSV contract', async () => {
+    await tables()
+    await erp.conn.query('CREATE TABLE IF NOT EXISTS items2 (item VARCHAR(40), descr VARCHAR(80))')
+    await erp.conn.query('CREATE TABLE IF NOT EXISTS whs (code VARCHAR(10), name VARCHAR(80))')
+    await erp.conn.query('DELETE FROM items2')
+    await erp.conn.query('DELETE FROM whs')
+    await erp.conn.query("INSERT INTO items2 VALUES ('M1', '电机 甲型, 220V')")
+    await erp.conn.query("INSERT INTO whs VALUES ('W', '原料仓')")
+    await erp.conn.query("INSERT INTO stock VALUES ('M1','W','L','5')")
+    await wms.conn.query("INSERT INTO bins VALUES ('M1','W','L','4')")
+    const cfg = config((s) => {
+      s.items = {source: 'erp', table: 'items2', columns: {item: 'item', description: 'descr'}}
+      s.warehouses = {source: 'erp', table: 'whs', columns: {code: 'code', name: 'name'}}
+    })
+    const csv = runCli(['stock', 'diff', '--config', cfg, '--format', 'csv'], {cwd: dir})
+    expect(csv.code, csv.stderr).toBe(0)
+    const [header, line] = csv.stdout.trimEnd().split('\n')
+    expect(header.endsWith(',action,item_name,warehouse_name')).toBe(true)
+    expect(line.endsWith(',"电机 甲型, 220V",原料仓')).toBe(true)
+    const table = runCli(['stock', 'diff', '--config', cfg], {cwd: dir})
+    expect(table.stdout).toContain('Description')
+    expect(table.stdout).toContain('原料仓')
+    const j = diff(cfg)
+    expect(rowsOf(j).get('M1|W|L')).toMatchObject({item_name: '电机 甲型, 220V', warehouse_name: '原料仓'})
   })
 })

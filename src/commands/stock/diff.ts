@@ -95,17 +95,18 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
         } else if (format === 'csv') {
           await emitRows({format, output: flags.output, columns: csvColumns(), rows, bom: flags.bom})
         } else if (!this.jsonEnabled()) {
+          const names = {items: Boolean(cfg.items?.columns.description), warehouses: Boolean(cfg.warehouses)}
           const shown: StockVarianceRow[] = []
           let n = 0
           for (const r of rows) if (n++ < TABLE_LIMIT) shown.push(r)
           this.log(renderKeyValue(summaryPairs(summary), {color: this.color}))
           if (flags['show-cost'] && summary.topVariances.length > 0) {
             this.log('Top variances by value:')
-            this.log(renderTable(tableColumns(true).filter((c) => c.key !== 'seen' && c.key !== 'pct'), summary.topVariances.map(toTableRow), {color: this.color}))
+            this.log(renderTable(tableColumns(true, names).filter((c) => c.key !== 'seen' && c.key !== 'pct'), summary.topVariances.map(toTableRow), {color: this.color}))
           }
           if (n === 0) this.log('No variances.')
           else {
-            this.log(renderTable(tableColumns(flags['show-cost']), shown.map(toTableRow), {color: this.color}))
+            this.log(renderTable(tableColumns(flags['show-cost'], names), shown.map(toTableRow), {color: this.color}))
             if (n > TABLE_LIMIT) this.log(`… ${n - TABLE_LIMIT} more rows: use --format csv or xlsx with --output for the full list.`)
           }
         } else for (const _ of rows);

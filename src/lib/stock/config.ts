@@ -96,6 +96,8 @@ const itemsSchema = z
       unitCost: columnName.optional(),
       /** Units per pack (e.g. PCS per 箱), used with `units.pack`. */
       packSize: columnName.optional(),
+      /** The item's description, shown beside the code (terminal, XLSX, CSV column item_name). */
+      description: columnName.optional(),
     }),
   })
   .superRefine(exactlyOneOfTableQuery)
@@ -157,6 +159,15 @@ const inTransitSchema = z
   })
   .superRefine(exactlyOneOfTableQuery)
 
+/** The ERP warehouse master: names shown beside the codes (terminal, XLSX, CSV column warehouse_name). */
+const warehousesSchema = z
+  .strictObject({
+    source: z.string().min(1),
+    ...tableOrQuery,
+    columns: z.strictObject({code: columnName, name: columnName}),
+  })
+  .superRefine(exactlyOneOfTableQuery)
+
 export const stockConfigSchema = z.strictObject({
   /** item-warehouse-lot (default) or item-warehouse (lots netted away). */
   grain: z.enum(['item-warehouse-lot', 'item-warehouse']).default('item-warehouse-lot'),
@@ -166,6 +177,7 @@ export const stockConfigSchema = z.strictObject({
   warehouseMap: z.record(z.string(), z.string()).default({}),
   itemMap: itemMapSchema.optional(),
   items: itemsSchema.optional(),
+  warehouses: warehousesSchema.optional(),
   units: unitsSchema,
   tolerance: toleranceSchema,
   inTransit: inTransitSchema.optional(),

@@ -145,12 +145,12 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
   const it = ctx.cfg.items
   if (!it) return 0
   const c = it.columns
-  const read = await planSideRead(reader, knex, {table: it.table, query: it.query, columns: {i: c.item, u: c.uom, c: c.class, g: c.category, k: c.unitCost, p: c.packSize}}, ['k', 'p'])
+  const read = await planSideRead(reader, knex, {table: it.table, query: it.query, columns: {i: c.item, u: c.uom, c: c.class, g: c.category, k: c.unitCost, p: c.packSize, d: c.description}}, ['k', 'p'])
   const code = ctx.erpNorm.code
   const cost = optionalNumberReader({source: it.source, table: it.table, column: c.unitCost ?? ''})
   const pack = optionalNumberReader({source: it.source, table: it.table, column: c.packSize ?? ''})
   let n = 0
-  // columns in SELECT order: i, u, c, g, k, p
+  // columns in SELECT order: i, u, c, g, k, p, d
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
     n += batch.length
     for (let b = 0; b < batch.length; b++) {
@@ -160,7 +160,7 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
       ctx.spill.write(
         KIND.items,
         partitionOf(looseCode(item), ctx.spill.partitions),
-        `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${cost(r[4], itemKey)}\t${pack(r[5], itemKey)}`,
+        `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${cost(r[4], itemKey)}\t${pack(r[5], itemKey)}\t${esc(codeText(r[6]))}`,
       )
     }
   }

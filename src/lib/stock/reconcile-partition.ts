@@ -15,6 +15,7 @@ interface ItemInfo extends ItemUnitFacts {
   cls: string | null
   cat: string | null
   cost: Decimal | null
+  name?: string | null
 }
 
 /** Sums of one key on one side, per unit label (nearly always one). */
@@ -142,6 +143,7 @@ function qOf(a: Agg): Scaled {
 
 /** Raw item attributes as spilled; numbers stay text until a variance needs them. */
 interface RawItem {
+  name?: string | null
   uom?: string
   cls: string | null
   cat: string | null
@@ -165,6 +167,7 @@ function loadItems(spill: Spill, p: number): Map<string, RawItem> {
       cat: f[3] === '' ? null : unesc(f[3]),
       cost: f[4] === '' ? null : f[4],
       pack: f[5] === '' ? null : f[5],
+      name: f[6] === undefined || f[6] === '' ? null : unesc(f[6]),
       factors: null,
     })
   }
@@ -187,6 +190,7 @@ function infoOf(raw: RawItem | undefined): ItemInfo | undefined {
     raw.info = {
       uom: raw.uom,
       cls: raw.cls,
+      name: raw.name ?? null,
       cat: raw.cat,
       cost: raw.cost === null ? null : new Decimal(raw.cost),
       packSize: raw.pack === null ? undefined : new Decimal(raw.pack),
@@ -469,7 +473,7 @@ function groupCause<T extends {row: StockVarianceRow; erpD: Decimal; wmsD: Decim
   }
 }
 
-function makeRow(a: Agg, uom: string, erpQty: string | null, wmsQty: string | null, diff: string, pct: string | null, status: Status, info: {cls: string | null; cat: string | null} | undefined): StockVarianceRow {
+function makeRow(a: Agg, uom: string, erpQty: string | null, wmsQty: string | null, diff: string, pct: string | null, status: Status, info: {cls: string | null; cat: string | null; name?: string | null} | undefined): StockVarianceRow {
   return {
     item: a.item,
     warehouse: a.wh,
@@ -489,5 +493,7 @@ function makeRow(a: Agg, uom: string, erpQty: string | null, wmsQty: string | nu
     in_transit_qty: null,
     explained: false,
     action: null,
+    item_name: info?.name ?? null,
+    warehouse_name: null,
   }
 }

@@ -79,11 +79,14 @@ export function stockReferences(section: StockConfig | undefined): SourceReferen
           [it.columns.category, 'category', 'text'],
           [it.columns.unitCost, 'unitCost', 'number'],
           [it.columns.packSize, 'packSize', 'number'],
+          [it.columns.description, 'description', 'text'],
         ],
         'stock reconciliation: item master (unit, class, category, cost)',
       ),
     )
   }
+  const wh = section.warehouses
+  if (wh) out.push(ref(wh.source, wh, 'stock.warehouses', [[wh.columns.code, 'code', 'text'], [wh.columns.name, 'name', 'text']], 'stock reconciliation: ERP warehouse names'))
   const iu = section.units.itemUnits
   if (iu) {
     out.push(

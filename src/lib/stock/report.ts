@@ -21,10 +21,13 @@ export function xlsxColumns(showCost: boolean): Column<StockVarianceRow>[] {
 
 export type TableRow = StockVarianceRow & {seen: string; pct: string}
 
-export function tableColumns(showCost: boolean): Column<TableRow>[] {
+/** Terminal columns; the name columns only when names are configured (`names`). */
+export function tableColumns(showCost: boolean, names: {items?: boolean; warehouses?: boolean} = {}): Column<TableRow>[] {
   const cols: Column<TableRow>[] = [
     {key: 'warehouse', header: 'Warehouse'},
+    {key: 'warehouse_name', header: 'Warehouse name'},
     {key: 'item', header: 'Item'},
+    {key: 'item_name', header: 'Description'},
     {key: 'lot', header: 'Lot'},
     {key: 'erp_qty', header: 'ERP', kind: 'qty'},
     {key: 'wms_qty', header: 'WMS', kind: 'qty'},
@@ -37,7 +40,7 @@ export function tableColumns(showCost: boolean): Column<TableRow>[] {
     {key: 'seen', header: 'First seen (runs)'},
   ]
   if (showCost) cols.push({key: 'value_diff', header: 'Value', kind: 'money'})
-  return cols
+  return cols.filter((c) => (c.key !== 'item_name' || names.items) && (c.key !== 'warehouse_name' || names.warehouses))
 }
 
 export function toTableRow(r: StockVarianceRow): TableRow {

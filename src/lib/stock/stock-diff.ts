@@ -134,7 +134,7 @@ export async function runStockDiff(opts: {
   const progress = options.onProgress ?? (() => {})
 
   // 1. lag: every source this job reads, before reading anything
-  const names = [...new Set([cfg.erp.source, cfg.wms.source, cfg.items?.source, cfg.units.itemUnits?.source, cfg.inTransit?.source, cfg.itemMap && 'source' in cfg.itemMap ? cfg.itemMap.source : undefined].filter((s): s is string => s !== undefined))]
+  const names = [...new Set([cfg.erp.source, cfg.wms.source, cfg.items?.source, cfg.units.itemUnits?.source, cfg.inTransit?.source, cfg.warehouses?.source, cfg.itemMap && 'source' in cfg.itemMap ? cfg.itemMap.source : undefined].filter((s): s is string => s !== undefined))]
   const sources = new Map<string, Source>()
   const lag = new Map<string, number | null>()
   progress('checking replica lag', {})
@@ -370,12 +370,14 @@ export async function runStockDiff(opts: {
     // (a second reconcile thread was measured: no faster on two shared cores, ~50 MB more peak RSS; so one thread)
     const share = await mergePartitions(spill, parts, settings, spill, 'r', onPartition)
     const {variances, totals} = share
+    const whNames = await warehouseNames(cfg, sources)
+    if (whNames.size > 0) for (const list of [variances, share.rows]) for (const r of list) r.warehouse_name = whNames.get(r.warehouse) ?? null
     const keep = keepRow(settings.onlyNew)
     let rowsIter: Iterable<StockVarianceRow>
     let reported: number
     if (options.all) {
       reported = totals.keys.match * (options.onlyNew ? 0 : 1) + variances.filter(keep).length
-      rowsIter = withPatches(mergeSortedRows(spill), share.patched)
+      rowsIter = withPatches(mergeSortedRows(spill), share.patched, whNames)
     } else {
       const reportRows = share.rows.sort(compareRows)
       reported = reportRows.length
@@ -442,8 +444,9 @@ export async function runStockDiff(opts: {
 }
 
 /** Apply causes found after the sorted rows were spilled. */
-function* withPatches(rows: Iterable<StockVarianceRow>, patched: Map<string, string>): Generator<StockVarianceRow> {
+function* withPatches(rows: Iterable<StockVarianceRow>, patched: Map<string, string>, whNames: Map<string, string>): Generator<StockVarianceRow> {
   for (const r of rows) {
+    if (whNames.size > 0) r.warehouse_name = whNames.get(r.warehouse) ?? null
     if (patched.size > 0 && r.cause === null) {
       const c = patched.get(`${r.item}\t${r.warehouse}\t${r.lot}`)
       if (c !== undefined) {
@@ -495,6 +498,21 @@ function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void, 
 function localDate(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
+/** ERP warehouse code → name (stock.warehouses), read in one small query. */
+async function warehouseNames(cfg: StockConfig, sources: Map<string, Source>): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  const w = cfg.warehouses
+  if (!w) return out
+  const src = sources.get(w.source)!
+  const read = buildSideRead(src.builder(), {table: w.table, query: w.query, columns: {c: w.columns.code, n: w.columns.name}})
+  const norm = sideNormalizers(cfg.erp.normalize).code
+  for (const r of await src.query<{c: unknown; n: unknown}>(read.sql, read.bindings)) {
+    const name = codeText(r.n).trim()
+    if (name !== '') out.set(norm(r.c), name)
+  }
+  return out
 }
 
 /**

@@ -4,8 +4,8 @@ export const CAUSES = ['uom_factor', 'lot_swap', 'in_transit', 'code_format', 's
 export type Cause = (typeof CAUSES)[number]
 
 /**
- * One reconciled key. The CSV contract, in order (the last three appended in 2026-12, new columns only ever at the end):
- * item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action
+ * One reconciled key. The CSV contract, in order (the last five appended in 2026-12, new columns only ever at the end):
+ * item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name
  * Quantities are exact decimal strings in the ERP unit; diff = wms_qty - erp_qty (a missing side counts as 0).
  */
 export interface StockVarianceRow {
@@ -36,9 +36,13 @@ export interface StockVarianceRow {
   explained: boolean
   /** What to do about the variance (beside its cause); null for matches. */
   action: string | null
+  /** The item's description from the item master (stock.items.columns.description), when configured. */
+  item_name: string | null
+  /** The warehouse's name from the ERP warehouse master (stock.warehouses), when configured. */
+  warehouse_name: string | null
 }
 
-export const CSV_COLUMNS = ['item', 'warehouse', 'lot', 'erp_qty', 'wms_qty', 'diff', 'diff_pct', 'uom', 'status', 'cause', 'first_seen', 'value_diff', 'in_transit_qty', 'explained', 'action'] as const
+export const CSV_COLUMNS = ['item', 'warehouse', 'lot', 'erp_qty', 'wms_qty', 'diff', 'diff_pct', 'uom', 'status', 'cause', 'first_seen', 'value_diff', 'in_transit_qty', 'explained', 'action', 'item_name', 'warehouse_name'] as const
 
 /** Ordering of reported keys: warehouse, item, lot (UTF-16 code unit order: the same everywhere, whatever the collation). */
 export function compareRows(a: Pick<StockVarianceRow, 'warehouse' | 'item' | 'lot'>, b: Pick<StockVarianceRow, 'warehouse' | 'item' | 'lot'>): number {
