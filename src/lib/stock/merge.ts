@@ -5,7 +5,7 @@ import {crossPartitionCodeFormat, emptyTotals, reconcilePartition, rowValue, typ
 import {writeSortedRows} from './sorted-rows.js'
 import type {Spill} from './spill.js'
 import {compareRows, type StockVarianceRow} from './types.js'
-import {UnitConverter} from './units.js'
+import {UnitConverter} from '../reconcile/units.js'
 
 /** Everything the reconcile phase needs besides the spill (plain data). */
 export interface MergeSettings {

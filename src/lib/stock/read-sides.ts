@@ -1,11 +1,11 @@
 import type {Knex} from 'knex'
 
 import type {Reader} from '../sources/source.js'
-import type {CodeMap} from './code-maps.js'
+import type {CodeMap} from '../reconcile/mapping.js'
 import type {StockConfig} from './config.js'
-import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from './normalize.js'
+import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from '../reconcile/keys.js'
 import {optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
-import {planSideRead} from './side-sql.js'
+import {planSideRead} from '../reconcile/side-read.js'
 import {escapeField as esc, partitionOf, type Spill} from './spill.js'
 
 /** Spill kinds: ERP stock, WMS stock, item attributes, per-item units, movements in transit. */

@@ -5,11 +5,11 @@ import {formatDecimal} from '../decimal/decimal.js'
 import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, type Scaled} from '../reconcile/scaled.js'
 import {Decimal} from '../decimal/decimal.js'
 import type {StockConfig} from './config.js'
-import {displayLot, looseCode} from './normalize.js'
+import {displayLot, looseCode} from '../reconcile/keys.js'
 import {KIND} from './read-sides.js'
 import {unescapeField as unesc, type Spill} from './spill.js'
 import type {Cause, StockVarianceRow} from './types.js'
-import type {ItemUnitFacts, UnitConverter} from './units.js'
+import type {ItemUnitFacts, UnitConverter} from '../reconcile/units.js'
 
 interface ItemInfo extends ItemUnitFacts {
   cls: string | null

@@ -1,0 +1,72 @@
+import type {NormalizeConfig} from '../stock/config.js'
+
+/** The internal marker of a NULL lot when NULL and empty lots are configured as different lots. */
+export const NULL_LOT = '\u0000'
+
+export type KeyNormalizer = (value: unknown) => string
+
+const STRICT_UTF8 = new TextDecoder('utf-8', {fatal: true})
+
+/**
+ * Text of a database value (numbers as codes are kept as written). Binary values (VARBINARY, BLOB, binary strings)
+ * that are valid UTF-8 read as that text; others as their bytes in hex (`0x42FF`), so two codes that differ only in
+ * bytes that are not UTF-8 stay two codes instead of both decoding to `B\uFFFD`.
+ */
+export function codeText(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value === null || value === undefined) return ''
+  if (value instanceof Uint8Array) {
+    try {
+      return STRICT_UTF8.decode(value)
+    } catch {
+      return `0x${Buffer.from(value).toString('hex').toUpperCase()}`
+    }
+  }
+  return String(value)
+}
+const text = codeText
+
+// ASCII-only strings need neither NFKC nor the Unicode trim beyond \s: a fast path for the common case.
+const NON_ASCII = /[^\u0000-\u007f]/
+
+/** A code normaliser for one side: trim, case fold, full-width → half-width (NFKC), as configured. */
+export function codeNormalizer(cfg: NormalizeConfig): KeyNormalizer {
+  const fold = cfg.caseFold === true || cfg.caseFold === 'upper' ? 'upper' : cfg.caseFold === 'lower' ? 'lower' : null
+  const {trim, fullWidth} = cfg
+  return (value) => {
+    let s = text(value)
+    if (fullWidth && NON_ASCII.test(s)) s = s.normalize('NFKC')
+    if (trim && s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 || NON_ASCII.test(s))) s = s.trim()
+    if (fold === 'upper') s = s.toUpperCase()
+    else if (fold === 'lower') s = s.toLowerCase()
+    return s
+  }
+}
+
+/** A lot normaliser: the code normaliser, plus NULL handling (same as empty, or a distinct NULL lot). */
+export function lotNormalizer(cfg: NormalizeConfig): KeyNormalizer {
+  const code = codeNormalizer(cfg)
+  return (value) => {
+    if (value === null || value === undefined) return cfg.nullLotIsEmpty ? '' : NULL_LOT
+    return code(value)
+  }
+}
+
+/** Display form of a lot ('' for the NULL lot). */
+export function displayLot(lot: string): string {
+  return lot === NULL_LOT ? '' : lot
+}
+
+/**
+ * The loosest reading of a code: NFKC, upper case, no white space at all. Two codes with the same loose form differ
+ * only in case, spaces or full-width characters: the evidence for a `code_format` cause.
+ */
+const ALREADY_LOOSE = /^[\x21-\x60\x7b-\x7e]*$/
+
+export function looseCode(value: unknown): string {
+  let s = text(value)
+  // the common case: printable ASCII with no white space and no lower-case letter is its own loose form
+  if (ALREADY_LOOSE.test(s)) return s
+  if (NON_ASCII.test(s)) s = s.normalize('NFKC')
+  return s.replace(/\s+/g, '').toUpperCase()
+}

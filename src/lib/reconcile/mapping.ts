@@ -1,0 +1,159 @@
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {ConfigError, SourceError} from '../cli/errors.js'
+import type {Reader} from '../sources/source.js'
+import type {StockConfig} from '../stock/config.js'
+import {buildSideRead} from './side-read.js'
+import {codeText, looseCode, type KeyNormalizer} from './keys.js'
+import type {Knex} from 'knex'
+
+/**
+ * A WMS → ERP code map (items or warehouses). Keys are normalised with the WMS side's normaliser; a loose index
+ * (case, spaces, full-width ignored) is built on first miss, to name the ERP code a malformed WMS code meant.
+ */
+export class CodeMap {
+  private readonly exact = new Map<string, string>()
+  /** Where each mapped code came from (a CSV line, a row), to name both rows of an ambiguous mapping. */
+  private readonly origin = new Map<string, string>()
+  /** WMS codes mapped to two different ERP codes: every conflicting row. */
+  readonly conflicts: Array<{wms: string; rows: string[]}> = []
+  private loose: Map<string, string> | undefined
+  readonly identity: boolean
+
+  constructor(identity = false) {
+    this.identity = identity
+  }
+
+  /** Map a (normalised) WMS code; a second, different ERP code for the same WMS code is recorded as a conflict. */
+  set(wmsCode: string, erpCode: string, origin?: string): void {
+    const had = this.exact.get(wmsCode)
+    const here = origin ?? `${wmsCode} → ${erpCode}`
+    if (had !== undefined && had !== erpCode) {
+      const c = this.conflicts.find((x) => x.wms === wmsCode)
+      if (c) c.rows.push(here)
+      else this.conflicts.push({wms: wmsCode, rows: [this.origin.get(wmsCode) ?? `${wmsCode} → ${had}`, here]})
+      return
+    }
+    if (had === undefined) this.origin.set(wmsCode, here)
+    this.exact.set(wmsCode, erpCode)
+    this.loose = undefined
+  }
+
+  /** The conflicts as text lines (at most `max`), for an error message. */
+  conflictLines(max = 10): string[] {
+    const out = this.conflicts.slice(0, max).map((c) => `WMS code ${JSON.stringify(c.wms)}: ${c.rows.join(' | ')}`)
+    if (this.conflicts.length > max) out.push(`… and ${this.conflicts.length - max} more ambiguous codes`)
+    return out
+  }
+
+  entries(): Array<[string, string]> {
+    return [...this.exact]
+  }
+
+  get size(): number {
+    return this.exact.size
+  }
+
+  /** The ERP code for an (already normalised) WMS code; undefined when unmapped. Identity maps return the code. */
+  get(code: string): string | undefined {
+    return this.identity ? code : this.exact.get(code)
+  }
+
+  /** The ERP code a WMS code would map to if case, spaces and width were ignored (identity: the loose code). */
+  looseTarget(code: string): string | undefined {
+    const lc = looseCode(code)
+    if (this.identity) return undefined
+    if (!this.loose) {
+      this.loose = new Map()
+      for (const [k, v] of this.exact) if (!this.loose.has(looseCode(k))) this.loose.set(looseCode(k), v)
+    }
+    return this.loose.get(lc)
+  }
+}
+
+/**
+ * stock.warehouseMap: keys normalised like WMS warehouse codes, values like ERP warehouse codes (one normaliser for
+ * a code wherever it appears). Two keys that normalise to the same code with different targets are a config error.
+ */
+export function warehouseMap(cfg: StockConfig, normWms: KeyNormalizer, normErp: KeyNormalizer = (v) => String(v)): CodeMap {
+  const m = new CodeMap(false)
+  for (const [wms, erp] of Object.entries(cfg.warehouseMap)) m.set(normWms(wms), normErp(erp), `${JSON.stringify(wms)}: ${JSON.stringify(erp)}`)
+  if (m.conflicts.length > 0) {
+    throw new ConfigError('stock.warehouseMap maps one WMS warehouse code to two ERP warehouses (after normalisation)', {
+      code: 'MAP_AMBIGUOUS',
+      problems: m.conflictLines(),
+      hints: ['Keep one entry per WMS warehouse code (stock.wms.normalize decides which codes are the same).'],
+    })
+  }
+  return m
+}
+
+/** Load the item cross-reference from a CSV file (UTF-8, header row). */
+export async function itemMapFromFile(cfg: Extract<NonNullable<StockConfig['itemMap']>, {file: string}>, baseDir: string, normWms: KeyNormalizer, normErp: KeyNormalizer): Promise<CodeMap> {
+  const file = path.resolve(baseDir, cfg.file)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '')
+  } catch (error) {
+    throw new ConfigError(`stock.itemMap.file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      hints: ['Check the path (relative to plantops.yaml) and permissions.'],
+    })
+  }
+  const {parse} = await import('csv-parse/sync')
+  let records: Record<string, string>[]
+  try {
+    records = parse(text, {columns: true, skip_empty_lines: true}) as Record<string, string>[]
+  } catch (error) {
+    throw new ConfigError(`stock.itemMap.file: ${file} is not valid CSV: ${(error as Error).message}`)
+  }
+  const map = new CodeMap(false)
+  const {wms, erp} = cfg.columns
+  if (records.length > 0 && (!(wms in records[0]) || !(erp in records[0]))) {
+    throw new ConfigError(`stock.itemMap.file: ${file} has no "${wms}" or "${erp}" column (header: ${Object.keys(records[0]).join(', ')})`, {
+      hints: ['Set stock.itemMap.columns.wms / .erp to the CSV header names.'],
+    })
+  }
+  records.forEach((r, i) => {
+    const w = normWms(r[wms])
+    const e = normErp(r[erp])
+    if (w === '' || e === '') throw new ConfigError(`${file}:${i + 2}: empty item code in the cross-reference`)
+    map.set(w, e, `line ${i + 2}: ${JSON.stringify(r[wms])} → ${JSON.stringify(r[erp])}`)
+  })
+  if (map.conflicts.length > 0) {
+    throw new ConfigError(`stock.itemMap.file: ${file} maps one WMS item code to two ERP items; refusing to pick one`, {
+      code: 'MAP_AMBIGUOUS',
+      problems: map.conflictLines(),
+      hints: ['Keep one row per WMS code in the cross-reference (stock.wms.normalize decides which codes are the same).'],
+    })
+  }
+  return map
+}
+
+/** Load the item cross-reference from a table or SELECT on a source (inside that source's snapshot when given). */
+export async function itemMapFromSource(
+  cfg: Extract<NonNullable<StockConfig['itemMap']>, {source: string}>,
+  reader: Reader,
+  knex: Knex,
+  normWms: KeyNormalizer,
+  normErp: KeyNormalizer,
+): Promise<CodeMap> {
+  const read = buildSideRead(knex, {table: cfg.table, query: cfg.query, columns: {w: cfg.columns.wms, e: cfg.columns.erp}})
+  const map = new CodeMap(false)
+  // columns in SELECT order: w, e
+  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, {batchSize: 4096, rowsAsArray: true})) {
+    for (let b = 0; b < batch.length; b++) {
+      const w = normWms(batch[b][0])
+      const e = normErp(batch[b][1])
+      if (w !== '' && e !== '') map.set(w, e, `${JSON.stringify(codeText(batch[b][0]))} → ${JSON.stringify(codeText(batch[b][1]))}`)
+    }
+  }
+  if (map.conflicts.length > 0) {
+    const where = cfg.table === undefined ? 'its query' : `table ${cfg.table}`
+    throw new SourceError(cfg.source, `the item cross-reference (stock.itemMap, ${where}) maps one WMS item code to two ERP items; refusing to pick one: ${map.conflictLines(5).join('; ')}`, {
+      code: 'MAP_AMBIGUOUS',
+      hints: ['Fix the cross-reference so each WMS code has one ERP item (stock.wms.normalize decides which codes are the same), or filter it with a SELECT in stock.itemMap.query.'],
+    })
+  }
+  return map
+}
