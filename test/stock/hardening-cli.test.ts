@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {afterAll, beforeAll, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it, vi} from 'vitest'
 import {stringify} from 'yaml'
 
 import {binPath, runCli, tempDir} from '../helpers/cli.js'
@@ -13,6 +13,9 @@ import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.j
  * the real MariaDB: every value a replica can hold either reconciles exactly or stops the run with exit 3 naming
  * where it is.
  */
+// several CLI runs per test: generous on a loaded machine (no timing is asserted by the timeout)
+vi.setConfig({testTimeout: 180_000})
+
 describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
   let erp: Awaited<ReturnType<typeof createTestDatabase>>
   let wms: Awaited<ReturnType<typeof createTestDatabase>>
@@ -48,7 +51,7 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
       wms: {source: 'wms', table: 'bins', columns: {item: 'sku', warehouse: 'wh', lot: 'lot', qty: 'qty'}},
       partitions: 16,
       tempDir: spillDir,
-      safety: {minRowsRatio: 0},
+      safety: {minRowsRatio: 0, minMatchRatio: 0},
     }
     patch(stock)
     const yaml = {
@@ -86,7 +89,8 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
   it('item 5 / issue 9: exponent bombs, radix prefixes, NaN, words, thousands separators are a SourceError (exit 3), never 70 or a heap blow-up', async () => {
     await tables()
     await erp.conn.query("INSERT INTO stock VALUES ('A1','W','L','16')")
-    for (const bad of ['1e50000000', '0x10', '0b101', '0o17', 'NaN', 'Infinity', 'n/a', '', '1,200']) {
+    // (every other spelling — 0b101, 0o17, Infinity, '' … — is refused by the same parser: test/reconcile/quantity.test.ts)
+    for (const bad of ['1e50000000', '0x10', 'NaN', '1,200']) {
       await wms.conn.query('DELETE FROM bins')
       await wms.conn.query("INSERT INTO bins VALUES ('A1','W','L',?)", [bad])
       const t0 = Date.now()
@@ -119,7 +123,7 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     await wms.conn.query("INSERT INTO bins VALUES ('AB-1','W','L','13'), ('SKU-X1','W','L','4')")
     await wms.conn.query("INSERT INTO xref VALUES ('ab-1','X-1'), ('SKU-X1','X-1')")
     const cfg = config((s) => (s.itemMap = {source: 'wms', table: 'xref', columns: {wms: 'wms_sku', erp: 'erp_item'}}))
-    for (const partitions of [1, 16, 64]) {
+    for (const partitions of [1, 64]) {
       const r = diff(config((s) => {
         s.itemMap = {source: 'wms', table: 'xref', columns: {wms: 'wms_sku', erp: 'erp_item'}}
         s.partitions = partitions
@@ -135,7 +139,7 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     await erp.conn.query("INSERT INTO stock VALUES ('E-7','W','L','9')")
     await wms.conn.query("INSERT INTO bins VALUES ('sku e7','W','L','9')")
     await wms.conn.query("INSERT INTO xref VALUES ('SKU-E7','E-7'), ('SKUE7','E-7')")
-    for (const partitions of [1, 64, 1024]) {
+    for (const partitions of [1, 1024]) {
       const r = diff(config((s) => {
         s.itemMap = {source: 'wms', table: 'xref', columns: {wms: 'wms_sku', erp: 'erp_item'}}
         s.partitions = partitions
@@ -231,11 +235,13 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     await wms.conn.query(`INSERT INTO bins SELECT CONCAT('I', seq), CONCAT('W', seq % 7), 'L', seq % 89 FROM seq_1_to_300000`)
     const cfg = config((s) => (s.partitions = 256))
     let interrupted = 0
-    for (const afterMs of [2500, 5000]) {
+    for (const afterMs of [300, 3000]) {
       const child = spawn(process.execPath, [binPath, 'stock', 'diff', '--config', cfg, '--format', 'csv', '--output', path.join(dir, 'out.csv')], {cwd: dir, env: {...process.env, NO_COLOR: '1'}})
       let stderr = ''
       child.stderr.on('data', (d) => (stderr += String(d)))
       const exited = new Promise<{code: number | null; at: number}>((resolve) => child.on('exit', (code) => resolve({code, at: Date.now()})))
+      // once the run has started (its spill directory exists), then a little later
+      for (let i = 0; i < 600 && readdirSync(spillDir).length === 0 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50))
       await new Promise((r) => setTimeout(r, afterMs))
       const sent = Date.now()
       child.kill('SIGTERM')
@@ -248,7 +254,7 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
       interrupted++
     }
     expect(interrupted).toBeGreaterThan(0)
-  }, 60_000)
+  }, 120_000)
 
   // ---- issue 13: outputs a cron job and a lead can trust ----
 
@@ -273,7 +279,7 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     await tables()
     await erp.conn.query('INSERT INTO stock VALUES ?', [Array.from({length: 40}, (_, i) => [`E-${i}`, 'WH01', 'L', '1'])])
     await wms.conn.query('INSERT INTO bins VALUES ?', [Array.from({length: 40}, (_, i) => [`W${i}`, 'RM', 'L', '1'])])
-    const r = diff(config())
+    const r = diff(config((s) => delete s.safety.minMatchRatio))
     expect(r.code, r.stderr).toBe(3)
     expect(r.json.error.code).toBe('NOTHING_LINES_UP')
     expect(r.json.error.message).toMatch(/only 0 of 80 keys \(0.00%\) are found on both sides, below stock.safety.minMatchRatio 0.05.*only in ERP: E-\d+ @ WH01 lot L.*only in WMS: W\d+ @ RM lot L/)

@@ -136,3 +136,19 @@ describe('unit conversion compares exactly (issue 15 item 10)', () => {
     expect(classifyExact(Rational.of('12'), Rational.of('12.5'), {pct: new Decimal('5')})).toBe('within_tolerance')
   })
 })
+
+describe('the read plan (who reads what, in which snapshot)', () => {
+  it('puts each lookup in the snapshot of the side on its source, else alone', async () => {
+    const {planReads} = await import('../../src/lib/stock/stock-diff.js')
+    const base = {
+      erp: {source: 'erp', table: 's', columns: {item: 'i', warehouse: 'w', qty: 'q'}},
+      wms: {source: 'wms', table: 'b', columns: {item: 'i', warehouse: 'w', qty: 'q'}},
+    }
+    const transit = (source: string, side: 'erp' | 'wms') => ({source, table: 'm', side, columns: {item: 'i', warehouse: 'w', qty: 'q', movedAt: 't'}})
+    const plan = (extra: Record<string, unknown>) => planReads(stockConfigSchema.parse({...base, ...extra}))
+    expect(plan({})).toEqual({items: null, units: null, transit: null, itemMap: null})
+    expect(plan({items: {source: 'erp', table: 'it', columns: {item: 'i'}}, inTransit: transit('wms', 'wms'), itemMap: {source: 'wms', table: 'x', columns: {wms: 'a', erp: 'b'}}})).toEqual({items: 'erp', units: null, transit: 'wms', itemMap: 'wms'})
+    expect(plan({items: {source: 'mes', table: 'it', columns: {item: 'i'}}, inTransit: transit('erp', 'wms'), itemMap: {file: 'x.csv'}})).toEqual({items: 'alone', units: null, transit: 'alone', itemMap: 'file'})
+    expect(plan({inTransit: transit('erp', 'erp'), itemMap: {source: 'mes', table: 'x', columns: {wms: 'a', erp: 'b'}}})).toMatchObject({transit: 'erp', itemMap: 'alone'})
+  })
+})

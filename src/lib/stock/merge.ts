@@ -80,10 +80,11 @@ export function keepRow(onlyNew: boolean): (r: StockVarianceRow) => boolean {
 const YIELD_MS = 50
 
 /**
- * Reconcile the given partitions; with --all, their sorted rows go to `out` under `rowsKind`. Yields to the event
- * loop every YIELD_MS so that SIGTERM/SIGINT are handled at once (the run is marked interrupted and the spill removed).
+ * Reconcile every partition of the spill; with --all, each partition's sorted rows go back to the spill (kind `r`, read
+ * by mergeSortedRows). Yields to the event loop every YIELD_MS so that SIGTERM/SIGINT are handled at once (the run is
+ * marked interrupted and the spill removed).
  */
-export async function mergePartitions(spill: Spill, parts: number[], s: MergeSettings, out: Spill, rowsKind: string, onPartition?: () => void): Promise<MergeShare> {
+export async function mergePartitions(spill: Spill, s: MergeSettings, onPartition?: () => void): Promise<MergeShare> {
   const env = partitionEnv(s)
   const totals = emptyTotals()
   const keep = keepRow(s.onlyNew)
@@ -91,7 +92,7 @@ export async function mergePartitions(spill: Spill, parts: number[], s: MergeSet
   const values: Array<string | null> = []
   const rows: StockVarianceRow[] = []
   let lastYield = performance.now()
-  for (const p of parts) {
+  for (let p = 0; p < spill.partitions; p++) {
     if (performance.now() - lastYield > YIELD_MS) {
       await new Promise((resolve) => setImmediate(resolve))
       lastYield = performance.now()
@@ -102,11 +103,11 @@ export async function mergePartitions(spill: Spill, parts: number[], s: MergeSet
       values.push(rowValue.get(v)?.toFixed() ?? null)
     }
     const kept = res.rows.filter(keep)
-    if (s.all) writeSortedRows(out, p, kept.sort(compareRows), rowsKind)
+    if (s.all) writeSortedRows(spill, p, kept.sort(compareRows))
     else for (const r of kept) rows.push(r)
     onPartition?.()
   }
-  out.flush()
+  spill.flush()
   const patched = crossPartitionCodeFormat(variances, totals)
   return {
     patched: new Map(patched.map((r) => [`${r.item}\t${r.warehouse}\t${r.lot}`, r.cause!])),

@@ -4,15 +4,15 @@ import {compareRows, type StockVarianceRow} from './types.js'
 const KIND_ROWS = 'r'
 
 /** Spill one partition's report rows, already sorted, as JSON lines. */
-export function writeSortedRows(spill: Spill, partition: number, rows: StockVarianceRow[], kind = KIND_ROWS): void {
-  for (const r of rows) spill.write(kind, partition, JSON.stringify(r))
+export function writeSortedRows(spill: Spill, partition: number, rows: StockVarianceRow[]): void {
+  for (const r of rows) spill.write(KIND_ROWS, partition, JSON.stringify(r))
 }
 
 /**
  * k-way merge of the sorted partition files (a binary heap over one line reader per partition): every key of a
  * 2,000,000-row plant comes out in warehouse, item, lot order with only one row per partition in memory.
  */
-export function* mergeSortedRows(spill: Spill, kinds: string[] = [KIND_ROWS]): Generator<StockVarianceRow> {
+export function* mergeSortedRows(spill: Spill): Generator<StockVarianceRow> {
   const readers: LineReader[] = []
   const heap: Array<{row: StockVarianceRow; src: number}> = []
   const push = (e: {row: StockVarianceRow; src: number}) => {
@@ -45,8 +45,8 @@ export function* mergeSortedRows(spill: Spill, kinds: string[] = [KIND_ROWS]): G
     return top
   }
   try {
-    for (let p = 0; p < spill.partitions; p++) for (const kind of kinds) {
-      const reader = spill.reader(kind, p)
+    for (let p = 0; p < spill.partitions; p++) {
+      const reader = spill.reader(KIND_ROWS, p)
       readers.push(reader)
       const line = reader.next()
       if (line !== undefined && line !== '') push({row: JSON.parse(line) as StockVarianceRow, src: readers.length - 1})

@@ -198,50 +198,33 @@ export async function runStockDiff(opts: {
       },
     }
 
-    // 3. the item cross-reference first when it is not read inside the WMS snapshot
+    // 3. who reads what, in which snapshot (computed once), then the item cross-reference when it is not read inside
+    //    the WMS snapshot
+    const plan = planReads(cfg)
     const im = cfg.itemMap
     if (im && 'file' in im) ctx.itemMap = await itemMapFromFile(im, opts.baseDir, wmsNorm.code, erpNorm.code)
-    else if (im && im.source !== cfg.wms.source) {
+    else if (im && plan.itemMap === 'alone') {
       const src = sources.get(im.source)!
       ctx.itemMap = await src.snapshot((r) => itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code))
     }
 
-    // 4. both sides in parallel, each in one consistent snapshot: in two worker threads (two cores) when the compiled
-    //    worker is available, else in this thread
+    // 4. both sides in parallel, each in one consistent snapshot with the lookups the plan puts there: in two worker
+    //    threads (two cores) when the compiled worker is available, else in this thread
     const erpSrc = sources.get(cfg.erp.source)!
     const wmsSrc = sources.get(cfg.wms.source)!
-    const done = new Set<string>()
     let transitInfo: {rows: number; from: string; to: string} | null = null
-    const extras = async (src: Source, r: Reader, when: 'erp' | 'wms') => {
-      if (cfg.items && cfg.items.source === src.name && !done.has('items')) {
-        done.add('items')
-        await readItems(r, src.builder(), ctx)
-      }
-      if (cfg.units.itemUnits && cfg.units.itemUnits.source === src.name && !done.has('units')) {
-        done.add('units')
-        await readItemUnits(r, src.builder(), ctx)
-      }
-      // movements in WMS codes need the item map: read them on the WMS side (after the map) or at the end
-      if (cfg.inTransit && cfg.inTransit.source === src.name && !done.has('transit') && (when === 'wms' || cfg.inTransit.side === 'erp')) {
-        done.add('transit')
-        transitInfo = await readTransit(r, src.builder(), ctx)
-      }
+    const lookups = async (where: ReadPlace, src: Source, r: Reader) => {
+      if (plan.items === where) await readItems(r, src.builder(), ctx)
+      if (plan.units === where) await readItemUnits(r, src.builder(), ctx)
+      if (plan.transit === where) transitInfo = await readTransit(r, src.builder(), ctx)
     }
-    const readErp = async () => {
+    const readSide = async (side: 'erp' | 'wms') => {
+      const src = side === 'erp' ? erpSrc : wmsSrc
       const t0 = performance.now()
-      const rows = await erpSrc.snapshot(async (r) => {
-        const n = await readErpStock(r, erpSrc.builder(), ctx)
-        await extras(erpSrc, r, 'erp')
-        return n
-      })
-      return {rows, ms: performance.now() - t0}
-    }
-    const readWms = async () => {
-      const t0 = performance.now()
-      const rows = await wmsSrc.snapshot(async (r) => {
-        if (im && 'source' in im && im.source === wmsSrc.name) ctx.itemMap = await itemMapFromSource(im, r, wmsSrc.builder(), wmsNorm.code, erpNorm.code)
-        const n = await readWmsStock(r, wmsSrc.builder(), ctx)
-        await extras(wmsSrc, r, 'wms')
+      const rows = await src.snapshot(async (r) => {
+        if (side === 'wms' && im && 'source' in im && plan.itemMap === 'wms') ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code)
+        const n = side === 'erp' ? await readErpStock(r, src.builder(), ctx) : await readWmsStock(r, src.builder(), ctx)
+        await lookups(side, src, r)
         return n
       })
       return {rows, ms: performance.now() - t0}
@@ -251,16 +234,6 @@ export async function runStockDiff(opts: {
     progress('reading', {'ERP rows': 0, 'WMS rows': 0})
     const workerFile = fileURLToPath(new URL('read-worker.js', import.meta.url))
     if (options.workers !== false && existsSync(workerFile)) {
-      const onErp = (s?: string) => s === erpSrc.name
-      const onWms = (s?: string) => s === wmsSrc.name
-      const items = cfg.items ? (onErp(cfg.items.source) ? 'erp' : onWms(cfg.items.source) ? 'wms' : null) : null
-      const units = cfg.units.itemUnits ? (onErp(cfg.units.itemUnits.source) ? 'erp' : onWms(cfg.units.itemUnits.source) ? 'wms' : null) : null
-      const t = cfg.inTransit
-      const transit = t ? (onWms(t.source) ? 'wms' : onErp(t.source) && t.side === 'erp' ? 'erp' : null) : null
-      if (items) done.add('items')
-      if (units) done.add('units')
-      if (transit) done.add('transit')
-      const mapOnWms = Boolean(im && 'source' in im && im.source === wmsSrc.name)
       const workerDir = () => {
         const d = createSpillDir(cfg.tempDir)
         workerDirs.push(d)
@@ -276,10 +249,10 @@ export async function runStockDiff(opts: {
         dir: workerDir(),
         warehouses: warehousesFilter,
         noLots,
-        itemMap: side === 'wms' && !mapOnWms && im ? ctx.itemMap.entries() : undefined,
-        items: items === side,
-        units: units === side,
-        transit: transit === side,
+        itemMap: side === 'wms' && plan.itemMap !== 'wms' && im ? ctx.itemMap.entries() : undefined,
+        items: plan.items === side,
+        units: plan.units === side,
+        transit: plan.transit === side,
       })
       // when one side fails, the other thread is stopped (and its directory removed by close())
       const threads: Worker[] = []
@@ -300,32 +273,26 @@ export async function runStockDiff(opts: {
       }
       erpRead = {rows: e.rows, ms: e.readMs}
       wmsRead = {rows: w.rows, ms: w.readMs}
-      if (mapOnWms && ((cfg.inTransit && !done.has('transit') && cfg.inTransit.side === 'wms') || false)) {
-        // the map was read inside the WMS worker; the movements on another source need it here too
+      if (plan.itemMap === 'wms' && plan.transit === 'alone' && cfg.inTransit?.side === 'wms') {
+        // the map was read inside the WMS thread; the movements on another source need it here too
         ctx.itemMap = await wmsSrc.snapshot((r) => itemMapFromSource(im as Extract<typeof im, {source: string}>, r, wmsSrc.builder(), wmsNorm.code, erpNorm.code))
       }
     } else if (erpSrc.name === wmsSrc.name || erpSrc.dialect === 'sqlite' || wmsSrc.dialect === 'sqlite') {
       // one connection per SQLite file: read one after the other
-      wmsRead = await readWms()
-      erpRead = await readErp()
+      wmsRead = await readSide('wms')
+      erpRead = await readSide('erp')
     } else {
-      ;[erpRead, wmsRead] = await Promise.all([readErp(), readWms()])
+      ;[erpRead, wmsRead] = await Promise.all([readSide('erp'), readSide('wms')])
     }
-    // the remaining reads, on other sources
+    const lookupsAlone = async (name: string, src: Source, r: Reader) => {
+      if (plan.items === 'alone' && cfg.items?.source === name) await readItems(r, src.builder(), ctx)
+      if (plan.units === 'alone' && cfg.units.itemUnits?.source === name) await readItemUnits(r, src.builder(), ctx)
+      if (plan.transit === 'alone' && cfg.inTransit?.source === name) transitInfo = await readTransit(r, src.builder(), ctx)
+    }
+    // the lookups on other sources, one snapshot per source, after both sides (movements need the item map)
     for (const [name, src] of sources) {
-      if (name === erpSrc.name || name === wmsSrc.name) continue
-      await src.snapshot(async (r) => {
-        await extras(src, r, 'erp')
-        if (cfg.inTransit && cfg.inTransit.source === name && !done.has('transit')) {
-          done.add('transit')
-          transitInfo = await readTransit(r, src.builder(), ctx)
-        }
-      })
-    }
-    if (cfg.inTransit && !done.has('transit')) {
-      const src = sources.get(cfg.inTransit.source)!
-      done.add('transit')
-      transitInfo = await src.snapshot((r) => readTransit(r, src.builder(), ctx))
+      const here = [cfg.items, cfg.units.itemUnits, cfg.inTransit].some((l, i) => l?.source === name && [plan.items, plan.units, plan.transit][i] === 'alone')
+      if (here) await src.snapshot((r) => lookupsAlone(name, src, r))
     }
     spill.flush()
 
@@ -346,8 +313,7 @@ export async function runStockDiff(opts: {
       }
     }
 
-    // 6. reconcile partition by partition: half the partitions in a worker thread when the compiled worker exists
-    //    (a lean heap first: see heap.ts)
+    // 6. reconcile partition by partition in this thread (a lean heap first: see heap.ts)
     await collectGarbage()
     const mergeStart = performance.now()
     const mergeCpu = process.cpuUsage()
@@ -361,14 +327,12 @@ export async function runStockDiff(opts: {
       onlyNew: Boolean(options.onlyNew),
       trackScope: warehousesFilter.length > 0 || classesFilter.length > 0,
     }
-    const parts = Array.from({length: spill.partitions}, (_, p) => p)
     let merged = 0
     const onPartition = () => {
       merged++
       if ((merged & 7) === 0) progress('merging', {partitions: merged, of: spill.partitions})
     }
-    // (a second reconcile thread was measured: no faster on two shared cores, ~50 MB more peak RSS; so one thread)
-    const share = await mergePartitions(spill, parts, settings, spill, 'r', onPartition)
+    const share = await mergePartitions(spill, settings, onPartition)
     const {variances, totals} = share
     const whNames = await warehouseNames(cfg, sources)
     if (whNames.size > 0) for (const list of [variances, share.rows]) for (const r of list) r.warehouse_name = whNames.get(r.warehouse) ?? null
@@ -455,6 +419,35 @@ function* withPatches(rows: Iterable<StockVarianceRow>, patched: Map<string, str
       }
     }
     yield r
+  }
+}
+
+/** Where a read happens: inside the ERP side's snapshot, the WMS side's, or alone on its own source. */
+export type ReadPlace = 'erp' | 'wms' | 'alone'
+
+/** Who reads what, in which snapshot: decided once from the config (a pure function). */
+export interface ReadPlan {
+  /** Item master, per-item units: in the snapshot of the side on the same source, else alone after both sides. */
+  items: ReadPlace | null
+  units: ReadPlace | null
+  /**
+   * Movements in transit: in the WMS snapshot when on the WMS source (after the item map), in the ERP snapshot when on
+   * the ERP source and coded like the ERP, else alone after both sides (WMS-coded movements need the item map).
+   */
+  transit: ReadPlace | null
+  /** The item cross-reference: a CSV file, inside the WMS snapshot (same source), or alone before the sides. */
+  itemMap: 'file' | 'wms' | 'alone' | null
+}
+
+export function planReads(cfg: StockConfig): ReadPlan {
+  const at = (source: string | undefined): ReadPlace | null => (source === undefined ? null : source === cfg.erp.source ? 'erp' : source === cfg.wms.source ? 'wms' : 'alone')
+  const t = cfg.inTransit
+  const im = cfg.itemMap
+  return {
+    items: at(cfg.items?.source),
+    units: at(cfg.units.itemUnits?.source),
+    transit: t === undefined ? null : t.source === cfg.wms.source ? 'wms' : t.source === cfg.erp.source && t.side === 'erp' ? 'erp' : 'alone',
+    itemMap: im === undefined ? null : 'file' in im ? 'file' : im.source === cfg.wms.source ? 'wms' : 'alone',
   }
 }
 
