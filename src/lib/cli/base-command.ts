@@ -103,11 +103,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       void finish()
     }
     try {
+      // handlers first: a signal arriving once the run is recorded (even before RunRecorder.start returns) marks it failed
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
       await sweepAbandonedRuns(store.knex)
       if (opts.lock !== false) lock = acquireJobLock(path.join(opts.loaded.dir, '.plantops', 'locks'), opts.job)
       run = await RunRecorder.start(store.knex, {job: opts.job, command: this.id ?? opts.job, argv: this.argv})
-      process.once('SIGINT', onSignal)
-      process.once('SIGTERM', onSignal)
       const result = await fn({loaded: opts.loaded, store, sources, run})
       run.setRowsRead(await sources.rowsRead())
       await run.finish({exitCode: Number(process.exitCode ?? 0)})

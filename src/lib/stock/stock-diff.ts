@@ -7,20 +7,20 @@ import type {Knex} from 'knex'
 
 import {ConfigError, PlantopsError, SourceError, UsageError} from '../cli/errors.js'
 import {ExitCode, type ExitCodeValue} from '../cli/exit-codes.js'
-import {Decimal} from '../decimal/decimal.js'
 import type {Reader, Source} from '../sources/source.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
 import {codeText} from '../reconcile/keys.js'
 import {buildSideRead} from '../reconcile/side-read.js'
 import type {StockConfig, StockGrain} from './config.js'
 import {collectGarbage} from './heap.js'
-import {loadStockHistory, resolvedSince, saveStockHistory, type ResolvedVariance} from './history.js'
+import {loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
 import type {SideJob, SideMessage} from './read-worker.js'
 import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
 import {keepRow, mergePartitions, type MergeSettings} from './merge.js'
 import {mergeSortedRows} from './sorted-rows.js'
 import {createSpillDir, removeSpillDir, Spill, sweepDeadSpills} from './spill.js'
 import {suggestedAction} from '../reconcile/causes.js'
+import {summarize} from './summary.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
 export interface StockDiffOptions {
@@ -357,48 +357,20 @@ export async function runStockDiff(opts: {
       warn(`${totals.unitWarningCount} quantities had a unit with no conversion to the item's ERP unit and were compared unconverted (e.g. ${ex.join(', ')}); add stock.units rules`)
     }
 
-    // 7. summary and memory
-    const keys = {total: 0, ...totals.keys}
-    keys.total = totals.keys.match + totals.keys.within_tolerance + totals.keys.over_tolerance + totals.keys.only_in_erp + totals.keys.only_in_wms
-    const sumErp = new Decimal(totals.sumAbsErp)
-    const sumAbsDiff = new Decimal(totals.sumAbsDiff)
-    const value = new Map<StockVarianceRow, Decimal>()
-    share.values.forEach((v, i) => {
-      if (v !== null) value.set(variances[i], new Decimal(v).abs())
-    })
-    const top = [...variances]
-      .filter((r) => r.status !== 'within_tolerance')
-      .sort((a, b) => {
-        const va = value.get(a) ?? new Decimal(-1)
-        const vb = value.get(b) ?? new Decimal(-1)
-        const c = vb.cmp(va)
-        return c !== 0 ? c : new Decimal(b.diff).abs().cmp(new Decimal(a.diff).abs()) || compareRows(a, b)
-      })
-      .slice(0, options.top ?? 10)
-    const resolved = resolvedSince(history, variances)
-    const ti = transitInfo as {rows: number; from: string; to: string} | null
-    const summary: StockDiffSummary = {
+    // 7. the summary
+    const summary = summarize({
       grain,
       erp: {source: erpSrc.name, rows: erpRead.rows, readMs: Math.round(erpRead.ms), lagSeconds: lag.get(erpSrc.name) ?? null},
       wms: {source: wmsSrc.name, rows: wmsRead.rows, readMs: Math.round(wmsRead.ms), lagSeconds: lag.get(wmsSrc.name) ?? null},
-      keys,
-      causes: totals.causes,
-      recordAccuracyPct: keys.total === 0 ? '100' : new Decimal(keys.match).div(keys.total).times(100).toDecimalPlaces(4).toFixed(),
-      deviationRatePct: sumErp.isZero() ? null : sumAbsDiff.div(sumErp).times(100).toDecimalPlaces(4).toFixed(),
-      valueAtRisk: options.showCost ? new Decimal(totals.valueAtRisk).toFixed(2) : null,
-      valueInDataErrors: options.showCost ? new Decimal(totals.valueInDataErrors).toFixed(2) : null,
-      failing: failingCounts(variances, Boolean(options.onlyNew), cfg.failOn.oneSided),
-      topVariances: top,
-      resolved: {count: resolved.length, rows: resolved.slice(0, 100)},
-      newVariances: variances.filter((v) => v.runs_seen === 1).length,
-      newByStatus: countNew(variances),
-      inTransitWindow: ti ? {from: ti.from, to: ti.to, movements: ti.rows} : null,
+      share,
+      history,
+      transit: transitInfo as {rows: number; from: string; to: string} | null,
       warnings,
       reported,
-      elapsedMs: Math.round(performance.now() - started),
-      mergeMs: Math.round(mergeMs),
-      mergeCpuMs: Math.round((mergeCpuUsage.user + mergeCpuUsage.system) / 1000),
-    }
+      options: {top: options.top ?? 10, showCost: Boolean(options.showCost), onlyNew: Boolean(options.onlyNew), failOneSided: cfg.failOn.oneSided},
+      timing: {elapsedMs: performance.now() - started, mergeMs, mergeCpuMs: (mergeCpuUsage.user + mergeCpuUsage.system) / 1000},
+    })
+    const keys = summary.keys
     const commit = () => saveStockHistory(opts.store, {scope, runId: opts.runId, erpRows: erpRead.rows, wmsRows: wmsRead.rows, keys: keys.total, variances})
     return {summary, rows: rowsIter, close, commit}
   } catch (error) {
@@ -602,23 +574,6 @@ function checkLinesUp(cfg: StockConfig, keys: Record<string, number>, variances:
       ],
     },
   )
-}
-
-function failingCounts(variances: StockVarianceRow[], onlyNew: boolean, oneSided: boolean): StockDiffSummary['failing'] {
-  const out = {over_tolerance: 0, only_in_erp: 0, only_in_wms: 0, explained: 0}
-  for (const v of variances) {
-    if (onlyNew && v.runs_seen !== 1) continue
-    if (v.status !== 'over_tolerance' && v.status !== 'only_in_erp' && v.status !== 'only_in_wms') continue
-    if (v.explained) out.explained++
-    else if (v.status === 'over_tolerance' || oneSided) out[v.status]++
-  }
-  return out
-}
-
-function countNew(variances: StockVarianceRow[]): StockDiffSummary['newByStatus'] {
-  const out = {within_tolerance: 0, over_tolerance: 0, only_in_erp: 0, only_in_wms: 0}
-  for (const v of variances) if (v.runs_seen === 1 && v.status !== 'match') out[v.status]++
-  return out
 }
 
 function describe(side: {table?: string; query?: string}): string {
