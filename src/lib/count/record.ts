@@ -1,8 +1,10 @@
 import type {Knex} from 'knex'
 
+import {UsageError} from '../cli/errors.js'
 import {Decimal, formatDecimal} from '../decimal/decimal.js'
 import {lineKey, normCode, normLot} from './codes.js'
 import {getLines, saveCounts, type CountHeader, type CountLine, type CountStatus, type LineUpdate, type NewCountLine} from './count-store.js'
+import {plantTime} from './cutoff.js'
 import {parseCountedQuantity} from './quantity-text.js'
 import type {SheetEntry, SheetProblem} from './read-sheets.js'
 import {displayItem, type UncountedLine} from './report.js'
@@ -41,6 +43,20 @@ interface Candidate {
 export function localNow(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+}
+
+/**
+ * A count time before the count's snapshot is a mistake (a wrong day, or the README's old example): the cut-off
+ * would silently apply nothing. Refused with both times.
+ */
+export function checkCountedAt(header: Pick<CountHeader, 'id' | 'snapshotAt'>, countedAt: string): void {
+  const snapshot = plantTime(header.snapshotAt)
+  if (plantTime(countedAt) < snapshot) {
+    throw new UsageError(`--counted-at ${countedAt} is before the snapshot of count ${header.id} (${snapshot}): the counting cannot have happened before the quantities were taken`, {
+      code: 'COUNTED_BEFORE_SNAPSHOT',
+      hints: [`Pass the plant time the counting finished, after ${snapshot} (or leave --counted-at out for now).`],
+    })
+  }
 }
 
 function matchesItem(line: CountLine, code: string): boolean {
