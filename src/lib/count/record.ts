@@ -59,6 +59,17 @@ export function checkCountedAt(header: Pick<CountHeader, 'id' | 'snapshotAt'>, c
   }
 }
 
+/**
+ * A count written with a unit, in the line's unit: the line's own unit as is, its ERP unit through the line's
+ * factor; any other unit is refused (the same rule for sheets and for `count enter`, which asks again at once).
+ */
+export function inLineUnit(qty: Decimal, unit: string, line: Pick<CountLine, 'unit' | 'erpUnit' | 'factor'>): {ok: true; qty: Decimal} | {ok: false; reason: string} {
+  const u = normCode(unit)
+  if (line.unit && u === normCode(line.unit)) return {ok: true, qty}
+  if (line.erpUnit && line.factor && u === normCode(line.erpUnit)) return {ok: true, qty: qty.div(line.factor)}
+  return {ok: false, reason: `counted in ${unit}, but the line is counted in ${line.unit ?? '?'}${line.erpUnit && line.erpUnit !== line.unit ? ` (or ${line.erpUnit})` : ''}`}
+}
+
 function matchesItem(line: CountLine, code: string): boolean {
   const c = normCode(code)
   return c === normCode(line.sku) || (line.item !== null && c === normCode(line.item))
@@ -136,15 +147,12 @@ export async function recordEntries(
     let qty = parsed.qty
     const ref = target ?? byLoc.get(normCode(e.location))?.find((l) => matchesItem(l, e.item)) ?? null
     if (parsed.unit && ref) {
-      const u = normCode(parsed.unit)
-      if (ref.unit && u === normCode(ref.unit)) {
-        // the line's own unit
-      } else if (ref.erpUnit && ref.factor && u === normCode(ref.erpUnit)) {
-        qty = qty.div(ref.factor)
-      } else {
-        reject(e, `counted in ${parsed.unit}, but the line is counted in ${ref.unit ?? '?'}${ref.erpUnit && ref.erpUnit !== ref.unit ? ` (or ${ref.erpUnit})` : ''}`)
+      const inUnit = inLineUnit(parsed.qty, parsed.unit, ref)
+      if (!inUnit.ok) {
+        reject(e, inUnit.reason)
         continue
       }
+      qty = inUnit.qty
     }
     const id = target ? `L${target.id}` : `N${lineKey(e.location, e.item, e.lot || null)}`
     candidates.push({entry: e, qty, target, id, newFound: target ? undefined : {location: ref?.location ?? e.location, item: e.item, lot: e.lot || null}})
