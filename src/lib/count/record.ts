@@ -2,7 +2,8 @@ import type {Knex} from 'knex'
 
 import {UsageError} from '../cli/errors.js'
 import {Decimal, formatDecimal} from '../decimal/decimal.js'
-import {lineKey, normCode, normLot} from './codes.js'
+import {lineKey, normLot} from './codes.js'
+import {looseCode} from '../stock/normalize.js'
 import {getLines, saveCounts, type CountHeader, type CountLine, type CountStatus, type LineUpdate, type NewCountLine} from './count-store.js'
 import {plantTime} from './cutoff.js'
 import {parseCountedQuantity} from './quantity-text.js'
@@ -64,15 +65,15 @@ export function checkCountedAt(header: Pick<CountHeader, 'id' | 'snapshotAt'>, c
  * factor; any other unit is refused (the same rule for sheets and for `count enter`, which asks again at once).
  */
 export function inLineUnit(qty: Decimal, unit: string, line: Pick<CountLine, 'unit' | 'erpUnit' | 'factor'>): {ok: true; qty: Decimal} | {ok: false; reason: string} {
-  const u = normCode(unit)
-  if (line.unit && u === normCode(line.unit)) return {ok: true, qty}
-  if (line.erpUnit && line.factor && u === normCode(line.erpUnit)) return {ok: true, qty: qty.div(line.factor)}
+  const u = looseCode(unit)
+  if (line.unit && u === looseCode(line.unit)) return {ok: true, qty}
+  if (line.erpUnit && line.factor && u === looseCode(line.erpUnit)) return {ok: true, qty: qty.div(line.factor)}
   return {ok: false, reason: `counted in ${unit}, but the line is counted in ${line.unit ?? '?'}${line.erpUnit && line.erpUnit !== line.unit ? ` (or ${line.erpUnit})` : ''}`}
 }
 
 function matchesItem(line: CountLine, code: string): boolean {
-  const c = normCode(code)
-  return c === normCode(line.sku) || (line.item !== null && c === normCode(line.item))
+  const c = looseCode(code)
+  return c === looseCode(line.sku) || (line.item !== null && c === looseCode(line.item))
 }
 
 /**
@@ -95,7 +96,7 @@ export async function recordEntries(
   const byLoc = new Map<string, CountLine[]>()
   for (const l of lines) {
     if (l.lineNo !== null) byNo.set(l.lineNo, l)
-    const k = normCode(l.location)
+    const k = looseCode(l.location)
     byLoc.set(k, [...(byLoc.get(k) ?? []), l])
   }
   const reject = (e: SheetEntry, reason: string) => rejected.push({where: e.where, line: e.lineNo, reason})
@@ -118,7 +119,7 @@ export async function recordEntries(
         reject(e, `line ${e.lineNo} is not a line of count ${header.id} (it has lines 1-${header.sampleSize})`)
         continue
       }
-      if (e.location && normCode(e.location) !== normCode(target.location)) {
+      if (e.location && looseCode(e.location) !== looseCode(target.location)) {
         reject(e, `row says location ${e.location}, but line ${e.lineNo} of count ${header.id} is at ${target.location} (a sheet of another count, or an edited row?)`)
         continue
       }
@@ -133,7 +134,7 @@ export async function recordEntries(
         reject(e, 'a found line (no line number) needs a location and an item')
         continue
       }
-      const atLoc = byLoc.get(normCode(e.location))
+      const atLoc = byLoc.get(looseCode(e.location))
       if (!atLoc) {
         reject(e, `location ${e.location} is not in count ${header.id}: found stock can only be added in the sampled locations`)
         continue
@@ -145,7 +146,7 @@ export async function recordEntries(
       continue
     }
     let qty = parsed.qty
-    const ref = target ?? byLoc.get(normCode(e.location))?.find((l) => matchesItem(l, e.item)) ?? null
+    const ref = target ?? byLoc.get(looseCode(e.location))?.find((l) => matchesItem(l, e.item)) ?? null
     if (parsed.unit && ref) {
       const inUnit = inLineUnit(parsed.qty, parsed.unit, ref)
       if (!inUnit.ok) {
@@ -194,7 +195,7 @@ export async function recordEntries(
       }
       if (header.kind === 'recount' && t.recountOf !== null && c.entry.counter) {
         const first = await knex('count_lines').where({id: t.recountOf}).first()
-        if (first?.counted_by && normCode(first.counted_by) === normCode(c.entry.counter)) {
+        if (first?.counted_by && looseCode(first.counted_by) === looseCode(c.entry.counter)) {
           warnings.push(`${c.entry.where}: line ${t.lineNo} recounted by ${c.entry.counter}, who also made the first count; a recount should be done by someone else`)
         }
       }
@@ -207,7 +208,7 @@ export async function recordEntries(
     } else {
       const nf = c.newFound as NonNullable<Candidate['newFound']>
       const like = lines.find((l) => matchesItem(l, nf.item))
-      const atLoc = byLoc.get(normCode(nf.location))?.[0]
+      const atLoc = byLoc.get(looseCode(nf.location))?.[0]
       newLines.push({
         lineNo: nextNo++,
         sampled: false,

@@ -1,5 +1,5 @@
 import type {ColumnReference, SourceReference} from '../config/references.js'
-import type {CountConfig} from './config.js'
+import {type CountConfig, erpItemsSchema} from './config.js'
 
 /**
  * What blind counts read from the sources, for `plantops systems audit` (schema drift and indexes).
@@ -56,11 +56,13 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
     })
   }
   const e = section.erp
-  if (e) {
-    const i = e.items.columns
+  // without count.erp.items the items are read from stock.items (listed by the stock section) when the count uses it
+  const items = e?.items ?? (e && !section.mapping.fromStock ? erpItemsSchema.parse({}) : undefined)
+  if (e && items) {
+    const i = items.columns
     refs.push({
       source: e.source,
-      table: e.items.table,
+      table: items.table,
       configPath: 'count.erp.items.table',
       purpose: 'blind count item facts (ERP items: description, unit, cost, ABC class)',
       columns: [
@@ -72,6 +74,9 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
         ...col(i.annualUsage, 'count.erp.items.columns.annualUsage', 'number'),
       ],
     })
+  }
+  // the deprecated count.erp.stock (with a stock section the count reads stock.erp, listed by the stock section)
+  if (e?.stock) {
     const b = e.stock.columns
     refs.push({
       source: e.source,
@@ -85,7 +90,8 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
         ...col(b.qty, 'count.erp.stock.columns.qty', 'number'),
       ],
     })
-    if (e.units) {
+  }
+  if (e?.units) {
       const u = e.units.columns
       refs.push({
         source: e.source,
@@ -94,7 +100,6 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
         purpose: 'blind count unit factors',
         columns: [...col(u.item, 'count.erp.units.columns.item', 'text'), ...col(u.unit, 'count.erp.units.columns.unit', 'text'), ...col(u.factor, 'count.erp.units.columns.factor', 'number')],
       })
-    }
   }
   const x = section.mapping.items
   if (x) {
