@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {countConfigDeprecations, erpReads} from '../../src/lib/count/erp-reads.js'
+import {countReferences} from '../../src/lib/count/references.js'
 import {parseConfigText} from '../../src/lib/config/load.js'
 import {runCli, tempDir} from '../helpers/cli.js'
 import {fillSheets} from './fill-sheets.js'
@@ -50,6 +51,8 @@ describe('count reads the ERP through the stock section (fromStock)', () => {
     expect(erpReads(noItems.config.count!, noItems.config.stock)?.items).toMatchObject({configPath: 'stock.items', table: 'items', columns: {item: 'item_code', unit: 'uom'}})
     const legacy = parseConfigText(SOURCES + countSectionYaml(), '/tmp/plantops.yaml', {})
     expect(erpReads(legacy.config.count!, undefined)?.balances).toMatchObject({table: 'stock_balance', configPath: 'count.erp.stock'})
+    // the schema-drift audit: through the stock section, the count names only its own tables (stock lists the rest)
+    expect(countReferences(withStock.config.count, withStock.config).map((r) => `${r.source}.${r.table}`)).toEqual(['wms.bin_stock', 'wms.locations', 'wms.movements', 'erp.items'])
   })
 
   it('old keys keep working with a warning naming the replacement (ignored when a stock section is used)', () => {

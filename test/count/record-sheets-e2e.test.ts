@@ -3,6 +3,7 @@ import path from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {runCli, tempDir} from '../helpers/cli.js'
+import {corpusFile} from '../helpers/corpus.js'
 import {buildXlsx, row} from '../sheets/xlsx-builder.js'
 import {writeSqlitePlant} from './small-plant.js'
 
@@ -23,6 +24,15 @@ describe('count record through the sheets reader (built CLI)', () => {
     expect(s.code, s.stderr).toBe(0)
     lines = s.json.lines
   })
+
+  it('corpus workbooks that are not count sheets: exit 2 with a message, never a stack trace', () => {
+    for (const f of ['AutoFilter.xls', 'wtf_path.xlsx', 'ErrorTypes.xlsx', 'formula_stress_test.xlsx']) {
+      const r = cli(['count', 'record', '1', corpusFile(f)])
+      expect(r.code, `${f}: ${r.stderr}`).toBe(2)
+      expect(r.stdout + r.stderr).not.toMatch(/^\s+at /m)
+      expect(r.stdout + r.stderr).toMatch(/legacy Excel|cannot read|no count sheet|no header row|no worksheet/)
+    }
+  }, 120_000)
 
   it('refuses a --counted-at before the snapshot (exit 2, both times)', async () => {
     const file = path.join(dir, 'early.xlsx')

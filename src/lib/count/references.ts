@@ -1,11 +1,13 @@
 import type {ColumnReference, SourceReference} from '../config/references.js'
-import {type CountConfig, erpItemsSchema} from './config.js'
+import type {StockConfig} from '../stock/config.js'
+import {type CountConfig, erpItemsSchema, erpStockSchema} from './config.js'
+import {usesStockSection} from './erp-reads.js'
 
 /**
  * What blind counts read from the sources, for `plantops systems audit` (schema drift and indexes).
  * Keyed columns: the bin stock is filtered by warehouse and status, movements by time and location.
  */
-export function countReferences(section: CountConfig | undefined): SourceReference[] {
+export function countReferences(section: CountConfig | undefined, config?: {stock?: StockConfig}): SourceReference[] {
   if (!section) return []
   const refs: SourceReference[] = []
   const col = (column: string | null, configPath: string, expected: ColumnReference['expected'], keyed = false): ColumnReference[] =>
@@ -56,8 +58,10 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
     })
   }
   const e = section.erp
-  // without count.erp.items the items are read from stock.items (listed by the stock section) when the count uses it
-  const items = e?.items ?? (e && !section.mapping.fromStock ? erpItemsSchema.parse({}) : undefined)
+  // through the stock section, the ERP balances (and without count.erp.items, the items) are the stock section's references
+  const viaStock = usesStockSection(section, config?.stock)
+  const items = e?.items ?? (e && !viaStock ? erpItemsSchema.parse({}) : undefined)
+  const balances = e && !viaStock ? (e.stock ?? erpStockSchema.parse({})) : undefined
   if (e && items) {
     const i = items.columns
     refs.push({
@@ -76,11 +80,11 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
     })
   }
   // the deprecated count.erp.stock (with a stock section the count reads stock.erp, listed by the stock section)
-  if (e?.stock) {
-    const b = e.stock.columns
+  if (e && balances) {
+    const b = balances.columns
     refs.push({
       source: e.source,
-      table: e.stock.table,
+      table: balances.table,
       configPath: 'count.erp.stock.table',
       purpose: 'blind count ERP snapshot (stock balances)',
       columns: [
@@ -91,7 +95,7 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
       ],
     })
   }
-  if (e?.units) {
+  if (e?.units && !viaStock) {
       const u = e.units.columns
       refs.push({
         source: e.source,
@@ -102,7 +106,7 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
       })
   }
   const x = section.mapping.items
-  if (x) {
+  if (x && !viaStock) {
     refs.push({
       source: x.source,
       table: x.table,
