@@ -295,3 +295,38 @@ export function checkReadOnly(sql: string, opts: GuardOptions = {}): GuardVerdic
 export function checkConfiguredSelect(sql: string, dialect: 'mysql' | 'sqlite' = 'mysql'): GuardVerdict {
   return verdictOf(sql, {configured: true, dialect})
 }
+
+/**
+ * Where the `?` (value) and `??` (identifier) placeholders are, as the server's lexer sees the text: a `?` inside a
+ * string literal, a quoted identifier or a comment is text, not a placeholder (`WHERE note = '?'` has none).
+ * Call only on SQL the guard accepted.
+ */
+export function placeholders(sql: string, dialect: 'mysql' | 'sqlite' = 'mysql'): Array<{start: number; end: number; identifier: boolean}> {
+  const tokens = lex(sql, dialect)
+  const out: Array<{start: number; end: number; identifier: boolean}> = []
+  for (let k = 0; k < tokens.length; k++) {
+    if (!isPunct(tokens[k], '?')) continue
+    if (isPunct(tokens[k + 1], '?') && tokens[k + 1].start === tokens[k].end) {
+      out.push({start: tokens[k].start, end: tokens[k + 1].end, identifier: true})
+      k++
+    } else out.push({start: tokens[k].start, end: tokens[k].end, identifier: false})
+  }
+  return out
+}
+
+/** What a read reads, for messages: the first table after FROM (`stock`), or "a configured query" for a derived table. */
+export function describeRead(sql: string, dialect: 'mysql' | 'sqlite' = 'mysql'): string {
+  let tokens: Token[]
+  try {
+    tokens = lex(sql, dialect)
+  } catch {
+    return 'a query'
+  }
+  const from = tokens.findIndex((tok, k) => wordAt(tokens, k) === 'FROM' && tok.t === 'word')
+  if (from < 0) return 'a query'
+  const target = tokens[from + 1]
+  if (!target || isPunct(target, '(')) return 'a configured query'
+  let end = from + 2
+  while (isPunct(tokens[end], '.') && tokens[end + 1]) end += 2
+  return sql.slice(target.start, tokens[end - 1].end)
+}
