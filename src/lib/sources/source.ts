@@ -464,6 +464,18 @@ export class Source implements Reader {
       done = true
       notify()
     })
+    // mysql2 reports a lost connection (KILL, server restart, network) on the connection, not on a streaming query:
+    // without this the reader would wait for rows that never come
+    const onLost = (error?: unknown) => {
+      if (done) return
+      if (failed === undefined) failed = error ?? Object.assign(new Error('the server closed the connection'), {code: 'PROTOCOL_CONNECTION_LOST'})
+      done = true
+      notify()
+    }
+    const onClose = () => onLost()
+    c.on('error', onLost)
+    c.on('end', onClose)
+    c.stream?.on('close', onClose)
     let finished = false
     try {
       for (;;) {
@@ -503,6 +515,9 @@ export class Source implements Reader {
           while (!done) await new Promise<void>((resolve) => (wake = resolve))
         }
       } else if (paused) c.resume()
+      c.removeListener('error', onLost)
+      c.removeListener('end', onClose)
+      c.stream?.removeListener('close', onClose)
     }
   }
 }
@@ -517,6 +532,9 @@ interface MysqlStreamConnection {
   pause(): void
   resume(): void
   destroy(): void
+  on(event: string, fn: (arg?: unknown) => void): unknown
+  removeListener(event: string, fn: (arg?: unknown) => void): unknown
+  stream?: {on(event: string, fn: () => void): unknown; removeListener(event: string, fn: () => void): unknown}
 }
 
 interface SqliteStatement {
