@@ -324,6 +324,27 @@ export class Source implements Reader {
     return {flavor, version, readOnlySession: String(rows[0].ro) === '1'}
   }
 
+  /**
+   * Prove that the server refuses a write in plantops' read-only transaction: one UPDATE of a table that does not
+   * exist (it can change nothing, whatever the outcome), sent past the guard inside START TRANSACTION READ ONLY.
+   * MariaDB/MySQL answer "Cannot execute statement in a READ ONLY transaction" (1792) before looking for the table;
+   * any other answer means a statement could write. SQLite files are opened read-only.
+   */
+  async probeReadOnly(): Promise<{refused: boolean; detail: string}> {
+    if (this.dialect === 'sqlite') return {refused: true, detail: 'SQLite file opened read-only'}
+    const table = `plantops_read_only_probe_${Math.random().toString(36).slice(2, 10)}`
+    try {
+      await this.inReadTransaction((c) => q(c as MysqlCallbackConnection, `UPDATE ${table} SET probe = 1`))
+      return {refused: false, detail: 'the server accepted an UPDATE'}
+    } catch (error) {
+      const e = error as {errno?: number; code?: string; message?: string}
+      if (e.errno === 1792 || e.code === 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION') return {refused: true, detail: 'the server refused a write (read-only transaction)'}
+      // a SELECT-only account is refused even earlier, by its privileges: the real boundary
+      if (e.errno === 1142 || e.errno === 1044 || e.code === 'ER_TABLEACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') return {refused: true, detail: 'the server refused a write (the account may not write)'}
+      return {refused: false, detail: `the server did not refuse it as read-only: ${e.code ?? ''} ${e.message ?? String(error)}`.trim()}
+    }
+  }
+
   get serverFlavor(): Flavor | undefined {
     return this.flavor
   }
