@@ -76,8 +76,8 @@ export function acquireJobLock(dir: string, job: string, opts: {maxMinutes?: num
       const ageMinutes = (Date.now() - Date.parse(holder!.startedAt)) / 60_000
       const overdue = opts.maxMinutes !== undefined && Number.isFinite(ageMinutes) && ageMinutes > opts.maxMinutes
       throw new LockedError(
-        `another "${job}" run is still running (pid ${holder!.pid} on ${holder!.host}${holder!.runId === undefined ? '' : `, run ${holder!.runId}`}, started ${holder!.startedAt}` +
-          `${Number.isFinite(ageMinutes) ? `, ${formatMinutes(Math.max(0, ageMinutes))} ago` : ''})` +
+        `another "${job}" run is still running (pid ${holder!.pid} on ${holder!.host}, started ${holder!.startedAt})` +
+          `${Number.isFinite(ageMinutes) ? `, for ${formatMinutes(Math.max(0, ageMinutes))}` : ''}` +
           (overdue ? `: it has held the lock longer than the maximum run time (${formatMinutes(opts.maxMinutes!)}, runs.maxMinutes) and may be hung` : ''),
         [
           overdue
