@@ -125,6 +125,11 @@ describe('read-only guard', () => {
       if (!v.ok) expect(v.reason).toMatch(reason)
     })
 
+    it('configured SQL has no ? placeholders (nothing binds them), but a literal \'?\' is text', () => {
+      expect(checkConfiguredSelect('SELECT * FROM t WHERE a = ?')).toMatchObject({ok: false, reason: expect.stringMatching(/placeholder/)})
+      expect(checkConfiguredSelect("SELECT * FROM t WHERE a = '?' AND `b?` = 1 /* ? */")).toEqual({ok: true})
+    })
+
     it('configured SQL is a SELECT only: no SHOW, DESCRIBE, EXPLAIN, VALUES', () => {
       for (const sql of ['SHOW GRANTS', 'DESCRIBE stock', 'EXPLAIN SELECT 1', 'VALUES (1)', 'TABLE stock']) {
         const v = checkConfiguredSelect(sql)

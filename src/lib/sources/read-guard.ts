@@ -253,6 +253,9 @@ function verdictOf(sql: string, opts: GuardOptions): GuardVerdict {
   }
   if (depth !== 0) return {ok: false, reason: 'unbalanced parentheses'}
 
+  if (opts.configured && tokens.some((tok) => isPunct(tok, '?'))) {
+    return {ok: false, reason: 'a ? placeholder: configured SQL is sent as written, with no values to bind (write the value, or quote a literal \'?\')'}
+  }
   let {verb, at} = verbAt(tokens, 0)
   const what = opts.configured ? 'configured SQL must be one plain SELECT' : 'not a read'
   if (verb === 'SET' && wordAt(tokens, at + 1) === 'STATEMENT') {
