@@ -83,7 +83,7 @@ function lex(sql: string, dialect: 'mysql' | 'sqlite'): Token[] {
     }
     if (c === '/' && sql[i + 1] === '*') {
       const marker = sql[i + 2]
-      if (marker === '!' || (marker === 'M' && sql[i + 3] === '!') || marker === '+') {
+      if (marker === '!' || ((marker === 'M' || marker === 'm') && sql[i + 3] === '!') || marker === '+') {
         const shown = sql.slice(i, Math.min(n, i + (marker === 'M' ? 4 : 3)))
         throw new LexError(
           marker === '+'
@@ -262,8 +262,9 @@ function verdictOf(sql: string, opts: GuardOptions): GuardVerdict {
     return {ok: false, reason: 'SET STATEMENT … FOR overrides the session\'s read-only setting and timeout'}
   }
   if (!opts.configured && at === 0) {
-    if (verb === 'SHOW' || verb === 'DESCRIBE' || verb === 'DESC') return {ok: true}
-    if (verb === 'EXPLAIN') {
+    if (verb === 'SHOW') return {ok: true}
+    // DESCRIBE/DESC are EXPLAIN: `DESCRIBE tbl [col]`, or the plan of a statement (which must be a SELECT)
+    if (verb === 'EXPLAIN' || verb === 'DESCRIBE' || verb === 'DESC') {
       let j = 1
       for (;;) {
         const w = wordAt(tokens, j)
@@ -272,7 +273,10 @@ function verdictOf(sql: string, opts: GuardOptions): GuardVerdict {
         else if (w === 'FORMAT' && isPunct(tokens[j + 1], '=')) j += 3
         else break
       }
-      if (j === tokens.length - 1 && (tokens[j].t === 'word' || tokens[j].t === 'qident')) return {ok: true} // EXPLAIN tbl = DESCRIBE
+      const rest = tokens.slice(j)
+      if (rest.length >= 1 && rest.length <= 5 && rest.every((tok) => tok.t === 'word' || tok.t === 'qident' || tok.t === 'string' || isPunct(tok, '.')) && !['SELECT', 'WITH', 'DELETE', 'UPDATE', 'INSERT', 'REPLACE', 'ANALYZE'].includes(wordAt(tokens, j) ?? '')) {
+        return {ok: true} // DESCRIBE tbl [col], EXPLAIN db.tbl
+      }
       ;({verb, at} = verbAt(tokens, j))
       if (verb !== 'SELECT' && verb !== 'WITH') return {ok: false, reason: `EXPLAIN of ${verb ?? 'something'} that is not a SELECT`}
     }
