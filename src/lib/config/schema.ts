@@ -2,6 +2,7 @@ import {z} from 'zod'
 
 import {countConfigSchema} from '../count/config.js'
 import {ordersConfigSchema} from '../orders/config.js'
+import {runsConfigSchema} from '../runs/config.js'
 import {stockConfigSchema} from '../stock/config.js'
 import {systemsConfigSchema} from '../systems/config.js'
 import {sourcesSchema, storeSchema} from './sources-schema.js'
@@ -21,6 +22,8 @@ export const configSchema = z
     orders: ordersConfigSchema.optional(),
     count: countConfigSchema.optional(),
     systems: systemsConfigSchema.optional(),
+    /** Maximum run time per job (see src/lib/runs/config.ts). */
+    runs: runsConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(Object.keys(cfg.sources))
