@@ -1,6 +1,7 @@
 import {z} from 'zod'
 
 import {countConfigSchema} from '../count/config.js'
+import {notifyConfigSchema} from '../notify/config.js'
 import {ordersConfigSchema} from '../orders/config.js'
 import {stockConfigSchema} from '../stock/config.js'
 import {systemsConfigSchema} from '../systems/config.js'
@@ -21,6 +22,7 @@ export const configSchema = z
     orders: ordersConfigSchema.optional(),
     count: countConfigSchema.optional(),
     systems: systemsConfigSchema.optional(),
+    notify: notifyConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(Object.keys(cfg.sources))
