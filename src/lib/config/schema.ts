@@ -42,7 +42,7 @@ export const configSchema = z
         }
       }
     }
-    for (const section of ['stock', 'orders', 'count', 'systems'] as const) visit(cfg[section], [section])
+    for (const section of ['stock', 'orders', 'count', 'systems', 'notify'] as const) visit(cfg[section], [section])
   })
 
 export type PlantopsConfig = z.infer<typeof configSchema>

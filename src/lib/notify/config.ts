@@ -127,6 +127,14 @@ export const notifyConfigSchema = z
     timeoutSeconds: z.number().positive().max(300).default(20),
     /** Attempts per channel on timeouts, 5xx and rate-limit answers (default 3). */
     attempts: z.number().int().min(1).max(10).default(3),
+    /** Where the message finds item names for the top variances (a read-only lookup of at most `top` codes). */
+    itemNames: z
+      .strictObject({
+        source: z.string().min(1),
+        table: z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/, 'a table name (schema.table allowed)'),
+        columns: z.strictObject({item: z.string().min(1), name: z.string().min(1)}),
+      })
+      .optional(),
   })
   .superRefine((cfg, ctx) => {
     const names = Object.keys(cfg.channels)
