@@ -54,7 +54,8 @@ export async function withRetries(policy: RetryPolicy, attempt: Attempt, hints: 
     if (left <= 0) break
     let verdict: Verdict & {httpStatus?: number | null}
     const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(new Error('timeout')), Math.max(1, left))
+    // each attempt gets its share of the budget, so a hung connection still leaves time to retry
+    const timer = setTimeout(() => controller.abort(new Error('timeout')), Math.max(1, Math.min(left, Math.ceil(policy.totalMs / policy.attempts))))
     try {
       verdict = await attempt(controller.signal)
     } catch (error) {
@@ -63,7 +64,7 @@ export async function withRetries(policy: RetryPolicy, attempt: Attempt, hints: 
       verdict = {
         kind: 'retry',
         code: timedOut ? 'TIMEOUT' : (cause?.code ?? 'NETWORK'),
-        message: timedOut ? `no answer within ${Math.round(policy.totalMs / 1000)} s` : (cause?.message ?? (error as Error)?.message ?? String(error)),
+        message: timedOut ? `no answer within ${(Math.ceil(policy.totalMs / policy.attempts) / 1000).toFixed(1)} s` : (cause?.message ?? (error as Error)?.message ?? String(error)),
         hint: timedOut ? hints.timeout : hints.network,
       }
     } finally {
