@@ -66,7 +66,10 @@ allowed, wrong token, credentials); 3 when the vendor could not be reached or st
       ),
     )
     if (delivery.status === 'failed') {
-      process.exitCode = /keyword|Signature|IP not allowed|not found|credentials|disabled/i.test(delivery.hint ?? '') ? ExitCode.USAGE : ExitCode.SOURCE
+      const {msg} = await import('../../lib/notify/messages.js')
+      const h = msg.hints
+      const configFix = [h.keyword, h.sign, h.ip, h.token, h.disabled, h.auth, h.http, h.smtp].includes(delivery.hint ?? '')
+      process.exitCode = configFix ? ExitCode.USAGE : ExitCode.SOURCE
     }
     return delivery
   }
