@@ -1,4 +1,4 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -8,6 +8,7 @@ import {ConfigError} from '../../src/lib/cli/errors.js'
 import {redact} from '../../src/lib/cli/secrets.js'
 import {parseConfigText} from '../../src/lib/config/load.js'
 import {planChannels, shouldSend} from '../../src/lib/notify/send.js'
+import {repoRoot} from '../helpers/cli.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'plantops-notify-cfg-'))
 const file = path.join(dir, 'plantops.yaml')
@@ -171,5 +172,28 @@ describe('which channels a run notifies, and when', () => {
     expect(shouldSend(['over-tolerance'], {exitCode: 0, events: {...ev, overTolerance: true}})).toBe(true)
     expect(shouldSend(['findings'], {exitCode: 0, events: ev})).toBe(false)
     expect(shouldSend(['always'], {exitCode: 0, events: ev})).toBe(true)
+  })
+})
+
+describe('README "Alerts" config', () => {
+  it('is a working config (every channel and rule validates, with the secrets it references set)', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## Alerts'))
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]
+    const secretFile = path.join(dir, 'feishu.secret')
+    writeFileSync(secretFile, 'lark-secret\n')
+    const text = `sources:\n  erp: {role: erp, client: sqlite, connection: {filename: erp.db}}\n${yaml.replace('/etc/plantops/feishu.secret', secretFile)}`
+    const env = {DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=x1', DINGTALK_SECRET: 'SECx', WECOM_ROBOT_KEY: 'k1', FEISHU_WEBHOOK: 'https://open.feishu.cn/open-apis/bot/v2/hook/h1', ALERT_TOKEN: 'Bearer t', SMTP_PASSWORD: 'pw'}
+    const cfg = load(text, env).config.notify!
+    expect(Object.keys(cfg.channels)).toEqual(['plant-dingtalk', 'ops-wecom', 'lark', 'monitoring', 'stock-mail'])
+    expect(planChannels(cfg, 'stock-diff', {}).map((p) => p.name)).toEqual(['plant-dingtalk', 'stock-mail', 'ops-wecom'])
+  })
+
+  it('the cron example\'s config validates and alerts DingTalk on over-tolerance and source errors', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')
+    const cron = readme.slice(readme.indexOf('### Cron: DingTalk'))
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(cron)![1]
+    const cfg = load(yaml, {DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=x2', DINGTALK_SECRET: 'SECy'}).config.notify!
+    expect(planChannels(cfg, 'stock-diff', {}).map((p) => [p.name, p.on])).toEqual([['plant-dingtalk', ['over-tolerance', 'source-error']]])
   })
 })
