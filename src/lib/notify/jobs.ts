@@ -3,6 +3,7 @@ import type {OrdersImportResult} from '../orders/import-orders.js'
 import type {StockDiffSummary} from '../stock/stock-diff.js'
 import type {AuditReport} from '../systems/audit/run-audit.js'
 import type {Finding} from '../systems/audit/findings.js'
+import {msg} from './messages.js'
 import type {NotifySummary} from './summary.js'
 
 /** What the run lifecycle knows when a job ends (the job's typed result, or its error). */
@@ -83,31 +84,25 @@ export function stockDiffSummary(result: unknown, _run: FinishedRun, top: number
   const k = s.keys
   const over = k.over_tolerance + k.only_in_erp + k.only_in_wms
   const names = r.itemNames ?? {}
-  const lines = s.topVariances.slice(0, top).map((v) => {
-    const name = names[v.item] ? ` ${names[v.item]}` : ''
-    const lot = v.lot ? ` lot ${v.lot}` : ''
-    const qty = `ERP ${v.erp_qty ?? '—'} → WMS ${v.wms_qty ?? '—'} ${v.uom}`.trim()
-    const value = v.value_diff === null ? '' : `, value ${v.value_diff}`
-    const cause = v.cause ? `, probable cause ${v.cause}` : ''
-    const since = v.first_seen ? `, since ${v.first_seen}` : ''
-    return `${v.item}${name} @ ${v.warehouse}${lot}: ${qty} (diff ${v.diff}${value}) ${v.status.replaceAll('_', ' ')}${cause}${since}`
-  })
-  const changes = [`${s.newVariances} new`, `${s.resolved.count} resolved`]
+  const lines = s.topVariances.slice(0, top).map((v) =>
+    msg.stockLine({item: v.item, name: names[v.item] ?? null, warehouse: v.warehouse, lot: v.lot, erp: v.erp_qty, wms: v.wms_qty, uom: v.uom, diff: v.diff, value: v.value_diff, status: v.status, cause: v.cause, since: v.first_seen}),
+  )
+  const changes = [msg.newCount(s.newVariances), msg.resolvedCount(s.resolved.count)]
   const nb = s.newByStatus
-  if (nb.over_tolerance + nb.only_in_erp + nb.only_in_wms > 0) changes.push(`new over tolerance/one-sided: ${nb.over_tolerance + nb.only_in_erp + nb.only_in_wms}`)
+  if (nb.over_tolerance + nb.only_in_erp + nb.only_in_wms > 0) changes.push(msg.newOverish(nb.over_tolerance + nb.only_in_erp + nb.only_in_wms))
   return {
     lag: [s.erp, s.wms].map((side) => ({source: side.source, seconds: side.lagSeconds})),
     counts: [
-      {label: 'keys', value: k.total},
-      {label: 'match', value: k.match},
-      {label: 'within tolerance', value: k.within_tolerance},
-      {label: 'over tolerance', value: k.over_tolerance},
-      {label: 'only in ERP', value: k.only_in_erp},
-      {label: 'only in WMS', value: k.only_in_wms},
-      {label: 'record accuracy', value: `${s.recordAccuracyPct}%`},
+      {label: msg.label.keys, value: k.total},
+      {label: msg.label.match, value: k.match},
+      {label: msg.label.withinTolerance, value: k.within_tolerance},
+      {label: msg.label.overTolerance, value: k.over_tolerance},
+      {label: msg.label.onlyInErp, value: k.only_in_erp},
+      {label: msg.label.onlyInWms, value: k.only_in_wms},
+      {label: msg.label.recordAccuracy, value: `${s.recordAccuracyPct}%`},
     ],
     valueAtRisk: s.valueAtRisk,
-    top: {title: s.valueAtRisk === null ? `Top ${lines.length} variances` : `Top ${lines.length} variances by value`, total: over, lines},
+    top: {title: msg.topVariances(lines.length, s.valueAtRisk !== null), total: over, lines},
     changes,
     outputs: r.output ? [r.output] : [],
     events: {overTolerance: over > 0, findings: over + k.within_tolerance > 0, sourceError: false},
@@ -128,22 +123,17 @@ function countReportSummary(result: unknown, _run: FinishedRun, top: number): Pa
   const r = result as CountReportShape
   const t = r.totals
   const byLine = new Map(r.lines.map((l) => [l.line, l]))
-  const lines = r.recount.slice(0, top).map((x) => {
-    const l = byLine.get(x.line) as (typeof r.lines)[number] | undefined
-    const desc = l?.description ? ` ${l.description}` : ''
-    const lot = x.lot ? ` lot ${x.lot}` : ''
-    return `line ${x.line} ${x.location}: ${x.item}${desc}${lot} (WMS ${x.wmsStatus}, ERP ${x.erpStatus})`
-  })
+  const lines = r.recount.slice(0, top).map((x) => msg.countLine({...x, description: byLine.get(x.line)?.description ?? null, lot: x.lot ?? null}))
   return {
     counts: [
-      {label: 'counted', value: t.counted},
-      {label: 'uncounted', value: t.uncounted},
-      {label: 'WMS over tolerance', value: t.wmsOver},
-      {label: 'ERP over tolerance', value: t.erpOver},
-      {label: 'IRA WMS', value: pct(r.ira.wms.ira)},
-      {label: 'IRA ERP', value: pct(r.ira.erp.ira)},
+      {label: msg.label.counted, value: t.counted},
+      {label: msg.label.uncounted, value: t.uncounted},
+      {label: msg.label.wmsOver, value: t.wmsOver},
+      {label: msg.label.erpOver, value: t.erpOver},
+      {label: msg.label.iraWms, value: pct(r.ira.wms.ira)},
+      {label: msg.label.iraErp, value: pct(r.ira.erp.ira)},
     ],
-    top: {title: 'Recount list', total: r.recount.length, lines},
+    top: {title: msg.recountList, total: r.recount.length, lines},
     outputs: [r.output, r.adjustments?.path].filter((x): x is string => Boolean(x)),
     changes: [],
     events: {overTolerance: r.recount.length > 0, findings: t.wmsOver + t.erpOver > 0, sourceError: false},
@@ -154,17 +144,17 @@ function systemsAuditSummary(result: unknown, _run: FinishedRun, top: number): P
   const r = result as AuditReport & {sinceLast: {new: Finding[]; resolved: Finding[]} | null}
   const order = {critical: 0, warning: 1, info: 2} as Record<string, number>
   const sorted = [...r.findings].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3))
-  const lines = sorted.slice(0, top).map((f) => `[${f.severity}] ${f.system}: ${f.message}${f.fix ? ` — ${f.fix}` : ''}`)
+  const lines = sorted.slice(0, top).map((f) => msg.findingLine(f))
   return {
     lag: r.systems.flatMap((s) => (s.replica?.isReplica ? [{source: s.source, seconds: s.replica.lagSeconds}] : [])),
     counts: [
-      {label: 'systems', value: r.systems.length},
-      {label: 'critical', value: n(r.counts.critical)},
-      {label: 'warning', value: n(r.counts.warning)},
-      {label: 'info', value: n(r.counts.info)},
+      {label: msg.label.systems, value: r.systems.length},
+      {label: msg.label.critical, value: n(r.counts.critical)},
+      {label: msg.label.warning, value: n(r.counts.warning)},
+      {label: msg.label.info, value: n(r.counts.info)},
     ],
-    top: {title: 'Findings', total: r.findings.length, lines},
-    changes: r.sinceLast ? [`${r.sinceLast.new.length} new`, `${r.sinceLast.resolved.length} resolved`] : [],
+    top: {title: msg.findings, total: r.findings.length, lines},
+    changes: r.sinceLast ? [msg.newCount(r.sinceLast.new.length), msg.resolvedCount(r.sinceLast.resolved.length)] : [],
     events: {overTolerance: n(r.counts.critical) > 0, findings: r.findings.some((f) => f.severity !== 'info'), sourceError: false},
   }
 }
@@ -173,19 +163,19 @@ function ordersImportSummary(result: unknown, _run: FinishedRun, top: number): P
   const r = result as OrdersImportResult
   const t = r.totals
   const lines = [
-    ...r.failed.map((f) => `${f.file}: ${f.message}`),
-    ...r.files.filter((f) => f.rejected > 0).map((f) => `${f.file}: ${f.rejected} row(s) rejected${f.rejectsFile ? ` → ${f.rejectsFile}` : ''}`),
+    ...r.failed.map((f) => msg.failedFile(f.file, f.message)),
+    ...r.files.filter((f) => f.rejected > 0).map((f) => msg.rejectedFile(f.file, f.rejected, f.rejectsFile)),
   ]
   return {
     counts: [
-      {label: 'files', value: r.files.length},
-      {label: 'rows read', value: t.rowsRead},
-      {label: 'imported', value: t.imported},
-      {label: 'updated', value: t.updated},
-      {label: 'unchanged', value: t.unchanged},
-      {label: 'rejected', value: t.rejected},
+      {label: msg.label.files, value: r.files.length},
+      {label: msg.label.rowsRead, value: t.rowsRead},
+      {label: msg.label.imported, value: t.imported},
+      {label: msg.label.updated, value: t.updated},
+      {label: msg.label.unchanged, value: t.unchanged},
+      {label: msg.label.rejected, value: t.rejected},
     ],
-    top: {title: 'Files with problems', total: lines.length, lines: lines.slice(0, top)},
+    top: {title: msg.filesWithProblems, total: lines.length, lines: lines.slice(0, top)},
     outputs: r.files.flatMap((f) => (f.rejectsFile ? [f.rejectsFile] : [])),
     events: {overTolerance: r.failed.length > 0 || t.rejected > 0, findings: t.rejected > 0, sourceError: false},
   }
