@@ -18,7 +18,7 @@ export const msg = {
   run: 'Run',
   exitCode: 'Exit code',
   lag: 'Replica lag',
-  lagValue: (source: string, seconds: number | null) => `${source} ${seconds === null ? 'not a replica / unknown' : `${seconds} s`}`,
+  lagValue: (source: string, seconds: number | null) => `${source} ${seconds === null ? 'n/a' : `${seconds} s`}`,
   counts: 'Counts',
   valueAtRisk: 'Value at risk',
   top: (n: number) => `Top ${n} by value`,
