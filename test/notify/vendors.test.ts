@@ -241,6 +241,19 @@ describe('webhook', () => {
     expect(typeof r.body.text).toBe('string')
   })
 
+  it('429 with Retry-After: waits as told when it fits the budget, gives up at once when it does not', async () => {
+    const v = await vendor('webhook')
+    v.script = [{status: 429, text: 'slow down', headers: {'retry-after': '1'}}]
+    const d = await sendToChannel(channel({type: 'webhook', url: v.url}), message(bigSummary(3)), ctx())
+    expect(d).toMatchObject({status: 'sent', attempts: 2})
+    expect(d.elapsedMs).toBeGreaterThanOrEqual(1000)
+    v.script = [{status: 429, text: 'come back later', headers: {'retry-after': '600'}}]
+    const t0 = performance.now()
+    const late = await sendToChannel(channel({type: 'webhook', url: v.url}), message(bigSummary(3)), ctx())
+    expect(late).toMatchObject({status: 'failed', attempts: 1, vendorCode: 'HTTP 429', hint: msg.hints.rateLimited})
+    expect(performance.now() - t0).toBeLessThan(1000)
+  })
+
   it('a 4xx is a failure for good, a 401 points at credentials', async () => {
     const v = await vendor('webhook')
     v.script = [{status: 401, text: 'unauthorized'}]

@@ -10,7 +10,7 @@ type DingTalkChannel = Extract<ChannelConfig, {type: 'dingtalk'}>
 
 /** DingTalk's limit on a robot message's text, bytes (markdown `text` / text `content`). */
 export const DINGTALK_MAX_TEXT_BYTES = 20_000
-/** One hour: DingTalk refuses a timestamp further off than that. */
+/** DingTalk throttles a robot for 10 minutes after 20 messages in a minute: no retry can wait that long. */
 const TEN_MINUTES_MS = 10 * 60_000
 
 /**

@@ -6,7 +6,7 @@ import type {NotifySummary} from '../summary.js'
 export interface OutgoingMessage {
   summary: NotifySummary
   mention: Mention
-  /** Top N entries to list (the channel's `top`, default 10). */
+  /** A `plantops notify test` message instead of a run's summary. */
   test: boolean
 }
 
