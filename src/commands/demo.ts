@@ -94,7 +94,8 @@ No server is needed for the default SQLite plant.`
     let stockDiff: DemoResult['stockDiff']
     if (flags['notify-url'] && flags['no-diff']) throw new UsageError('--notify-url sends the stock diff\'s alert: it cannot be used with --no-diff', {hints: ['Drop --no-diff, or drop --notify-url.']})
     if (flags['notify-url']) {
-      const {channelSchema} = await import('../lib/notify/config.js')
+      const {channelSchema, registerChannelSecret} = await import('../lib/notify/config.js')
+      registerChannelSecret(flags['notify-url']) // a robot URL carries its token: never in output or run history
       const type = flags['notify-type']
       const url = flags['notify-url']
       this.notifyExtra = {demo: channelSchema.parse(type === 'webhook' ? {type, url} : {type, webhook: url, ...(type === 'wecom' ? {} : {keywords: ['plantops']})})}

@@ -138,7 +138,8 @@ describe('notify end to end (built CLI, demo plant, local fake robots)', () => {
   it('demo --notify-url sends the demo\'s stock diff to a local listener', async () => {
     const listener = await new FakeVendor('dingtalk', {keywords: ['plantops']}).start()
     try {
-      const r = await runCliAsync(['demo', '--dir', tempDir('plantops-notify-demo-'), '--rows', '500', '--notify-url', listener.url])
+      const demoDir = tempDir('plantops-notify-demo-')
+      const r = await runCliAsync(['demo', '--dir', demoDir, '--rows', '500', '--notify-url', listener.url])
       expect(r.code, r.stderr).toBe(0)
       expect(listener.received).toHaveLength(1)
       expect(listener.received[0].refused).toBeNull()
@@ -148,6 +149,9 @@ describe('notify end to end (built CLI, demo plant, local fake robots)', () => {
       // item names from the ERP item master (notify.itemNames in the demo config)
       expect(text).toMatch(/- [A-Z]{2}-\d+ \S+.* @ WH\d+/)
       expect(r.stderr).toMatch(/notify: demo sent/)
+      const show = await runCliAsync(['runs', 'show', '1', '--config', path.join(demoDir, 'plantops.yaml')])
+      expect(show.stdout).toMatch(/demo \(dingtalk\): sent/)
+      for (const out of [r.stdout, r.stderr, show.stdout]) expect(out).not.toContain('tok-dingtalk-0123456789')
     } finally {
       await listener.stop()
     }
