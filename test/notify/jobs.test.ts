@@ -6,6 +6,35 @@ import {renderSummary} from '../../src/lib/notify/summary.js'
 const run = (over: Partial<FinishedRun>): FinishedRun => ({job: 'stock-diff', plant: 'P1', runId: 3, startedAt: '2026-12-02T02:30:00.000Z', exitCode: 0, outputs: [], outcome: {}, ...over})
 
 describe('a finished run becomes a summary people act on', () => {
+  it('stock diff: counts by status, value at risk, top lines with item names, what changed since the last run', () => {
+    const top = {item: 'RM-10279', warehouse: 'WH01', lot: 'L1', erp_qty: '3160.6', wms_qty: '3160600', diff: '3157439.4', uom: 'KG', status: 'over_tolerance', cause: 'uom_factor', first_seen: '2026-12-01', value_diff: '260078283.38'}
+    const summary = {
+      erp: {source: 'erp', lagSeconds: 4},
+      wms: {source: 'wms', lagSeconds: null},
+      keys: {total: 100, match: 90, within_tolerance: 4, over_tolerance: 3, only_in_erp: 2, only_in_wms: 1},
+      recordAccuracyPct: '90',
+      valueAtRisk: '1234.50',
+      topVariances: [top],
+      resolved: {count: 2, rows: []},
+      newVariances: 3,
+      newByStatus: {within_tolerance: 1, over_tolerance: 2, only_in_erp: 0, only_in_wms: 0},
+    }
+    const s = summarizeRun(run({result: {summary, output: 'v.csv', itemNames: {'RM-10279': '漆包铜线 QZ-2 1.0mm'}}}), 10)
+    expect(s.status).toBe('over-tolerance')
+    expect(s.top).toEqual({
+      title: 'Top 1 variances by value',
+      total: 6,
+      lines: ['RM-10279 漆包铜线 QZ-2 1.0mm @ WH01 lot L1: ERP 3160.6 → WMS 3160600 KG (diff 3157439.4, value 260078283.38) over tolerance, probable cause uom_factor, since 2026-12-01'],
+    })
+    expect(s.changes).toEqual(['3 new', '2 resolved', 'new over tolerance/one-sided: 2'])
+    expect(s.lag).toEqual([{source: 'erp', seconds: 4}, {source: 'wms', seconds: null}])
+    expect(s.outputs).toEqual(['v.csv'])
+    const first = summarizeRun(run({result: {summary: {...summary, newVariances: 10, resolved: {count: 0, rows: []}}}}), 10)
+    expect(first.changes).toEqual(['all 10 variances are new (no earlier run of this scope, or everything changed)'])
+    const clean = summarizeRun(run({result: {summary: {...summary, keys: {total: 5, match: 5, within_tolerance: 0, over_tolerance: 0, only_in_erp: 0, only_in_wms: 0}, topVariances: [], valueAtRisk: null}}}), 10)
+    expect(clean.status).toBe('ok')
+  })
+
   it('count report: recount lines with item descriptions; over-tolerance when there is a recount', () => {
     const result = {
       totals: {counted: 40, found: 0, uncounted: 2, wmsOver: 3, erpOver: 1, wmsDiffValue: '0', erpDiffValue: '0'},

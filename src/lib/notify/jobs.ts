@@ -87,9 +87,12 @@ export function stockDiffSummary(result: unknown, _run: FinishedRun, top: number
   const lines = s.topVariances.slice(0, top).map((v) =>
     msg.stockLine({item: v.item, name: names[v.item] ?? null, warehouse: v.warehouse, lot: v.lot, erp: v.erp_qty, wms: v.wms_qty, uom: v.uom, diff: v.diff, value: v.value_diff, status: v.status, cause: v.cause, since: v.first_seen}),
   )
-  const changes = [msg.newCount(s.newVariances), msg.resolvedCount(s.resolved.count)]
   const nb = s.newByStatus
-  if (nb.over_tolerance + nb.only_in_erp + nb.only_in_wms > 0) changes.push(msg.newOverish(nb.over_tolerance + nb.only_in_erp + nb.only_in_wms))
+  const variances = over + k.within_tolerance
+  const changes =
+    variances > 0 && s.newVariances === variances && s.resolved.count === 0
+      ? [msg.allNew(variances)]
+      : [msg.newCount(s.newVariances), msg.resolvedCount(s.resolved.count), ...(nb.over_tolerance + nb.only_in_erp + nb.only_in_wms > 0 ? [msg.newOverish(nb.over_tolerance + nb.only_in_erp + nb.only_in_wms)] : [])]
   return {
     lag: [s.erp, s.wms].map((side) => ({source: side.source, seconds: side.lagSeconds})),
     counts: [

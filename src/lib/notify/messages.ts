@@ -62,6 +62,7 @@ export const msg = {
   findings: 'Findings',
   filesWithProblems: 'Files with problems',
   newCount: (n: number) => `${n} new`,
+  allNew: (n: number) => `all ${n} variances are new (no earlier run of this scope, or everything changed)`,
   resolvedCount: (n: number) => `${n} resolved`,
   newOverish: (n: number) => `new over tolerance/one-sided: ${n}`,
   stockLine: (v: {item: string; name: string | null; warehouse: string; lot: string; erp: string | null; wms: string | null; uom: string; diff: string; value: string | null; status: string; cause: string | null; since: string | null}) =>
