@@ -7,6 +7,7 @@ import type {z} from 'zod'
 import {ConfigError} from '../cli/errors.js'
 import {registerSecret} from '../cli/secrets.js'
 import {checkConfiguredSelect} from '../sources/read-guard.js'
+import {resolveNotifySecrets} from '../notify/config.js'
 import {configSchema, type PlantopsConfig} from './schema.js'
 import {countConfigDeprecations} from '../count/erp-reads.js'
 
@@ -106,6 +107,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   const warnings: string[] = []
   const interpolated = interpolate(raw, [], env, dir, problems, warnings, locate)
   checkConfiguredSql(interpolated, problems, locate)
+  problems.push(...resolveNotifySecrets((raw as {notify?: unknown}).notify, (interpolated as {notify?: unknown}).notify, dir, locate))
 
   const parsed = configSchema.safeParse(interpolated)
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, locate)))

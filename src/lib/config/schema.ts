@@ -1,6 +1,7 @@
 import {z} from 'zod'
 
 import {countConfigSchema} from '../count/config.js'
+import {notifyConfigSchema} from '../notify/config.js'
 import {ordersConfigSchema} from '../orders/config.js'
 import {runsConfigSchema} from '../runs/config.js'
 import {stockConfigSchema} from '../stock/config.js'
@@ -24,6 +25,7 @@ export const configSchema = z
     systems: systemsConfigSchema.optional(),
     /** Maximum run time per job (see src/lib/runs/config.ts). */
     runs: runsConfigSchema.optional(),
+    notify: notifyConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(Object.keys(cfg.sources))
@@ -43,7 +45,7 @@ export const configSchema = z
         }
       }
     }
-    for (const section of ['stock', 'orders', 'count', 'systems'] as const) visit(cfg[section], [section])
+    for (const section of ['stock', 'orders', 'count', 'systems', 'notify'] as const) visit(cfg[section], [section])
   })
 
 export type PlantopsConfig = z.infer<typeof configSchema>
