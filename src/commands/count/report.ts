@@ -7,6 +7,7 @@ import type {CountHeader} from '../../lib/count/count-store.js'
 import type {Proportion} from '../../lib/count/ira.js'
 import type {AdjustmentRow, CountReport, IraSummary, ReportLine, UncountedLine} from '../../lib/count/report.js'
 import {requireCountConfig} from '../../lib/count/section.js'
+import {notifyFlags} from '../../lib/notify/flags.js'
 import type {Column} from '../../lib/report/columns.js'
 import {writeCsv} from '../../lib/report/csv.js'
 import {emitRows, OUTPUT_FORMATS, type OutputFormat} from '../../lib/report/emit.js'
@@ -108,6 +109,7 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
     'fail-on': Flags.string({summary: 'Exit 1 when this is found (for cron).', options: ['over-tolerance', 'never'], default: 'never'}),
     adjustments: Flags.string({summary: 'Write proposed adjustments to this file (.csv or .xlsx) for review.'}),
     bom: Flags.boolean({summary: 'UTF-8 BOM on CSV (Excel on Chinese Windows).', default: true, allowNo: true}),
+    ...notifyFlags,
   }
 
   async run(): Promise<CountReportResult> {

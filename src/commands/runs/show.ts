@@ -2,10 +2,11 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
+import {describeDelivery, listDeliveries, type DeliveryRecord} from '../../lib/notify/history.js'
 import {renderKeyValue} from '../../lib/report/table.js'
 import {getRun, type RunRecord} from '../../lib/runs/run-history.js'
 
-export type RunsShowResult = RunRecord
+export type RunsShowResult = RunRecord & {notifications: DeliveryRecord[]}
 
 export default class RunsShow extends BaseCommand<typeof RunsShow> {
   static summary = 'Show one run: command line (secrets redacted), times, rows read per source, outcome, output files, error.'
@@ -22,6 +23,7 @@ export default class RunsShow extends BaseCommand<typeof RunsShow> {
     try {
       const run = await getRun(store.knex, args.id)
       if (!run) throw new UsageError(`no run with ID ${args.id}`, {hints: ['`plantops runs list` shows the recorded runs.']})
+      const notifications = await listDeliveries(store.knex, run.id)
       this.log(
         renderKeyValue(
           [
@@ -38,11 +40,12 @@ export default class RunsShow extends BaseCommand<typeof RunsShow> {
             ['Outcome', Object.entries(run.outcome).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n')],
             ['Outputs', run.outputs.join('\n')],
             ['Error', run.error ?? ''],
+            ['Notifications', notifications.map((d) => describeDelivery(d)).join('\n')],
           ],
           {color: this.color},
         ),
       )
-      return run
+      return {...run, notifications}
     } finally {
       await store.close()
     }

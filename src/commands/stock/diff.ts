@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
+import {notifyFlags} from '../../lib/notify/flags.js'
 import {withAtomicFile} from '../../lib/report/atomic.js'
 import {emitRows, OUTPUT_FORMATS, type OutputFormat} from '../../lib/report/emit.js'
 import {renderKeyValue, renderTable} from '../../lib/report/table.js'
@@ -46,6 +47,7 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
     only: Flags.string({summary: 'Only variances first seen in this run.', options: ['new']}),
     bom: Flags.boolean({summary: 'Start the CSV with a UTF-8 BOM (for Excel on Chinese Windows).'}),
     top: Flags.integer({summary: 'How many top variances by value the summary lists.', default: 10, min: 0}),
+    ...notifyFlags,
   }
 
   async run(): Promise<StockDiffResult> {

@@ -1,7 +1,9 @@
 import {z} from 'zod'
 
 import {countConfigSchema} from '../count/config.js'
+import {notifyConfigSchema} from '../notify/config.js'
 import {ordersConfigSchema} from '../orders/config.js'
+import {runsConfigSchema} from '../runs/config.js'
 import {stockConfigSchema} from '../stock/config.js'
 import {systemsConfigSchema} from '../systems/config.js'
 import {sourcesSchema, storeSchema} from './sources-schema.js'
@@ -21,6 +23,9 @@ export const configSchema = z
     orders: ordersConfigSchema.optional(),
     count: countConfigSchema.optional(),
     systems: systemsConfigSchema.optional(),
+    /** Maximum run time per job (see src/lib/runs/config.ts). */
+    runs: runsConfigSchema.optional(),
+    notify: notifyConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(Object.keys(cfg.sources))
@@ -40,7 +45,7 @@ export const configSchema = z
         }
       }
     }
-    for (const section of ['stock', 'orders', 'count', 'systems'] as const) visit(cfg[section], [section])
+    for (const section of ['stock', 'orders', 'count', 'systems', 'notify'] as const) visit(cfg[section], [section])
   })
 
 export type PlantopsConfig = z.infer<typeof configSchema>
