@@ -10,6 +10,7 @@ import {openStore, type Store} from '../store/store.js'
 import {ConfigError, isPlantopsError, type PlantopsError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
 import {redact} from './secrets.js'
+import {installStdoutPipeGuard} from './stdout.js'
 import {colorEnabled, createProgress, interactiveAllowed, type Progress} from './terminal.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -45,6 +46,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected color = false
 
   public async init(): Promise<void> {
+    installStdoutPipeGuard()
     await super.init()
     this.color = colorEnabled()
     if (!this.color) {
@@ -139,6 +141,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // oclif's own parse errors (unknown flag, missing argument) and this.error(): usage errors, exit 2 unless set
     if (err instanceof Errors.CLIError) {
       process.exitCode = err.oclif?.exit ?? ExitCode.USAGE
+      // with --json: the documented error document only (oclif's own would serialise its parser state and package.json)
+      if (this.jsonEnabled()) return this.logJson({error: usageErrorJson(err, this.id)})
       return super.catch(err)
     }
     // A defect: say so plainly; the stack only with DEBUG.
@@ -168,4 +172,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stderr.write(`${lines.join('\n')}\n`)
     throw new Errors.ExitError(err.exitCode)
   }
+}
+
+/** oclif's parse errors (unknown flag, bad option value, missing argument) as plantops' documented JSON error. */
+export function usageErrorJson(err: Error & {oclif?: {exit?: number}}, commandId?: string): {code: string; message: string; problems: string[]; hints: string[]; exitCode: number} {
+  // eslint-disable-next-line no-control-regex
+  const lines = redact(err.message ?? String(err)).replaceAll(/\u001B\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^See more help with/i.test(l))
+  const command = commandId ? ` ${commandId.replaceAll(':', ' ')}` : ''
+  return {code: 'USAGE', message: lines[0] ?? 'usage error', problems: lines.slice(1), hints: [`plantops${command} --help shows the flags and arguments.`], exitCode: err.oclif?.exit ?? ExitCode.USAGE}
 }
