@@ -7,10 +7,14 @@ import {acquireJobLock, type JobLock} from '../runs/job-lock.js'
 import {RunRecorder, sweepAbandonedRuns} from '../runs/run-history.js'
 import {SourceSet} from '../sources/source-set.js'
 import {openStore, type Store} from '../store/store.js'
+import {OUTPUT_FORMATS, planOutput, type OutputFormat, type OutputPlan, type TextOptions} from '../report/emit.js'
+import {plantZone} from '../report/time.js'
+import {terminalWidth} from '../report/width.js'
 import {ConfigError, isPlantopsError, type PlantopsError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
 import {redact} from './secrets.js'
 import {installStdoutPipeGuard} from './stdout.js'
+import {parseColumns} from './output-flags.js'
 import {colorEnabled, createProgress, interactiveAllowed, type Progress} from './terminal.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -69,6 +73,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   protected warnOperator(message: string): void {
     process.stderr.write(`warning: ${redact(message)}\n`)
+  }
+
+  /** The output of this run: --format, else the --output extension, else the table (exit 2 when it cannot work). */
+  protected planOutput(flags: {format?: string; output?: string}, formats: readonly OutputFormat[] = OUTPUT_FORMATS): OutputPlan {
+    return planOutput(flags, this.jsonEnabled(), formats)
+  }
+
+  /** How the terminal text is drawn: colour, the terminal's width, --columns, the plant's time zone. */
+  protected textOptions(loaded?: LoadedConfig, columns?: string): TextOptions {
+    return {color: this.color, width: terminalWidth(), columns: parseColumns(columns), zone: plantZone(loaded?.config.timeZone)}
   }
 
   protected isInteractive(flags: {'no-input'?: boolean}): boolean {
