@@ -1,7 +1,9 @@
 import {spawn} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
+import ExcelJS from 'exceljs'
+import stringWidth from 'string-width'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {stringify} from 'yaml'
 
@@ -68,5 +70,138 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
     expect(j.code).toBe(2)
     expect(j.json.error).toMatchObject({code: 'COMMAND_NOT_FOUND', exitCode: 2})
     expect(j.json.error.message).toMatch(/plantops config validate/)
+  })
+
+  it('--output without --format takes the format from the extension; an unknown extension is exit 2 naming the --format needed', async () => {
+    const csv = runCli(['stock', 'diff', '--output', 'v.csv'], {cwd: dir})
+    expect(csv.code, csv.stderr).toBe(0)
+    expect(readFileSync(path.join(dir, 'v.csv'), 'utf8').split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff')
+    expect(csv.stdout).toBe('') // no table instead of the file
+    expect(csv.stderr).toMatch(/rows written to v\.csv/)
+    const xlsx = runCli(['stock', 'diff', '--output', 'v.xlsx'], {cwd: dir})
+    expect(xlsx.code, xlsx.stderr).toBe(0)
+    expect(readFileSync(path.join(dir, 'v.xlsx')).subarray(0, 2).toString()).toBe('PK')
+    const json = runCli(['stock', 'diff', '--output', 'v.json'], {cwd: dir})
+    expect(json.code, json.stderr).toBe(0)
+    expect(JSON.parse(readFileSync(path.join(dir, 'v.json'), 'utf8')).summary.keys.total).toBeGreaterThan(2000)
+    const txt = runCli(['stock', 'diff', '--output', 'v.txt'], {cwd: dir})
+    expect(txt.code).toBe(2)
+    expect(txt.stderr).toMatch(/cannot tell the format of --output v\.txt/)
+    expect(txt.stderr).toMatch(/--format csv/)
+    expect(existsSync(path.join(dir, 'v.txt'))).toBe(false)
+    const clash = runCli(['stock', 'diff', '--format', 'csv', '--output', 'v2.xlsx'], {cwd: dir})
+    expect(clash.code).toBe(2)
+    const table = runCli(['stock', 'diff', '--format', 'table', '--output', 'v3.csv'], {cwd: dir})
+    expect(table.code).toBe(2)
+    expect(runCli(['count', 'report', '1', '--output', 'x.txt', '--json'], {cwd: dir}).json.error.message).toMatch(/cannot tell the format/)
+  })
+
+  it('--format json --output F writes the very document --json prints', () => {
+    const a = runCli(['stock', 'diff', '--format', 'json', '--output', 'doc.json', '--json'], {cwd: dir})
+    expect(a.code, a.stderr).toBe(0)
+    const file = JSON.parse(readFileSync(path.join(dir, 'doc.json'), 'utf8'))
+    expect(file).toEqual(a.json)
+    expect(Object.keys(file).sort()).toEqual(['failed', 'output', 'rows', 'runId', 'summary'])
+    // and --format json alone prints that document on stdout
+    const b = runCli(['stock', 'diff', '--format', 'json'], {cwd: dir})
+    expect(Object.keys(JSON.parse(b.stdout)).sort()).toEqual(['failed', 'output', 'rows', 'runId', 'summary'])
+    expect(JSON.parse(b.stdout).rows).toHaveLength(file.rows.length)
+  })
+
+  it('tables fit the terminal width (80 and 100 columns via PLANTOPS_COLUMNS), say what they left out, and --columns chooses', () => {
+    const full = runCli(['stock', 'diff'], {cwd: dir})
+    const fullWidth = Math.max(...full.stdout.split('\n').map((l) => stringWidth(l)))
+    expect(fullWidth).toBeGreaterThan(120) // not a TTY, no override: every column at full width
+    for (const width of [80, 100]) {
+      const r = runCli(['stock', 'diff'], {cwd: dir, env: {PLANTOPS_COLUMNS: String(width)}})
+      expect(r.code, r.stderr).toBe(0)
+      const lines = r.stdout.split('\n')
+      for (const line of lines) expect(stringWidth(line), line).toBeLessThanOrEqual(width)
+      expect(r.stdout).toMatch(/not shown, to fit \d+ columns: First seen \(runs\)/)
+      const header = lines.find((l) => l.includes('Warehouse') && l.includes('Item'))!
+      expect(header).toMatch(/Diff/)
+      expect(header).toMatch(/Status/)
+    }
+    const chosen = runCli(['stock', 'diff', '--columns', 'item,lot,diff,status'], {cwd: dir, env: {PLANTOPS_COLUMNS: '80'}})
+    const head = chosen.stdout.split('\n').find((l) => l.includes('Item'))!
+    expect(head.split('│').map((c) => c.trim()).filter(Boolean)).toEqual(['Item', 'Lot', 'Diff', 'Status'])
+    const bad = runCli(['stock', 'diff', '--columns', 'item,colour'], {cwd: dir})
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/no column named "colour"/)
+  })
+
+  it('XLSX: whole numbers without a trailing dot, columns sized to content, dates as dates, summary figures as numbers', async () => {
+    const r = runCli(['stock', 'diff', '--show-cost', '--output', 'cost.xlsx'], {cwd: dir})
+    expect(r.code, r.stderr).toBe(0)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(path.join(dir, 'cost.xlsx'))
+    const ws = wb.getWorksheet('variances')!
+    const headers = (ws.getRow(1).values as unknown[]).slice(1) as string[]
+    const col = (name: string) => headers.indexOf(name) + 1
+    let wholeSeen = false
+    let dateSeen = false
+    ws.eachRow((row, n) => {
+      if (n === 1) return
+      const erp = row.getCell(col('erp_qty'))
+      if (typeof erp.value === 'number') {
+        expect(erp.numFmt ?? '').not.toMatch(/\.(#|$)/) // never "3,567."
+        if (Number.isInteger(erp.value)) {
+          wholeSeen = true
+          expect(erp.numFmt).toBe('#,##0')
+        }
+      }
+      const seen = row.getCell(col('first_seen')).value
+      if (seen !== null) {
+        expect(seen).toBeInstanceOf(Date)
+        dateSeen = true
+      }
+      const value = row.getCell(col('value_diff'))
+      if (typeof value.value === 'number') {
+        const shown = Math.abs(value.value).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2}).length + 1
+        expect(ws.getColumn(col('value_diff')).width!, String(value.value)).toBeGreaterThanOrEqual(shown)
+      }
+    })
+    expect(wholeSeen).toBe(true)
+    expect(dateSeen).toBe(true)
+    const summary = wb.getWorksheet('summary')!
+    const figures = new Map<string, ExcelJS.Cell>()
+    summary.eachRow((row, n) => {
+      if (n > 1) figures.set(String(row.getCell(1).value), row.getCell(2))
+    })
+    expect(typeof figures.get('Keys')!.value).toBe('number')
+    expect(figures.get('Keys')!.numFmt).toBe('#,##0')
+    expect(typeof figures.get('Record accuracy')!.value).toBe('number')
+    expect(figures.get('Record accuracy')!.numFmt).toMatch(/%$/)
+    expect(figures.get('Record accuracy')!.value as number).toBeLessThanOrEqual(1)
+    expect(typeof figures.get('Value at risk')!.value).toBe('number')
+  })
+
+  it('times are shown in the plant\'s zone, labelled: the machine\'s by default, timeZone from the config when set', () => {
+    const runs = runCli(['runs', 'list', '--json'], {cwd: dir}).json.runs
+    const startedUtc = new Date(runs[0].startedAt)
+    const local = (zone: string) =>
+      new Intl.DateTimeFormat('sv-SE', {timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'}).format(startedUtc)
+    const shanghai = runCli(['runs', 'list'], {cwd: dir, env: {TZ: 'Asia/Shanghai'}})
+    expect(shanghai.stdout).toMatch(/Started \(Asia\/Shanghai, UTC\+8\)/)
+    expect(shanghai.stdout).toContain(local('Asia/Shanghai'))
+    const show = runCli(['runs', 'show', String(runs[0].id)], {cwd: dir, env: {TZ: 'Asia/Shanghai'}})
+    expect(show.stdout).toMatch(/Started \(Asia\/Shanghai, UTC\+8\)/)
+    expect(show.stdout).toContain(local('Asia/Shanghai'))
+    // the config's zone wins over the machine's
+    const cfg = path.join(dir, 'plantops.yaml')
+    const original = readFileSync(cfg, 'utf8')
+    try {
+      writeFileSync(cfg, `timeZone: America/New_York\n${original}`)
+      const ny = runCli(['runs', 'list'], {cwd: dir, env: {TZ: 'Asia/Shanghai'}})
+      expect(ny.code, ny.stderr).toBe(0)
+      expect(ny.stdout).toMatch(/Started \(America\/New_York, UTC-[45]\)/)
+      expect(ny.stdout).toContain(local('America/New_York'))
+      writeFileSync(cfg, `timeZone: Mars/Olympus\n${original}`)
+      const bad = runCli(['config', 'validate'], {cwd: dir})
+      expect(bad.code).toBe(2)
+      expect(bad.stderr + bad.stdout).toMatch(/timeZone/)
+    } finally {
+      writeFileSync(cfg, original)
+    }
   })
 })

@@ -144,7 +144,7 @@ export function countReportText(v: CountReportView, o: TextOptions): string {
         ['value of differences (ERP)', t.erpDiffValue],
         ['cut-off', `${report.cutoff.applied} movement(s) applied to ${report.cutoff.linesMoved} line(s)`],
       ],
-      {color: o.color},
+      {color: o.color, width: o.width},
     ),
   )
   if (report.recount.length > 0) {

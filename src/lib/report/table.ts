@@ -1,7 +1,7 @@
 import Table from 'cli-table3'
 
 import {cellText, type Column} from './columns.js'
-import {chooseColumns, fitColumns, truncateToWidth} from './width.js'
+import {chooseColumns, displayWidth, fitColumns, tableWidth, truncateToWidth} from './width.js'
 
 export interface TableOptions {
   color?: boolean
@@ -33,12 +33,33 @@ export function renderTable<R>(columns: Column<R>[], rows: Iterable<R>, opts: Ta
   for (const cells of allCells) table.push(index.map((i, j) => truncateToWidth(cells[i], fit.widths[j])))
   const text = table.toString()
   if (fit.dropped.length === 0) return text
-  return `${text}\n(not shown, to fit ${opts.width} columns: ${fit.dropped.join(', ')}; choose with --columns, or widen the terminal)`
+  return `${text}\n${wrap(`(not shown, to fit ${opts.width} columns: ${fit.dropped.join(', ')}; choose with --columns, or widen the terminal)`, opts.width ?? 80)}`
 }
 
-/** Key/value table for summaries. */
-export function renderKeyValue(pairs: Array<[string, unknown]>, opts: {color?: boolean} = {}): string {
-  const table = new Table({style: {head: [], border: opts.color === false ? [] : ['grey'], compact: true}})
+/** Key/value table for summaries; with a width, long values wrap (at spaces) to fit it. */
+export function renderKeyValue(pairs: Array<[string, unknown]>, opts: {color?: boolean; width?: number} = {}): string {
+  const keyWidth = Math.max(0, ...pairs.map(([k]) => displayWidth(k)))
+  const valueWidth = Math.max(0, ...pairs.flatMap(([, v]) => cellText(v).split('\n').map(displayWidth)))
+  const fit = opts.width !== undefined && tableWidth([keyWidth, valueWidth]) > opts.width
+  const table = new Table({
+    style: {head: [], border: opts.color === false ? [] : ['grey'], compact: true},
+    ...(fit ? {colWidths: [keyWidth + 2, Math.max(10, opts.width! - keyWidth - 7)], wordWrap: true} : {}),
+  })
   for (const [k, v] of pairs) table.push({[k]: cellText(v)})
   return table.toString()
+}
+
+/** Break a note into lines of at most `width` display columns, at spaces. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word
+    if (line && displayWidth(next) > width) {
+      lines.push(line)
+      line = word
+    } else line = next
+  }
+  if (line) lines.push(line)
+  return lines.join('\n')
 }

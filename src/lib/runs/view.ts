@@ -56,6 +56,6 @@ export function runShowText(run: RunRecord, o: TextOptions): string {
       ['Outputs', run.outputs.join('\n')],
       ['Error', run.error ?? ''],
     ],
-    {color: o.color},
+    {color: o.color, width: o.width},
   )
 }

@@ -83,9 +83,9 @@ export function stockDiffText(r: StockDiffReport, o: TextOptions): string {
   const shown: StockVarianceRow[] = []
   let n = 0
   for (const row of r.rows) if (n++ < limit) shown.push(row)
-  const out = [renderKeyValue(summaryPairs(summary), {color: o.color})]
+  const out = [renderKeyValue(summaryPairs(summary), {color: o.color, width: o.width})]
   if (r.showCost && summary.topVariances.length > 0 && !r.tableTitle) {
-    out.push('Top variances by value:', renderTable(tableColumns(true).filter((c) => c.key !== 'seen' && c.key !== 'pct'), summary.topVariances.map(toTableRow), {color: o.color, width: o.width}))
+    out.push('Top variances by value:', renderTable(tableColumns(true).filter((c) => c.key !== 'seen' && c.key !== 'pct').map((c) => (c.key === 'value_diff' ? {...c, priority: 9} : c)), summary.topVariances.map(toTableRow), {color: o.color, width: o.width}))
   }
   if (n === 0) out.push('No variances.')
   else {
