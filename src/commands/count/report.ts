@@ -60,6 +60,7 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
       }
       await emit({result, header, report}, countReportView, plan, {text, bom: flags.bom})
       if (plan.output) ctx.run.output(plan.output)
+      if (plan.output && !this.jsonEnabled()) process.stderr.write(`Count ${header.id} report (${report.lines.length} lines) written to ${plan.output}\n`)
       if (adjustments && !this.jsonEnabled()) process.stderr.write(`Proposed adjustments (${adjustments.rows}) written to ${adjustments.path}: for review, nothing was changed in any system.\n`)
       ctx.run.outcome({count: header.id, counted: report.totals.counted, wmsOver: report.totals.wmsOver, erpOver: report.totals.erpOver, iraWms: report.ira.wms.ira, iraErp: report.ira.erp.ira})
       this.failWhen(flags['fail-on'] === 'over-tolerance' && report.recount.length > 0)

@@ -1,6 +1,6 @@
 import type {Column} from '../report/columns.js'
 import type {TextOptions, View} from '../report/emit.js'
-import {renderKeyValue, renderTable} from '../report/table.js'
+import {renderKeyValue, renderTable, wrap} from '../report/table.js'
 import {formatTime, zoneLabel} from '../report/time.js'
 import type {CountHeader, CountSummary} from './count-store.js'
 import type {Proportion} from './ira.js'
@@ -134,7 +134,7 @@ export function countReportText(v: CountReportView, o: TextOptions): string {
   const out: string[] = []
   out.push(`Count ${header.id}${header.kind === 'recount' ? ` (recount of ${header.parentId})` : ''}: ${t.counted} counted, ${t.found} found, ${t.uncounted} uncounted; over tolerance WMS ${t.wmsOver}, ERP ${t.erpOver}.`)
   out.push(renderTable(TABLE_COLUMNS, report.lines, {color: o.color, width: o.width, columns: o.columns}))
-  out.push('\nInventory record accuracy (share of counted lines within tolerance, 95% Wilson interval):')
+  out.push('\nInventory record accuracy (share of counted lines within tolerance), 95% Wilson interval:')
   out.push(renderTable(IRA_TEXT_COLUMNS, iraText(report.ira, header.populationSize), {color: o.color, width: o.width}))
   if (report.ira.weighted) out.push(`Population estimate (classes weighted by population): WMS ${pct(report.ira.weighted.wms)}, ERP ${pct(report.ira.weighted.erp)}`)
   out.push(
@@ -152,7 +152,8 @@ export function countReportText(v: CountReportView, o: TextOptions): string {
     out.push(v.result.count.recountId ? `Recount ${v.result.count.recountId} is already open.` : `Open the recount (a different counter, still blind): plantops count sample --recount ${header.id}`)
   }
   if (report.uncounted.length > 0) out.push(`${report.uncounted.length} line(s) not counted yet (shown without quantities until counted).`)
-  return out.join('\n')
+  const text = out.join('\n')
+  return o.width === undefined ? text : text.split('\n').map((l) => (l.startsWith('┌') || l.startsWith('│') || l.startsWith('└') || l.startsWith('├') ? l : wrap(l, o.width!))).join('\n')
 }
 
 const overCells = (r: ReportLine) => [...(r.wmsStatus === 'over' ? ['wmsDiff'] : []), ...(r.erpStatus === 'over' ? ['erpDiff'] : [])]

@@ -49,8 +49,8 @@ export function renderKeyValue(pairs: Array<[string, unknown]>, opts: {color?: b
   return table.toString()
 }
 
-/** Break a note into lines of at most `width` display columns, at spaces. */
-function wrap(text: string, width: number): string {
+/** Break prose into lines of at most `width` display columns, at spaces (for terminal text beside tables). */
+export function wrap(text: string, width: number): string {
   const lines: string[] = []
   let line = ''
   for (const word of text.split(' ')) {
