@@ -37,14 +37,14 @@ describe('count report output (built CLI, small SQLite plant)', () => {
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--format csv or --format xlsx or --format json/)
     expect(existsSync(path.join(dir, 'x.ods'))).toBe(false)
-  })
+  }, 180_000)
 
   it('--format json --output F and --json give the same document', () => {
     const r = cli(['count', 'report', '1', '--output', 'r.json', '--json'])
     expect(r.code, r.stderr).toBe(0)
     expect(JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8'))).toEqual(r.json)
     expect(r.json.lines).toHaveLength(12)
-  })
+  }, 180_000)
 
   it('the table fits 80 and 100 columns', () => {
     for (const width of [80, 100]) {
@@ -53,7 +53,7 @@ describe('count report output (built CLI, small SQLite plant)', () => {
       for (const line of r.stdout.split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(width)
       expect(r.stdout).toMatch(/WMS status/)
     }
-  })
+  }, 180_000)
 
   it('XLSX: the IRA sheet holds numbers with percent formats, not text', async () => {
     const r = cli(['count', 'report', '1', '--output', 'r.xlsx'])
@@ -72,5 +72,5 @@ describe('count report output (built CLI, small SQLite plant)', () => {
     const counted = lines.getRow(2).getCell(lh.indexOf('Counted') + 1)
     expect(typeof counted.value).toBe('number')
     if (Number.isInteger(counted.value)) expect(counted.numFmt).toBe('#,##0')
-  })
+  }, 180_000)
 })

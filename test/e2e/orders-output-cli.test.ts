@@ -16,7 +16,7 @@ describe('orders import rejects workbook (built CLI)', () => {
     makeItemMasterSqlite(path.join(dir, 'erp.db'))
     config = writeConfig(dir)
     await buildBadRowsXlsx(path.join(dir, 'bad.xlsx'))
-  })
+  }, 180_000)
 
   it('numeric cells stay numeric where the original held a number; text stays text', async () => {
     const r = runCli(['orders', 'import', path.join(dir, 'bad.xlsx'), '--config', config, '--json'])
@@ -44,5 +44,5 @@ describe('orders import rejects workbook (built CLI)', () => {
       })
     })
     expect(numbers).toBeGreaterThan(10)
-  })
+  }, 180_000)
 })

@@ -9,6 +9,7 @@ import {stringify} from 'yaml'
 
 import {buildDemoPlant, demoSourcesConfig} from '../../src/lib/demo/index.js'
 import {demoStockConfig} from '../../src/lib/demo/stock-config.js'
+import {demoSystemsConfig} from '../../src/lib/demo/systems-config.js'
 import {binPath, runCli, tempDir} from '../helpers/cli.js'
 
 /** Spawn the built CLI with stdout piped into a reader that closes after the first chunk (like `| head -1`). */
@@ -32,7 +33,7 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
   beforeAll(async () => {
     dir = tempDir('pt-output-')
     const plant = await buildDemoPlant({dir, stockRows: 2000})
-    writeFileSync(path.join(dir, 'plantops.yaml'), stringify({sources: demoSourcesConfig(plant), stock: demoStockConfig(plant)}))
+    writeFileSync(path.join(dir, 'plantops.yaml'), stringify({sources: demoSourcesConfig(plant), stock: demoStockConfig(plant), systems: demoSystemsConfig(plant)}))
   }, 120_000)
 
   it('a closed pipe (EPIPE on stdout) ends quietly with the run\'s own result, and the run is not recorded as failed', async () => {
@@ -42,7 +43,7 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
     expect(r.code).toBe(0)
     const runs = runCli(['runs', 'list', '--json'], {cwd: dir})
     expect(runs.json.runs[0]).toMatchObject({job: 'stock-diff', status: 'ok', exitCode: 0})
-  })
+  }, 180_000)
 
   it('--json with a bad flag, a bad option value or a missing argument prints only the documented error, exit 2', () => {
     for (const args of [
@@ -60,7 +61,7 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
       expect(r.stdout).not.toMatch(/package\.json|"pjson"|"flags"/)
     }
     expect(runCli(['stock', 'diff', '--fail-on', 'sometimes', '--json'], {cwd: dir}).json.error.message).toMatch(/--fail-on=sometimes .*over-tolerance/)
-  })
+  }, 180_000)
 
   it('an unknown command suggests the nearest one, exit 2', () => {
     const r = runCli(['stok', 'diff'], {cwd: dir})
@@ -70,7 +71,7 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
     expect(j.code).toBe(2)
     expect(j.json.error).toMatchObject({code: 'COMMAND_NOT_FOUND', exitCode: 2})
     expect(j.json.error.message).toMatch(/plantops config validate/)
-  })
+  }, 180_000)
 
   it('--output without --format takes the format from the extension; an unknown extension is exit 2 naming the --format needed', async () => {
     const csv = runCli(['stock', 'diff', '--output', 'v.csv'], {cwd: dir})
@@ -94,7 +95,19 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
     const table = runCli(['stock', 'diff', '--format', 'table', '--output', 'v3.csv'], {cwd: dir})
     expect(table.code).toBe(2)
     expect(runCli(['count', 'report', '1', '--output', 'x.txt', '--json'], {cwd: dir}).json.error.message).toMatch(/cannot tell the format/)
-  })
+  }, 180_000)
+
+  it('every command with --output: systems map takes its diagram format from .mmd / .dot / .svg', () => {
+    const mmd = runCli(['systems', 'map', '--output', 'map.mmd'], {cwd: dir})
+    expect(mmd.code, mmd.stderr).toBe(0)
+    expect(readFileSync(path.join(dir, 'map.mmd'), 'utf8')).toMatch(/^(flowchart|graph)/m)
+    const dot = runCli(['systems', 'map', '--output', 'map.dot'], {cwd: dir})
+    expect(dot.code, dot.stderr).toBe(0)
+    expect(readFileSync(path.join(dir, 'map.dot'), 'utf8')).toMatch(/digraph/)
+    const png = runCli(['systems', 'map', '--output', 'map.png'], {cwd: dir})
+    expect(png.code).toBe(2)
+    expect(png.stderr).toMatch(/--format mermaid or --format dot or --format svg/)
+  }, 180_000)
 
   it('--format json --output F writes the very document --json prints', () => {
     const a = runCli(['stock', 'diff', '--format', 'json', '--output', 'doc.json', '--json'], {cwd: dir})
@@ -106,7 +119,7 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
     const b = runCli(['stock', 'diff', '--format', 'json'], {cwd: dir})
     expect(Object.keys(JSON.parse(b.stdout)).sort()).toEqual(['failed', 'output', 'rows', 'runId', 'summary'])
     expect(JSON.parse(b.stdout).rows).toHaveLength(file.rows.length)
-  })
+  }, 180_000)
 
   it('tables fit the terminal width (80 and 100 columns via PLANTOPS_COLUMNS), say what they left out, and --columns chooses', () => {
     const full = runCli(['stock', 'diff'], {cwd: dir})
@@ -128,7 +141,7 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
     const bad = runCli(['stock', 'diff', '--columns', 'item,colour'], {cwd: dir})
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/no column named "colour"/)
-  })
+  }, 180_000)
 
   it('XLSX: whole numbers without a trailing dot, columns sized to content, dates as dates, summary figures as numbers', async () => {
     const r = runCli(['stock', 'diff', '--show-cost', '--output', 'cost.xlsx'], {cwd: dir})
@@ -174,7 +187,7 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
     expect(figures.get('Record accuracy')!.numFmt).toMatch(/%$/)
     expect(figures.get('Record accuracy')!.value as number).toBeLessThanOrEqual(1)
     expect(typeof figures.get('Value at risk')!.value).toBe('number')
-  })
+  }, 180_000)
 
   it('times are shown in the plant\'s zone, labelled: the machine\'s by default, timeZone from the config when set', () => {
     const runs = runCli(['runs', 'list', '--json'], {cwd: dir}).json.runs
@@ -203,5 +216,5 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
     } finally {
       writeFileSync(cfg, original)
     }
-  })
+  }, 180_000)
 })
