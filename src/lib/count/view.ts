@@ -1,9 +1,13 @@
 import type {Column} from '../report/columns.js'
+import path from 'node:path'
+
 import type {TextOptions, View} from '../report/emit.js'
 import {renderKeyValue, renderTable, wrap} from '../report/table.js'
 import {formatTime, zoneLabel} from '../report/time.js'
 import type {CountHeader, CountSummary} from './count-store.js'
 import type {Proportion} from './ira.js'
+import type {SampleResult} from './open-count.js'
+import type {RecordResult} from './record.js'
 import type {AdjustmentRow, CountReport, IraSummary, ReportLine, UncountedLine} from './report.js'
 
 /** The result of `plantops count report` (its JSON contract). */
@@ -190,4 +194,74 @@ export function countListText(counts: CountSummary[], o: TextOptions): string {
     counts.map((c) => ({...c, createdAt: formatTime(c.createdAt, o.zone)})),
     {color: o.color, width: o.width, columns: o.columns},
   )
+}
+
+/** `plantops count record`: what was recorded, what was rejected and why, what is still uncounted. */
+export function countRecordText(r: RecordResult, o: TextOptions): string {
+  const out: string[] = []
+  out.push(`Count ${r.count}: ${r.recorded} line(s) recorded, ${r.unchanged} unchanged, ${r.found} found, ${r.rejected.length} rejected, ${r.uncounted.length} still uncounted (status ${r.status}).`)
+  if (r.rejected.length > 0) {
+    out.push('\nRejected (fix these rows and record the file again; recorded rows are not duplicated):')
+    out.push(renderTable([{key: 'where', header: 'Where', priority: 9, shrink: true, minWidth: 12}, {key: 'line', header: 'Line', kind: 'int', priority: 10}, {key: 'reason', header: 'Why', priority: 10, shrink: true, minWidth: 20}], r.rejected, {color: o.color, maxWidth: 110, width: o.width}))
+  }
+  if (r.uncounted.length > 0) {
+    out.push('\nStill uncounted:')
+    out.push(
+      renderTable(
+        [
+          {key: 'line', header: 'Line', kind: 'int', priority: 10},
+          {key: 'sheet', header: 'Sheet', priority: 6, shrink: true},
+          {key: 'location', header: 'Location', priority: 9},
+          {key: 'item', header: 'Item', priority: 10},
+          {key: 'lot', header: 'Lot', priority: 7, shrink: true},
+        ],
+        r.uncounted.slice(0, 50),
+        {color: o.color, width: o.width},
+      ),
+    )
+    if (r.uncounted.length > 50) out.push(`… and ${r.uncounted.length - 50} more.`)
+  } else if (r.rejected.length === 0) out.push(`All lines counted: plantops count report ${r.count}`)
+  return out.join('\n')
+}
+
+/** `plantops count sample`: the count opened, its sample and sheets (no quantities: the count is blind). */
+export function countSampleText(r: SampleResult, o: TextOptions): string {
+  const out: string[] = []
+  const c = r.count!
+  const sheets = r.sheets!
+  const title = c.kind === 'recount' ? `Recount ${c.id} of count ${c.parentId} opened` : `Count ${c.id} opened`
+  out.push(c.kind === 'recount' ? `${title}: ${c.sampleSize} line(s) over tolerance, to be recounted by someone other than the first counter.` : `${title}: ${c.sampleSize} line(s), seed ${c.seed} (repeat with --seed ${c.seed}).`)
+  out.push(
+    renderKeyValue(
+      [
+        ['method', c.method],
+        ['snapshot (WMS clock)', c.snapshotAt],
+        ['population', `${c.populationSize} lines (A ${c.populationByClass.A} · B ${c.populationByClass.B} · C ${c.populationByClass.C})`],
+        ['sample by class', `A ${c.sampleByClass.A} · B ${c.sampleByClass.B} · C ${c.sampleByClass.C}`],
+        ...(c.confidence !== null ? ([['size from', `${c.confidence}% confidence, ±${c.margin}% margin`]] as Array<[string, unknown]>) : []),
+        ['sheets', `${sheets.path} (${sheets.sheets.map((s) => `${s.name}: ${s.lines}`).join(', ')})`],
+      ],
+      {color: o.color, width: o.width},
+    ),
+  )
+  const shown = r.lines.slice(0, 30)
+  out.push(
+    renderTable(
+      [
+        {key: 'line', header: 'Line', kind: 'int', priority: 10},
+        {key: 'sheet', header: 'Sheet', priority: 4, shrink: true},
+        {key: 'location', header: 'Location', priority: 9},
+        {key: 'item', header: 'Item', priority: 10},
+        {key: 'description', header: 'Description', priority: 6, shrink: true, minWidth: 10},
+        {key: 'lot', header: 'Lot', priority: 7, shrink: true},
+        {key: 'unit', header: 'Unit', priority: 5},
+        {key: 'abcClass', header: 'Class', priority: 3},
+      ],
+      shown,
+      {color: o.color, maxWidth: 30, width: o.width},
+    ),
+  )
+  if (r.lines.length > shown.length) out.push(`… and ${r.lines.length - shown.length} more line(s) on the sheets.`)
+  out.push(`Blind count: print the sheets, count, then: plantops count record ${c.id} ${path.relative(process.cwd(), sheets.path) || sheets.path}`)
+  return out.join('\n')
 }
