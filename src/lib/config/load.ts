@@ -7,6 +7,7 @@ import type {z} from 'zod'
 import {ConfigError} from '../cli/errors.js'
 import {registerSecret} from '../cli/secrets.js'
 import {configSchema, type PlantopsConfig} from './schema.js'
+import {countConfigDeprecations} from '../count/erp-reads.js'
 
 export interface LoadedConfig {
   config: PlantopsConfig
@@ -96,6 +97,8 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
       hints: [HINT_EXAMPLE],
     })
   }
+  const rawSections = interpolated as {count?: unknown; stock?: unknown}
+  warnings.push(...countConfigDeprecations(rawSections.count, rawSections.stock !== undefined))
   return {config: parsed.data, path: file, dir, warnings}
 }
 
