@@ -3,6 +3,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
+import {UsageError} from '../lib/cli/errors.js'
 import {loadConfig} from '../lib/config/load.js'
 import {renderKeyValue} from '../lib/report/table.js'
 import type {StockDiffSummary} from '../lib/stock/stock-diff.js'
@@ -45,6 +46,8 @@ No server is needed for the default SQLite plant.`
     'mysql-prefix': Flags.string({summary: 'Database name prefix for --mysql.', default: 'plantops_demo_'}),
     force: Flags.boolean({summary: 'With --mysql: drop existing databases of those names even if plantops demo did not create them.'}),
     'no-diff': Flags.boolean({summary: 'Only build the plant; do not run the stock reconciliation.'}),
+    'notify-url': Flags.string({summary: 'Send the stock diff\'s alert to this robot/webhook URL (e.g. a local listener: plantops notify listen).', helpGroup: 'NOTIFY'}),
+    'notify-type': Flags.string({summary: 'How --notify-url speaks.', options: ['dingtalk', 'wecom', 'feishu', 'webhook'], default: 'dingtalk', helpGroup: 'NOTIFY'}),
   }
 
   async run(): Promise<DemoResult> {
@@ -90,6 +93,14 @@ No server is needed for the default SQLite plant.`
       ),
     )
     let stockDiff: DemoResult['stockDiff']
+    if (flags['notify-url'] && flags['no-diff']) throw new UsageError('--notify-url sends the stock diff\'s alert: it cannot be used with --no-diff', {hints: ['Drop --no-diff, or drop --notify-url.']})
+    if (flags['notify-url']) {
+      const {channelSchema, registerChannelSecret} = await import('../lib/notify/config.js')
+      registerChannelSecret(flags['notify-url']) // a robot URL carries its token: never in output or run history
+      const type = flags['notify-type']
+      const url = flags['notify-url']
+      this.notifyExtra = {demo: channelSchema.parse(type === 'webhook' ? {type, url} : {type, webhook: url, ...(type === 'wecom' ? {} : {keywords: ['plantops']})})}
+    }
     if (!flags['no-diff']) stockDiff = await this.reconcile(config)
     this.log(`\nNext:\n${next.map((n) => `  ${n}`).join('\n')}`)
     return {dir, config, backend: flags.mysql ? 'mysql' : 'sqlite', databases, rows: plant.counts, seededDiscrepancies: seeded, buildMs: plant.elapsedMs, stockDiff, next}

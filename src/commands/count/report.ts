@@ -6,6 +6,7 @@ import {outputFlags} from '../../lib/cli/output-flags.js'
 import {reportCount} from '../../lib/count/count-report.js'
 import {requireCountConfig} from '../../lib/count/section.js'
 import {ADJ_COLUMNS, countReportView, type CountReportResult} from '../../lib/count/view.js'
+import {notifyFlags} from '../../lib/notify/flags.js'
 import {writeCsv} from '../../lib/report/csv.js'
 import {emit} from '../../lib/report/emit.js'
 import {writeXlsx} from '../../lib/report/xlsx.js'
@@ -29,6 +30,7 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
     'fail-on': Flags.string({summary: 'Exit 1 when this is found (for cron).', options: ['over-tolerance', 'never'], default: 'never'}),
     adjustments: Flags.string({summary: 'Write proposed adjustments to this file (.csv or .xlsx) for review.'}),
     bom: Flags.boolean({summary: 'UTF-8 BOM on CSV (Excel on Chinese Windows).', default: true, allowNo: true}),
+    ...notifyFlags,
   }
 
   async run(): Promise<CountReportResult> {

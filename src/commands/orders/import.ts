@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, FAIL_ON_NEVER} from '../../lib/cli/base-command.js'
 import {ExitCode} from '../../lib/cli/exit-codes.js'
+import {notifyFlags} from '../../lib/notify/flags.js'
 import {importOrders, type OrdersImportResult} from '../../lib/orders/import-orders.js'
 import {ordersImportNotes, ordersImportText} from '../../lib/orders/view.js'
 
@@ -34,6 +35,7 @@ Each file is one transaction. Re-importing the same file changes nothing. Every 
       options: [FAIL_ON_NEVER, 'rejects'],
       default: FAIL_ON_NEVER,
     }),
+    ...notifyFlags,
   }
 
   async run(): Promise<OrdersImportResult> {

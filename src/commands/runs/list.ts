@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {listRuns, type RunRecord, type RunStatus} from '../../lib/runs/run-history.js'
+import {listRuns, markOverdue, type RunRecord, type RunStatus} from '../../lib/runs/run-history.js'
 import {runsListText} from '../../lib/runs/view.js'
 
 export interface RunsListResult {
@@ -24,8 +24,8 @@ export default class RunsList extends BaseCommand<typeof RunsList> {
     const loaded = this.loadConfig(flags.config)
     const store = await this.openStore(loaded)
     try {
-      const runs = await listRuns(store.knex, {job: flags.job, limit: flags.limit, status: flags.status as RunStatus | undefined})
-      if (!this.jsonEnabled()) this.log(runsListText(runs, this.textOptions(loaded, flags.columns)))
+      const runs = markOverdue(await listRuns(store.knex, {job: flags.job, limit: flags.limit, status: flags.status as RunStatus | undefined}), loaded.config.runs)
+      if (!this.jsonEnabled()) this.log(runsListText(runs, this.textOptions(loaded, flags.columns), loaded.config.runs))
       return {runs}
     } finally {
       await store.close()

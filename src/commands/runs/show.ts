@@ -2,10 +2,11 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
+import {describeDelivery, listDeliveries, type DeliveryRecord} from '../../lib/notify/history.js'
 import {getRun, type RunRecord} from '../../lib/runs/run-history.js'
 import {runShowText} from '../../lib/runs/view.js'
 
-export type RunsShowResult = RunRecord
+export type RunsShowResult = RunRecord & {notifications: DeliveryRecord[]}
 
 export default class RunsShow extends BaseCommand<typeof RunsShow> {
   static summary = 'Show one run: command line (secrets redacted), times, rows read per source, outcome, output files, error.'
@@ -22,8 +23,9 @@ export default class RunsShow extends BaseCommand<typeof RunsShow> {
     try {
       const run = await getRun(store.knex, args.id)
       if (!run) throw new UsageError(`no run with ID ${args.id}`, {hints: ['`plantops runs list` shows the recorded runs.']})
-      if (!this.jsonEnabled()) this.log(runShowText(run, this.textOptions(loaded)))
-      return run
+      const notifications = await listDeliveries(store.knex, run.id)
+      if (!this.jsonEnabled()) this.log(runShowText(run, this.textOptions(loaded), notifications.map((d) => describeDelivery(d))))
+      return {...run, notifications}
     } finally {
       await store.close()
     }

@@ -6,6 +6,7 @@ import {emit} from '../../lib/report/emit.js'
 import {stockDiffJob} from '../../lib/stock/job.js'
 import {parseList, requireStockConfig} from '../../lib/stock/stock-diff.js'
 import {stockDiffView, type StockDiffResult} from '../../lib/stock/view.js'
+import {notifyFlags} from '../../lib/notify/flags.js'
 
 export type {StockDiffResult} from '../../lib/stock/view.js'
 
@@ -33,6 +34,7 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
     only: Flags.string({summary: 'Only variances first seen in this run.', options: ['new']}),
     bom: Flags.boolean({summary: 'Start the CSV with a UTF-8 BOM (for Excel on Chinese Windows).'}),
     top: Flags.integer({summary: 'How many top variances by value the summary lists.', default: 10, min: 0}),
+    ...notifyFlags,
   }
 
   async run(): Promise<StockDiffResult> {

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {notifyFlags} from '../../lib/notify/flags.js'
 import {collectReferences} from '../../lib/systems/all-references.js'
 import {meetsFailOn, type FailOn, type Finding, type Severity} from '../../lib/systems/audit/findings.js'
 import {diffFindings, loadAudit, recordAudit, type SinceLast} from '../../lib/systems/audit/history.js'
@@ -35,6 +36,7 @@ export default class SystemsAudit extends BaseCommand<typeof SystemsAudit> {
   static flags = {
     'fail-on': Flags.string({summary: 'Exit 1 when a finding of this severity (or worse) exists.', options: ['critical', 'warning', 'never'], default: 'never'}),
     'since-last': Flags.boolean({summary: 'Show only what changed since the previous audit (new and resolved findings).'}),
+    ...notifyFlags,
   }
 
   async run(): Promise<SystemsAuditResult> {

@@ -3,6 +3,9 @@ import path from 'node:path'
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {loadConfig, type LoadedConfig} from '../config/load.js'
+import {formatMinutes, maxRunMinutes} from '../runs/config.js'
+import type {ChannelConfig} from '../notify/config.js'
+import type {RunNotifier} from '../notify/hook.js'
 import {acquireJobLock, type JobLock} from '../runs/job-lock.js'
 import {RunRecorder, sweepAbandonedRuns} from '../runs/run-history.js'
 import {SourceSet} from '../sources/source-set.js'
@@ -48,6 +51,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected color = false
+  /** Alerts of this command's run (src/lib/notify/hook.ts): prepared by withRun, delivered in `finally`. */
+  protected notifier?: RunNotifier
+  /** Notify channels for this invocation only (e.g. `demo --notify-url`). */
+  protected notifyExtra?: Record<string, ChannelConfig>
 
   public async init(): Promise<void> {
     installStdoutPipeGuard()
@@ -118,17 +125,38 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       }
       void finish()
     }
+    // the maximum run time (runs.maxMinutes): a run that hangs (a stuck source, a lost connection nobody noticed)
+    // fails with its own message and frees the lock instead of silencing every later cron start with exit 4
+    const maxMinutes = maxRunMinutes(opts.loaded.config.runs, opts.job)
+    const onOverrun = () => {
+      const message = `the "${opts.job}" run exceeded the maximum run time of ${formatMinutes(maxMinutes)} (runs.maxMinutes) and was stopped`
+      const finish = async () => {
+        if (run) run.setRowsRead(await sources.rowsRead().catch(() => ({})))
+        await run?.finish({exitCode: ExitCode.SOURCE, error: message}).catch(() => {})
+        lock?.release()
+        if (this.jsonEnabled()) this.logJson({error: {code: 'RUN_TIMEOUT', message, problems: [], hints: [], exitCode: ExitCode.SOURCE}})
+        process.stderr.write(`Error: ${message}; run ${run?.id ?? '?'} recorded as failed\n  hint: Find what is slow (\`plantops runs show ${run?.id ?? 'ID'}\`, the sources' processlists), or raise runs.maxMinutes / runs.byJob.${opts.job}.\n`)
+        process.exit(ExitCode.SOURCE)
+      }
+      void finish()
+    }
+    let overrun: NodeJS.Timeout | undefined
     try {
+      await this.prepareNotifier(opts.job, opts.loaded)
       await sweepAbandonedRuns(store.knex)
-      if (opts.lock !== false) lock = acquireJobLock(path.join(opts.loaded.dir, '.plantops', 'locks'), opts.job)
+      if (opts.lock !== false) lock = acquireJobLock(path.join(opts.loaded.dir, '.plantops', 'locks'), opts.job, {maxMinutes})
       run = await RunRecorder.start(store.knex, {job: opts.job, command: this.id ?? opts.job, argv: this.argv})
+      overrun = setTimeout(onOverrun, Math.min(maxMinutes * 60_000, 2 ** 31 - 1))
+      overrun.unref()
       process.once('SIGINT', onSignal)
       process.once('SIGTERM', onSignal)
       const result = await fn({loaded: opts.loaded, store, sources, run})
       run.setRowsRead(await sources.rowsRead())
       await run.finish({exitCode: Number(process.exitCode ?? 0)})
+      this.notifier?.finished(run, result)
       return result
     } catch (error) {
+      this.notifier?.failed(run, error)
       if (run) {
         run.setRowsRead(await sources.rowsRead().catch(() => ({})))
         const code = isPlantopsError(error) ? error.exitCode : ExitCode.INTERNAL
@@ -136,12 +164,31 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       }
       throw error
     } finally {
+      clearTimeout(overrun)
       process.removeListener('SIGINT', onSignal)
       process.removeListener('SIGTERM', onSignal)
       await sources.closeAll()
       lock?.release()
       await store.close().catch(() => {})
     }
+  }
+
+  /** --notify / --no-notify (src/lib/notify/flags.ts) and the notify rules: an unknown channel fails before the job runs. */
+  private async prepareNotifier(job: string, loaded: LoadedConfig): Promise<void> {
+    const {RunNotifier} = await import('../notify/hook.js')
+    const {flags} = await this.parse()
+    this.notifier = RunNotifier.prepare({loaded, job, flags: flags as {notify?: string[]; 'no-notify'?: boolean}, extra: this.notifyExtra})
+  }
+
+  /** Alerts go out once the exit code is final; a failed alert is a warning and never changes the exit code. */
+  public async finally(err: Error | undefined): Promise<unknown> {
+    if (this.notifier) {
+      const code = process.exitCode
+      const io = {warn: (m: string) => this.warnOperator(m), info: (m: string) => process.stderr.write(`${redact(m)}\n`)}
+      await this.notifier.deliver(Number(code ?? 0), io).catch(() => {})
+      process.exitCode = code
+    }
+    return super.finally(err)
   }
 
   /** Apply a --fail-on decision: exit code 1 when the job found what the caller asked to fail on. */

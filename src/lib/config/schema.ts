@@ -2,7 +2,9 @@ import {z} from 'zod'
 
 import {countConfigSchema} from '../count/config.js'
 import {isValidZone} from '../report/time.js'
+import {notifyConfigSchema} from '../notify/config.js'
 import {ordersConfigSchema} from '../orders/config.js'
+import {runsConfigSchema} from '../runs/config.js'
 import {stockConfigSchema} from '../stock/config.js'
 import {systemsConfigSchema} from '../systems/config.js'
 import {sourcesSchema, storeSchema} from './sources-schema.js'
@@ -24,6 +26,9 @@ export const configSchema = z
     orders: ordersConfigSchema.optional(),
     count: countConfigSchema.optional(),
     systems: systemsConfigSchema.optional(),
+    /** Maximum run time per job (see src/lib/runs/config.ts). */
+    runs: runsConfigSchema.optional(),
+    notify: notifyConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(Object.keys(cfg.sources))
@@ -43,7 +48,7 @@ export const configSchema = z
         }
       }
     }
-    for (const section of ['stock', 'orders', 'count', 'systems'] as const) visit(cfg[section], [section])
+    for (const section of ['stock', 'orders', 'count', 'systems', 'notify'] as const) visit(cfg[section], [section])
   })
 
 export type PlantopsConfig = z.infer<typeof configSchema>

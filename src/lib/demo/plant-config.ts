@@ -5,6 +5,7 @@ import {stringify} from 'yaml'
 import {writeFileAtomic} from '../report/atomic.js'
 import {demoSourcesConfig, type DemoPlant} from './index.js'
 import {demoCountConfig} from './count-config.js'
+import {demoNotifyConfig} from './notify-config.js'
 import {demoOrdersConfig} from './orders-config.js'
 import {demoStockConfig} from './stock-config.js'
 import {demoSystemsConfig} from './systems-config.js'
@@ -23,6 +24,7 @@ export function demoPlantConfig(plant: DemoPlant): Record<string, unknown> {
     orders: demoOrdersConfig(plant),
     count: demoCountConfig(plant),
     systems: demoSystemsConfig(plant),
+    notify: demoNotifyConfig(),
   }
 }
 

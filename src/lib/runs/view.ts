@@ -1,6 +1,7 @@
 import type {TextOptions} from '../report/emit.js'
 import {renderKeyValue, renderTable} from '../report/table.js'
 import {formatTime, zoneLabel} from '../report/time.js'
+import {formatMinutes, maxRunMinutes, type RunsConfig} from './config.js'
 import type {RunRecord} from './run-history.js'
 
 /** The rows a run read, per source: `erp:20,000 wms:29,649`. */
@@ -11,14 +12,14 @@ function rowsRead(r: RunRecord, sep = ' '): string {
 }
 
 /** `plantops runs list`: one line per run, times in the plant's zone (labelled). */
-export function runsListText(runs: RunRecord[], o: TextOptions): string {
+export function runsListText(runs: RunRecord[], o: TextOptions, cfg?: RunsConfig): string {
   if (runs.length === 0) return 'No runs recorded yet.'
   const rows = runs.map((r) => ({
     id: r.id,
     job: r.job,
     started: formatTime(r.startedAt, o.zone),
-    duration: r.durationMs === null ? '' : `${(r.durationMs / 1000).toFixed(1)}s`,
-    status: r.status,
+    duration: r.durationMs === null ? (r.status === 'running' ? `${formatMinutes((Date.now() - Date.parse(r.startedAt)) / 60_000)} so far` : '') : `${(r.durationMs / 1000).toFixed(1)}s`,
+    status: r.overMaxRunTime ? `running, over the maximum run time ${formatMinutes(maxRunMinutes(cfg, r.job))} (pid ${r.pid} on ${r.host}: hung?)` : r.status,
     exit: r.exitCode ?? '',
     rows: rowsRead(r),
   }))
@@ -38,7 +39,7 @@ export function runsListText(runs: RunRecord[], o: TextOptions): string {
 }
 
 /** `plantops runs show`: every recorded field, times in the plant's zone (labelled). */
-export function runShowText(run: RunRecord, o: TextOptions): string {
+export function runShowText(run: RunRecord, o: TextOptions, notifications: string[] = []): string {
   const zone = zoneLabel(o.zone)
   return renderKeyValue(
     [
@@ -55,6 +56,7 @@ export function runShowText(run: RunRecord, o: TextOptions): string {
       ['Outcome', Object.entries(run.outcome).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n')],
       ['Outputs', run.outputs.join('\n')],
       ['Error', run.error ?? ''],
+      ['Notifications', notifications.join('\n')],
     ],
     {color: o.color, width: o.width},
   )

@@ -166,6 +166,12 @@ async function auditOne(t: AuditTarget, refs: SourceReference[], settings: typeo
     if (!info.readOnlySession) {
       add({severity: 'critical', check: 'read-only-session', message: `the session on "${t.source}" is not read-only (transaction read-only = 0)`, fix: 'plantops sets SET SESSION TRANSACTION READ ONLY on every connection; something reset it. Report this as a defect.', configPath: `sources.${t.source}`})
     }
+    // never say read-only on the session variable alone: prove that the server refuses a write in plantops' transaction
+    const probe = await src.probeReadOnly()
+    if (!probe.refused) {
+      audit.readOnlySession = false
+      add({severity: 'critical', check: 'read-only-session', message: `a statement could write on "${t.source}": inside plantops' read-only transaction ${probe.detail}`, fix: 'Give plantops an account with SELECT only (the real boundary), and report this as a defect of plantops\' read-only layers.', configPath: `sources.${t.source}`, subject: 'write-probe'})
+    }
     await checkReplica(src, t, audit, add)
     if (src.dialect === 'mysql') await checkGrants(src, t, audit, add)
     for (const ref of refs) {

@@ -1,0 +1,76 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {UsageError} from '../../lib/cli/errors.js'
+import {ExitCode} from '../../lib/cli/exit-codes.js'
+import {renderKeyValue} from '../../lib/report/table.js'
+
+export interface NotifyTestResult {
+  channel: string
+  type: string
+  status: 'sent' | 'failed'
+  attempts: number
+  httpStatus: number | null
+  vendorCode: string | null
+  vendorMessage: string | null
+  /** What to fix (null when sent). */
+  hint: string | null
+  bytes: number
+  elapsedMs: number
+}
+
+export default class NotifyTest extends BaseCommand<typeof NotifyTest> {
+  static summary = 'Send a test message to a notify channel and show the vendor\'s answer, translated into what to fix.'
+  static description = `Uses the channel exactly as a job would (signing, keywords, mentions, retries, timeout). Exit 0 when the
+vendor accepted the message; 2 when the answer points at the configuration (keyword missing, signature failed, IP not
+allowed, wrong token, credentials); 3 when the vendor could not be reached or stayed busy (timeout, network, 5xx, rate limited).`
+
+  static examples = ['<%= config.bin %> notify test plant-dingtalk', '<%= config.bin %> notify test ops-mail --json']
+
+  static args = {
+    channel: Args.string({description: 'Channel name (a key of notify.channels in plantops.yaml).', required: true}),
+  }
+
+  async run(): Promise<NotifyTestResult> {
+    const {args, flags} = await this.parse(NotifyTest)
+    const loaded = this.loadConfig(flags.config)
+    const cfg = loaded.config.notify
+    const channel = cfg?.channels[args.channel]
+    if (!channel) {
+      const known = Object.keys(cfg?.channels ?? {})
+      throw new UsageError(`no notify channel named "${args.channel}" (configured: ${known.join(', ') || 'none'})`, {hints: ['Channels are the keys of notify.channels in plantops.yaml; see README "Alerts".']})
+    }
+    const {sendToChannel, policyOf} = await import('../../lib/notify/send.js')
+    const {testSummary} = await import('../../lib/notify/test-message.js')
+    const delivery = await sendToChannel(channel, {summary: testSummary(loaded.config.plant ?? null), mention: channel.mention ?? {mobiles: [], userIds: [], all: false}, test: true}, {name: args.channel, policy: policyOf(cfg)})
+    const {recordDeliveries} = await import('../../lib/notify/history.js')
+    const store = await this.openStore(loaded)
+    try {
+      await recordDeliveries(store.knex, null, [delivery])
+    } finally {
+      await store.close()
+    }
+    const answer = [delivery.httpStatus === null ? null : `HTTP ${delivery.httpStatus}`, delivery.vendorCode, delivery.vendorMessage].filter(Boolean).join(' ')
+    this.log(
+      renderKeyValue(
+        [
+          ['Channel', `${delivery.channel} (${delivery.type})`],
+          ['Result', delivery.status === 'sent' ? 'sent: the vendor accepted the message' : 'failed'],
+          ['Vendor answer', answer || '(none)'],
+          ['Attempts', delivery.attempts],
+          ['Message', `${delivery.bytes} bytes`],
+          ['Time', `${delivery.elapsedMs} ms`],
+          ...(delivery.hint ? ([['What to fix', delivery.hint]] as Array<[string, string]>) : []),
+        ],
+        {color: this.color},
+      ),
+    )
+    if (delivery.status === 'failed') {
+      const {msg} = await import('../../lib/notify/messages.js')
+      const h = msg.hints
+      const configFix = [h.keyword, h.sign, h.ip, h.token, h.disabled, h.auth, h.http, h.smtp].includes(delivery.hint ?? '')
+      process.exitCode = configFix ? ExitCode.USAGE : ExitCode.SOURCE
+    }
+    return delivery
+  }
+}

@@ -1,0 +1,190 @@
+import type {CountReport, IraSummary, ReportLine} from '../count/report.js'
+import type {OrdersImportResult} from '../orders/import-orders.js'
+import type {StockDiffSummary} from '../stock/stock-diff.js'
+import type {AuditReport} from '../systems/audit/run-audit.js'
+import type {Finding} from '../systems/audit/findings.js'
+import {msg} from './messages.js'
+import type {NotifySummary} from './summary.js'
+
+/** What the run lifecycle knows when a job ends (the job's typed result, or its error). */
+export interface FinishedRun {
+  job: string
+  plant: string | null
+  runId: number | null
+  startedAt: string
+  exitCode: number
+  /** The job's JSON result (absent when it failed). */
+  result?: unknown
+  error?: {message: string; exitCode: number}
+  /** Output files the run recorded. */
+  outputs: string[]
+  /** The run's recorded outcome counts (run history), for jobs without a summarizer. */
+  outcome: Record<string, unknown>
+}
+
+/** How a job's result becomes a summary: one function per job, registered by job name. */
+export type JobSummarizer = (result: unknown, run: FinishedRun, top: number) => Partial<NotifySummary>
+
+const summarizers = new Map<string, JobSummarizer>()
+
+/** Register the summary of a job's result (e.g. `reconcile run`: registerJobSummarizer('reconcile-run', fn)). */
+export function registerJobSummarizer(job: string, fn: JobSummarizer): void {
+  summarizers.set(job, fn)
+}
+
+const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
+const n = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0)
+
+/**
+ * The summary of a finished run. Status: a source error (exit 3) or another failure first, then over-tolerance, then
+ * findings, else ok. Unknown jobs are summarised from the outcome counts recorded in the run history.
+ */
+export function summarizeRun(run: FinishedRun, top = 10): NotifySummary {
+  const base: NotifySummary = {
+    job: run.job,
+    plant: run.plant,
+    runId: run.runId,
+    startedAt: run.startedAt,
+    exitCode: run.exitCode,
+    status: 'ok',
+    events: {overTolerance: false, findings: false, sourceError: run.exitCode === 3},
+    lag: [],
+    counts: [],
+    valueAtRisk: null,
+    top: {title: '', total: 0, lines: []},
+    changes: [],
+    outputs: run.outputs,
+    error: run.error?.message ?? null,
+  }
+  let s: NotifySummary = base
+  if (run.result !== undefined) {
+    const fn = summarizers.get(run.job) ?? genericSummary
+    const part = fn(run.result, run, top)
+    s = {...base, ...part, events: {...base.events, ...part.events}, outputs: [...new Set([...(part.outputs ?? []), ...run.outputs])]}
+  } else if (run.error === undefined) {
+    s = {...base, ...genericSummary(undefined, run, top)}
+  }
+  s.status = s.events.sourceError ? 'source-error' : run.error || (run.exitCode !== 0 && run.exitCode !== 1) ? 'error' : s.events.overTolerance ? 'over-tolerance' : s.events.findings ? 'findings' : 'ok'
+  return s
+}
+
+function genericSummary(_result: unknown, run: FinishedRun, _top?: number): Partial<NotifySummary> {
+  const counts = Object.entries(run.outcome)
+    .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
+    .map(([label, value]) => ({label, value: value as number | string}))
+  return {counts, events: {overTolerance: run.exitCode === 1, findings: run.exitCode === 1, sourceError: run.exitCode === 3}}
+}
+
+// ── stock diff ────────────────────────────────────────────────────────
+
+/** The stock diff (and the demo's): counts by status, value at risk (with cost), the top variances by value. */
+export function stockDiffSummary(result: unknown, _run: FinishedRun, top: number): Partial<NotifySummary> {
+  const r = result as {summary: StockDiffSummary; output?: string | null; itemNames?: Record<string, string>}
+  const s = r.summary
+  const k = s.keys
+  const over = k.over_tolerance + k.only_in_erp + k.only_in_wms
+  const names = r.itemNames ?? {}
+  const lines = s.topVariances.slice(0, top).map((v) =>
+    msg.stockLine({item: v.item, name: names[v.item] ?? null, warehouse: v.warehouse, lot: v.lot, erp: v.erp_qty, wms: v.wms_qty, uom: v.uom, diff: v.diff, value: v.value_diff, status: v.status, cause: v.cause, since: v.first_seen}),
+  )
+  const nb = s.newByStatus
+  const variances = over + k.within_tolerance
+  const changes =
+    variances > 0 && s.newVariances === variances && s.resolved.count === 0
+      ? [msg.allNew(variances)]
+      : [msg.newCount(s.newVariances), msg.resolvedCount(s.resolved.count), ...(nb.over_tolerance + nb.only_in_erp + nb.only_in_wms > 0 ? [msg.newOverish(nb.over_tolerance + nb.only_in_erp + nb.only_in_wms)] : [])]
+  return {
+    lag: [s.erp, s.wms].map((side) => ({source: side.source, seconds: side.lagSeconds})),
+    counts: [
+      {label: msg.label.keys, value: k.total},
+      {label: msg.label.match, value: k.match},
+      {label: msg.label.withinTolerance, value: k.within_tolerance},
+      {label: msg.label.overTolerance, value: k.over_tolerance},
+      {label: msg.label.onlyInErp, value: k.only_in_erp},
+      {label: msg.label.onlyInWms, value: k.only_in_wms},
+      {label: msg.label.recordAccuracy, value: `${s.recordAccuracyPct}%`},
+    ],
+    valueAtRisk: s.valueAtRisk,
+    top: {title: msg.topVariances(lines.length, s.valueAtRisk !== null), total: over, lines},
+    changes,
+    outputs: r.output ? [r.output] : [],
+    events: {overTolerance: over > 0, findings: over + k.within_tolerance > 0, sourceError: false},
+  }
+}
+
+/** The parts of `count report`'s JSON result the message uses. */
+interface CountReportShape {
+  totals: CountReport['totals']
+  ira: IraSummary
+  lines: ReportLine[]
+  recount: Array<Pick<ReportLine, 'line' | 'location' | 'item' | 'lot' | 'wmsStatus' | 'erpStatus'>>
+  output: string | null
+  adjustments: {path: string} | null
+}
+
+function countReportSummary(result: unknown, _run: FinishedRun, top: number): Partial<NotifySummary> {
+  const r = result as CountReportShape
+  const t = r.totals
+  const byLine = new Map(r.lines.map((l) => [l.line, l]))
+  const lines = r.recount.slice(0, top).map((x) => msg.countLine({...x, description: byLine.get(x.line)?.description ?? null, lot: x.lot ?? null}))
+  return {
+    counts: [
+      {label: msg.label.counted, value: t.counted},
+      {label: msg.label.uncounted, value: t.uncounted},
+      {label: msg.label.wmsOver, value: t.wmsOver},
+      {label: msg.label.erpOver, value: t.erpOver},
+      {label: msg.label.iraWms, value: pct(r.ira.wms.ira)},
+      {label: msg.label.iraErp, value: pct(r.ira.erp.ira)},
+    ],
+    top: {title: msg.recountList, total: r.recount.length, lines},
+    outputs: [r.output, r.adjustments?.path].filter((x): x is string => Boolean(x)),
+    changes: [],
+    events: {overTolerance: r.recount.length > 0, findings: t.wmsOver + t.erpOver > 0, sourceError: false},
+  }
+}
+
+function systemsAuditSummary(result: unknown, _run: FinishedRun, top: number): Partial<NotifySummary> {
+  const r = result as AuditReport & {sinceLast: {new: Finding[]; resolved: Finding[]} | null}
+  const order = {critical: 0, warning: 1, info: 2} as Record<string, number>
+  const sorted = [...r.findings].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3))
+  const lines = sorted.slice(0, top).map((f) => msg.findingLine(f))
+  return {
+    lag: r.systems.flatMap((s) => (s.replica?.isReplica ? [{source: s.source, seconds: s.replica.lagSeconds}] : [])),
+    counts: [
+      {label: msg.label.systems, value: r.systems.length},
+      {label: msg.label.critical, value: n(r.counts.critical)},
+      {label: msg.label.warning, value: n(r.counts.warning)},
+      {label: msg.label.info, value: n(r.counts.info)},
+    ],
+    top: {title: msg.findings, total: r.findings.length, lines},
+    changes: r.sinceLast ? [msg.newCount(r.sinceLast.new.length), msg.resolvedCount(r.sinceLast.resolved.length)] : [],
+    events: {overTolerance: n(r.counts.critical) > 0, findings: r.findings.some((f) => f.severity !== 'info'), sourceError: false},
+  }
+}
+
+function ordersImportSummary(result: unknown, _run: FinishedRun, top: number): Partial<NotifySummary> {
+  const r = result as OrdersImportResult
+  const t = r.totals
+  const lines = [
+    ...r.failed.map((f) => msg.failedFile(f.file, f.message)),
+    ...r.files.filter((f) => f.rejected > 0).map((f) => msg.rejectedFile(f.file, f.rejected, f.rejectsFile)),
+  ]
+  return {
+    counts: [
+      {label: msg.label.files, value: r.files.length},
+      {label: msg.label.rowsRead, value: t.rowsRead},
+      {label: msg.label.imported, value: t.imported},
+      {label: msg.label.updated, value: t.updated},
+      {label: msg.label.unchanged, value: t.unchanged},
+      {label: msg.label.rejected, value: t.rejected},
+    ],
+    top: {title: msg.filesWithProblems, total: lines.length, lines: lines.slice(0, top)},
+    outputs: r.files.flatMap((f) => (f.rejectsFile ? [f.rejectsFile] : [])),
+    events: {overTolerance: r.failed.length > 0 || t.rejected > 0, findings: t.rejected > 0, sourceError: false},
+  }
+}
+
+registerJobSummarizer('stock-diff', stockDiffSummary)
+registerJobSummarizer('count-report', countReportSummary)
+registerJobSummarizer('systems-audit', systemsAuditSummary)
+registerJobSummarizer('orders-import', ordersImportSummary)
