@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {UsageError} from '../lib/cli/errors.js'
 import {loadConfig} from '../lib/config/load.js'
-import {renderKeyValue} from '../lib/report/table.js'
+import {demoNextText, demoPlantText} from '../lib/demo/view.js'
 import type {StockDiffSummary} from '../lib/stock/stock-diff.js'
 
 export interface DemoResult {
@@ -79,19 +79,7 @@ No server is needed for the default SQLite plant.`
       `plantops systems map --config ${rel} --format mermaid`,
       `plantops runs list --config ${rel}`,
     ]
-    this.log(
-      renderKeyValue(
-        [
-          ['Demo plant', dir],
-          ['Config', rel],
-          ['Databases', Object.entries(databases).map(([k, v]) => `${k}: ${v}`).join('\n')],
-          ['Rows', Object.entries(plant.counts).map(([k, v]) => `${k}: ${v.toLocaleString('en-US')}`).join('\n')],
-          ['Seeded discrepancies', Object.entries(seeded).map(([k, v]) => `${k}: ${v}`).join('\n')],
-          ['Built in', `${(plant.elapsedMs / 1000).toFixed(1)} s`],
-        ],
-        {color: this.color},
-      ),
-    )
+    if (!this.jsonEnabled()) this.log(demoPlantText({dir, config: rel, databases, rows: plant.counts, seeded, buildMs: plant.elapsedMs}, this.textOptions()))
     let stockDiff: DemoResult['stockDiff']
     if (flags['notify-url'] && flags['no-diff']) throw new UsageError('--notify-url sends the stock diff\'s alert: it cannot be used with --no-diff', {hints: ['Drop --no-diff, or drop --notify-url.']})
     if (flags['notify-url']) {
@@ -102,7 +90,7 @@ No server is needed for the default SQLite plant.`
       this.notifyExtra = {demo: channelSchema.parse(type === 'webhook' ? {type, url} : {type, webhook: url, ...(type === 'wecom' ? {} : {keywords: ['plantops']})})}
     }
     if (!flags['no-diff']) stockDiff = await this.reconcile(config)
-    this.log(`\nNext:\n${next.map((n) => `  ${n}`).join('\n')}`)
+    this.log(demoNextText(next))
     return {dir, config, backend: flags.mysql ? 'mysql' : 'sqlite', databases, rows: plant.counts, seededDiscrepancies: seeded, buildMs: plant.elapsedMs, stockDiff, next}
   }
 
