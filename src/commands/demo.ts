@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {UsageError} from '../lib/cli/errors.js'
 import {loadConfig} from '../lib/config/load.js'
-import {renderKeyValue, renderTable} from '../lib/report/table.js'
+import {demoNextText, demoPlantText} from '../lib/demo/view.js'
 import type {StockDiffSummary} from '../lib/stock/stock-diff.js'
 
 export interface DemoResult {
@@ -75,23 +75,11 @@ No server is needed for the default SQLite plant.`
     const rel = path.relative(process.cwd(), config) || config
     const next = [
       `plantops stock diff --config ${rel}`,
-      `plantops stock diff --config ${rel} --format csv --output variances.csv --fail-on over-tolerance`,
+      `plantops stock diff --config ${rel} --output variances.csv --fail-on over-tolerance`,
       `plantops systems map --config ${rel} --format mermaid`,
       `plantops runs list --config ${rel}`,
     ]
-    this.log(
-      renderKeyValue(
-        [
-          ['Demo plant', dir],
-          ['Config', rel],
-          ['Databases', Object.entries(databases).map(([k, v]) => `${k}: ${v}`).join('\n')],
-          ['Rows', Object.entries(plant.counts).map(([k, v]) => `${k}: ${v.toLocaleString('en-US')}`).join('\n')],
-          ['Seeded discrepancies', Object.entries(seeded).map(([k, v]) => `${k}: ${v}`).join('\n')],
-          ['Built in', `${(plant.elapsedMs / 1000).toFixed(1)} s`],
-        ],
-        {color: this.color},
-      ),
-    )
+    if (!this.jsonEnabled()) this.log(demoPlantText({dir, config: rel, databases, rows: plant.counts, seeded, buildMs: plant.elapsedMs}, this.textOptions()))
     let stockDiff: DemoResult['stockDiff']
     if (flags['notify-url'] && flags['no-diff']) throw new UsageError('--notify-url sends the stock diff\'s alert: it cannot be used with --no-diff', {hints: ['Drop --no-diff, or drop --notify-url.']})
     if (flags['notify-url']) {
@@ -102,41 +90,28 @@ No server is needed for the default SQLite plant.`
       this.notifyExtra = {demo: channelSchema.parse(type === 'webhook' ? {type, url} : {type, webhook: url, ...(type === 'wecom' ? {} : {keywords: ['plantops']})})}
     }
     if (!flags['no-diff']) stockDiff = await this.reconcile(config)
-    this.log(`\nNext:\n${next.map((n) => `  ${n}`).join('\n')}`)
+    this.log(demoNextText(next))
     return {dir, config, backend: flags.mysql ? 'mysql' : 'sqlite', databases, rows: plant.counts, seededDiscrepancies: seeded, buildMs: plant.elapsedMs, stockDiff, next}
   }
 
-  /** The nightly job on the fresh plant, recorded in its run history like any `stock diff`. */
+  /** The nightly job on the fresh plant: the same job `plantops stock diff --show-cost` runs, recorded in its run history. */
   private async reconcile(configPath: string): Promise<DemoResult['stockDiff']> {
-    const {requireStockConfig, runStockDiff} = await import('../lib/stock/stock-diff.js')
-    const {summaryPairs, tableColumns, toTableRow} = await import('../lib/stock/report.js')
+    const {requireStockConfig} = await import('../lib/stock/stock-diff.js')
+    const {stockDiffJob} = await import('../lib/stock/job.js')
+    const {stockDiffText} = await import('../lib/stock/view.js')
     const loaded = loadConfig({configPath})
     const cfg = requireStockConfig(loaded.config.stock, loaded.path)
+    const text = this.textOptions(loaded)
     return this.withRun({job: 'stock-diff', loaded}, async (ctx) => {
       const progress = this.progress('stock diff')
-      const outcome = await runStockDiff({
-        cfg,
-        baseDir: loaded.dir,
-        sources: ctx.sources,
-        store: ctx.store.knex,
-        runId: ctx.run.id,
-        options: {showCost: true, onProgress: (phase, counters) => progress.update(phase, counters), onWarning: (m) => this.warnOperator(m)},
+      const options = {showCost: true, onProgress: (phase: string, counters: Record<string, number>) => progress.update(phase, counters), onWarning: (m: string) => this.warnOperator(m)}
+      const {summary} = await stockDiffJob(ctx, {cfg, baseDir: loaded.dir, options, keepRows: false}, async (summary, rows) => {
+        progress.stop()
+        if (this.jsonEnabled()) return
+        const title = (shown: number, total: number) => `First ${shown} of ${total} variances (plantops stock diff --config ${path.relative(process.cwd(), configPath) || configPath} --output variances.xlsx for all):`
+        this.log('\nNightly stock reconciliation (ERP vs WMS):')
+        this.log(stockDiffText({result: {runId: ctx.run.id, summary, rows: [], output: null, failed: false}, rows, showCost: true, tableLimit: SHOWN_VARIANCES, tableTitle: title}, text))
       }).finally(() => progress.stop())
-      const shown = []
-      try {
-        for (const row of outcome.rows) if (shown.length < SHOWN_VARIANCES) shown.push(row)
-      } finally {
-        outcome.close()
-      }
-      await outcome.commit() // remembered for first_seen / resolved, like any stock diff
-      const {summary} = outcome
-      ctx.run.outcome({keys: summary.keys, causes: summary.causes, recordAccuracyPct: summary.recordAccuracyPct})
-      this.log('\nNightly stock reconciliation (ERP vs WMS):')
-      this.log(renderKeyValue(summaryPairs(summary), {color: this.color}))
-      if (shown.length > 0) {
-        this.log(`First ${shown.length} of ${summary.reported} variances (plantops stock diff --format xlsx --output variances.xlsx for all):`)
-        this.log(renderTable(tableColumns(true), shown.map(toTableRow), {color: this.color}))
-      }
       return {runId: ctx.run.id, summary}
     })
   }

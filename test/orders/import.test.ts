@@ -130,8 +130,8 @@ describe('orders import (SQLite item master and store)', () => {
     expect(bySourceRow.get(4)!.hl).toEqual([5, 9])
     expect(bySourceRow.get(5)!.hl).toEqual([7])
     expect(bySourceRow.get(7)!.hl).toEqual([2, 6])
-    // original values as in the file
-    expect(bySourceRow.get(3)!.row.slice(1, 9)).toEqual(['SO-B-001', '2', '台州利民电气有限公司', 'FG-10005', '0', 'PCS', '-5', '2026-12-01'])
+    // original values as in the file: numbers stay numbers, text stays text
+    expect(bySourceRow.get(3)!.row.slice(1, 9)).toEqual(['SO-B-001', 2, '台州利民电气有限公司', 'FG-10005', 0, 'PCS', -5, '2026-12-01'])
   })
 
   it('round trip: fix the rejects workbook as is, import it again, and every line is in', async () => {
@@ -270,6 +270,6 @@ describe('orders import (SQLite item master and store)', () => {
       'SO-MERGE-2/2 Pacific Pump Systems Inc.',
     ])
     const rejects = await readSheet(path.join(dir, 'merged-rejects.xlsx'))
-    expect(rejects.rows[1].slice(0, 4)).toEqual(['qty: must be greater than 0', 'SO-MERGE-1', '台州利民电气有限公司', '3'])
+    expect(rejects.rows[1].slice(0, 4)).toEqual(['qty: must be greater than 0', 'SO-MERGE-1', '台州利民电气有限公司', 3])
   })
 })

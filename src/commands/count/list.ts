@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {countSummaries, type CountSummary} from '../../lib/count/count-store.js'
-import {renderTable} from '../../lib/report/table.js'
+import {countListText} from '../../lib/count/view.js'
 
 export interface CountListResult {
   counts: CountSummary[]
@@ -14,6 +14,7 @@ export default class CountList extends BaseCommand<typeof CountList> {
 
   static flags = {
     limit: Flags.integer({summary: 'How many counts to show (newest first).', default: 20, min: 1}),
+    columns: Flags.string({summary: 'Only these columns, in this order (comma-separated keys or headers).'}),
   }
 
   async run(): Promise<CountListResult> {
@@ -22,27 +23,7 @@ export default class CountList extends BaseCommand<typeof CountList> {
     const store = await this.openStore(loaded)
     try {
       const counts = await countSummaries(store.knex, flags.limit)
-      if (counts.length === 0) this.log('No counts yet: open one with `plantops count sample`.')
-      else
-        this.log(
-          renderTable(
-            [
-              {key: 'id', header: 'Count', kind: 'int'},
-              {key: 'kind', header: 'Kind'},
-              {key: 'parentId', header: 'Of', kind: 'int'},
-              {key: 'createdAt', header: 'Opened (UTC)'},
-              {key: 'method', header: 'Method'},
-              {key: 'seed', header: 'Seed'},
-              {key: 'sampleSize', header: 'Lines', kind: 'int'},
-              {key: 'counted', header: 'Counted', kind: 'int'},
-              {key: 'found', header: 'Found', kind: 'int'},
-              {key: 'status', header: 'Status'},
-              {key: 'sheetsPath', header: 'Sheets'},
-            ],
-            counts.map((c) => ({...c, createdAt: c.createdAt.replace('T', ' ').slice(0, 19)})),
-            {color: this.color},
-          ),
-        )
+      if (!this.jsonEnabled()) this.log(countListText(counts, this.textOptions(loaded, flags.columns)))
       return {counts}
     } finally {
       await store.close()

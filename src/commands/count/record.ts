@@ -6,7 +6,7 @@ import {ExitCode} from '../../lib/cli/exit-codes.js'
 import {getCount} from '../../lib/count/count-store.js'
 import {readCountWorkbook, type SheetEntry, type SheetProblem} from '../../lib/count/read-sheets.js'
 import {checkCountedAt, localNow, recordEntries, type RecordResult} from '../../lib/count/record.js'
-import {renderTable} from '../../lib/report/table.js'
+import {countRecordText} from '../../lib/count/view.js'
 
 export type CountRecordResult = RecordResult
 
@@ -46,37 +46,12 @@ export default class CountRecord extends BaseCommand<typeof CountRecord> {
       }
       const result = await recordEntries(store.knex, header, entries, {countedAt, replace: flags.replace, sheetProblems: problems})
       for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
-      if (!this.jsonEnabled()) this.render(result)
+      if (!this.jsonEnabled()) this.log(countRecordText(result, this.textOptions(loaded)))
       if (result.rejected.length > 0) process.exitCode = ExitCode.USAGE
       return result
     } finally {
       await store.close()
     }
-  }
-
-  private render(r: RecordResult): void {
-    this.log(`Count ${r.count}: ${r.recorded} line(s) recorded, ${r.unchanged} unchanged, ${r.found} found, ${r.rejected.length} rejected, ${r.uncounted.length} still uncounted (status ${r.status}).`)
-    if (r.rejected.length > 0) {
-      this.log('\nRejected (fix these rows and record the file again; recorded rows are not duplicated):')
-      this.log(renderTable([{key: 'where', header: 'Where'}, {key: 'line', header: 'Line', kind: 'int'}, {key: 'reason', header: 'Why'}], r.rejected, {color: this.color, maxWidth: 110}))
-    }
-    if (r.uncounted.length > 0) {
-      this.log('\nStill uncounted:')
-      this.log(
-        renderTable(
-          [
-            {key: 'line', header: 'Line', kind: 'int'},
-            {key: 'sheet', header: 'Sheet'},
-            {key: 'location', header: 'Location'},
-            {key: 'item', header: 'Item'},
-            {key: 'lot', header: 'Lot'},
-          ],
-          r.uncounted.slice(0, 50),
-          {color: this.color},
-        ),
-      )
-      if (r.uncounted.length > 50) this.log(`… and ${r.uncounted.length - 50} more.`)
-    } else if (r.rejected.length === 0) this.log(`All lines counted: plantops count report ${r.count}`)
   }
 }
 

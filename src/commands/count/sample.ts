@@ -9,7 +9,7 @@ import {parseSeed} from '../../lib/count/random.js'
 import {SAMPLE_METHODS, type SampleMethod} from '../../lib/count/sampling.js'
 import {parsePercent, requireCountConfig} from '../../lib/count/section.js'
 import type {AbcClass} from '../../lib/count/config.js'
-import {renderKeyValue, renderTable} from '../../lib/report/table.js'
+import {countSampleText} from '../../lib/count/view.js'
 
 export type CountSampleResult = SampleResult
 
@@ -74,47 +74,8 @@ export default class CountSample extends BaseCommand<typeof CountSample> {
       }
       ctx.run.outcome({count: result.count.id, kind: result.count.kind, method: result.count.method, seed: result.count.seed, lines: result.count.sampleSize, population: result.count.populationSize})
       ctx.run.output(result.sheets.path)
-      if (!this.jsonEnabled()) this.render(result)
+      if (!this.jsonEnabled()) this.log(countSampleText(result, this.textOptions(loaded)))
       return result
     })
-  }
-
-  private render(r: SampleResult): void {
-    const c = r.count!
-    const sheets = r.sheets!
-    const title = c.kind === 'recount' ? `Recount ${c.id} of count ${c.parentId} opened` : `Count ${c.id} opened`
-    this.log(c.kind === 'recount' ? `${title}: ${c.sampleSize} line(s) over tolerance, to be recounted by someone other than the first counter.` : `${title}: ${c.sampleSize} line(s), seed ${c.seed} (repeat with --seed ${c.seed}).`)
-    this.log(
-      renderKeyValue(
-        [
-          ['method', c.method],
-          ['snapshot (WMS clock)', c.snapshotAt],
-          ['population', `${c.populationSize} lines (A ${c.populationByClass.A} · B ${c.populationByClass.B} · C ${c.populationByClass.C})`],
-          ['sample by class', `A ${c.sampleByClass.A} · B ${c.sampleByClass.B} · C ${c.sampleByClass.C}`],
-          ...(c.confidence !== null ? ([['size from', `${c.confidence}% confidence, ±${c.margin}% margin`]] as Array<[string, unknown]>) : []),
-          ['sheets', `${sheets.path} (${sheets.sheets.map((s) => `${s.name}: ${s.lines}`).join(', ')})`],
-        ],
-        {color: this.color},
-      ),
-    )
-    const shown = r.lines.slice(0, 30)
-    this.log(
-      renderTable(
-        [
-          {key: 'line', header: 'Line', kind: 'int'},
-          {key: 'sheet', header: 'Sheet'},
-          {key: 'location', header: 'Location'},
-          {key: 'item', header: 'Item'},
-          {key: 'description', header: 'Description'},
-          {key: 'lot', header: 'Lot'},
-          {key: 'unit', header: 'Unit'},
-          {key: 'abcClass', header: 'Class'},
-        ],
-        shown,
-        {color: this.color, maxWidth: 30},
-      ),
-    )
-    if (r.lines.length > shown.length) this.log(`… and ${r.lines.length - shown.length} more line(s) on the sheets.`)
-    this.log(`Blind count: print the sheets, count, then: plantops count record ${c.id} ${path.relative(process.cwd(), sheets.path) || sheets.path}`)
   }
 }

@@ -4,7 +4,7 @@ import {BaseCommand, FAIL_ON_NEVER} from '../../lib/cli/base-command.js'
 import {ExitCode} from '../../lib/cli/exit-codes.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
 import {importOrders, type OrdersImportResult} from '../../lib/orders/import-orders.js'
-import {renderTable} from '../../lib/report/table.js'
+import {ordersImportNotes, ordersImportText} from '../../lib/orders/view.js'
 
 export type {OrdersImportResult} from '../../lib/orders/import-orders.js'
 
@@ -77,51 +77,14 @@ Each file is one transaction. Re-importing the same file changes nothing. Every 
       for (const f of r.files) if (f.rejectsFile) ctx.run.output(f.rejectsFile)
       return r
     })
-    if (!this.jsonEnabled()) this.render(result)
+    const text = this.textOptions(loaded)
+    if (!this.jsonEnabled()) {
+      const out = ordersImportText(result, text)
+      if (out) this.log(out)
+      for (const note of ordersImportNotes(result, text)) this.logToStderr(note)
+    }
     if (result.failed.length > 0) process.exitCode = ExitCode.USAGE
     else this.failWhen(flags['fail-on'] === 'rejects' && result.totals.rejected > 0)
     return result
-  }
-
-  private render(r: OrdersImportResult): void {
-    const rows = r.files.map((f) => ({
-      file: f.file.split(/[\\/]/).pop() ?? f.file,
-      sheet: `${f.sheet} (row ${f.headerRow})`,
-      read: f.rowsRead,
-      imported: f.imported,
-      updated: f.updated,
-      unchanged: f.unchanged,
-      skipped: f.skipped,
-      rejected: f.rejected,
-    }))
-    if (rows.length > 0) {
-      this.log(
-        renderTable(
-          [
-            {key: 'file', header: 'File'},
-            {key: 'sheet', header: 'Sheet (header)'},
-            {key: 'read', header: 'Rows read', kind: 'int'},
-            {key: 'imported', header: 'Imported', kind: 'int'},
-            {key: 'updated', header: 'Updated', kind: 'int'},
-            {key: 'unchanged', header: 'Unchanged', kind: 'int'},
-            {key: 'skipped', header: 'Skipped', kind: 'int'},
-            {key: 'rejected', header: 'Rejected', kind: 'int'},
-          ],
-          rows,
-          {color: this.color},
-        ),
-      )
-    }
-    for (const f of r.files) {
-      if (f.rejectsFile) this.log(`${f.rejected} rejected row${f.rejected === 1 ? '' : 's'} of ${f.file}: fix ${f.rejected === 1 ? 'it' : 'them'} in ${f.rejectsFile} and import that file again.`)
-      else if (f.rejected > 0) this.log(`${f.rejected} row${f.rejected === 1 ? '' : 's'} of ${f.file} would be rejected (pass --rejects FILE to see them).`)
-      if (f.ignoredHeaders.length > 0) this.logToStderr(`note: ${f.file}: columns not imported (no field has these headers as aliases): ${f.ignoredHeaders.join(', ')}`)
-      if (f.previousImports.length > 0 && !f.dryRun) {
-        const p = f.previousImports[0]
-        this.logToStderr(`note: ${f.file} (same SHA-256) was already imported on ${p.startedAt.slice(0, 19).replace('T', ' ')} UTC (import #${p.id})`)
-      }
-    }
-    if (r.dryRun) this.log('Dry run: nothing was written to the store.')
-    for (const f of r.failed) this.logToStderr(`Error: ${f.message}`)
   }
 }

@@ -1,26 +1,14 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {UsageError} from '../../lib/cli/errors.js'
+import {outputFlags} from '../../lib/cli/output-flags.js'
+import {emit} from '../../lib/report/emit.js'
+import {stockDiffJob} from '../../lib/stock/job.js'
+import {parseList, requireStockConfig} from '../../lib/stock/stock-diff.js'
+import {stockDiffView, type StockDiffResult} from '../../lib/stock/view.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
-import {withAtomicFile} from '../../lib/report/atomic.js'
-import {emitRows, OUTPUT_FORMATS, type OutputFormat} from '../../lib/report/emit.js'
-import {renderKeyValue, renderTable} from '../../lib/report/table.js'
-import {writeXlsx} from '../../lib/report/xlsx.js'
-import {csvColumns, summaryPairs, tableColumns, toTableRow, xlsxColumns} from '../../lib/stock/report.js'
-import {parseList, requireStockConfig, runStockDiff, type StockDiffSummary} from '../../lib/stock/stock-diff.js'
-import type {StockVarianceRow} from '../../lib/stock/types.js'
 
-export interface StockDiffResult {
-  runId: number
-  summary: StockDiffSummary
-  /** The reported keys (variances; every key with --all; only new ones with --only new), sorted by warehouse, item, lot. */
-  rows: StockVarianceRow[]
-  output: string | null
-  failed: boolean
-}
-
-const TABLE_LIMIT = 500
+export type {StockDiffResult} from '../../lib/stock/view.js'
 
 export default class StockDiff extends BaseCommand<typeof StockDiff> {
   static summary = 'Compare ERP stock with WMS stock, exactly, and report the variances with a probable cause.'
@@ -29,8 +17,8 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
 
   static examples = [
     '<%= config.bin %> stock diff',
-    '<%= config.bin %> stock diff --format csv --output variances.csv --fail-on over-tolerance',
-    '<%= config.bin %> stock diff --warehouse WH01 --class A,B --format xlsx --output 差异.xlsx --show-cost',
+    '<%= config.bin %> stock diff --output variances.csv --fail-on over-tolerance',
+    '<%= config.bin %> stock diff --warehouse WH01 --class A,B --output 差异.xlsx --show-cost',
     '<%= config.bin %> stock diff --only new --format csv --bom',
   ]
 
@@ -38,8 +26,7 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
     warehouse: Flags.string({char: 'w', summary: 'Only this ERP warehouse (repeatable, or comma-separated).', multiple: true}),
     class: Flags.string({summary: 'Only items of these classes, e.g. A,B.'}),
     grain: Flags.string({summary: 'Comparison grain (default from the config: item-warehouse-lot).', options: ['item-warehouse-lot', 'item-warehouse']}),
-    format: Flags.string({char: 'f', summary: 'Output format.', options: [...OUTPUT_FORMATS], default: 'table'}),
-    output: Flags.string({char: 'o', summary: 'Write the report to this file (csv, xlsx, json).'}),
+    ...outputFlags({output: 'Write the report to this file (.csv, .xlsx or .json: the extension sets the format).'}),
     all: Flags.boolean({summary: 'List every key, matches included (default: variances only).'}),
     'fail-on': Flags.string({summary: 'Exit 1 when variances of this kind exist.', options: ['over-tolerance', 'any', 'never'], default: 'never'}),
     'allow-stale': Flags.boolean({summary: 'Reconcile even when a replica lags more than its maxLagSeconds.'}),
@@ -52,93 +39,47 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
 
   async run(): Promise<StockDiffResult> {
     const {flags} = await this.parse(StockDiff)
-    const format = flags.format as OutputFormat
-    if (format === 'xlsx' && !flags.output) throw new UsageError('--format xlsx needs --output FILE.xlsx', {hints: ['e.g. --format xlsx --output variances.xlsx']})
+    const plan = this.planOutput(flags)
     const loaded = this.loadConfig(flags.config)
     const cfg = requireStockConfig(loaded.config.stock, loaded.path)
     const warehouses = parseList(flags.warehouse, '--warehouse')
     const classes = parseList(flags.class === undefined ? undefined : [flags.class], '--class')
+    const text = this.textOptions(loaded, flags.columns)
 
     return this.withRun({job: 'stock-diff', loaded}, async (ctx) => {
       const progress = this.progress('stock diff')
-      const outcome = await runStockDiff({
-        cfg,
-        baseDir: loaded.dir,
-        sources: ctx.sources,
-        store: ctx.store.knex,
-        runId: ctx.run.id,
-        options: {
-          warehouses,
-          classes,
-          grain: flags.grain as 'item-warehouse-lot' | 'item-warehouse' | undefined,
-          all: flags.all,
-          showCost: flags['show-cost'],
-          allowStale: flags['allow-stale'],
-          onlyNew: flags.only === 'new',
-          top: flags.top,
-          onProgress: (phase, counters) => progress.update(phase, counters),
-          onWarning: (m) => this.warnOperator(m),
-        },
+      let result: StockDiffResult | undefined
+      const options = {
+        warehouses,
+        classes,
+        grain: flags.grain as 'item-warehouse-lot' | 'item-warehouse' | undefined,
+        all: flags.all,
+        showCost: flags['show-cost'],
+        allowStale: flags['allow-stale'],
+        onlyNew: flags.only === 'new',
+        top: flags.top,
+        onProgress: (phase: string, counters: Record<string, number>) => progress.update(phase, counters),
+        onWarning: (m: string) => this.warnOperator(m),
+      }
+      const keepRows = plan.json || plan.format === 'json'
+      await stockDiffJob(ctx, {cfg, baseDir: loaded.dir, options, keepRows, output: plan.output}, async (summary, rows, kept) => {
+        progress.stop()
+        const failOn = flags['fail-on']
+        // with --only new, a cron job fails only on what is new
+        const counts = flags.only === 'new' ? summary.newByStatus : summary.keys
+        const overish = counts.over_tolerance + counts.only_in_erp + counts.only_in_wms
+        // over-tolerance: differences exactly explained by goods in transit do not fail; one-sided keys per stock.failOn.oneSided
+        const f = summary.failing
+        const failed = failOn === 'any' ? overish + counts.within_tolerance > 0 : failOn === 'over-tolerance' ? f.over_tolerance + f.only_in_erp + f.only_in_wms > 0 : false
+        result = {runId: ctx.run.id, summary, rows: kept, output: plan.output ?? null, failed}
+        await emit({result, rows, showCost: flags['show-cost'], names: {items: Boolean(cfg.items?.columns.description), warehouses: Boolean(cfg.warehouses)}}, stockDiffView, plan, {text, bom: flags.bom})
       }).finally(() => progress.stop())
-      const {summary} = outcome
-      const keep: StockVarianceRow[] = []
-      const rows = this.jsonEnabled() || format === 'json' ? collect(outcome.rows, keep) : outcome.rows
-      try {
-        if (format === 'json') {
-          for (const _ of rows);
-          const text = `${JSON.stringify({summary, rows: keep}, null, 2)}\n`
-          if (flags.output) await withAtomicFile(flags.output, async (tmp) => (await import('node:fs/promises')).writeFile(tmp, text))
-          else if (!this.jsonEnabled()) process.stdout.write(text)
-        } else if (format === 'xlsx') {
-          await writeXlsx(flags.output!, [
-            {name: 'variances', columns: xlsxColumns(flags['show-cost']), rows},
-            {name: 'summary', columns: [{key: 'k', header: 'item'}, {key: 'v', header: 'value'}], rows: summaryPairs(summary).map(([k, v]) => ({k: k.trim(), v: String(v)}))},
-          ])
-        } else if (format === 'csv') {
-          await emitRows({format, output: flags.output, columns: csvColumns(), rows, bom: flags.bom})
-        } else if (!this.jsonEnabled()) {
-          const names = {items: Boolean(cfg.items?.columns.description), warehouses: Boolean(cfg.warehouses)}
-          const shown: StockVarianceRow[] = []
-          let n = 0
-          for (const r of rows) if (n++ < TABLE_LIMIT) shown.push(r)
-          this.log(renderKeyValue(summaryPairs(summary), {color: this.color}))
-          if (flags['show-cost'] && summary.topVariances.length > 0) {
-            this.log('Top variances by value:')
-            this.log(renderTable(tableColumns(true, names).filter((c) => c.key !== 'seen' && c.key !== 'pct'), summary.topVariances.map(toTableRow), {color: this.color}))
-          }
-          if (n === 0) this.log('No variances.')
-          else {
-            this.log(renderTable(tableColumns(flags['show-cost'], names), shown.map(toTableRow), {color: this.color}))
-            if (n > TABLE_LIMIT) this.log(`… ${n - TABLE_LIMIT} more rows: use --format csv or xlsx with --output for the full list.`)
-          }
-        } else for (const _ of rows);
-      } finally {
-        outcome.close()
+      const {summary, failed} = result!
+      if (plan.output && !this.jsonEnabled()) {
+        this.logToStderr(`${summary.reported} rows written to ${plan.output} · keys ${summary.keys.total} · over tolerance ${summary.keys.over_tolerance} · only in ERP ${summary.keys.only_in_erp} · only in WMS ${summary.keys.only_in_wms}`)
       }
-      await outcome.commit()
-      if (flags.output) ctx.run.output(flags.output)
-      if (flags.output && !this.jsonEnabled() && format !== 'table') {
-        this.logToStderr(`${summary.reported} rows written to ${flags.output} · keys ${summary.keys.total} · over tolerance ${summary.keys.over_tolerance} · only in ERP ${summary.keys.only_in_erp} · only in WMS ${summary.keys.only_in_wms}`)
-      }
-      ctx.run.outcome({warnings: summary.warnings.length, keys: summary.keys, causes: summary.causes, recordAccuracyPct: summary.recordAccuracyPct, newVariances: summary.newVariances, resolved: summary.resolved.count})
-
-      const failOn = flags['fail-on']
-      // with --only new, a cron job fails only on what is new
-      const counts = flags.only === 'new' ? summary.newByStatus : summary.keys
-      const overish = counts.over_tolerance + counts.only_in_erp + counts.only_in_wms
-      // over-tolerance: differences exactly explained by goods in transit do not fail; one-sided keys per stock.failOn.oneSided
-      const f = summary.failing
-      const failed = failOn === 'any' ? overish + counts.within_tolerance > 0 : failOn === 'over-tolerance' ? f.over_tolerance + f.only_in_erp + f.only_in_wms > 0 : false
       this.failWhen(failed)
-      return {runId: ctx.run.id, summary, rows: keep, output: flags.output ?? null, failed}
+      return result!
     })
   }
 }
-
-function* collect<T>(rows: Iterable<T>, into: T[]): Generator<T> {
-  for (const r of rows) {
-    into.push(r)
-    yield r
-  }
-}
-

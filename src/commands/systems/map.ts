@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {ConfigError, UsageError} from '../../lib/cli/errors.js'
 import {writeFileAtomic} from '../../lib/report/atomic.js'
+import {resolveFormat} from '../../lib/report/format.js'
 import {loadAudit} from '../../lib/systems/audit/history.js'
 import {renderDot} from '../../lib/systems/map/dot.js'
 import {renderMermaid} from '../../lib/systems/map/mermaid.js'
@@ -23,6 +24,9 @@ export interface SystemsMapResult extends SystemMap {
   svgFallback: boolean
 }
 
+const MAP_FORMATS = ['table', 'mermaid', 'dot', 'svg'] as const
+const MAP_EXTENSIONS: Record<string, (typeof MAP_FORMATS)[number]> = {'.mmd': 'mermaid', '.mermaid': 'mermaid', '.dot': 'dot', '.gv': 'dot', '.svg': 'svg'}
+
 export default class SystemsMap extends BaseCommand<typeof SystemsMap> {
   static summary = 'Show the plant\'s system map: systems, data flows, manual re-keying, and each system\'s health from the last audit.'
   static examples = [
@@ -32,7 +36,7 @@ export default class SystemsMap extends BaseCommand<typeof SystemsMap> {
   ]
 
   static flags = {
-    format: Flags.string({char: 'f', summary: 'table (terminal), mermaid, dot (Graphviz) or svg (needs Graphviz `dot`).', options: ['table', 'mermaid', 'dot', 'svg'], default: 'table'}),
+    format: Flags.string({char: 'f', summary: 'table (terminal), mermaid, dot (Graphviz) or svg (needs Graphviz `dot`); default: from the --output extension (.mmd, .dot, .svg), else table.', options: [...MAP_FORMATS]}),
     output: Flags.string({char: 'o', summary: 'Write the diagram to this file (atomically) instead of stdout.'}),
   }
 
@@ -43,8 +47,7 @@ export default class SystemsMap extends BaseCommand<typeof SystemsMap> {
     if (!section || Object.keys(section.systems).length === 0) {
       throw new ConfigError(`${loaded.path} has no systems: nothing to map`, {code: 'CONFIG_NO_SYSTEMS', hints: ['Add a `systems:` section (see README "System map"), or run `plantops demo` to see one.']})
     }
-    const format = flags.format as SystemsMapResult['format']
-    if (format === 'table' && flags.output) throw new UsageError('--output needs --format mermaid, dot or svg', {hints: ['e.g. --format svg --output systems.svg']})
+    const format = resolveFormat({format: flags.format, output: flags.output, formats: MAP_FORMATS, byExtension: MAP_EXTENSIONS})
     const store = await this.openStore(loaded)
     const last = await loadAudit(store.knex).finally(() => store.close())
     const map = buildSystemMap(section, last?.health ?? {}, sectionHealth(last?.findings ?? []))

@@ -10,9 +10,14 @@ import {acquireJobLock, type JobLock} from '../runs/job-lock.js'
 import {RunRecorder, sweepAbandonedRuns} from '../runs/run-history.js'
 import {SourceSet} from '../sources/source-set.js'
 import {openStore, type Store} from '../store/store.js'
+import {OUTPUT_FORMATS, planOutput, type OutputFormat, type OutputPlan, type TextOptions} from '../report/emit.js'
+import {plantZone} from '../report/time.js'
+import {terminalWidth} from '../report/width.js'
 import {ConfigError, isPlantopsError, type PlantopsError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
 import {redact} from './secrets.js'
+import {installStdoutPipeGuard} from './stdout.js'
+import {parseColumns} from './output-flags.js'
 import {colorEnabled, createProgress, interactiveAllowed, type Progress} from './terminal.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -52,6 +57,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected notifyExtra?: Record<string, ChannelConfig>
 
   public async init(): Promise<void> {
+    installStdoutPipeGuard()
     await super.init()
     this.color = colorEnabled()
     if (!this.color) {
@@ -74,6 +80,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   protected warnOperator(message: string): void {
     process.stderr.write(`warning: ${redact(message)}\n`)
+  }
+
+  /** The output of this run: --format, else the --output extension, else the table (exit 2 when it cannot work). */
+  protected planOutput(flags: {format?: string; output?: string}, formats: readonly OutputFormat[] = OUTPUT_FORMATS): OutputPlan {
+    return planOutput(flags, this.jsonEnabled(), formats)
+  }
+
+  /** How the terminal text is drawn: colour, the terminal's width, --columns, the plant's time zone. */
+  protected textOptions(loaded?: LoadedConfig, columns?: string): TextOptions {
+    return {color: this.color, width: terminalWidth(), columns: parseColumns(columns), zone: plantZone(loaded?.config.timeZone)}
   }
 
   protected isInteractive(flags: {'no-input'?: boolean}): boolean {
@@ -187,6 +203,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // oclif's own parse errors (unknown flag, missing argument) and this.error(): usage errors, exit 2 unless set
     if (err instanceof Errors.CLIError) {
       process.exitCode = err.oclif?.exit ?? ExitCode.USAGE
+      // with --json: the documented error document only (oclif's own would serialise its parser state and package.json)
+      if (this.jsonEnabled()) return this.logJson({error: usageErrorJson(err, this.id)})
       return super.catch(err)
     }
     // A defect: say so plainly; the stack only with DEBUG.
@@ -216,4 +234,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stderr.write(`${lines.join('\n')}\n`)
     throw new Errors.ExitError(err.exitCode)
   }
+}
+
+/** oclif's parse errors (unknown flag, bad option value, missing argument) as plantops' documented JSON error. */
+export function usageErrorJson(err: Error & {oclif?: {exit?: number}}, commandId?: string): {code: string; message: string; problems: string[]; hints: string[]; exitCode: number} {
+  // eslint-disable-next-line no-control-regex
+  const lines = redact(err.message ?? String(err)).replaceAll(/\u001B\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^See more help with/i.test(l))
+  const command = commandId ? ` ${commandId.replaceAll(':', ' ')}` : ''
+  return {code: 'USAGE', message: lines[0] ?? 'usage error', problems: lines.slice(1), hints: [`plantops${command} --help shows the flags and arguments.`], exitCode: err.oclif?.exit ?? ExitCode.USAGE}
 }

@@ -1,6 +1,7 @@
 import {z} from 'zod'
 
 import {countConfigSchema} from '../count/config.js'
+import {isValidZone} from '../report/time.js'
 import {notifyConfigSchema} from '../notify/config.js'
 import {ordersConfigSchema} from '../orders/config.js'
 import {runsConfigSchema} from '../runs/config.js'
@@ -17,6 +18,8 @@ export const configSchema = z
   .strictObject({
     version: z.literal(1).optional(),
     plant: z.string().optional(),
+    /** The zone every time is shown in (IANA name, e.g. Asia/Shanghai); default: the machine's zone. */
+    timeZone: z.string().refine(isValidZone, {message: 'not a time zone this system knows (use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC)'}).optional(),
     sources: sourcesSchema.default({}),
     store: storeSchema,
     stock: stockConfigSchema.optional(),

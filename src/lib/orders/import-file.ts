@@ -173,6 +173,7 @@ async function importRows(
         sheet: text(sheetCol) || sheet.name,
         row: Number(text(rowCol)) || row.rowNumber,
         texts: [...keep.map((c) => row.cells[c]?.text ?? ''), ...row.cells.slice(header.headers.length).map((c) => c.text)],
+        numbers: [...keep.map((c) => row.cells[c]), ...row.cells.slice(header.headers.length)].map((c) => (c && c.num !== undefined && c.date === undefined && c.error === undefined ? c.num : null)),
         problems: row.problems.map((p) => remapProblem(p, keep)),
       })
     }

@@ -14,6 +14,8 @@ export interface RejectedRow {
   sheet: string
   row: number
   texts: string[]
+  /** The number of each cell that the file held as a number (null otherwise): written back as a number, not as text. */
+  numbers?: Array<number | null>
   problems: Problem[]
 }
 
@@ -76,13 +78,13 @@ export async function writeRejectsWorkbook(target: string, headers: string[], sp
         __row: r.row,
         __bad: r.problems.map((p) => (p.column === undefined ? '__errors' : `c${p.column}`)),
       }
-      r.texts.forEach((t, i) => (out[`c${i}`] = t))
+      r.texts.forEach((t, i) => (out[`c${i}`] = typeof r.numbers?.[i] === 'number' ? r.numbers[i] : t))
       yield out
     }
   }
   const columns: Column<Record<string, unknown>>[] = [
     {key: '__errors', header: REJECTS_COLUMNS.errors, width: 50},
-    ...all.map((h, i) => ({key: `c${i}`, header: h || `(column ${i + 1})`})),
+    ...all.map((h, i) => ({key: `c${i}`, header: h || `(column ${i + 1})`, kind: 'auto' as const})),
     {key: '__file', header: REJECTS_COLUMNS.file},
     {key: '__sheet', header: REJECTS_COLUMNS.sheet},
     {key: '__row', header: REJECTS_COLUMNS.row, kind: 'int'},

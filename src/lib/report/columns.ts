@@ -1,5 +1,8 @@
-/** How a value is rendered: text as is; qty/money/pct/int as numbers (right-aligned, number formats in XLSX). */
-export type ColumnKind = 'text' | 'qty' | 'money' | 'pct' | 'int' | 'date'
+/**
+ * How a value is rendered: text as is; qty/money/pct/int as numbers (right-aligned, number formats in XLSX); date as
+ * a date (XLSX date cells, plant-local); auto: a JS number stays a number in XLSX, anything else is text.
+ */
+export type ColumnKind = 'text' | 'qty' | 'money' | 'pct' | 'int' | 'date' | 'auto'
 
 export interface Column<R> {
   key: keyof R & string
@@ -7,6 +10,16 @@ export interface Column<R> {
   kind?: ColumnKind
   /** XLSX column width in characters; computed from content when absent. */
   width?: number
+  /**
+   * Terminal tables narrower than their content: how much the column matters (0–10, default 5). The lowest go first;
+   * 10 is never left out (the key columns).
+   */
+  priority?: number
+  /** Terminal tables: the column may be shortened (names, descriptions), down to `minWidth` (default 8). */
+  shrink?: boolean
+  minWidth?: number
+  /** A column whose cells differ in kind (a summary's value column): the kind of this row's cell. */
+  kindOf?: (row: R) => ColumnKind
 }
 
 export type Cell = string | number | boolean | null | undefined | bigint

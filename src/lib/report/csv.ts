@@ -2,6 +2,7 @@ import {createWriteStream} from 'node:fs'
 import {once} from 'node:events'
 import type {Writable} from 'node:stream'
 
+import {drained} from '../cli/stdout.js'
 import {withAtomicFile} from './atomic.js'
 import {cellText, type Column} from './columns.js'
 
@@ -36,7 +37,7 @@ export async function pipeCsv<R>(
   const {stringify} = await import('csv-stringify/sync')
   if (opts.bom) out.write(UTF8_BOM)
   const write = async (line: string) => {
-    if (!out.write(line)) await once(out, 'drain')
+    if (!out.write(line)) await drained(out)
   }
   await write(stringify([columns.map((c) => c.header)]))
   let n = 0

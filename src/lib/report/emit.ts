@@ -1,11 +1,97 @@
 import {UsageError} from '../cli/errors.js'
+import {writeFileAtomic} from './atomic.js'
 import type {Column} from './columns.js'
 import {pipeCsv, writeCsv} from './csv.js'
+import {resolveFormat} from './format.js'
 import {renderTable} from './table.js'
-import {writeXlsx} from './xlsx.js'
+import {writeXlsx, type SheetSpec} from './xlsx.js'
 
 export const OUTPUT_FORMATS = ['table', 'csv', 'xlsx', 'json'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
+
+/** What the terminal rendering of a result may use. */
+export interface TextOptions {
+  color: boolean
+  /** Fit tables into this many display columns (none: full width). */
+  width?: number
+  /** `--columns`: the columns of the main table. */
+  columns?: string[]
+  /** Zone every time is shown in (labelled). */
+  zone: string
+}
+
+/**
+ * How one area's result is shown, beside the result type in `src/lib/<area>/view.ts`: the terminal text, the rows
+ * of its CSV, the sheets of its workbook, and its JSON document (default: the result itself). Commands pass the
+ * result and its view to `emit`.
+ */
+export interface View<T> {
+  text(result: T, o: TextOptions): string
+  csv?(result: T, o: {zone: string}): {columns: Column<any>[]; rows: Iterable<any> | AsyncIterable<any>}
+  xlsx?(result: T, o: {zone: string}): SheetSpec<any>[]
+  /** The JSON document (`--json` on stdout, or `--format json`): the same either way. */
+  json?(result: T): unknown
+}
+
+export interface OutputPlan {
+  format: OutputFormat
+  output: string | undefined
+  /** --json: the JSON document goes to stdout (printed by the command framework). */
+  json: boolean
+}
+
+/**
+ * Decide the output before any work is done: `--format`, else the `--output` extension, else the table; refuse
+ * what cannot work (XLSX to the terminal, CSV and --json both on stdout) with exit 2.
+ */
+export function planOutput(flags: {format?: string; output?: string}, json: boolean, formats: readonly OutputFormat[] = OUTPUT_FORMATS): OutputPlan {
+  const format = resolveFormat({format: flags.format, output: flags.output, formats})
+  if (format === 'xlsx' && !flags.output) throw new UsageError('--format xlsx needs --output FILE.xlsx', {hints: ['e.g. --output report.xlsx (the format follows the extension)']})
+  if (format === 'csv' && !flags.output && json) {
+    throw new UsageError('--json and --format csv would both write to stdout', {hints: ['Write the CSV to a file with --output FILE.csv, or leave out --json.']})
+  }
+  return {format, output: flags.output, json}
+}
+
+/** The JSON text of a document: exactly what `--json` prints. */
+export function jsonText(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2)}\n`
+}
+
+/**
+ * The one output layer: a result in table, CSV, XLSX or JSON, to the terminal, stdout or an atomic file. The JSON
+ * written by `--format json [--output F]` is the document `--json` prints. Returns the file written, if any.
+ */
+export async function emit<T>(result: T, view: View<T>, plan: OutputPlan, o: {text: TextOptions; bom?: boolean}): Promise<{path: string | null; rows?: number}> {
+  const zone = o.text.zone
+  switch (plan.format) {
+    case 'json': {
+      const text = jsonText(view.json ? view.json(result) : result)
+      if (plan.output) {
+        await writeFileAtomic(plan.output, text)
+        return {path: plan.output}
+      }
+      if (!plan.json) process.stdout.write(text)
+      return {path: null}
+    }
+    case 'csv': {
+      if (!view.csv) throw new UsageError('this command has no CSV output')
+      const {columns, rows} = view.csv(result, {zone})
+      if (plan.output) return {path: plan.output, rows: await writeCsv(plan.output, columns, rows, {bom: o.bom})}
+      return {path: null, rows: await pipeCsv(process.stdout, columns, rows, {bom: o.bom})}
+    }
+    case 'xlsx': {
+      if (!view.xlsx) throw new UsageError('this command has no XLSX output')
+      await writeXlsx(plan.output!, view.xlsx(result, {zone}), {zone})
+      return {path: plan.output!}
+    }
+    default: {
+      const text = view.text(result, o.text)
+      if (!plan.json && text !== '') process.stdout.write(`${text}\n`)
+      return {path: null}
+    }
+  }
+}
 
 export interface EmitOptions<R> {
   format: OutputFormat
@@ -20,7 +106,7 @@ export interface EmitOptions<R> {
 
 export type EmitResult = {kind: 'text'; text: string} | {kind: 'file'; path: string; rows?: number} | {kind: 'stdout'; rows: number} | {kind: 'none'}
 
-/** The one switch commands use for table | csv | xlsx | json rows. JSON itself is the command's return value. */
+/** One table of rows as table | csv | xlsx (JSON is the command's result): for commands with a single row list. */
 export async function emitRows<R>(opts: EmitOptions<R>): Promise<EmitResult> {
   switch (opts.format) {
     case 'table': {

@@ -4,7 +4,7 @@ import {CSV_COLUMNS, type StockVarianceRow} from './types.js'
 
 /** The CSV contract: exactly these columns in this order (new columns only ever at the end). */
 export function csvColumns(): Column<StockVarianceRow>[] {
-  const kind: Record<string, Column<StockVarianceRow>['kind']> = {erp_qty: 'qty', wms_qty: 'qty', diff: 'qty', diff_pct: 'pct', value_diff: 'money', in_transit_qty: 'qty'}
+  const kind: Record<string, Column<StockVarianceRow>['kind']> = {erp_qty: 'qty', wms_qty: 'qty', diff: 'qty', diff_pct: 'pct', value_diff: 'money', in_transit_qty: 'qty', first_seen: 'date'}
   return CSV_COLUMNS.map((c) => ({key: c, header: c, kind: kind[c] ?? 'text'}))
 }
 
@@ -23,23 +23,24 @@ export type TableRow = StockVarianceRow & {seen: string; pct: string}
 
 /** Terminal columns; the name columns only when names are configured (`names`). */
 export function tableColumns(showCost: boolean, names: {items?: boolean; warehouses?: boolean} = {}): Column<TableRow>[] {
+  // priority: which columns a narrow terminal keeps (10 = always; the lowest are left out first)
   const cols: Column<TableRow>[] = [
-    {key: 'warehouse', header: 'Warehouse'},
-    {key: 'warehouse_name', header: 'Warehouse name'},
-    {key: 'item', header: 'Item'},
-    {key: 'item_name', header: 'Description'},
-    {key: 'lot', header: 'Lot'},
-    {key: 'erp_qty', header: 'ERP', kind: 'qty'},
-    {key: 'wms_qty', header: 'WMS', kind: 'qty'},
-    {key: 'diff', header: 'Diff', kind: 'qty'},
-    {key: 'pct', header: 'Diff %', kind: 'qty'},
-    {key: 'uom', header: 'UoM'},
-    {key: 'status', header: 'Status'},
-    {key: 'cause', header: 'Cause'},
-    {key: 'action', header: 'Suggested action'},
-    {key: 'seen', header: 'First seen (runs)'},
+    {key: 'warehouse', header: 'Warehouse', priority: 10},
+    {key: 'warehouse_name', header: 'Warehouse name', priority: 1, shrink: true, minWidth: 6},
+    {key: 'item', header: 'Item', priority: 10},
+    {key: 'item_name', header: 'Description', priority: 6, shrink: true, minWidth: 8},
+    {key: 'lot', header: 'Lot', priority: 8, shrink: true, minWidth: 8},
+    {key: 'erp_qty', header: 'ERP', kind: 'qty', priority: 7},
+    {key: 'wms_qty', header: 'WMS', kind: 'qty', priority: 7},
+    {key: 'diff', header: 'Diff', kind: 'qty', priority: 9},
+    {key: 'pct', header: 'Diff %', kind: 'qty', priority: 3},
+    {key: 'uom', header: 'UoM', priority: 4},
+    {key: 'status', header: 'Status', priority: 9},
+    {key: 'cause', header: 'Cause', priority: 8},
+    {key: 'action', header: 'Suggested action', priority: 2, shrink: true, minWidth: 12},
+    {key: 'seen', header: 'First seen (runs)', priority: 2},
   ]
-  if (showCost) cols.push({key: 'value_diff', header: 'Value', kind: 'money'})
+  if (showCost) cols.push({key: 'value_diff', header: 'Value', kind: 'money', priority: 5})
   return cols.filter((c) => (c.key !== 'item_name' || names.items) && (c.key !== 'warehouse_name' || names.warehouses))
 }
 

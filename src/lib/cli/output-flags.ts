@@ -1,0 +1,17 @@
+import {Flags} from '@oclif/core'
+
+import {OUTPUT_FORMATS} from '../report/emit.js'
+
+/** The output flags every reporting command shares: --format, --output, --columns. */
+export function outputFlags(opts: {output: string; formats?: readonly string[]}) {
+  return {
+    format: Flags.string({char: 'f', summary: 'Output format (default: from the --output extension .csv/.xlsx/.json, else a table).', options: [...(opts.formats ?? OUTPUT_FORMATS)]}),
+    output: Flags.string({char: 'o', summary: opts.output}),
+    columns: Flags.string({summary: 'Terminal table: only these columns, in this order (comma-separated keys or headers).'}),
+  }
+}
+
+export function parseColumns(value: string | undefined): string[] | undefined {
+  const list = value?.split(',').map((s) => s.trim()).filter(Boolean)
+  return list && list.length > 0 ? list : undefined
+}
