@@ -2,6 +2,7 @@ import {z} from 'zod'
 
 import {countConfigSchema} from '../count/config.js'
 import {ordersConfigSchema} from '../orders/config.js'
+import {reconcileConfigSchema, reconcileSectionProblems} from '../reconcile/jobs-config.js'
 import {stockConfigSchema} from '../stock/config.js'
 import {systemsConfigSchema} from '../systems/config.js'
 import {sourcesSchema, storeSchema} from './sources-schema.js'
@@ -21,6 +22,7 @@ export const configSchema = z
     orders: ordersConfigSchema.optional(),
     count: countConfigSchema.optional(),
     systems: systemsConfigSchema.optional(),
+    reconcile: reconcileConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(Object.keys(cfg.sources))
@@ -40,7 +42,8 @@ export const configSchema = z
         }
       }
     }
-    for (const section of ['stock', 'orders', 'count', 'systems'] as const) visit(cfg[section], [section])
+    for (const section of ['stock', 'orders', 'count', 'systems', 'reconcile'] as const) visit(cfg[section], [section])
+    if (cfg.reconcile) for (const p of reconcileSectionProblems(cfg.reconcile, cfg.stock)) ctx.addIssue({code: 'custom', path: ['reconcile', ...p.path], message: p.message})
   })
 
 export type PlantopsConfig = z.infer<typeof configSchema>
