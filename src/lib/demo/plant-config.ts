@@ -6,6 +6,7 @@ import {writeFileAtomic} from '../report/atomic.js'
 import {demoSourcesConfig, type DemoPlant} from './index.js'
 import {demoCountConfig} from './count-config.js'
 import {demoOrdersConfig} from './orders-config.js'
+import {demoReconcileConfig} from './reconcile-config.js'
 import {demoStockConfig} from './stock-config.js'
 import {demoSystemsConfig} from './systems-config.js'
 
@@ -23,6 +24,7 @@ export function demoPlantConfig(plant: DemoPlant): Record<string, unknown> {
     orders: demoOrdersConfig(plant),
     count: demoCountConfig(plant),
     systems: demoSystemsConfig(plant),
+    reconcile: demoReconcileConfig(plant),
   }
 }
 

@@ -205,7 +205,6 @@ export async function runReconcileJob(opts: {
           hints: [`Check the replica; if the drop is real, lower reconcile.jobs.${name}.safety.minRowsRatio for one run.`],
         })
       }
-      if (read.unkeyed > 0) warn(`${read.unkeyed} ${labels[side]} records have an empty key (${job.link.keys.map((k) => k[side]).join(', ')}) and are not compared`)
     }
 
     // 5. reconcile partition by partition

@@ -58,7 +58,7 @@ export function toTableLine(l: JobReportLine): JobReportLine {
 export function jobSummaryPairs(s: JobRunSummary): Array<[string, unknown]> {
   const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`
   const side = (x: JobRunSummary['left']) =>
-    `${x.records.toLocaleString('en-US')} records${x.pushedDown ? ` (${x.rows.toLocaleString('en-US')} groups, GROUP BY on the server)` : ''} read in ${sec(x.readMs)}${x.excluded ? `, ${x.excluded} left out by status` : ''}${x.lagSeconds === null ? '' : `, lag ${x.lagSeconds} s`}`
+    `${x.records.toLocaleString('en-US')} records${x.pushedDown ? ` (${x.rows.toLocaleString('en-US')} groups, GROUP BY on the server)` : ''} read in ${sec(x.readMs)}${x.excluded ? `, ${x.excluded} left out by status` : ''}${x.unkeyed ? `, ${x.unkeyed.toLocaleString('en-US')} without a key (not compared)` : ''}${x.lagSeconds === null ? '' : `, lag ${x.lagSeconds} s`}`
   const pairs: Array<[string, unknown]> = [
     ['Job', s.description ? `${s.job}: ${s.description}` : s.job],
     [`${s.left.label} (${s.left.source})`, side(s.left)],
