@@ -7,7 +7,7 @@ import type {CompareFieldConfig, ReconcileJobConfig} from './jobs-config.js'
 import {JOB_KIND, type SpilledRecord} from './job-read.js'
 import {causeRank, KEY_SEP, type FieldDifference, type JobCause, type JobFinding, type JobStatus} from './job-types.js'
 import {daysBetween, normalText} from './job-values.js'
-import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, type Scaled} from './scaled.js'
+import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, ZERO_SCALED, type Scaled} from './scaled.js'
 
 /** What the merge of a job needs besides the spill (plain data). */
 export interface JobMergeEnv {
@@ -24,9 +24,14 @@ export interface JobMergeEnv {
   all: boolean
 }
 
+/** Exact sums (scaled integers). */
 export interface QtyTotals {
-  sumAbsLeft: Decimal
-  sumAbsDiff: Decimal
+  sumAbsLeft: Scaled
+  sumAbsDiff: Scaled
+}
+
+function absScaled(a: Scaled): Scaled {
+  return a.v < 0n ? {v: -a.v, s: a.s} : a
 }
 
 export interface JobMergeTotals {
@@ -42,7 +47,7 @@ export interface JobMergeTotals {
 
 export function emptyJobTotals(job: ReconcileJobConfig): JobMergeTotals {
   const qty: Record<string, QtyTotals> = {}
-  for (const [name, f] of Object.entries(job.compare)) if (f.type === 'decimal' && f.quantity) qty[name] = {sumAbsLeft: new Decimal(0), sumAbsDiff: new Decimal(0)}
+  for (const [name, f] of Object.entries(job.compare)) if (f.type === 'decimal' && f.quantity) qty[name] = {sumAbsLeft: ZERO_SCALED, sumAbsDiff: ZERO_SCALED}
   return {keys: {match: 0, differs: 0, only_in_left: 0, only_in_right: 0, in_flight: 0}, causes: {}, qty, byBucket: new Map(), unitWarnings: 0, unitWarningExamples: []}
 }
 
@@ -158,26 +163,32 @@ export function reconcileJobPartition(spill: Spill, p: number, env: JobMergeEnv,
       diffs = [...ambiguous, ...diffs]
       status = diffs.length === 0 ? 'match' : 'differs'
     }
-    // quantities: Σ|left| and Σ|diff| (a missing side counts as 0)
+    // quantities: Σ|left| and Σ|diff| (a missing side counts as 0), as exact scaled integers on the hot path
     const inFlight = status !== 'match' && env.cutoff !== null && ((l?.changed ?? '') > env.cutoff || (r?.changed ?? '') > env.cutoff)
     if (!inFlight) {
-      fields.forEach(([name, f], i) => {
-        if (f.type !== 'decimal' || !f.quantity) return
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i][1]
+        if (f.type !== 'decimal' || !f.quantity) continue
         const lq = l ? (l.vals[i] as Extract<FieldAgg, {t: 'decimal'}>) : null
         const rq = r ? (r.vals[i] as Extract<FieldAgg, {t: 'decimal'}>) : null
-        const lv = lq?.q ? scaledToDecimal(lq.q) : new Decimal(0)
-        let rv = rq?.q ? scaledToDecimal(rq.q) : new Decimal(0)
-        if (lq?.unit && rq?.unit && lq.unit !== rq.unit) rv = rv.times(env.units.factor(rq.unit, lq.unit, undefined) ?? 1)
-        const t = totals.qty[name]
-        t.sumAbsLeft = t.sumAbsLeft.plus(lv.abs())
-        t.sumAbsDiff = t.sumAbsDiff.plus(rv.minus(lv).abs())
+        const lv = lq?.q ?? ZERO_SCALED
+        let rv = rq?.q ?? ZERO_SCALED
+        if (lq?.unit && rq?.unit && lq.unit !== rq.unit && rq.q) {
+          const factor = env.units.factor(rq.unit, lq.unit, undefined)
+          if (factor !== null) rv = parseScaled(scaledToDecimal(rq.q).times(factor).toFixed())
+        }
+        const absLeft = absScaled(lv)
+        const absDiff = absScaled(addScaled(rv, {v: -lv.v, s: lv.s}))
+        const t = totals.qty[fields[i][0]]
+        t.sumAbsLeft = addScaled(t.sumAbsLeft, absLeft)
+        t.sumAbsDiff = addScaled(t.sumAbsDiff, absDiff)
         if (bucketIdx >= 0 && i === firstQty) {
-          const b = totals.byBucket.get(key[bucketIdx]) ?? {sumAbsLeft: new Decimal(0), sumAbsDiff: new Decimal(0)}
-          b.sumAbsLeft = b.sumAbsLeft.plus(lv.abs())
-          b.sumAbsDiff = b.sumAbsDiff.plus(rv.minus(lv).abs())
+          const b = totals.byBucket.get(key[bucketIdx]) ?? {sumAbsLeft: ZERO_SCALED, sumAbsDiff: ZERO_SCALED}
+          b.sumAbsLeft = addScaled(b.sumAbsLeft, absLeft)
+          b.sumAbsDiff = addScaled(b.sumAbsDiff, absDiff)
           totals.byBucket.set(key[bucketIdx], b)
         }
-      })
+      }
     }
     if (inFlight) status = 'in_flight'
     totals.keys[status]++

@@ -19,6 +19,7 @@ import {readJobSide, type JobCodeMaps, type SideName, type SideReadResult} from 
 import {mergeSortedFindings} from './job-sorted.js'
 import {compareFindings, type JobCause, type JobFinding, type JobStatus} from './job-types.js'
 import {graceCutoff, localDateTime} from './job-values.js'
+import {formatScaled, scaledToDecimal, type Scaled} from './scaled.js'
 
 export interface JobSourceAccess {
   get(name: string): Promise<Source>
@@ -170,7 +171,7 @@ export async function runReconcileJob(opts: {
     closed = true
   }
   try {
-    // 3. each side in one read-only snapshot (one after the other: a side's spill is written by one reader)
+    // 3. each side in one read-only snapshot
     const counters = {left: 0, right: 0}
     const readSide = async (side: SideName): Promise<SideReadResult & {ms: number}> => {
       const src = sources.get(job[side].source)!
@@ -184,8 +185,12 @@ export async function runReconcileJob(opts: {
       return {...res, ms: performance.now() - t0}
     }
     progress('reading', {[labels.left]: 0, [labels.right]: 0})
-    const leftRead = await readSide('left')
-    const rightRead = await readSide('right')
+    // two different server sources are read in parallel (spill writes are synchronous: the two readers interleave
+    // whole lines); one SQLite file, or one source, one after the other
+    const l = sources.get(job.left.source)!
+    const r = sources.get(job.right.source)!
+    const parallel = l !== r && l.dialect !== 'sqlite' && r.dialect !== 'sqlite'
+    const [leftRead, rightRead] = parallel ? await Promise.all([readSide('left'), readSide('right')]) : [await readSide('left'), await readSide('right')]
     spill.flush()
 
     // 4. safety: an empty side, or far fewer rows than last time, means a broken replica
@@ -251,7 +256,10 @@ export async function runReconcileJob(opts: {
     // 6. summary
     const keys = {total: 0, ...totals.keys}
     keys.total = Object.values(totals.keys).reduce((a, b) => a + b, 0)
-    const pct = (diff: Decimal, base: Decimal) => (base.isZero() ? null : diff.div(base).times(100).toDecimalPlaces(4).toFixed())
+    const pct = (diffS: Scaled, baseS: Scaled) => {
+      const base = scaledToDecimal(baseS)
+      return base.isZero() ? null : scaledToDecimal(diffS).div(base).times(100).toDecimalPlaces(4).toFixed()
+    }
     const resolved = resolvedFindings(history, findings)
     const newOnes = findings.filter((f) => f.runs_seen === 1)
     const newByStatus = {differs: 0, only_in_left: 0, only_in_right: 0}
@@ -279,7 +287,7 @@ export async function runReconcileJob(opts: {
       deviationRatePct: Object.fromEntries(Object.entries(totals.qty).map(([f, t]) => [f, pct(t.sumAbsDiff, t.sumAbsLeft)])),
       deviationByDay: [...totals.byBucket]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([day, t]) => ({day, left: t.sumAbsLeft.toFixed(), absDiff: t.sumAbsDiff.toFixed(), deviationRatePct: pct(t.sumAbsDiff, t.sumAbsLeft)})),
+        .map(([day, t]) => ({day, left: formatScaled(t.sumAbsLeft), absDiff: formatScaled(t.sumAbsDiff), deviationRatePct: pct(t.sumAbsDiff, t.sumAbsLeft)})),
       matchRatePct: keys.total === 0 ? '100' : new Decimal(keys.match).div(keys.total).times(100).toDecimalPlaces(4).toFixed(),
       graceCutoff: cutoff,
       newFindings: newOnes.length,
