@@ -6,8 +6,13 @@
 const p2 = (n: number) => String(n).padStart(2, '0')
 
 /** A timestamp as sortable plant-local text 'YYYY-MM-DD HH:MM:SS', or null when absent or not a timestamp. */
+const CANONICAL_TS = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/
+const CANONICAL_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
+
 export function timestampText(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null
+  // the common case: DATETIME text as MySQL (dateStrings) and SQLite give it
+  if (typeof value === 'string' && value.length === 19 && CANONICAL_TS.test(value) && dayFits(value)) return value
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : localDateTime(value)
   const s = String(value).trim()
   const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?/.exec(s)
@@ -21,6 +26,7 @@ export function timestampText(value: unknown): string | null {
 export function dateValue(value: unknown): string | {bad: string} | null {
   if (value === null || value === undefined || value === '') return null
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? {bad: String(value)} : localDateTime(value).slice(0, 10)
+  if (typeof value === 'string' && value.length === 10 && CANONICAL_DATE.test(value) && dayFits(value)) return value
   const s = String(value).trim()
   const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(s)
   if (compact && validDate(Number(compact[1]), Number(compact[2]), Number(compact[3]))) return `${compact[1]}-${compact[2]}-${compact[3]}`
@@ -28,9 +34,19 @@ export function dateValue(value: unknown): string | {bad: string} | null {
   return t === null ? {bad: s} : t.slice(0, 10)
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
 function validDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false
-  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate()
+  const leap = m === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))
+  return d <= DAYS[m - 1] + (leap ? 1 : 0)
+}
+
+/** Day of month within the month, for text already shaped YYYY-MM-DD… */
+function dayFits(s: string): boolean {
+  const d = (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48)
+  if (d <= 28) return true
+  return validDate(Number(s.slice(0, 4)), (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48), d)
 }
 
 /** Whole days from date a to date b (YYYY-MM-DD), b − a. */
