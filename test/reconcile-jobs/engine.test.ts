@@ -49,7 +49,8 @@ ${extra}`,
 describe('reconcile job engine (built CLI, small SQLite plants)', () => {
   it('a one-to-one link matching several right records is one finding per key, not a double count', () => {
     const dir = tempDir()
-    plant(dir, [['SO1', 10, '5', '2026-01-10', '2026-01-01 00:00:00'], ['SO2', 10, '7', '2026-01-10', '2026-01-01 00:00:00']], [
+    plant(dir, [['SO1', 10, '5', '2026-01-10', '2026-01-01 00:00:00'], ['SO2', 10, '7', '2026-01-10', '2026-01-01 00:00:00'], ['SO\\3\tB', 10, '1', '2026-01-10', '2026-01-01 00:00:00']], [
+      ['SO\\3\tB', 'OPEN', 10, '1', '2026-01-10', '2026-01-02 00:00:00'],
       ['SO1', 'OPEN', 10, '2.5', '2026-01-10', '2026-01-02 00:00:00'],
       ['SO1', 'OPEN', 10, '2.5', '2026-01-10', '2026-01-02 00:00:00'],
       ['SO2', 'OPEN', 10, '7.3', '2026-01-10', '2026-01-02 00:00:00'],
@@ -63,6 +64,8 @@ describe('reconcile job engine (built CLI, small SQLite plants)', () => {
     expect(so1.fields[0]).toMatchObject({field: 'records', left: '1', right: '2', cause: 'ambiguous_link'})
     // SO2: 7 vs 7.3 is within the absolute tolerance of 0.5
     expect(rows.find((f: {key: string[]}) => f.key[0] === 'SO2').status).toBe('match')
+    // keys holding a backslash and a tab survive the spill
+    expect(rows.find((f: {key: string[]}) => f.key[0] === 'SO\\3\tB').status).toBe('match')
     // the same data one-to-many: summed, a match
     const many = runCli(['reconcile', 'run', 'om', '--all', '--config', config(dir, 'one-to-many'), '--json'])
     expect(many.json.jobs[0].rows.find((f: {key: string[]}) => f.key[0] === 'SO1').status).toBe('match')

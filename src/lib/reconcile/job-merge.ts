@@ -1,10 +1,10 @@
 import {Decimal} from '../decimal/decimal.js'
 import {looseCode} from '../stock/normalize.js'
-import type {Spill} from '../stock/spill.js'
+import {unescapeField, type Spill} from '../stock/spill.js'
 import type {UnitConverter} from '../stock/units.js'
 import {withinTolerance, type Tolerance} from './classify.js'
 import type {CompareFieldConfig, ReconcileJobConfig} from './jobs-config.js'
-import {JOB_KIND, type SpilledRecord} from './job-read.js'
+import {JOB_KIND, NULL_FIELD} from './job-read.js'
 import {causeRank, KEY_SEP, type FieldDifference, type JobCause, type JobFinding, type JobStatus} from './job-types.js'
 import {daysBetween, normalText} from './job-values.js'
 import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, ZERO_SCALED, type Scaled} from './scaled.js'
@@ -76,24 +76,29 @@ function newAgg(fields: Array<[string, CompareFieldConfig]>): SideAgg {
   }
 }
 
+const val = (s: string): string | null => (s === NULL_FIELD ? null : unescapeField(s))
+
 function load(lines: string[], fields: Array<[string, CompareFieldConfig]>, env: JobMergeEnv, totals: JobMergeTotals): Map<string, SideAgg> {
   const out = new Map<string, SideAgg>()
   for (const line of lines) {
-    const rec = JSON.parse(line) as SpilledRecord
-    let a = out.get(rec[0])
+    const rec = line.split('\t')
+    const keyText = unescapeField(rec[0])
+    let a = out.get(keyText)
     if (!a) {
       a = newAgg(fields)
-      out.set(rec[0], a)
+      out.set(keyText, a)
     }
-    a.records += rec[3]
+    a.records += Number(rec[3])
     a.lines++
-    if (rec[1] !== null && (a.changed === null || rec[1] > a.changed)) a.changed = rec[1]
-    if (rec[2] === 0) a.optional = false
+    const changed = val(rec[1])
+    if (changed !== null && (a.changed === null || changed > a.changed)) a.changed = changed
+    if (rec[2] === '0') a.optional = false
+    let at = 4
     for (let i = 0; i < fields.length; i++) {
-      const v = rec[4 + i]
       const agg = a.vals[i]
       if (agg.t === 'decimal') {
-        const [text, unit] = v as [string | null, string | null]
+        const text = val(rec[at++])
+        const unit = val(rec[at++])
         if (text === null) continue
         let q = parseScaled(text)
         if (agg.q === null) {
@@ -108,13 +113,13 @@ function load(lines: string[], fields: Array<[string, CompareFieldConfig]>, env:
         }
         agg.q = addScaled(agg.q, q)
       } else if (agg.t === 'date') {
-        const d = v as string | null
+        const d = val(rec[at++])
         if (d === null) continue
         if (d.startsWith('!')) agg.bad ??= d.slice(1)
         else if (agg.d === null || d > agg.d) agg.d = d
       } else {
-        const s = v as string | null
-        if (!agg.v.includes(s)) agg.v.push(s)
+        const v = val(rec[at++])
+        if (!agg.v.includes(v)) agg.v.push(v)
       }
     }
   }

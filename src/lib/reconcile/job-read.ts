@@ -6,7 +6,7 @@ import type {Reader, Source} from '../sources/source.js'
 import type {CodeMap} from '../stock/code-maps.js'
 import {codeNormalizer, type KeyNormalizer} from '../stock/normalize.js'
 import {buildSideRead} from '../stock/side-sql.js'
-import {partitionOf, type Spill} from '../stock/spill.js'
+import {escapeField, partitionOf, type Spill} from '../stock/spill.js'
 import type {ReconcileJobConfig} from './jobs-config.js'
 import {KEY_SEP} from './job-types.js'
 import {dateValue, plainText, timestampText} from './job-values.js'
@@ -24,11 +24,15 @@ export interface JobCodeMaps {
 }
 
 /**
- * One spilled record (JSON array): [keyText, changedAt|null, optional 0|1, records, ...field values]. Field values:
- * decimal → [exact text|null, unit|null]; date → 'YYYY-MM-DD' | '!raw' (does not parse) | null; text/enum → raw text;
- * code → the normalised (and, on the right, mapped) code.
+ * One spilled record: a tab-separated line (fields escaped, NULL as `\N`): keyText, changedAt, optional 0|1, records,
+ * then per compared field: decimal → exact text and unit (two columns); date → 'YYYY-MM-DD' | '!raw' (does not
+ * parse); text/enum → raw text; code → the normalised (and, on the right, mapped) code.
  */
-export type SpilledRecord = [string, string | null, 0 | 1, number, ...unknown[]]
+export const NULL_FIELD = '\\N'
+
+function field(v: string | null): string {
+  return v === null ? NULL_FIELD : escapeField(v)
+}
 
 export interface SideReadResult {
   /** Rows the SELECT returned (grouped rows when GROUP BY was pushed down). */
@@ -152,7 +156,7 @@ export async function readJobSide(opts: {
         continue
       }
       const keyText = keyVals.join(KEY_SEP)
-      const rec: unknown[] = [keyText, timestampText(row[nk]), flagged ? 1 : 0, records]
+      let line = `${escapeField(keyText)}\t${field(timestampText(row[nk]))}\t${flagged ? 1 : 0}\t${records}`
       let at = nk + 2
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i][1]
@@ -160,26 +164,26 @@ export async function readJobSide(opts: {
         switch (f.type) {
           case 'decimal': {
             const u = row[at++]
-            rec.push([exactText(v, () => `${source.name}\u0000${where}, column ${f[side]}, key ${keyVals.join(' / ')}`), u === null || u === undefined ? null : plainText(u).trim()])
+            line += `\t${field(exactText(v, () => `${source.name}\u0000${where}, column ${f[side]}, key ${keyVals.join(' / ')}`))}\t${field(u === null || u === undefined ? null : plainText(u).trim())}`
             break
           }
           case 'date': {
             const d = dateValue(v)
-            rec.push(d === null || typeof d === 'string' ? d : `!${d.bad}`)
+            line += `\t${field(d === null || typeof d === 'string' ? d : `!${d.bad}`)}`
             break
           }
           case 'code': {
             let c = norm(v)
             const m = fieldMaps[i]
             if (m && c !== '') c = m.get(c) ?? c
-            rec.push(v === null || v === undefined ? null : c)
+            line += `\t${field(v === null || v === undefined ? null : c)}`
             break
           }
           default:
-            rec.push(v === null || v === undefined ? null : plainText(v))
+            line += `\t${field(v === null || v === undefined ? null : plainText(v))}`
         }
       }
-      spill.write(kind, partitionOf(keyText, parts), JSON.stringify(rec))
+      spill.write(kind, partitionOf(keyText, parts), line)
     }
     opts.onRows?.(res.rows)
   }
