@@ -46,6 +46,7 @@ No server is needed for the default SQLite plant.`
     'mysql-port': Flags.integer({summary: 'MySQL port for --mysql.', default: 3306}),
     'mysql-user': Flags.string({summary: 'MySQL user for --mysql (needs CREATE/DROP on the demo databases).', default: 'root'}),
     'mysql-prefix': Flags.string({summary: 'Database name prefix for --mysql.', default: 'plantops_demo_'}),
+    force: Flags.boolean({summary: 'With --mysql: drop existing databases of those names even if plantops demo did not create them.'}),
     'no-diff': Flags.boolean({summary: 'Only build the plant; do not run the stock reconciliation.'}),
   }
 
@@ -60,7 +61,7 @@ No server is needed for the default SQLite plant.`
       stockRows: flags.rows,
       seed: flags.seed,
       mysql: flags.mysql
-        ? {host: flags['mysql-host'], port: flags['mysql-port'], user: flags['mysql-user'], password: process.env[DEMO_MYSQL_PASSWORD_ENV], prefix: flags['mysql-prefix']}
+        ? {host: flags['mysql-host'], port: flags['mysql-port'], user: flags['mysql-user'], password: process.env[DEMO_MYSQL_PASSWORD_ENV], prefix: flags['mysql-prefix'], force: flags.force}
         : undefined,
       onProgress: (p) => progress.update(`building (${p.phase})`, {rows: p.rows}),
     })

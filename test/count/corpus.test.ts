@@ -16,7 +16,7 @@ describe('count sheets: robustness over real-world workbooks', () => {
       const r = await readCountWorkbook(path.join(CORPUS, f), 1).catch((error: Error) => error)
       if (r instanceof Error) {
         expect(r, f).toBeInstanceOf(UsageError)
-        expect(r.message).toMatch(/cannot read/)
+        expect(r.message).toMatch(/cannot read|legacy Excel|not a readable|is empty|no worksheet/)
       } else {
         expect(r.problems.length, f).toBeGreaterThan(0)
       }

@@ -2,9 +2,10 @@ import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, expect, it} from 'vitest'
-import {SourceError} from '../../src/lib/cli/errors.js'
+import {SourceError, UsageError} from '../../src/lib/cli/errors.js'
 import {buildDemoPlant, type DemoPlant, demoSourcesConfig, dropMysqlDemo} from '../../src/lib/demo/index.js'
 import {createTableSql, insertPrefix, rowLiteral, tableSpec} from '../../src/lib/demo/schema.js'
+import {runCli} from '../helpers/cli.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
 import {checkPlant, countRows, plantChecksum, withPlantDbs} from './plant-check.js'
 
@@ -64,6 +65,47 @@ describeMysql('demo plant on MariaDB/MySQL', () => {
       },
       mysql.password,
     )
+  })
+
+  it('refuses to drop an existing database it did not create, unless force; marks and rebuilds its own', async () => {
+    const other = {...mysql, prefix: `${prefix}fg_`}
+    const conn = await (await import('mysql2/promise')).createConnection(mysqlParams)
+    try {
+      await conn.query(`CREATE DATABASE \`${other.prefix}wms\``)
+      await conn.query(`CREATE TABLE \`${other.prefix}wms\`.precious (id INT)`)
+      const refused = await buildDemoPlant({mysql: other, stockRows: 100, items: 20}).catch((error: Error) => error)
+      expect(refused).toBeInstanceOf(UsageError)
+      expect((refused as UsageError).code).toBe('DEMO_DATABASE_NOT_OURS')
+      expect((refused as UsageError).message).toContain(`"${other.prefix}wms"`)
+      const [still] = (await conn.query(`SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'precious'`, [`${other.prefix}wms`])) as unknown as [Array<{n: number}>]
+      expect(Number(still[0].n)).toBe(1)
+      // nothing was dropped or created for the other systems either
+      const [erp] = (await conn.query('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [`${other.prefix}erp`])) as unknown as [Array<{n: number}>]
+      expect(Number(erp[0].n)).toBe(0)
+      await buildDemoPlant({mysql: {...other, force: true}, stockRows: 100, items: 20})
+      // now marked as the demo's: rebuilding needs no force
+      const again = await buildDemoPlant({mysql: other, stockRows: 100, items: 20})
+      expect(again.counts['erp.stock_balance']).toBe(100)
+    } finally {
+      await dropMysqlDemo(other)
+      await conn.end()
+    }
+  }, 60_000)
+
+  it('CLI: demo --mysql on a prefix whose database is not the demo\'s exits 2 and names it', async () => {
+    const other = `${prefix}cli_`
+    const conn = await (await import('mysql2/promise')).createConnection(mysqlParams)
+    try {
+      await conn.query(`CREATE DATABASE \`${other}erp\``)
+      const r = runCli(['demo', '--mysql', '--mysql-prefix', other, '--dir', path.join(dir, 'cli'), '--no-diff', '--json'], {env: {PLANTOPS_DEMO_MYSQL_PASSWORD: mysqlParams.password || ''}})
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.json.error.code).toBe('DEMO_DATABASE_NOT_OURS')
+      expect(r.json.error.message).toContain(`"${other}erp"`)
+      expect(r.json.error.hints.join(' ')).toContain('--force')
+    } finally {
+      await conn.query(`DROP DATABASE IF EXISTS \`${other}erp\``)
+      await conn.end()
+    }
   })
 
   it('rebuilding drops and replaces the databases', async () => {

@@ -108,4 +108,47 @@ describe('plantops.yaml loading', () => {
     const problems = problemsOf(`${GOOD}systems:\n  systems:\n    erp: {role: erp, source: nosuch}\n`, {ERP_PW: 'x'})
     expect(problems.some((p) => /no source named "nosuch"/.test(p))).toBe(true)
   })
+
+  // issue 15 item 12
+  it('a "billion laughs" YAML is a config error (exit 2) with the YAML library\'s alias-limit message', () => {
+    const lol = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for (let i = 1; i < 9; i++) lol.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`)
+    let error: unknown
+    try {
+      parseConfigText(lol.join('\n'), '/etc/plantops/plantops.yaml', {})
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).exitCode).toBe(2)
+    expect((error as Error).message).toMatch(/plantops\.yaml is not valid YAML: .*alias/i)
+  })
+
+  it('warns about a plaintext password held as the default of ${UNSET:-…}', () => {
+    const loaded = parseConfigText(GOOD.replace('${ERP_PW}', '${ERP_PW_UNSET:-S3cr3t}'), '/etc/plantops/plantops.yaml', {})
+    expect(loaded.warnings.join('\n')).toMatch(/sources\.erp\.connection\.password: a plaintext password/)
+    expect(loaded.warnings.join('\n')).not.toContain('S3cr3t')
+    // a plain ${VAR} is not plaintext
+    expect(parseConfigText(GOOD, '/etc/plantops/plantops.yaml', {ERP_PW: 'x'}).warnings).toEqual([])
+  })
+
+  it('still refuses duplicate keys (checked in linear time), with their line', () => {
+    const problems = (() => {
+      try {
+        parseConfigText(`${GOOD}plant: a\nplant: b\n`, '/etc/plantops/plantops.yaml', {ERP_PW: 'x'})
+      } catch (error) {
+        return (error as ConfigError).problems
+      }
+      return []
+    })()
+    expect(problems).toEqual([expect.stringMatching(/^plantops\.yaml:18:1 Map keys must be unique \("plant" appears twice\)/)])
+  })
+
+  it('configured SQL that is not one plain SELECT is a config problem naming its path (issue 9 item 7)', () => {
+    const text = GOOD.replace('      database: erp_prod\n', "      database: erp_prod\n    lagQuery: \"SELECT 1 /*!50000 , (SELECT 2) */\"\n")
+    const problems = problemsOf(text, {ERP_PW: 'x'})
+    expect(problems).toEqual([expect.stringMatching(/sources\.erp\.lagQuery: refused: an executable comment/)])
+    const ok = parseConfigText(GOOD.replace('      database: erp_prod\n', "      database: erp_prod\n    lagQuery: \"SELECT REPLACE('a?', '?', '') AS lag\"\n"), '/etc/plantops/plantops.yaml', {ERP_PW: 'x'})
+    expect(ok.warnings).toEqual([])
+  })
 })

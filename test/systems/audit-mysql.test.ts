@@ -126,6 +126,20 @@ ${opts.extra ?? ''}  audit: {largeTableRows: ${opts.largeTableRows ?? 10}, conne
     expect(r.systems[0].health).toBe('critical')
   })
 
+  it('an admin account (the test server\'s root) gets a dedicated SELECT-only account as the fix, never REVOKE', async () => {
+    const text = mysqlParams.password ? yaml({user: mysqlParams.user}) : yaml({user: mysqlParams.user}).replace(', password: "${PT_AUDIT_PW}"', '')
+    const loaded = parseConfigText(text, '/tmp/plantops.yaml', {PT_AUDIT_PW: mysqlParams.password ?? ''})
+    const r = await runAudit({config: loaded.config, baseDir: '/tmp', references: [...stockLikeRefs(), ...systemsReferences(loaded.config.systems)]})
+    const g = r.findings.filter((f) => f.check === 'grants')
+    expect(g.length).toBeGreaterThan(0)
+    for (const f of g) {
+      expect(f.fix).not.toMatch(/REVOKE/i)
+      expect(f.fix).toMatch(/CREATE USER 'plantops_ro'@'[^']*' IDENTIFIED BY '<a new password>'; GRANT SELECT ON `[^`]+`\.\* TO 'plantops_ro'@'[^']*';/)
+      expect(f.fix).toContain(`GRANT SELECT ON \`${db.name}\`.* TO 'plantops_ro'@`)
+      expect(f.fix).toContain('sources.erp.connection.user')
+    }
+  })
+
   it('write privileges granted through a role are found too', async () => {
     const r = await audit({user: VIA_ROLE})
     const g = r.findings.find((f) => f.check === 'grants')

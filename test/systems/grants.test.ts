@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {assessGrants, grantCoversDatabase, parseGrantLine} from '../../src/lib/systems/audit/grants.js'
+import {assessGrants, grantCoversDatabase, grantsFix, isBroadAccount, parseGrantLine} from '../../src/lib/systems/audit/grants.js'
 import {checkTypeCompat} from '../../src/lib/systems/audit/type-compat.js'
 import {meetsFailOn, makeFinding} from '../../src/lib/systems/audit/findings.js'
 import {ageInHours} from '../../src/lib/systems/audit/run-audit.js'
@@ -34,6 +34,28 @@ describe('SHOW GRANTS parsing', () => {
     expect(global.onDatabase.map((p) => p.privilege)).toEqual(['ALL PRIVILEGES'])
     const grantOption = assessGrants(['GRANT SELECT ON `erp_prod`.* TO `x`@`%` WITH GRANT OPTION'], 'erp_prod')
     expect(grantOption.onDatabase.map((p) => p.privilege)).toEqual(['GRANT OPTION'])
+  })
+})
+
+describe('the fix for an account that can write', () => {
+  it('root or any admin/global account: create a dedicated SELECT-only account, never REVOKE on it', () => {
+    const root = assessGrants(["GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION"], 'erp_prod')
+    expect(isBroadAccount(root, "'root'@'127.0.0.1'")).toBe(true)
+    const fix = grantsFix(root, "'root'@'127.0.0.1'", 'erp_prod', 'erp')
+    expect(fix).not.toMatch(/REVOKE/)
+    expect(fix).toContain("CREATE USER 'plantops_ro'@'127.0.0.1' IDENTIFIED BY '<a new password>'; GRANT SELECT ON `erp_prod`.* TO 'plantops_ro'@'127.0.0.1';")
+    expect(fix).toContain('sources.erp.connection.user')
+    const etl = assessGrants(['GRANT SELECT, INSERT ON *.* TO `etl`@`%`'], 'erp_prod')
+    expect(grantsFix(etl, "'etl'@'%'", 'erp_prod', 'erp')).not.toMatch(/REVOKE/)
+  })
+
+  it('a narrow account (writes on the read database only): the dedicated account, or revoking exactly those privileges', () => {
+    const v = assessGrants(['GRANT SELECT, INSERT, UPDATE ON `erp_prod`.* TO `pt`@`%`'], 'erp_prod')
+    expect(isBroadAccount(v, "'pt'@'%'")).toBe(false)
+    const fix = grantsFix(v, "'pt'@'%'", 'erp_prod', 'erp')
+    expect(fix).toContain("CREATE USER 'plantops_ro'@'%'")
+    expect(fix).toContain("REVOKE INSERT, UPDATE ON `erp_prod`.* FROM 'pt'@'%';")
+    expect(fix).not.toMatch(/REVOKE ALL/)
   })
 })
 

@@ -5,7 +5,7 @@ import {UsageError} from '../../lib/cli/errors.js'
 import {ExitCode} from '../../lib/cli/exit-codes.js'
 import {getCount} from '../../lib/count/count-store.js'
 import {readCountWorkbook, type SheetEntry, type SheetProblem} from '../../lib/count/read-sheets.js'
-import {localNow, recordEntries, type RecordResult} from '../../lib/count/record.js'
+import {checkCountedAt, localNow, recordEntries, type RecordResult} from '../../lib/count/record.js'
 import {renderTable} from '../../lib/report/table.js'
 
 export type CountRecordResult = RecordResult
@@ -23,7 +23,7 @@ export default class CountRecord extends BaseCommand<typeof CountRecord> {
   }
 
   static flags = {
-    'counted-at': Flags.string({summary: 'When the counting was done, plant time "YYYY-MM-DD HH:MM[:SS]" (default: now); movements after the snapshot and up to this time are the cut-off.'}),
+    'counted-at': Flags.string({summary: 'When the counting was done, plant time "YYYY-MM-DD HH:MM[:SS]" (default: now; not before the count snapshot); movements after the snapshot and up to this time are the cut-off.'}),
     replace: Flags.boolean({summary: 'Replace counts already recorded with different values (a corrected sheet).'}),
   }
 
@@ -36,6 +36,7 @@ export default class CountRecord extends BaseCommand<typeof CountRecord> {
     const store = await this.openStore(loaded)
     try {
       const header = await getCount(store.knex, args.count)
+      if (flags['counted-at'] !== undefined) checkCountedAt(header, countedAt)
       const entries: SheetEntry[] = []
       const problems: SheetProblem[] = []
       for (const f of files) {

@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {renderTable} from '../../lib/report/table.js'
-import {listRuns, type RunRecord, type RunStatus} from '../../lib/runs/run-history.js'
+import {formatMinutes, maxRunMinutes} from '../../lib/runs/config.js'
+import {listRuns, markOverdue, type RunRecord, type RunStatus} from '../../lib/runs/run-history.js'
 
 export interface RunsListResult {
   runs: RunRecord[]
@@ -23,15 +24,15 @@ export default class RunsList extends BaseCommand<typeof RunsList> {
     const loaded = this.loadConfig(flags.config)
     const store = await this.openStore(loaded)
     try {
-      const runs = await listRuns(store.knex, {job: flags.job, limit: flags.limit, status: flags.status as RunStatus | undefined})
+      const runs = markOverdue(await listRuns(store.knex, {job: flags.job, limit: flags.limit, status: flags.status as RunStatus | undefined}), loaded.config.runs)
       if (runs.length === 0) this.log('No runs recorded yet.')
       else {
         const rows = runs.map((r) => ({
           id: r.id,
           job: r.job,
           started: r.startedAt.replace('T', ' ').slice(0, 19),
-          duration: r.durationMs === null ? '' : `${(r.durationMs / 1000).toFixed(1)}s`,
-          status: r.status,
+          duration: r.durationMs === null ? (r.status === 'running' ? `${formatMinutes((Date.now() - Date.parse(r.startedAt)) / 60_000)} so far` : '') : `${(r.durationMs / 1000).toFixed(1)}s`,
+          status: r.overMaxRunTime ? `running, over the maximum run time ${formatMinutes(maxRunMinutes(loaded.config.runs, r.job))} (pid ${r.pid} on ${r.host}: hung?)` : r.status,
           exit: r.exitCode ?? '',
           rows: Object.entries(r.rowsRead)
             .map(([s, n]) => `${s}:${n}`)

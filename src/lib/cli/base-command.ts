@@ -3,6 +3,7 @@ import path from 'node:path'
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {loadConfig, type LoadedConfig} from '../config/load.js'
+import {formatMinutes, maxRunMinutes} from '../runs/config.js'
 import {acquireJobLock, type JobLock} from '../runs/job-lock.js'
 import {RunRecorder, sweepAbandonedRuns} from '../runs/run-history.js'
 import {SourceSet} from '../sources/source-set.js'
@@ -102,10 +103,28 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       }
       void finish()
     }
+    // the maximum run time (runs.maxMinutes): a run that hangs (a stuck source, a lost connection nobody noticed)
+    // fails with its own message and frees the lock instead of silencing every later cron start with exit 4
+    const maxMinutes = maxRunMinutes(opts.loaded.config.runs, opts.job)
+    const onOverrun = () => {
+      const message = `the "${opts.job}" run exceeded the maximum run time of ${formatMinutes(maxMinutes)} (runs.maxMinutes) and was stopped`
+      const finish = async () => {
+        if (run) run.setRowsRead(await sources.rowsRead().catch(() => ({})))
+        await run?.finish({exitCode: ExitCode.SOURCE, error: message}).catch(() => {})
+        lock?.release()
+        if (this.jsonEnabled()) this.logJson({error: {code: 'RUN_TIMEOUT', message, problems: [], hints: [], exitCode: ExitCode.SOURCE}})
+        process.stderr.write(`Error: ${message}; run ${run?.id ?? '?'} recorded as failed\n  hint: Find what is slow (\`plantops runs show ${run?.id ?? 'ID'}\`, the sources' processlists), or raise runs.maxMinutes / runs.byJob.${opts.job}.\n`)
+        process.exit(ExitCode.SOURCE)
+      }
+      void finish()
+    }
+    let overrun: NodeJS.Timeout | undefined
     try {
       await sweepAbandonedRuns(store.knex)
-      if (opts.lock !== false) lock = acquireJobLock(path.join(opts.loaded.dir, '.plantops', 'locks'), opts.job)
+      if (opts.lock !== false) lock = acquireJobLock(path.join(opts.loaded.dir, '.plantops', 'locks'), opts.job, {maxMinutes})
       run = await RunRecorder.start(store.knex, {job: opts.job, command: this.id ?? opts.job, argv: this.argv})
+      overrun = setTimeout(onOverrun, Math.min(maxMinutes * 60_000, 2 ** 31 - 1))
+      overrun.unref()
       process.once('SIGINT', onSignal)
       process.once('SIGTERM', onSignal)
       const result = await fn({loaded: opts.loaded, store, sources, run})
@@ -120,6 +139,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       }
       throw error
     } finally {
+      clearTimeout(overrun)
       process.removeListener('SIGINT', onSignal)
       process.removeListener('SIGTERM', onSignal)
       await sources.closeAll()

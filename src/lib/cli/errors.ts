@@ -60,7 +60,8 @@ export class ReadOnlyViolation extends PlantopsError {
   constructor(source: string, reason: string) {
     super(`source "${source}": refused a statement that is not a read (${reason}); plantops never writes to a source`, {
       code: 'READ_ONLY_VIOLATION',
-      exitCode: ExitCode.INTERNAL,
+      exitCode: ExitCode.USAGE,
+      hints: ['Configured SQL (query:, lagQuery:) must be one plain SELECT: no INTO, locking clauses, executable comments or SET STATEMENT.'],
     })
   }
 }

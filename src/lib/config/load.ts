@@ -1,12 +1,14 @@
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {isMap, isSeq, LineCounter, parseDocument, type Document} from 'yaml'
+import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document} from 'yaml'
 import type {z} from 'zod'
 
 import {ConfigError} from '../cli/errors.js'
 import {registerSecret} from '../cli/secrets.js'
+import {checkConfiguredSelect} from '../sources/read-guard.js'
 import {configSchema, type PlantopsConfig} from './schema.js'
+import {countConfigDeprecations} from '../count/erp-reads.js'
 
 export interface LoadedConfig {
   config: PlantopsConfig
@@ -62,12 +64,19 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   const name = path.basename(file)
   const dir = path.dirname(file)
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
-  if (doc.errors.length > 0) {
+  // uniqueKeys is checked below with one set per map: the library's own check compares every key with every other
+  // (150,000 warehouseMap entries took minutes)
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: false})
+  const duplicates = duplicateKeys(doc).map(({key, offset}) => {
+    const pos = lineCounter.linePos(offset)
+    return `${name}:${pos.line}:${pos.col} Map keys must be unique (${JSON.stringify(key)} appears twice)`
+  })
+  if (doc.errors.length > 0 || duplicates.length > 0) {
     const problems = doc.errors.map((e) => {
       const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0])
       return `${name}${pos ? `:${pos.line}:${pos.col}` : ''} ${e.message.split('\n')[0]}`
     })
+    problems.push(...duplicates)
     throw new ConfigError(`${name} is not valid YAML`, {
       code: 'CONFIG_YAML',
       problems,
@@ -75,7 +84,16 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     })
   }
 
-  const raw = doc.toJS() ?? {}
+  let raw: unknown
+  try {
+    raw = doc.toJS() ?? {}
+  } catch (error) {
+    // the yaml library's alias limit ("billion laughs"): a config error, not a defect
+    throw new ConfigError(`${name} is not valid YAML: ${(error as Error).message}`, {
+      code: 'CONFIG_YAML',
+      hints: ['Use fewer YAML aliases (*name): write the values out instead.'],
+    })
+  }
   const locate = (p: readonly PropertyKey[]): string => {
     const node = nodeAt(doc, p)
     const offset = node?.range?.[0]
@@ -87,6 +105,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   const problems: string[] = []
   const warnings: string[] = []
   const interpolated = interpolate(raw, [], env, dir, problems, warnings, locate)
+  checkConfiguredSql(interpolated, problems, locate)
 
   const parsed = configSchema.safeParse(interpolated)
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, locate)))
@@ -96,6 +115,8 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
       hints: [HINT_EXAMPLE],
     })
   }
+  const rawSections = interpolated as {count?: unknown; stock?: unknown}
+  warnings.push(...countConfigDeprecations(rawSections.count, rawSections.stock !== undefined))
   return {config: parsed.data, path: file, dir, warnings}
 }
 
@@ -153,7 +174,9 @@ function interpolate(
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(obj)) out[k] = interpolate(v, [...p, k], env, dir, problems, warnings, locate)
     if (p.at(-1) === 'connection') {
-      if (typeof obj.password === 'string' && obj.password !== '' && !ENV_REF.test(obj.password)) {
+      // what the file itself holds once ${VAR} references are taken out: `${UNSET:-S3cr3t}` still holds S3cr3t
+      const literal = typeof obj.password === 'string' ? obj.password.replace(new RegExp(ENV_REF.source, 'g'), (_m, _n: string, fallback?: string) => fallback ?? '') : ''
+      if (literal !== '') {
         warnings.push(
           `${locate([...p, 'password'])} ${[...p, 'password'].join('.')}: a plaintext password is in the config file; use password: \${ENV_VAR} or passwordFile: PATH`,
         )
@@ -177,4 +200,59 @@ function interpolate(
 /** Resolve a path from the config against the config file's directory. */
 export function resolveConfigPath(loaded: Pick<LoadedConfig, 'dir'>, p: string): string {
   return path.resolve(loaded.dir, p)
+}
+
+/** Keys that appear twice in one map (with the offset of the second), found with one set per map: linear. */
+function duplicateKeys(doc: Document): Array<{key: string; offset: number}> {
+  const out: Array<{key: string; offset: number}> = []
+  const stack: unknown[] = [doc.contents]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    if (isMap(node)) {
+      const seen = new Set<string>()
+      for (const pair of node.items) {
+        const k = pair.key
+        const key = isScalar(k) ? String(k.value) : JSON.stringify(k)
+        if (seen.has(key)) out.push({key, offset: (k as {range?: [number, number, number]})?.range?.[0] ?? 0})
+        seen.add(key)
+        stack.push(pair.value)
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item)
+    }
+  }
+  return out
+}
+
+/** Which source a section's configured SQL runs on (its `source:`; a lagQuery's own source). */
+function sqlDialect(config: Record<string, unknown>, sourceName: unknown): 'mysql' | 'sqlite' {
+  const sources = (config.sources ?? {}) as Record<string, {client?: unknown}>
+  return typeof sourceName === 'string' && sources[sourceName]?.client === 'sqlite' ? 'sqlite' : 'mysql'
+}
+
+/**
+ * Configured SQL (every `query:` and `lagQuery:` in the file) must be one plain SELECT: checked here, at load and by
+ * `config validate`, so a write in the config is a config error (exit 2) naming its path, before any source is opened.
+ */
+function checkConfiguredSql(config: unknown, problems: string[], locate: (p: readonly PropertyKey[]) => string): void {
+  if (!config || typeof config !== 'object') return
+  const root = config as Record<string, unknown>
+  const visit = (value: unknown, p: (string | number)[], source: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, [...p, i], source))
+      return
+    }
+    if (!value || typeof value !== 'object') return
+    const obj = value as Record<string, unknown>
+    const here = typeof obj.source === 'string' ? obj.source : p[0] === 'sources' && p.length === 2 ? p[1] : source
+    for (const [k, v] of Object.entries(obj)) {
+      if ((k === 'query' || k === 'lagQuery') && typeof v === 'string') {
+        const verdict = checkConfiguredSelect(v, sqlDialect(root, here))
+        if (!verdict.ok) {
+          problems.push(`${locate([...p, k])} ${[...p, k].join('.')}: refused: ${verdict.reason}. plantops only runs configured SQL that is one plain SELECT (no INTO, locking clauses, executable comments /*!…*/ or SET STATEMENT)`)
+        }
+      } else if (v && typeof v === 'object') visit(v, [...p, k], here)
+    }
+  }
+  visit(root, [], undefined)
 }

@@ -3,6 +3,7 @@ import {z} from 'zod'
 import {countConfigSchema} from '../count/config.js'
 import {ordersConfigSchema} from '../orders/config.js'
 import {reconcileConfigSchema, reconcileSectionProblems} from '../reconcile/jobs-config.js'
+import {runsConfigSchema} from '../runs/config.js'
 import {stockConfigSchema} from '../stock/config.js'
 import {systemsConfigSchema} from '../systems/config.js'
 import {sourcesSchema, storeSchema} from './sources-schema.js'
@@ -23,6 +24,8 @@ export const configSchema = z
     count: countConfigSchema.optional(),
     systems: systemsConfigSchema.optional(),
     reconcile: reconcileConfigSchema.optional(),
+    /** Maximum run time per job (see src/lib/runs/config.ts). */
+    runs: runsConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(Object.keys(cfg.sources))

@@ -67,37 +67,41 @@ const wmsSection = z.strictObject({
   movements: wmsMovements.optional(),
 })
 
+/** ERP item facts a count uses: description, unit, cost, ABC class, annual usage. */
+export const erpItemsSchema = z.strictObject({
+  table: z.string().min(1).default('items'),
+  columns: z
+    .strictObject({
+      item: columnName.default('item_code'),
+      description: columnName.nullable().default('name'),
+      unit: columnName.nullable().default('uom'),
+      unitCost: columnName.nullable().default('unit_cost'),
+      abcClass: columnName.nullable().default(null),
+      annualUsage: columnName.nullable().default(null),
+    })
+    .prefault({}),
+})
+
+/** Deprecated: the ERP balances are defined once, in stock.erp. */
+export const erpStockSchema = z.strictObject({
+  table: z.string().min(1).default('stock_balance'),
+  columns: z
+    .strictObject({
+      item: columnName.default('item_code'),
+      warehouse: columnName.default('warehouse_code'),
+      lot: columnName.nullable().default('lot_no'),
+      qty: columnName.default('qty'),
+    })
+    .prefault({}),
+})
+
 const erpSection = z.strictObject({
   source: z.string().min(1),
-  items: z
-    .strictObject({
-      table: z.string().min(1).default('items'),
-      columns: z
-        .strictObject({
-          item: columnName.default('item_code'),
-          description: columnName.nullable().default('name'),
-          unit: columnName.nullable().default('uom'),
-          unitCost: columnName.nullable().default('unit_cost'),
-          abcClass: columnName.nullable().default(null),
-          annualUsage: columnName.nullable().default(null),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  stock: z
-    .strictObject({
-      table: z.string().min(1).default('stock_balance'),
-      columns: z
-        .strictObject({
-          item: columnName.default('item_code'),
-          warehouse: columnName.default('warehouse_code'),
-          lot: columnName.nullable().default('lot_no'),
-          qty: columnName.default('qty'),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  /** Per-item unit factors: 1 <unit> = factor <ERP unit> (e.g. G -> 0.001 for a KG item). */
+  /** Item facts; when left out, read from stock.items (with a stock section) or from the defaults above. */
+  items: erpItemsSchema.optional(),
+  /** Deprecated (stock.erp): ERP balances; when left out, read through stock.erp (with a stock section) or the defaults. */
+  stock: erpStockSchema.optional(),
+  /** Deprecated (stock.units.itemUnits): per-item unit factors, 1 <unit> = factor <ERP unit> (e.g. G -> 0.001 for a KG item). */
   units: z
     .strictObject({
       table: z.string().min(1),

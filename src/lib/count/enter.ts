@@ -3,7 +3,7 @@ import type {Knex} from 'knex'
 import {formatDecimal} from '../decimal/decimal.js'
 import {getLines, type CountHeader} from './count-store.js'
 import {parseCountedQuantity} from './quantity-text.js'
-import {recordEntries, type RecordResult} from './record.js'
+import {inLineUnit, recordEntries, type RecordResult} from './record.js'
 import {displayItem} from './report.js'
 
 /** What `count enter` asks: a message and a validator; returns what was typed. Injected so tests need no terminal. */
@@ -33,7 +33,14 @@ export async function enterCounts(
           const t = text.trim()
           if (t === '' || t.toLowerCase() === 'q') return true
           const p = parseCountedQuantity(t)
-          return p === null || p.ok ? true : p.reason
+          if (p === null) return true
+          if (!p.ok) return p.reason
+          // the unit is checked as it is typed: a wrong unit is asked again, not rejected after the session
+          if (p.unit) {
+            const u = inLineUnit(p.qty, p.unit, l)
+            if (!u.ok) return u.reason
+          }
+          return true
         },
       })
     ).trim()

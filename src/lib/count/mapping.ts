@@ -1,5 +1,6 @@
 import {Decimal, toDecimal} from '../decimal/decimal.js'
-import {normCode} from './codes.js'
+import {UnitConverter} from '../stock/units.js'
+import {looseCode} from '../stock/normalize.js'
 
 /** How a WMS line maps to the ERP: the count's own `mapping` section, or the `stock:` section's (stock-mapping.ts). */
 export interface LineMapping {
@@ -26,8 +27,9 @@ export class CountMapping implements LineMapping {
   readonly origin = 'count.mapping'
   private readonly warehouses = new Map<string, string>()
   private readonly reverseWarehouses = new Map<string, string>()
-  private readonly itemFactors = new Map<string, Decimal>()
-  private readonly fixed: Array<{from: string; to: string; factor: Decimal}> = []
+  /** Per-item unit factors by item (loose code): 1 <unit> = factor <ERP unit>. */
+  private readonly itemFactors = new Map<string, Map<string, Decimal>>()
+  private readonly units: UnitConverter
 
   constructor(
     /** Normalised WMS SKU → ERP item code; null means WMS and ERP share item codes. */
@@ -36,45 +38,42 @@ export class CountMapping implements LineMapping {
     fixedUnits: Array<{from: string; to: string; factor: string | number}>,
   ) {
     for (const [w, e] of Object.entries(warehouses)) {
-      this.warehouses.set(normCode(w), e)
-      this.reverseWarehouses.set(normCode(e), w)
+      this.warehouses.set(looseCode(w), e)
+      this.reverseWarehouses.set(looseCode(e), w)
     }
-    for (const u of fixedUnits) this.fixed.push({from: normCode(u.from), to: normCode(u.to), factor: toDecimal(u.factor) as Decimal})
+    // the stock reconciliation's converter (units compared in their loose form, as the count always did)
+    this.units = new UnitConverter({conversions: fixedUnits.map((u) => ({from: looseCode(u.from), to: looseCode(u.to), factor: (toDecimal(u.factor) as Decimal).toFixed()}))})
   }
 
   addItemFactor(item: string, unit: string, factor: Decimal): void {
-    if (factor.gt(0)) this.itemFactors.set(`${normCode(item)}\u0001${normCode(unit)}`, factor)
+    if (!factor.gt(0)) return
+    const k = looseCode(item)
+    let f = this.itemFactors.get(k)
+    if (!f) this.itemFactors.set(k, (f = new Map()))
+    f.set(looseCode(unit), factor)
   }
 
   /** ERP item code for a WMS SKU, or null when the cross-reference has no entry. */
   item(sku: string): string | null {
     if (this.skuToItem === null) return sku.normalize('NFKC').trim()
-    return this.skuToItem.get(normCode(sku)) ?? null
+    return this.skuToItem.get(looseCode(sku)) ?? null
   }
 
   erpWarehouse(wmsWarehouse: string): string {
-    return this.warehouses.get(normCode(wmsWarehouse)) ?? wmsWarehouse
+    return this.warehouses.get(looseCode(wmsWarehouse)) ?? wmsWarehouse
   }
 
   /** The WMS warehouse code for a code given by the user in either system's spelling. */
   wmsWarehouse(code: string): string {
-    if (this.warehouses.has(normCode(code))) return code
-    return this.reverseWarehouses.get(normCode(code)) ?? code
+    if (this.warehouses.has(looseCode(code))) return code
+    return this.reverseWarehouses.get(looseCode(code)) ?? code
   }
 
   /** 1 <unit> = factor <erpUnit> for this item, or null when no conversion is known. */
   factor(item: string | null, unit: string | null, erpUnit: string | null): Decimal | null {
-    if (unit === null || erpUnit === null || normCode(unit) === normCode(erpUnit)) return new Decimal(1)
-    if (item !== null) {
-      const f = this.itemFactors.get(`${normCode(item)}\u0001${normCode(unit)}`)
-      if (f) return f
-    }
-    const from = normCode(unit)
-    const to = normCode(erpUnit)
-    for (const u of this.fixed) {
-      if (u.from === from && u.to === to) return u.factor
-      if (u.from === to && u.to === from) return new Decimal(1).div(u.factor)
-    }
-    return null
+    if (unit === null || erpUnit === null) return new Decimal(1)
+    const to = looseCode(erpUnit)
+    const factors = item === null ? undefined : this.itemFactors.get(looseCode(item))
+    return this.units.factor(looseCode(unit), to, {uom: to, factors})
   }
 }

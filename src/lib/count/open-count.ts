@@ -3,7 +3,8 @@ import type {Knex} from 'knex'
 import {UsageError} from '../cli/errors.js'
 import type {SourceSet} from '../sources/source-set.js'
 import {ABC_CLASSES, type AbcClass, type CountConfig} from './config.js'
-import {compareWalking, lineKey, normCode} from './codes.js'
+import {compareWalking, lineKey} from './codes.js'
+import {looseCode} from '../stock/normalize.js'
 import {createCount, getCount, getLines, lastCountedByLocation, setSheetsPath, type CountHeader, type CountScope, type NewCountLine} from './count-store.js'
 import {readCutoffs, type CutoffResult} from './cutoff.js'
 import {PopulationReader, type MappingContext, type PopulationLine, type PopulationSnapshot, type ScannedLine} from './population.js'
@@ -225,8 +226,8 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
 
   // the sampled lines, numbered in walking order, plus the rest of the stock of their locations (hidden)
   const chosenKeys = new Set(chosen.map((l) => l.key))
-  const locations = new Set(chosen.map((l) => normCode(l.location)))
-  const hidden = snapshot.lines.filter((l) => locations.has(normCode(l.location)) && !chosenKeys.has(l.key))
+  const locations = new Set(chosen.map((l) => looseCode(l.location)))
+  const hidden = snapshot.lines.filter((l) => locations.has(looseCode(l.location)) && !chosenKeys.has(l.key))
   const firstCounter = new Map<string, string>()
   if (parent) for (const l of await getLines(knex, parent.id)) if (l.countedBy) firstCounter.set(lineKey(l.location, l.sku, l.lot), l.countedBy)
   const sheetLines = chosen.map((l, i) => ({

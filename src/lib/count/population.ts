@@ -5,12 +5,15 @@ import {Decimal, toDecimal} from '../decimal/decimal.js'
 import type {Reader, Source} from '../sources/source.js'
 import type {SourceSet} from '../sources/source-set.js'
 import {classifyByUsageValue, parseClass} from './abc.js'
-import {erpKey, lineKey, normCode} from './codes.js'
+import {erpKey, lineKey} from './codes.js'
+import {looseCode} from '../stock/normalize.js'
 import type {AbcClass, CountConfig} from './config.js'
 import type {CountScope} from './count-store.js'
 import {CountMapping, type LineMapping} from './mapping.js'
 import {StockSectionMapping} from './stock-mapping.js'
+import {erpReads, type ErpReads} from './erp-reads.js'
 import type {StockConfig} from '../stock/config.js'
+import {buildSideRead} from '../stock/side-sql.js'
 
 /** The facts of one WMS stock line (location × item × lot): mapped ERP facts and the private system quantities. */
 export interface StockLineFacts {
@@ -77,7 +80,7 @@ export async function openMapping(sources: SourceSet, cfg: CountConfig, opts: Ma
     for await (const r of src.stream<Row>(sql, bindings)) {
       const w = text(r.wms)
       const e = text(r.erp)
-      if (w && e) skuToItem.set(normCode(w), e)
+      if (w && e) skuToItem.set(looseCode(w), e)
     }
   }
   return new CountMapping(skuToItem, cfg.mapping.warehouses, cfg.mapping.units)
@@ -85,16 +88,21 @@ export async function openMapping(sources: SourceSet, cfg: CountConfig, opts: Ma
 
 type Row = Record<string, unknown>
 
-/** A SELECT of `columns` (alias → column, null: left out) from `table`, built by knex and run through the Reader. */
-export function selectSql(src: Source, table: string, columns: Record<string, string | null>, where?: (q: Knex.QueryBuilder) => void): {sql: string; bindings: readonly unknown[]} {
-  const knex = src.builder()
-  const cols = Object.entries(columns)
-    .filter(([, c]) => c !== null)
-    .map(([alias, c]) => ({[alias]: c as string}))
-  const q = knex.select(cols).from(table)
-  if (where) where(q)
-  const s = q.toSQL()
-  return {sql: s.sql, bindings: s.bindings}
+/**
+ * A SELECT of `columns` (alias → column, null: left out) from a table or a read-only SELECT, built by the stock
+ * reconciliation's side builder (`stock/side-sql.ts`), narrowed by `where`.
+ */
+export function selectSql(
+  src: Source,
+  from: string | {table?: string; query?: string},
+  columns: Record<string, string | null | undefined>,
+  where?: (q: Knex.QueryBuilder) => void,
+  filters?: Record<string, Array<string | number>>,
+): {sql: string; bindings: readonly unknown[]} {
+  const cols: Record<string, string> = {}
+  for (const [alias, c] of Object.entries(columns)) if (c !== null && c !== undefined) cols[alias] = c
+  const origin = typeof from === 'string' ? {table: from} : from
+  return buildSideRead(src.builder(), {...origin, columns: cols, filters, refine: where})
 }
 
 async function clock(src: Source, reader: Reader): Promise<string> {
@@ -187,24 +195,27 @@ export class PopulationReader {
     readonly mapping: LineMapping,
     /** ERP item (normalised) → ABC class: small (one entry per item), held for the scan. */
     private readonly classes: Map<string, AbcClass>,
+    /** What is read from the ERP (through the stock section or the count's own keys); null: WMS only. */
+    private readonly erp: ErpReads | null,
   ) {
-    this.zone = scope.zone ? normCode(scope.zone) : null
+    this.zone = scope.zone ? looseCode(scope.zone) : null
     this.warehouse = scope.warehouse ? mapping.wmsWarehouse(scope.warehouse) : undefined
   }
 
   static async open(sources: SourceSet, cfg: CountConfig, scope: CountScope, opts: MappingContext = {}): Promise<PopulationReader> {
     const mapping = await openMapping(sources, cfg, opts)
+    const erpCfg = erpReads(cfg, opts.stock)
     // the scan needs only each item's class: descriptions, units, costs and unit factors are read for the count's items
     const classes = new Map<string, AbcClass>()
     const warnings: string[] = []
-    if (cfg.erp) {
-      const erpCfg = cfg.erp
-      const erp = await sources.get(erpCfg.source)
-      const ic = erpCfg.items.columns
+    if (erpCfg?.items) {
+      const items = erpCfg.items
+      const erp = await sources.get(items.source)
+      const ic = items.columns
       const byUsage = cfg.classes.from === 'usage-value'
-      if (!byUsage && !ic.abcClass) warnings.push(`count.classes.from is "column" but count.erp.items.columns.abcClass is not set: every line is class ${cfg.classes.fallback}`)
+      if (!byUsage && !ic.abcClass) warnings.push(`count.classes.from is "column" but ${items.configPath} names no ABC class column: every line is class ${cfg.classes.fallback}`)
       const usage = new Map<string, Decimal>()
-      const q = selectSql(erp, erpCfg.items.table, {item: ic.item, cls: byUsage ? null : ic.abcClass, cost: byUsage ? ic.unitCost : null, usage: byUsage ? ic.annualUsage : null})
+      const q = selectSql(erp, items, {item: ic.item, cls: byUsage ? null : ic.abcClass, cost: byUsage ? ic.unitCost : null, usage: byUsage ? ic.annualUsage : null})
       if (byUsage || ic.abcClass) {
         for await (const r of erp.stream<Row>(q.sql, q.bindings)) {
           const item = text(r.item)
@@ -212,23 +223,23 @@ export class PopulationReader {
           if (byUsage) {
             const annual = r.usage === undefined ? null : toDecimal(r.usage)
             const cost = r.cost === undefined ? null : toDecimal(r.cost)
-            usage.set(normCode(item), (annual ?? new Decimal(0)).times(cost ?? new Decimal(0)))
+            usage.set(looseCode(item), (annual ?? new Decimal(0)).times(cost ?? new Decimal(0)))
           } else {
             const cls = parseClass(r.cls)
-            if (cls) classes.set(normCode(item), cls)
+            if (cls) classes.set(looseCode(item), cls)
           }
         }
       }
       if (byUsage) for (const [item, cls] of classifyByUsageValue([...usage].map(([i, value]) => ({item: i, value})), cfg.classes.cutoffs)) classes.set(item, cls)
     }
-    const reader = new PopulationReader(sources, cfg, scope, mapping, classes)
+    const reader = new PopulationReader(sources, cfg, scope, mapping, classes, erpCfg)
     reader.warnings.push(...warnings)
     return reader
   }
 
   /** Whether a line (with its zone known) is in the scope. */
   inScope(line: PopulationLine): boolean {
-    return (this.zone === null || normCode(line.zone) === this.zone) && (!this.scope.class || line.abcClass === this.scope.class)
+    return (this.zone === null || looseCode(line.zone) === this.zone) && (!this.scope.class || line.abcClass === this.scope.class)
   }
 
   async read(plan: ReadPlan): Promise<PopulationSnapshot> {
@@ -250,18 +261,18 @@ export class PopulationReader {
       for (const l of chosen.lines ?? []) if (!byKey.has(l.key)) byKey.set(l.key, stripScan(l))
       const lines = [...byKey.values()]
       await this.zones(wms, snap, lines)
-      if (cfg.erp) unitSums = await this.wmsKeyUnitSums(wms, snap, lines, skusOfItem)
+      if (this.erp) unitSums = await this.wmsKeyUnitSums(wms, snap, lines, skusOfItem)
       return {snapshotAt: at, lines}
     })
     // the rest is read for the count's own lines only: item details and unit facts, WMS totals per key, ERP balances
     const warnings = [...this.warnings]
     unmapped ??= lines.filter((l) => l.item === null).length
     if (unmapped > 0) warnings.push(`${unmapped} WMS line(s) have no ERP item in the cross-reference: compared with WMS only`)
-    if (cfg.erp) {
+    if (this.erp) {
       const details = await this.itemDetails(lines)
       for (const l of lines) {
         if (!l.item) continue
-        const it = details.get(normCode(l.item))
+        const it = details.get(looseCode(l.item))
         l.description = it?.description ?? null
         l.erpUnit = it?.unit ?? l.unit
         l.unitCost = it?.cost ?? null
@@ -270,7 +281,7 @@ export class PopulationReader {
       const totals = new Map<string, Decimal>()
       for (const [k, byUnit] of unitSums) {
         for (const u of byUnit.values()) {
-          const it = details.get(normCode(u.item))
+          const it = details.get(looseCode(u.item))
           const f = this.mapping.factor(u.item, u.unit, it?.unit ?? u.unit)
           if (f) totals.set(k, (totals.get(k) ?? new Decimal(0)).plus(u.qty.times(f)))
         }
@@ -285,33 +296,36 @@ export class PopulationReader {
 
   /** ERP item details of the lines' items (items table streamed, only those kept), and their unit factors loaded into the mapping. */
   private async itemDetails(lines: PopulationLine[]): Promise<Map<string, ErpItem>> {
-    const erpCfg = this.cfg.erp!
+    const erpCfg = this.erp!
     const wanted = new Set<string>()
     const codes = new Set<string>()
     for (const l of lines) {
       if (!l.item) continue
-      wanted.add(normCode(l.item))
+      wanted.add(looseCode(l.item))
       codes.add(l.item)
     }
     const details = new Map<string, ErpItem>()
     this.details = details
     if (wanted.size === 0) return details
-    const erp = await this.sources.get(erpCfg.source)
-    const ic = erpCfg.items.columns
-    const q1 = selectSql(erp, erpCfg.items.table, {item: ic.item, description: ic.description, unit: ic.unit, cost: ic.unitCost})
-    for await (const r of erp.stream<Row>(q1.sql, q1.bindings)) {
-      const item = text(r.item)
-      if (!item || !wanted.has(normCode(item))) continue
-      details.set(normCode(item), {item, description: text(r.description), unit: text(r.unit), cost: r.cost === undefined ? null : toDecimal(r.cost), cls: null})
+    if (erpCfg.items) {
+      const erp = await this.sources.get(erpCfg.items.source)
+      const ic = erpCfg.items.columns
+      const q1 = selectSql(erp, erpCfg.items, {item: ic.item, description: ic.description, unit: ic.unit, cost: ic.unitCost})
+      for await (const r of erp.stream<Row>(q1.sql, q1.bindings)) {
+        const item = text(r.item)
+        if (!item || !wanted.has(looseCode(item))) continue
+        details.set(looseCode(item), {item, description: text(r.description), unit: text(r.unit), cost: r.cost === undefined ? null : toDecimal(r.cost), cls: null})
+      }
     }
     await this.mapping.loadItemFacts?.(codes)
     if (erpCfg.units) {
+      const erp = await this.sources.get(erpCfg.units.source)
       const uc = erpCfg.units.columns
       const q2 = selectSql(erp, erpCfg.units.table, {item: uc.item, unit: uc.unit, factor: uc.factor})
       for await (const r of erp.stream<Row>(q2.sql, q2.bindings)) {
         const item = text(r.item)
         const unit = text(r.unit)
-        if (!item || !unit || !wanted.has(normCode(item))) continue
+        if (!item || !unit || !wanted.has(looseCode(item))) continue
         const f = toDecimal(r.factor)
         if (f) this.mapping.addItemFactor(item, unit, f)
       }
@@ -355,14 +369,14 @@ export class PopulationReader {
       item,
       erpWarehouse: this.mapping.erpWarehouse(wmsWarehouse),
       description: null,
-      abcClass: (item && this.cfg.erp ? this.classes.get(normCode(item)) : undefined) ?? this.cfg.classes.fallback,
+      abcClass: (item && this.erp ? this.classes.get(looseCode(item)) : undefined) ?? this.cfg.classes.fallback,
       erpUnit: null,
       factor: null,
       unitCost: null,
       wmsQty: r.qty === undefined ? ZERO : qty(r.qty, source, `${this.cfg.wms.stock.table} ${location}/${sku}`),
       erpKeyQty: null,
       wmsKeyQty: null,
-      wmsLastCounted: lastCounted?.get(normCode(location)) ?? null,
+      wmsLastCounted: lastCounted?.get(looseCode(location)) ?? null,
     }
   }
 
@@ -382,9 +396,9 @@ export class PopulationReader {
       for await (const r of snap.stream<Row>(sql, bindings)) {
         const loc = text(r.location)
         if (!loc) continue
-        if (inZone && normCode(text(r.zone)) === this.zone) inZone.add(normCode(loc))
+        if (inZone && looseCode(text(r.zone)) === this.zone) inZone.add(looseCode(loc))
         const last = lastCounted ? dateOnly(r.last) : null
-        if (last) lastCounted!.set(normCode(loc), last)
+        if (last) lastCounted!.set(looseCode(loc), last)
       }
     } else if (this.zone !== null) {
       inZone = new Set() // no locations table: no line has a zone, so none is in a zone
@@ -396,7 +410,7 @@ export class PopulationReader {
       const inScope: ScannedLine[] = []
       for (const l of group.values()) {
         if (l.item === null) unmapped++
-        if ((inZone === null || inZone.has(normCode(l.location))) && (!this.scope.class || l.abcClass === this.scope.class)) inScope.push(l)
+        if ((inZone === null || inZone.has(looseCode(l.location))) && (!this.scope.class || l.abcClass === this.scope.class)) inScope.push(l)
       }
       group = new Map()
       if (inScope.length > 0) scan.location(inScope)
@@ -407,7 +421,7 @@ export class PopulationReader {
       if (!l) continue
       if (l.item) {
         // most items have one SKU: a string, an array only for the few with more
-        const k = normCode(l.item)
+        const k = looseCode(l.item)
         const sku = String(r.sku)
         const skus = skusOfItem.get(k)
         if (skus === undefined) skusOfItem.set(k, sku)
@@ -415,7 +429,7 @@ export class PopulationReader {
           if (skus !== sku) skusOfItem.set(k, [skus, sku])
         } else if (!skus.includes(sku)) skus.push(sku)
       }
-      const loc = normCode(l.location)
+      const loc = looseCode(l.location)
       if (loc !== groupLoc) {
         flush()
         groupLoc = loc
@@ -431,10 +445,10 @@ export class PopulationReader {
     const c = this.cfg.wms.stock.columns
     if (normalized) {
       if (locations.length === 0) return
-      const wanted = new Set(locations.map((l) => normCode(l)))
+      const wanted = new Set(locations.map((l) => looseCode(l)))
       const {sql, bindings} = this.stockSql(wms)
       for await (const r of snap.stream<Row>(sql, bindings)) {
-        if (!wanted.has(normCode(text(r.location)))) continue
+        if (!wanted.has(looseCode(text(r.location)))) continue
         const l = this.lineOf(r, wms.name, null)
         if (!l) continue
         const seen = byKey.get(l.key)
@@ -462,7 +476,7 @@ export class PopulationReader {
     if (!loc || lines.length === 0) return
     const wanted = new Map<string, PopulationLine[]>()
     for (const l of lines) {
-      const k = normCode(l.location)
+      const k = looseCode(l.location)
       const ls = wanted.get(k)
       if (ls) ls.push(l)
       else wanted.set(k, [l])
@@ -470,7 +484,7 @@ export class PopulationReader {
     const lc = loc.columns
     const {sql, bindings} = selectSql(wms, loc.table, {location: lc.location, zone: lc.zone, last: lc.lastCounted})
     for await (const r of snap.stream<Row>(sql, bindings)) {
-      const ls = wanted.get(normCode(text(r.location)))
+      const ls = wanted.get(looseCode(text(r.location)))
       if (!ls) continue
       for (const l of ls) {
         l.zone = text(r.zone)
@@ -490,7 +504,7 @@ export class PopulationReader {
     for (const l of lines) {
       if (!l.item) continue
       sums.set(erpKey(l.item, l.erpWarehouse ?? '', l.lot), new Map())
-      items.add(normCode(l.item))
+      items.add(looseCode(l.item))
     }
     if (sums.size === 0) return sums
     const add = (r: Row) => {
@@ -526,7 +540,7 @@ export class PopulationReader {
 
   /** ERP balance of each line's key, read in one ERP snapshot batched by item (both the mapped and the item master spelling). */
   private async erpBalances(lines: PopulationLine[]): Promise<void> {
-    const erpCfg = this.cfg.erp!
+    const bal = this.erp!.balances
     const byKey = new Map<string, PopulationLine[]>()
     const spellings = new Set<string>()
     for (const l of lines) {
@@ -536,22 +550,23 @@ export class PopulationReader {
       if (ls) ls.push(l)
       else byKey.set(k, [l])
       spellings.add(l.item)
-      const master = this.details?.get(normCode(l.item))
+      const master = this.details?.get(looseCode(l.item))
       if (master) spellings.add(master.item)
     }
     if (byKey.size === 0) return
-    const erp = await this.sources.get(erpCfg.source)
-    const sc = erpCfg.stock.columns
+    const erp = await this.sources.get(bal.source)
+    const sc = bal.columns
     const list = [...spellings]
     const balances = new Map<string, Decimal>()
+    const where = bal.table ?? bal.configPath
     await erp.snapshot(async (snap) => {
       for (let i = 0; i < list.length; i += LOOKUP_BATCH) {
         const batch = list.slice(i, i + LOOKUP_BATCH)
-        const q = selectSql(erp, erpCfg.stock.table, {item: sc.item, warehouse: sc.warehouse, lot: sc.lot, qty: sc.qty}, (w) => w.whereIn(sc.item, batch))
+        const q = selectSql(erp, bal, {item: sc.item, warehouse: sc.warehouse, lot: sc.lot, qty: sc.qty}, (w) => w.whereIn(sc.item, batch), bal.filters)
         for await (const r of snap.stream<Row>(q.sql, q.bindings)) {
           const k = erpKey(text(r.item) ?? '', text(r.warehouse) ?? '', text(r.lot))
           if (!byKey.has(k)) continue
-          balances.set(k, (balances.get(k) ?? new Decimal(0)).plus(qty(r.qty, erp.name, `${erpCfg.stock.table} ${String(r.item)}`)))
+          balances.set(k, (balances.get(k) ?? new Decimal(0)).plus(qty(r.qty, erp.name, `${where} ${String(r.item)}`)))
         }
       }
     })

@@ -1,7 +1,7 @@
-import {existsSync} from 'node:fs'
 import path from 'node:path'
 
-import {UsageError} from '../cli/errors.js'
+import type {Cell} from '../sheets/cells.js'
+import {openSheets} from '../sheets/read.js'
 
 /** One row of a filled count sheet, as written (validated later against the count). */
 export interface SheetEntry {
@@ -13,8 +13,8 @@ export interface SheetEntry {
   location: string
   item: string
   lot: string
-  /** The counted cell: number, text, or null when empty. */
-  counted: unknown
+  /** The counted cell as shown (a formula by its saved result, a number as Excel shows it), or null when empty. */
+  counted: string | number | null
   countedError: string | null
   counter: string | null
   remarks: string | null
@@ -39,100 +39,73 @@ const FIELD_PATTERNS: Array<[Field, RegExp]> = [
   ['remarks', /remark|备注|note/i],
 ]
 
-/** A cell value as plain data: formulas give their saved result, rich text its text, hyperlinks their text. */
-export function cellData(v: unknown): {value: unknown; error?: string} {
-  if (v === null || v === undefined) return {value: null}
-  if (v instanceof Date) return {value: v.toISOString()}
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>
-    if ('formula' in o || 'sharedFormula' in o) {
-      if (o.result === undefined || o.result === null) return {value: null, error: 'a formula with no saved result (open the file in Excel and save it)'}
-      return cellData(o.result)
-    }
-    if ('result' in o) return cellData(o.result)
-    if (Array.isArray(o.richText)) return {value: (o.richText as Array<{text: string}>).map((t) => t.text).join('')}
-    if ('text' in o) return cellData(o.text)
-    if ('error' in o) return {value: null, error: `an Excel error ${String(o.error)}`}
-    return {value: JSON.stringify(o)}
+/** A cell as a count entry sees it: its text (formulas give their saved result), or why it cannot be read. */
+function cellValue(c: Cell | undefined): {value: string | null; error?: string} {
+  if (!c) return {value: null}
+  if (c.error) {
+    if (c.error.startsWith('#')) return {value: null, error: `an Excel error ${c.error}`}
+    return {value: null, error: `${c.error} (open the file in Excel and save it)`}
   }
-  return {value: v}
+  const t = c.text.trim()
+  return {value: t === '' ? null : t}
 }
 
-function str(v: unknown): string {
-  const d = cellData(v).value
-  return d === null || d === undefined ? '' : String(d).trim()
+function str(c: Cell | undefined): string {
+  return c?.error ? '' : (c?.text.trim() ?? '')
 }
 
 /**
- * Read every sheet of a filled count workbook: find the header row (first 10 rows), map columns by their headers in
- * English or Chinese (so reordered or extra columns still work), and return one entry per non-blank row.
- * Sheets marked (page header) for another count are refused as a whole.
+ * Read every sheet of a filled count workbook (or CSV) through the sheets reader: find the header row (first 10
+ * rows), map columns by their headers in English or Chinese (so reordered or extra columns still work), and return
+ * one entry per non-blank row. Sheets marked (page header) for another count are refused as a whole.
  */
 export async function readCountWorkbook(file: string, countId: number): Promise<{entries: SheetEntry[]; problems: SheetProblem[]}> {
-  const {default: ExcelJS} = await import('exceljs')
-  const wb = new ExcelJS.Workbook()
-  if (!existsSync(file)) throw new UsageError(`cannot read ${file}: no such file`, {code: 'COUNT_SHEET_UNREADABLE'})
-  try {
-    await wb.xlsx.readFile(file)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : 'not an .xlsx workbook (' + (error as Error).message.split('\n')[0] + ')'}`, {
-      code: 'COUNT_SHEET_UNREADABLE',
-      hints: ['Pass the count sheets written by `plantops count sample` (saved as .xlsx).'],
-    })
-  }
   const base = path.basename(file)
   const entries: SheetEntry[] = []
   const problems: SheetProblem[] = []
   let countSheets = 0
-  wb.eachSheet((ws) => {
-    const at = (row: number) => `${base}:${ws.name}:${row}`
-    const marker = /plantops count (\d+)/.exec(String(ws.headerFooter?.oddHeader ?? ''))
-    if (marker && Number(marker[1]) !== countId) {
-      problems.push({where: `${base}:${ws.name}`, reason: `this sheet belongs to count ${marker[1]}, not count ${countId}`})
-      return
-    }
+  for await (const sheet of openSheets(file)) {
+    const at = (row: number) => `${base}:${sheet.name}:${row}`
+    const mine: SheetEntry[] = []
     let headerRow = 0
+    let rows = 0
     const cols = new Map<Field, number>()
-    for (let r = 1; r <= Math.min(10, ws.rowCount); r++) {
-      const found = new Map<Field, number>()
-      ws.getRow(r).eachCell((cell, col) => {
-        const h = str(cell.value)
-        if (!h) return
-        const hit = FIELD_PATTERNS.find(([, re]) => re.test(h))
-        if (hit && !found.has(hit[0])) found.set(hit[0], col)
-      })
-      if (found.has('counted') && (found.has('line') || found.has('location'))) {
-        headerRow = r
-        countSheets++
-        for (const [k, v] of found) cols.set(k, v)
-        break
+    for await (const row of sheet.rows) {
+      rows++
+      if (headerRow === 0) {
+        if (row.number > 10) continue // read on: the page header comes after the rows
+        const found = new Map<Field, number>()
+        row.cells.forEach((cell, col) => {
+          const h = cell.text.replace(/^\uFEFF/, '').trim()
+          if (!h) return
+          const hit = FIELD_PATTERNS.find(([, re]) => re.test(h))
+          if (hit && !found.has(hit[0])) found.set(hit[0], col)
+        })
+        if (found.has('counted') && (found.has('line') || found.has('location'))) {
+          headerRow = row.number
+          for (const [k, v] of found) cols.set(k, v)
+        }
+        continue
       }
-    }
-    if (headerRow === 0) {
-      if (ws.rowCount > 0) problems.push({where: `${base}:${ws.name}`, reason: 'no header row with a "Counted 实盘数量" column and a "Line 行号" or "Location 库位" column in the first 10 rows: sheet skipped'})
-      return
-    }
-    for (let r = headerRow + 1; r <= ws.rowCount; r++) {
-      const row = ws.getRow(r)
-      const get = (f: Field) => (cols.has(f) ? row.getCell(cols.get(f) as number).value : null)
-      const lineRaw = cellData(get('line'))
-      const countedRaw = cellData(get('counted'))
+      const get = (f: Field): Cell | undefined => (cols.has(f) ? row.cells[cols.get(f) as number] : undefined)
+      const lineRaw = cellValue(get('line'))
+      const countedRaw = cellValue(get('counted'))
       const location = str(get('location'))
       const item = str(get('item'))
       const remarks = str(get('remarks'))
       const counter = str(get('counter'))
-      const lineText = lineRaw.value === null ? '' : String(lineRaw.value).trim()
-      if (lineText === '' && location === '' && item === '' && (countedRaw.value === null || String(countedRaw.value).trim() === '') && !countedRaw.error) continue
+      const lineText = lineRaw.value ?? ''
+      if (lineText === '' && !lineRaw.error && location === '' && item === '' && countedRaw.value === null && !countedRaw.error) continue
       let lineNo: number | null = null
       let lineError: string | null = null
-      if (lineText !== '') {
+      if (lineRaw.error) lineError = `line cell holds ${lineRaw.error}`
+      else if (lineText !== '') {
         const n = Number(lineText.normalize('NFKC'))
         if (Number.isInteger(n) && n > 0) lineNo = n
         else lineError = `line "${lineText}" is not a line number`
       }
-      entries.push({
-        where: at(r),
+      mine.push({
+        where: at(row.number),
         lineNo,
         lineError,
         location,
@@ -144,7 +117,18 @@ export async function readCountWorkbook(file: string, countId: number): Promise<
         remarks: remarks || null,
       })
     }
-  })
+    const marker = /plantops count (\d+)/.exec(sheet.trailer.pageHeader ?? '')
+    if (marker && Number(marker[1]) !== countId) {
+      problems.push({where: `${base}:${sheet.name}`, reason: `this sheet belongs to count ${marker[1]}, not count ${countId}`})
+      continue
+    }
+    if (headerRow === 0) {
+      if (rows > 0) problems.push({where: `${base}:${sheet.name}`, reason: 'no header row with a "Counted 实盘数量" column and a "Line 行号" or "Location 库位" column in the first 10 rows: sheet skipped'})
+      continue
+    }
+    countSheets++
+    entries.push(...mine)
+  }
   if (countSheets === 0 && !problems.some((p) => p.reason.startsWith('this sheet belongs'))) {
     problems.push({where: base, reason: 'no count sheet in this workbook (a sheet with "Counted 实盘数量" and "Line 行号" or "Location 库位" columns in its first 10 rows)'})
   }

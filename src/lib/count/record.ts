@@ -1,8 +1,11 @@
 import type {Knex} from 'knex'
 
+import {UsageError} from '../cli/errors.js'
 import {Decimal, formatDecimal} from '../decimal/decimal.js'
-import {lineKey, normCode, normLot} from './codes.js'
+import {lineKey, normLot} from './codes.js'
+import {looseCode} from '../stock/normalize.js'
 import {getLines, saveCounts, type CountHeader, type CountLine, type CountStatus, type LineUpdate, type NewCountLine} from './count-store.js'
+import {plantTime} from './cutoff.js'
 import {parseCountedQuantity} from './quantity-text.js'
 import type {SheetEntry, SheetProblem} from './read-sheets.js'
 import {displayItem, type UncountedLine} from './report.js'
@@ -43,9 +46,34 @@ export function localNow(d = new Date()): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
 }
 
+/**
+ * A count time before the count's snapshot is a mistake (a wrong day, or the README's old example): the cut-off
+ * would silently apply nothing. Refused with both times.
+ */
+export function checkCountedAt(header: Pick<CountHeader, 'id' | 'snapshotAt'>, countedAt: string): void {
+  const snapshot = plantTime(header.snapshotAt)
+  if (plantTime(countedAt) < snapshot) {
+    throw new UsageError(`--counted-at ${countedAt} is before the snapshot of count ${header.id} (${snapshot}): the counting cannot have happened before the quantities were taken`, {
+      code: 'COUNTED_BEFORE_SNAPSHOT',
+      hints: [`Pass the plant time the counting finished, after ${snapshot} (or leave --counted-at out for now).`],
+    })
+  }
+}
+
+/**
+ * A count written with a unit, in the line's unit: the line's own unit as is, its ERP unit through the line's
+ * factor; any other unit is refused (the same rule for sheets and for `count enter`, which asks again at once).
+ */
+export function inLineUnit(qty: Decimal, unit: string, line: Pick<CountLine, 'unit' | 'erpUnit' | 'factor'>): {ok: true; qty: Decimal} | {ok: false; reason: string} {
+  const u = looseCode(unit)
+  if (line.unit && u === looseCode(line.unit)) return {ok: true, qty}
+  if (line.erpUnit && line.factor && u === looseCode(line.erpUnit)) return {ok: true, qty: qty.div(line.factor)}
+  return {ok: false, reason: `counted in ${unit}, but the line is counted in ${line.unit ?? '?'}${line.erpUnit && line.erpUnit !== line.unit ? ` (or ${line.erpUnit})` : ''}`}
+}
+
 function matchesItem(line: CountLine, code: string): boolean {
-  const c = normCode(code)
-  return c === normCode(line.sku) || (line.item !== null && c === normCode(line.item))
+  const c = looseCode(code)
+  return c === looseCode(line.sku) || (line.item !== null && c === looseCode(line.item))
 }
 
 /**
@@ -68,7 +96,7 @@ export async function recordEntries(
   const byLoc = new Map<string, CountLine[]>()
   for (const l of lines) {
     if (l.lineNo !== null) byNo.set(l.lineNo, l)
-    const k = normCode(l.location)
+    const k = looseCode(l.location)
     byLoc.set(k, [...(byLoc.get(k) ?? []), l])
   }
   const reject = (e: SheetEntry, reason: string) => rejected.push({where: e.where, line: e.lineNo, reason})
@@ -91,7 +119,7 @@ export async function recordEntries(
         reject(e, `line ${e.lineNo} is not a line of count ${header.id} (it has lines 1-${header.sampleSize})`)
         continue
       }
-      if (e.location && normCode(e.location) !== normCode(target.location)) {
+      if (e.location && looseCode(e.location) !== looseCode(target.location)) {
         reject(e, `row says location ${e.location}, but line ${e.lineNo} of count ${header.id} is at ${target.location} (a sheet of another count, or an edited row?)`)
         continue
       }
@@ -106,7 +134,7 @@ export async function recordEntries(
         reject(e, 'a found line (no line number) needs a location and an item')
         continue
       }
-      const atLoc = byLoc.get(normCode(e.location))
+      const atLoc = byLoc.get(looseCode(e.location))
       if (!atLoc) {
         reject(e, `location ${e.location} is not in count ${header.id}: found stock can only be added in the sampled locations`)
         continue
@@ -118,17 +146,14 @@ export async function recordEntries(
       continue
     }
     let qty = parsed.qty
-    const ref = target ?? byLoc.get(normCode(e.location))?.find((l) => matchesItem(l, e.item)) ?? null
+    const ref = target ?? byLoc.get(looseCode(e.location))?.find((l) => matchesItem(l, e.item)) ?? null
     if (parsed.unit && ref) {
-      const u = normCode(parsed.unit)
-      if (ref.unit && u === normCode(ref.unit)) {
-        // the line's own unit
-      } else if (ref.erpUnit && ref.factor && u === normCode(ref.erpUnit)) {
-        qty = qty.div(ref.factor)
-      } else {
-        reject(e, `counted in ${parsed.unit}, but the line is counted in ${ref.unit ?? '?'}${ref.erpUnit && ref.erpUnit !== ref.unit ? ` (or ${ref.erpUnit})` : ''}`)
+      const inUnit = inLineUnit(parsed.qty, parsed.unit, ref)
+      if (!inUnit.ok) {
+        reject(e, inUnit.reason)
         continue
       }
+      qty = inUnit.qty
     }
     const id = target ? `L${target.id}` : `N${lineKey(e.location, e.item, e.lot || null)}`
     candidates.push({entry: e, qty, target, id, newFound: target ? undefined : {location: ref?.location ?? e.location, item: e.item, lot: e.lot || null}})
@@ -170,7 +195,7 @@ export async function recordEntries(
       }
       if (header.kind === 'recount' && t.recountOf !== null && c.entry.counter) {
         const first = await knex('count_lines').where({id: t.recountOf}).first()
-        if (first?.counted_by && normCode(first.counted_by) === normCode(c.entry.counter)) {
+        if (first?.counted_by && looseCode(first.counted_by) === looseCode(c.entry.counter)) {
           warnings.push(`${c.entry.where}: line ${t.lineNo} recounted by ${c.entry.counter}, who also made the first count; a recount should be done by someone else`)
         }
       }
@@ -183,7 +208,7 @@ export async function recordEntries(
     } else {
       const nf = c.newFound as NonNullable<Candidate['newFound']>
       const like = lines.find((l) => matchesItem(l, nf.item))
-      const atLoc = byLoc.get(normCode(nf.location))?.[0]
+      const atLoc = byLoc.get(looseCode(nf.location))?.[0]
       newLines.push({
         lineNo: nextNo++,
         sampled: false,

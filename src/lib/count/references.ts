@@ -1,11 +1,13 @@
 import type {ColumnReference, SourceReference} from '../config/references.js'
-import type {CountConfig} from './config.js'
+import type {StockConfig} from '../stock/config.js'
+import {type CountConfig, erpItemsSchema, erpStockSchema} from './config.js'
+import {usesStockSection} from './erp-reads.js'
 
 /**
  * What blind counts read from the sources, for `plantops systems audit` (schema drift and indexes).
  * Keyed columns: the bin stock is filtered by warehouse and status, movements by time and location.
  */
-export function countReferences(section: CountConfig | undefined): SourceReference[] {
+export function countReferences(section: CountConfig | undefined, config?: {stock?: StockConfig}): SourceReference[] {
   if (!section) return []
   const refs: SourceReference[] = []
   const col = (column: string | null, configPath: string, expected: ColumnReference['expected'], keyed = false): ColumnReference[] =>
@@ -56,11 +58,15 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
     })
   }
   const e = section.erp
-  if (e) {
-    const i = e.items.columns
+  // through the stock section, the ERP balances (and without count.erp.items, the items) are the stock section's references
+  const viaStock = usesStockSection(section, config?.stock)
+  const items = e?.items ?? (e && !viaStock ? erpItemsSchema.parse({}) : undefined)
+  const balances = e && !viaStock ? (e.stock ?? erpStockSchema.parse({})) : undefined
+  if (e && items) {
+    const i = items.columns
     refs.push({
       source: e.source,
-      table: e.items.table,
+      table: items.table,
       configPath: 'count.erp.items.table',
       purpose: 'blind count item facts (ERP items: description, unit, cost, ABC class)',
       columns: [
@@ -72,10 +78,13 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
         ...col(i.annualUsage, 'count.erp.items.columns.annualUsage', 'number'),
       ],
     })
-    const b = e.stock.columns
+  }
+  // the deprecated count.erp.stock (with a stock section the count reads stock.erp, listed by the stock section)
+  if (e && balances) {
+    const b = balances.columns
     refs.push({
       source: e.source,
-      table: e.stock.table,
+      table: balances.table,
       configPath: 'count.erp.stock.table',
       purpose: 'blind count ERP snapshot (stock balances)',
       columns: [
@@ -85,7 +94,8 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
         ...col(b.qty, 'count.erp.stock.columns.qty', 'number'),
       ],
     })
-    if (e.units) {
+  }
+  if (e?.units && !viaStock) {
       const u = e.units.columns
       refs.push({
         source: e.source,
@@ -94,10 +104,9 @@ export function countReferences(section: CountConfig | undefined): SourceReferen
         purpose: 'blind count unit factors',
         columns: [...col(u.item, 'count.erp.units.columns.item', 'text'), ...col(u.unit, 'count.erp.units.columns.unit', 'text'), ...col(u.factor, 'count.erp.units.columns.factor', 'number')],
       })
-    }
   }
   const x = section.mapping.items
-  if (x) {
+  if (x && !viaStock) {
     refs.push({
       source: x.source,
       table: x.table,

@@ -3,9 +3,8 @@ import type {DemoPlant} from './types.js'
 /**
  * The `count:` section for the demo plant: the WMS bins (DAMAGED left out) are the population, zones from
  * wms.locations, cut-off from wms.movements (RECEIVE in, SHIP/PICK out; erp_posted says whether the ERP booked it),
- * ERP items with their ABC class and unit cost, per-item units from erp.item_uoms. When plantops.yaml also has the
- * `stock:` section, its mappings are used (fromStock); the cross-reference and warehouse map below are the same
- * facts, for a config without a stock section.
+ * ERP items with their description, ABC class, annual usage and unit cost. The ERP balances, per-item units, the
+ * SKU cross-reference and the warehouse map are read through the `stock:` section (fromStock), never restated.
  */
 export function demoCountConfig(plant: DemoPlant): Record<string, unknown> {
   const m = plant.manifest
@@ -24,17 +23,12 @@ export function demoCountConfig(plant: DemoPlant): Record<string, unknown> {
         direction: {RECEIVE: 1, SHIP: -1, PICK: -1},
       },
     },
+    // ERP balances, unit factors, the SKU cross-reference and the warehouse map come from the stock section
     erp: {
       source: 'erp',
       items: {table: 'items', columns: {item: 'item_code', description: 'name', unit: 'uom', unitCost: 'unit_cost', abcClass: 'abc_class', annualUsage: 'annual_usage_qty'}},
-      stock: {table: 'stock_balance', columns: {item: 'item_code', warehouse: 'warehouse_code', lot: 'lot_no', qty: 'qty'}},
-      units: {table: 'item_uoms', columns: {item: 'item_code', unit: 'uom', factor: 'factor'}},
     },
-    mapping: {
-      fromStock: true,
-      items: {source: 'wms', table: 'sku_xref', columns: {wms: 'wms_sku', erp: 'erp_item_code'}},
-      warehouses: Object.fromEntries(Object.entries(m.warehouseMap).map(([erp, wms]) => [wms, erp])),
-    },
+    mapping: {fromStock: true},
     classes: {from: 'column', cutoffs: {A: 0.8, B: 0.95}},
     tolerancePct: m.suggestedTolerancePct,
     weights: {A: 4, B: 2, C: 1},

@@ -10,6 +10,8 @@ export interface DemoMysqlOptions {
   password?: string
   /** Database names are `${prefix}erp`, `${prefix}wms`, `${prefix}mes`. Default 'plantops_demo_'. Letters, digits, _ only. */
   prefix?: string
+  /** Drop existing databases of those names even when plantops demo did not create them. */
+  force?: boolean
 }
 
 export interface DemoProgress {

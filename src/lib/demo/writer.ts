@@ -124,7 +124,26 @@ function mysqlError(m: DemoMysqlOptions, err: unknown): SourceError {
   })
 }
 
-/** Drops and recreates `${prefix}erp|wms|mes`, then opens one knex (one connection) per database. */
+/** The table that marks a database as built by `plantops demo` (the only databases it will drop without --force). */
+export const DEMO_MARKER_TABLE = '_plantops_demo'
+
+/** Of `names`, the databases that exist and do not carry the demo marker table. */
+async function foreignDatabases(admin: Knex, names: string[]): Promise<string[]> {
+  const [existing] = (await admin.raw(`SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (${names.map(() => '?').join(', ')})`, names)) as [Array<{name: string}>]
+  if (existing.length === 0) return []
+  const found = existing.map((r) => r.name)
+  const [marked] = (await admin.raw(
+    `SELECT TABLE_SCHEMA AS name FROM information_schema.TABLES WHERE TABLE_NAME = ? AND TABLE_SCHEMA IN (${found.map(() => '?').join(', ')})`,
+    [DEMO_MARKER_TABLE, ...found],
+  )) as [Array<{name: string}>]
+  const ours = new Set(marked.map((r) => r.name))
+  return found.filter((n) => !ours.has(n))
+}
+
+/**
+ * Drops and recreates `${prefix}erp|wms|mes` (refused for an existing database without the demo's marker table,
+ * unless `force`), marks them as the demo's, then opens one knex (one connection) per database.
+ */
 export async function openMysqlTargets(m: DemoMysqlOptions): Promise<BuildTarget[]> {
   const prefix = m.prefix ?? DEFAULT_MYSQL_PREFIX
   checkMysqlPrefix(prefix)
@@ -132,12 +151,31 @@ export async function openMysqlTargets(m: DemoMysqlOptions): Promise<BuildTarget
   const names = mysqlDatabaseNames(prefix)
   const admin = knexFn({client: 'mysql2', connection: mysqlConnection(m), pool: {min: 0, max: 1}, log: SILENT_KNEX_LOG})
   try {
-    for (const system of SYSTEMS) {
-      await admin.raw(`DROP DATABASE IF EXISTS \`${names[system]}\``)
-      await admin.raw(`CREATE DATABASE \`${names[system]}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+    let foreign: string[]
+    try {
+      foreign = await foreignDatabases(admin, Object.values(names))
+    } catch (err) {
+      throw mysqlError(m, err)
     }
-  } catch (err) {
-    throw mysqlError(m, err)
+    if (foreign.length > 0 && !m.force) {
+      throw new UsageError(`refusing to drop ${foreign.map((d) => `"${d}"`).join(', ')} on ${m.host}:${m.port}: ${foreign.length === 1 ? 'it exists and was' : 'they exist and were'} not created by plantops demo`, {
+        code: 'DEMO_DATABASE_NOT_OURS',
+        hints: [
+          'Choose another --mysql-prefix (the demo writes ${prefix}erp, ${prefix}wms, ${prefix}mes).',
+          `Or, if ${foreign.length === 1 ? 'it is' : 'they are'} yours to lose (e.g. a demo built by an older plantops), pass --force to drop ${foreign.length === 1 ? 'it' : 'them'}.`,
+        ],
+      })
+    }
+    try {
+      for (const system of SYSTEMS) {
+        await admin.raw(`DROP DATABASE IF EXISTS \`${names[system]}\``)
+        await admin.raw(`CREATE DATABASE \`${names[system]}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+        await admin.raw(`CREATE TABLE \`${names[system]}\`.\`${DEMO_MARKER_TABLE}\` (created_by VARCHAR(64) NOT NULL, created_at DATETIME NOT NULL)`)
+        await admin.raw(`INSERT INTO \`${names[system]}\`.\`${DEMO_MARKER_TABLE}\` VALUES ('plantops demo', NOW())`)
+      }
+    } catch (err) {
+      throw mysqlError(m, err)
+    }
   } finally {
     await admin.destroy().catch(() => undefined)
   }

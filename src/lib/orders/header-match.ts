@@ -1,4 +1,4 @@
-import type {Cell} from './cells.js'
+import type {Cell} from '../sheets/cells.js'
 import {type FieldSpec, normalizeHeader} from './fields.js'
 
 /** Columns the rejects workbook adds; ignored (not "unmatched") when a fixed rejects workbook is imported again. */

@@ -5,7 +5,7 @@ import path from 'node:path'
 
 import type {Knex} from 'knex'
 
-import {detach} from './cells.js'
+import {detach} from '../sheets/cells.js'
 import type {OrdersConfig} from './config.js'
 import type {FieldSpec} from './fields.js'
 import {normalizeHeader} from './fields.js'
@@ -15,7 +15,7 @@ import {LineWriter, type LineToWrite} from './line-writer.js'
 import {type OrderStoreTx, withOrderStore} from './order-store.js'
 import {locateHeader, type LocatedSheet} from './locate-header.js'
 import {createRowParser, type ParsedRow, type Problem} from './parse-row.js'
-import {detectFileKind} from './read-file.js'
+import {detectFileKind} from '../sheets/read.js'
 import {RejectSpool, writeRejectsWorkbook} from './rejects.js'
 
 /** The outcome of importing one file (the `files[]` entries of `plantops orders import --json`). */

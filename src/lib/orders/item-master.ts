@@ -1,5 +1,5 @@
 import type {OrdersConfig} from './config.js'
-import {detach, foldWidth} from './cells.js'
+import {detach, foldWidth} from '../sheets/cells.js'
 
 /** What the ERP item master says about one item: its code as the ERP spells it and the units it may be ordered in. */
 export interface ItemInfo {

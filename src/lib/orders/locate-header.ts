@@ -1,7 +1,7 @@
 import {UsageError} from '../cli/errors.js'
 import type {FieldSpec} from './fields.js'
 import {betterCandidate, type HeaderMatch, matchHeaderRow} from './header-match.js'
-import {openSheets, type ReadOptions, type SheetRow, type SheetRows} from './read-file.js'
+import {openSheets, type ReadOptions, type SheetRow, type SheetRows} from '../sheets/read.js'
 
 /** The sheet to import, its header row, and the data rows after it, in batches (iterate once, then call close()). */
 export interface LocatedSheet {

@@ -1,5 +1,5 @@
 import {Decimal, formatDecimal} from '../decimal/decimal.js'
-import {type Cell, type DateSystem, EMPTY_CELL, foldWidth, formatExcelNumber, parseTextDate, parseTextDecimal, serialToIsoDate} from './cells.js'
+import {type Cell, type DateSystem, EMPTY_CELL, foldWidth, formatExcelNumber, parseTextDate, parseTextDecimal, serialToIsoDate} from '../sheets/cells.js'
 import type {FieldSpec} from './fields.js'
 import type {HeaderMatch} from './header-match.js'
 

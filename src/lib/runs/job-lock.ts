@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {LockedError} from '../cli/errors.js'
+import {formatMinutes} from './config.js'
 
 export interface LockInfo {
   pid: number
@@ -31,7 +32,7 @@ export function isProcessAlive(pid: number): boolean {
  * One run per job at a time: an exclusive lock file `<dir>/<job>.lock` holding the owner's pid and host.
  * A lock left by a process that no longer exists on this host is stale and taken over; a live one is refused (exit 4).
  */
-export function acquireJobLock(dir: string, job: string): JobLock {
+export function acquireJobLock(dir: string, job: string, opts: {maxMinutes?: number} = {}): JobLock {
   mkdirSync(dir, {recursive: true})
   const file = path.join(dir, `${job.replace(/[^\w.-]/g, '_')}.lock`)
   const info: LockInfo = {pid: process.pid, host: os.hostname(), job, startedAt: new Date().toISOString()}
@@ -72,10 +73,16 @@ export function acquireJobLock(dir: string, job: string): JobLock {
         }
         continue
       }
+      const ageMinutes = (Date.now() - Date.parse(holder!.startedAt)) / 60_000
+      const overdue = opts.maxMinutes !== undefined && Number.isFinite(ageMinutes) && ageMinutes > opts.maxMinutes
       throw new LockedError(
-        `another "${job}" run is still running (pid ${holder!.pid} on ${holder!.host}, started ${holder!.startedAt})`,
+        `another "${job}" run is still running (pid ${holder!.pid} on ${holder!.host}, started ${holder!.startedAt})` +
+          `${Number.isFinite(ageMinutes) ? `, for ${formatMinutes(Math.max(0, ageMinutes))}` : ''}` +
+          (overdue ? `: it has held the lock longer than the maximum run time (${formatMinutes(opts.maxMinutes!)}, runs.maxMinutes) and may be hung` : ''),
         [
-          'Wait for it to finish; `plantops runs list` shows it.',
+          overdue
+            ? `Check process ${holder!.pid} on ${holder!.host} (ps -p ${holder!.pid}); if it is hung, stop it (kill ${holder!.pid}): the next run takes the lock over.`
+            : 'Wait for it to finish; `plantops runs list` shows it.',
           `If that process is gone on another host, remove the lock file ${file}.`,
         ],
       )

@@ -3,6 +3,7 @@ import os from 'node:os'
 import type {Knex} from 'knex'
 
 import {redact, redactValue} from '../cli/secrets.js'
+import {maxRunMinutes, type RunsConfig} from './config.js'
 import {isProcessAlive} from './job-lock.js'
 
 export type RunStatus = 'running' | 'ok' | 'variance' | 'failed'
@@ -24,6 +25,8 @@ export interface RunRecord {
   outcome: Record<string, unknown>
   outputs: string[]
   error: string | null
+  /** A run still `running` past its job's maximum run time (runs.maxMinutes): it holds the lock and may be hung. */
+  overMaxRunTime?: boolean
 }
 
 interface RunRow {
@@ -152,6 +155,11 @@ export async function listRuns(knex: Knex, opts: {job?: string; limit?: number; 
   if (opts.job) q = q.where({job: opts.job})
   if (opts.status) q = q.where({status: opts.status})
   return ((await q) as RunRow[]).map(toRecord)
+}
+
+/** Mark the runs still running past their job's maximum run time (as of `now`). */
+export function markOverdue(runs: RunRecord[], cfg: RunsConfig | undefined, now = Date.now()): RunRecord[] {
+  return runs.map((r) => (r.status === 'running' ? {...r, overMaxRunTime: now - Date.parse(r.startedAt) > maxRunMinutes(cfg, r.job) * 60_000} : r))
 }
 
 export async function getRun(knex: Knex, id: number): Promise<RunRecord | undefined> {

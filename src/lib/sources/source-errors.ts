@@ -5,7 +5,7 @@ import {redact} from '../cli/secrets.js'
  * Turn a driver error into one operator-facing SourceError (exit 3): what failed, on which source, what to check.
  * Never includes the password or a full connection string.
  */
-export function toSourceError(source: string, error: unknown, where?: {host?: string; port?: number; database?: string; filename?: string}): SourceError {
+export function toSourceError(source: string, error: unknown, where?: {host?: string; port?: number; database?: string; filename?: string}, reading?: string): SourceError {
   if (error instanceof SourceError) return error
   const e = error as {code?: string; errno?: number; message?: string; sqlMessage?: string}
   const code = e.code ?? ''
@@ -14,6 +14,17 @@ export function toSourceError(source: string, error: unknown, where?: {host?: st
   const at = target ? ` at ${target}` : ''
   const make = (what: string, errCode: string, hints: string[]) => new SourceError(source, what, {code: errCode, hints, cause: undefined})
 
+  const lost = code === 'PROTOCOL_CONNECTION_LOST' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ER_CONNECTION_KILLED' || e.errno === 1927
+  if (lost && reading) {
+    return make(`connection lost while reading ${reading}${at} (${msg || code})`, 'SOURCE_CONNECTION_LOST', [
+      'The server closed the connection mid-read: a DBA or tool killed it (KILL), the server restarted, or the network dropped. The run stopped; re-run it.',
+    ])
+  }
+  if ((code === 'ER_QUERY_INTERRUPTED' || e.errno === 1317) && !/max_statement_time|execution time/i.test(msg)) {
+    return make(`the query${reading ? ` reading ${reading}` : ''} was killed on the server (KILL QUERY)${at}: ${msg}`, 'SOURCE_QUERY_KILLED', [
+      'Someone (a DBA, a monitoring tool, a query killer) interrupted the query on the server; re-run it, or ask who kills long queries on this replica.',
+    ])
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return make(`connection refused${at}`, 'SOURCE_UNREACHABLE', ['Is the database server running and listening on that host and port?', `Check sources.${source}.connection.host/port in plantops.yaml.`])
@@ -27,7 +38,8 @@ export function toSourceError(source: string, error: unknown, where?: {host?: st
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_DBACCESS_DENIED_ERROR':
     case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
-      return make(`authentication failed${at} (${msg.replace(/'[^']*'@/, "'…'@")})`, 'SOURCE_AUTH', [`Check sources.${source}.connection.user and that the password variable/file it references holds the right password.`])
+      // the server's message names the account ('plantops_ro'@'127.0.0.1'), never the password
+      return make(`authentication failed${at} (${msg})`, 'SOURCE_AUTH', [`Check sources.${source}.connection.user and that the password variable/file it references holds the right password.`])
     case 'ER_TABLEACCESS_DENIED_ERROR':
     case 'ER_COLUMNACCESS_DENIED_ERROR':
     case 'ER_SPECIFIC_ACCESS_DENIED_ERROR':
@@ -41,7 +53,8 @@ export function toSourceError(source: string, error: unknown, where?: {host?: st
     case 'ER_STATEMENT_TIMEOUT':
     case 'ER_QUERY_TIMEOUT':
     case 'ER_QUERY_INTERRUPTED':
-      return make(`query exceeded the statement timeout: ${msg}`, 'SOURCE_TIMEOUT', [`Raise sources.${source}.statementTimeoutSeconds, or narrow the query (filters, indexes).`])
+    case 'ER_QUERY_EXCEEDED_TIME':
+      return make(`query${reading ? ` reading ${reading}` : ''} exceeded the statement timeout the statement timeout: ${msg}`, 'SOURCE_TIMEOUT', [`Raise sources.${source}.statementTimeoutSeconds, or narrow the query (filters, indexes).`])
     case 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION':
     case 'ER_OPTION_PREVENTS_STATEMENT':
       return make(`the server refused a write: ${msg}`, 'SOURCE_READ_ONLY', ['plantops never writes to a source; this is a defect, please report it.'])
@@ -59,4 +72,12 @@ export function toSourceError(source: string, error: unknown, where?: {host?: st
   if (/no such column/i.test(msg)) return make(`column not found: ${msg}`, 'SOURCE_NO_COLUMN', ['A mapped column was renamed or dropped: run `plantops systems audit`.'])
   if (/Knex: Timeout acquiring a connection/i.test(msg)) return make(`could not connect in time${at}`, 'SOURCE_TIMEOUT', ['Check that the server is reachable, or raise connectTimeoutSeconds.'])
   return make(`${code ? `${code}: ` : ''}${msg}`, 'SOURCE_ERROR', ['Check the source\'s connection settings and that the replica is healthy.'])
+}
+
+/** A statement answered with an OK packet instead of rows: it did something else than read. Never counted as a row. */
+export function noResultSetError(source: string, reading: string): SourceError {
+  return new SourceError(source, `the statement reading ${reading} returned no result set (it is not a plain SELECT); nothing was counted`, {
+    code: 'SOURCE_NO_RESULT_SET',
+    hints: ['Configured SQL (query:, lagQuery:) must be one plain SELECT that returns rows.'],
+  })
 }

@@ -4,8 +4,8 @@ import {quietKnexLog} from './knex-log.js'
 
 import {ReadOnlyViolation} from '../cli/errors.js'
 import type {SourceConfig} from '../config/sources-schema.js'
-import {checkReadOnly} from './read-guard.js'
-import {toSourceError} from './source-errors.js'
+import {checkConfiguredSelect, checkReadOnly, describeRead, placeholders} from './read-guard.js'
+import {noResultSetError, toSourceError} from './source-errors.js'
 
 export type Bindings = readonly unknown[]
 export type Row = Record<string, unknown>
@@ -47,7 +47,10 @@ type Flavor = ServerInfo['flavor']
 
 /**
  * A read-only connection to one configured source (a replica). Every statement passes the read guard, every MySQL
- * connection is `SET SESSION TRANSACTION READ ONLY` with a statement timeout, SQLite files open `readonly`.
+ * connection is `SET SESSION TRANSACTION READ ONLY` with a statement timeout, and every statement runs inside a
+ * read-only transaction (`START TRANSACTION READ ONLY`, or the snapshot's); SQLite files open `readonly`.
+ * Bindings are rendered client-side by knex's escaping at the placeholders the server's lexer would see (a `?` in a
+ * literal stays text), and a statement that returns no result set is an error, never a row.
  * Errors become SourceError (exit 3) naming the source.
  */
 export class Source implements Reader {
@@ -144,12 +147,13 @@ export class Source implements Reader {
 
   async query<T = Row>(sql: string, bindings: Bindings = []): Promise<T[]> {
     this.guard(sql)
+    const text = this.render(sql, bindings)
     try {
-      const rows = extractRows<T>(await this.knex.raw(sql, bindings as Knex.RawBinding[]), this.dialect)
+      const rows = this.dialect === 'mysql' ? await this.inReadTransaction((c) => this.mysqlRows<T>(c as MysqlCallbackConnection, text)) : extractRows<T>(await this.knex.raw(text), this.dialect)
       this.rowsRead += rows.length
       return rows
     } catch (error) {
-      throw toSourceError(this.name, error, this.where)
+      throw toSourceError(this.name, error, this.where, describeRead(text, this.dialect))
     }
   }
 
@@ -180,18 +184,19 @@ export class Source implements Reader {
     } catch (error) {
       throw toSourceError(this.name, error, this.where)
     }
-    const run = (sql: string) => this.knex.raw(sql).connection(conn)
+    const run = (sql: string) => (this.dialect === 'mysql' ? exec(conn as MysqlCallbackConnection, sql) : this.knex.raw(sql).connection(conn))
     try {
       await run(this.dialect === 'mysql' ? 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY' : 'BEGIN')
       const reader: Reader = {
         query: async <R = Row>(sql: string, bindings: Bindings = []) => {
           this.guard(sql)
+          const text = this.render(sql, bindings)
           try {
-            const rows = extractRows<R>(await this.knex.raw(sql, bindings as Knex.RawBinding[]).connection(conn), this.dialect)
+            const rows = this.dialect === 'mysql' ? await this.mysqlRows<R>(conn as MysqlCallbackConnection, text) : extractRows<R>(await this.knex.raw(text).connection(conn), this.dialect)
             this.rowsRead += rows.length
             return rows
           } catch (error) {
-            throw toSourceError(this.name, error, this.where)
+            throw toSourceError(this.name, error, this.where, describeRead(text, this.dialect))
           }
         },
         stream: <R = Row>(sql: string, bindings: Bindings = []) => {
@@ -210,13 +215,65 @@ export class Source implements Reader {
       await run('ROLLBACK').catch(() => {})
       throw error instanceof Error && 'exitCode' in error ? error : toSourceError(this.name, error, this.where)
     } finally {
-      await this.knex.client.releaseConnection(conn)
+      await this.releaseConnection(conn)
     }
+  }
+
+  /** One read-only transaction around `fn` on a pooled connection (MySQL): nothing is sent outside one. */
+  private async inReadTransaction<T>(fn: (conn: unknown) => Promise<T>): Promise<T> {
+    const conn = await this.knex.client.acquireConnection()
+    try {
+      await exec(conn as MysqlCallbackConnection, 'START TRANSACTION READ ONLY')
+      const out = await fn(conn)
+      await exec(conn as MysqlCallbackConnection, 'COMMIT')
+      return out
+    } catch (error) {
+      await exec(conn as MysqlCallbackConnection, 'ROLLBACK').catch(() => {})
+      throw error
+    } finally {
+      await this.releaseConnection(conn)
+    }
+  }
+
+  /** Give a connection back to the pool; a connection that failed (killed, dropped) is destroyed, never reused. */
+  private async releaseConnection(conn: unknown): Promise<void> {
+    // knex's pool validates connections on release/acquire: a fatal error (KILL, dropped socket) removes it
+    await this.knex.client.releaseConnection(conn).catch(() => {})
+  }
+
+  /** Rows of one statement on a MySQL connection; an OK packet (no result set) is an error, not a row. */
+  private mysqlRows<T>(conn: MysqlCallbackConnection, sql: string): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      conn.query(sql, (err, rows) => {
+        if (err) reject(err)
+        else if (!Array.isArray(rows)) reject(noResultSetError(this.name, describeRead(sql, 'mysql')))
+        else resolve(rows as T[])
+      })
+    })
+  }
+
+  /**
+   * SQL with its bindings rendered by knex's escaping, at the placeholders the server's lexer sees: a `?` inside a
+   * literal (`WHERE note = '?'`) is text. SQL without bindings is sent exactly as written.
+   */
+  private render(sql: string, bindings: Bindings): string {
+    if (bindings.length === 0) return sql
+    const at = placeholders(sql, this.dialect)
+    if (at.length !== bindings.length) throw new Error(`internal: ${bindings.length} binding(s) for ${at.length} placeholder(s) in ${sql.slice(0, 120)}`)
+    let out = ''
+    let last = 0
+    at.forEach((p, k) => {
+      out += sql.slice(last, p.start) + this.knex.raw(p.identifier ? '??' : '?', [bindings[k] as Knex.RawBinding]).toQuery()
+      last = p.end
+    })
+    return out + sql.slice(last)
   }
 
   /** Replica lag: the source's lagQuery if configured, else SHOW REPLICA STATUS (falling back to SHOW SLAVE STATUS). */
   async replicaStatus(): Promise<ReplicaStatus> {
     if (this.config.lagQuery) {
+      const verdict = checkConfiguredSelect(this.config.lagQuery, this.dialect)
+      if (!verdict.ok) throw new ReadOnlyViolation(this.name, `sources.${this.name}.lagQuery: ${verdict.reason}`)
       const rows = await this.query<Row>(this.config.lagQuery)
       const v = rows[0] ? Object.values(rows[0])[0] : null
       const lag = v === null || v === undefined ? null : Number(v)
@@ -226,7 +283,7 @@ export class Source implements Reader {
     let rows: Row[] | undefined
     for (const sql of ['SHOW REPLICA STATUS', 'SHOW SLAVE STATUS']) {
       try {
-        rows = extractRows<Row>(await this.knex.raw(sql), 'mysql')
+        rows = await this.inReadTransaction((c) => this.mysqlRows<Row>(c as MysqlCallbackConnection, sql))
         break
       } catch (error) {
         const code = (error as {code?: string}).code
@@ -267,6 +324,27 @@ export class Source implements Reader {
     return {flavor, version, readOnlySession: String(rows[0].ro) === '1'}
   }
 
+  /**
+   * Prove that the server refuses a write in plantops' read-only transaction: one UPDATE of a table that does not
+   * exist (it can change nothing, whatever the outcome), sent past the guard inside START TRANSACTION READ ONLY.
+   * MariaDB/MySQL answer "Cannot execute statement in a READ ONLY transaction" (1792) before looking for the table;
+   * any other answer means a statement could write. SQLite files are opened read-only.
+   */
+  async probeReadOnly(): Promise<{refused: boolean; detail: string}> {
+    if (this.dialect === 'sqlite') return {refused: true, detail: 'SQLite file opened read-only'}
+    const table = `plantops_read_only_probe_${Math.random().toString(36).slice(2, 10)}`
+    try {
+      await this.inReadTransaction((c) => q(c as MysqlCallbackConnection, `UPDATE ${table} SET probe = 1`))
+      return {refused: false, detail: 'the server accepted an UPDATE'}
+    } catch (error) {
+      const e = error as {errno?: number; code?: string; message?: string}
+      if (e.errno === 1792 || e.code === 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION') return {refused: true, detail: 'the server refused a write (read-only transaction)'}
+      // a SELECT-only account is refused even earlier, by its privileges: the real boundary
+      if (e.errno === 1142 || e.errno === 1044 || e.code === 'ER_TABLEACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') return {refused: true, detail: 'the server refused a write (the account may not write)'}
+      return {refused: false, detail: `the server did not refuse it as read-only: ${e.code ?? ''} ${e.message ?? String(error)}`.trim()}
+    }
+  }
+
   get serverFlavor(): Flavor | undefined {
     return this.flavor
   }
@@ -294,7 +372,8 @@ export class Source implements Reader {
 
   private async ping(): Promise<void> {
     try {
-      await this.knex.raw('SELECT 1')
+      if (this.dialect === 'mysql') await this.inReadTransaction((c) => this.mysqlRows(c as MysqlCallbackConnection, 'SELECT 1'))
+      else await this.knex.raw('SELECT 1')
     } catch (error) {
       throw toSourceError(this.name, error, this.where)
     }
@@ -310,18 +389,19 @@ export class Source implements Reader {
       throw toSourceError(this.name, error, this.where)
     }
     try {
-      if (this.dialect === 'sqlite') yield* this.sqliteBatches<T>(c as SqliteDb, sql, bindings, size, opts.rowsAsArray === true)
-      else yield* this.mysqlBatches<T>(c as MysqlStreamConnection, own, sql, bindings, size, opts.rowsAsArray === true)
+      const text = this.render(sql, bindings)
+      if (this.dialect === 'sqlite') yield* this.sqliteBatches<T>(c as SqliteDb, text, size, opts.rowsAsArray === true)
+      else yield* this.mysqlBatches<T>(c as MysqlStreamConnection, own, text, size, opts.rowsAsArray === true)
     } finally {
-      if (own) await this.knex.client.releaseConnection(c)
+      if (own) await this.releaseConnection(c)
     }
   }
 
-  private *sqliteBatches<T>(db: SqliteDb, sql: string, bindings: Bindings, size: number, rowsAsArray: boolean): Generator<T[]> {
+  private *sqliteBatches<T>(db: SqliteDb, sql: string, size: number, rowsAsArray: boolean): Generator<T[]> {
     let it: IterableIterator<unknown> | undefined
     try {
       const stmt = db.prepare(sql)
-      it = (rowsAsArray ? stmt.raw(true) : stmt).iterate(...(bindings as unknown[]))
+      it = (rowsAsArray ? stmt.raw(true) : stmt).iterate()
       let batch: unknown[] = []
       for (let r = it.next(); !r.done; r = it.next()) {
         batch.push(r.value)
@@ -349,9 +429,16 @@ export class Source implements Reader {
    * Rows straight from mysql2's 'result' events into arrays. The connection is paused when two full batches wait
    * for the consumer and resumed when it takes one, so memory stays at about two batches whatever the table size.
    */
-  private async *mysqlBatches<T>(c: MysqlStreamConnection, own: boolean, sql: string, bindings: Bindings, size: number, rowsAsArray: boolean): AsyncGenerator<T[]> {
-    // knex renders `??` identifiers and `?` values into native SQL + values (never hand-escaped)
-    const native = this.knex.raw(sql, bindings as Knex.RawBinding[]).toSQL().toNative()
+  private async *mysqlBatches<T>(c: MysqlStreamConnection, own: boolean, sql: string, size: number, rowsAsArray: boolean): AsyncGenerator<T[]> {
+    const reading = describeRead(sql, 'mysql')
+    // our own pooled connection reads inside its own read-only transaction (a snapshot's already is in one)
+    if (own) {
+      try {
+        await exec(c as unknown as MysqlCallbackConnection, 'START TRANSACTION READ ONLY')
+      } catch (error) {
+        throw toSourceError(this.name, error, this.where, reading)
+      }
+    }
     const ready: unknown[][] = []
     let batch: unknown[] = []
     let done = false
@@ -364,9 +451,18 @@ export class Source implements Reader {
       wake = undefined
       w?.()
     }
-    const query = c.query({sql: native.sql, values: native.bindings as unknown[], rowsAsArray})
+    let gotFields = false
+    const query = c.query({sql, rowsAsArray})
+    query.on('fields', (fields: unknown) => {
+      if (fields !== undefined) gotFields = true
+    })
     query.on('result', (row: unknown) => {
       if (discard) return
+      if (!gotFields) {
+        // an OK packet (a statement that returns no result set): never a row
+        if (failed === undefined) failed = noResultSetError(this.name, reading)
+        return
+      }
       batch.push(row)
       if (batch.length >= size) {
         ready.push(batch)
@@ -389,6 +485,18 @@ export class Source implements Reader {
       done = true
       notify()
     })
+    // mysql2 reports a lost connection (KILL, server restart, network) on the connection, not on a streaming query:
+    // without this the reader would wait for rows that never come
+    const onLost = (error?: unknown) => {
+      if (done) return
+      if (failed === undefined) failed = error ?? Object.assign(new Error('the server closed the connection'), {code: 'PROTOCOL_CONNECTION_LOST'})
+      done = true
+      notify()
+    }
+    const onClose = () => onLost()
+    c.on('error', onLost)
+    c.on('end', onClose)
+    c.stream?.on('close', onClose)
     let finished = false
     try {
       for (;;) {
@@ -409,9 +517,11 @@ export class Source implements Reader {
         })
       }
       finished = true
+      if (own) await exec(c as unknown as MysqlCallbackConnection, 'COMMIT')
     } catch (error) {
       finished = done
-      throw toSourceError(this.name, error, this.where)
+      if (own && done) await exec(c as unknown as MysqlCallbackConnection, 'ROLLBACK').catch(() => {})
+      throw toSourceError(this.name, error, this.where, reading)
     } finally {
       if (!finished && !done) {
         // the consumer stopped early: the rest of the result is still coming on this connection
@@ -426,6 +536,9 @@ export class Source implements Reader {
           while (!done) await new Promise<void>((resolve) => (wake = resolve))
         }
       } else if (paused) c.resume()
+      c.removeListener('error', onLost)
+      c.removeListener('end', onClose)
+      c.stream?.removeListener('close', onClose)
     }
   }
 }
@@ -436,10 +549,13 @@ async function* rowsOf<T>(batches: AsyncIterable<T[]>): AsyncIterable<T> {
 }
 
 interface MysqlStreamConnection {
-  query(opts: {sql: string; values: unknown[]; rowsAsArray: boolean}): {on(event: string, fn: (arg: never) => void): unknown}
+  query(opts: {sql: string; rowsAsArray: boolean}): {on(event: string, fn: (arg: never) => void): unknown}
   pause(): void
   resume(): void
   destroy(): void
+  on(event: string, fn: (arg?: unknown) => void): unknown
+  removeListener(event: string, fn: (arg?: unknown) => void): unknown
+  stream?: {on(event: string, fn: () => void): unknown; removeListener(event: string, fn: () => void): unknown}
 }
 
 interface SqliteStatement {
@@ -459,8 +575,20 @@ function q(conn: MysqlCallbackConnection, sql: string): Promise<unknown> {
   return new Promise((resolve, reject) => conn.query(sql, (err, rows) => (err ? reject(err) : resolve(rows))))
 }
 
+/** A transaction-control statement of plantops' own (START TRANSACTION READ ONLY, COMMIT, ROLLBACK). */
+async function exec(conn: MysqlCallbackConnection, sql: string): Promise<void> {
+  await q(conn, sql)
+}
+
 async function prepareMysqlSession(conn: MysqlCallbackConnection, timeoutSeconds: number): Promise<Flavor> {
   await q(conn, 'SET SESSION TRANSACTION READ ONLY')
+  // the read guard reads literals with backslash escapes and "…" as strings: make the server read them the same way
+  const mode = ((await q(conn, 'SELECT @@SESSION.sql_mode AS m')) as Array<{m: string}>)[0]?.m ?? ''
+  const kept = mode.split(',').filter((m) => m !== '' && !['NO_BACKSLASH_ESCAPES', 'ANSI_QUOTES', 'ANSI'].includes(m.toUpperCase()))
+  if (kept.length !== mode.split(',').filter((m) => m !== '').length) {
+    if (!kept.every((m) => /^[A-Z_]+$/i.test(m))) throw new Error(`unexpected sql_mode ${mode}`)
+    await q(conn, `SET SESSION sql_mode = '${kept.join(',')}'`)
+  }
   const rows = (await q(conn, 'SELECT VERSION() AS v')) as Array<{v: string}>
   const flavor: Flavor = /mariadb/i.test(rows[0]?.v ?? '') ? 'mariadb' : 'mysql'
   if (flavor === 'mariadb') await q(conn, `SET SESSION max_statement_time = ${Number(timeoutSeconds)}`)

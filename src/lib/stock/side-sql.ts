@@ -14,6 +14,8 @@ export interface SideReadSpec {
   filters?: Record<string, Array<string | number>>
   /** Extra range conditions: [column, operator, value]. */
   where?: Array<[string, '>' | '<=' | '>=' | '<', string]>
+  /** Further conditions or an ORDER BY on the builder (a count's batches, status exclusions, walking order). */
+  refine?: (q: Knex.QueryBuilder) => void
 }
 
 /**
@@ -27,6 +29,7 @@ export function buildSideRead(knex: Knex, spec: SideReadSpec): SideRead {
   q = spec.table !== undefined ? q.from(spec.table) : q.from(knex.raw(`(${spec.query}) AS plantops_side`))
   for (const [column, values] of Object.entries(spec.filters ?? {})) q = q.whereIn(column, values)
   for (const [column, op, value] of spec.where ?? []) q = q.where(column, op, value)
+  spec.refine?.(q)
   const native = q.toSQL()
   return {sql: native.sql, bindings: [...native.bindings]}
 }

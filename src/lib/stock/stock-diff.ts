@@ -256,10 +256,16 @@ export async function runStockDiff(opts: {
         units: units === side,
         transit: transit === side,
       })
+      // one side failing (a killed connection, a missing table) stops the other at once: the run ends now, not when
+      // the other side's long read is done
+      const readers: Worker[] = []
       const [e, w] = await Promise.all([
-        runSideWorker(workerFile, job('erp', erpSrc), (n) => ctx.onRows?.('erp', n)),
-        runSideWorker(workerFile, job('wms', wmsSrc), (n) => ctx.onRows?.('wms', n)),
-      ])
+        runSideWorker(workerFile, job('erp', erpSrc), (n) => ctx.onRows?.('erp', n), readers),
+        runSideWorker(workerFile, job('wms', wmsSrc), (n) => ctx.onRows?.('wms', n), readers),
+      ]).catch(async (error: unknown) => {
+        await Promise.all(readers.map((r) => r.terminate().catch(() => 0)))
+        throw error
+      })
       for (const [res, src] of [
         [e, erpSrc],
         [w, wmsSrc],
@@ -416,9 +422,10 @@ const WORKER_HEAP = {maxYoungGenerationSizeMb: 16}
 
 
 /** Run one side's read in a worker thread; its errors come back as the same typed errors (exit codes kept). */
-function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void): Promise<SideDone> {
+function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void, all: Worker[] = []): Promise<SideDone> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(file, {workerData: {plantopsStockSide: job}, resourceLimits: WORKER_HEAP})
+    all.push(worker)
     let settled = false
     worker.on('message', (m: SideMessage) => {
       if (m.type === 'rows') onRows(m.n)

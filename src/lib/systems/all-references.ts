@@ -12,7 +12,7 @@ export interface CollectedReferences {
   skipped: Array<{area: ReferencingArea; reason: string}>
 }
 
-type ReferencesFn = (section: unknown) => SourceReference[]
+type ReferencesFn = (section: unknown, config: Pick<PlantopsConfig, ReferencingArea>) => SourceReference[]
 
 /** Load one area's references function; undefined when that area has not shipped one (yet). */
 async function loadAreaFunction(area: ReferencingArea): Promise<ReferencesFn | undefined> {
@@ -53,7 +53,7 @@ export async function collectReferences(config: Pick<PlantopsConfig, Referencing
       continue
     }
     try {
-      references.push(...fn(section))
+      references.push(...fn(section, config))
     } catch (error) {
       skipped.push({area, reason: `collecting its references failed: ${(error as Error).message}`})
     }

@@ -152,3 +152,43 @@ export function assessGrants(lines: string[], database: string): GrantVerdict {
   }
   return verdict
 }
+
+/** Privileges that make an account an administrator: its grants must not be taken away to suit plantops. */
+const ADMIN_PRIVILEGES = new Set(['ALL PRIVILEGES', 'GRANT OPTION', 'SUPER', 'READ_ONLY ADMIN', 'CONNECTION_ADMIN', 'SYSTEM_VARIABLES_ADMIN', 'FILE', 'CREATE USER', 'SHUTDOWN', 'RELOAD', 'PROCESS'])
+
+/**
+ * Broad: write or admin privileges on every database (`*.*`), an admin privilege anywhere, privileges through roles,
+ * write privileges beyond the database read, or an account named root. Revoking such an account's privileges would
+ * cripple whoever else uses it (pasting `REVOKE ALL … FROM 'root'` breaks the server's administration).
+ */
+export function isBroadAccount(v: GrantVerdict, who: string): boolean {
+  const all = [...v.onDatabase, ...v.elsewhere]
+  return (
+    /^'root'@/i.test(who) ||
+    v.roles.length > 0 ||
+    v.elsewhere.length > 0 ||
+    all.some((p) => p.scope.startsWith('*.') || ADMIN_PRIVILEGES.has(p.privilege))
+  )
+}
+
+/** The exact statements that create a dedicated SELECT-only account for plantops (run on the primary). */
+export function dedicatedAccountSql(database: string, host: string, user = 'plantops_ro'): string {
+  const acct = `'${user}'@'${host}'`
+  return `CREATE USER ${acct} IDENTIFIED BY '<a new password>'; GRANT SELECT ON \`${database.replace(/`/g, '``')}\`.* TO ${acct}; GRANT REPLICATION CLIENT ON *.* TO ${acct};`
+}
+
+/**
+ * What to do about an account that holds more than SELECT. A broad or admin account is left alone: create a
+ * dedicated SELECT-only account and point plantops at it (never `REVOKE ALL` on it). A narrow account (write
+ * privileges on the read database only, granted directly) may have exactly those privileges revoked if it serves
+ * plantops alone; the dedicated account is still offered.
+ */
+export function grantsFix(v: GrantVerdict, who: string, database: string, source: string): string {
+  const host = /@'([^']*)'$/.exec(who)?.[1] ?? '%'
+  const create = `On the primary, create a dedicated SELECT-only account: ${dedicatedAccountSql(database, host)} (REPLICATION CLIENT only to read the replica lag), then set sources.${source}.connection.user to plantops_ro and its password (e.g. password: \${PLANTOPS_${source.toUpperCase()}_PASSWORD}).`
+  if (isBroadAccount(v, who)) return `Do not change the grants of ${who}: it is a broad or admin account others depend on. ${create} plantops only ever needs SELECT.`
+  const privs = [...new Set(v.onDatabase.map((p) => p.privilege))].join(', ')
+  const scopes = [...new Set(v.onDatabase.map((p) => p.scope))]
+  const on = scopes.length === 1 && scopes[0].endsWith('.*') ? `\`${database}\`.*` : scopes.map((s) => s).join(', ')
+  return `${create} Or, if ${who} serves plantops only: REVOKE ${privs} ON ${on} FROM ${who}; GRANT SELECT ON \`${database}\`.* TO ${who};`
+}

@@ -7,7 +7,7 @@ import type {SystemsConfig} from '../config.js'
 import type {Health} from '../map/model.js'
 import {isIndexed, listColumns, listIndexColumns, tableRows, type ColumnInfo} from './catalog.js'
 import {countBySeverity, makeFinding, sortFindings, type Finding, type Severity} from './findings.js'
-import {assessGrants, CRITICAL_PRIVILEGES} from './grants.js'
+import {assessGrants, CRITICAL_PRIVILEGES, grantsFix} from './grants.js'
 import {checkTypeCompat} from './type-compat.js'
 
 export interface SystemAudit {
@@ -166,6 +166,12 @@ async function auditOne(t: AuditTarget, refs: SourceReference[], settings: typeo
     if (!info.readOnlySession) {
       add({severity: 'critical', check: 'read-only-session', message: `the session on "${t.source}" is not read-only (transaction read-only = 0)`, fix: 'plantops sets SET SESSION TRANSACTION READ ONLY on every connection; something reset it. Report this as a defect.', configPath: `sources.${t.source}`})
     }
+    // never say read-only on the session variable alone: prove that the server refuses a write in plantops' transaction
+    const probe = await src.probeReadOnly()
+    if (!probe.refused) {
+      audit.readOnlySession = false
+      add({severity: 'critical', check: 'read-only-session', message: `a statement could write on "${t.source}": inside plantops' read-only transaction ${probe.detail}`, fix: 'Give plantops an account with SELECT only (the real boundary), and report this as a defect of plantops\' read-only layers.', configPath: `sources.${t.source}`, subject: 'write-probe'})
+    }
     await checkReplica(src, t, audit, add)
     if (src.dialect === 'mysql') await checkGrants(src, t, audit, add)
     for (const ref of refs) {
@@ -236,7 +242,7 @@ async function checkGrants(src: Source, t: AuditTarget, audit: SystemAudit, add:
   audit.writePrivileges = onDb
   const critical = onDb.filter((p) => CRITICAL_PRIVILEGES.has(p))
   const scopes = [...new Set(v.onDatabase.map((p) => p.scope))].join(', ')
-  const fix = `On the primary: REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${who}; GRANT SELECT ON \`${database}\`.* TO ${who}; (plus REPLICATION CLIENT ON *.* to read the lag). plantops only ever needs SELECT.`
+  const fix = grantsFix(v, who, database, t.source)
   if (critical.length > 0) {
     add({severity: 'critical', check: 'grants', message: `the account ${who} can change "${database}": ${onDb.join(', ')} on ${scopes}. A read-only session is a guard, not a security boundary: this account can write to the replica`, fix, configPath: `sources.${t.source}.connection.user`, subject: 'write-on-database'})
   } else if (onDb.length > 0) {
@@ -244,7 +250,7 @@ async function checkGrants(src: Source, t: AuditTarget, audit: SystemAudit, add:
   }
   const elsewhere = [...new Set(v.elsewhere.map((p) => `${p.privilege} on ${p.scope}`))]
   if (elsewhere.length > 0) {
-    add({severity: 'warning', check: 'grants', message: `the account ${who} can write elsewhere on this server: ${elsewhere.slice(0, 6).join('; ')}${elsewhere.length > 6 ? '…' : ''}`, fix: 'Use a dedicated account for plantops with SELECT only.', configPath: `sources.${t.source}.connection.user`, subject: 'write-elsewhere'})
+    add({severity: 'warning', check: 'grants', message: `the account ${who} can write elsewhere on this server: ${elsewhere.slice(0, 6).join('; ')}${elsewhere.length > 6 ? '…' : ''}`, fix: grantsFix(v, who, database, t.source), configPath: `sources.${t.source}.connection.user`, subject: 'write-elsewhere'})
   }
 }
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {cellFromExcel, formatExcelNumber, parseTextDate, parseTextDecimal, serialToIsoDate} from '../../src/lib/orders/cells.js'
+import {dateCell, formatExcelNumber, numberCell, parseTextDate, parseTextDecimal, serialToIsoDate} from '../../src/lib/sheets/cells.js'
 
 describe('cell normalisation', () => {
   it('converts date serials of both date systems without any time-zone shift', () => {
@@ -44,18 +44,17 @@ describe('cell normalisation', () => {
     expect(formatExcelNumber(20261121001)).toBe('20261121001')
   })
 
-  it('reduces exceljs values: rich text, hyperlinks, formulas, errors, dates, booleans', () => {
-    expect(cellFromExcel({richText: [{text: 'FG-'}, {font: {bold: true}, text: '10004'}]})).toEqual({text: 'FG-10004'})
-    expect(cellFromExcel({text: 'SO-1', hyperlink: 'https://x'})).toEqual({text: 'SO-1'})
-    expect(cellFromExcel({text: {richText: [{text: 'a'}, {text: 'b'}]}, hyperlink: 'https://x'})).toEqual({text: 'ab'})
-    expect(cellFromExcel({formula: '3*4', result: 12})).toEqual({text: '12', num: 12})
-    expect(cellFromExcel({formula: 'A1', result: {error: '#N/A'}})).toEqual({text: '#N/A', error: '#N/A'})
-    const noResult = cellFromExcel({formula: 'VLOOKUP(1,A:B,2,0)'})
-    expect(noResult.error).toMatch(/error value/)
-    expect(noResult.text).toBe('=VLOOKUP(1,A:B,2,0)')
-    expect(cellFromExcel({error: '#REF!'})).toEqual({text: '#REF!', error: '#REF!'})
-    expect(cellFromExcel(new Date(Date.UTC(2026, 10, 21)))).toEqual({text: '2026-11-21', date: '2026-11-21'})
-    expect(cellFromExcel(true)).toEqual({text: 'TRUE'})
-    expect(cellFromExcel(null)).toEqual({text: ''})
+  it('converts date-formatted serials with their time of day, in both date systems', () => {
+    expect(dateCell(46347, 1900)).toEqual({text: '2026-11-21', date: '2026-11-21'})
+    expect(dateCell(44885, 1904)).toEqual({text: '2026-11-21', date: '2026-11-21'})
+    expect(dateCell(46347.5, 1900)).toEqual({text: '2026-11-21 12:00:00', date: '2026-11-21'})
+    expect(dateCell(1, 1900).date).toBe('1900-01-01')
+    expect(dateCell(Number.NaN, 1900).error).toBe('invalid date')
+  })
+
+  it('keeps numeric cells as written, shown as Excel shows them', () => {
+    expect(numberCell('1.2000000000000002')).toEqual({text: '1.2', num: 1.2000000000000002})
+    expect(numberCell('1280')).toEqual({text: '1280', num: 1280})
+    expect(numberCell('abc').error).toBe('#NUM!')
   })
 })

@@ -4,13 +4,12 @@ import path from 'node:path'
 import {Transform, type TransformCallback} from 'node:stream'
 
 import {isPlantopsError, UsageError} from '../cli/errors.js'
-import {cellFromExcel, type Cell, type DateSystem} from './cells.js'
+import type {DateSystem} from './cells.js'
+import {patchWorkbookReader, type WorksheetPart} from './exceljs-patch.js'
+import {parseSharedStrings, type SheetRow, type SheetTrailer, worksheetRows} from './xlsx-parts.js'
 
-/** One row of a sheet: its row number as the spreadsheet shows it, and its cells by column (0-based). */
-export interface SheetRow {
-  number: number
-  cells: Cell[]
-}
+export type {SheetRow, SheetTrailer} from './xlsx-parts.js'
+export type {Cell, DateSystem} from './cells.js'
 
 /** One sheet of a workbook (a CSV file is one sheet). Iterate `batches` (or `rows`, row by row) once. */
 export interface SheetRows {
@@ -20,6 +19,8 @@ export interface SheetRows {
   dateSystem: DateSystem
   /** Hidden or very hidden in the workbook: skipped unless --sheet names it. */
   hidden: boolean
+  /** What the sheet says after its rows (page header): filled once the rows have been read. */
+  trailer: SheetTrailer
   /** Rows in the batches the parser produces them (one per decompressed chunk): far fewer async hops than rows. */
   batches: AsyncIterable<SheetRow[]>
   rows: AsyncIterable<SheetRow>
@@ -52,7 +53,7 @@ export async function detectFileKind(file: string): Promise<FileKind> {
     const code = (error as NodeJS.ErrnoException).code
     throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}`, {code: 'INPUT_UNREADABLE', hints: ['Check the file name and path.']})
   }
-  if (st.isDirectory()) throw new UsageError(`${file} is a directory, not an order file`, {code: 'INPUT_UNREADABLE'})
+  if (st.isDirectory()) throw new UsageError(`${file} is a directory, not a spreadsheet file`, {code: 'INPUT_UNREADABLE'})
   const head = Buffer.alloc(8)
   const fh = await open(file, 'r')
   let n: number
@@ -98,27 +99,28 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     styles: 'cache',
-    hyperlinks: 'cache',
+    hyperlinks: 'ignore',
     worksheets: 'emit',
   } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>[1])
-  keepUtf8CharactersWhole(reader as unknown as Record<string, unknown>)
-  const iterator = (reader as unknown as AsyncIterable<WorksheetReaderLike>)[Symbol.asyncIterator]()
+  patchWorkbookReader(reader as unknown as Record<string, unknown>, {sharedStrings: parseSharedStrings})
+  const iterator = (reader as unknown as AsyncIterable<WorksheetPart>)[Symbol.asyncIterator]()
   let found = 0
   try {
     while (true) {
-      let step: IteratorResult<WorksheetReaderLike>
+      let step: IteratorResult<WorksheetPart>
       try {
         step = await iterator.next()
       } catch (error) {
         throw isPlantopsError(error) ? error : unreadable(file, error)
       }
       if (step.done) break
-      const ws = step.value
+      const part = step.value
       found++
-      const model = (reader as unknown as {model?: {sheets?: Array<{name: string}>; properties?: {date1904?: boolean}}}).model
-      const index = (model?.sheets?.findIndex((s) => s.name === ws.name) ?? -1) + 1 || found
-      const hidden = ws.state === 'hidden' || ws.state === 'veryHidden'
-      yield sheet({name: ws.name, index, hidden, dateSystem: model?.properties?.date1904 ? 1904 : 1900, batches: xlsxBatches(file, ws)})
+      const state = part.reader
+      const dateSystem: DateSystem = state.model?.properties?.date1904 || state.properties?.date1904 ? 1904 : 1900
+      const hidden = part.state === 'hidden' || part.state === 'veryHidden'
+      const trailer: SheetTrailer = {}
+      yield sheet({name: part.name, index: part.index || found, hidden, dateSystem, trailer, batches: guarded(file, worksheetRows(part.chunks, state, dateSystem, trailer))})
     }
   } finally {
     await iterator.return?.(undefined)?.catch(() => {})
@@ -128,118 +130,19 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
   }
 }
 
-/**
- * exceljs's streaming reader decodes every compressed chunk to a string on its own, so a Chinese character whose
- * UTF-8 bytes straddle two chunks becomes "\uFFFD\uFFFD" (exceljs issues #2063, #2084, #2316; about one cell in a few
- * thousand of a large Chinese workbook). Re-chunk every XML part this reader parses at character boundaries.
- */
-export function keepUtf8CharactersWhole(reader: Record<string, unknown>): void {
-  // workbook.xml: exceljs only knows date1904="1"; the OOXML boolean may also be written "true" (LibreOffice and others)
-  const parseWorkbook = reader._parseWorkbook as (entry: NodeJS.ReadableStream) => Promise<void>
-  type WorkbookState = {properties?: {model?: {date1904?: boolean}}; model?: {properties?: {date1904?: boolean}}}
-  reader._parseWorkbook = async function (this: WorkbookState, entry: NodeJS.ReadableStream) {
-    const piped = entry.pipe(new Utf8Boundaries())
-    const head: Buffer[] = []
-    let size = 0
-    piped.on('data', (chunk: Buffer) => {
-      if (size < 65_536) head.push(chunk)
-      size += chunk.length
-    })
-    await parseWorkbook.call(this, piped)
-    if (workbookUses1904(Buffer.concat(head).toString('utf8'))) {
-      this.properties ??= {}
-      this.properties.model = {...this.properties.model, date1904: true}
-      if (this.model) this.model.properties = {...this.model.properties, date1904: true}
-    }
-  }
-  for (const method of ['_parseRels', '_parseSharedStrings', '_parseStyles']) {
-    const original = reader[method] as (entry: NodeJS.ReadableStream, ...rest: unknown[]) => unknown
-    reader[method] = function (this: unknown, entry: NodeJS.ReadableStream, ...rest: unknown[]) {
-      return original.call(this, entry.pipe(new Utf8Boundaries()), ...rest)
-    }
-  }
-  for (const method of ['_parseWorksheet', '_parseHyperlinks']) {
-    const original = reader[method] as (iterator: AsyncIterable<Buffer>, ...rest: unknown[]) => unknown
-    reader[method] = function (this: unknown, iterator: AsyncIterable<Buffer>, ...rest: unknown[]) {
-      return original.call(this, utf8Boundaries(iterator), ...rest)
-    }
-  }
-}
-
-/** Whether workbook.xml declares the 1904 date system (date1904="1" or "true"). */
-export function workbookUses1904(xml: string): boolean {
-  const pr = /<(?:\w+:)?workbookPr\b[^>]*>/.exec(xml)?.[0]
-  return pr !== undefined && /\bdate1904\s*=\s*["'](?:1|true)["']/i.test(pr)
-}
-
-/** Bytes at the end of `buf` that begin a UTF-8 character not complete in `buf`. */
-export function incompleteUtf8Tail(buf: Uint8Array): number {
-  for (let i = 1; i <= Math.min(4, buf.length); i++) {
-    const b = buf[buf.length - i]
-    if ((b & 0xc0) === 0x80) continue // continuation byte: look further back for the lead byte
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
-    return need > i ? i : 0
-  }
-  return 0
-}
-
-class Utf8Boundaries extends Transform {
-  private carry: Buffer | null = null
-
-  _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    let buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk
-    const cut = incompleteUtf8Tail(buf)
-    this.carry = cut > 0 ? Buffer.from(buf.subarray(buf.length - cut)) : null
-    if (cut > 0) buf = buf.subarray(0, buf.length - cut)
-    done(null, buf.length > 0 ? buf : undefined)
-  }
-
-  _flush(done: TransformCallback): void {
-    done(null, this.carry ?? undefined)
-  }
-}
-
-async function* utf8Boundaries(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let carry: Buffer | null = null
-  for await (const chunk of chunks) {
-    let buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk
-    const cut = incompleteUtf8Tail(buf)
-    carry = cut > 0 ? Buffer.from(buf.subarray(buf.length - cut)) : null
-    if (cut > 0) buf = buf.subarray(0, buf.length - cut)
-    if (buf.length > 0) yield buf
-  }
-  if (carry) yield carry
-}
-
-interface WorksheetReaderLike {
-  name: string
-  state?: string
-  parse(): AsyncIterable<Array<{eventType: string; value: unknown}>>
-}
-
-async function* xlsxBatches(file: string, ws: WorksheetReaderLike): AsyncGenerator<SheetRow[]> {
-  // exceljs's own row iterator is built on parse(), which yields the events of one decompressed chunk at a time
-  const it = ws.parse()[Symbol.asyncIterator]()
+/** A damaged part is a clear input error naming the file, not an internal error. */
+async function* guarded(file: string, batches: AsyncGenerator<SheetRow[]>): AsyncGenerator<SheetRow[]> {
+  const it = batches[Symbol.asyncIterator]()
   try {
     while (true) {
-      let step: IteratorResult<Array<{eventType: string; value: unknown}>>
+      let step: IteratorResult<SheetRow[]>
       try {
         step = await it.next()
       } catch (error) {
-        throw unreadable(file, error)
+        throw isPlantopsError(error) ? error : unreadable(file, error)
       }
       if (step.done) return
-      const batch: SheetRow[] = []
-      for (const ev of step.value) {
-        if (ev.eventType !== 'row') continue
-        const row = ev.value as {number: number; values: unknown[]}
-        const values = row.values
-        const cells: Cell[] = []
-        // row.values is 1-based and sparse
-        for (let c = 1; c < values.length; c++) cells.push(cellFromExcel(values[c]))
-        batch.push({number: row.number, cells})
-      }
-      if (batch.length > 0) yield batch
+      yield step.value
     }
   } finally {
     await it.return?.(undefined)?.catch(() => {})
@@ -274,7 +177,7 @@ async function openCsvSheet(file: string, opts: ReadOptions): Promise<SheetRows>
   }
   const encoding = opts.encoding ?? (await detectCsvEncoding(file))
   const delimiter = await detectDelimiter(file, encoding)
-  return sheet({name: path.basename(file), index: 1, hidden: false, dateSystem: 1900, batches: csvBatches(file, encoding, delimiter)})
+  return sheet({name: path.basename(file), index: 1, hidden: false, dateSystem: 1900, trailer: {}, batches: csvBatches(file, encoding, delimiter)})
 }
 
 async function detectDelimiter(file: string, encoding: string): Promise<string> {

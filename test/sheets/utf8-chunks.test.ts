@@ -3,7 +3,8 @@ import path from 'node:path'
 import ExcelJS from 'exceljs'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {incompleteUtf8Tail, openSheets} from '../../src/lib/orders/read-file.js'
+import {incompleteUtf8Tail} from '../../src/lib/sheets/exceljs-patch.js'
+import {openSheets} from '../../src/lib/sheets/read.js'
 import {tempDir} from '../helpers/cli.js'
 import {CORPUS_DIR} from '../helpers/corpus.js'
 
@@ -55,7 +56,7 @@ describe('Chinese text in large workbooks (exceljs chunk-boundary bug)', () => {
 
 describe('the 1904 date system flag', () => {
   it('is read from workbook.xml whether written "1" or "true"', async () => {
-    const {workbookUses1904} = await import('../../src/lib/orders/read-file.js')
+    const {workbookUses1904} = await import('../../src/lib/sheets/exceljs-patch.js')
     expect(workbookUses1904('<workbook><workbookPr date1904="1" defaultThemeVersion="166925"/></workbook>')).toBe(true)
     expect(workbookUses1904('<x:workbook><x:workbookPr date1904="true"/></x:workbook>')).toBe(true)
     expect(workbookUses1904('<workbookPr backupFile="false" showObjects="all" date1904="false"/>')).toBe(false)

@@ -5,7 +5,7 @@ import iconv from 'iconv-lite'
 import {describe, expect, it} from 'vitest'
 
 import {UsageError} from '../../src/lib/cli/errors.js'
-import {detectCsvEncoding, openSheets} from '../../src/lib/orders/read-file.js'
+import {detectCsvEncoding, openSheets} from '../../src/lib/sheets/read.js'
 import {tempDir} from '../helpers/cli.js'
 
 async function rowsOf(file: string, encoding?: string): Promise<string[][]> {

@@ -4,9 +4,9 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {UsageError} from '../../src/lib/cli/errors.js'
-import {openSheets} from '../../src/lib/orders/read-file.js'
+import {openSheets} from '../../src/lib/sheets/read.js'
 import {runCli, tempDir} from '../helpers/cli.js'
-import {makeItemMasterSqlite, writeConfig} from './helpers.js'
+import {makeItemMasterSqlite, writeConfig} from '../orders/helpers.js'
 import {CORPUS_DIR} from '../helpers/corpus.js'
 
 const CORPUS = CORPUS_DIR

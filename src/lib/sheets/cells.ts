@@ -16,37 +16,28 @@ export const EMPTY_CELL: Cell = {text: ''}
 
 export type DateSystem = 1900 | 1904
 
-/** Reduce an exceljs cell value (string, number, Date, rich text, hyperlink, formula, error) to a Cell. */
-export function cellFromExcel(value: unknown): Cell {
-  if (value === null || value === undefined) return EMPTY_CELL
-  if (typeof value === 'string') return {text: value}
-  if (typeof value === 'number') return Number.isFinite(value) ? {text: formatExcelNumber(value), num: value} : {text: '', error: '#NUM!'}
-  if (typeof value === 'boolean') return {text: value ? 'TRUE' : 'FALSE'}
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) return {text: '', error: 'invalid date'}
-    // exceljs converts 1900-system serials below 61 one day early (Excel's phantom 1900-02-29)
-    const t = value.getTime() < Date.UTC(1900, 1, 28) ? value.getTime() + 86_400_000 : value.getTime()
-    const iso = new Date(t).toISOString()
-    const date = iso.slice(0, 10)
-    const time = iso.slice(11, 19)
-    return {text: time === '00:00:00' ? date : `${date} ${time}`, date}
-  }
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>
-    if (typeof v.error === 'string') return {text: v.error, error: v.error}
-    if (Array.isArray(v.richText)) return {text: (v.richText as Array<{text?: string}>).map((r) => r.text ?? '').join('')}
-    if ('formula' in v || 'sharedFormula' in v) {
-      const result = v.result
-      if (result === undefined || result === null || (typeof result === 'number' && Number.isNaN(result))) {
-        // exceljs's streaming reader drops the error code (#N/A, #REF!…) of a formula's cached result
-        const formula = typeof v.formula === 'string' && v.formula !== '' ? `=${v.formula}` : ''
-        return {text: formula, error: 'formula result is an error value (such as #N/A) or was never calculated'}
-      }
-      return cellFromExcel(result)
-    }
-    if ('hyperlink' in v || 'text' in v) return cellFromExcel(v.text ?? '')
-  }
-  return {text: String(value)}
+/**
+ * A date-formatted numeric cell (an Excel serial in the workbook's date system), as a Cell: `date` is the calendar
+ * date, `text` adds the time of day when there is one. No time zone is involved.
+ */
+export function dateCell(serial: number, system: DateSystem): Cell {
+  if (!Number.isFinite(serial)) return {text: '', error: 'invalid date'}
+  let t = Math.round((serial - 25_569 + (system === 1904 ? 1462 : 0)) * 86_400_000)
+  // 1900-system serials below 61 are one day early (Excel's phantom 1900-02-29)
+  if (t < Date.UTC(1900, 1, 28)) t += 86_400_000
+  const d = new Date(t)
+  if (Number.isNaN(d.getTime())) return {text: '', error: 'invalid date'}
+  const iso = d.toISOString()
+  const date = iso.slice(0, 10)
+  const time = iso.slice(11, 19)
+  return {text: time === '00:00:00' ? date : `${date} ${time}`, date}
+}
+
+/** A numeric cell's value as written in the file (`<v>`): shown as Excel shows it, the raw number kept for dates. */
+export function numberCell(v: string): Cell {
+  const n = Number(v)
+  if (v.trim() === '' || !Number.isFinite(n)) return {text: '', error: '#NUM!'}
+  return {text: formatExcelNumber(n), num: n}
 }
 
 /** A number as Excel shows it: 15 significant digits, no float noise (0.1+0.2 → "0.3"), no exponent. */
