@@ -6,6 +6,8 @@ import {BaseCommand} from '../lib/cli/base-command.js'
 import {UsageError} from '../lib/cli/errors.js'
 import {loadConfig} from '../lib/config/load.js'
 import {demoNextText, demoPlantText} from '../lib/demo/view.js'
+import {renderKeyValue} from '../lib/report/table.js'
+import type {JobRunSummary} from '../lib/reconcile/job-run.js'
 import type {StockDiffSummary} from '../lib/stock/stock-diff.js'
 
 export interface DemoResult {
@@ -18,6 +20,8 @@ export interface DemoResult {
   buildMs: number
   /** The nightly stock reconciliation run on the plant (absent with --no-diff). */
   stockDiff?: {runId: number; summary: StockDiffSummary}
+  /** The reconcile jobs run on the plant after the stock diff (absent with --no-diff). */
+  reconcileJobs?: Array<{job: string; runId: number; summary: JobRunSummary}>
   next: string[]
 }
 
@@ -68,7 +72,7 @@ No server is needed for the default SQLite plant.`
     progress.stop()
     const config = await writeDemoConfig(plant, dir)
 
-    const seeded: Record<string, number> = {...plant.manifest.countsByKind}
+    const seeded: Record<string, number> = {...plant.manifest.countsByKind, ...plant.manifest.reconcile.countsByKind}
     const databases = Object.fromEntries(
       Object.entries(plant.systems).map(([k, db]) => [k, db.client === 'sqlite' ? path.relative(process.cwd(), db.filename) : `mysql ${db.host}:${db.port}/${db.database}`]),
     )
@@ -76,6 +80,7 @@ No server is needed for the default SQLite plant.`
     const next = [
       `plantops stock diff --config ${rel}`,
       `plantops stock diff --config ${rel} --output variances.csv --fail-on over-tolerance`,
+      `plantops reconcile run orders-mes --config ${rel} --output orders-mes.xlsx`,
       `plantops systems map --config ${rel} --format mermaid`,
       `plantops runs list --config ${rel}`,
     ]
@@ -89,9 +94,13 @@ No server is needed for the default SQLite plant.`
       const url = flags['notify-url']
       this.notifyExtra = {demo: channelSchema.parse(type === 'webhook' ? {type, url} : {type, webhook: url, ...(type === 'wecom' ? {} : {keywords: ['plantops']})})}
     }
-    if (!flags['no-diff']) stockDiff = await this.reconcile(config)
+    let reconcileJobs: DemoResult['reconcileJobs']
+    if (!flags['no-diff']) {
+      stockDiff = await this.reconcile(config)
+      reconcileJobs = await this.runJobs(config)
+    }
     this.log(demoNextText(next))
-    return {dir, config, backend: flags.mysql ? 'mysql' : 'sqlite', databases, rows: plant.counts, seededDiscrepancies: seeded, buildMs: plant.elapsedMs, stockDiff, next}
+    return {dir, config, backend: flags.mysql ? 'mysql' : 'sqlite', databases, rows: plant.counts, seededDiscrepancies: seeded, buildMs: plant.elapsedMs, stockDiff, reconcileJobs, next}
   }
 
   /** The nightly job on the fresh plant: the same job `plantops stock diff --show-cost` runs, recorded in its run history. */
@@ -114,5 +123,33 @@ No server is needed for the default SQLite plant.`
       }).finally(() => progress.stop())
       return {runId: ctx.run.id, summary}
     })
+  }
+
+  /** The reconcile jobs of the demo config, each recorded like any `reconcile run` (history, lock, run record). */
+  private async runJobs(configPath: string): Promise<NonNullable<DemoResult['reconcileJobs']>> {
+    const {requireJob, runReconcileJob} = await import('../lib/reconcile/job-run.js')
+    const {jobSummaryPairs} = await import('../lib/reconcile/job-view.js')
+    const loaded = loadConfig({configPath})
+    const out: NonNullable<DemoResult['reconcileJobs']> = []
+    for (const name of Object.keys(loaded.config.reconcile?.jobs ?? {})) {
+      const job = requireJob(loaded.config.reconcile, name, loaded.path)
+      out.push(
+        await this.withRun({job: `reconcile-${name}`, loaded}, async (ctx) => {
+          const outcome = await runReconcileJob({name, job, stock: loaded.config.stock, baseDir: loaded.dir, sources: ctx.sources, store: ctx.store.knex, runId: ctx.run.id, options: {onWarning: (m) => this.warnOperator(m)}})
+          try {
+            for (const _ of outcome.rows);
+          } finally {
+            outcome.close()
+          }
+          await outcome.commit()
+          const {summary} = outcome
+          ctx.run.outcome({job: name, keys: summary.keys, causes: summary.causes, deviationRatePct: summary.deviationRatePct})
+          this.log(`\nReconcile job ${name} (plantops reconcile run ${name} for the findings):`)
+          this.log(renderKeyValue(jobSummaryPairs(summary), {color: this.color}))
+          return {job: name, runId: ctx.run.id, summary}
+        }),
+      )
+    }
+    return out
   }
 }

@@ -4,6 +4,7 @@ import {countConfigSchema} from '../count/config.js'
 import {isValidZone} from '../report/time.js'
 import {notifyConfigSchema} from '../notify/config.js'
 import {ordersConfigSchema} from '../orders/config.js'
+import {reconcileConfigSchema, reconcileSectionProblems} from '../reconcile/jobs-config.js'
 import {runsConfigSchema} from '../runs/config.js'
 import {stockConfigSchema} from '../stock/config.js'
 import {systemsConfigSchema} from '../systems/config.js'
@@ -26,6 +27,7 @@ export const configSchema = z
     orders: ordersConfigSchema.optional(),
     count: countConfigSchema.optional(),
     systems: systemsConfigSchema.optional(),
+    reconcile: reconcileConfigSchema.optional(),
     /** Maximum run time per job (see src/lib/runs/config.ts). */
     runs: runsConfigSchema.optional(),
     notify: notifyConfigSchema.optional(),
@@ -48,7 +50,8 @@ export const configSchema = z
         }
       }
     }
-    for (const section of ['stock', 'orders', 'count', 'systems', 'notify'] as const) visit(cfg[section], [section])
+    for (const section of ['stock', 'orders', 'count', 'systems', 'notify', 'reconcile'] as const) visit(cfg[section], [section])
+    if (cfg.reconcile) for (const p of reconcileSectionProblems(cfg.reconcile, cfg.stock)) ctx.addIssue({code: 'custom', path: ['reconcile', ...p.path], message: p.message})
   })
 
 export type PlantopsConfig = z.infer<typeof configSchema>

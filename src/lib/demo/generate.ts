@@ -25,6 +25,7 @@ import {
 import {Rng} from './prng.js'
 import {DAY, fmtDate, fmtDateTime, fmtYm4, fmtYmd6, HOUR, parseAsOf, ticksToPlain, ticksToSql, TICKS, assertTicks} from './qty.js'
 import type {Cell} from './schema.js'
+import {ReconcilePlant, reconcileManifest} from './reconcile-plant.js'
 import {DISCREPANCY_KINDS, type DemoManifest, type DemoManifestEntry, type DiscrepancyKind} from './types.js'
 
 export interface RowSink {
@@ -295,15 +296,18 @@ class Emitter {
   private issueId = 0
   readonly entries: DemoManifestEntry[] = []
   private readonly seed: number
+  /** The reconcile jobs' data (orders, outbound, SKU master) and seeds. */
+  readonly jobs: ReconcilePlant
 
   constructor(
     private readonly model: PlantModel,
     private readonly sink: RowSink,
   ) {
     this.seed = model.opts.seed
+    this.jobs = new ReconcilePlant(model, sink, () => ++this.movementId)
   }
 
-  async run(onPhase: (phase: 'items' | 'stock' | 'mes') => void): Promise<void> {
+  async run(onPhase: (phase: 'items' | 'stock' | 'mes' | 'orders') => void): Promise<void> {
     onPhase('items')
     await this.emitMaster()
     await this.sink.pace()
@@ -316,6 +320,9 @@ class Emitter {
     await this.sink.pace()
     onPhase('mes')
     this.emitMes()
+    await this.sink.pace()
+    onPhase('orders')
+    this.jobs.emit()
     await this.sink.pace()
   }
 
@@ -339,7 +346,7 @@ class Emitter {
       if ((it.idx & 1023) === 1023) await this.sink.pace()
       this.sink.add('items', [
         it.code,
-        it.name,
+        this.jobs.itemName(it),
         it.nameEn,
         it.category,
         it.uom,
@@ -348,6 +355,7 @@ class Emitter {
         ticksToSql(it.usageUnits * TICKS),
         it.pack === null ? null : ticksToSql(it.pack * TICKS),
         it.updatedAt,
+        this.jobs.itemStatus(it),
       ])
       for (const [uom, factor] of itemUoms(it)) this.sink.add('item_uoms', [it.code, uom, factor])
       this.sink.add('sku_xref', [it.sku, it.code])
@@ -487,6 +495,7 @@ class Emitter {
     const prefix = {SHIP: 'DN', RECEIVE: 'GR', TRANSFER: 'TR', PICK: 'PK'}[type]
     const id = ++this.movementId
     this.sink.add('movements', [id, fmtDateTime(at), type, it.sku, WAREHOUSES[wh].wms, loc, lot, ticksToSql(qty), label, 1, `${prefix}${fmtYm4(at)}-${String(id).padStart(6, '0')}`])
+    if (type === 'SHIP') this.jobs.postedShip(it, wh, fmtDateTime(at), ticksToSql(qty), label)
   }
 
   /* ---------------- seeded discrepancies ---------------- */
@@ -619,6 +628,7 @@ class Emitter {
           const at = this.model.asOfMs - rng.int(10, 23 * 60 + 50) * 60_000
           const id = ++this.movementId
           this.sink.add('movements', [id, fmtDateTime(at), 'SHIP', it.sku, WAREHOUSES[wh].wms, locs[0], lot, ticksToSql(part * g * it.factor), it.wmsUom, 0, `DN${fmtYm4(at)}-${String(id).padStart(6, '0')}`])
+          this.jobs.unpostedShip(it, wh, fmtDateTime(at))
         }
         this.entry(it, kind, wh, lot, {
           erpQty: P(E),
@@ -683,9 +693,11 @@ class Emitter {
         status === 'RELEASED' ? 0 : status === 'STARTED' ? Math.floor((planned / TICKS) * (0.05 + rng.next() * 0.9)) * TICKS : status === 'DONE' ? planned : planned - (rng.chance(0.2) ? TICKS : 0)
       const due = released + rng.int(3, 45) * DAY
       const updated = Math.min(asOfMs - 60_000, released + rng.int(1, 30 * 24 * 60) * 60_000)
-      const so = it.category === '成品' && rng.chance(0.65) ? `SO${fmtYm4(released)}-${String(rng.int(1, 99999)).padStart(5, '0')}` : null
+      // make-to-stock: no sales order (the draw is kept so the rest of the plant stays as it was); order-linked
+      // work orders come with the sales orders (reconcile-plant.ts)
+      if (it.category === '成品' && rng.chance(0.65)) rng.int(1, 99999)
       const wo = `WO${fmtYm4(released)}-${String(i + 1).padStart(6, '0')}`
-      this.sink.add('work_orders', [wo, it.code, ticksToSql(planned), ticksToSql(done), status, fmtDate(due), so, fmtDateTime(updated)])
+      this.sink.add('work_orders', [wo, it.code, ticksToSql(planned), ticksToSql(done), status, fmtDate(due), null, fmtDateTime(updated), null, 'V1'])
       if (status !== 'RELEASED' && raw.length && rng.chance(0.7)) {
         const m = rng.pick(raw)
         const q = Math.max(1, Math.round(((m.usageUnits * TICKS) / m.gran) * (0.0005 + rng.next() * 0.004))) * m.gran
@@ -769,7 +781,7 @@ export function itemUoms(it: ItemModel): Array<[string, string]> {
 
 /* ======================================================================================================== driver */
 
-export async function generatePlant(model: PlantModel, sink: RowSink, onPhase: (phase: 'items' | 'stock' | 'mes') => void): Promise<DemoManifest> {
+export async function generatePlant(model: PlantModel, sink: RowSink, onPhase: (phase: 'items' | 'stock' | 'mes' | 'orders') => void): Promise<DemoManifest> {
   const em = new Emitter(model, sink)
   await em.run(onPhase)
   const {opts, asOfMs, items} = model
@@ -799,5 +811,6 @@ export async function generatePlant(model: PlantModel, sink: RowSink, onPhase: (
     suggestedTolerancePct: {A: 0.5, B: 1, C: 5},
     countsByKind,
     entries,
+    reconcile: reconcileManifest(em.jobs),
   }
 }

@@ -7,6 +7,7 @@ import {demoSourcesConfig, type DemoPlant} from './index.js'
 import {demoCountConfig} from './count-config.js'
 import {demoNotifyConfig} from './notify-config.js'
 import {demoOrdersConfig} from './orders-config.js'
+import {demoReconcileConfig} from './reconcile-config.js'
 import {demoStockConfig} from './stock-config.js'
 import {demoSystemsConfig} from './systems-config.js'
 
@@ -25,6 +26,7 @@ export function demoPlantConfig(plant: DemoPlant): Record<string, unknown> {
     count: demoCountConfig(plant),
     systems: demoSystemsConfig(plant),
     notify: demoNotifyConfig(),
+    reconcile: demoReconcileConfig(plant),
   }
 }
 

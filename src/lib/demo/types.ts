@@ -1,4 +1,5 @@
 import type {DemoSystem} from './schema.js'
+import type {ReconcileManifest} from './reconcile-plant.js'
 
 export type {DemoSystem} from './schema.js'
 
@@ -14,7 +15,7 @@ export interface DemoMysqlOptions {
 }
 
 export interface DemoProgress {
-  phase: 'prepare' | 'items' | 'stock' | 'mes' | 'indexes' | 'done'
+  phase: 'prepare' | 'items' | 'stock' | 'mes' | 'orders' | 'indexes' | 'done'
   /** Rows written so far (all tables, all systems). */
   rows: number
   /** Approximate rows the build will write in total. */
@@ -136,4 +137,6 @@ export interface DemoManifest {
   suggestedTolerancePct: {A: number; B: number; C: number}
   countsByKind: Record<DiscrepancyKind, number>
   entries: DemoManifestEntry[]
+  /** The reconcile jobs' seeded discrepancies (orders-mes, shipments, items). */
+  reconcile: ReconcileManifest
 }

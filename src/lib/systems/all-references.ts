@@ -3,7 +3,7 @@ import type {PlantopsConfig} from '../config/schema.js'
 import {systemsReferences} from './references.js'
 
 /** The capability sections whose mappings read sources. Each exports `<area>References(section)` from its references.ts. */
-export const REFERENCING_AREAS = ['stock', 'orders', 'count', 'systems'] as const
+export const REFERENCING_AREAS = ['stock', 'orders', 'count', 'systems', 'reconcile'] as const
 export type ReferencingArea = (typeof REFERENCING_AREAS)[number]
 
 export interface CollectedReferences {

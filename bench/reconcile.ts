@@ -1,0 +1,188 @@
+/**
+ * Reconcile job benchmark (MariaDB at 127.0.0.1:3306, root):
+ *   npx tsx bench/reconcile.ts [--rows 1000000] [--keep] [--reuse]
+ *
+ * Loads an ERP `sales_order_lines` table of `rows` order lines and a MES `work_orders` table of 1.2 × rows work
+ * orders linked to them (every fifth line split into two work orders; a few hundred seeded differences: quantity,
+ * due date, missing and orphan work orders), with MariaDB's sequence engine, then runs
+ * `plantops reconcile run orders-mes --format csv` (built CLI, child process) and prints wall time, peak RSS and the
+ * job's key counts. Target (issue 10): within 1.5× of `stock diff` at the same row count (bench/stock.ts), peak RSS
+ * ≤ 250 MB. `--reuse` keeps existing tables of the right size; `--keep` does not drop them.
+ */
+import {spawn} from 'node:child_process'
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {performance} from 'node:perf_hooks'
+import {fileURLToPath} from 'node:url'
+
+import {stringify} from 'yaml'
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const MY = {host: '127.0.0.1', port: 3306, user: 'root'}
+const args = process.argv.slice(2)
+const flag = (name: string) => args.includes(name)
+const rows = args.includes('--rows') ? Number(args[args.indexOf('--rows') + 1]) : 1_000_000
+const DB = {erp: 'pt_bench_rj_erp', mes: 'pt_bench_rj_mes'}
+
+async function sql(conn: import('mysql2/promise').Connection, text: string): Promise<unknown> {
+  const [r] = await conn.query(text)
+  return r
+}
+
+async function load(): Promise<void> {
+  const mysql = await import('mysql2/promise')
+  const conn = await mysql.createConnection({...MY, multipleStatements: false})
+  try {
+    if (flag('--reuse')) {
+      try {
+        const [[r]] = (await conn.query(`SELECT COUNT(*) AS n FROM ${DB.erp}.sales_order_lines`)) as unknown as [[{n: number}]]
+        if (Number(r.n) === rows) {
+          console.log(`reusing ${rows} order lines`)
+          return
+        }
+      } catch {}
+    }
+    const t0 = performance.now()
+    for (const db of Object.values(DB)) {
+      await sql(conn, `DROP DATABASE IF EXISTS ${db}`)
+      await sql(conn, `CREATE DATABASE ${db} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+    }
+    await sql(conn, `CREATE TABLE ${DB.erp}.sales_order_lines (so_no VARCHAR(20) NOT NULL, line_no INT NOT NULL, item_code VARCHAR(32) NOT NULL, qty DECIMAL(18,4) NOT NULL, due_date DATE NOT NULL, status CHAR(1) NOT NULL, modified_at DATETIME NOT NULL, PRIMARY KEY (so_no, line_no))`)
+    await sql(conn, `CREATE TABLE ${DB.mes}.work_orders (wo_no VARCHAR(20) NOT NULL PRIMARY KEY, sales_order_no VARCHAR(20) NULL, sales_order_line INT NULL, item_code VARCHAR(32) NOT NULL, qty_planned DECIMAL(18,4) NOT NULL, due_date DATE NOT NULL, status VARCHAR(16) NOT NULL, updated_at DATETIME NOT NULL)`)
+    // order line n: SO(n div 4) line (n mod 4 + 1) × 10; qty 1..500 with 2 decimals; due within 60 days
+    await sql(
+      conn,
+      `INSERT INTO ${DB.erp}.sales_order_lines
+       SELECT CONCAT('SO', LPAD(seq DIV 4, 8, '0')), (seq MOD 4 + 1) * 10, CONCAT('FG-', 10000 + seq MOD 40000), (seq MOD 50000) / 100 + 1,
+              DATE_ADD('2026-10-01', INTERVAL seq MOD 60 DAY), IF(seq MOD 97 = 0, 'C', 'O'), DATE_SUB('2026-11-20 12:00:00', INTERVAL 10 + seq MOD 5000 MINUTE)
+       FROM ${DB.erp}.seq_0_to_${rows - 1}`,
+    )
+    // one work order per line, except: every fifth line split in two halves; every 5000th line has none (missing);
+    // every 7001st a different quantity, every 9001st a later due date
+    await sql(
+      conn,
+      `INSERT INTO ${DB.mes}.work_orders
+       SELECT CONCAT('WO', LPAD(seq, 9, '0'), 'A'), CONCAT('SO', LPAD(seq DIV 4, 8, '0')), (seq MOD 4 + 1) * 10, CONCAT('FG-', 10000 + seq MOD 40000),
+              ((seq MOD 50000) / 100 + 1) / IF(seq MOD 5 = 0, 2, 1) + IF(seq MOD 7001 = 0, 3, 0),
+              DATE_ADD('2026-10-01', INTERVAL seq MOD 60 + IF(seq MOD 9001 = 0, 4, 0) DAY), IF(seq MOD 97 = 0, 'CLOSED', 'STARTED'), '2026-11-20 13:00:00'
+       FROM ${DB.erp}.seq_0_to_${rows - 1} WHERE seq MOD 5000 <> 1`,
+    )
+    await sql(
+      conn,
+      `INSERT INTO ${DB.mes}.work_orders
+       SELECT CONCAT('WO', LPAD(seq, 9, '0'), 'B'), CONCAT('SO', LPAD(seq DIV 4, 8, '0')), (seq MOD 4 + 1) * 10, CONCAT('FG-', 10000 + seq MOD 40000),
+              ((seq MOD 50000) / 100 + 1) / 2, DATE_ADD('2026-10-01', INTERVAL seq MOD 60 DAY), IF(seq MOD 97 = 0, 'CLOSED', 'DONE'), '2026-11-20 13:00:00'
+       FROM ${DB.erp}.seq_0_to_${rows - 1} WHERE seq MOD 5 = 0`,
+    )
+    // orphans: work orders for unknown orders, up to 1.2 × rows
+    const [[{n}]] = (await conn.query(`SELECT COUNT(*) AS n FROM ${DB.mes}.work_orders`)) as unknown as [[{n: number}]]
+    const orphans = Math.max(0, Math.round(rows * 1.2) - Number(n))
+    if (orphans > 0) {
+      await sql(
+        conn,
+        `INSERT INTO ${DB.mes}.work_orders
+         SELECT CONCAT('WX', LPAD(seq, 9, '0')), IF(seq MOD 1000 = 0, CONCAT('SX', LPAD(seq, 8, '0')), NULL), 10, 'FG-10001', 1, '2026-10-01', 'RELEASED', '2026-11-20 13:00:00'
+         FROM ${DB.erp}.seq_0_to_${orphans - 1}`,
+      )
+    }
+    await sql(conn, `CREATE INDEX idx_wo_so ON ${DB.mes}.work_orders (sales_order_no, sales_order_line)`)
+    await sql(conn, `ANALYZE TABLE ${DB.erp}.sales_order_lines, ${DB.mes}.work_orders`)
+    console.log(`loaded ${rows} order lines ↔ ${Math.round(rows * 1.2)} work orders in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  } finally {
+    await conn.end()
+  }
+}
+
+function config(dir: string): string {
+  const src = (database: string, role: string) => ({role, client: 'mysql', connection: {...MY, database}, maxLagSeconds: 900})
+  const cfg = {
+    sources: {erp: src(DB.erp, 'erp'), mes: src(DB.mes, 'mes')},
+    store: {client: 'sqlite', filename: '.plantops/state.db'},
+    reconcile: {
+      jobs: {
+        'orders-mes': {
+          left: {source: 'erp', table: 'sales_order_lines', label: 'ERP', changedAt: 'modified_at'},
+          right: {source: 'mes', table: 'work_orders', label: 'MES', changedAt: 'updated_at'},
+          link: {
+            keys: [
+              {name: 'so_no', left: 'so_no', right: 'sales_order_no'},
+              {name: 'line_no', left: 'line_no', right: 'sales_order_line'},
+            ],
+            cardinality: 'one-to-many',
+            rightStatus: {column: 'status', exclude: ['CANCELLED']},
+          },
+          compare: {
+            item: {type: 'code', left: 'item_code', right: 'item_code'},
+            qty: {type: 'decimal', left: 'qty', right: 'qty_planned'},
+            due_date: {type: 'date', left: 'due_date', right: 'due_date', direction: 'right-later'},
+            status: {type: 'enum', left: 'status', right: 'status', map: {O: ['RELEASED', 'STARTED', 'DONE'], C: ['CLOSED', 'DONE']}},
+          },
+          grace: {afterMinutes: 120, asOf: '2026-11-20T22:00:00'},
+        },
+      },
+    },
+  }
+  const file = path.join(dir, 'plantops.yaml')
+  writeFileSync(file, stringify(cfg))
+  return file
+}
+
+function run(dir: string, argv: string[]): Promise<{ms: number; rssKb: number | null; code: number; stdout: string; stderr: string}> {
+  return new Promise((resolve, reject) => {
+    const bin = path.join(repo, 'bin', 'run.js')
+    const useTime = existsSync('/usr/bin/time')
+    const t0 = performance.now()
+    const child = useTime ? spawn('/usr/bin/time', ['-v', process.execPath, bin, ...argv], {cwd: dir}) : spawn(process.execPath, [bin, ...argv], {cwd: dir})
+    let stdout = ''
+    let stderr = ''
+    let hwm = 0
+    const poll = useTime
+      ? null
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+            if (m) hwm = Math.max(hwm, Number(m[1]))
+          } catch {}
+        }, 50)
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()))
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (poll) clearInterval(poll)
+      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)
+      resolve({ms: performance.now() - t0, rssKb: m ? Number(m[1]) : hwm || null, code: code ?? -1, stdout, stderr})
+    })
+  })
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(repo, 'dist', 'commands', 'reconcile', 'run.js'))) throw new Error('build first: npm run build')
+  await load()
+  const dir = path.join(os.tmpdir(), `plantops-bench-reconcile-${process.pid}`)
+  mkdirSync(dir, {recursive: true})
+  try {
+    const file = config(dir)
+    const out = path.join(dir, 'orders-mes.csv')
+    const r = await run(dir, ['reconcile', 'run', 'orders-mes', '--config', file, '--format', 'csv', '--output', out, '--no-input', '--json'])
+    if (r.code !== 0) throw new Error(`plantops failed (${r.code}): ${r.stderr}`)
+    const json = JSON.parse(r.stdout) as {jobs: Array<{summary: {keys: Record<string, number>; left: {records: number}; right: {records: number}; elapsedMs: number}}>}
+    const s = json.jobs[0].summary
+    console.log(`reconcile run orders-mes: ${s.left.records} order lines ↔ ${s.right.records} work orders`)
+    console.log(`  wall ${(r.ms / 1000).toFixed(1)} s (job ${(s.elapsedMs / 1000).toFixed(1)} s), peak RSS ${r.rssKb === null ? 'n/a' : `${Math.round(r.rssKb / 1024)} MB`}`)
+    console.log(`  keys ${JSON.stringify(s.keys)}`)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+    if (!flag('--keep')) {
+      const mysql = await import('mysql2/promise')
+      const conn = await mysql.createConnection(MY)
+      for (const db of Object.values(DB)) await conn.query(`DROP DATABASE IF EXISTS ${db}`)
+      await conn.end()
+    }
+  }
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

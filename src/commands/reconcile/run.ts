@@ -1,0 +1,134 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {UsageError} from '../../lib/cli/errors.js'
+import {requireJob, runReconcileJob, type JobRunSummary} from '../../lib/reconcile/job-run.js'
+import type {JobFinding} from '../../lib/reconcile/job-types.js'
+import {csvColumns, jobSummaryPairs, reportLines, tableColumns, toTableLine, xlsxColumns, xlsxHighlight} from '../../lib/reconcile/job-view.js'
+import {withAtomicFile} from '../../lib/report/atomic.js'
+import {emitRows, OUTPUT_FORMATS, type OutputFormat} from '../../lib/report/emit.js'
+import {renderKeyValue, renderTable} from '../../lib/report/table.js'
+import {writeXlsx} from '../../lib/report/xlsx.js'
+
+export interface ReconcileJobResult {
+  job: string
+  runId: number
+  summary: JobRunSummary
+  /** The reported keys (findings; every key with --all; only new ones with --only new), sorted by key. */
+  rows: JobFinding[]
+  output: string | null
+  failed: boolean
+}
+
+export interface ReconcileRunResult {
+  jobs: ReconcileJobResult[]
+  failed: boolean
+}
+
+const TABLE_LIMIT = 200
+
+export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
+  static summary = 'Run reconcile jobs: compare two systems record by record (orders ↔ work orders, outbound ↔ shipments, item masters).'
+  static description =
+    'Each job reads its two sides in one read-only snapshot each, links the records by key (one-to-one or one-to-many), compares the configured fields and reports every key as match, differs (with the fields and both values), only_in_left, only_in_right or in_flight, with a probable cause.'
+
+  static examples = [
+    '<%= config.bin %> reconcile run orders-mes',
+    '<%= config.bin %> reconcile run orders-mes shipments --format csv --output "findings-{job}.csv" --fail-on differs',
+    '<%= config.bin %> reconcile run items --format xlsx --output items.xlsx --only new',
+  ]
+
+  static strict = false
+  static args = {job: Args.string({description: 'Job name(s) from the reconcile section.', required: true})}
+
+  static flags = {
+    format: Flags.string({char: 'f', summary: 'Output format.', options: [...OUTPUT_FORMATS], default: 'table'}),
+    output: Flags.string({char: 'o', summary: 'Write the report to this file; with several jobs put {job} in the name.'}),
+    all: Flags.boolean({summary: 'List every key, matches included (default: findings and in-flight keys).'}),
+    only: Flags.string({summary: 'Only findings first seen in this run.', options: ['new']}),
+    'fail-on': Flags.string({summary: 'Exit 1 when findings of this kind exist (differs: differs or one-sided; any: also in flight).', options: ['differs', 'any', 'never'], default: 'never'}),
+    'allow-stale': Flags.boolean({summary: 'Reconcile even when a replica lags more than its maxLagSeconds.'}),
+    bom: Flags.boolean({summary: 'Start the CSV with a UTF-8 BOM (for Excel on Chinese Windows).'}),
+  }
+
+  async run(): Promise<ReconcileRunResult> {
+    const {argv, flags} = await this.parse(ReconcileRun)
+    const names = [...new Set(argv as string[])]
+    const format = flags.format as OutputFormat
+    if (format === 'xlsx' && !flags.output) throw new UsageError('--format xlsx needs --output FILE.xlsx', {hints: ['e.g. --format xlsx --output findings.xlsx']})
+    if (names.length > 1 && flags.output && !flags.output.includes('{job}')) {
+      throw new UsageError('several jobs write several reports: put {job} in --output', {hints: ['e.g. --output "findings-{job}.csv"']})
+    }
+    if (names.length > 1 && format === 'csv' && !flags.output) throw new UsageError('several jobs to CSV need --output with {job} (their key columns differ)')
+    const loaded = this.loadConfig(flags.config)
+    const jobs = names.map((n) => [n, requireJob(loaded.config.reconcile, n, loaded.path)] as const)
+    const results: ReconcileJobResult[] = []
+    for (const [name, job] of jobs) {
+      const output = flags.output?.replaceAll('{job}', name)
+      const res = await this.withRun({job: `reconcile-${name}`, loaded}, async (ctx) => {
+        const progress = this.progress(`reconcile ${name}`)
+        const outcome = await runReconcileJob({
+          name,
+          job,
+          stock: loaded.config.stock,
+          baseDir: loaded.dir,
+          sources: ctx.sources,
+          store: ctx.store.knex,
+          runId: ctx.run.id,
+          options: {all: flags.all, onlyNew: flags.only === 'new', allowStale: flags['allow-stale'], onProgress: (p, c) => progress.update(p, c), onWarning: (m) => this.warnOperator(m)},
+        }).finally(() => progress.stop())
+        const {summary} = outcome
+        const keep: JobFinding[] = []
+        const rows = this.jsonEnabled() || format === 'json' ? collect(outcome.rows, keep) : outcome.rows
+        try {
+          if (format === 'json') {
+            for (const _ of rows);
+            const text = `${JSON.stringify({summary, rows: keep}, null, 2)}\n`
+            if (output) await withAtomicFile(output, async (tmp) => (await import('node:fs/promises')).writeFile(tmp, text))
+            else if (!this.jsonEnabled()) process.stdout.write(text)
+          } else if (format === 'xlsx') {
+            await writeXlsx(output!, [
+              {name: name.slice(0, 31), columns: xlsxColumns(summary), rows: reportLines(name, summary, rows), highlight: xlsxHighlight},
+              {name: 'summary', columns: [{key: 'k', header: 'item'}, {key: 'v', header: 'value'}], rows: jobSummaryPairs(summary).map(([k, v]) => ({k: k.trim(), v: String(v)}))},
+            ])
+          } else if (format === 'csv') {
+            await emitRows({format, output, columns: csvColumns(summary.keyNames), rows: reportLines(name, summary, rows), bom: flags.bom})
+          } else if (!this.jsonEnabled()) {
+            const shown = []
+            let n = 0
+            for (const l of reportLines(name, summary, rows)) if (n++ < TABLE_LIMIT) shown.push(toTableLine(l))
+            this.log(renderKeyValue(jobSummaryPairs(summary), {color: this.color}))
+            if (n === 0) this.log('No findings.')
+            else {
+              this.log(renderTable(tableColumns(summary), shown, {color: this.color}))
+              if (n > TABLE_LIMIT) this.log(`… ${n - TABLE_LIMIT} more lines: use --format csv or xlsx with --output for the full list.`)
+            }
+          } else for (const _ of rows);
+        } finally {
+          outcome.close()
+        }
+        await outcome.commit()
+        if (output) ctx.run.output(output)
+        if (output && !this.jsonEnabled() && format !== 'table') {
+          this.logToStderr(`${summary.reported} keys written to ${output} · ${name}: keys ${summary.keys.total} · ${summary.names.differs} ${summary.keys.differs} · ${summary.names.only_in_left} ${summary.keys.only_in_left} · ${summary.names.only_in_right} ${summary.keys.only_in_right}`)
+        }
+        ctx.run.outcome({job: name, keys: summary.keys, causes: summary.causes, deviationRatePct: summary.deviationRatePct, newFindings: summary.newFindings, resolved: summary.resolved.count, warnings: summary.warnings.length})
+        const c = flags.only === 'new' ? {...summary.newByStatus, in_flight: 0} : summary.keys
+        const findings = c.differs + c.only_in_left + c.only_in_right
+        const failed = flags['fail-on'] === 'any' ? findings + c.in_flight > 0 : flags['fail-on'] === 'differs' ? findings > 0 : false
+        return {job: name, runId: ctx.run.id, summary, rows: keep, output: output ?? null, failed}
+      })
+      results.push(res)
+    }
+    const failed = results.some((r) => r.failed)
+    this.failWhen(failed)
+    return {jobs: results, failed}
+  }
+}
+
+function* collect<T>(rows: Iterable<T>, into: T[]): Generator<T> {
+  for (const r of rows) {
+    into.push(r)
+    yield r
+  }
+}

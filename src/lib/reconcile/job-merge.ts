@@ -1,0 +1,288 @@
+import {Decimal} from '../decimal/decimal.js'
+import {looseCode} from '../stock/normalize.js'
+import {unescapeField, type Spill} from '../stock/spill.js'
+import type {UnitConverter} from '../stock/units.js'
+import {withinTolerance, type Tolerance} from './classify.js'
+import type {CompareFieldConfig, ReconcileJobConfig} from './jobs-config.js'
+import {JOB_KIND, NULL_FIELD} from './job-read.js'
+import {causeRank, KEY_SEP, type FieldDifference, type JobCause, type JobFinding, type JobStatus} from './job-types.js'
+import {daysBetween, normalText} from './job-values.js'
+import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, ZERO_SCALED, type Scaled} from './scaled.js'
+
+/** What the merge of a job needs besides the spill (plain data). */
+export interface JobMergeEnv {
+  job: ReconcileJobConfig
+  labels: {left: string; right: string}
+  units: UnitConverter
+  /** Factors (and their reciprocals) that explain a quantity difference as unit_factor. */
+  factors: Decimal[]
+  /** Records changed after this plant-local time are in flight; null: no grace. */
+  cutoff: string | null
+  /** Previous open findings by key text. */
+  history: Map<string, {firstSeen: string; runsSeen: number}>
+  today: string
+  all: boolean
+}
+
+/** Exact sums (scaled integers). */
+export interface QtyTotals {
+  sumAbsLeft: Scaled
+  sumAbsDiff: Scaled
+}
+
+function absScaled(a: Scaled): Scaled {
+  return a.v < 0n ? {v: -a.v, s: a.s} : a
+}
+
+export interface JobMergeTotals {
+  keys: Record<JobStatus, number>
+  causes: Record<string, number>
+  /** Per quantity field: Σ|left| and Σ|right − left| over the compared keys (a missing side counts as 0; in flight left out). */
+  qty: Record<string, QtyTotals>
+  /** Per value of the day-bucket key: the first quantity field's sums. */
+  byBucket: Map<string, QtyTotals>
+  unitWarnings: number
+  unitWarningExamples: string[]
+}
+
+export function emptyJobTotals(job: ReconcileJobConfig): JobMergeTotals {
+  const qty: Record<string, QtyTotals> = {}
+  for (const [name, f] of Object.entries(job.compare)) if (f.type === 'decimal' && f.quantity) qty[name] = {sumAbsLeft: ZERO_SCALED, sumAbsDiff: ZERO_SCALED}
+  return {keys: {match: 0, differs: 0, only_in_left: 0, only_in_right: 0, in_flight: 0}, causes: {}, qty, byBucket: new Map(), unitWarnings: 0, unitWarningExamples: []}
+}
+
+/** One side's records of one key, aggregated: sums (in the first record's unit), latest dates, distinct values. */
+interface SideAgg {
+  records: number
+  lines: number
+  changed: string | null
+  /** Every record flagged by link.leftOptional. */
+  optional: boolean
+  vals: FieldAgg[]
+}
+
+type FieldAgg =
+  | {t: 'decimal'; q: Scaled | null; unit: string | null; bad?: undefined}
+  | {t: 'date'; d: string | null; bad: string | null}
+  | {t: 'set'; v: Array<string | null>}
+
+function newAgg(fields: Array<[string, CompareFieldConfig]>): SideAgg {
+  return {
+    records: 0,
+    lines: 0,
+    changed: null,
+    optional: true,
+    vals: fields.map(([, f]) => (f.type === 'decimal' ? {t: 'decimal', q: null, unit: null} : f.type === 'date' ? {t: 'date', d: null, bad: null} : {t: 'set', v: []})),
+  }
+}
+
+const val = (s: string): string | null => (s === NULL_FIELD ? null : unescapeField(s))
+
+function load(lines: string[], fields: Array<[string, CompareFieldConfig]>, env: JobMergeEnv, totals: JobMergeTotals): Map<string, SideAgg> {
+  const out = new Map<string, SideAgg>()
+  for (const line of lines) {
+    const rec = line.split('\t')
+    const keyText = unescapeField(rec[0])
+    let a = out.get(keyText)
+    if (!a) {
+      a = newAgg(fields)
+      out.set(keyText, a)
+    }
+    a.records += Number(rec[3])
+    a.lines++
+    const changed = val(rec[1])
+    if (changed !== null && (a.changed === null || changed > a.changed)) a.changed = changed
+    if (rec[2] === '0') a.optional = false
+    let at = 4
+    for (let i = 0; i < fields.length; i++) {
+      const agg = a.vals[i]
+      if (agg.t === 'decimal') {
+        const text = val(rec[at++])
+        const unit = val(rec[at++])
+        if (text === null) continue
+        let q = parseScaled(text)
+        if (agg.q === null) {
+          agg.q = q
+          agg.unit = unit
+          continue
+        }
+        if (unit !== agg.unit && unit !== null && agg.unit !== null) {
+          const f = env.units.factor(unit, agg.unit, undefined)
+          if (f === null) noteUnit(totals, `${unit}→${agg.unit}`)
+          else q = parseScaled(scaledToDecimal(q).times(f).toFixed())
+        }
+        agg.q = addScaled(agg.q, q)
+      } else if (agg.t === 'date') {
+        const d = val(rec[at++])
+        if (d === null) continue
+        if (d.startsWith('!')) agg.bad ??= d.slice(1)
+        else if (agg.d === null || d > agg.d) agg.d = d
+      } else {
+        const v = val(rec[at++])
+        if (!agg.v.includes(v)) agg.v.push(v)
+      }
+    }
+  }
+  return out
+}
+
+function noteUnit(totals: JobMergeTotals, example: string): void {
+  totals.unitWarnings++
+  if (totals.unitWarningExamples.length < 5 && !totals.unitWarningExamples.includes(example)) totals.unitWarningExamples.push(example)
+}
+
+export interface JobPartitionResult {
+  /** Every key that is not a match (for the history and the summary). */
+  findings: JobFinding[]
+  /** Report rows: the findings, plus matches with `all`. */
+  rows: JobFinding[]
+}
+
+/** Reconcile one partition of a job. */
+export function reconcileJobPartition(spill: Spill, p: number, env: JobMergeEnv, totals: JobMergeTotals, tolerances: Array<Tolerance | undefined>): JobPartitionResult {
+  const {job} = env
+  const fields = Object.entries(job.compare)
+  const left = load(spill.lines(JOB_KIND.left, p), fields, env, totals)
+  const right = load(spill.lines(JOB_KIND.right, p), fields, env, totals)
+  spill.drop(JOB_KIND.left, p)
+  spill.drop(JOB_KIND.right, p)
+  const keys = new Set([...left.keys(), ...right.keys()])
+  const findings: JobFinding[] = []
+  const rows: JobFinding[] = []
+  const bucketIdx = job.link.keys.findIndex((k) => k.bucket === 'day')
+  const firstQty = fields.findIndex(([, f]) => f.type === 'decimal' && f.quantity)
+  for (const keyText of keys) {
+    const l = left.get(keyText)
+    const r = right.get(keyText)
+    const key = keyText.split(KEY_SEP)
+    let status: JobStatus
+    let diffs: FieldDifference[] = []
+    if (l && !r) status = l.optional ? 'match' : 'only_in_left'
+    else if (r && !l) status = 'only_in_right'
+    else {
+      diffs = compareFields(fields, l!, r!, env, totals, tolerances)
+      // several records behind a one-to-one key: a finding, never a silent double count
+      const ambiguous: FieldDifference[] = []
+      if (!job.group && l!.records > 1) ambiguous.push({field: 'records', left: String(l!.records), right: String(r!.records), cause: 'ambiguous_link', detail: `${l!.records} ${env.labels.left} records share this key`})
+      else if (!job.group && job.link.cardinality === 'one-to-one' && r!.records > 1) ambiguous.push({field: 'records', left: String(l!.records), right: String(r!.records), cause: 'ambiguous_link', detail: `${r!.records} ${env.labels.right} records link to one ${env.labels.left} record (link is one-to-one)`})
+      diffs = [...ambiguous, ...diffs]
+      status = diffs.length === 0 ? 'match' : 'differs'
+    }
+    // quantities: Σ|left| and Σ|diff| (a missing side counts as 0), as exact scaled integers on the hot path
+    const inFlight = status !== 'match' && env.cutoff !== null && ((l?.changed ?? '') > env.cutoff || (r?.changed ?? '') > env.cutoff)
+    if (!inFlight) {
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i][1]
+        if (f.type !== 'decimal' || !f.quantity) continue
+        const lq = l ? (l.vals[i] as Extract<FieldAgg, {t: 'decimal'}>) : null
+        const rq = r ? (r.vals[i] as Extract<FieldAgg, {t: 'decimal'}>) : null
+        const lv = lq?.q ?? ZERO_SCALED
+        let rv = rq?.q ?? ZERO_SCALED
+        if (lq?.unit && rq?.unit && lq.unit !== rq.unit && rq.q) {
+          const factor = env.units.factor(rq.unit, lq.unit, undefined)
+          if (factor !== null) rv = parseScaled(scaledToDecimal(rq.q).times(factor).toFixed())
+        }
+        const absLeft = absScaled(lv)
+        const absDiff = absScaled(addScaled(rv, {v: -lv.v, s: lv.s}))
+        const t = totals.qty[fields[i][0]]
+        t.sumAbsLeft = addScaled(t.sumAbsLeft, absLeft)
+        t.sumAbsDiff = addScaled(t.sumAbsDiff, absDiff)
+        if (bucketIdx >= 0 && i === firstQty) {
+          const b = totals.byBucket.get(key[bucketIdx]) ?? {sumAbsLeft: ZERO_SCALED, sumAbsDiff: ZERO_SCALED}
+          b.sumAbsLeft = addScaled(b.sumAbsLeft, absLeft)
+          b.sumAbsDiff = addScaled(b.sumAbsDiff, absDiff)
+          totals.byBucket.set(key[bucketIdx], b)
+        }
+      }
+    }
+    if (inFlight) status = 'in_flight'
+    totals.keys[status]++
+    let cause: JobCause | null = null
+    for (const d of diffs) if (causeRank(d.cause) < causeRank(cause)) cause = d.cause
+    if (status === 'in_flight') cause = null
+    if (cause !== null && status === 'differs') totals.causes[cause] = (totals.causes[cause] ?? 0) + 1
+    const finding: JobFinding = {key, status, cause, fields: diffs, leftRecords: l?.records ?? 0, rightRecords: r?.records ?? 0, first_seen: null, runs_seen: null}
+    if (status === 'differs' || status === 'only_in_left' || status === 'only_in_right') {
+      const h = env.history.get(keyText)
+      finding.first_seen = h?.firstSeen ?? env.today
+      finding.runs_seen = (h?.runsSeen ?? 0) + 1
+      findings.push(finding)
+      rows.push(finding)
+    } else if (status === 'in_flight' || env.all) rows.push(finding)
+  }
+  return {findings, rows}
+}
+
+const show = (v: Array<string | null>) => (v.length === 0 ? null : v.map((x) => x ?? '').join(', '))
+
+function compareFields(fields: Array<[string, CompareFieldConfig]>, l: SideAgg, r: SideAgg, env: JobMergeEnv, totals: JobMergeTotals, tolerances: Array<Tolerance | undefined>): FieldDifference[] {
+  const out: FieldDifference[] = []
+  const changedAfter = l.changed !== null && r.changed !== null && l.changed > r.changed
+  for (let i = 0; i < fields.length; i++) {
+    const [name, f] = fields[i]
+    const a = l.vals[i]
+    const b = r.vals[i]
+    let d: FieldDifference | null = null
+    if (a.t === 'decimal' && b.t === 'decimal' && f.type === 'decimal') {
+      let rq = b.q
+      if (rq !== null && b.unit !== null && a.unit !== null && b.unit !== a.unit) {
+        const factor = env.units.factor(b.unit, a.unit, undefined)
+        if (factor === null) noteUnit(totals, `${b.unit}→${a.unit}`)
+        else rq = parseScaled(scaledToDecimal(rq).times(factor).toFixed())
+      }
+      if (a.q === null && rq === null) continue
+      if (a.q !== null && rq !== null && cmpScaled(a.q, rq) === 0) continue
+      if (a.q !== null && rq !== null) {
+        const lv = scaledToDecimal(a.q)
+        const rv = scaledToDecimal(rq)
+        if (withinTolerance(rv.minus(lv), lv, tolerances[i] ?? {})) continue
+        let cause: JobCause | null = null
+        let detail: string | null = `diff ${rv.minus(lv).toFixed()}`
+        if (!lv.isZero()) {
+          const ratio = rv.div(lv)
+          const hit = env.factors.find((x) => x.eq(ratio))
+          if (hit) {
+            cause = 'unit_factor'
+            detail = `${env.labels.right} = ${env.labels.left} × ${hit.toFixed()}`
+          }
+        }
+        d = {field: name, left: formatScaled(a.q), right: formatScaled(rq), cause, detail}
+      } else d = {field: name, left: a.q === null ? null : formatScaled(a.q), right: rq === null ? null : formatScaled(rq), cause: null, detail: null}
+    } else if (a.t === 'date' && b.t === 'date' && f.type === 'date') {
+      if (a.bad !== null || b.bad !== null) {
+        d = {field: name, left: a.bad ?? a.d, right: b.bad ?? b.d, cause: 'bad_value', detail: `a date that does not parse: ${a.bad !== null ? `${env.labels.left} ${JSON.stringify(a.bad)}` : `${env.labels.right} ${JSON.stringify(b.bad)}`}`}
+      } else if (a.d === null && b.d === null) continue
+      else if (a.d === null || b.d === null) d = {field: name, left: a.d, right: b.d, cause: null, detail: null}
+      else {
+        const days = daysBetween(a.d, b.d)
+        const over = f.direction === 'right-later' ? days > f.toleranceDays : f.direction === 'right-earlier' ? -days > f.toleranceDays : Math.abs(days) > f.toleranceDays
+        if (!over) continue
+        d = {field: name, left: a.d, right: b.d, cause: days > 0 ? 'late' : null, detail: days > 0 ? `${days} days late` : `${-days} days early`}
+      }
+    } else if (a.t === 'set' && b.t === 'set') {
+      const lv = a.v.length === 1 ? a.v[0] : null
+      if (f.type === 'enum') {
+        const allowed: Array<string | null> = lv === null ? [null] : (f.map[lv] ?? [lv])
+        if (a.v.length <= 1 && b.v.every((x) => allowed.includes(x))) continue
+        let cause: JobCause | null = null
+        if (f.inactive && lv !== null && f.inactive.left.includes(lv) && b.v.some((x) => x !== null && f.inactive!.rightActive.includes(x))) cause = 'cancelled_not_propagated'
+        d = {field: name, left: show(a.v), right: show(b.v), cause, detail: cause ? `${env.labels.left} ${lv}, ${env.labels.right} still ${show(b.v)}` : null}
+      } else if (f.type === 'text') {
+        const n = (x: string | null) => (f.normalize ? normalText(x) : (x ?? ''))
+        if (a.v.length <= 1 && b.v.every((x) => n(x) === n(lv))) continue
+        d = {field: name, left: show(a.v), right: show(b.v), cause: null, detail: null}
+      } else {
+        if (a.v.length <= 1 && b.v.every((x) => x === lv)) continue
+        const loose = lv !== null && b.v.every((x) => x !== null && looseCode(x) === looseCode(lv))
+        d = {field: name, left: show(a.v), right: show(b.v), cause: loose ? 'code_format' : null, detail: loose ? 'same code but for case, spaces or full-width characters' : null}
+      }
+    }
+    if (d === null) continue
+    if (changedAfter && d.cause !== 'cancelled_not_propagated' && d.cause !== 'bad_value') {
+      d.cause = 'change_not_propagated'
+      d.detail = `${env.labels.left} changed ${l.changed} after ${env.labels.right} ${r.changed}`
+    }
+    out.push(d)
+  }
+  return out
+}

@@ -1,0 +1,60 @@
+/**
+ * The vocabulary of a reconcile job's result (`plantops reconcile run`), shared by every entity pair: one status per
+ * key, the differing fields with both values, and a probable cause where the evidence supports one.
+ */
+
+export const JOB_STATUSES = ['match', 'differs', 'only_in_left', 'only_in_right', 'in_flight'] as const
+export type JobStatus = (typeof JOB_STATUSES)[number]
+
+/**
+ * Causes, in the order a key's cause is chosen when several fields differ:
+ * - cancelled_not_propagated: closed/cancelled/blocked on the left, still active on the right;
+ * - change_not_propagated: the left record changed after the right one was last updated;
+ * - unit_factor: right = left × a known unit factor (1000, 12, a pack size...);
+ * - code_format: the codes differ only in case, spaces or full-width characters;
+ * - late: the right date is after the left (due) date;
+ * - ambiguous_link: several records share a key the job says is one-to-one (reported, never double counted);
+ * - bad_value: a date that does not parse (reported with its value).
+ */
+export const JOB_CAUSES = ['cancelled_not_propagated', 'change_not_propagated', 'unit_factor', 'code_format', 'late', 'ambiguous_link', 'bad_value'] as const
+export type JobCause = (typeof JOB_CAUSES)[number]
+
+export function causeRank(c: JobCause | null): number {
+  return c === null ? JOB_CAUSES.length : JOB_CAUSES.indexOf(c)
+}
+
+/** One differing field of a key. Values are display text (decimals exact, dates YYYY-MM-DD) in the left unit. */
+export interface FieldDifference {
+  field: string
+  left: string | null
+  right: string | null
+  cause: JobCause | null
+  /** Evidence: "12 days late", "ERP changed 2026-11-19 10:00:00 after MES 2026-11-12 08:00:00", "× 12". */
+  detail: string | null
+}
+
+/** One reconciled key of a job. */
+export interface JobFinding {
+  /** Key values, in the order of the job's link.keys (left codes; right codes mapped to left ones). */
+  key: string[]
+  status: JobStatus
+  cause: JobCause | null
+  /** The differing fields (differs), or the record's compared values (only_in_left / only_in_right / in_flight, --all). */
+  fields: FieldDifference[]
+  /** Records on each side behind the key (after the right status filter). */
+  leftRecords: number
+  rightRecords: number
+  /** Date (YYYY-MM-DD) of the first run of the current unbroken series that reported this key; null for matches. */
+  first_seen: string | null
+  runs_seen: number | null
+}
+
+/** Key order: the key values, by UTF-16 code units (the same everywhere, whatever the collation). */
+export function compareFindings(a: Pick<JobFinding, 'key'>, b: Pick<JobFinding, 'key'>): number {
+  for (let i = 0; i < a.key.length; i++) {
+    if (a.key[i] !== b.key[i]) return a.key[i] < b.key[i] ? -1 : 1
+  }
+  return 0
+}
+
+export const KEY_SEP = '\u0001'
