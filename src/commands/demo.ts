@@ -97,7 +97,9 @@ No server is needed for the default SQLite plant.`
     let reconcileJobs: DemoResult['reconcileJobs']
     if (!flags['no-diff']) {
       stockDiff = await this.reconcile(config)
+      const stockAlert = this.notifier // the demo's alert is the stock diff's; the jobs' runs must not replace it
       reconcileJobs = await this.runJobs(config)
+      this.notifier = stockAlert
     }
     this.log(demoNextText(next))
     return {dir, config, backend: flags.mysql ? 'mysql' : 'sqlite', databases, rows: plant.counts, seededDiscrepancies: seeded, buildMs: plant.elapsedMs, stockDiff, reconcileJobs, next}
