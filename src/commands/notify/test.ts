@@ -3,21 +3,11 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
 import {ExitCode} from '../../lib/cli/exit-codes.js'
+import type {Delivery} from '../../lib/notify/http.js'
 import {renderKeyValue} from '../../lib/report/table.js'
 
-export interface NotifyTestResult {
-  channel: string
-  type: string
-  status: 'sent' | 'failed'
-  attempts: number
-  httpStatus: number | null
-  vendorCode: string | null
-  vendorMessage: string | null
-  /** What to fix (null when sent). */
-  hint: string | null
-  bytes: number
-  elapsedMs: number
-}
+/** The JSON contract of `notify test`: the delivery record the run history keeps (src/lib/notify/http.ts). */
+export type NotifyTestResult = Delivery
 
 export default class NotifyTest extends BaseCommand<typeof NotifyTest> {
   static summary = 'Send a test message to a notify channel and show the vendor\'s answer, translated into what to fix.'
