@@ -1,6 +1,6 @@
 /**
  * `plantops count sample` benchmark (MariaDB at 127.0.0.1:3306, root):
- *   npx tsx bench/count.ts [--rows 20000,200000] [--method random|abc|due] [--size N] [--runs N] [--keep]
+ *   npx tsx bench/count.ts [--rows 20000,200000] [--method random|abc|due] [--size N] [--runs N] [--keep] [--prefix P]
  *
  * For each size it builds the demo plant into MariaDB (databases pt_bench_count_erp|wms|mes; ERP stock_balance rows =
  * size, WMS bin_stock ≈ 1.5 × size), writes its plantops.yaml, runs the built CLI
@@ -20,9 +20,10 @@ import {buildDemoPlant, DEFAULT_STOCK_ROWS, dropMysqlDemo} from '../src/lib/demo
 import {writeDemoConfig} from '../src/lib/demo/plant-config.js'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const MYSQL = {host: '127.0.0.1', port: 3306, user: 'root', prefix: 'pt_bench_count_'}
 const args = process.argv.slice(2)
 const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined)
+// --prefix: database name prefix, so two engineers benchmarking on one server do not drop each other's plant
+const MYSQL = {host: '127.0.0.1', port: 3306, user: 'root', prefix: opt('--prefix') ?? 'pt_bench_count_'}
 const sizes = (opt('--rows') ?? `${DEFAULT_STOCK_ROWS},200000`).split(',').map((s) => Number(s.trim()))
 const method = opt('--method') ?? 'random'
 const runs = Number(opt('--runs') ?? '1')

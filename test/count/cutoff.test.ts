@@ -61,14 +61,14 @@ describe('cut-off: stock moved between snapshot and count is not a variance', ()
     const cut = applyMovements(lines, [mv('2026-11-21 09:00:00', 'SHIP', 'L1', 'S1', 40, false)], header.snapshotAt, direction)
     const r = buildReport(header, lines, cut, {tolerancePct: {A: 0, B: 2, C: 5}}).lines[0]
     expect([r.wmsExpected, r.wmsStatus]).toEqual(['60', 'match'])
-    expect([r.erpExpected, r.erpDiff, r.erpStatus]).toEqual(['100', '-40', 'over']) // shipped, not yet booked in the ERP
+    expect([r.erpExpected, r.erpDiff, r.erpStatus]).toEqual(['100', '-40', 'over_tolerance']) // shipped, not yet booked in the ERP
   })
 
   it('values differences, applies tolerance by class, and attributes ERP balances to bins', () => {
     // ERP holds 250 for the key, WMS holds 100 here and 140 in other bins: ERP for this bin = 250 − 140 = 110
     const lines = [countLine(1, {abcClass: 'C', countedQty: D(104), wmsKeyQty: D(240), erpKeyQty: D(250)})]
     const r = buildReport(header, lines, {byLine: new Map(), applied: 0, ignoredTypes: {}}, {tolerancePct: {A: 0, B: 2, C: 5}}).lines[0]
-    expect([r.wmsDiff, r.wmsStatus, r.wmsDiffValue]).toEqual(['4', 'within', '40.00'])
-    expect([r.erpExpected, r.erpDiff, r.erpStatus, r.erpDiffValue]).toEqual(['110', '-6', 'over', '-60.00'])
+    expect([r.wmsDiff, r.wmsStatus, r.wmsDiffValue]).toEqual(['4', 'within_tolerance', '40.00'])
+    expect([r.erpExpected, r.erpDiff, r.erpStatus, r.erpDiffValue]).toEqual(['110', '-6', 'over_tolerance', '-60.00'])
   })
 })

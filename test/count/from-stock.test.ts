@@ -95,7 +95,7 @@ describe('count reads the ERP through the stock section (fromStock)', () => {
       expect(lines.every((l) => l.wmsStatus === 'match')).toBe(true)
       // the two ERP keys seeded off (+7, −3) are over tolerance on every line of those keys; the others compare
       const off = new Set([plant.erp[1], plant.erp[4]].map((e) => `${e.item}|${e.lot ?? ''}`))
-      for (const l of lines) expect(l.erpStatus, `${l.item}|${l.lot}`).toBe(off.has(`${l.item}|${l.lot}`) ? 'over' : 'match')
+      for (const l of lines) expect(l.erpStatus, `${l.item}|${l.lot}`).toBe(off.has(`${l.item}|${l.lot}`) ? 'over_tolerance' : 'match')
     })
   })
 })

@@ -96,9 +96,9 @@ describe('count loop end to end (built CLI)', () => {
     const l4 = lines.find((l) => l.line === 4)!
     expect(l4.location).toBe(over)
     expect(l4.wmsDiff).toBe(l4.unit === 'G' ? '5' : '5')
-    expect(l4.wmsStatus).toBe('over')
+    expect(l4.wmsStatus).toBe('over_tolerance')
     const found = lines.find((l) => l.found)!
-    expect(found).toMatchObject({location: 'RM-A01-01', item: 'RM-10012', counted: '3', wmsExpected: '0', wmsStatus: 'over', erpStatus: 'n/a'})
+    expect(found).toMatchObject({location: 'RM-A01-01', item: 'RM-10012', counted: '3', wmsExpected: '0', wmsStatus: 'over_tolerance', erpStatus: 'not_compared'})
     // WMS: 11 of the 12 sampled lines match; the interval is Wilson's with the finite population correction (12 of 36)
     const expected = wilsonInterval(11, 12, {population: 36})
     expect(rep.json.ira.wms).toMatchObject({within: 11, counted: 12, fpcApplied: true})

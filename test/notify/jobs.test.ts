@@ -40,13 +40,13 @@ describe('a finished run becomes a summary people act on', () => {
       totals: {counted: 40, found: 0, uncounted: 2, wmsOver: 3, erpOver: 1, wmsDiffValue: '0', erpDiffValue: '0'},
       ira: {wms: {ira: 0.925}, erp: {ira: 0.975}},
       lines: [{line: 7, description: '深沟球轴承 6305-2RS'}],
-      recount: [{line: 7, location: 'A-01-02', item: 'RM-10125', lot: 'L1', wmsStatus: 'over', erpStatus: 'within'}],
+      recount: [{line: 7, location: 'A-01-02', item: 'RM-10125', lot: 'L1', wmsStatus: 'over_tolerance', erpStatus: 'within_tolerance'}],
       output: 'count-3.xlsx',
       adjustments: null,
     }
     const s = summarizeRun(run({job: 'count-report', result}), 10)
     expect(s.status).toBe('over-tolerance')
-    expect(s.top.lines).toEqual(['line 7 A-01-02: RM-10125 深沟球轴承 6305-2RS lot L1 (WMS over, ERP within)'])
+    expect(s.top.lines).toEqual(['line 7 A-01-02: RM-10125 深沟球轴承 6305-2RS lot L1 (WMS over_tolerance, ERP within_tolerance)'])
     expect(s.counts).toContainEqual({label: 'IRA WMS', value: '92.5%'})
     expect(s.outputs).toEqual(['count-3.xlsx'])
   })

@@ -1,10 +1,10 @@
 import {Decimal, formatDecimal, formatFixed} from '../decimal/decimal.js'
+import {classifyCounted, isWithin, toleranceRule, type CountedStatus, type Tolerance} from '../reconcile/classify.js'
 import {ABC_CLASSES, type AbcClass} from './config.js'
 import {erpKey} from './codes.js'
 import type {CountHeader, CountLine} from './count-store.js'
 import type {CutoffResult, LineCutoff} from './cutoff.js'
 import {wilsonInterval, type Proportion} from './ira.js'
-import {toleranceStatus, type ToleranceStatus} from './tolerance.js'
 
 /** One counted line compared with the WMS and ERP snapshots (after cut-off). Only counted lines are ever revealed. */
 export interface ReportLine {
@@ -22,12 +22,12 @@ export interface ReportLine {
   cutoff: string
   wmsExpected: string
   wmsDiff: string
-  wmsStatus: ToleranceStatus
+  wmsStatus: CountedStatus
   erpUnit: string
   countedErpUnit: string | null
   erpExpected: string | null
   erpDiff: string | null
-  erpStatus: ToleranceStatus | 'n/a'
+  erpStatus: CountedStatus
   unitCost: string | null
   /** Value of the WMS difference (in ERP unit × unit cost). */
   wmsDiffValue: string | null
@@ -67,7 +67,7 @@ export interface AdjustmentRow {
   countedQty: string
   adjustQty: string
   value: string | null
-  status: ToleranceStatus
+  status: CountedStatus
   note: string
 }
 
@@ -95,6 +95,14 @@ export function erpExpectedForLine(l: CountLine): Decimal | null {
   return l.erpKeyQty.minus(l.wmsKeyQty.minus(l.wmsQty.times(l.factor)))
 }
 
+/** A count's tolerance: the engine's rule with the count's percent limits by ABC class (count.tolerancePct). */
+export function countTolerance(tolerancePct: Record<AbcClass, number>): (cls: AbcClass) => Tolerance {
+  const byClass: Record<string, {pct: string}> = {}
+  for (const c of ABC_CLASSES) byClass[c] = {pct: new Decimal(tolerancePct[c]).toFixed()}
+  const rule = toleranceRule({byClass})
+  return (cls) => rule({cls})
+}
+
 export function buildReport(
   header: CountHeader,
   lines: readonly CountLine[],
@@ -103,6 +111,7 @@ export function buildReport(
 ): CountReport {
   const out: ReportLine[] = []
   const uncounted: UncountedLine[] = []
+  const tolerance = countTolerance(opts.tolerancePct)
   for (const l of lines) {
     if (!l.sampled && !l.found) continue
     if (l.countedQty === null) {
@@ -132,12 +141,12 @@ export function buildReport(
       cutoff: formatDecimal(cut.wms),
       wmsExpected: formatDecimal(wmsExpected),
       wmsDiff: formatDecimal(wmsDiff),
-      wmsStatus: toleranceStatus(l.countedQty, wmsExpected, pct),
+      wmsStatus: classifyCounted(wmsExpected, l.countedQty, tolerance(l.abcClass)),
       erpUnit: l.erpUnit ?? '',
       countedErpUnit: show(countedErp),
       erpExpected: show(erpExpected),
       erpDiff: show(erpDiff),
-      erpStatus: erpExpected === null || countedErp === null ? 'n/a' : toleranceStatus(countedErp, erpExpected, pct),
+      erpStatus: classifyCounted(erpExpected, countedErp, tolerance(l.abcClass)),
       unitCost: show(l.unitCost),
       wmsDiffValue: l.unitCost && l.factor ? money(wmsDiff.times(l.factor).times(l.unitCost)) : null,
       erpDiffValue: l.unitCost && erpDiff ? money(erpDiff.times(l.unitCost)) : null,
@@ -149,10 +158,9 @@ export function buildReport(
   }
   const sampledCounted = out.filter((r) => !r.found)
   const conf = opts.confidence ?? 95
-  const within = (s: ToleranceStatus | 'n/a') => s === 'match' || s === 'within'
   const prop = (rows: ReportLine[], side: 'wms' | 'erp', population: number | null) => {
-    const rel = side === 'wms' ? rows : rows.filter((r) => r.erpStatus !== 'n/a')
-    const ok = rel.filter((r) => within(side === 'wms' ? r.wmsStatus : r.erpStatus)).length
+    const rel = side === 'wms' ? rows : rows.filter((r) => r.erpStatus !== 'not_compared')
+    const ok = rel.filter((r) => isWithin(side === 'wms' ? r.wmsStatus : r.erpStatus)).length
     return wilsonInterval(ok, rel.length, {population, confidence: conf})
   }
   const byClass = ABC_CLASSES.filter((c) => (header.populationByClass[c] ?? 0) > 0 || sampledCounted.some((r) => r.abcClass === c)).map((c) => {
@@ -183,7 +191,7 @@ export function buildReport(
     byClass,
     weighted,
   }
-  const recount = out.filter((r) => r.wmsStatus === 'over' || r.erpStatus === 'over')
+  const recount = out.filter((r) => r.wmsStatus === 'over_tolerance' || r.erpStatus === 'over_tolerance')
   const adjustments = buildAdjustments(lines, cutoffs, out)
   const sum = (xs: Array<string | null>) => xs.reduce((s, x) => (x === null ? s : s.plus(x)), new Decimal(0))
   return {
@@ -196,8 +204,8 @@ export function buildReport(
       counted: sampledCounted.length,
       found: out.length - sampledCounted.length,
       uncounted: uncounted.length,
-      wmsOver: out.filter((r) => r.wmsStatus === 'over').length,
-      erpOver: out.filter((r) => r.erpStatus === 'over').length,
+      wmsOver: out.filter((r) => r.wmsStatus === 'over_tolerance').length,
+      erpOver: out.filter((r) => r.erpStatus === 'over_tolerance').length,
       wmsDiffValue: formatFixed(sum(out.map((r) => r.wmsDiffValue)), 2),
       erpDiffValue: formatFixed(sum(out.map((r) => r.erpDiffValue)), 2),
     },
@@ -213,7 +221,7 @@ export function buildReport(
 function buildAdjustments(lines: readonly CountLine[], cutoffs: CutoffResult, report: ReportLine[]): AdjustmentRow[] {
   const rows: AdjustmentRow[] = []
   const byLine = new Map(report.map((r) => [`${r.line}|${r.location}|${r.sku}|${r.lot}`, r]))
-  const erpKeys = new Map<string, {l: CountLine; expected: Decimal; counted: Decimal; status: ToleranceStatus; lines: number[]}>()
+  const erpKeys = new Map<string, {l: CountLine; expected: Decimal; counted: Decimal; status: CountedStatus; lines: number[]}>()
   for (const l of lines) {
     if (l.countedQty === null || (!l.sampled && !l.found)) continue
     const r = byLine.get(`${l.lineNo}|${l.location}|${l.sku}|${l.lot ?? ''}`)
@@ -232,7 +240,7 @@ function buildAdjustments(lines: readonly CountLine[], cutoffs: CutoffResult, re
         adjustQty: formatDecimal(diff),
         value: r.wmsDiffValue,
         status: r.wmsStatus,
-        note: r.wmsStatus === 'over' ? 'over tolerance: recount before adjusting' : r.moved ? 'stock moved during the count (cut-off applied)' : '',
+        note: r.wmsStatus === 'over_tolerance' ? 'over tolerance: recount before adjusting' : r.moved ? 'stock moved during the count (cut-off applied)' : '',
       })
     }
     if (r.erpExpected === null || r.erpDiff === null || !l.item || !l.factor || l.erpKeyQty === null || l.wmsKeyQty === null) continue
@@ -244,9 +252,9 @@ function buildAdjustments(lines: readonly CountLine[], cutoffs: CutoffResult, re
       e.counted = e.counted.plus(wmsDelta).plus(cut)
       e.expected = e.expected.plus(cut)
       e.lines.push(l.lineNo ?? 0)
-      if (r.erpStatus === 'over') e.status = 'over'
+      if (r.erpStatus === 'over_tolerance') e.status = 'over_tolerance'
     } else {
-      erpKeys.set(k, {l, expected: l.erpKeyQty.plus(cut), counted: l.wmsKeyQty.plus(wmsDelta).plus(cut), status: r.erpStatus === 'n/a' ? 'match' : r.erpStatus, lines: [l.lineNo ?? 0]})
+      erpKeys.set(k, {l, expected: l.erpKeyQty.plus(cut), counted: l.wmsKeyQty.plus(wmsDelta).plus(cut), status: r.erpStatus === 'not_compared' ? 'match' : r.erpStatus, lines: [l.lineNo ?? 0]})
     }
   }
   for (const e of erpKeys.values()) {
@@ -264,7 +272,7 @@ function buildAdjustments(lines: readonly CountLine[], cutoffs: CutoffResult, re
       adjustQty: formatDecimal(diff),
       value: e.l.unitCost ? formatFixed(diff.times(e.l.unitCost), 2) : null,
       status: e.status,
-      note: `from count line(s) ${e.lines.join(', ')}; bins not counted taken at the WMS quantity${e.status === 'over' ? '; over tolerance: recount before adjusting' : ''}`,
+      note: `from count line(s) ${e.lines.join(', ')}; bins not counted taken at the WMS quantity${e.status === 'over_tolerance' ? '; over tolerance: recount before adjusting' : ''}`,
     })
   }
   return rows

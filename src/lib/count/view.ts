@@ -160,7 +160,7 @@ export function countReportText(v: CountReportView, o: TextOptions): string {
   return o.width === undefined ? text : text.split('\n').map((l) => (l.startsWith('┌') || l.startsWith('│') || l.startsWith('└') || l.startsWith('├') ? l : wrap(l, o.width!))).join('\n')
 }
 
-const overCells = (r: ReportLine) => [...(r.wmsStatus === 'over' ? ['wmsDiff'] : []), ...(r.erpStatus === 'over' ? ['erpDiff'] : [])]
+const overCells = (r: ReportLine) => [...(r.wmsStatus === 'over_tolerance' ? ['wmsDiff'] : []), ...(r.erpStatus === 'over_tolerance' ? ['erpDiff'] : [])]
 
 export const countReportView: View<CountReportView> = {
   text: countReportText,

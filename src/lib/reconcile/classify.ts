@@ -13,6 +13,40 @@ export interface Tolerance {
 
 const HUNDRED = new Decimal(100)
 
+/** A configured limit, as decimal text (`stock.tolerance.*`, a count's tolerance by class). */
+export interface ToleranceLimit {
+  abs?: string
+  pct?: string
+}
+
+/** Limits by item category, by item class, and the default: the one tolerance rule of stock diff and count report. */
+export interface ToleranceRules {
+  default?: ToleranceLimit
+  byClass?: Record<string, ToleranceLimit>
+  byCategory?: Record<string, ToleranceLimit>
+}
+
+/**
+ * The tolerance of an item: its category's limit when one is set (a category rule wins), else its class's, else the
+ * default (none: zero tolerance). Limits are parsed once and shared.
+ */
+export function toleranceRule(rules: ToleranceRules): (item?: {cls?: string | null; cat?: string | null}) => Tolerance {
+  const cache = new Map<string, Tolerance>()
+  const tol = (key: string, l: ToleranceLimit | undefined): Tolerance => {
+    let t = cache.get(key)
+    if (!t) {
+      t = {abs: l?.abs === undefined ? undefined : new Decimal(l.abs), pct: l?.pct === undefined ? undefined : new Decimal(l.pct)}
+      cache.set(key, t)
+    }
+    return t
+  }
+  return (item) => {
+    if (item?.cat && rules.byCategory?.[item.cat]) return tol(`g:${item.cat}`, rules.byCategory[item.cat])
+    if (item?.cls && rules.byClass?.[item.cls]) return tol(`c:${item.cls}`, rules.byClass[item.cls])
+    return tol('default', rules.default)
+  }
+}
+
 export function withinTolerance(diff: Decimal, reference: Decimal, tol: Tolerance): boolean {
   const a = diff.abs()
   if (a.isZero()) return true
@@ -50,4 +84,23 @@ export function classifyExact(left: Rational | null, right: Rational | null, tol
   if (tol.abs !== undefined && a.cmp(Rational.of(tol.abs)) <= 0) return 'within_tolerance'
   if (tol.pct !== undefined && !left.isZero() && a.times(Rational.of('100')).cmp(left.abs().times(Rational.of(tol.pct))) <= 0) return 'within_tolerance'
   return 'over_tolerance'
+}
+
+/**
+ * A count compares a counted quantity with a system's (WMS, ERP) in the same vocabulary: `match`,
+ * `within_tolerance`, `over_tolerance`; `not_compared` when the system has no comparable quantity (no ERP read, the
+ * item is not mapped, or its unit does not convert), the count's equivalent of a key on one side only.
+ */
+export const COUNT_STATUSES = ['match', 'within_tolerance', 'over_tolerance', 'not_compared'] as const
+export type CountedStatus = (typeof COUNT_STATUSES)[number]
+
+/** `classify` with the system quantity as the reference and the counted quantity as the compared side. */
+export function classifyCounted(system: Decimal | null, counted: Decimal | null, tol: Tolerance): CountedStatus {
+  if (system === null || counted === null) return 'not_compared'
+  return classify(system, counted, tol) as CountedStatus
+}
+
+/** Whether a status is within tolerance (a match included): what IRA counts as accurate. */
+export function isWithin(status: Status | CountedStatus): boolean {
+  return status === 'match' || status === 'within_tolerance'
 }

@@ -1,6 +1,6 @@
 import {Decimal} from '../decimal/decimal.js'
-import type {Tolerance} from '../reconcile/classify.js'
-import type {StockConfig, ToleranceLimit} from './config.js'
+import {toleranceRule} from '../reconcile/classify.js'
+import type {StockConfig} from './config.js'
 import {crossPartitionCodeFormat, emptyTotals, reconcilePartition, rowValue, type HistoryEntry, type PartitionEnv, type PartitionTotals} from './reconcile-partition.js'
 import {writeSortedRows} from './sorted-rows.js'
 import type {Spill} from './spill.js'
@@ -45,15 +45,6 @@ export interface MergeShare {
 
 export function partitionEnv(s: MergeSettings): PartitionEnv {
   const {cfg} = s
-  const cache = new Map<string, Tolerance>()
-  const tol = (key: string, l: ToleranceLimit | undefined): Tolerance => {
-    let t = cache.get(key)
-    if (!t) {
-      t = {abs: l?.abs === undefined ? undefined : new Decimal(l.abs), pct: l?.pct === undefined ? undefined : new Decimal(l.pct)}
-      cache.set(key, t)
-    }
-    return t
-  }
   return {
     cfg,
     units: new UnitConverter(cfg.units),
@@ -64,11 +55,7 @@ export function partitionEnv(s: MergeSettings): PartitionEnv {
     showCost: s.showCost,
     all: s.all,
     trackScope: s.trackScope ?? false,
-    tolerance(info) {
-      if (info?.cat && cfg.tolerance.byCategory[info.cat]) return tol(`g:${info.cat}`, cfg.tolerance.byCategory[info.cat])
-      if (info?.cls && cfg.tolerance.byClass[info.cls]) return tol(`c:${info.cls}`, cfg.tolerance.byClass[info.cls])
-      return tol('default', cfg.tolerance.default)
-    },
+    tolerance: toleranceRule(cfg.tolerance),
   }
 }
 
