@@ -1,9 +1,9 @@
 /**
  * Count keys. Codes of hand-typed sheets and of both systems are compared in the stock reconciliation's loose form
- * (`stock/normalize.ts` looseCode: Unicode NFKC, no white space anywhere, upper case). Lots: the same, with NULL and
+ * (`reconcile/keys.ts` looseCode: Unicode NFKC, no white space anywhere, upper case). Lots: the same, with NULL and
  * '' the same "no lot".
  */
-import {looseCode} from '../stock/normalize.js'
+import {looseCode} from '../reconcile/keys.js'
 
 export function normLot(value: unknown): string {
   return looseCode(value)

@@ -1,6 +1,6 @@
 import {Decimal, toDecimal} from '../decimal/decimal.js'
-import {UnitConverter} from '../stock/units.js'
-import {looseCode} from '../stock/normalize.js'
+import {UnitConverter} from '../reconcile/units.js'
+import {looseCode} from '../reconcile/keys.js'
 
 /** How a WMS line maps to the ERP: the count's own `mapping` section, or the `stock:` section's (stock-mapping.ts). */
 export interface LineMapping {

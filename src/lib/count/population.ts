@@ -6,14 +6,14 @@ import type {Reader, Source} from '../sources/source.js'
 import type {SourceSet} from '../sources/source-set.js'
 import {classifyByUsageValue, parseClass} from './abc.js'
 import {erpKey, lineKey} from './codes.js'
-import {looseCode} from '../stock/normalize.js'
+import {looseCode} from '../reconcile/keys.js'
 import type {AbcClass, CountConfig} from './config.js'
 import type {CountScope} from './count-store.js'
 import {CountMapping, type LineMapping} from './mapping.js'
 import {StockSectionMapping} from './stock-mapping.js'
 import {erpReads, type ErpReads} from './erp-reads.js'
 import type {StockConfig} from '../stock/config.js'
-import {buildSideRead} from '../stock/side-sql.js'
+import {buildSideRead} from '../reconcile/side-read.js'
 
 /** The facts of one WMS stock line (location × item × lot): mapped ERP facts and the private system quantities. */
 export interface StockLineFacts {
@@ -90,7 +90,7 @@ type Row = Record<string, unknown>
 
 /**
  * A SELECT of `columns` (alias → column, null: left out) from a table or a read-only SELECT, built by the stock
- * reconciliation's side builder (`stock/side-sql.ts`), narrowed by `where`.
+ * engine's side builder (`reconcile/side-read.ts`), narrowed by `where`.
  */
 export function selectSql(
   src: Source,

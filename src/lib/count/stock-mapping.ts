@@ -1,10 +1,10 @@
 import {Decimal, toDecimal} from '../decimal/decimal.js'
 import type {SourceSet} from '../sources/source-set.js'
-import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from '../stock/code-maps.js'
+import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
 import type {StockConfig} from '../stock/config.js'
-import {codeNormalizer, type KeyNormalizer} from '../stock/normalize.js'
-import {buildSideRead} from '../stock/side-sql.js'
-import {UnitConverter, type ItemUnitFacts} from '../stock/units.js'
+import {codeNormalizer, type KeyNormalizer} from '../reconcile/keys.js'
+import {buildSideRead} from '../reconcile/side-read.js'
+import {UnitConverter, type ItemUnitFacts} from '../reconcile/units.js'
 import type {LineMapping} from './mapping.js'
 
 /**

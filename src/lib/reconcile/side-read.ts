@@ -11,8 +11,8 @@ export interface SideRead {
 export interface SideReadSpec {
   table?: string
   query?: string
-  /** alias → configured column (undefined: not configured, read as NULL). */
-  columns: Record<string, string | undefined>
+  /** alias → configured column (undefined: not configured, read as NULL; null: not read at all). */
+  columns: Record<string, string | null | undefined>
   filters?: Record<string, Array<string | number>>
   /** Aliases of FLOAT columns: read as DOUBLE (`col + 0e0`) so their full binary value arrives, not 6 digits. */
   doubles?: Set<string>
@@ -29,6 +29,7 @@ export interface SideReadSpec {
 export function buildSideRead(knex: Knex, spec: SideReadSpec): SideRead {
   const select: Record<string, string | Knex.Raw> = {}
   for (const [alias, column] of Object.entries(spec.columns)) {
+    if (column === null) continue
     select[alias] = column === undefined ? knex.raw('NULL') : spec.doubles?.has(alias) ? knex.raw('?? + 0e0', [column]) : column
   }
   let q = knex.select(select as Record<string, string>)
@@ -51,7 +52,7 @@ const MYSQL_FLOAT = 4
  */
 export async function planSideRead(reader: Reader, knex: Knex, spec: SideReadSpec, numeric: string[]): Promise<SideRead> {
   const read = buildSideRead(knex, spec)
-  const wanted = numeric.filter((a) => spec.columns[a] !== undefined)
+  const wanted = numeric.filter((a) => spec.columns[a] !== undefined && spec.columns[a] !== null)
   if (wanted.length === 0 || knex.client.config?.client !== 'mysql2') return read
   let fields: Array<{name: string; columnType: number}> = []
   const probe = `SELECT * FROM (${read.sql}) AS plantops_probe LIMIT 0`
