@@ -22,22 +22,21 @@ const STOCK = `stock:
   wms: {source: wms, table: bin_stock, columns: {item: sku, warehouse: wh_code, lot: lot, qty: qty, uom: uom, location: location_code, status: status}}
   warehouseMap: {RM: WH01}
   itemMap: {source: wms, table: sku_xref, columns: {wms: wms_sku, erp: erp_item_code}}
-  items: {source: erp, table: items, columns: {item: item_code, uom: uom}}
+  items: {source: erp, table: items, columns: {item: item_code, uom: uom, class: abc_class, annualUsage: annual_usage_qty}}
   units: {itemUnits: {source: erp, table: item_uoms, columns: {item: item_code, uom: uom, factor: factor}}}
 `
 
-/** Only what a count adds to the stock section: nothing about balances, units or code maps. */
+/** Only what a count adds to the stock section: nothing about balances, items, units or code maps. */
 const COUNT = `count:
   wms:
     source: wms
     stock: {excludeStatuses: [DAMAGED]}
     locations: {}
     movements: {columns: {erpPosted: erp_posted}}
-  erp:
-    source: erp
-    items: {columns: {abcClass: abc_class, annualUsage: annual_usage_qty}}
   tolerancePct: {A: 0, B: 2, C: 5}
 `
+/** The same count with the deprecated count.erp.items (item facts restated). */
+const COUNT_OLD_ITEMS = COUNT.replace('  tolerancePct', '  erp:\n    source: erp\n    items: {columns: {abcClass: abc_class, annualUsage: annual_usage_qty}}\n  tolerancePct')
 
 describe('count reads the ERP through the stock section (fromStock)', () => {
   it('resolves balances from stock.erp (table or SELECT, filters), and from count.erp.stock only without a stock section', () => {
@@ -45,19 +44,25 @@ describe('count reads the ERP through the stock section (fromStock)', () => {
     const r = erpReads(withStock.config.count!, withStock.config.stock)!
     expect(r.balances).toMatchObject({source: 'erp', table: 'inv_balance', configPath: 'stock.erp', columns: {item: 'item_code', warehouse: 'warehouse_code', lot: 'lot_no', qty: 'qty'}})
     expect(r.units).toBeNull()
-    expect(r.items?.configPath).toBe('count.erp.items')
+    expect(r.items).toMatchObject({configPath: 'stock.items', table: 'items', columns: {item: 'item_code', unit: 'uom', abcClass: 'abc_class', annualUsage: 'annual_usage_qty', description: null}})
     expect(withStock.warnings).toEqual([])
-    const noItems = parseConfigText(SOURCES + STOCK + COUNT.replace(/  erp:\n    source: erp\n    items: .*\n/, ''), '/tmp/plantops.yaml', {})
-    expect(erpReads(noItems.config.count!, noItems.config.stock)?.items).toMatchObject({configPath: 'stock.items', table: 'items', columns: {item: 'item_code', unit: 'uom'}})
+    // the old key is still read, with a warning naming stock.items
+    const oldItems = parseConfigText(SOURCES + STOCK + COUNT_OLD_ITEMS, '/tmp/plantops.yaml', {})
+    expect(erpReads(oldItems.config.count!, oldItems.config.stock)?.items).toMatchObject({configPath: 'count.erp.items', table: 'items'})
+    expect(oldItems.warnings).toEqual([
+      'count.erp.items is deprecated: define the item facts (columns description, uom, unitCost, class, annualUsage) once in stock.items; until then count.erp.items is still read instead of stock.items',
+    ])
     const legacy = parseConfigText(SOURCES + countSectionYaml(), '/tmp/plantops.yaml', {})
     expect(erpReads(legacy.config.count!, undefined)?.balances).toMatchObject({table: 'stock_balance', configPath: 'count.erp.stock'})
     // the schema-drift audit: through the stock section, the count names only its own tables (stock lists the rest)
-    expect(countReferences(withStock.config.count, withStock.config).map((r) => `${r.source}.${r.table}`)).toEqual(['wms.bin_stock', 'wms.locations', 'wms.movements', 'erp.items'])
+    expect(countReferences(withStock.config.count, withStock.config).map((r) => `${r.source}.${r.table}`)).toEqual(['wms.bin_stock', 'wms.locations', 'wms.movements'])
+    expect(countReferences(oldItems.config.count, oldItems.config).map((r) => `${r.source}.${r.table}`)).toEqual(['wms.bin_stock', 'wms.locations', 'wms.movements', 'erp.items'])
   })
 
   it('old keys keep working with a warning naming the replacement (ignored when a stock section is used)', () => {
     const legacy = parseConfigText(SOURCES + countSectionYaml(), '/tmp/plantops.yaml', {})
     expect(legacy.warnings).toEqual([
+      'count.erp.items is deprecated: define the item facts (columns description, uom, unitCost, class, annualUsage) once in stock.items (the count reads it from there when plantops.yaml has a stock section)',
       'count.erp.units is deprecated: define the per-item unit factors once in stock.units.itemUnits (the count reads it from there when plantops.yaml has a stock section)',
       'count.mapping.items is deprecated: define the item cross-reference once in stock.itemMap (the count reads it from there when plantops.yaml has a stock section)',
       'count.mapping.warehouses is deprecated: define the warehouse map once in stock.warehouseMap (the count reads it from there when plantops.yaml has a stock section)',

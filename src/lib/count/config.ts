@@ -97,7 +97,7 @@ export const erpStockSchema = z.strictObject({
 
 const erpSection = z.strictObject({
   source: z.string().min(1),
-  /** Item facts; when left out, read from stock.items (with a stock section) or from the defaults above. */
+  /** Deprecated (stock.items): item facts; when left out, read from stock.items (with a stock section) or from the defaults above. */
   items: erpItemsSchema.optional(),
   /** Deprecated (stock.erp): ERP balances; when left out, read through stock.erp (with a stock section) or the defaults. */
   stock: erpStockSchema.optional(),
@@ -133,7 +133,7 @@ const mapping = z.strictObject({
 })
 
 const classes = z.strictObject({
-  /** column: the ERP item column erp.items.columns.abcClass; usage-value: computed from annual usage x unit cost. */
+  /** column: the ERP item class column (stock.items.columns.class); usage-value: computed from annual usage x unit cost. */
   from: z.enum(['column', 'usage-value']).default('column'),
   /** Cumulative share of annual usage value at which A and B end (Pareto). */
   cutoffs: z

@@ -1,9 +1,10 @@
-import {Decimal, toDecimal} from '../decimal/decimal.js'
+import {Decimal} from '../decimal/decimal.js'
+import {decimalReader} from '../reconcile/quantity.js'
+import {buildSideRead} from '../reconcile/side-read.js'
 import type {Source} from '../sources/source.js'
 import {lineKey} from './codes.js'
 import type {CountConfig} from './config.js'
 import type {CountLine} from './count-store.js'
-import {selectSql} from './population.js'
 
 /** A WMS movement as the cut-off needs it. */
 export interface Movement {
@@ -92,14 +93,14 @@ export async function readCutoffs(src: Source, cfg: NonNullable<CountConfig['wms
   const locations = [...new Set(counted.map((l) => l.location))]
   const c = cfg.columns
   const movements: Movement[] = []
+  const qtyOf = decimalReader({source: src.name, table: cfg.table, column: c.qty, nullQty: 'zero'})
   for (let i = 0; i < locations.length; i += 200) {
     const chunk = locations.slice(i, i + 200)
-    const {sql, bindings} = selectSql(
-      src,
-      cfg.table,
-      {at: c.at, type: c.type, location: c.location, sku: c.item, lot: c.lot, qty: c.qty, posted: c.erpPosted},
-      (q) => q.where(c.at, '>', plantTime(snapshotAt)).andWhere(c.at, '<=', until).whereIn(c.location, chunk),
-    )
+    const {sql, bindings} = buildSideRead(src.builder(), {
+      table: cfg.table,
+      columns: {at: c.at, type: c.type, location: c.location, sku: c.item, lot: c.lot, qty: c.qty, posted: c.erpPosted},
+      refine: (q) => q.where(c.at, '>', plantTime(snapshotAt)).andWhere(c.at, '<=', until).whereIn(c.location, chunk),
+    })
     for await (const r of src.stream<Record<string, unknown>>(sql, bindings)) {
       movements.push({
         at: String(r.at),
@@ -107,7 +108,7 @@ export async function readCutoffs(src: Source, cfg: NonNullable<CountConfig['wms
         location: String(r.location ?? ''),
         sku: String(r.sku ?? ''),
         lot: r.lot === null || r.lot === undefined ? null : String(r.lot),
-        qty: toDecimal(r.qty) ?? new Decimal(0),
+        qty: qtyOf(r.qty, () => `the movement at ${String(r.at)} · location ${JSON.stringify(String(r.location ?? ''))} · item ${JSON.stringify(String(r.sku ?? ''))}`),
         erpPosted: c.erpPosted ? Number(r.posted) === 1 : null,
       })
     }

@@ -12,12 +12,14 @@ export interface ReadOrigin {
 
 /**
  * What a count reads from the ERP, resolved once: with a stock section and `count.mapping.fromStock` (the default),
- * the balances come through `stock.erp` (table or SELECT, columns, filters), the item facts from `count.erp.items`
- * when given, else `stock.items`, and unit factors and code maps through the stock section's mapping; without a
- * stock section, from the (deprecated) `count.erp.*` keys.
+ * the balances come through `stock.erp` (table or SELECT, columns, filters), the item facts through `stock.items`
+ * (description, uom, unitCost, class, annualUsage; the deprecated `count.erp.items` still wins while it is there),
+ * and unit factors and code maps through the stock section's mapping; without a stock section, from the
+ * (deprecated) `count.erp.*` keys.
  */
 export interface ErpReads {
-  balances: ReadOrigin & {columns: {item: string; warehouse: string; lot: string | null; qty: string}; filters: Record<string, Array<string | number>>}
+  /** nullQty: what a NULL balance is (stock.nullQty through the stock section; zero for the deprecated keys). */
+  balances: ReadOrigin & {columns: {item: string; warehouse: string; lot: string | null; qty: string}; filters: Record<string, Array<string | number>>; nullQty: 'zero' | 'error'}
   items: (ReadOrigin & {columns: {item: string; description: string | null; unit: string | null; unitCost: string | null; abcClass: string | null; annualUsage: string | null}}) | null
   /** Per-item unit factors read by the count itself (deprecated count.erp.units); null when the stock mapping loads them. */
   units: (ReadOrigin & {table: string; columns: {item: string; unit: string; factor: string}}) | null
@@ -34,7 +36,7 @@ export function erpReads(cfg: CountConfig, stock: StockConfig | undefined): ErpR
     const e = stock.erp
     const si = stock.items
     return {
-      balances: {source: e.source, table: e.table, query: e.query, columns: {item: e.columns.item, warehouse: e.columns.warehouse, lot: e.columns.lot ?? null, qty: e.columns.qty}, filters: e.filters, configPath: 'stock.erp'},
+      balances: {source: e.source, table: e.table, query: e.query, columns: {item: e.columns.item, warehouse: e.columns.warehouse, lot: e.columns.lot ?? null, qty: e.columns.qty}, filters: e.filters, nullQty: stock.nullQty, configPath: 'stock.erp'},
       items:
         items ??
         (si
@@ -42,7 +44,14 @@ export function erpReads(cfg: CountConfig, stock: StockConfig | undefined): ErpR
               source: si.source,
               table: si.table,
               query: si.query,
-              columns: {item: si.columns.item, description: null, unit: si.columns.uom ?? null, unitCost: si.columns.unitCost ?? null, abcClass: si.columns.class ?? null, annualUsage: null},
+              columns: {
+                item: si.columns.item,
+                description: si.columns.description ?? null,
+                unit: si.columns.uom ?? null,
+                unitCost: si.columns.unitCost ?? null,
+                abcClass: si.columns.class ?? null,
+                annualUsage: si.columns.annualUsage ?? null,
+              },
               configPath: 'stock.items',
             }
           : null),
@@ -52,7 +61,7 @@ export function erpReads(cfg: CountConfig, stock: StockConfig | undefined): ErpR
   if (!cfg.erp) return null
   const b = cfg.erp.stock ?? erpStockSchema.parse({})
   return {
-    balances: {source: cfg.erp.source, table: b.table, columns: b.columns, filters: {}, configPath: 'count.erp.stock'},
+    balances: {source: cfg.erp.source, table: b.table, columns: b.columns, filters: {}, nullQty: 'zero', configPath: 'count.erp.stock'},
     items: items ?? {source: cfg.erp.source, ...erpItemsSchema.parse({}), configPath: 'count.erp.items'},
     units: cfg.erp.units ? {source: cfg.erp.source, table: cfg.erp.units.table, columns: cfg.erp.units.columns, configPath: 'count.erp.units'} : null,
   }
@@ -68,6 +77,7 @@ export function countConfigDeprecations(raw: unknown, hasStock: boolean): string
   const fromStock = hasStock && r.mapping?.fromStock !== false
   const out: string[] = []
   const old: Array<[unknown, string, string, string]> = [
+    [r.erp?.items, 'count.erp.items', 'stock.items', 'the item facts (columns description, uom, unitCost, class, annualUsage)'],
     [r.erp?.stock, 'count.erp.stock', 'stock.erp', 'the ERP balances'],
     [r.erp?.units, 'count.erp.units', 'stock.units.itemUnits', 'the per-item unit factors'],
     [r.mapping?.items, 'count.mapping.items', 'stock.itemMap', 'the item cross-reference'],
@@ -77,7 +87,9 @@ export function countConfigDeprecations(raw: unknown, hasStock: boolean): string
   for (const [value, key, replacement, what] of old) {
     if (value === undefined) continue
     out.push(
-      fromStock
+      fromStock && key === 'count.erp.items'
+        ? `${key} is deprecated: define ${what} once in ${replacement}; until then ${key} is still read instead of ${replacement}`
+        : fromStock
         ? `${key} is deprecated and ignored: the count reads ${what} through ${replacement} (remove ${key})`
         : `${key} is deprecated: define ${what} once in ${replacement} (the count reads it from there when plantops.yaml has a stock section)`,
     )

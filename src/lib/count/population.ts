@@ -1,7 +1,7 @@
 import type {Knex} from 'knex'
 
-import {SourceError} from '../cli/errors.js'
-import {Decimal, toDecimal} from '../decimal/decimal.js'
+import {Decimal} from '../decimal/decimal.js'
+import {decimalReader, optionalDecimalReader} from '../reconcile/quantity.js'
 import type {Reader, Source} from '../sources/source.js'
 import type {SourceSet} from '../sources/source-set.js'
 import {classifyByUsageValue, parseClass} from './abc.js'
@@ -76,7 +76,7 @@ export async function openMapping(sources: SourceSet, cfg: CountConfig, opts: Ma
   if (xref) {
     const src = await sources.get(xref.source)
     skuToItem = new Map()
-    const {sql, bindings} = selectSql(src, xref.table, {wms: xref.columns.wms, erp: xref.columns.erp})
+    const {sql, bindings} = buildSideRead(src.builder(), {table: xref.table, columns: {wms: xref.columns.wms, erp: xref.columns.erp}})
     for await (const r of src.stream<Row>(sql, bindings)) {
       const w = text(r.wms)
       const e = text(r.erp)
@@ -87,23 +87,6 @@ export async function openMapping(sources: SourceSet, cfg: CountConfig, opts: Ma
 }
 
 type Row = Record<string, unknown>
-
-/**
- * A SELECT of `columns` (alias → column, null: left out) from a table or a read-only SELECT, built by the stock
- * engine's side builder (`reconcile/side-read.ts`), narrowed by `where`.
- */
-export function selectSql(
-  src: Source,
-  from: string | {table?: string; query?: string},
-  columns: Record<string, string | null | undefined>,
-  where?: (q: Knex.QueryBuilder) => void,
-  filters?: Record<string, Array<string | number>>,
-): {sql: string; bindings: readonly unknown[]} {
-  const cols: Record<string, string> = {}
-  for (const [alias, c] of Object.entries(columns)) if (c !== null && c !== undefined) cols[alias] = c
-  const origin = typeof from === 'string' ? {table: from} : from
-  return buildSideRead(src.builder(), {...origin, columns: cols, filters, refine: where})
-}
 
 async function clock(src: Source, reader: Reader): Promise<string> {
   const sql = src.dialect === 'mysql' ? "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s') AS t" : "SELECT datetime('now', 'localtime') AS t"
@@ -121,15 +104,6 @@ function dateOnly(v: unknown): string | null {
   const s = text(v)
   return s && /^\d{4}-\d{2}-\d{2}/.test(s) ? s.slice(0, 10) : null
 }
-
-function qty(v: unknown, source: string, what: string): Decimal {
-  try {
-    return toDecimal(v) ?? new Decimal(0)
-  } catch {
-    throw new SourceError(source, `${what}: quantity "${String(v)}" is not a number`)
-  }
-}
-
 
 const ZERO = new Decimal(0)
 
@@ -187,6 +161,7 @@ export class PopulationReader {
   private details: Map<string, ErpItem> | null = null
   private readonly zone: string | null
   private readonly warehouse: string | undefined
+  private wmsQtyReader: {source: string; read: (value: unknown, key: () => string) => Decimal} | undefined
 
   private constructor(
     private readonly sources: SourceSet,
@@ -215,14 +190,16 @@ export class PopulationReader {
       const byUsage = cfg.classes.from === 'usage-value'
       if (!byUsage && !ic.abcClass) warnings.push(`count.classes.from is "column" but ${items.configPath} names no ABC class column: every line is class ${cfg.classes.fallback}`)
       const usage = new Map<string, Decimal>()
-      const q = selectSql(erp, items, {item: ic.item, cls: byUsage ? null : ic.abcClass, cost: byUsage ? ic.unitCost : null, usage: byUsage ? ic.annualUsage : null})
+      const q = buildSideRead(erp.builder(), {table: items.table, query: items.query, columns: {item: ic.item, cls: byUsage ? null : ic.abcClass, cost: byUsage ? ic.unitCost : null, usage: byUsage ? ic.annualUsage : null}})
+      const usageOf = optionalDecimalReader({source: erp.name, table: items.table, query: items.query, column: ic.annualUsage ?? ''})
+      const costOf = optionalDecimalReader({source: erp.name, table: items.table, query: items.query, column: ic.unitCost ?? ''})
       if (byUsage || ic.abcClass) {
         for await (const r of erp.stream<Row>(q.sql, q.bindings)) {
           const item = text(r.item)
           if (!item) continue
           if (byUsage) {
-            const annual = r.usage === undefined ? null : toDecimal(r.usage)
-            const cost = r.cost === undefined ? null : toDecimal(r.cost)
+            const annual = usageOf(r.usage, () => `item ${JSON.stringify(item)}`)
+            const cost = costOf(r.cost, () => `item ${JSON.stringify(item)}`)
             usage.set(looseCode(item), (annual ?? new Decimal(0)).times(cost ?? new Decimal(0)))
           } else {
             const cls = parseClass(r.cls)
@@ -310,23 +287,25 @@ export class PopulationReader {
     if (erpCfg.items) {
       const erp = await this.sources.get(erpCfg.items.source)
       const ic = erpCfg.items.columns
-      const q1 = selectSql(erp, erpCfg.items, {item: ic.item, description: ic.description, unit: ic.unit, cost: ic.unitCost})
+      const q1 = buildSideRead(erp.builder(), {table: erpCfg.items.table, query: erpCfg.items.query, columns: {item: ic.item, description: ic.description, unit: ic.unit, cost: ic.unitCost}})
+      const costOf = optionalDecimalReader({source: erp.name, table: erpCfg.items.table, query: erpCfg.items.query, column: ic.unitCost ?? ''})
       for await (const r of erp.stream<Row>(q1.sql, q1.bindings)) {
         const item = text(r.item)
         if (!item || !wanted.has(looseCode(item))) continue
-        details.set(looseCode(item), {item, description: text(r.description), unit: text(r.unit), cost: r.cost === undefined ? null : toDecimal(r.cost), cls: null})
+        details.set(looseCode(item), {item, description: text(r.description), unit: text(r.unit), cost: costOf(r.cost, () => `item ${JSON.stringify(item)}`), cls: null})
       }
     }
     await this.mapping.loadItemFacts?.(codes)
     if (erpCfg.units) {
       const erp = await this.sources.get(erpCfg.units.source)
       const uc = erpCfg.units.columns
-      const q2 = selectSql(erp, erpCfg.units.table, {item: uc.item, unit: uc.unit, factor: uc.factor})
+      const q2 = buildSideRead(erp.builder(), {table: erpCfg.units.table, columns: {item: uc.item, unit: uc.unit, factor: uc.factor}})
+      const factorOf = optionalDecimalReader({source: erp.name, table: erpCfg.units.table, column: uc.factor})
       for await (const r of erp.stream<Row>(q2.sql, q2.bindings)) {
         const item = text(r.item)
         const unit = text(r.unit)
         if (!item || !unit || !wanted.has(looseCode(item))) continue
-        const f = toDecimal(r.factor)
+        const f = factorOf(r.factor, () => `item ${JSON.stringify(item)} · unit ${JSON.stringify(unit)}`)
         if (f) this.mapping.addItemFactor(item, unit, f)
       }
     }
@@ -338,7 +317,7 @@ export class PopulationReader {
     const stockCfg = this.cfg.wms.stock
     const c = stockCfg.columns
     // the scan needs no quantity (the chosen locations are read again): less to transfer, nothing to parse
-    return selectSql(wms, stockCfg.table, {location: c.location, warehouse: c.warehouse, sku: c.item, lot: c.lot, qty: scan ? null : c.qty, unit: c.unit}, (q) => {
+    return buildSideRead(wms.builder(), {table: stockCfg.table, columns: {location: c.location, warehouse: c.warehouse, sku: c.item, lot: c.lot, qty: scan ? null : c.qty, unit: c.unit}, refine: (q) => {
       if (this.warehouse) q.where(c.warehouse, this.warehouse)
       if (c.status && stockCfg.excludeStatuses.length > 0) {
         const status = c.status
@@ -346,7 +325,16 @@ export class PopulationReader {
       }
       if (where) where(q)
       if (scan) q.orderBy(c.location)
-    })
+    }})
+  }
+
+  /** The WMS quantity column's reader (a bad value: exit 3 naming source, table, column, line and value). */
+  private wmsQty(source: string): (value: unknown, key: () => string) => Decimal {
+    if (this.wmsQtyReader?.source !== source) {
+      const st = this.cfg.wms.stock
+      this.wmsQtyReader = {source, read: decimalReader({source, table: st.table, column: st.columns.qty, nullQty: 'zero'})}
+    }
+    return this.wmsQtyReader.read
   }
 
   /** A WMS stock row as a line (quantity of this row only; ERP unit, factor, description, cost filled in later), or null when it has no location or SKU. */
@@ -373,7 +361,7 @@ export class PopulationReader {
       erpUnit: null,
       factor: null,
       unitCost: null,
-      wmsQty: r.qty === undefined ? ZERO : qty(r.qty, source, `${this.cfg.wms.stock.table} ${location}/${sku}`),
+      wmsQty: r.qty === undefined ? ZERO : this.wmsQty(source)(r.qty, () => lineName(location, sku, lot)),
       erpKeyQty: null,
       wmsKeyQty: null,
       wmsLastCounted: lastCounted?.get(looseCode(location)) ?? null,
@@ -392,7 +380,7 @@ export class PopulationReader {
       const lc = cfg.wms.locations.columns
       if (this.zone !== null) inZone = new Set()
       if (scan.lastCounted && lc.lastCounted) lastCounted = new Map()
-      const {sql, bindings} = selectSql(wms, cfg.wms.locations.table, {location: lc.location, zone: lc.zone, last: lastCounted ? lc.lastCounted : null})
+      const {sql, bindings} = buildSideRead(wms.builder(), {table: cfg.wms.locations.table, columns: {location: lc.location, zone: lc.zone, last: lastCounted ? lc.lastCounted : null}})
       for await (const r of snap.stream<Row>(sql, bindings)) {
         const loc = text(r.location)
         if (!loc) continue
@@ -482,7 +470,7 @@ export class PopulationReader {
       else wanted.set(k, [l])
     }
     const lc = loc.columns
-    const {sql, bindings} = selectSql(wms, loc.table, {location: lc.location, zone: lc.zone, last: lc.lastCounted})
+    const {sql, bindings} = buildSideRead(wms.builder(), {table: loc.table, columns: {location: lc.location, zone: lc.zone, last: lc.lastCounted}})
     for await (const r of snap.stream<Row>(sql, bindings)) {
       const ls = wanted.get(looseCode(text(r.location)))
       if (!ls) continue
@@ -558,20 +546,24 @@ export class PopulationReader {
     const sc = bal.columns
     const list = [...spellings]
     const balances = new Map<string, Decimal>()
-    const where = bal.table ?? bal.configPath
+    const qtyOf = decimalReader({source: erp.name, table: bal.table, query: bal.query, column: sc.qty, nullQty: bal.nullQty})
     await erp.snapshot(async (snap) => {
       for (let i = 0; i < list.length; i += LOOKUP_BATCH) {
         const batch = list.slice(i, i + LOOKUP_BATCH)
-        const q = selectSql(erp, bal, {item: sc.item, warehouse: sc.warehouse, lot: sc.lot, qty: sc.qty}, (w) => w.whereIn(sc.item, batch), bal.filters)
+        const q = buildSideRead(erp.builder(), {table: bal.table, query: bal.query, columns: {item: sc.item, warehouse: sc.warehouse, lot: sc.lot, qty: sc.qty}, refine: (w) => w.whereIn(sc.item, batch), filters: bal.filters})
         for await (const r of snap.stream<Row>(q.sql, q.bindings)) {
           const k = erpKey(text(r.item) ?? '', text(r.warehouse) ?? '', text(r.lot))
           if (!byKey.has(k)) continue
-          balances.set(k, (balances.get(k) ?? new Decimal(0)).plus(qty(r.qty, erp.name, `${where} ${String(r.item)}`)))
+          balances.set(k, (balances.get(k) ?? new Decimal(0)).plus(qtyOf(r.qty, () => `item ${JSON.stringify(text(r.item))} · warehouse ${JSON.stringify(text(r.warehouse))}${r.lot ? ` · lot ${JSON.stringify(text(r.lot))}` : ''}`)))
         }
       }
     })
     for (const [k, ls] of byKey) for (const l of ls) l.erpKeyQty = balances.get(k) ?? new Decimal(0)
   }
+}
+
+function lineName(location: string, sku: string, lot: string | null): string {
+  return `location ${JSON.stringify(location)} · item ${JSON.stringify(sku)}${lot ? ` · lot ${JSON.stringify(lot)}` : ''}`
 }
 
 function stripScan(l: ScannedLine | PopulationLine): PopulationLine {

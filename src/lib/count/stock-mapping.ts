@@ -1,4 +1,5 @@
-import {Decimal, toDecimal} from '../decimal/decimal.js'
+import {Decimal} from '../decimal/decimal.js'
+import {optionalDecimalReader} from '../reconcile/quantity.js'
 import type {SourceSet} from '../sources/source-set.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
 import type {StockConfig} from '../stock/config.js'
@@ -57,9 +58,10 @@ export class StockSectionMapping implements LineMapping {
     if (iu) {
       const src = await this.sources.get(iu.source)
       const read = buildSideRead(src.builder(), {table: iu.table, query: iu.query, columns: {item: iu.columns.item, uom: iu.columns.uom, factor: iu.columns.factor}})
+      const factorOf = optionalDecimalReader({source: src.name, table: iu.table, query: iu.query, column: iu.columns.factor})
       for await (const r of src.stream<{item: unknown; uom: unknown; factor: unknown}>(read.sql, read.bindings)) {
         if (r.item === null || !wanted.has(this.normErp(String(r.item)))) continue
-        const f = toDecimal(r.factor)
+        const f = factorOf(r.factor, () => `item ${JSON.stringify(String(r.item))} · unit ${JSON.stringify(String(r.uom))}`)
         if (r.uom !== null && f && !f.isZero()) this.fact(String(r.item)).factors!.set(String(r.uom), f)
       }
     }
@@ -67,10 +69,11 @@ export class StockSectionMapping implements LineMapping {
     if (it?.columns.packSize) {
       const src = await this.sources.get(it.source)
       const read = buildSideRead(src.builder(), {table: it.table, query: it.query, columns: {item: it.columns.item, uom: it.columns.uom, pack: it.columns.packSize}})
+      const packOf = optionalDecimalReader({source: src.name, table: it.table, query: it.query, column: it.columns.packSize})
       for await (const r of src.stream<{item: unknown; uom: unknown; pack: unknown}>(read.sql, read.bindings)) {
         if (r.item === null || !wanted.has(this.normErp(String(r.item)))) continue
         const f = this.fact(String(r.item))
-        const pack = toDecimal(r.pack)
+        const pack = packOf(r.pack, () => `item ${JSON.stringify(String(r.item))}`)
         if (pack && !pack.isZero()) f.packSize = pack
         if (r.uom !== null && r.uom !== undefined) f.uom = String(r.uom)
       }

@@ -2,9 +2,9 @@ import type {DemoPlant} from './types.js'
 
 /**
  * The `count:` section for the demo plant: the WMS bins (DAMAGED left out) are the population, zones from
- * wms.locations, cut-off from wms.movements (RECEIVE in, SHIP/PICK out; erp_posted says whether the ERP booked it),
- * ERP items with their description, ABC class, annual usage and unit cost. The ERP balances, per-item units, the
- * SKU cross-reference and the warehouse map are read through the `stock:` section (fromStock), never restated.
+ * wms.locations, cut-off from wms.movements (RECEIVE in, SHIP/PICK out; erp_posted says whether the ERP booked it).
+ * The ERP balances, the items (description, ABC class, annual usage, unit cost), per-item units, the SKU
+ * cross-reference and the warehouse map are read through the `stock:` section (fromStock), never restated.
  */
 export function demoCountConfig(plant: DemoPlant): Record<string, unknown> {
   const m = plant.manifest
@@ -23,11 +23,7 @@ export function demoCountConfig(plant: DemoPlant): Record<string, unknown> {
         direction: {RECEIVE: 1, SHIP: -1, PICK: -1},
       },
     },
-    // ERP balances, unit factors, the SKU cross-reference and the warehouse map come from the stock section
-    erp: {
-      source: 'erp',
-      items: {table: 'items', columns: {item: 'item_code', description: 'name', unit: 'uom', unitCost: 'unit_cost', abcClass: 'abc_class', annualUsage: 'annual_usage_qty'}},
-    },
+    // ERP balances, item facts, unit factors, the SKU cross-reference and the warehouse map come from the stock section
     mapping: {fromStock: true},
     classes: {from: 'column', cutoffs: {A: 0.8, B: 0.95}},
     tolerancePct: m.suggestedTolerancePct,

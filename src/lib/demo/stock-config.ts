@@ -28,7 +28,7 @@ export function demoStockConfig(plant: DemoPlant): Record<string, unknown> {
     items: {
       source: 'erp',
       table: 'items',
-      columns: {item: 'item_code', uom: 'uom', class: 'abc_class', category: 'category', unitCost: 'unit_cost', packSize: 'pack_size'},
+      columns: {item: 'item_code', uom: 'uom', class: 'abc_class', category: 'category', unitCost: 'unit_cost', packSize: 'pack_size', description: 'name', annualUsage: 'annual_usage_qty'},
     },
     units: {
       conversions: [

@@ -1,4 +1,5 @@
 import {SourceError} from '../cli/errors.js'
+import {Decimal} from '../decimal/decimal.js'
 
 /**
  * Quantities as they are read from a source: only plain decimal text is a quantity (an optional sign, digits, an
@@ -91,6 +92,21 @@ export function quantityReader(origin: QuantityOrigin): (value: unknown, key: ()
 export function optionalNumberReader(origin: Omit<QuantityOrigin, 'nullQty'>): (value: unknown, key: () => string) => string {
   const q = quantityReader({...origin, nullQty: 'zero'})
   return (value, key) => (value === null || value === undefined || value === '' ? '' : q(value, key))
+}
+
+/** `quantityReader` for code that computes with Decimal (a count's few thousand lines), not scaled integers. */
+export function decimalReader(origin: QuantityOrigin): (value: unknown, key: () => string) => Decimal {
+  const q = quantityReader(origin)
+  return (value, key) => new Decimal(q(value, key))
+}
+
+/** `optionalNumberReader` as a Decimal: null for NULL/empty. */
+export function optionalDecimalReader(origin: Omit<QuantityOrigin, 'nullQty'>): (value: unknown, key: () => string) => Decimal | null {
+  const q = optionalNumberReader(origin)
+  return (value, key) => {
+    const t = q(value, key)
+    return t === '' ? null : new Decimal(t)
+  }
 }
 
 function badQuantity(origin: Omit<QuantityOrigin, 'nullQty'>, key: string, value: unknown, what: string): SourceError {

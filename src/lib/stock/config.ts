@@ -98,6 +98,8 @@ const itemsSchema = z
       packSize: columnName.optional(),
       /** The item's description, shown beside the code (terminal, XLSX, CSV column item_name). */
       description: columnName.optional(),
+      /** Annual usage quantity: a count's ABC classes by usage value (count.classes.from: usage-value) use it with unitCost. */
+      annualUsage: columnName.optional(),
     }),
   })
   .superRefine(exactlyOneOfTableQuery)

@@ -80,6 +80,7 @@ export function stockReferences(section: StockConfig | undefined): SourceReferen
           [it.columns.unitCost, 'unitCost', 'number'],
           [it.columns.packSize, 'packSize', 'number'],
           [it.columns.description, 'description', 'text'],
+          [it.columns.annualUsage, 'annualUsage', 'number'],
         ],
         'stock reconciliation: item master (unit, class, category, cost)',
       ),
