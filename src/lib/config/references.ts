@@ -28,3 +28,35 @@ export interface SourceReference {
   /** What the job does with it, for messages: "nightly stock reconciliation, ERP side". */
   purpose: string
 }
+
+/** One column of a table reference: [column as configured (unset: not read), key under `<configPath>.columns`, expected type, keyed]. */
+export type ColumnSpec = [string | null | undefined, string, ColumnReference['expected'], boolean?]
+
+/**
+ * The reference of one configured table or SELECT at `configPath` (its `table`/`query` setting), with the columns
+ * that are set, each at `<configPath>.columns.<key>`.
+ */
+export function tableReference(source: string, where: {table?: string; query?: string}, configPath: string, columns: ColumnSpec[], purpose: string): SourceReference {
+  return {
+    source,
+    ...(where.table === undefined ? {query: where.query} : {table: where.table}),
+    configPath: `${configPath}.${where.table === undefined ? 'query' : 'table'}`,
+    columns: columns
+      .filter((c): c is [string, string, ColumnReference['expected'], boolean?] => c[0] !== undefined && c[0] !== null)
+      .map(([column, key, expected, keyed]) => ({column, configPath: `${configPath}.columns.${key}`, expected, ...(keyed ? {keyed} : {})})),
+    purpose,
+  }
+}
+
+/**
+ * `tableReference` of a configured table whose column settings are named like the keys: `cfg.columns[key]` for each
+ * [key, expected, keyed] (the common case: `stock.items.columns.uom` is the column read as `uom`).
+ */
+export function configuredTable(
+  cfg: {source: string; table?: string; query?: string; columns: Record<string, string | null | undefined>},
+  configPath: string,
+  keys: Array<[string, ColumnReference['expected'], boolean?]>,
+  purpose: string,
+): SourceReference {
+  return tableReference(cfg.source, cfg, configPath, keys.map(([key, expected, keyed]) => [cfg.columns[key], key, expected, keyed]), purpose)
+}

@@ -1,10 +1,16 @@
 import {Decimal} from '../decimal/decimal.js'
+import {foldWidth, parseTextDecimal} from '../sheets/cells.js'
 
 /**
  * A counted quantity as counters write it: a number cell, "12", "1,234.5", "１２", "12 PCS", "12pcs", "12.0 kg".
- * Returns the number and the unit written after it (normalised upper case), or a reason it is not a count.
+ * Returns the number and the unit written after it (normalised upper case), or a reason it is not a count. The number
+ * itself is read by the sheets reader's rule for typed decimals (`parseTextDecimal`: full width, thousands
+ * separators, exact); a count adds the unit after it and refuses negatives and a lone decimal comma.
  */
 export type ParsedQuantity = {ok: true; qty: Decimal; unit: string | null} | {ok: false; reason: string}
+
+/** The number, then an optional unit that starts with neither a digit nor a sign or separator. */
+const NUMBER_THEN_UNIT = /^([^\p{L}]*?)\s*(\p{L}[^\d]*)?$/u
 
 export function parseCountedQuantity(value: unknown): ParsedQuantity | null {
   if (value === null || value === undefined) return null
@@ -14,15 +20,15 @@ export function parseCountedQuantity(value: unknown): ParsedQuantity | null {
     return {ok: true, qty: new Decimal(String(value)), unit: null}
   }
   const raw = String(value)
-  const s = raw.normalize('NFKC').trim()
+  const s = foldWidth(raw)
   if (s === '') return null
-  const m = /^([+-]?)\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*([^\d\s.,+-][^\d]*)?$/u.exec(s)
-  if (!m) {
+  const m = NUMBER_THEN_UNIT.exec(s)
+  const qty = m && m[1] !== '' ? parseTextDecimal(m[1]) : null
+  if (qty === null) {
     if (/^\d+,\d{1,2}$/.test(s)) return {ok: false, reason: `"${raw}" is ambiguous (decimal comma?): write ${s.replace(',', '.')} or ${s.replace(',', '')}`}
     return {ok: false, reason: `"${raw}" is not a number`}
   }
-  const qty = new Decimal(m[2].replace(/,/g, ''))
-  if (m[1] === '-' && !qty.isZero()) return {ok: false, reason: `negative count "${raw}"`}
-  const unit = m[3] ? m[3].trim().toUpperCase() : null
-  return {ok: true, qty, unit: unit || null}
+  if (qty.isNegative() && !qty.isZero()) return {ok: false, reason: `negative count "${raw}"`}
+  const unit = m![2] ? m![2].trim().toUpperCase() : null
+  return {ok: true, qty: qty.isZero() ? new Decimal(0) : qty, unit: unit || null}
 }
