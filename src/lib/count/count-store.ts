@@ -259,21 +259,12 @@ export async function recountOf(knex: Knex, countId: number): Promise<number | n
   return r ? Number(r.id) : null
 }
 
-export interface CountSummary {
-  id: number
-  kind: 'count' | 'recount'
-  parentId: number | null
-  status: CountStatus
-  createdAt: string
-  snapshotAt: string
+/** A count in `count list`: its header facts and progress, nothing about quantities. */
+export type CountSummary = Pick<CountHeader, 'id' | 'kind' | 'parentId' | 'status' | 'createdAt' | 'snapshotAt' | 'seed' | 'populationSize' | 'sampleSize' | 'sheetsPath'> & {
   method: string
-  seed: string
-  populationSize: number
-  sampleSize: number
   /** Sampled lines counted so far. */
   counted: number
   found: number
-  sheetsPath: string | null
 }
 
 /** Counts newest first with their progress; nothing about quantities. */

@@ -4,7 +4,7 @@ import {formatDecimal} from '../decimal/decimal.js'
 import {getLines, type CountHeader} from './count-store.js'
 import {parseCountedQuantity} from './quantity-text.js'
 import {inLineUnit, recordEntries, type RecordResult} from './record.js'
-import {displayItem} from './report.js'
+import {displayItem, uncountedLine} from './report.js'
 
 /** What `count enter` asks: a message and a validator; returns what was typed. Injected so tests need no terminal. */
 export type AskCount = (question: {message: string; validate: (text: string) => true | string}) => Promise<string>
@@ -61,7 +61,7 @@ export async function enterCounts(
     all.warnings.push(...last.warnings)
   }
   const remaining = (await getLines(knex, header.id)).filter((l) => l.sampled && l.countedQty === null && l.lineNo !== null)
-  all.uncounted = remaining.map((l) => ({line: l.lineNo as number, location: l.location, item: displayItem(l), lot: l.lot ?? '', unit: l.unit ?? '', sheet: l.sheet}))
+  all.uncounted = remaining.map(uncountedLine)
   all.status = last?.status ?? header.status
   return {...all, typed, skipped}
 }

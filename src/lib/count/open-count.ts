@@ -9,7 +9,7 @@ import {createCount, getCount, getLines, lastCountedByLocation, setSheetsPath, t
 import {readCutoffs, type CutoffResult} from './cutoff.js'
 import {PopulationReader, type MappingContext, type PopulationLine, type PopulationSnapshot, type ScannedLine} from './population.js'
 import {newSeed, SeededRandom} from './random.js'
-import {buildReport, displayItem} from './report.js'
+import {buildReport, lineLabels} from './report.js'
 import {sampleSize} from './sample-size.js'
 import {dueLocations, locationStates, sampleSalt, StratifiedSampler, takeDueLocations, type DueLocation, type LocationState, type SampleMethod} from './sampling.js'
 import {assignSheets, writeCountSheets} from './sheets.js'
@@ -48,25 +48,14 @@ export interface SampleLineOut {
 
 export interface SampleResult {
   /** null when the due method found nothing due: no count was opened. */
-  count: {
-    id: number
-    kind: 'count' | 'recount'
-    parentId: number | null
-    method: SampleMethod | 'recount'
+  count: (Pick<CountHeader, 'id' | 'kind' | 'parentId' | 'method' | 'snapshotAt' | 'scope' | 'populationSize' | 'populationByClass' | 'sampleSize' | 'confidence' | 'margin'> & {
     seed: number
-    snapshotAt: string
-    scope: CountScope
-    populationSize: number
-    populationByClass: Record<AbcClass, number>
-    sampleSize: number
-    confidence: number | null
-    margin: number | null
     /** Lines per class in the sample. */
     sampleByClass: Record<AbcClass, number>
     /** due: locations counted now, and due locations left for the next run by --size. */
     dueLocations?: number
     deferredLocations?: number
-  } | null
+  }) | null
   sheets: {path: string; sheets: Array<{name: string; lines: number}>} | null
   lines: SampleLineOut[]
   warnings: string[]
@@ -232,11 +221,7 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
   if (parent) for (const l of await getLines(knex, parent.id)) if (l.countedBy) firstCounter.set(lineKey(l.location, l.sku, l.lot), l.countedBy)
   const sheetLines = chosen.map((l, i) => ({
     line: i + 1,
-    location: l.location,
-    item: displayItem(l),
-    description: l.description ?? '',
-    lot: l.lot ?? '',
-    unit: l.unit ?? '',
+    ...lineLabels(l),
     zone: l.zone,
     remarks: firstCounter.has(l.key) ? `recount: not by ${firstCounter.get(l.key)} (first count)` : undefined,
   }))
@@ -306,14 +291,8 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
     lines: chosen.map((l, i) => ({
       line: i + 1,
       sheet: sheetOf[i],
-      location: l.location,
       zone: l.zone,
-      item: displayItem(l),
-      sku: l.sku,
-      description: l.description ?? '',
-      lot: l.lot ?? '',
-      unit: l.unit ?? '',
-      abcClass: l.abcClass,
+      ...lineLabels(l),
     })),
     warnings,
   }

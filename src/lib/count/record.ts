@@ -8,7 +8,7 @@ import {getLines, saveCounts, type CountHeader, type CountLine, type CountStatus
 import {plantTime} from './cutoff.js'
 import {parseCountedQuantity} from './quantity-text.js'
 import type {SheetEntry, SheetProblem} from './read-sheets.js'
-import {displayItem, type UncountedLine} from './report.js'
+import {displayItem, uncountedLine, type UncountedLine} from './report.js'
 
 export interface Rejection {
   where: string
@@ -240,7 +240,7 @@ export async function recordEntries(
   const after = await getLines(knex, header.id)
   const uncounted = after
     .filter((l) => l.sampled && l.countedQty === null && l.lineNo !== null)
-    .map((l) => ({line: l.lineNo as number, location: l.location, item: displayItem(l), lot: l.lot ?? '', unit: l.unit ?? '', sheet: l.sheet}))
+    .map(uncountedLine)
   rejected.sort((a, b) => a.where.localeCompare(b.where, 'en', {numeric: true}))
   return {count: header.id, status, recorded: updates.length + newLines.length, unchanged, found, rejected, uncounted, warnings}
 }

@@ -89,6 +89,16 @@ export function displayItem(l: Pick<CountLine, 'item' | 'sku'>): string {
   return l.item ?? l.sku
 }
 
+/** How a count line is labelled wherever it is shown (sheets, sample, report): the ERP item (else the SKU), NULL as blank. */
+export function lineLabels(l: Pick<CountLine, 'location' | 'item' | 'sku' | 'description' | 'lot' | 'unit' | 'abcClass'>) {
+  return {location: l.location, item: displayItem(l), sku: l.sku, description: l.description ?? '', lot: l.lot ?? '', unit: l.unit ?? '', abcClass: l.abcClass}
+}
+
+/** A sampled line not counted yet, as listed (no quantity: the count stays blind). */
+export function uncountedLine(l: CountLine): UncountedLine {
+  return {line: l.lineNo as number, location: l.location, item: displayItem(l), lot: l.lot ?? '', unit: l.unit ?? '', sheet: l.sheet}
+}
+
 /** ERP quantity for one bin: the ERP balance of its key minus what WMS holds of that key in the other bins. */
 export function erpExpectedForLine(l: CountLine): Decimal | null {
   if (l.erpKeyQty === null || l.wmsKeyQty === null || l.factor === null) return null
@@ -115,7 +125,7 @@ export function buildReport(
   for (const l of lines) {
     if (!l.sampled && !l.found) continue
     if (l.countedQty === null) {
-      if (l.sampled && l.lineNo !== null) uncounted.push({line: l.lineNo, location: l.location, item: displayItem(l), lot: l.lot ?? '', unit: l.unit ?? '', sheet: l.sheet})
+      if (l.sampled && l.lineNo !== null) uncounted.push(uncountedLine(l))
       continue
     }
     const cut: LineCutoff = cutoffs.byLine.get(l.id) ?? {wms: ZERO, erp: ZERO, movements: 0}
@@ -128,14 +138,8 @@ export function buildReport(
     const erpDiff = erpExpected === null || countedErp === null ? null : countedErp.minus(erpExpected)
     out.push({
       line: l.lineNo,
-      location: l.location,
-      item: displayItem(l),
-      sku: l.sku,
-      description: l.description ?? '',
-      lot: l.lot ?? '',
-      abcClass: l.abcClass,
+      ...lineLabels(l),
       found: l.found,
-      unit: l.unit ?? '',
       counted: formatDecimal(l.countedQty),
       wmsSnapshot: formatDecimal(l.wmsQty),
       cutoff: formatDecimal(cut.wms),
