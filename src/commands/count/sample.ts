@@ -7,7 +7,7 @@ import {UsageError} from '../../lib/cli/errors.js'
 import {openCount, type SampleResult} from '../../lib/count/open-count.js'
 import {parseSeed} from '../../lib/count/random.js'
 import {SAMPLE_METHODS, type SampleMethod} from '../../lib/count/sampling.js'
-import {parsePercent, requireCountConfig} from '../../lib/count/section.js'
+import {percentFlag, requireCountConfig} from '../../lib/count/section.js'
 import type {AbcClass} from '../../lib/count/config.js'
 import {countSampleText} from '../../lib/count/view.js'
 
@@ -29,8 +29,8 @@ export default class CountSample extends BaseCommand<typeof CountSample> {
     zone: Flags.string({summary: 'Only this zone (WMS locations.zone).'}),
     class: Flags.string({summary: 'Only lines of this ABC class.', options: ['A', 'B', 'C']}),
     size: Flags.integer({summary: 'Lines to sample (default: from --confidence and --margin).', min: 1}),
-    confidence: Flags.string({summary: 'Confidence level in percent (default from count.confidence, 95).', parse: async (v) => String(parsePercent('confidence', v, 50, 100))}),
-    margin: Flags.string({summary: 'Margin of error in percent (default from count.margin, 5).', parse: async (v) => String(parsePercent('margin', v, 0, 50))}),
+    confidence: percentFlag('confidence', 'Confidence level in percent (default from count.confidence, 95).'),
+    margin: percentFlag('margin', 'Margin of error in percent (default from count.margin, 5).'),
     method: Flags.string({summary: 'How lines are chosen.', options: [...SAMPLE_METHODS], default: 'random'}),
     seed: Flags.string({summary: 'Seed for a reproducible sample (0..4294967295); without it a fresh seed is drawn and printed.'}),
     counters: Flags.integer({summary: 'Split the lines evenly into this many sheets, one route per counter (default: one sheet per zone).', min: 1, max: 200}),

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {parsePercent} from '../../lib/count/section.js'
+import {percentFlag} from '../../lib/count/section.js'
 import {sampleSize, type SampleSize} from '../../lib/count/sample-size.js'
 import {renderKeyValue} from '../../lib/report/table.js'
 
@@ -15,8 +15,8 @@ export default class CountSize extends BaseCommand<typeof CountSize> {
 
   static flags = {
     population: Flags.integer({summary: 'Stock lines in the population (location × item × lot).', required: true, min: 0}),
-    confidence: Flags.string({summary: 'Confidence level in percent.', default: '95', parse: async (v) => String(parsePercent('confidence', v, 50, 100))}),
-    margin: Flags.string({summary: 'Margin of error in percent.', default: '5', parse: async (v) => String(parsePercent('margin', v, 0, 50))}),
+    confidence: percentFlag('confidence', 'Confidence level in percent.', '95'),
+    margin: percentFlag('margin', 'Margin of error in percent.', '5'),
   }
 
   async run(): Promise<CountSizeResult> {

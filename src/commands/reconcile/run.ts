@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
+import {allowStaleFlag, bomFlag} from '../../lib/cli/output-flags.js'
 import {requireJob, runReconcileJob, type JobRunSummary} from '../../lib/reconcile/job-run.js'
 import type {JobFinding} from '../../lib/reconcile/job-types.js'
 import {csvColumns, jobSummaryPairs, reportLines, tableColumns, toTableLine, xlsxColumns, xlsxHighlight} from '../../lib/reconcile/job-view.js'
@@ -47,8 +48,8 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
     all: Flags.boolean({summary: 'List every key, matches included (default: findings and in-flight keys).'}),
     only: Flags.string({summary: 'Only findings first seen in this run.', options: ['new']}),
     'fail-on': Flags.string({summary: 'Exit 1 when findings of this kind exist (differs: differs or one-sided; any: also in flight).', options: ['differs', 'any', 'never'], default: 'never'}),
-    'allow-stale': Flags.boolean({summary: 'Reconcile even when a replica lags more than its maxLagSeconds.'}),
-    bom: Flags.boolean({summary: 'Start the CSV with a UTF-8 BOM (for Excel on Chinese Windows).'}),
+    'allow-stale': allowStaleFlag(),
+    bom: bomFlag(),
   }
 
   async run(): Promise<ReconcileRunResult> {

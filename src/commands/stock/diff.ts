@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {outputFlags} from '../../lib/cli/output-flags.js'
+import {allowStaleFlag, bomFlag, outputFlags} from '../../lib/cli/output-flags.js'
 import {emit} from '../../lib/report/emit.js'
 import {stockDiffJob} from '../../lib/stock/job.js'
 import {parseList, requireStockConfig} from '../../lib/stock/stock-diff.js'
@@ -29,10 +29,10 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
     ...outputFlags({output: 'Write the report to this file (.csv, .xlsx or .json: the extension sets the format).'}),
     all: Flags.boolean({summary: 'List every key, matches included (default: variances only).'}),
     'fail-on': Flags.string({summary: 'Exit 1 when variances of this kind exist.', options: ['over-tolerance', 'any', 'never'], default: 'never'}),
-    'allow-stale': Flags.boolean({summary: 'Reconcile even when a replica lags more than its maxLagSeconds.'}),
+    'allow-stale': allowStaleFlag(),
     'show-cost': Flags.boolean({summary: 'Show valuation (value_diff, value at risk).'}),
     only: Flags.string({summary: 'Only variances first seen in this run.', options: ['new']}),
-    bom: Flags.boolean({summary: 'Start the CSV with a UTF-8 BOM (for Excel on Chinese Windows).'}),
+    bom: bomFlag(),
     top: Flags.integer({summary: 'How many top variances by value the summary lists.', default: 10, min: 0}),
     ...notifyFlags,
   }

@@ -3,21 +3,14 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
 import {collectReferences} from '../../lib/systems/all-references.js'
-import {meetsFailOn, type FailOn, type Finding, type Severity} from '../../lib/systems/audit/findings.js'
+import {meetsFailOn, type FailOn} from '../../lib/systems/audit/findings.js'
 import {diffFindings, loadAudit, recordAudit, type SinceLast} from '../../lib/systems/audit/history.js'
-import {runAudit, type SystemAudit} from '../../lib/systems/audit/run-audit.js'
+import {runAudit, type AuditReport} from '../../lib/systems/audit/run-audit.js'
 import {renderFindings, renderSinceLast, renderSystemsTable} from '../../lib/systems/audit/text.js'
 
-export interface SystemsAuditResult {
+export interface SystemsAuditResult extends AuditReport {
   auditId: number
   runId: number
-  startedAt: string
-  finishedAt: string
-  systems: SystemAudit[]
-  findings: Finding[]
-  counts: Record<Severity, number>
-  /** Configured sections whose mappings were not checked for drift (no references module for that area). */
-  skippedAreas: Array<{area: string; reason: string}>
   /** Compared with the previous audit; null when this is the first. */
   sinceLast: SinceLast | null
   failOn: FailOn

@@ -15,3 +15,9 @@ export function parseColumns(value: string | undefined): string[] | undefined {
   const list = value?.split(',').map((s) => s.trim()).filter(Boolean)
   return list && list.length > 0 ? list : undefined
 }
+
+/** --bom: a UTF-8 BOM before the CSV (default off; `count report` turns it on by default with its own flag). */
+export const bomFlag = () => Flags.boolean({summary: 'Start the CSV with a UTF-8 BOM (for Excel on Chinese Windows).'})
+
+/** --allow-stale: for commands that read replicas and refuse lagging ones. */
+export const allowStaleFlag = () => Flags.boolean({summary: 'Reconcile even when a replica lags more than its maxLagSeconds.'})

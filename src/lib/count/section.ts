@@ -1,3 +1,5 @@
+import {Flags} from '@oclif/core'
+
 import {ConfigError, UsageError} from '../cli/errors.js'
 import type {LoadedConfig} from '../config/load.js'
 import type {CountConfig} from './config.js'
@@ -22,4 +24,12 @@ export function parsePercent(name: string, text: string, min: number, max: numbe
   const n = Number(text)
   if (!Number.isFinite(n) || n <= min || n >= max) throw new UsageError(`--${name} must be a number between ${min} and ${max} (exclusive), got "${text}"`)
   return n
+}
+
+const PERCENT_BOUNDS = {confidence: [50, 100], margin: [0, 50]} as const
+
+/** --confidence / --margin of `count size` and `count sample`: a percentage within its bounds, kept as text. */
+export function percentFlag(name: keyof typeof PERCENT_BOUNDS, summary: string, dflt?: string) {
+  const [min, max] = PERCENT_BOUNDS[name]
+  return Flags.string({summary, ...(dflt === undefined ? {} : {default: dflt}), parse: async (v) => String(parsePercent(name, v, min, max))})
 }

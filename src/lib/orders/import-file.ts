@@ -14,27 +14,19 @@ import {type ItemMaster, matchUom} from './item-master.js'
 import {LineWriter, type LineToWrite} from './line-writer.js'
 import {type OrderStoreTx, withOrderStore} from './order-store.js'
 import {locateHeader, type LocatedSheet} from './locate-header.js'
+import type {ImportCounts} from './ledger.js'
 import {createRowParser, type ParsedRow, type Problem} from './parse-row.js'
 import {detectFileKind} from '../sheets/read.js'
 import {RejectSpool, writeRejectsWorkbook} from './rejects.js'
 
 /** The outcome of importing one file (the `files[]` entries of `plantops orders import --json`). */
-export interface FileImportResult {
+export interface FileImportResult extends ImportCounts {
   file: string
   sheet: string
   headerRow: number
   sha256: string
-  /** Non-blank data rows below the header. */
-  rowsRead: number
-  imported: number
-  updated: number
-  unchanged: number
-  /** Rows the trigger did not let in (e.g. status not paid). */
-  skipped: number
-  rejected: number
   /** Field changes recorded on updated lines. */
   changes: number
-  rejectsFile: string | null
   /** Ledger id; null on --dry-run. */
   importId: number | null
   dryRun: boolean

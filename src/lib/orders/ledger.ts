@@ -1,7 +1,20 @@
 import type {Knex} from 'knex'
 
+/** What an import did with the rows of a file (one file's result, one ledger row). */
+export interface ImportCounts {
+  /** Non-blank data rows below the header. */
+  rowsRead: number
+  imported: number
+  updated: number
+  unchanged: number
+  /** Rows the trigger did not let in (e.g. status not paid). */
+  skipped: number
+  rejected: number
+  rejectsFile: string | null
+}
+
 /** One row of the import ledger (`plantops orders imports`). */
-export interface ImportLedgerEntry {
+export interface ImportLedgerEntry extends ImportCounts {
   id: number
   runId: number | null
   fileName: string
@@ -14,13 +27,6 @@ export interface ImportLedgerEntry {
   finishedAt: string | null
   user: string
   host: string
-  rowsRead: number
-  imported: number
-  updated: number
-  unchanged: number
-  skipped: number
-  rejected: number
-  rejectsFile: string | null
 }
 
 /** Latest imports first; optionally only those of files whose name contains `file`. */

@@ -12,28 +12,21 @@ const UTF8_BOM = '\uFEFF'
  * Stream rows to CSV (csv-stringify does the quoting) with backpressure. `bom` adds a UTF-8 BOM so Excel on
  * Chinese Windows opens the file as UTF-8. Written to a temp file and renamed.
  */
-export async function writeCsv<R>(
-  target: string,
-  columns: Column<R>[],
-  rows: Iterable<R> | AsyncIterable<R>,
-  opts: {bom?: boolean} = {},
-): Promise<number> {
+export async function writeCsv<R>(target: string, ...csv: CsvArgs<R>): Promise<number> {
   return withAtomicFile(target, async (tmp) => {
     const out = createWriteStream(tmp)
-    const n = await pipeCsv(out, columns, rows, opts)
+    const n = await pipeCsv(out, ...csv)
     out.end()
     await once(out, 'finish')
     return n
   })
 }
 
+/** What is written as CSV: the columns, the rows (may stream), and whether a BOM starts the text. */
+type CsvArgs<R> = [columns: Column<R>[], rows: Iterable<R> | AsyncIterable<R>, opts?: {bom?: boolean}]
+
 /** Write CSV to any writable (stdout, a file stream). Returns the number of data rows written. */
-export async function pipeCsv<R>(
-  out: Writable,
-  columns: Column<R>[],
-  rows: Iterable<R> | AsyncIterable<R>,
-  opts: {bom?: boolean} = {},
-): Promise<number> {
+export async function pipeCsv<R>(out: Writable, ...[columns, rows, opts = {}]: CsvArgs<R>): Promise<number> {
   const {stringify} = await import('csv-stringify/sync')
   if (opts.bom) out.write(UTF8_BOM)
   const write = async (line: string) => {
