@@ -1,6 +1,6 @@
 /**
  * `plantops count sample` benchmark (MariaDB at 127.0.0.1:3306, root):
- *   npx tsx bench/count.ts [--rows 20000,200000] [--method random|abc|due] [--size N] [--runs N] [--keep] [--prefix P]
+ *   npx tsx bench/count.ts [--rows 20000,200000] [--method random|abc|due] [--size N] [--runs N] [--keep] [--prefix P] [--compare DIR]
  *
  * For each size it builds the demo plant into MariaDB (databases pt_bench_count_erp|wms|mes; ERP stock_balance rows =
  * size, WMS bin_stock ≈ 1.5 × size), writes its plantops.yaml, runs the built CLI
@@ -8,13 +8,15 @@
  * wall time, peak RSS (/usr/bin/time -v when present, else VmHWM polled from /proc/<pid>/status), the population and
  * the sample size. The same seed must give the same sample on every run: the bench checks it when --runs > 1.
  * The databases (and the plant directory) are dropped at the end unless --keep.
+ * --compare DIR: also run DIR/bin/run.js (another built checkout, e.g. the commit before a change), alternating run
+ * by run with this one on the same plant, so both see the same machine load; one table row per CLI.
  */
 import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {performance} from 'node:perf_hooks'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {buildDemoPlant, DEFAULT_STOCK_ROWS, dropMysqlDemo} from '../src/lib/demo/index.js'
 import {writeDemoConfig} from '../src/lib/demo/plant-config.js'
@@ -29,6 +31,14 @@ const method = opt('--method') ?? 'random'
 const runs = Number(opt('--runs') ?? '1')
 const size = opt('--size')
 const keep = args.includes('--keep')
+const compare = opt('--compare')
+// each CLI runs with the plantops.yaml its own version writes for the plant (config keys may differ between versions)
+const clis: Array<{label: string; bin: string; writeConfig: typeof writeDemoConfig}> = [{label: 'this', bin: path.join(repo, 'bin/run.js'), writeConfig: writeDemoConfig}]
+if (compare) {
+  const root = path.resolve(compare)
+  const theirs = (await import(pathToFileURL(path.join(root, 'dist/lib/demo/plant-config.js')).href)) as {writeDemoConfig: typeof writeDemoConfig}
+  clis.push({label: path.basename(root), bin: path.join(root, 'bin/run.js'), writeConfig: theirs.writeDemoConfig})
+}
 const TIME = '/usr/bin/time'
 
 interface Measured {
@@ -77,6 +87,7 @@ function measure(argv: string[], cwd: string): Promise<Measured> {
 }
 
 interface Row {
+  cli: string
   stockRows: number
   binRows: number
   population: number
@@ -95,33 +106,39 @@ try {
     const plant = await buildDemoPlant({stockRows, mysql: MYSQL})
     process.stderr.write(`  built in ${((performance.now() - t0) / 1000).toFixed(1)} s (bin_stock ${plant.counts['wms.bin_stock'] ?? '?'} rows)\n`)
     const dir = path.join(work, String(stockRows))
-    const config = await writeDemoConfig(plant, dir)
-    let best: Measured | null = null
-    let first: string | null = null
-    let same = true
+    const configs = new Map<string, string>()
+    for (const cli of clis) configs.set(cli.label, await cli.writeConfig(plant, path.join(dir, cli.label)))
+    const best = new Map<string, Measured>()
+    const first = new Map<string, string>()
+    const same = new Map<string, boolean>()
+    let last: {populationSize: number; sampleSize: number} | null = null
     for (let i = 0; i < runs; i++) {
-      const out = path.join(dir, `sheets-${i}.xlsx`)
-      const m = await measure(['node', path.join(repo, 'bin/run.js'), 'count', 'sample', '--config', config, '--method', method, ...(size ? ['--size', size] : []), '--seed', '1', '--output', out, '--json'], dir)
-      if (m.code !== 0) throw new Error(`count sample exited ${m.code}:\n${m.stderr}`)
-      const json = JSON.parse(m.stdout) as {count: {populationSize: number; sampleSize: number}; lines: Array<{location: string; sku: string; lot: string}>}
-      const sig = json.lines.map((l) => `${l.location}|${l.sku}|${l.lot}`).join('\n')
-      if (first === null) first = sig
-      else same &&= first === sig
-      if (!best || m.ms < best.ms) best = m
-      const peak = Math.max(best.peakKb, m.peakKb)
-      best = {...best, peakKb: peak}
-      process.stderr.write(`  run ${i + 1}: ${(m.ms / 1000).toFixed(2)} s, peak RSS ${(m.peakKb / 1024).toFixed(0)} MB, population ${json.count.populationSize}, sample ${json.count.sampleSize}\n`)
-      if (i === runs - 1) {
-        rows.push({
-          stockRows,
-          binRows: Number(plant.counts['wms.bin_stock'] ?? 0),
-          population: json.count.populationSize,
-          sample: json.count.sampleSize,
-          wallS: (best.ms / 1000).toFixed(2),
-          peakMb: (best.peakKb / 1024).toFixed(0),
-          sameSample: runs > 1 ? (same ? 'yes' : 'NO') : '-',
-        })
+      for (const cli of clis) {
+        const out = path.join(dir, `sheets-${cli.label}-${i}.xlsx`)
+        const m = await measure(['node', cli.bin, 'count', 'sample', '--config', configs.get(cli.label)!, '--method', method, ...(size ? ['--size', size] : []), '--seed', '1', '--output', out, '--json'], dir)
+        if (m.code !== 0) throw new Error(`count sample (${cli.label}) exited ${m.code}:\n${m.stderr}`)
+        const json = JSON.parse(m.stdout) as {count: {populationSize: number; sampleSize: number}; lines: Array<{location: string; sku: string; lot: string}>}
+        last = json.count
+        const sig = json.lines.map((l) => `${l.location}|${l.sku}|${l.lot}`).join('\n')
+        if (!first.has(cli.label)) first.set(cli.label, sig)
+        same.set(cli.label, (same.get(cli.label) ?? true) && first.get(cli.label) === sig && first.get(clis[0].label) === sig)
+        const b = best.get(cli.label)
+        best.set(cli.label, {...(!b || m.ms < b.ms ? m : b), peakKb: Math.max(b?.peakKb ?? 0, m.peakKb)})
+        process.stderr.write(`  ${cli.label} run ${i + 1}: ${(m.ms / 1000).toFixed(2)} s, peak RSS ${(m.peakKb / 1024).toFixed(0)} MB, population ${json.count.populationSize}, sample ${json.count.sampleSize} (load ${os.loadavg()[0].toFixed(2)})\n`)
       }
+    }
+    for (const cli of clis) {
+      const b = best.get(cli.label)!
+      rows.push({
+        cli: cli.label,
+        stockRows,
+        binRows: Number(plant.counts['wms.bin_stock'] ?? 0),
+        population: last!.populationSize,
+        sample: last!.sampleSize,
+        wallS: (b.ms / 1000).toFixed(2),
+        peakMb: (b.peakKb / 1024).toFixed(0),
+        sameSample: runs > 1 || clis.length > 1 ? (same.get(cli.label) ? 'yes' : 'NO') : '-',
+      })
     }
   }
 } finally {
@@ -132,10 +149,10 @@ try {
   }
 }
 
-const head = ['ERP stock rows', 'WMS bins', 'population', 'sample', 'wall s (best)', 'peak RSS MB', 'same sample']
-const table = rows.map((r) => [r.stockRows, r.binRows, r.population, r.sample, r.wallS, r.peakMb, r.sameSample].map(String))
+const head = ['CLI', 'ERP stock rows', 'WMS bins', 'population', 'sample', 'wall s (best)', 'peak RSS MB', 'same sample']
+const table = rows.map((r) => [r.cli, r.stockRows, r.binRows, r.population, r.sample, r.wallS, r.peakMb, r.sameSample].map(String))
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)))
 const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ')
-console.log(`count sample --method ${method}${size ? ` --size ${size}` : ''} --seed 1 (node ${process.version}, ${os.cpus().length} CPUs)`)
+console.log(`count sample --method ${method}${size ? ` --size ${size}` : ''} --seed 1 (node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`)
 console.log(line(head))
 for (const t of table) console.log(line(t))
