@@ -44,6 +44,8 @@ const TIME = '/usr/bin/time'
 interface Measured {
   ms: number
   peakKb: number
+  /** user + system CPU seconds (GNU time only; 0 otherwise): steadier than wall time on a busy machine. */
+  cpuS: number
   code: number
   stdout: string
   stderr: string
@@ -60,6 +62,7 @@ function measure(argv: string[], cwd: string): Promise<Measured> {
     let stdout = ''
     let stderr = ''
     let hwm = 0
+    let cpuS = 0
     const poll = useTime
       ? null
       : setInterval(() => {
@@ -80,8 +83,9 @@ function measure(argv: string[], cwd: string): Promise<Measured> {
         const text = readFileSync(timeFile, 'utf8')
         rmSync(timeFile, {force: true})
         hwm = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1] ?? 0)
+        cpuS = Number(/User time \(seconds\): ([\d.]+)/.exec(text)?.[1] ?? 0) + Number(/System time \(seconds\): ([\d.]+)/.exec(text)?.[1] ?? 0)
       }
-      resolve({ms, peakKb: hwm, code: code ?? -1, stdout, stderr})
+      resolve({ms, peakKb: hwm, cpuS, code: code ?? -1, stdout, stderr})
     })
   })
 }
@@ -93,6 +97,7 @@ interface Row {
   population: number
   sample: number
   wallS: string
+  cpuS: string
   peakMb: string
   sameSample: string
 }
@@ -111,6 +116,7 @@ try {
     const best = new Map<string, Measured>()
     const first = new Map<string, string>()
     const same = new Map<string, boolean>()
+    const cpu = new Map<string, number[]>()
     let last: {populationSize: number; sampleSize: number} | null = null
     for (let i = 0; i < runs; i++) {
       for (const cli of clis) {
@@ -122,9 +128,10 @@ try {
         const sig = json.lines.map((l) => `${l.location}|${l.sku}|${l.lot}`).join('\n')
         if (!first.has(cli.label)) first.set(cli.label, sig)
         same.set(cli.label, (same.get(cli.label) ?? true) && first.get(cli.label) === sig && first.get(clis[0].label) === sig)
+        cpu.set(cli.label, [...(cpu.get(cli.label) ?? []), m.cpuS])
         const b = best.get(cli.label)
         best.set(cli.label, {...(!b || m.ms < b.ms ? m : b), peakKb: Math.max(b?.peakKb ?? 0, m.peakKb)})
-        process.stderr.write(`  ${cli.label} run ${i + 1}: ${(m.ms / 1000).toFixed(2)} s, peak RSS ${(m.peakKb / 1024).toFixed(0)} MB, population ${json.count.populationSize}, sample ${json.count.sampleSize} (load ${os.loadavg()[0].toFixed(2)})\n`)
+        process.stderr.write(`  ${cli.label} run ${i + 1}: ${(m.ms / 1000).toFixed(2)} s, peak RSS ${(m.peakKb / 1024).toFixed(0)} MB, CPU ${m.cpuS.toFixed(2)} s, population ${json.count.populationSize}, sample ${json.count.sampleSize} (load ${os.loadavg()[0].toFixed(2)})\n`)
       }
     }
     for (const cli of clis) {
@@ -136,6 +143,7 @@ try {
         population: last!.populationSize,
         sample: last!.sampleSize,
         wallS: (b.ms / 1000).toFixed(2),
+        cpuS: Math.min(...cpu.get(cli.label)!).toFixed(2),
         peakMb: (b.peakKb / 1024).toFixed(0),
         sameSample: runs > 1 || clis.length > 1 ? (same.get(cli.label) ? 'yes' : 'NO') : '-',
       })
@@ -149,8 +157,8 @@ try {
   }
 }
 
-const head = ['CLI', 'ERP stock rows', 'WMS bins', 'population', 'sample', 'wall s (best)', 'peak RSS MB', 'same sample']
-const table = rows.map((r) => [r.cli, r.stockRows, r.binRows, r.population, r.sample, r.wallS, r.peakMb, r.sameSample].map(String))
+const head = ['CLI', 'ERP stock rows', 'WMS bins', 'population', 'sample', 'wall s (best)', 'CPU s (best)', 'peak RSS MB', 'same sample']
+const table = rows.map((r) => [r.cli, r.stockRows, r.binRows, r.population, r.sample, r.wallS, r.cpuS, r.peakMb, r.sameSample].map(String))
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)))
 const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ')
 console.log(`count sample --method ${method}${size ? ` --size ${size}` : ''} --seed 1 (node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`)
