@@ -76,12 +76,12 @@ describe('a finished run becomes a summary people act on', () => {
     expect(s.outputs).toEqual(['o.rejects.xlsx'])
   })
 
-  it('a job without a summarizer (e.g. reconcile run before it registers one) is summarised from its recorded outcome', () => {
-    const s = summarizeRun(run({job: 'reconcile-run', result: {}, exitCode: 1, outcome: {matched: 10, mismatched: 2, nested: {a: 1}}}), 10)
+  it('a job without a summarizer (e.g. a new job before it registers one) is summarised from its recorded outcome', () => {
+    const s = summarizeRun(run({job: 'custom-job', result: {}, exitCode: 1, outcome: {matched: 10, mismatched: 2, nested: {a: 1}}}), 10)
     expect(s.counts).toEqual([{label: 'matched', value: 10}, {label: 'mismatched', value: 2}])
     expect(s.status).toBe('over-tolerance')
-    registerJobSummarizer('reconcile-run', () => ({counts: [{label: 'rules', value: 4}], events: {overTolerance: false, findings: true, sourceError: false}}))
-    expect(summarizeRun(run({job: 'reconcile-run', result: {}}), 10)).toMatchObject({status: 'findings', counts: [{label: 'rules', value: 4}]})
+    registerJobSummarizer('custom-job', () => ({counts: [{label: 'rules', value: 4}], events: {overTolerance: false, findings: true, sourceError: false}}))
+    expect(summarizeRun(run({job: 'custom-job', result: {}}), 10)).toMatchObject({status: 'findings', counts: [{label: 'rules', value: 4}]})
   })
 
   it('a failed run: source error (exit 3) with the (redacted) message', () => {
