@@ -1,6 +1,6 @@
 /**
  * Reconcile job benchmark (MariaDB at 127.0.0.1:3306, root):
- *   npx tsx bench/reconcile.ts [--rows 1000000] [--fresh] [--drop] [--no-stock]     BENCH_SCALE=0.1 for a quick run
+ *   npx tsx bench/reconcile.ts [--rows 1000000] [--fresh] [--drop] [--no-stock] [--prepare]     BENCH_SCALE=0.1 for a quick run
  *
  * Loads an ERP `sales_order_lines` table of `rows` order lines and a MES `work_orders` table of 1.2 × rows work
  * orders linked to them (every fifth line split into two work orders; a few hundred seeded differences: quantity,
@@ -10,7 +10,8 @@
  * and the ratio. Target (issue 10): within 1.5× of stock diff at the same row count, peak RSS ≤ 250 MB.
  * The databases are kept and reused by the next run: the reconcile tables when their marker row (written last, once
  * the load is complete) names the same row count, the stock plant when its directory holds its manifest and config.
- * `--fresh` rebuilds them, `--drop` drops them at the end, `--no-stock` skips the stock diff comparison.
+ * `--fresh` rebuilds them, `--drop` drops them at the end, `--no-stock` skips the stock diff comparison, `--prepare`
+ * only builds (or checks) the databases and measures nothing (build while the machine is busy, measure when it is not).
  */
 import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -167,6 +168,15 @@ function run(dir: string, argv: string[]): Promise<{ms: number; rssKb: number | 
 
 /** stock diff on the demo plant with `rows` ERP stock rows (bench/stock.ts's plant, same prefix and directory). */
 async function stockDiff(): Promise<{ms: number; rssKb: number | null; buildMs: number}> {
+  const {dir, buildMs} = await stockPlant()
+  rmSync(path.join(dir, '.plantops'), {recursive: true, force: true})
+  const r = await run(dir, ['stock', 'diff', '--format', 'csv', '--output', path.join(dir, 'variances.csv'), '--no-input'])
+  if (r.code !== 0) throw new Error(`stock diff failed (${r.code}): ${r.stderr}`)
+  return {ms: r.ms, rssKb: r.rssKb, buildMs}
+}
+
+/** The stock demo plant with `rows` ERP stock rows, built once and reused while its manifest and config are there. */
+async function stockPlant(): Promise<{dir: string; buildMs: number}> {
   const {buildDemoPlant, demoSourcesConfig} = await import('../src/lib/demo/index.js')
   const {demoStockConfig} = await import('../src/lib/demo/stock-config.js')
   const prefix = `ptbench_stock_${rows}_`
@@ -181,10 +191,7 @@ async function stockDiff(): Promise<{ms: number; rssKb: number | null; buildMs: 
     buildMs = plant.elapsedMs
     writeFileSync(path.join(dir, 'plantops.yaml'), stringify({sources: demoSourcesConfig(plant), stock: demoStockConfig(plant)}))
   } else console.log(`reusing the stock demo plant in ${dir}`)
-  rmSync(path.join(dir, '.plantops'), {recursive: true, force: true})
-  const r = await run(dir, ['stock', 'diff', '--format', 'csv', '--output', path.join(dir, 'variances.csv'), '--no-input'])
-  if (r.code !== 0) throw new Error(`stock diff failed (${r.code}): ${r.stderr}`)
-  return {ms: r.ms, rssKb: r.rssKb, buildMs}
+  return {dir, buildMs}
 }
 
 async function dropAll(): Promise<void> {
@@ -200,6 +207,10 @@ async function dropAll(): Promise<void> {
 async function main(): Promise<void> {
   if (!existsSync(path.join(repo, 'dist', 'commands', 'reconcile', 'run.js'))) throw new Error('build first: npm run build')
   await load()
+  if (flag('--prepare')) {
+    if (!flag('--no-stock')) await stockPlant()
+    return
+  }
   const dir = path.join(os.tmpdir(), `plantops-bench-reconcile-${process.pid}`)
   mkdirSync(dir, {recursive: true})
   const mb = (kb: number | null) => (kb === null ? 'n/a' : `${Math.round(kb / 1024)} MB`)
