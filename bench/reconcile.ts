@@ -1,13 +1,17 @@
 /**
  * Reconcile job benchmark (MariaDB at 127.0.0.1:3306, root):
- *   npx tsx bench/reconcile.ts [--rows 1000000] [--keep] [--reuse]
+ *   npx tsx bench/reconcile.ts [--rows 1000000] [--fresh] [--drop] [--no-stock] [--prepare]     BENCH_SCALE=0.1 for a quick run
  *
  * Loads an ERP `sales_order_lines` table of `rows` order lines and a MES `work_orders` table of 1.2 × rows work
  * orders linked to them (every fifth line split into two work orders; a few hundred seeded differences: quantity,
  * due date, missing and orphan work orders), with MariaDB's sequence engine, then runs
  * `plantops reconcile run orders-mes --format csv` (built CLI, child process) and prints wall time, peak RSS and the
- * job's key counts. Target (issue 10): within 1.5× of `stock diff` at the same row count (bench/stock.ts), peak RSS
- * ≤ 250 MB. `--reuse` keeps existing tables of the right size; `--keep` does not drop them.
+ * job's key counts; then `plantops stock diff` on the demo plant with as many ERP stock rows (bench/stock.ts's plant),
+ * and the ratio. Target (issue 10): within 1.5× of stock diff at the same row count, peak RSS ≤ 250 MB.
+ * The databases are kept and reused by the next run: the reconcile tables when their marker row (written last, once
+ * the load is complete) names the same row count, the stock plant when its directory holds its manifest and config.
+ * `--fresh` rebuilds them, `--drop` drops them at the end, `--no-stock` skips the stock diff comparison, `--prepare`
+ * only builds (or checks) the databases and measures nothing (build while the machine is busy, measure when it is not).
  */
 import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -22,8 +26,11 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const MY = {host: '127.0.0.1', port: 3306, user: 'root'}
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(name)
-const rows = args.includes('--rows') ? Number(args[args.indexOf('--rows') + 1]) : 1_000_000
+const scale = Number(process.env.BENCH_SCALE ?? 1)
+const rows = Math.round((args.includes('--rows') ? Number(args[args.indexOf('--rows') + 1]) : 1_000_000) * scale)
 const DB = {erp: 'pt_bench_rj_erp', mes: 'pt_bench_rj_mes'}
+/** Bumped when the generated tables change shape: an older marker is not reused. */
+const LOAD_VERSION = 2
 
 async function sql(conn: import('mysql2/promise').Connection, text: string): Promise<unknown> {
   const [r] = await conn.query(text)
@@ -34,11 +41,11 @@ async function load(): Promise<void> {
   const mysql = await import('mysql2/promise')
   const conn = await mysql.createConnection({...MY, multipleStatements: false})
   try {
-    if (flag('--reuse')) {
+    if (!flag('--fresh')) {
       try {
-        const [[r]] = (await conn.query(`SELECT COUNT(*) AS n FROM ${DB.erp}.sales_order_lines`)) as unknown as [[{n: number}]]
-        if (Number(r.n) === rows) {
-          console.log(`reusing ${rows} order lines`)
+        const [[r]] = (await conn.query(`SELECT rows_loaded, version FROM ${DB.erp}.bench_marker`)) as unknown as [[{rows_loaded: number; version: number}]]
+        if (Number(r.rows_loaded) === rows && Number(r.version) === LOAD_VERSION) {
+          console.log(`reusing ${rows.toLocaleString('en-US')} order lines (marker in ${DB.erp}.bench_marker)`)
           return
         }
       } catch {}
@@ -88,6 +95,9 @@ async function load(): Promise<void> {
     }
     await sql(conn, `CREATE INDEX idx_wo_so ON ${DB.mes}.work_orders (sales_order_no, sales_order_line)`)
     await sql(conn, `ANALYZE TABLE ${DB.erp}.sales_order_lines, ${DB.mes}.work_orders`)
+    // the marker last: an interrupted load is never reused
+    await sql(conn, `CREATE TABLE ${DB.erp}.bench_marker (rows_loaded INT NOT NULL, version INT NOT NULL)`)
+    await sql(conn, `INSERT INTO ${DB.erp}.bench_marker VALUES (${rows}, ${LOAD_VERSION})`)
     console.log(`loaded ${rows} order lines ↔ ${Math.round(rows * 1.2)} work orders in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   } finally {
     await conn.end()
@@ -156,29 +166,77 @@ function run(dir: string, argv: string[]): Promise<{ms: number; rssKb: number | 
   })
 }
 
+/** stock diff on the demo plant with `rows` ERP stock rows (bench/stock.ts's plant, same prefix and directory). */
+async function stockDiff(): Promise<{ms: number; rssKb: number | null; buildMs: number}> {
+  const {dir, buildMs} = await stockPlant()
+  rmSync(path.join(dir, '.plantops'), {recursive: true, force: true})
+  const r = await run(dir, ['stock', 'diff', '--format', 'csv', '--output', path.join(dir, 'variances.csv'), '--no-input'])
+  if (r.code !== 0) throw new Error(`stock diff failed (${r.code}): ${r.stderr}`)
+  return {ms: r.ms, rssKb: r.rssKb, buildMs}
+}
+
+/** The stock demo plant with `rows` ERP stock rows, built once and reused while its manifest and config are there. */
+async function stockPlant(): Promise<{dir: string; buildMs: number}> {
+  const {buildDemoPlant, demoSourcesConfig} = await import('../src/lib/demo/index.js')
+  const {demoStockConfig} = await import('../src/lib/demo/stock-config.js')
+  const prefix = `ptbench_stock_${rows}_`
+  const dir = path.join(os.tmpdir(), `plantops-bench-stock-${rows}`)
+  let buildMs = 0
+  const complete = existsSync(path.join(dir, 'demo-manifest.json')) && existsSync(path.join(dir, 'plantops.yaml'))
+  if (flag('--fresh') || !complete) {
+    rmSync(dir, {recursive: true, force: true})
+    mkdirSync(dir, {recursive: true})
+    console.log(`building the stock demo plant with ${rows.toLocaleString('en-US')} ERP stock rows (${prefix}*)…`)
+    const plant = await buildDemoPlant({dir, stockRows: rows, mysql: {...MY, prefix}})
+    buildMs = plant.elapsedMs
+    writeFileSync(path.join(dir, 'plantops.yaml'), stringify({sources: demoSourcesConfig(plant), stock: demoStockConfig(plant)}))
+  } else console.log(`reusing the stock demo plant in ${dir}`)
+  return {dir, buildMs}
+}
+
+async function dropAll(): Promise<void> {
+  const mysql = await import('mysql2/promise')
+  const conn = await mysql.createConnection(MY)
+  for (const db of Object.values(DB)) await conn.query(`DROP DATABASE IF EXISTS ${db}`)
+  await conn.end()
+  const {dropMysqlDemo} = await import('../src/lib/demo/index.js')
+  await dropMysqlDemo({...MY, prefix: `ptbench_stock_${rows}_`})
+  rmSync(path.join(os.tmpdir(), `plantops-bench-stock-${rows}`), {recursive: true, force: true})
+}
+
 async function main(): Promise<void> {
   if (!existsSync(path.join(repo, 'dist', 'commands', 'reconcile', 'run.js'))) throw new Error('build first: npm run build')
   await load()
+  if (flag('--prepare')) {
+    if (!flag('--no-stock')) await stockPlant()
+    return
+  }
   const dir = path.join(os.tmpdir(), `plantops-bench-reconcile-${process.pid}`)
   mkdirSync(dir, {recursive: true})
+  const mb = (kb: number | null) => (kb === null ? 'n/a' : `${Math.round(kb / 1024)} MB`)
   try {
     const file = config(dir)
     const out = path.join(dir, 'orders-mes.csv')
     const r = await run(dir, ['reconcile', 'run', 'orders-mes', '--config', file, '--format', 'csv', '--output', out, '--no-input', '--json'])
     if (r.code !== 0) throw new Error(`plantops failed (${r.code}): ${r.stderr}`)
-    const json = JSON.parse(r.stdout) as {jobs: Array<{summary: {keys: Record<string, number>; left: {records: number}; right: {records: number}; elapsedMs: number}}>}
+    const json = JSON.parse(r.stdout) as {jobs: Array<{summary: {keys: Record<string, number>; left: {records: number; readMs: number}; right: {records: number; readMs: number}; elapsedMs: number}}>}
     const s = json.jobs[0].summary
-    console.log(`reconcile run orders-mes: ${s.left.records} order lines ↔ ${s.right.records} work orders`)
-    console.log(`  wall ${(r.ms / 1000).toFixed(1)} s (job ${(s.elapsedMs / 1000).toFixed(1)} s), peak RSS ${r.rssKb === null ? 'n/a' : `${Math.round(r.rssKb / 1024)} MB`}`)
-    console.log(`  keys ${JSON.stringify(s.keys)}`)
+    const stock = flag('--no-stock') ? null : await stockDiff()
+    const lines = [
+      `plantops reconcile benchmark · node ${process.version} · ${os.cpus().length} CPUs · load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${scale === 1 ? '' : ` · BENCH_SCALE ${scale}`}`,
+      `reconcile run orders-mes: ${s.left.records.toLocaleString('en-US')} order lines ↔ ${s.right.records.toLocaleString('en-US')} work orders`,
+      `  wall ${(r.ms / 1000).toFixed(1)} s (job ${(s.elapsedMs / 1000).toFixed(1)} s; reads ${(s.left.readMs / 1000).toFixed(1)} s / ${(s.right.readMs / 1000).toFixed(1)} s in parallel), peak RSS ${mb(r.rssKb)}`,
+      `  keys ${JSON.stringify(s.keys)}`,
+    ]
+    if (stock) {
+      lines.push(`stock diff, ${rows.toLocaleString('en-US')} ERP stock rows (demo plant): wall ${(stock.ms / 1000).toFixed(1)} s, peak RSS ${mb(stock.rssKb)}`)
+      const ratio = r.ms / stock.ms
+      lines.push(`reconcile ÷ stock diff: ${ratio.toFixed(2)}× (target ≤ 1.5×) · peak RSS ${mb(r.rssKb)} (target ≤ 250 MB): ${ratio <= 1.5 && (r.rssKb ?? 0) <= 250 * 1024 ? 'on target' : 'OFF TARGET'}`)
+    }
+    console.log(lines.join('\n'))
   } finally {
     rmSync(dir, {recursive: true, force: true})
-    if (!flag('--keep')) {
-      const mysql = await import('mysql2/promise')
-      const conn = await mysql.createConnection(MY)
-      for (const db of Object.values(DB)) await conn.query(`DROP DATABASE IF EXISTS ${db}`)
-      await conn.end()
-    }
+    if (flag('--drop')) await dropAll()
   }
 }
 

@@ -9,7 +9,7 @@ import {runInitWizard, type InitResult, type WizardPrompts} from '../lib/init/wi
 export type InitCommandResult = InitResult
 
 export default class Init extends BaseCommand<typeof Init> {
-  static summary = 'Set up plantops for a plant, interactively: sources (tested as you add them), a proposed stock mapping, plantops.yaml.'
+  static summary = 'Set up plantops for a plant, interactively: sources (tested as you add them), a proposed stock mapping and orders-mes reconcile job (recognised column names), plantops.yaml.'
   static description = `Needs a terminal. Without one (cron, CI, --no-input, --json) it refuses with exit 2: copy the annotated example plantops.yaml from README.md ("Configuration") instead and check it with \`plantops config validate\`.`
   static examples = ['<%= config.bin %> init', '<%= config.bin %> init --config /etc/plantops/plantops.yaml']
 
@@ -51,7 +51,7 @@ export default class Init extends BaseCommand<typeof Init> {
       process.exitCode = ExitCode.USAGE
     }
     for (const v of result.unsetPasswordVariables) this.log(`before running plantops: export ${v}=…  (the password of that source's read-only account)`)
-    this.log('next: plantops systems audit   ·   plantops systems map   ·   plantops stock diff')
+    this.log(`next: plantops systems audit   ·   plantops systems map   ·   plantops stock diff${result.ordersMes ? '   ·   plantops reconcile run orders-mes' : ''}`)
     return result
   }
 }

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {proposeStockMapping, rankStockTables} from '../../src/lib/init/recognise.js'
+import {proposeOrderLineMapping, proposeStockMapping, proposeWorkOrderMapping, rankOrderTables, rankStockTables} from '../../src/lib/init/recognise.js'
 
 const pick = (cols: string[]) => Object.fromEntries(Object.entries(proposeStockMapping(cols).fields).map(([k, v]) => [k, v?.column]))
 
@@ -56,5 +56,39 @@ describe('stock column recognition', () => {
       {name: 'movements', columns: ['sku', 'wh_code', 'qty', 'moved_at', 'type']},
     ])
     expect(ranked.map((r) => r.name)).toEqual(['stock_balance', 'movements', 'items', 'customers'])
+  })
+})
+
+describe('orders-mes column recognition (plantops init)', () => {
+  const cols = <F extends string>(p: {fields: Partial<Record<F, {column: string} | undefined>>}) => Object.fromEntries(Object.entries(p.fields).map(([k, v]) => [k, (v as {column: string}).column]))
+
+  it('Kingdee K/3 Cloud sales order entries: FBillNo / FSeq / FQty / FDeliveryDate', () => {
+    const p = proposeOrderLineMapping(['FEntryID', 'FBillNo', 'FSeq', 'FMaterialID', 'FQty', 'FDeliveryDate', 'FModifyDate'])
+    expect(cols(p)).toEqual({orderNo: 'FBillNo', lineNo: 'FSeq', item: 'FMaterialID', qty: 'FQty', dueDate: 'FDeliveryDate', changedAt: 'FModifyDate'})
+    expect(p.missing).toEqual([])
+  })
+
+  it('Yonyou U8 SO_SODetails: cSOCode / iRowNo / cInvCode / iQuantity / dPreDate', () => {
+    const p = proposeOrderLineMapping(['AutoID', 'cSOCode', 'iRowNo', 'cInvCode', 'iQuantity', 'dPreDate', 'cSCloser'])
+    expect(cols(p)).toEqual({orderNo: 'cSOCode', lineNo: 'iRowNo', item: 'cInvCode', qty: 'iQuantity', dueDate: 'dPreDate', status: 'cSCloser'})
+  })
+
+  it('MES work orders: wo_no / plan_qty and the sales order reference', () => {
+    const p = proposeWorkOrderMapping(['id', 'wo_no', 'sales_order_no', 'sales_order_line', 'item_code', 'plan_qty', 'due_date', 'status', 'updated_at'])
+    expect(cols(p)).toEqual({woNo: 'wo_no', orderNo: 'sales_order_no', lineNo: 'sales_order_line', item: 'item_code', qty: 'plan_qty', dueDate: 'due_date', status: 'status', changedAt: 'updated_at'})
+    expect(p.missing).toEqual([])
+  })
+
+  it('ranks the order entry table above a stock table, and the work order table above a BOM', () => {
+    const erp = [
+      {name: 'T_STK_INVENTORY', columns: ['FNumber', 'FStockID', 'FBaseQty']},
+      {name: 'T_SAL_ORDERENTRY', columns: ['FBillNo', 'FSeq', 'FNumber', 'FQty', 'FDeliveryDate']},
+    ]
+    expect(rankOrderTables(erp, 'orders')[0].name).toBe('T_SAL_ORDERENTRY')
+    const mes = [
+      {name: 'mes_bom', columns: ['item_code', 'version', 'qty']},
+      {name: 'mes_work_order', columns: ['wo_no', 'sales_order_no', 'item_code', 'plan_qty']},
+    ]
+    expect(rankOrderTables(mes, 'work-orders')[0].name).toBe('mes_work_order')
   })
 })

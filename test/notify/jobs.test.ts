@@ -76,12 +76,47 @@ describe('a finished run becomes a summary people act on', () => {
     expect(s.outputs).toEqual(['o.rejects.xlsx'])
   })
 
-  it('a job without a summarizer (e.g. reconcile run before it registers one) is summarised from its recorded outcome', () => {
-    const s = summarizeRun(run({job: 'reconcile-run', result: {}, exitCode: 1, outcome: {matched: 10, mismatched: 2, nested: {a: 1}}}), 10)
+  it('a job without a summarizer (e.g. a new job before it registers one) is summarised from its recorded outcome', () => {
+    const s = summarizeRun(run({job: 'custom-job', result: {}, exitCode: 1, outcome: {matched: 10, mismatched: 2, nested: {a: 1}}}), 10)
     expect(s.counts).toEqual([{label: 'matched', value: 10}, {label: 'mismatched', value: 2}])
     expect(s.status).toBe('over-tolerance')
-    registerJobSummarizer('reconcile-run', () => ({counts: [{label: 'rules', value: 4}], events: {overTolerance: false, findings: true, sourceError: false}}))
-    expect(summarizeRun(run({job: 'reconcile-run', result: {}}), 10)).toMatchObject({status: 'findings', counts: [{label: 'rules', value: 4}]})
+    registerJobSummarizer('custom-job', () => ({counts: [{label: 'rules', value: 4}], events: {overTolerance: false, findings: true, sourceError: false}}))
+    expect(summarizeRun(run({job: 'custom-job', result: {}}), 10)).toMatchObject({status: 'findings', counts: [{label: 'rules', value: 4}]})
+  })
+
+  it('reconcile run: the job, counts under its display names, match and deviation rates, causes by count; all clear without findings', () => {
+    const summary = {
+      job: 'orders-mes',
+      names: {match: 'match', differs: 'differs', only_in_left: 'missing_in_mes', only_in_right: 'orphan_in_mes', in_flight: 'in_flight'},
+      left: {source: 'erp', lagSeconds: 2},
+      right: {source: 'mes', lagSeconds: null},
+      keys: {total: 20, match: 15, differs: 3, only_in_left: 1, only_in_right: 0, in_flight: 1},
+      causes: {late: 2, change_not_propagated: 1, unit_factor: 0},
+      deviationRatePct: {qty: '0.7812', weight: null},
+      matchRatePct: '75',
+      newByStatus: {differs: 1, only_in_left: 0, only_in_right: 0},
+      resolved: {count: 2, rows: []},
+    }
+    const s = summarizeRun(run({job: 'reconcile-run', result: {job: 'orders-mes', summary, rows: [], output: 'f.csv'}}), 10)
+    expect(s.status).toBe('over-tolerance')
+    expect(s.counts).toEqual([
+      {label: 'job', value: 'orders-mes'},
+      {label: 'keys', value: 20},
+      {label: 'match', value: 15},
+      {label: 'differs', value: 3},
+      {label: 'missing_in_mes', value: 1},
+      {label: 'orphan_in_mes', value: 0},
+      {label: 'in_flight', value: 1},
+      {label: 'match rate', value: '75%'},
+      {label: 'deviation rate qty', value: '0.7812%'},
+      {label: 'deviation rate weight', value: '—'},
+    ])
+    expect(s.top).toEqual({title: 'Probable causes', total: 2, lines: ['late: 2', 'change not propagated: 1']})
+    expect(s.changes).toEqual(['1 new', '2 resolved'])
+    expect(s.lag).toEqual([{source: 'erp', seconds: 2}, {source: 'mes', seconds: null}])
+    expect(s.outputs).toEqual(['f.csv'])
+    const clear = {...summary, keys: {total: 20, match: 19, differs: 0, only_in_left: 0, only_in_right: 0, in_flight: 1}, causes: {}}
+    expect(summarizeRun(run({job: 'reconcile-run', result: {job: 'orders-mes', summary: clear}}), 10).status).toBe('ok')
   })
 
   it('a failed run: source error (exit 3) with the (redacted) message', () => {

@@ -5,11 +5,9 @@ import {UsageError} from '../../lib/cli/errors.js'
 import {allowStaleFlag, bomFlag} from '../../lib/cli/output-flags.js'
 import {requireJob, runReconcileJob, type JobRunSummary} from '../../lib/reconcile/job-run.js'
 import type {JobFinding} from '../../lib/reconcile/job-types.js'
-import {csvColumns, jobSummaryPairs, reportLines, tableColumns, toTableLine, xlsxColumns, xlsxHighlight} from '../../lib/reconcile/job-view.js'
-import {withAtomicFile} from '../../lib/report/atomic.js'
-import {emitRows, OUTPUT_FORMATS, type OutputFormat} from '../../lib/report/emit.js'
-import {renderKeyValue, renderTable} from '../../lib/report/table.js'
-import {writeXlsx} from '../../lib/report/xlsx.js'
+import {jobFails, writeJobReport} from '../../lib/reconcile/job-report.js'
+import {notifyFlags} from '../../lib/notify/flags.js'
+import {OUTPUT_FORMATS, type OutputFormat} from '../../lib/report/emit.js'
 
 export interface ReconcileJobResult {
   job: string
@@ -26,8 +24,6 @@ export interface ReconcileRunResult {
   failed: boolean
 }
 
-const TABLE_LIMIT = 200
-
 export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
   static summary = 'Run reconcile jobs: compare two systems record by record (orders ↔ work orders, outbound ↔ shipments, item masters).'
   static description =
@@ -37,6 +33,7 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
     '<%= config.bin %> reconcile run orders-mes',
     '<%= config.bin %> reconcile run orders-mes shipments --format csv --output "findings-{job}.csv" --fail-on differs',
     '<%= config.bin %> reconcile run items --format xlsx --output items.xlsx --only new',
+    '<%= config.bin %> reconcile run orders-mes --fail-on differs --notify plant-group',
   ]
 
   static strict = false
@@ -50,6 +47,7 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
     'fail-on': Flags.string({summary: 'Exit 1 when findings of this kind exist (differs: differs or one-sided; any: also in flight).', options: ['differs', 'any', 'never'], default: 'never'}),
     'allow-stale': allowStaleFlag(),
     bom: bomFlag(),
+    ...notifyFlags,
   }
 
   async run(): Promise<ReconcileRunResult> {
@@ -66,7 +64,8 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
     const results: ReconcileJobResult[] = []
     for (const [name, job] of jobs) {
       const output = flags.output?.replaceAll('{job}', name)
-      const res = await this.withRun({job: `reconcile-${name}`, loaded}, async (ctx) => {
+      // lock and run history per job (reconcile-JOB); alerts under the notify job name reconcile-run, one per job
+      const res = await this.withRun({job: `reconcile-${name}`, loaded, notifyJob: 'reconcile-run'}, async (ctx) => {
         const progress = this.progress(`reconcile ${name}`)
         const outcome = await runReconcileJob({
           name,
@@ -82,29 +81,7 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
         const keep: JobFinding[] = []
         const rows = this.jsonEnabled() || format === 'json' ? collect(outcome.rows, keep) : outcome.rows
         try {
-          if (format === 'json') {
-            for (const _ of rows);
-            const text = `${JSON.stringify({summary, rows: keep}, null, 2)}\n`
-            if (output) await withAtomicFile(output, async (tmp) => (await import('node:fs/promises')).writeFile(tmp, text))
-            else if (!this.jsonEnabled()) process.stdout.write(text)
-          } else if (format === 'xlsx') {
-            await writeXlsx(output!, [
-              {name: name.slice(0, 31), columns: xlsxColumns(summary), rows: reportLines(name, summary, rows), highlight: xlsxHighlight},
-              {name: 'summary', columns: [{key: 'k', header: 'item'}, {key: 'v', header: 'value'}], rows: jobSummaryPairs(summary).map(([k, v]) => ({k: k.trim(), v: String(v)}))},
-            ])
-          } else if (format === 'csv') {
-            await emitRows({format, output, columns: csvColumns(summary.keyNames), rows: reportLines(name, summary, rows), bom: flags.bom})
-          } else if (!this.jsonEnabled()) {
-            const shown = []
-            let n = 0
-            for (const l of reportLines(name, summary, rows)) if (n++ < TABLE_LIMIT) shown.push(toTableLine(l))
-            this.log(renderKeyValue(jobSummaryPairs(summary), {color: this.color}))
-            if (n === 0) this.log('No findings.')
-            else {
-              this.log(renderTable(tableColumns(summary), shown, {color: this.color}))
-              if (n > TABLE_LIMIT) this.log(`… ${n - TABLE_LIMIT} more lines: use --format csv or xlsx with --output for the full list.`)
-            }
-          } else for (const _ of rows);
+          await writeJobReport({name, summary, rows, kept: keep, format, output, bom: flags.bom, json: this.jsonEnabled(), color: this.color, log: (t) => this.log(t)})
         } finally {
           outcome.close()
         }
@@ -114,12 +91,11 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
           this.logToStderr(`${summary.reported} keys written to ${output} · ${name}: keys ${summary.keys.total} · ${summary.names.differs} ${summary.keys.differs} · ${summary.names.only_in_left} ${summary.keys.only_in_left} · ${summary.names.only_in_right} ${summary.keys.only_in_right}`)
         }
         ctx.run.outcome({job: name, keys: summary.keys, causes: summary.causes, deviationRatePct: summary.deviationRatePct, newFindings: summary.newFindings, resolved: summary.resolved.count, warnings: summary.warnings.length})
-        const c = flags.only === 'new' ? {...summary.newByStatus, in_flight: 0} : summary.keys
-        const findings = c.differs + c.only_in_left + c.only_in_right
-        const failed = flags['fail-on'] === 'any' ? findings + c.in_flight > 0 : flags['fail-on'] === 'differs' ? findings > 0 : false
+        const failed = jobFails(summary, flags['fail-on'], flags.only === 'new')
         return {job: name, runId: ctx.run.id, summary, rows: keep, output: output ?? null, failed}
       })
       results.push(res)
+      await this.deliverAlerts(res.failed ? 1 : 0)
     }
     const failed = results.some((r) => r.failed)
     this.failWhen(failed)

@@ -110,7 +110,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * (argv with secrets redacted, rows read per source, outcome, output files, exit code), sweep runs abandoned by
    * killed processes, mark the run failed on error or SIGINT/SIGTERM, and close everything.
    */
-  protected async withRun<R>(opts: {job: string; loaded: LoadedConfig; lock?: boolean}, fn: (ctx: RunContext) => Promise<R>): Promise<R> {
+  protected async withRun<R>(opts: {job: string; loaded: LoadedConfig; lock?: boolean; notifyJob?: string}, fn: (ctx: RunContext) => Promise<R>): Promise<R> {
     const store = await this.openStore(opts.loaded)
     let lock: JobLock | undefined
     let run: RunRecorder | undefined
@@ -145,7 +145,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       // handlers first: a signal arriving once the run is recorded (even before RunRecorder.start returns) marks it failed
       process.once('SIGINT', onSignal)
       process.once('SIGTERM', onSignal)
-      await this.prepareNotifier(opts.job, opts.loaded)
+      await this.prepareNotifier(opts.notifyJob ?? opts.job, opts.loaded)
       await sweepAbandonedRuns(store.knex)
       if (opts.lock !== false) lock = acquireJobLock(path.join(opts.loaded.dir, '.plantops', 'locks'), opts.job, {maxMinutes})
       run = await RunRecorder.start(store.knex, {job: opts.job, command: this.id ?? opts.job, argv: this.argv})
@@ -183,13 +183,22 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Alerts go out once the exit code is final; a failed alert is a warning and never changes the exit code. */
   public async finally(err: Error | undefined): Promise<unknown> {
-    if (this.notifier) {
-      const code = process.exitCode
-      const io = {warn: (m: string) => this.warnOperator(m), info: (m: string) => process.stderr.write(`${redact(m)}\n`)}
-      await this.notifier.deliver(Number(code ?? 0), io).catch(() => {})
-      process.exitCode = code
-    }
+    await this.deliverAlerts(Number(process.exitCode ?? 0))
     return super.finally(err)
+  }
+
+  /**
+   * Deliver the prepared alert now, with this exit code, and forget it: a command running several jobs (e.g.
+   * `reconcile run A B`) sends one alert per job as each ends, each with that job's own exit code.
+   */
+  protected async deliverAlerts(exitCode: number): Promise<void> {
+    const notifier = this.notifier
+    if (!notifier) return
+    this.notifier = undefined
+    const code = process.exitCode
+    const io = {warn: (m: string) => this.warnOperator(m), info: (m: string) => process.stderr.write(`${redact(m)}\n`)}
+    await notifier.deliver(exitCode, io).catch(() => {})
+    process.exitCode = code
   }
 
   /** Apply a --fail-on decision: exit code 1 when the job found what the caller asked to fail on. */

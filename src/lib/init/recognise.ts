@@ -53,50 +53,57 @@ export function canonical(name: string): string {
   return name.normalize('NFKC').toLowerCase().replace(/[\s_\-.]+/g, '')
 }
 
-export interface FieldProposal {
-  field: StockField
+export interface FieldProposal<F extends string = StockField> {
+  field: F
   column: string
   /** 1 exact known name; 0.6 a known fragment. */
   confidence: number
 }
 
-export interface StockMappingProposal {
+export interface MappingProposal<F extends string> {
   /** Best column per field (each column used at most once). */
-  fields: Partial<Record<StockField, FieldProposal>>
-  /** The fields a stock side cannot do without that were not found. */
-  missing: StockField[]
+  fields: Partial<Record<F, FieldProposal<F>>>
+  /** The required fields that were not found. */
+  missing: F[]
   /** Columns not used. */
   unused: string[]
 }
 
+export type StockMappingProposal = MappingProposal<StockField>
+
 const REQUIRED: StockField[] = ['item', 'warehouse', 'qty']
 
-function score(field: StockField, column: string): number {
+/** How well a column name fits a field: exact known names first (earlier = more specific, kept above 0.9), then fragments (0.6). */
+function scoreWith(names: string[], fragments: string[], column: string): number {
   const c = canonical(column)
-  const names = NAMES[field].map(canonical)
-  const i = names.indexOf(c)
-  // earlier in the list = more specific; keep exact matches above 0.9
-  if (i >= 0) return 1 - i / (names.length * 20)
-  if (FRAGMENTS[field].some((f) => c.includes(canonical(f)))) return 0.6
+  const known = names.map(canonical)
+  const i = known.indexOf(c)
+  if (i >= 0) return 1 - i / (known.length * 20)
+  if (fragments.some((f) => c.includes(canonical(f)))) return 0.6
   return 0
 }
 
-/** Propose which column holds each stock field; ties resolved by confidence, each column used once. */
-export function proposeStockMapping(columns: string[]): StockMappingProposal {
-  const candidates: Array<{field: StockField; column: string; s: number}> = []
-  for (const field of STOCK_FIELDS) for (const column of columns) {
-    const s = score(field, column)
+/** Propose which column holds each field; ties resolved by confidence then field order, each column used once. */
+export function proposeMapping<F extends string>(spec: {fields: readonly F[]; names: Record<F, string[]>; fragments: Record<F, string[]>; required: F[]}, columns: string[]): MappingProposal<F> {
+  const candidates: Array<{field: F; column: string; s: number}> = []
+  for (const field of spec.fields) for (const column of columns) {
+    const s = scoreWith(spec.names[field], spec.fragments[field], column)
     if (s > 0) candidates.push({field, column, s})
   }
-  candidates.sort((a, b) => b.s - a.s || STOCK_FIELDS.indexOf(a.field) - STOCK_FIELDS.indexOf(b.field))
-  const fields: StockMappingProposal['fields'] = {}
+  candidates.sort((a, b) => b.s - a.s || spec.fields.indexOf(a.field) - spec.fields.indexOf(b.field))
+  const fields: Partial<Record<F, FieldProposal<F>>> = {}
   const used = new Set<string>()
   for (const c of candidates) {
     if (fields[c.field] || used.has(c.column)) continue
     fields[c.field] = {field: c.field, column: c.column, confidence: c.s >= 0.9 ? 1 : 0.6}
     used.add(c.column)
   }
-  return {fields, missing: REQUIRED.filter((f) => !fields[f]), unused: columns.filter((c) => !used.has(c))}
+  return {fields, missing: spec.required.filter((f) => !fields[f]), unused: columns.filter((c) => !used.has(c))}
+}
+
+/** Propose which column holds each stock field; ties resolved by confidence, each column used once. */
+export function proposeStockMapping(columns: string[]): StockMappingProposal {
+  return proposeMapping({fields: STOCK_FIELDS, names: NAMES, fragments: FRAGMENTS, required: REQUIRED}, columns)
 }
 
 const TABLE_HINTS = ['stock', 'inventory', 'balance', 'onhand', 'binstock', 'kucun', 'icinventory', 'currentstock', 'tstkinventory', '库存', '结存']
@@ -109,6 +116,93 @@ export function rankStockTables(tables: Array<{name: string; columns: string[]}>
       const fieldScore = (['item', 'qty', 'warehouse'] as const).filter((f) => p.fields[f]).length * 2 + Object.keys(p.fields).length * 0.25
       const nameScore = TABLE_HINTS.some((h) => canonical(t.name).includes(h)) ? 2 : 0
       return {name: t.name, score: fieldScore + nameScore}
+    })
+    .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
+}
+
+// ── the orders-mes reconcile job: ERP sales order lines ↔ MES work orders ─────────────────────────────────
+
+/** Fields of an ERP sales order line (the left side of orders-mes). */
+export const ORDER_LINE_FIELDS = ['orderNo', 'lineNo', 'item', 'qty', 'dueDate', 'status', 'changedAt'] as const
+export type OrderLineField = (typeof ORDER_LINE_FIELDS)[number]
+/** Fields of an MES work order (the right side): its own number, the order line it was released for, what it makes. */
+export const WORK_ORDER_FIELDS = ['woNo', 'orderNo', 'lineNo', 'item', 'qty', 'dueDate', 'status', 'changedAt'] as const
+export type WorkOrderField = (typeof WORK_ORDER_FIELDS)[number]
+
+const ORDER_NO = ['so_no', 'sales_order_no', 'sales_order', 'order_no', 'so_code', 'order_code', 'bill_no', 'FBillNo', 'cSOCode', 'csocode', 'dingdan_hao', 'ddh', '订单号', '销售订单号', '单据编号']
+const LINE_NO = ['line_no', 'sales_order_line', 'so_line', 'order_line', 'line', 'seq', 'FSeq', 'FEntryID', 'iRowNo', 'irowno', 'hanghao', 'hh', '行号']
+const DUE = ['due_date', 'delivery_date', 'promised_date', 'required_date', 'need_date', 'ship_date', 'FDeliveryDate', 'FPlanDeliveryDate', 'dPreDate', 'dPreMoDate', 'jiaohuo_riqi', 'jhrq', '交货日期', '预发货日期']
+const STATUS = ['status', 'line_status', 'order_status', 'close_status', 'FCloseStatus', 'FMrpCloseStatus', 'FStatus', 'cSCloser', 'zhuangtai', '状态']
+
+const ORDER_LINE_NAMES: Record<OrderLineField, string[]> = {
+  orderNo: ORDER_NO,
+  lineNo: LINE_NO,
+  item: NAMES.item,
+  qty: ['qty', 'quantity', 'order_qty', 'qty_ordered', 'ordered_qty', 'FQty', 'FBaseUnitQty', 'iQuantity', 'shuliang', 'sl', '数量', '订单数量'],
+  dueDate: DUE,
+  status: STATUS,
+  changedAt: NAMES.updatedAt,
+}
+const ORDER_LINE_FRAGMENTS: Record<OrderLineField, string[]> = {
+  orderNo: ['billno', 'socode', 'orderno', '订单'],
+  lineNo: ['lineno', 'rowno', 'entryid', '行号'],
+  item: FRAGMENTS.item,
+  qty: FRAGMENTS.qty,
+  dueDate: ['delivery', 'duedate', 'predate', '交货', '交期'],
+  status: FRAGMENTS.status,
+  changedAt: FRAGMENTS.updatedAt,
+}
+
+const WORK_ORDER_NAMES: Record<WorkOrderField, string[]> = {
+  woNo: ['wo_no', 'work_order_no', 'work_order', 'wo_code', 'mo_no', 'mo_code', 'job_no', 'production_order_no', 'FBillNo', 'MoCode', 'cMoCode', 'gongdan_hao', 'gdh', '工单号', '生产订单号'],
+  orderNo: ['sales_order_no', 'so_no', 'sales_order', 'order_no', 'so_code', 'FSaleOrderNo', 'FSrcBillNo', 'cSOCode', 'SoCode', '销售订单号', '订单号'],
+  lineNo: ['sales_order_line', 'so_line', 'so_line_no', 'order_line', 'line_no', 'FSaleOrderEntrySeq', 'FSrcEntrySeq', 'iSORowNo', 'SoSeq', '订单行号', '行号'],
+  item: NAMES.item,
+  qty: ['plan_qty', 'qty_planned', 'planned_qty', 'wo_qty', 'order_qty', 'qty', 'quantity', 'FQty', 'iQuantity', 'Qty', '计划数量', '数量'],
+  dueDate: ['due_date', 'plan_end', 'planned_end', 'plan_finish', 'planned_finish', 'finish_date', 'end_date', 'FPlanFinishDate', 'DueDate', 'dDueDate', '计划完工日期', '完工日期'],
+  status: STATUS,
+  changedAt: NAMES.updatedAt,
+}
+const WORK_ORDER_FRAGMENTS: Record<WorkOrderField, string[]> = {
+  woNo: ['wono', 'workorder', 'mocode', '工单'],
+  orderNo: ['salesorder', 'socode', 'sono', '销售订单'],
+  lineNo: ['soline', 'orderline', 'sorow', '订单行'],
+  item: FRAGMENTS.item,
+  qty: ['planqty', 'qtyplan', 'qty', 'quantity', '数量'],
+  dueDate: ['due', 'planend', 'finish', '完工'],
+  status: FRAGMENTS.status,
+  changedAt: FRAGMENTS.updatedAt,
+}
+
+export const ORDER_LINE_REQUIRED: OrderLineField[] = ['orderNo', 'item', 'qty']
+export const WORK_ORDER_REQUIRED: WorkOrderField[] = ['orderNo', 'item', 'qty']
+
+/** Recognise an ERP sales order line table's columns (Kingdee FBillNo/FQty/FDeliveryDate, Yonyou cSOCode/iQuantity/dPreDate, English). */
+export function proposeOrderLineMapping(columns: string[]): MappingProposal<OrderLineField> {
+  return proposeMapping({fields: ORDER_LINE_FIELDS, names: ORDER_LINE_NAMES, fragments: ORDER_LINE_FRAGMENTS, required: ORDER_LINE_REQUIRED}, columns)
+}
+
+/** Recognise an MES work order table's columns (wo_no, plan_qty, the sales order reference, due date). */
+export function proposeWorkOrderMapping(columns: string[]): MappingProposal<WorkOrderField> {
+  return proposeMapping({fields: WORK_ORDER_FIELDS, names: WORK_ORDER_NAMES, fragments: WORK_ORDER_FRAGMENTS, required: WORK_ORDER_REQUIRED}, columns)
+}
+
+const ORDER_TABLE_HINTS = ['salesorder', 'saleorder', 'sal_order', 'orderline', 'orderentry', 'sodetail', 'so_', 'dingdan', '订单']
+const WORK_ORDER_TABLE_HINTS = ['workorder', 'work_order', 'wo', 'mo', 'production', 'gongdan', '工单']
+
+/** Rank tables as the order-line (left) or work-order (right) table of orders-mes: required fields found, then a fitting name. */
+export function rankOrderTables(tables: Array<{name: string; columns: string[]}>, side: 'orders' | 'work-orders'): Array<{name: string; score: number}> {
+  const hints = side === 'orders' ? ORDER_TABLE_HINTS : WORK_ORDER_TABLE_HINTS
+  return tables
+    .map((t) => {
+      const p = side === 'orders' ? proposeOrderLineMapping(t.columns) : proposeWorkOrderMapping(t.columns)
+      const required: string[] = side === 'orders' ? ORDER_LINE_REQUIRED : WORK_ORDER_REQUIRED
+      const found = Object.entries(p.fields).filter(([, v]) => v && (v as FieldProposal<string>).confidence === 1)
+      const fieldScore = required.filter((f) => (p.fields as Record<string, unknown>)[f]).length * 2 + found.length * 0.5
+      const has = (f: string) => Boolean((p.fields as Record<string, unknown>)[f])
+      const own = side === 'work-orders' && has('woNo') ? 2 : side === 'orders' && has('dueDate') ? 1 : 0
+      const nameScore = hints.some((h) => canonical(t.name).includes(canonical(h))) ? 2 : 0
+      return {name: t.name, score: fieldScore + own + nameScore}
     })
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
 }

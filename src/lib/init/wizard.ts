@@ -6,8 +6,21 @@ import {parseConfigText} from '../config/load.js'
 import {SOURCE_ROLES, type SourceConfig, type SourceRole} from '../config/sources-schema.js'
 import {writeFileAtomic} from '../report/atomic.js'
 import type {SourceProbe, CatalogTable} from './probe.js'
-import {proposeStockMapping, rankStockTables, STOCK_FIELDS, type StockField} from './recognise.js'
-import {renderInitYaml, type InitPlan, type InitSource, type StockSidePlan} from './yaml.js'
+import {
+  ORDER_LINE_FIELDS,
+  ORDER_LINE_REQUIRED,
+  proposeOrderLineMapping,
+  proposeStockMapping,
+  proposeWorkOrderMapping,
+  rankOrderTables,
+  rankStockTables,
+  STOCK_FIELDS,
+  WORK_ORDER_FIELDS,
+  WORK_ORDER_REQUIRED,
+  type MappingProposal,
+  type StockField,
+} from './recognise.js'
+import {renderInitYaml, type InitPlan, type InitSource, type OrdersMesPlan, type StockSidePlan} from './yaml.js'
 
 /** The prompt functions the wizard uses: @inquirer/prompts in the command, scripted answers in tests. */
 export interface WizardPrompts {
@@ -30,6 +43,8 @@ export interface InitResult {
   written: boolean
   sources: Array<{name: string; role: SourceRole; client: 'mysql' | 'sqlite'; tested: 'ok' | 'failed'; server: string | null; tables: number | null}>
   stock: {erp: StockSidePlan; wms: StockSidePlan} | null
+  /** The orders-mes reconcile job (ERP sales order lines ↔ MES work orders), when proposed and accepted. */
+  ordersMes: OrdersMesPlan | null
   /** Environment variables the config reads passwords from that are not set in this shell. */
   unsetPasswordVariables: string[]
   validation: {valid: boolean; problems: string[]; warnings: string[]}
@@ -52,7 +67,7 @@ export async function runInitWizard(target: string, deps: WizardDeps): Promise<I
   const env = deps.env ?? process.env
   const abs = path.resolve(target)
   const baseDir = path.dirname(abs)
-  const result: InitResult = {path: abs, written: false, sources: [], stock: null, unsetPasswordVariables: [], validation: {valid: false, problems: [], warnings: []}}
+  const result: InitResult = {path: abs, written: false, sources: [], stock: null, ordersMes: null, unsetPasswordVariables: [], validation: {valid: false, problems: [], warnings: []}}
   if (existsSync(abs) && !(await p.confirm({message: `${abs} exists. Overwrite it?`, default: false}))) {
     say('Nothing written.')
     return result
@@ -80,7 +95,16 @@ export async function runInitWizard(target: string, deps: WizardDeps): Promise<I
   }
   result.stock = stock
 
-  const text = renderInitYaml({plant, sources, stock})
+  const mes = sources.find((s) => s.role === 'mes' && catalogs.has(s.name))
+  let ordersMes: OrdersMesPlan | null = null
+  if (erp && mes && (await p.confirm({message: `Propose the orders-mes reconcile job (${erp.name} sales order lines against ${mes.name} work orders)?`, default: true}))) {
+    const left = await chooseMappedTable(p, say, {source: erp.name, what: 'Sales order line table', catalog: catalogs.get(erp.name) ?? [], side: 'orders'})
+    const right = left ? await chooseMappedTable(p, say, {source: mes.name, what: 'Work order table', catalog: catalogs.get(mes.name) ?? [], side: 'work-orders'}) : null
+    if (left && right) ordersMes = {left, right}
+  }
+  result.ordersMes = ordersMes
+
+  const text = renderInitYaml({plant, sources, stock, ordersMes})
   await writeFileAtomic(abs, text)
   result.written = true
   result.unsetPasswordVariables = sources.filter((s) => s.passwordEnv && !env[s.passwordEnv]).map((s) => s.passwordEnv as string)
@@ -218,4 +242,48 @@ async function chooseStockSide(p: WizardPrompts, say: (l: string) => void, sourc
     }
   }
   return {source, table, columns: chosen, updatedAt: proposal.fields.updatedAt?.column ?? null}
+}
+
+/**
+ * One side of the orders-mes job: the table (ranked by the columns recognised), the proposed column per field, then
+ * confirm it or pick each column. Returns null when the user skips the job.
+ */
+async function chooseMappedTable(
+  p: WizardPrompts,
+  say: (l: string) => void,
+  opts: {source: string; what: string; catalog: CatalogTable[]; side: 'orders' | 'work-orders'},
+): Promise<{source: string; table: string; columns: Record<string, string>} | null> {
+  const ranked = rankOrderTables(opts.catalog, opts.side)
+  if (ranked.length === 0) {
+    say(`${opts.source} has no tables: the orders-mes job is left out.`)
+    return null
+  }
+  const table = await p.select<string | null>({
+    message: `${opts.what} in ${opts.source}`,
+    choices: [...ranked.slice(0, 30).map((t) => ({name: t.name, value: t.name as string | null})), {name: '(skip the orders-mes job)', value: null}],
+    default: ranked[0].name,
+  })
+  if (table === null) return null
+  const columns = opts.catalog.find((t) => t.name === table)?.columns ?? []
+  const proposal: MappingProposal<string> = opts.side === 'orders' ? proposeOrderLineMapping(columns) : proposeWorkOrderMapping(columns)
+  const fields: readonly string[] = opts.side === 'orders' ? ORDER_LINE_FIELDS : WORK_ORDER_FIELDS
+  const required: readonly string[] = opts.side === 'orders' ? ORDER_LINE_REQUIRED : WORK_ORDER_REQUIRED
+  const chosen: Record<string, string> = {}
+  for (const f of fields) if (proposal.fields[f]) chosen[f] = proposal.fields[f]!.column
+  say(`Proposed ${opts.side === 'orders' ? 'order line' : 'work order'} mapping for ${opts.source}.${table}:`)
+  for (const f of fields) say(`  ${f.padEnd(10)} ${chosen[f] ?? '(not found)'}${proposal.fields[f]?.confidence === 0.6 ? '  (guess)' : ''}`)
+  const complete = required.every((f) => chosen[f])
+  if (!complete || !(await p.confirm({message: `Use this mapping for ${opts.source}.${table}?`, default: true}))) {
+    for (const f of fields) {
+      const req = required.includes(f)
+      const choice = await p.select<string | null>({
+        message: `Column for ${f}${req ? ' (required)' : ''}`,
+        choices: [...(req ? [] : [{name: '(none)', value: null as string | null}]), ...columns.map((c) => ({name: c, value: c as string | null}))],
+        default: chosen[f] ?? (req ? columns[0] : null),
+      })
+      if (choice === null) delete chosen[f]
+      else chosen[f] = choice
+    }
+  }
+  return {source: opts.source, table, columns: chosen}
 }

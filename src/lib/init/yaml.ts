@@ -1,7 +1,7 @@
 import {Document} from 'yaml'
 
 import type {SourceRole} from '../config/sources-schema.js'
-import type {StockField} from './recognise.js'
+import type {OrderLineField, StockField, WorkOrderField} from './recognise.js'
 
 export interface InitSource {
   name: string
@@ -25,10 +25,44 @@ export interface StockSidePlan {
   updatedAt: string | null
 }
 
+/** The orders-mes reconcile job as recognised and confirmed: ERP sales order lines (left) ↔ MES work orders (right). */
+export interface OrdersMesPlan {
+  left: {source: string; table: string; columns: Partial<Record<OrderLineField, string>>}
+  right: {source: string; table: string; columns: Partial<Record<WorkOrderField, string>>}
+}
+
 export interface InitPlan {
   plant: string
   sources: InitSource[]
   stock: {erp: StockSidePlan; wms: StockSidePlan} | null
+  ordersMes?: OrdersMesPlan | null
+}
+
+/**
+ * The `reconcile.jobs.orders-mes` section: linked by order number and line (one order line may be split into several
+ * work orders: summed), comparing item, quantity and due date (a work order finishing after the order's due date is
+ * late); without a line number on both sides, both sides are grouped per order (quantities summed, latest dates).
+ */
+export function ordersMesJob(plan: OrdersMesPlan): Record<string, unknown> {
+  const l = plan.left.columns
+  const r = plan.right.columns
+  const byLine = Boolean(l.lineNo && r.lineNo)
+  const keys = [{name: 'order_no', left: l.orderNo, right: r.orderNo}, ...(byLine ? [{name: 'line_no', left: l.lineNo, right: r.lineNo}] : [])]
+  const compare: Record<string, unknown> = {}
+  if (byLine && l.item && r.item) compare.item = {type: 'code', left: l.item, right: r.item}
+  compare.qty = {type: 'decimal', left: l.qty, right: r.qty}
+  if (l.dueDate && r.dueDate) compare.due_date = {type: 'date', left: l.dueDate, right: r.dueDate, direction: 'right-later'}
+  const side = (s: {source: string; table: string}, label: string, changedAt: string | undefined) => ({source: s.source, table: s.table, label, ...(changedAt ? {changedAt} : {})})
+  return {
+    description: 'ERP sales order lines against MES work orders (proposed by plantops init)',
+    left: side(plan.left, 'ERP', l.changedAt),
+    right: side(plan.right, 'MES', r.changedAt),
+    link: {keys, cardinality: byLine ? 'one-to-many' : 'one-to-one'},
+    ...(byLine ? {} : {group: true}),
+    compare,
+    ...(l.changedAt ? {grace: {afterMinutes: 120}} : {}),
+    names: {only_in_left: 'missing_in_mes', only_in_right: 'orphan_in_mes'},
+  }
 }
 
 const SIDE_KEYS: Record<'erp' | 'wms', StockField[]> = {erp: ['item', 'warehouse', 'lot', 'qty', 'uom'], wms: ['item', 'warehouse', 'lot', 'qty', 'uom', 'location', 'status']}
@@ -60,6 +94,7 @@ export function renderInitYaml(plan: InitPlan): string {
     }
     config.stock = {erp: side('erp'), wms: side('wms')}
   }
+  if (plan.ordersMes) config.reconcile = {jobs: {'orders-mes': ordersMesJob(plan.ordersMes)}}
   const doc = new Document(config)
   doc.commentBefore = [
     ' plantops.yaml written by `plantops init`. Check it with `plantops config validate`.',
@@ -71,6 +106,12 @@ export function renderInitYaml(plan: InitPlan): string {
     if (pair) pair.key.commentBefore = comment
   }
   pairComment('systems', ' The system map: add the systems plantops cannot read (PLM, CRM, OA, SCADA, spreadsheets) and the flows\n between them, manual re-keying included; then run `plantops systems map` and `plantops systems audit`.')
+  if (plan.ordersMes) {
+    pairComment(
+      'reconcile',
+      ' Reconcile jobs (README "Reconcile jobs"): orders-mes compares ERP sales order lines with MES work orders, as\n recognised and confirmed in the wizard. Add the status comparison (an enum with a value map, e.g. ERP C/X ↔ MES\n CLOSED/CANCELLED) and link.rightStatus to leave cancelled work orders out. Run `plantops reconcile run orders-mes`.',
+    )
+  }
   if (plan.stock) pairComment('stock', ' Stock reconciliation (ERP against WMS), as proposed and confirmed in the wizard. Add warehouseMap,\n itemMap, units and tolerance as your plant needs (README "stock"). Run `plantops stock diff`.')
   return doc.toString({lineWidth: 0})
 }

@@ -1,5 +1,7 @@
 import type {CountReport, IraSummary, ReportLine} from '../count/report.js'
 import type {OrdersImportResult} from '../orders/import-orders.js'
+import type {JobRunSummary} from '../reconcile/job-run.js'
+import type {JobFinding} from '../reconcile/job-types.js'
 import type {StockDiffSummary} from '../stock/stock-diff.js'
 import type {AuditReport} from '../systems/audit/run-audit.js'
 import type {Finding} from '../systems/audit/findings.js'
@@ -184,6 +186,46 @@ function ordersImportSummary(result: unknown, _run: FinishedRun, top: number): P
   }
 }
 
+// ── reconcile run ─────────────────────────────────────────────────────
+
+/**
+ * One reconcile job's run (`reconcile run JOB`, one alert per job): the job, its counts by status under the job's
+ * display names, the match rate and each quantity field's deviation rate, the probable causes by count (or, when the
+ * findings were kept, the first ones in key order), new and resolved since the last run.
+ */
+export function reconcileRunSummary(result: unknown, _run: FinishedRun, top: number): Partial<NotifySummary> {
+  const r = result as {job: string; summary: JobRunSummary; rows?: JobFinding[]; output?: string | null}
+  const s = r.summary
+  const k = s.keys
+  const findings = k.differs + k.only_in_left + k.only_in_right
+  const shown = (r.rows ?? []).filter((f) => f.status !== 'match').slice(0, top)
+  const causes = Object.entries(s.causes)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+  const lines = shown.length > 0 ? shown.map((f) => msg.reconcileLine({...f, status: s.names[f.status]})) : causes.slice(0, top).map(([c, n]) => msg.causeLine(c, n ?? 0))
+  const nb = s.newByStatus
+  const newOnes = nb.differs + nb.only_in_left + nb.only_in_right
+  return {
+    lag: [s.left, s.right].filter((side, i, all) => all.findIndex((x) => x.source === side.source) === i).map((side) => ({source: side.source, seconds: side.lagSeconds})),
+    counts: [
+      {label: msg.label.reconcileJob, value: r.job},
+      {label: msg.label.keys, value: k.total},
+      {label: s.names.match, value: k.match},
+      {label: s.names.differs, value: k.differs},
+      {label: s.names.only_in_left, value: k.only_in_left},
+      {label: s.names.only_in_right, value: k.only_in_right},
+      {label: s.names.in_flight, value: k.in_flight},
+      {label: msg.label.matchRate, value: `${s.matchRatePct}%`},
+      ...Object.entries(s.deviationRatePct).map(([field, pct]) => ({label: msg.label.deviationRate(field), value: pct === null ? '—' : `${pct}%`})),
+    ],
+    top: shown.length > 0 ? {title: msg.reconcileFindings(lines.length), total: findings, lines} : {title: msg.reconcileCauses, total: causes.length, lines},
+    changes: findings > 0 && newOnes === findings && s.resolved.count === 0 ? [msg.allNewFindings(findings)] : [msg.newCount(newOnes), msg.resolvedCount(s.resolved.count)],
+    outputs: r.output ? [r.output] : [],
+    events: {overTolerance: findings > 0, findings: findings > 0, sourceError: false},
+  }
+}
+
+registerJobSummarizer('reconcile-run', reconcileRunSummary)
 registerJobSummarizer('stock-diff', stockDiffSummary)
 registerJobSummarizer('count-report', countReportSummary)
 registerJobSummarizer('systems-audit', systemsAuditSummary)

@@ -1,7 +1,11 @@
 import type {Knex} from 'knex'
 
+import {goneSince, lastRun, loadOpenFindings, saveRunHistory, type HistoryTables} from '../reconcile/history.js'
 import type {HistoryEntry} from './reconcile-partition.js'
 import type {StockVarianceRow} from './types.js'
+
+/** Where stock diff keeps its history (scope: grain, warehouses and classes of the run). */
+const TABLES: HistoryTables = {findings: 'stock_variances', runs: 'stock_runs'}
 
 /** What the previous stock-diff run of a scope left behind. */
 export interface StockHistory {
@@ -25,7 +29,7 @@ export interface ResolvedVariance {
 }
 
 export async function loadStockHistory(knex: Knex, scope: string): Promise<StockHistory> {
-  const rows = (await knex('stock_variances').where({scope}).select('item', 'warehouse', 'lot', 'status', 'cause', 'erp_qty', 'wms_qty', 'first_seen', 'runs_seen')) as ResolvedVariance[]
+  const rows = await loadOpenFindings<ResolvedVariance>(knex, TABLES, {scope}, ['item', 'warehouse', 'lot', 'status', 'cause', 'erp_qty', 'wms_qty', 'first_seen', 'runs_seen'])
   const open: StockHistory['open'] = new Map()
   for (const r of rows) {
     open.set(`${r.item}\t${r.warehouse}\t${r.lot}`, {
@@ -40,19 +44,17 @@ export async function loadStockHistory(knex: Knex, scope: string): Promise<Stock
       runsSeen: Number(r.runs_seen),
     })
   }
-  const prev = (await knex('stock_runs').orderBy('id', 'desc').first('run_id', 'erp_rows', 'wms_rows')) as {run_id: number; erp_rows: number | string; wms_rows: number | string} | undefined
+  const prev = await lastRun<{run_id: number; erp_rows: number | string; wms_rows: number | string}>(knex, TABLES, {}, ['run_id', 'erp_rows', 'wms_rows'])
   return {open, previousRows: prev ? {erp: Number(prev.erp_rows), wms: Number(prev.wms_rows), runId: Number(prev.run_id)} : null}
 }
 
 /** Previous open variances that this run no longer reports. */
 export function resolvedSince(history: StockHistory, current: StockVarianceRow[]): ResolvedVariance[] {
-  const now = new Set(current.map((r) => `${r.item}\t${r.warehouse}\t${r.lot}`))
-  const out: ResolvedVariance[] = []
-  for (const [k, h] of history.open) {
-    if (now.has(k)) continue
-    out.push({item: h.item, warehouse: h.warehouse, lot: h.lot, status: h.status, cause: h.cause, erp_qty: h.erpQty, wms_qty: h.wmsQty, first_seen: h.firstSeen, runs_seen: h.runsSeen})
-  }
-  return out
+  return goneSince(
+    history.open,
+    current.map((r) => `${r.item}\t${r.warehouse}\t${r.lot}`),
+    (h) => ({item: h.item, warehouse: h.warehouse, lot: h.lot, status: h.status, cause: h.cause, erp_qty: h.erpQty, wms_qty: h.wmsQty, first_seen: h.firstSeen, runs_seen: h.runsSeen}),
+  )
 }
 
 /** Replace the scope's open variances with this run's, and record the run's row counts (one transaction). */
@@ -60,10 +62,9 @@ export async function saveStockHistory(
   knex: Knex,
   opts: {scope: string; runId: number; erpRows: number; wmsRows: number; keys: number; variances: StockVarianceRow[]},
 ): Promise<void> {
-  await knex.transaction(async (trx) => {
-    await trx('stock_variances').where({scope: opts.scope}).delete()
-    const rows = opts.variances.map((r) => ({
-      scope: opts.scope,
+  await saveRunHistory(knex, TABLES, {
+    scope: {scope: opts.scope},
+    findings: opts.variances.map((r) => ({
       item: r.item,
       warehouse: r.warehouse,
       lot: r.lot,
@@ -74,16 +75,7 @@ export async function saveStockHistory(
       first_seen: r.first_seen ?? '',
       runs_seen: r.runs_seen ?? 1,
       last_run_id: opts.runId,
-    }))
-    for (let i = 0; i < rows.length; i += 200) await trx('stock_variances').insert(rows.slice(i, i + 200))
-    await trx('stock_runs').insert({
-      run_id: opts.runId,
-      scope: opts.scope,
-      created_at: new Date().toISOString(),
-      erp_rows: opts.erpRows,
-      wms_rows: opts.wmsRows,
-      keys: opts.keys,
-      variances: opts.variances.length,
-    })
+    })),
+    run: {run_id: opts.runId, erp_rows: opts.erpRows, wms_rows: opts.wmsRows, keys: opts.keys, variances: opts.variances.length},
   })
 }

@@ -1,4 +1,5 @@
-import type {LineReader, Spill} from './spill.js'
+import {mergeSortedLines} from '../reconcile/sorted-merge.js'
+import type {Spill} from './spill.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
 const KIND_ROWS = 'r'
@@ -9,55 +10,9 @@ export function writeSortedRows(spill: Spill, partition: number, rows: StockVari
 }
 
 /**
- * k-way merge of the sorted partition files (a binary heap over one line reader per partition): every key of a
- * 2,000,000-row plant comes out in warehouse, item, lot order with only one row per partition in memory.
+ * k-way merge of the sorted partition files (src/lib/reconcile/sorted-merge.ts): every key of a 2,000,000-row plant
+ * comes out in warehouse, item, lot order with only one row per partition in memory.
  */
-export function* mergeSortedRows(spill: Spill): Generator<StockVarianceRow> {
-  const readers: LineReader[] = []
-  const heap: Array<{row: StockVarianceRow; src: number}> = []
-  const push = (e: {row: StockVarianceRow; src: number}) => {
-    heap.push(e)
-    let i = heap.length - 1
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (compareRows(heap[parent].row, heap[i].row) <= 0) break
-      ;[heap[parent], heap[i]] = [heap[i], heap[parent]]
-      i = parent
-    }
-  }
-  const pop = () => {
-    const top = heap[0]
-    const last = heap.pop()!
-    if (heap.length > 0) {
-      heap[0] = last
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        const r = l + 1
-        let m = i
-        if (l < heap.length && compareRows(heap[l].row, heap[m].row) < 0) m = l
-        if (r < heap.length && compareRows(heap[r].row, heap[m].row) < 0) m = r
-        if (m === i) break
-        ;[heap[m], heap[i]] = [heap[i], heap[m]]
-        i = m
-      }
-    }
-    return top
-  }
-  try {
-    for (let p = 0; p < spill.partitions; p++) {
-      const reader = spill.reader(KIND_ROWS, p)
-      readers.push(reader)
-      const line = reader.next()
-      if (line !== undefined && line !== '') push({row: JSON.parse(line) as StockVarianceRow, src: readers.length - 1})
-    }
-    while (heap.length > 0) {
-      const {row, src} = pop()
-      yield row
-      const line = readers[src].next()
-      if (line !== undefined && line !== '') push({row: JSON.parse(line) as StockVarianceRow, src})
-    }
-  } finally {
-    for (const r of readers) r.close()
-  }
+export function mergeSortedRows(spill: Spill): Generator<StockVarianceRow> {
+  return mergeSortedLines<StockVarianceRow>(spill, KIND_ROWS, compareRows)
 }

@@ -7,6 +7,7 @@ import type {Knex} from 'knex'
 
 import {ConfigError, PlantopsError, SourceError, UsageError} from '../cli/errors.js'
 import {ExitCode, type ExitCodeValue} from '../cli/exit-codes.js'
+import {checkReplicaLag} from '../sources/lag.js'
 import type {Reader, Source} from '../sources/source.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
 import {codeText} from '../reconcile/keys.js'
@@ -135,27 +136,8 @@ export async function runStockDiff(opts: {
 
   // 1. lag: every source this job reads, before reading anything
   const names = [...new Set([cfg.erp.source, cfg.wms.source, cfg.items?.source, cfg.units.itemUnits?.source, cfg.inTransit?.source, cfg.warehouses?.source, cfg.itemMap && 'source' in cfg.itemMap ? cfg.itemMap.source : undefined].filter((s): s is string => s !== undefined))]
-  const sources = new Map<string, Source>()
-  const lag = new Map<string, number | null>()
   progress('checking replica lag', {})
-  for (const name of names) {
-    const src = await opts.sources.get(name)
-    sources.set(name, src)
-    const st = await src.replicaStatus()
-    lag.set(name, st.lagSeconds)
-    if (!st.isReplica) continue
-    const max = src.config.maxLagSeconds
-    const stale = st.lagSeconds === null || st.lagSeconds > max
-    if (!stale) continue
-    const what = st.lagSeconds === null ? `replication lag is unknown (${st.note ?? 'replication stopped?'})` : `replica is ${st.lagSeconds} s behind (maxLagSeconds ${max})`
-    if (!options.allowStale) {
-      throw new SourceError(name, `${what}; refusing to reconcile stale data`, {
-        code: 'SOURCE_STALE',
-        hints: ['Wait for the replica to catch up, or run with --allow-stale to reconcile anyway (the report will say it is stale).'],
-      })
-    }
-    warn(`source "${name}": ${what}; reconciling anyway (--allow-stale)`)
-  }
+  const {sources, lag} = await checkReplicaLag(names, (n) => opts.sources.get(n), {allowStale: options.allowStale, warn})
 
   // 2. history (first_seen) and the scope
   const classesFilter = options.classes ?? []

@@ -1,0 +1,45 @@
+import type {Knex} from 'knex'
+
+/**
+ * The nightly history every reconcile job keeps in the store (stock diff: stock_variances / stock_runs; reconcile
+ * jobs: reconcile_findings / reconcile_runs): the open findings of the previous run of a scope (first_seen, runs
+ * seen, resolved since), and the row counts per side of the previous run (the baseline of the shrink guard).
+ * Each job configures the tables, its scope columns and its row shapes; the store logic is here once.
+ */
+export interface HistoryTables {
+  /** The open findings of the last run, one row per key, scoped by `scope`'s columns. */
+  findings: string
+  /** One row per run: run_id and the row counts per side. */
+  runs: string
+}
+
+/** The open findings of the previous run of a scope (the rows of `tables.findings` matching `scope`). */
+export async function loadOpenFindings<R>(knex: Knex, tables: HistoryTables, scope: Record<string, string>, columns: string[]): Promise<R[]> {
+  return (await knex(tables.findings).where(scope).select(...columns)) as R[]
+}
+
+/** The last recorded run (matching `where`, or any), with the columns asked for; undefined on a first run. */
+export async function lastRun<R>(knex: Knex, tables: HistoryTables, where: Record<string, string>, columns: string[]): Promise<R | undefined> {
+  return (await knex(tables.runs).where(where).orderBy('id', 'desc').first(...columns)) as R | undefined
+}
+
+/** The previous open entries whose key this run does not report any more (resolved since the last run). */
+export function goneSince<H, T>(open: Map<string, H>, currentKeys: Iterable<string>, shape: (h: H) => T): T[] {
+  const now = new Set(currentKeys)
+  const out: T[] = []
+  for (const [k, h] of open) if (!now.has(k)) out.push(shape(h))
+  return out
+}
+
+/**
+ * Replace the scope's open findings with this run's and record the run (one transaction): a report that failed to be
+ * written must not make its findings "not new" next night, so callers save once the report is out.
+ */
+export async function saveRunHistory(knex: Knex, tables: HistoryTables, opts: {scope: Record<string, string>; findings: Array<Record<string, unknown>>; run: Record<string, unknown>}): Promise<void> {
+  await knex.transaction(async (trx) => {
+    await trx(tables.findings).where(opts.scope).delete()
+    const rows = opts.findings.map((f) => ({...opts.scope, ...f}))
+    for (let i = 0; i < rows.length; i += 200) await trx(tables.findings).insert(rows.slice(i, i + 200))
+    await trx(tables.runs).insert({...opts.scope, created_at: new Date().toISOString(), ...opts.run})
+  })
+}

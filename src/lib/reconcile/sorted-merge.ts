@@ -1,0 +1,57 @@
+import type {LineReader, Spill} from '../stock/spill.js'
+
+/**
+ * k-way merge of sorted partition files (a binary heap over one line reader per partition): every key of a
+ * multi-million-row run comes out in report order with only one row per partition in memory. Used by stock diff
+ * (its report rows) and the reconcile jobs (their findings); each spills its rows as JSON lines of one `kind`, each
+ * partition already sorted by `compare`.
+ */
+export function* mergeSortedLines<T>(spill: Spill, kind: string, compare: (a: T, b: T) => number): Generator<T> {
+  const readers: LineReader[] = []
+  const heap: Array<{row: T; src: number}> = []
+  const push = (e: {row: T; src: number}) => {
+    heap.push(e)
+    let i = heap.length - 1
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (compare(heap[parent].row, heap[i].row) <= 0) break
+      ;[heap[parent], heap[i]] = [heap[i], heap[parent]]
+      i = parent
+    }
+  }
+  const pop = () => {
+    const top = heap[0]
+    const last = heap.pop()!
+    if (heap.length > 0) {
+      heap[0] = last
+      let i = 0
+      for (;;) {
+        const l = 2 * i + 1
+        const r = l + 1
+        let m = i
+        if (l < heap.length && compare(heap[l].row, heap[m].row) < 0) m = l
+        if (r < heap.length && compare(heap[r].row, heap[m].row) < 0) m = r
+        if (m === i) break
+        ;[heap[m], heap[i]] = [heap[i], heap[m]]
+        i = m
+      }
+    }
+    return top
+  }
+  try {
+    for (let p = 0; p < spill.partitions; p++) {
+      const reader = spill.reader(kind, p)
+      readers.push(reader)
+      const line = reader.next()
+      if (line !== undefined && line !== '') push({row: JSON.parse(line) as T, src: readers.length - 1})
+    }
+    while (heap.length > 0) {
+      const {row, src} = pop()
+      yield row
+      const line = readers[src].next()
+      if (line !== undefined && line !== '') push({row: JSON.parse(line) as T, src})
+    }
+  } finally {
+    for (const r of readers) r.close()
+  }
+}
