@@ -49,7 +49,13 @@ export interface StockSourceAccess {
 
 export interface SideSummary {
   source: string
+  /** The stock rows this side compared (after its filters). */
   rows: number
+  /**
+   * Rows read: every row the side's source returned in this run — its stock rows and the lookups read from it (item
+   * master, units, cross-reference, movements, warehouse names). The figure `runs list` / `runs show` record for it.
+   */
+  rowsRead: number
   readMs: number
   lagSeconds: number | null
 }
@@ -83,6 +89,11 @@ export interface StockDiffSummary {
   /** New variances (first seen in this run) by status. */
   newByStatus: {within_tolerance: number; over_tolerance: number; only_in_erp: number; only_in_wms: number}
   inTransitWindow: {from: string; to: string; movements: number} | null
+  /**
+   * Replicas read although they lagged more than their maxLagSeconds (--allow-stale), with their lag (null: unknown);
+   * empty when every replica was fresh enough. The CSV says the same in its `stale` column.
+   */
+  stale: StaleSource[]
   warnings: string[]
   /** Rows in the report (after --all / --only new). */
   reported: number
@@ -90,6 +101,12 @@ export interface StockDiffSummary {
   /** Wall and CPU time of the reconcile phase (after reading). */
   mergeMs: number
   mergeCpuMs: number
+}
+
+export interface StaleSource {
+  source: string
+  lagSeconds: number | null
+  maxLagSeconds: number
 }
 
 export interface StockDiffOutcome {
@@ -137,6 +154,7 @@ export async function runStockDiff(opts: {
   const names = [...new Set([cfg.erp.source, cfg.wms.source, cfg.items?.source, cfg.units.itemUnits?.source, cfg.inTransit?.source, cfg.warehouses?.source, cfg.itemMap && 'source' in cfg.itemMap ? cfg.itemMap.source : undefined].filter((s): s is string => s !== undefined))]
   const sources = new Map<string, Source>()
   const lag = new Map<string, number | null>()
+  const stale: StaleSource[] = [] // read anyway with --allow-stale: the report says so
   progress('checking replica lag', {})
   for (const name of names) {
     const src = await opts.sources.get(name)
@@ -145,8 +163,7 @@ export async function runStockDiff(opts: {
     lag.set(name, st.lagSeconds)
     if (!st.isReplica) continue
     const max = src.config.maxLagSeconds
-    const stale = st.lagSeconds === null || st.lagSeconds > max
-    if (!stale) continue
+    if (st.lagSeconds !== null && st.lagSeconds <= max) continue
     const what = st.lagSeconds === null ? `replication lag is unknown (${st.note ?? 'replication stopped?'})` : `replica is ${st.lagSeconds} s behind (maxLagSeconds ${max})`
     if (!options.allowStale) {
       throw new SourceError(name, `${what}; refusing to reconcile stale data`, {
@@ -155,6 +172,7 @@ export async function runStockDiff(opts: {
       })
     }
     warn(`source "${name}": ${what}; reconciling anyway (--allow-stale)`)
+    stale.push({source: name, lagSeconds: st.lagSeconds, maxLagSeconds: max})
   }
 
   // 2. history (first_seen) and the scope
@@ -361,8 +379,9 @@ export async function runStockDiff(opts: {
     // 7. the summary
     const summary = summarize({
       grain,
-      erp: {source: erpSrc.name, rows: erpRead.rows, readMs: Math.round(erpRead.ms), lagSeconds: lag.get(erpSrc.name) ?? null},
-      wms: {source: wmsSrc.name, rows: wmsRead.rows, readMs: Math.round(wmsRead.ms), lagSeconds: lag.get(wmsSrc.name) ?? null},
+      erp: {source: erpSrc.name, rows: erpRead.rows, rowsRead: erpSrc.rowsRead, readMs: Math.round(erpRead.ms), lagSeconds: lag.get(erpSrc.name) ?? null},
+      wms: {source: wmsSrc.name, rows: wmsRead.rows, rowsRead: wmsSrc.rowsRead, readMs: Math.round(wmsRead.ms), lagSeconds: lag.get(wmsSrc.name) ?? null},
+      stale,
       share,
       history,
       transit: transitInfo as {rows: number; from: string; to: string} | null,
