@@ -49,6 +49,14 @@ describe('plantops demo: the printed hints work as printed (built CLI)', () => {
     for (const f of ['variances.xlsx', 'variances.csv', 'orders-mes.xlsx']) expect(existsSync(path.join(cwd, f)), f).toBe(true)
   })
 
+  it('reconcile list shows the last runs in the plant zone, labelled (not stored UTC ISO text)', () => {
+    const r = runPrinted('plantops reconcile list --config "my plant/plantops.yaml"', cwd)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/Last run \((UTC|[A-Za-z_]+\/[A-Za-z_]+)/)
+    expect(r.stdout).toMatch(/#\d+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/)
+    expect(r.stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/)
+  })
+
   it("the plant's plantops.yaml names its real directory, and the command in its comment works from anywhere", () => {
     const file = path.join(cwd, dirName, 'plantops.yaml')
     const head = readFileSync(file, 'utf8').split('\n').slice(0, 4).join('\n')

@@ -200,6 +200,10 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
     const show = runCli(['runs', 'show', String(runs[0].id)], {cwd: dir, env: {TZ: 'Asia/Shanghai'}})
     expect(show.stdout).toMatch(/Started \(Asia\/Shanghai, UTC\+8\)/)
     expect(show.stdout).toContain(local('Asia/Shanghai'))
+    // the audit's "since audit N (time)" too (was the stored ISO UTC text)
+    expect(runCli(['systems', 'audit'], {cwd: dir}).code).toBe(0)
+    const since = runCli(['systems', 'audit', '--since-last'], {cwd: dir, env: {TZ: 'Asia/Shanghai'}})
+    expect(since.stdout).toMatch(/^Since audit \d+ \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia\/Shanghai, UTC\+8\)/m)
     // the config's zone wins over the machine's
     const cfg = path.join(dir, 'plantops.yaml')
     const original = readFileSync(cfg, 'utf8')
