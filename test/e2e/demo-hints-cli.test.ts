@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it, vi} from 'vitest'
 
 import {binPath, runCli, tempDir} from '../helpers/cli.js'
 
@@ -10,6 +10,9 @@ import {binPath, runCli, tempDir} from '../helpers/cli.js'
  * Every command `plantops demo` tells a new user to run works as printed, from where the user is (issue 13 item 23):
  * the hints are run by a shell, exactly as printed, with `plantops` being the built CLI.
  */
+// nine CLI runs in one test: generous on a loaded machine (no timing is asserted by the timeout)
+vi.setConfig({testTimeout: 300_000})
+
 function runPrinted(command: string, cwd: string): {code: number; stdout: string; stderr: string} {
   const script = `plantops() { "${process.execPath}" "${binPath}" "$@"; }\n${command}`
   const r = spawnSync('sh', ['-c', script], {cwd, encoding: 'utf8', env: {...process.env, NO_COLOR: '1', PLANTOPS_CONFIG: ''}, timeout: 120_000})
