@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {UsageError} from '../lib/cli/errors.js'
 import {loadConfig} from '../lib/config/load.js'
-import {demoNextText, demoPlantText} from '../lib/demo/view.js'
+import {demoConfigArg, demoJobTitle, demoNextSteps, demoNextText, demoPlantText, demoVariancesTitle} from '../lib/demo/view.js'
 import {renderKeyValue} from '../lib/report/table.js'
 import type {JobRunSummary} from '../lib/reconcile/job-run.js'
 import type {StockDiffSummary} from '../lib/stock/stock-diff.js'
@@ -77,13 +77,7 @@ No server is needed for the default SQLite plant.`
       Object.entries(plant.systems).map(([k, db]) => [k, db.client === 'sqlite' ? path.relative(process.cwd(), db.filename) : `mysql ${db.host}:${db.port}/${db.database}`]),
     )
     const rel = path.relative(process.cwd(), config) || config
-    const next = [
-      `plantops stock diff --config ${rel}`,
-      `plantops stock diff --config ${rel} --output variances.csv --fail-on over-tolerance`,
-      `plantops reconcile run orders-mes --config ${rel} --output orders-mes.xlsx`,
-      `plantops systems map --config ${rel} --format mermaid`,
-      `plantops runs list --config ${rel}`,
-    ]
+    const next = demoNextSteps(demoConfigArg(config))
     if (!this.jsonEnabled()) this.log(demoPlantText({dir, config: rel, databases, rows: plant.counts, seeded, buildMs: plant.elapsedMs}, this.textOptions()))
     let stockDiff: DemoResult['stockDiff']
     if (flags['notify-url'] && flags['no-diff']) throw new UsageError('--notify-url sends the stock diff\'s alert: it cannot be used with --no-diff', {hints: ['Drop --no-diff, or drop --notify-url.']})
@@ -119,7 +113,7 @@ No server is needed for the default SQLite plant.`
       const {summary} = await stockDiffJob(ctx, {cfg, baseDir: loaded.dir, options, keepRows: false}, async (summary, rows) => {
         progress.stop()
         if (this.jsonEnabled()) return
-        const title = (shown: number, total: number) => `First ${shown} of ${total} variances (plantops stock diff --config ${path.relative(process.cwd(), configPath) || configPath} --output variances.xlsx for all):`
+        const title = (shown: number, total: number) => demoVariancesTitle(demoConfigArg(configPath), shown, total)
         this.log('\nNightly stock reconciliation (ERP vs WMS):')
         this.log(stockDiffText({result: {runId: ctx.run.id, summary, rows: [], output: null, failed: false}, rows, showCost: true, tableLimit: SHOWN_VARIANCES, tableTitle: title}, text))
       }).finally(() => progress.stop())
@@ -146,7 +140,7 @@ No server is needed for the default SQLite plant.`
           await outcome.commit()
           const {summary} = outcome
           ctx.run.outcome({job: name, keys: summary.keys, causes: summary.causes, deviationRatePct: summary.deviationRatePct})
-          this.log(`\nReconcile job ${name} (plantops reconcile run ${name} for the findings):`)
+          this.log(demoJobTitle(demoConfigArg(configPath), name))
           this.log(renderKeyValue(jobSummaryPairs(summary), {color: this.color}))
           return {job: name, runId: ctx.run.id, summary}
         }),

@@ -76,7 +76,7 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
   it('--output without --format takes the format from the extension; an unknown extension is exit 2 naming the --format needed', async () => {
     const csv = runCli(['stock', 'diff', '--output', 'v.csv'], {cwd: dir})
     expect(csv.code, csv.stderr).toBe(0)
-    expect(readFileSync(path.join(dir, 'v.csv'), 'utf8').split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name')
+    expect(readFileSync(path.join(dir, 'v.csv'), 'utf8').split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name,stale')
     expect(csv.stdout).toBe('') // no table instead of the file
     expect(csv.stderr).toMatch(/rows written to v\.csv/)
     const xlsx = runCli(['stock', 'diff', '--output', 'v.xlsx'], {cwd: dir})
@@ -200,6 +200,10 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
     const show = runCli(['runs', 'show', String(runs[0].id)], {cwd: dir, env: {TZ: 'Asia/Shanghai'}})
     expect(show.stdout).toMatch(/Started \(Asia\/Shanghai, UTC\+8\)/)
     expect(show.stdout).toContain(local('Asia/Shanghai'))
+    // the audit's "since audit N (time)" too (was the stored ISO UTC text)
+    expect(runCli(['systems', 'audit'], {cwd: dir}).code).toBe(0)
+    const since = runCli(['systems', 'audit', '--since-last'], {cwd: dir, env: {TZ: 'Asia/Shanghai'}})
+    expect(since.stdout).toMatch(/^Since audit \d+ \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia\/Shanghai, UTC\+8\)/m)
     // the config's zone wins over the machine's
     const cfg = path.join(dir, 'plantops.yaml')
     const original = readFileSync(cfg, 'utf8')

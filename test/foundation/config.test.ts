@@ -102,6 +102,9 @@ describe('plantops.yaml loading', () => {
     expect(loadConfig({env: {PLANTOPS_CONFIG: path.join(dir, 'other.yaml')}, cwd: '/'}).path).toBe(path.join(dir, 'other.yaml'))
     expect(() => loadConfig({cwd: dir, env: {}})).toThrow(/config file not found: .*plantops\.yaml \(from the current directory\)/)
     expect(() => loadConfig({configPath: 'nope.yaml', cwd: dir, env: {}})).toThrow(/from --config/)
+    // an empty PLANTOPS_CONFIG is no PLANTOPS_CONFIG (was: the current directory read as a file, EISDIR)
+    writeFileSync(path.join(dir, 'plantops.yaml'), 'sources: {}\n')
+    expect(loadConfig({cwd: dir, env: {PLANTOPS_CONFIG: ''}}).path).toBe(path.join(dir, 'plantops.yaml'))
   })
 
   it('rejects a capability section that names an unknown source', () => {

@@ -33,6 +33,10 @@ describe('a finished run becomes a summary people act on', () => {
     expect(first.changes).toEqual(['all 10 variances are new (no earlier run of this scope, or everything changed)'])
     const clean = summarizeRun(run({result: {summary: {...summary, keys: {total: 5, match: 5, within_tolerance: 0, over_tolerance: 0, only_in_erp: 0, only_in_wms: 0}, topVariances: [], valueAtRisk: null}}}), 10)
     expect(clean.status).toBe('ok')
+    // variances exactly explained by goods in transit are findings, not an over-tolerance alert (the --fail-on rule)
+    const transit = {...summary, keys: {total: 5, match: 2, within_tolerance: 0, over_tolerance: 3, only_in_erp: 0, only_in_wms: 0}, failing: {over_tolerance: 0, only_in_erp: 0, only_in_wms: 0, explained: 3}}
+    expect(summarizeRun(run({result: {summary: transit}}), 10).status).toBe('findings')
+    expect(summarizeRun(run({result: {summary: {...transit, failing: {...transit.failing, over_tolerance: 1}}}}), 10).status).toBe('over-tolerance')
   })
 
   it('count report: recount lines with item descriptions; over-tolerance when there is a recount', () => {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {runCli, tempDir} from '../helpers/cli.js'
-import {buildBadRowsXlsx, buildCleanXlsx, buildGbkCsv, buildQuirksXlsx, cleanLines, QUIRKS_EXPECTED} from './fixture-builder.js'
+import {buildBadRowsXlsx, buildCleanXlsx, buildGbkCsv, buildQuirksXlsx, QUIRKS_EXPECTED, revisedLines} from './fixture-builder.js'
 import {makeItemMasterSqlite, writeConfig} from './helpers.js'
 import {corpusFile} from '../helpers/corpus.js'
 
@@ -57,10 +57,7 @@ describe('plantops orders import / imports (built CLI)', () => {
   })
 
   it('a changed order: updated 1, and `orders imports --changes ID` shows field, was, now', async () => {
-    const lines = cleanLines()
-    lines[5].qty = '250'
-    lines[5].due_date = '2027-02-01'
-    await buildCleanXlsx(path.join(dir, 'clean-v2.xlsx'), lines)
+    await buildCleanXlsx(path.join(dir, 'clean-v2.xlsx'), revisedLines())
     const r = cli('orders', 'import', path.join(dir, 'clean-v2.xlsx'), '--json')
     expect(r.json.files[0]).toMatchObject({updated: 1, unchanged: 11, changes: 2})
     const shown = cli('orders', 'imports', '--changes', String(r.json.files[0].importId), '--json')

@@ -78,6 +78,14 @@ export async function buildCleanXlsx(file: string, lines: FixtureLine[] = cleanL
   await wb.xlsx.writeFile(file)
 }
 
+/** The customer's revision of the clean sheet: order SO-20261121-002 line 3 now 250 instead of 32, due 2027-02-01. */
+export function revisedLines(): FixtureLine[] {
+  const lines = cleanLines()
+  lines[5].qty = '250'
+  lines[5].due_date = '2027-02-01'
+  return lines
+}
+
 /**
  * Every quirk at once (expected values in QUIRKS_EXPECTED): 1904 date system, a title row with a merged cell and a
  * blank row above the header, a UTF-8 BOM inside the first header, a notes sheet without headers and a hidden template sheet with them, English

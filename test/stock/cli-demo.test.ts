@@ -61,7 +61,7 @@ describe('plantops stock diff (built CLI) on the SQLite demo plant', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toBe('')
     const lines = readFileSync(path.join(dir, 'v.csv'), 'utf8').trimEnd().split('\n')
-    expect(lines[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name')
+    expect(lines[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name,stale')
     const sign = manifest.entries.find((e) => e.kind === 'sign')!
     const line = lines.find((l) => l.startsWith(`${sign.erp.item},${sign.erp.warehouse},${sign.erp.lot ?? ''},`))!
     const cells = line.split(',')

@@ -303,7 +303,7 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     expect(r.json.summary.failing).toMatchObject({over_tolerance: 0, explained: 1})
     // the CSV contract: three columns appended at the end
     const csv = runCli(['stock', 'diff', '--config', config(transit), '--format', 'csv'], {cwd: dir})
-    expect(csv.stdout.split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name')
+    expect(csv.stdout.split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name,stale')
     expect(csv.stdout).toMatch(/IT,W,L,50,42,-8,-16(\.0+)?,,over_tolerance,in_transit,\d{4}-\d\d-\d\d,,8,true,none: clears when the movement is posted/)
     // one-sided keys fail by default, not with failOn.oneSided: false
     await wms.conn.query("INSERT INTO bins VALUES ('NEW','W','L','3')")
@@ -364,8 +364,8 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     const csv = runCli(['stock', 'diff', '--config', cfg, '--format', 'csv'], {cwd: dir})
     expect(csv.code, csv.stderr).toBe(0)
     const [header, line] = csv.stdout.trimEnd().split('\n')
-    expect(header.endsWith(',action,item_name,warehouse_name')).toBe(true)
-    expect(line.endsWith(',"电机 甲型, 220V",原料仓')).toBe(true)
+    expect(header.endsWith(',action,item_name,warehouse_name,stale')).toBe(true)
+    expect(line.endsWith(',"电机 甲型, 220V",原料仓,')).toBe(true) // then the empty stale cell
     const table = runCli(['stock', 'diff', '--config', cfg], {cwd: dir})
     expect(table.stdout).toContain('Description')
     expect(table.stdout).toContain('原料仓')

@@ -19,7 +19,7 @@ export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
     const {flags} = await this.parse(ConfigValidate)
     try {
       const loaded = loadConfig({configPath: flags.config})
-      const sections = (['stock', 'orders', 'count', 'systems'] as const).filter((s) => loaded.config[s] !== undefined)
+      const sections = (['stock', 'orders', 'count', 'systems', 'reconcile', 'notify'] as const).filter((s) => loaded.config[s] !== undefined)
       for (const w of loaded.warnings) this.warnOperator(w)
       this.log(`${loaded.path}: valid (${Object.keys(loaded.config.sources).length} sources; sections: ${sections.join(', ') || 'none'})`)
       return {valid: true, path: loaded.path, sources: Object.keys(loaded.config.sources), sections, warnings: loaded.warnings, problems: []}

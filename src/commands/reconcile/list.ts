@@ -1,6 +1,7 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {jobsOverview} from '../../lib/reconcile/job-history.js'
 import {renderTable} from '../../lib/report/table.js'
+import {formatTime, zoneLabel} from '../../lib/report/time.js'
 
 export interface ReconcileListResult {
   jobs: Array<{
@@ -50,6 +51,7 @@ export default class ReconcileList extends BaseCommand<typeof ReconcileList> {
     }
     if (jobs.length === 0) this.warnOperator(`${loaded.path} has no reconcile jobs; add a \`reconcile: {jobs: ...}\` section (see README "Reconcile jobs")`)
     else if (!this.jsonEnabled()) {
+      const {zone} = this.textOptions(loaded) // times in the plant's zone, labelled (--json keeps the stored UTC)
       this.log(
         renderTable(
           [
@@ -57,10 +59,10 @@ export default class ReconcileList extends BaseCommand<typeof ReconcileList> {
             {key: 'left', header: 'Left'},
             {key: 'right', header: 'Right'},
             {key: 'keyText', header: 'Key'},
-            {key: 'last', header: 'Last run'},
+            {key: 'last', header: `Last run (${zoneLabel(zone)})`},
             {key: 'open', header: 'Open findings', kind: 'int'},
           ],
-          result.jobs.map((j) => ({...j, keyText: j.keys.join(' × '), last: j.lastRunId === null ? 'never' : `#${j.lastRunId} ${j.lastRunAt}`, open: j.openFindings ?? ''})),
+          result.jobs.map((j) => ({...j, keyText: j.keys.join(' × '), last: j.lastRunId === null ? 'never' : `#${j.lastRunId} ${j.lastRunAt ? formatTime(j.lastRunAt, zone) : ''}`, open: j.openFindings ?? ''})),
           {color: this.color},
         ),
       )

@@ -40,7 +40,7 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
   static args = {job: Args.string({description: 'Job name(s) from the reconcile section.', required: true})}
 
   static flags = {
-    format: Flags.string({char: 'f', summary: 'Output format.', options: [...OUTPUT_FORMATS], default: 'table'}),
+    format: Flags.string({char: 'f', summary: 'Output format (default: from the --output extension .csv/.xlsx/.json, else a table).', options: [...OUTPUT_FORMATS]}),
     output: Flags.string({char: 'o', summary: 'Write the report to this file; with several jobs put {job} in the name.'}),
     all: Flags.boolean({summary: 'List every key, matches included (default: findings and in-flight keys).'}),
     only: Flags.string({summary: 'Only findings first seen in this run.', options: ['new']}),
@@ -53,8 +53,8 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
   async run(): Promise<ReconcileRunResult> {
     const {argv, flags} = await this.parse(ReconcileRun)
     const names = [...new Set(argv as string[])]
-    const format = flags.format as OutputFormat
-    if (format === 'xlsx' && !flags.output) throw new UsageError('--format xlsx needs --output FILE.xlsx', {hints: ['e.g. --format xlsx --output findings.xlsx']})
+    // --format, else the --output extension (an --output the format cannot be told from is exit 2, never ignored)
+    const {format} = this.planOutput(flags)
     if (names.length > 1 && flags.output && !flags.output.includes('{job}')) {
       throw new UsageError('several jobs write several reports: put {job} in --output', {hints: ['e.g. --output "findings-{job}.csv"']})
     }

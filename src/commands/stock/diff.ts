@@ -4,7 +4,9 @@ import {BaseCommand} from '../../lib/cli/base-command.js'
 import {allowStaleFlag, bomFlag, outputFlags} from '../../lib/cli/output-flags.js'
 import {emit} from '../../lib/report/emit.js'
 import {stockDiffJob} from '../../lib/stock/job.js'
+import {staleText} from '../../lib/stock/report.js'
 import {parseList, requireStockConfig} from '../../lib/stock/stock-diff.js'
+import {failsOn} from '../../lib/stock/summary.js'
 import {stockDiffView, type StockDiffResult} from '../../lib/stock/view.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
 
@@ -64,19 +66,14 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
       const keepRows = plan.json || plan.format === 'json'
       await stockDiffJob(ctx, {cfg, baseDir: loaded.dir, options, keepRows, output: plan.output}, async (summary, rows, kept) => {
         progress.stop()
-        const failOn = flags['fail-on']
-        // with --only new, a cron job fails only on what is new
-        const counts = flags.only === 'new' ? summary.newByStatus : summary.keys
-        const overish = counts.over_tolerance + counts.only_in_erp + counts.only_in_wms
-        // over-tolerance: differences exactly explained by goods in transit do not fail; one-sided keys per stock.failOn.oneSided
-        const f = summary.failing
-        const failed = failOn === 'any' ? overish + counts.within_tolerance > 0 : failOn === 'over-tolerance' ? f.over_tolerance + f.only_in_erp + f.only_in_wms > 0 : false
+        // one rule (summary.failing's): explained differences (goods in transit) never fail; --only new: new keys only
+        const failed = failsOn(summary, flags['fail-on'], flags.only === 'new')
         result = {runId: ctx.run.id, summary, rows: kept, output: plan.output ?? null, failed}
         await emit({result, rows, showCost: flags['show-cost'], names: {items: Boolean(cfg.items?.columns.description), warehouses: Boolean(cfg.warehouses)}}, stockDiffView, plan, {text, bom: flags.bom})
       }).finally(() => progress.stop())
       const {summary, failed} = result!
       if (plan.output && !this.jsonEnabled()) {
-        this.logToStderr(`${summary.reported} rows written to ${plan.output} · keys ${summary.keys.total} · over tolerance ${summary.keys.over_tolerance} · only in ERP ${summary.keys.only_in_erp} · only in WMS ${summary.keys.only_in_wms}`)
+        this.logToStderr(`${summary.reported} rows written to ${plan.output} · keys ${summary.keys.total} · over tolerance ${summary.keys.over_tolerance} · only in ERP ${summary.keys.only_in_erp} · only in WMS ${summary.keys.only_in_wms}${summary.stale.length > 0 ? ` · STALE ${staleText(summary.stale)}` : ''}`)
       }
       this.failWhen(failed)
       return result!

@@ -53,15 +53,15 @@ export default class SystemsAudit extends BaseCommand<typeof SystemsAudit> {
       const sinceLast = previous ? diffFindings(previous, report.findings) : null
       const failed = meetsFailOn(report.findings, failOn)
       ctx.run.outcome({auditId, ...report.counts, systems: report.systems.length, new: sinceLast?.new.length ?? null, resolved: sinceLast?.resolved.length ?? null})
-      if (!this.jsonEnabled()) this.render(report, sinceLast, flags['since-last'])
+      if (!this.jsonEnabled()) this.render(report, sinceLast, flags['since-last'], this.textOptions(loaded).zone)
       this.failWhen(failed)
       return {auditId, runId: ctx.run.id, ...report, sinceLast, failOn, failed}
     })
   }
 
-  private render(report: Awaited<ReturnType<typeof runAudit>>, sinceLast: SinceLast | null, onlyChanges: boolean): void {
+  private render(report: Awaited<ReturnType<typeof runAudit>>, sinceLast: SinceLast | null, onlyChanges: boolean, zone: string): void {
     if (onlyChanges) {
-      this.log(renderSinceLast(sinceLast))
+      this.log(renderSinceLast(sinceLast, zone))
       if (sinceLast && sinceLast.new.length > 0) this.log(`\nNew findings\n${renderFindings(sinceLast.new, this.color)}`)
       if (sinceLast && sinceLast.resolved.length > 0) this.log(`\nResolved\n${renderFindings(sinceLast.resolved, this.color)}`)
       return
@@ -71,6 +71,6 @@ export default class SystemsAudit extends BaseCommand<typeof SystemsAudit> {
     this.log(`\n${c.critical} critical, ${c.warning} warning, ${c.info} info`)
     if (report.findings.length > 0) this.log(`\n${renderFindings(report.findings, this.color)}`)
     for (const s of report.skippedAreas) this.logToStderr(`note: the "${s.area}" mappings were not checked for drift: ${s.reason}`)
-    if (sinceLast) this.log(renderSinceLast(sinceLast))
+    if (sinceLast) this.log(renderSinceLast(sinceLast, zone))
   }
 }

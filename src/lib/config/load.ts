@@ -34,7 +34,7 @@ const HINT_EXAMPLE = 'See the annotated example in README.md ("Configuration"), 
 export function findConfigPath(opts: LoadOptions = {}): string {
   const env = opts.env ?? process.env
   const cwd = opts.cwd ?? process.cwd()
-  const chosen = opts.configPath ?? env.PLANTOPS_CONFIG ?? 'plantops.yaml'
+  const chosen = opts.configPath ?? (env.PLANTOPS_CONFIG || 'plantops.yaml') // an empty variable is no variable
   const abs = path.resolve(cwd, chosen)
   if (!existsSync(abs)) {
     const via = opts.configPath ? '--config' : env.PLANTOPS_CONFIG ? '$PLANTOPS_CONFIG' : 'the current directory'

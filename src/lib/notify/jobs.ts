@@ -110,7 +110,8 @@ export function stockDiffSummary(result: unknown, _run: FinishedRun, top: number
     top: {title: msg.topVariances(lines.length, s.valueAtRisk !== null), total: over, lines},
     changes,
     outputs: r.output ? [r.output] : [],
-    events: {overTolerance: over > 0, findings: over + k.within_tolerance > 0, sourceError: false},
+    // over-tolerance is what --fail-on over-tolerance fails on (summary.failing): goods in transit do not alert every night
+    events: {overTolerance: (s.failing ? s.failing.over_tolerance + s.failing.only_in_erp + s.failing.only_in_wms : over) > 0, findings: over + k.within_tolerance > 0, sourceError: false},
   }
 }
 

@@ -1,6 +1,13 @@
 import {SourceError} from '../cli/errors.js'
 import type {Source} from './source.js'
 
+/** A replica read although it lagged more than its maxLagSeconds (--allow-stale); lag null: unknown. */
+export interface StaleSource {
+  source: string
+  lagSeconds: number | null
+  maxLagSeconds: number
+}
+
 /**
  * The lag guard every reconcile job runs before reading anything (stock diff, `reconcile run`): open each source the
  * job reads, ask its replica status, and refuse (SourceError, exit 3, the source named) when a replica is further
@@ -11,9 +18,10 @@ export async function checkReplicaLag(
   names: string[],
   open: (name: string) => Promise<Source>,
   opts: {allowStale?: boolean; warn: (message: string) => void},
-): Promise<{sources: Map<string, Source>; lag: Map<string, number | null>}> {
+): Promise<{sources: Map<string, Source>; lag: Map<string, number | null>; stale: StaleSource[]}> {
   const sources = new Map<string, Source>()
   const lag = new Map<string, number | null>()
+  const stale: StaleSource[] = []
   for (const name of names) {
     const src = await open(name)
     sources.set(name, src)
@@ -30,6 +38,7 @@ export async function checkReplicaLag(
       })
     }
     opts.warn(`source "${name}": ${what}; reconciling anyway (--allow-stale)`)
+    stale.push({source: name, lagSeconds: st.lagSeconds, maxLagSeconds: max})
   }
-  return {sources, lag}
+  return {sources, lag, stale}
 }

@@ -27,6 +27,6 @@ export async function stockDiffJob(
   }
   await outcome.commit()
   if (opts.output) ctx.run.output(opts.output)
-  ctx.run.outcome({warnings: summary.warnings.length, keys: summary.keys, causes: summary.causes, recordAccuracyPct: summary.recordAccuracyPct, newVariances: summary.newVariances, resolved: summary.resolved.count})
+  ctx.run.outcome({warnings: summary.warnings.length, keys: summary.keys, causes: summary.causes, recordAccuracyPct: summary.recordAccuracyPct, newVariances: summary.newVariances, resolved: summary.resolved.count, stale: summary.stale})
   return {summary, rows: kept}
 }

@@ -1,15 +1,15 @@
 import type {Column} from '../report/columns.js'
-import type {StockDiffSummary} from './stock-diff.js'
-import {CSV_COLUMNS, type StockVarianceRow} from './types.js'
+import type {StaleSource, StockDiffSummary} from './stock-diff.js'
+import {CSV_COLUMNS, type ReportedRow, type StockVarianceRow} from './types.js'
 
 /** The CSV contract: exactly these columns in this order (new columns only ever at the end). */
-export function csvColumns(): Column<StockVarianceRow>[] {
-  const kind: Record<string, Column<StockVarianceRow>['kind']> = {erp_qty: 'qty', wms_qty: 'qty', diff: 'qty', diff_pct: 'pct', value_diff: 'money', in_transit_qty: 'qty', first_seen: 'date'}
+export function csvColumns(): Column<ReportedRow>[] {
+  const kind: Record<string, Column<ReportedRow>['kind']> = {erp_qty: 'qty', wms_qty: 'qty', diff: 'qty', diff_pct: 'pct', value_diff: 'money', in_transit_qty: 'qty', first_seen: 'date'}
   return CSV_COLUMNS.map((c) => ({key: c, header: c, kind: kind[c] ?? 'text'}))
 }
 
 /** XLSX: the CSV columns, then class, category, runs seen and quantity in transit. */
-export function xlsxColumns(showCost: boolean): Column<StockVarianceRow>[] {
+export function xlsxColumns(showCost: boolean): Column<ReportedRow>[] {
   const cols = csvColumns().filter((c) => showCost || c.key !== 'value_diff')
   return [
     ...cols.map((c) => (c.key === 'diff_pct' ? {...c, kind: 'qty' as const} : c)),
@@ -17,6 +17,20 @@ export function xlsxColumns(showCost: boolean): Column<StockVarianceRow>[] {
     {key: 'category', header: 'category'},
     {key: 'runs_seen', header: 'runs_seen', kind: 'int'},
   ]
+}
+
+/** The `stale` cell: `source:lagSeconds` (or `source:unknown`) of each replica read although too far behind, `;`-joined. */
+export function staleText(stale: StaleSource[]): string {
+  return stale.map((s) => `${s.source}:${s.lagSeconds ?? 'unknown'}`).join(';')
+}
+
+/** The rows with the run's `stale` cell (the rows themselves when every replica was fresh enough). */
+export function withStale(rows: Iterable<StockVarianceRow>, stale: StaleSource[]): Iterable<ReportedRow> {
+  const text = staleText(stale)
+  if (text === '') return rows
+  return (function* () {
+    for (const r of rows) yield {...r, stale: text}
+  })()
 }
 
 export type TableRow = StockVarianceRow & {seen: string; pct: string}
@@ -48,13 +62,19 @@ export function toTableRow(r: StockVarianceRow): TableRow {
   return {...r, pct: r.diff_pct === null ? '' : `${r.diff_pct}%`, seen: r.first_seen === null ? '' : `${r.first_seen} (${r.runs_seen})`}
 }
 
+/** One side: the stock rows it compared, and rows read (lookups included: the figure run history records). */
+function sideText(side: StockDiffSummary['erp']): string {
+  const lag = side.lagSeconds === null ? '' : `, lag ${side.lagSeconds} s`
+  return `${side.rows.toLocaleString('en-US')} stock rows in ${(side.readMs / 1000).toFixed(1)} s${lag} · ${side.rowsRead.toLocaleString('en-US')} rows read (lookups included)`
+}
+
 /** The summary as label/value pairs for the terminal. */
 export function summaryPairs(s: StockDiffSummary): Array<[string, unknown]> {
   const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`
   const pairs: Array<[string, unknown]> = [
     ['Grain', s.grain],
-    [`ERP rows (${s.erp.source})`, `${s.erp.rows.toLocaleString('en-US')} read in ${sec(s.erp.readMs)}${s.erp.lagSeconds === null ? '' : `, lag ${s.erp.lagSeconds} s`}`],
-    [`WMS rows (${s.wms.source})`, `${s.wms.rows.toLocaleString('en-US')} read in ${sec(s.wms.readMs)}${s.wms.lagSeconds === null ? '' : `, lag ${s.wms.lagSeconds} s`}`],
+    [`ERP rows (${s.erp.source})`, sideText(s.erp)],
+    [`WMS rows (${s.wms.source})`, sideText(s.wms)],
     ['Keys', s.keys.total.toLocaleString('en-US')],
     ['  match', s.keys.match],
     ['  within tolerance', s.keys.within_tolerance],
@@ -64,6 +84,7 @@ export function summaryPairs(s: StockDiffSummary): Array<[string, unknown]> {
     ['Record accuracy', `${s.recordAccuracyPct}%`],
     ['Deviation rate', s.deviationRatePct === null ? 'n/a' : `${s.deviationRatePct}%`],
   ]
+  if (s.stale.length > 0) pairs.push(['STALE (--allow-stale)', s.stale.map((x) => `${x.source} ${x.lagSeconds === null ? 'lag unknown' : `${x.lagSeconds} s behind`} (max ${x.maxLagSeconds} s)`).join(', ')])
   const causes = Object.entries(s.causes)
   if (causes.length) pairs.push(['Probable causes', causes.map(([c, n]) => `${c} ${n}`).join(', ')])
   if (s.valueAtRisk !== null) pairs.push(['Value at risk', s.valueAtRisk])

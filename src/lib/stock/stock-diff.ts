@@ -7,7 +7,7 @@ import type {Knex} from 'knex'
 
 import {ConfigError, PlantopsError, SourceError, UsageError} from '../cli/errors.js'
 import {ExitCode, type ExitCodeValue} from '../cli/exit-codes.js'
-import {checkReplicaLag} from '../sources/lag.js'
+import {checkReplicaLag, type StaleSource} from '../sources/lag.js'
 import type {Reader, Source} from '../sources/source.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
 import {codeText} from '../reconcile/keys.js'
@@ -50,7 +50,13 @@ export interface StockSourceAccess {
 
 export interface SideSummary {
   source: string
+  /** The stock rows this side compared (after its filters). */
   rows: number
+  /**
+   * Rows read: every row the side's source returned in this run — its stock rows and the lookups read from it (item
+   * master, units, cross-reference, movements, warehouse names). The figure `runs list` / `runs show` record for it.
+   */
+  rowsRead: number
   readMs: number
   lagSeconds: number | null
 }
@@ -84,6 +90,11 @@ export interface StockDiffSummary {
   /** New variances (first seen in this run) by status. */
   newByStatus: {within_tolerance: number; over_tolerance: number; only_in_erp: number; only_in_wms: number}
   inTransitWindow: {from: string; to: string; movements: number} | null
+  /**
+   * Replicas read although they lagged more than their maxLagSeconds (--allow-stale), with their lag (null: unknown);
+   * empty when every replica was fresh enough. The CSV says the same in its `stale` column.
+   */
+  stale: StaleSource[]
   warnings: string[]
   /** Rows in the report (after --all / --only new). */
   reported: number
@@ -92,6 +103,8 @@ export interface StockDiffSummary {
   mergeMs: number
   mergeCpuMs: number
 }
+
+export type {StaleSource} from '../sources/lag.js'
 
 export interface StockDiffOutcome {
   summary: StockDiffSummary
@@ -137,7 +150,7 @@ export async function runStockDiff(opts: {
   // 1. lag: every source this job reads, before reading anything
   const names = [...new Set([cfg.erp.source, cfg.wms.source, cfg.items?.source, cfg.units.itemUnits?.source, cfg.inTransit?.source, cfg.warehouses?.source, cfg.itemMap && 'source' in cfg.itemMap ? cfg.itemMap.source : undefined].filter((s): s is string => s !== undefined))]
   progress('checking replica lag', {})
-  const {sources, lag} = await checkReplicaLag(names, (n) => opts.sources.get(n), {allowStale: options.allowStale, warn})
+  const {sources, lag, stale} = await checkReplicaLag(names, (n) => opts.sources.get(n), {allowStale: options.allowStale, warn})
 
   // 2. history (first_seen) and the scope
   const classesFilter = options.classes ?? []
@@ -343,8 +356,9 @@ export async function runStockDiff(opts: {
     // 7. the summary
     const summary = summarize({
       grain,
-      erp: {source: erpSrc.name, rows: erpRead.rows, readMs: Math.round(erpRead.ms), lagSeconds: lag.get(erpSrc.name) ?? null},
-      wms: {source: wmsSrc.name, rows: wmsRead.rows, readMs: Math.round(wmsRead.ms), lagSeconds: lag.get(wmsSrc.name) ?? null},
+      erp: {source: erpSrc.name, rows: erpRead.rows, rowsRead: erpSrc.rowsRead, readMs: Math.round(erpRead.ms), lagSeconds: lag.get(erpSrc.name) ?? null},
+      wms: {source: wmsSrc.name, rows: wmsRead.rows, rowsRead: wmsSrc.rowsRead, readMs: Math.round(wmsRead.ms), lagSeconds: lag.get(wmsSrc.name) ?? null},
+      stale,
       share,
       history,
       transit: transitInfo as {rows: number; from: string; to: string} | null,

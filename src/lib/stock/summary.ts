@@ -1,7 +1,7 @@
 import {Decimal} from '../decimal/decimal.js'
 import {resolvedSince, type StockHistory} from './history.js'
 import type {MergeShare} from './merge.js'
-import type {SideSummary, StockDiffSummary} from './stock-diff.js'
+import type {SideSummary, StaleSource, StockDiffSummary} from './stock-diff.js'
 import type {StockGrain} from './config.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
@@ -10,6 +10,7 @@ export function summarize(a: {
   grain: StockGrain
   erp: SideSummary
   wms: SideSummary
+  stale?: StaleSource[]
   share: MergeShare
   history: StockHistory
   transit: {rows: number; from: string; to: string} | null
@@ -55,12 +56,25 @@ export function summarize(a: {
     newVariances: variances.filter((v) => v.runs_seen === 1).length,
     newByStatus: countNew(variances),
     inTransitWindow: ti ? {from: ti.from, to: ti.to, movements: ti.rows} : null,
+    stale: a.stale ?? [],
     warnings: a.warnings,
     reported: a.reported,
     elapsedMs: Math.round(a.timing.elapsedMs),
     mergeMs: Math.round(a.timing.mergeMs),
     mergeCpuMs: Math.round(a.timing.mergeCpuMs),
   }
+}
+
+/**
+ * Does this run fail `--fail-on`? One rule, the one `summary.failing` counts: over-tolerance fails on the keys over
+ * tolerance that are not exactly explained (goods in transit) and, with stock.failOn.oneSided, on one-sided keys;
+ * `any` on any variance. With --only new (`onlyNew`) the same rule over the new keys only (`failing` was counted so).
+ */
+export function failsOn(summary: Pick<StockDiffSummary, 'failing' | 'keys' | 'newByStatus'>, failOn: string, onlyNew: boolean): boolean {
+  if (failOn === 'over-tolerance') return summary.failing.over_tolerance + summary.failing.only_in_erp + summary.failing.only_in_wms > 0
+  if (failOn !== 'any') return false
+  const c = onlyNew ? summary.newByStatus : summary.keys
+  return c.within_tolerance + c.over_tolerance + c.only_in_erp + c.only_in_wms > 0
 }
 
 function failingCounts(variances: StockVarianceRow[], onlyNew: boolean, oneSided: boolean): StockDiffSummary['failing'] {

@@ -4,8 +4,9 @@ export const CAUSES = ['uom_factor', 'lot_swap', 'in_transit', 'code_format', 's
 export type Cause = (typeof CAUSES)[number]
 
 /**
- * One reconciled key. The CSV contract, in order (the last five appended in 2026-12, new columns only ever at the end):
- * item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name
+ * One reconciled key. The CSV contract, in order (the last six appended in 2026-12, new columns only ever at the end):
+ * item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name,stale
+ * (`stale` is the run's, not the key's: see ReportedRow).
  * Quantities are exact decimal strings in the ERP unit; diff = wms_qty - erp_qty (a missing side counts as 0).
  */
 export interface StockVarianceRow {
@@ -42,7 +43,14 @@ export interface StockVarianceRow {
   warehouse_name: string | null
 }
 
-export const CSV_COLUMNS = ['item', 'warehouse', 'lot', 'erp_qty', 'wms_qty', 'diff', 'diff_pct', 'uom', 'status', 'cause', 'first_seen', 'value_diff', 'in_transit_qty', 'explained', 'action', 'item_name', 'warehouse_name'] as const
+/**
+ * A row as the CSV and XLSX write it: the key, and `stale`, the replicas this run read although they lagged more than
+ * their maxLagSeconds (--allow-stale), as `source:lagSeconds` (`source:unknown`) joined by `;`, on every row; empty
+ * when every replica was fresh enough.
+ */
+export type ReportedRow = StockVarianceRow & {stale?: string}
+
+export const CSV_COLUMNS = ['item', 'warehouse', 'lot', 'erp_qty', 'wms_qty', 'diff', 'diff_pct', 'uom', 'status', 'cause', 'first_seen', 'value_diff', 'in_transit_qty', 'explained', 'action', 'item_name', 'warehouse_name', 'stale'] as const
 
 /** Ordering of reported keys: warehouse, item, lot (UTF-16 code unit order: the same everywhere, whatever the collation). */
 export function compareRows(a: Pick<StockVarianceRow, 'warehouse' | 'item' | 'lot'>, b: Pick<StockVarianceRow, 'warehouse' | 'item' | 'lot'>): number {

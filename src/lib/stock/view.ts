@@ -1,7 +1,7 @@
 import type {Column, ColumnKind} from '../report/columns.js'
 import type {TextOptions, View} from '../report/emit.js'
 import {renderKeyValue, renderTable} from '../report/table.js'
-import {csvColumns, summaryPairs, tableColumns, toTableRow, xlsxColumns} from './report.js'
+import {csvColumns, staleText, summaryPairs, tableColumns, toTableRow, withStale, xlsxColumns} from './report.js'
 import type {StockDiffSummary} from './stock-diff.js'
 import type {StockVarianceRow} from './types.js'
 
@@ -52,11 +52,14 @@ export function summaryCells(s: StockDiffSummary, runId?: number): SummaryCell[]
     ...(runId === undefined ? [] : [{item: 'Run', value: runId, kind: 'int' as const}]),
     {item: 'Grain', value: s.grain, kind: 'text'},
     {item: `ERP rows (${s.erp.source})`, value: s.erp.rows, kind: 'int'},
+    {item: `ERP rows read, lookups included (${s.erp.source})`, value: s.erp.rowsRead, kind: 'int'},
     {item: 'ERP read seconds', value: (s.erp.readMs / 1000).toFixed(1), kind: 'qty'},
     ...(s.erp.lagSeconds === null ? [] : [{item: 'ERP replica lag seconds', value: s.erp.lagSeconds, kind: 'int' as const}]),
     {item: `WMS rows (${s.wms.source})`, value: s.wms.rows, kind: 'int'},
+    {item: `WMS rows read, lookups included (${s.wms.source})`, value: s.wms.rowsRead, kind: 'int'},
     {item: 'WMS read seconds', value: (s.wms.readMs / 1000).toFixed(1), kind: 'qty'},
     ...(s.wms.lagSeconds === null ? [] : [{item: 'WMS replica lag seconds', value: s.wms.lagSeconds, kind: 'int' as const}]),
+    ...(s.stale.length === 0 ? [] : [{item: 'STALE replicas (--allow-stale)', value: staleText(s.stale), kind: 'text' as const}]),
     {item: 'Keys', value: s.keys.total, kind: 'int'},
     {item: 'match', value: s.keys.match, kind: 'int'},
     {item: 'within tolerance', value: s.keys.within_tolerance, kind: 'int'},
@@ -100,9 +103,9 @@ export function stockDiffText(r: StockDiffReport, o: TextOptions): string {
 
 export const stockDiffView: View<StockDiffReport> = {
   text: stockDiffText,
-  csv: (r) => ({columns: csvColumns(), rows: r.rows}),
+  csv: (r) => ({columns: csvColumns(), rows: withStale(r.rows, r.result.summary.stale)}),
   xlsx: (r) => [
-    {name: 'variances', columns: xlsxColumns(r.showCost), rows: r.rows},
+    {name: 'variances', columns: xlsxColumns(r.showCost), rows: withStale(r.rows, r.result.summary.stale)},
     {name: 'summary', columns: SUMMARY_COLUMNS, rows: summaryCells(r.result.summary, r.result.runId)},
   ],
   json: (r) => r.result,

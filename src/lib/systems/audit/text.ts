@@ -1,4 +1,5 @@
 import {renderTable} from '../../report/table.js'
+import {formatTime, zoneLabel} from '../../report/time.js'
 import type {Finding} from './findings.js'
 import type {SinceLast} from './history.js'
 import type {AuditReport} from './run-audit.js'
@@ -48,7 +49,8 @@ export function renderFindings(findings: Finding[], color?: boolean): string {
     .join('\n\n')
 }
 
-export function renderSinceLast(diff: SinceLast | null): string {
+/** What changed since the previous audit; its time in the plant's zone, labelled. */
+export function renderSinceLast(diff: SinceLast | null, zone: string): string {
   if (!diff) return 'No previous audit to compare with: this is the first.'
-  return `Since audit ${diff.previousAuditId} (${diff.previousAt}): ${diff.new.length} new, ${diff.resolved.length} resolved, ${diff.unchanged} unchanged${diff.changedSeverity.length ? `, ${diff.changedSeverity.length} changed severity` : ''}.`
+  return `Since audit ${diff.previousAuditId} (${formatTime(diff.previousAt, zone)} ${zoneLabel(zone)}): ${diff.new.length} new, ${diff.resolved.length} resolved, ${diff.unchanged} unchanged${diff.changedSeverity.length ? `, ${diff.changedSeverity.length} changed severity` : ''}.`
 }
