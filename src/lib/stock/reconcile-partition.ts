@@ -421,9 +421,9 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
 }
 
 /** The loose key (item, warehouse, lot ignoring case/space/width and mapped loosely) of each open variance. */
-const looseKeyOf = new WeakMap<StockVarianceRow, string>()
+export const looseKeyOf = new WeakMap<StockVarianceRow, string>()
 /** Open WMS variances whose loose partner may live in another partition. */
-const crossPartition = new WeakSet<StockVarianceRow>()
+export const crossPartition = new WeakSet<StockVarianceRow>()
 
 /**
  * code_format across partitions, after every partition is reconciled: an unmapped WMS code that loosely resembles a

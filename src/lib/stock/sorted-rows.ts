@@ -1,18 +1,18 @@
 import type {LineReader, Spill} from './spill.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
-const KIND_ROWS = 'r'
+export const KIND_ROWS = 'r'
 
-/** Spill one partition's report rows, already sorted, as JSON lines. */
-export function writeSortedRows(spill: Spill, partition: number, rows: StockVarianceRow[]): void {
-  for (const r of rows) spill.write(KIND_ROWS, partition, JSON.stringify(r))
+/** Spill one partition's report rows, already sorted, as JSON lines (under `kind`: one per reconciling thread). */
+export function writeSortedRows(spill: Spill, partition: number, rows: StockVarianceRow[], kind = KIND_ROWS): void {
+  for (const r of rows) spill.write(kind, partition, JSON.stringify(r))
 }
 
 /**
  * k-way merge of the sorted partition files (a binary heap over one line reader per partition): every key of a
  * 2,000,000-row plant comes out in warehouse, item, lot order with only one row per partition in memory.
  */
-export function* mergeSortedRows(spill: Spill): Generator<StockVarianceRow> {
+export function* mergeSortedRows(spill: Spill, kinds: string[] = [KIND_ROWS]): Generator<StockVarianceRow> {
   const readers: LineReader[] = []
   const heap: Array<{row: StockVarianceRow; src: number}> = []
   const push = (e: {row: StockVarianceRow; src: number}) => {
@@ -46,10 +46,13 @@ export function* mergeSortedRows(spill: Spill): Generator<StockVarianceRow> {
   }
   try {
     for (let p = 0; p < spill.partitions; p++) {
-      const reader = spill.reader(KIND_ROWS, p)
-      readers.push(reader)
-      const line = reader.next()
-      if (line !== undefined && line !== '') push({row: JSON.parse(line) as StockVarianceRow, src: readers.length - 1})
+      for (const kind of kinds) {
+        const reader = spill.reader(kind, p)
+        const line = reader.next()
+        if (line === undefined || line === '') continue
+        readers.push(reader)
+        push({row: JSON.parse(line) as StockVarianceRow, src: readers.length - 1})
+      }
     }
     while (heap.length > 0) {
       const {row, src} = pop()
