@@ -51,3 +51,30 @@ export function classifyExact(left: Rational | null, right: Rational | null, tol
   if (tol.pct !== undefined && !left.isZero() && a.times(Rational.of('100')).cmp(left.abs().times(Rational.of(tol.pct))) <= 0) return 'within_tolerance'
   return 'over_tolerance'
 }
+
+/** A configured limit: abs and/or pct as decimal text or numbers. */
+export interface ToleranceLimitConfig {
+  abs?: number | string
+  pct?: number | string
+}
+
+/**
+ * The one tolerance rule: by item category when one is configured for the item's category, else by class, else the
+ * default (category wins). Built once; each distinct rule's Decimals are made once.
+ */
+export function toleranceRule(cfg: {default?: ToleranceLimitConfig; byClass: Record<string, ToleranceLimitConfig>; byCategory: Record<string, ToleranceLimitConfig>}): (item: {cls: string | null; cat: string | null} | undefined) => Tolerance {
+  const cache = new Map<string, Tolerance>()
+  const tol = (key: string, l: ToleranceLimitConfig | undefined): Tolerance => {
+    let t = cache.get(key)
+    if (!t) {
+      t = {abs: l?.abs === undefined ? undefined : new Decimal(l.abs), pct: l?.pct === undefined ? undefined : new Decimal(l.pct)}
+      cache.set(key, t)
+    }
+    return t
+  }
+  return (info) => {
+    if (info?.cat && cfg.byCategory[info.cat]) return tol(`g:${info.cat}`, cfg.byCategory[info.cat])
+    if (info?.cls && cfg.byClass[info.cls]) return tol(`c:${info.cls}`, cfg.byClass[info.cls])
+    return tol('default', cfg.default)
+  }
+}

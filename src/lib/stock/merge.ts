@@ -3,10 +3,10 @@ import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
 
 import {Decimal} from '../decimal/decimal.js'
-import type {Tolerance} from '../reconcile/classify.js'
+import {toleranceRule} from '../reconcile/classify.js'
 import {scaledToDecimal} from '../reconcile/scaled.js'
 import {UnitConverter} from '../reconcile/units.js'
-import type {StockConfig, ToleranceLimit} from './config.js'
+import type {StockConfig} from './config.js'
 import type {MergeJob, MergeMessage} from './merge-worker.js'
 import {crossPartition, crossPartitionCodeFormat, emptyTotals, looseKeyOf, reconcilePartition, rowValue, type HistoryEntry, type PartitionEnv, type PartitionTotals} from './reconcile-partition.js'
 import {KIND_ROWS, writeSortedRows} from './sorted-rows.js'
@@ -51,15 +51,6 @@ export interface MergeShare {
 
 export function partitionEnv(s: MergeSettings): PartitionEnv {
   const {cfg} = s
-  const cache = new Map<string, Tolerance>()
-  const tol = (key: string, l: ToleranceLimit | undefined): Tolerance => {
-    let t = cache.get(key)
-    if (!t) {
-      t = {abs: l?.abs === undefined ? undefined : new Decimal(l.abs), pct: l?.pct === undefined ? undefined : new Decimal(l.pct)}
-      cache.set(key, t)
-    }
-    return t
-  }
   return {
     cfg,
     units: new UnitConverter(cfg.units),
@@ -70,11 +61,7 @@ export function partitionEnv(s: MergeSettings): PartitionEnv {
     showCost: s.showCost,
     all: s.all,
     trackScope: s.trackScope ?? false,
-    tolerance(info) {
-      if (info?.cat && cfg.tolerance.byCategory[info.cat]) return tol(`g:${info.cat}`, cfg.tolerance.byCategory[info.cat])
-      if (info?.cls && cfg.tolerance.byClass[info.cls]) return tol(`c:${info.cls}`, cfg.tolerance.byClass[info.cls])
-      return tol('default', cfg.tolerance.default)
-    },
+    tolerance: toleranceRule(cfg.tolerance),
   }
 }
 
