@@ -7,6 +7,8 @@ import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 
+import {record} from './_results.js'
+
 const root = path.resolve(import.meta.dirname, '..')
 const bin = path.join(root, 'bin', 'run.js')
 const runsArg = process.argv.indexOf('--runs')
@@ -39,4 +41,5 @@ for (const [name, args] of cases) {
   const median = t[Math.floor(t.length / 2)]
   const p90 = t[Math.min(t.length - 1, Math.floor(t.length * 0.9))]
   console.log(name.padEnd(26), t[0].toFixed(0).padStart(8), median.toFixed(0).padStart(10), p90.toFixed(0).padStart(8))
+  if (name === '--version') record({bench: 'start-up', label: '--version median', value: `${(median / 1000).toFixed(3)} s`, target: '≤ 0.3 s', ok: median <= 300})
 }

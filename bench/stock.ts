@@ -1,13 +1,15 @@
 /**
- * Stock reconciliation benchmark (MariaDB at 127.0.0.1:3306, root):
- *   npx tsx bench/stock.ts [--rows 200000,2000000] [--keep] [--reuse]
+ * Stock reconciliation benchmark on the demo plant (bins rolled up: ERP stock_balance rows = size; WMS bin_stock ≈ 1.2-1.5 ×
+ * size), MariaDB at 127.0.0.1:3306 (root):
+ *   npx tsx bench/stock.ts [--rows 200000,2000000,5000000] [--compare 2000000] [--fresh] [--drop] [--sql-join]
  *
- * For each size it loads the demo plant (ERP stock_balance rows = size; WMS bin_stock ≈ 1.5 × size) and prints, side by
- * side: `plantops stock diff` (built CLI, child process) wall time and peak RSS; the floor (the `mariadb --quick --batch`
- * client streaming both sides' selects ordered — and the WMS side grouped — by the server, in parallel, to /dev/null);
- * the raw floor (both sides unordered, in parallel, same client; and mysql2 in one Node process); and a server-side SQL
- * full outer join (UNION of LEFT joins over GROUP BY subqueries) computing the same statuses — whose result set is
- * checked against plantops' variance CSV. `--reuse` keeps an existing plant of the right size; `--keep` does not drop it.
+ * Every size: `plantops stock diff` (built CLI, child process) wall, user+sys CPU and peak RSS (memory must stay flat).
+ * At the compared size (default the middle one) also: the raw floor (both sides' plain SELECT of the mapped columns
+ * through `mariadb --quick --batch`, unordered, in parallel, warm), the sorted floor, mysql2 in one process, plantops ÷
+ * raw floor, and the check of plantops' variance keys and statuses against the same answer computed by the server in
+ * SQL (GROUP BY over UNION ALL; `--sql-join` adds the UNION-of-LEFT-joins form). Sizes scale with BENCH_SCALE.
+ * Plants are kept and reused between runs (a marker file beside the plant and a row count check); `--fresh` rebuilds,
+ * `--drop` drops them at the end.
  */
 import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -20,17 +22,20 @@ import {stringify} from 'yaml'
 
 import {buildDemoPlant, demoSourcesConfig, dropMysqlDemo, type DemoManifest} from '../src/lib/demo/index.js'
 import {demoStockConfig} from '../src/lib/demo/stock-config.js'
+import {load, record, scaled} from './_results.js'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const MY = {host: '127.0.0.1', port: 3306, user: 'root'}
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(name)
 const rowsArg = args[args.indexOf('--rows') + 1]
-const sizes = (args.includes('--rows') ? rowsArg : '200000,2000000').split(',').map((s) => Number(s.trim()))
+const sizes = args.includes('--rows') ? rowsArg.split(',').map((s) => Number(s.trim())) : [200_000, 2_000_000, 5_000_000].map((n) => scaled(n))
+const compareAt = args.includes('--compare') ? Number(args[args.indexOf('--compare') + 1]) : sizes[Math.floor((sizes.length - 1) / 2)]
 
 interface Timed {
   ms: number
   rssKb?: number
+  cpuS?: number
   code: number
   stderr: string
 }
@@ -63,12 +68,14 @@ const mariadb = (sql: string, stdoutFile?: string) => () => timed('mariadb', ['-
 
 async function plantopsRun(dir: string, outCsv: string): Promise<Timed> {
   const bin = path.join(repo, 'bin', 'run.js')
-  const argv = [bin, 'stock', 'diff', '--format', 'csv', '--output', outCsv, '--no-input']
+  const argv = [bin, 'stock', 'diff', '--format', 'csv', '--output', outCsv, '--no-input', '--allow-stale']
   if (existsSync('/usr/bin/time')) {
     const r = await timed('/usr/bin/time', ['-v', process.execPath, ...argv], {cwd: dir})
     const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)
-    if (r.code !== 0) throw new Error(`plantops failed (${r.code}): ${r.stderr}`)
-    return {...r, rssKb: rss ? Number(rss[1]) : undefined}
+    const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr)
+    const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr)
+    if (r.code !== 0 && r.code !== 1) throw new Error(`plantops failed (${r.code}): ${r.stderr}`)
+    return {...r, rssKb: rss ? Number(rss[1]) : undefined, cpuS: user && sys ? Number(user[1]) + Number(sys[1]) : undefined}
   }
   // fallback: poll VmHWM
   const t0 = performance.now()
@@ -174,21 +181,30 @@ function keySet(lines: string[], sep: string, cols: [number, number, number, num
   return new Set(lines.filter((l) => l !== '').map((l) => cols.map((i) => l.split(sep)[i] ?? '').join('|')))
 }
 
-async function benchOne(rows: number) {
+/** A plant built to the end by an earlier run (marker file) whose databases still hold the rows. */
+async function reusable(dir: string, erpDb: string, rows: number): Promise<boolean> {
+  if (flag('--fresh') || !existsSync(path.join(dir, 'bench-ready')) || !existsSync(path.join(dir, 'plantops.yaml'))) return false
+  const out = path.join(dir, 'count.tsv')
+  const r = await mariadb(`SELECT COUNT(*) FROM ${erpDb}.stock_balance`, out)()
+  return r.code === 0 && Number(readFileSync(out, 'utf8').trim()) === rows
+}
+
+async function benchOne(rows: number, compare: boolean) {
   const prefix = `ptbench_stock_${rows}_`
   const erpDb = `${prefix}erp`
   const wmsDb = `${prefix}wms`
   const dir = path.join(os.tmpdir(), `plantops-bench-stock-${rows}`)
   const manifestPath = path.join(dir, 'demo-manifest.json')
   let buildMs = 0
-  if (!(flag('--reuse') && existsSync(manifestPath) && existsSync(path.join(dir, 'plantops.yaml')))) {
+  if (!(await reusable(dir, erpDb, rows))) {
     rmSync(dir, {recursive: true, force: true})
     mkdirSync(dir, {recursive: true})
     process.stderr.write(`building the demo plant with ${rows.toLocaleString('en-US')} ERP stock rows in MariaDB (${prefix}*)…\n`)
-    const plant = await buildDemoPlant({dir, stockRows: rows, mysql: {...MY, prefix}})
+    const plant = await buildDemoPlant({dir, stockRows: rows, items: Math.min(899_000, Math.max(20, Math.round(rows / 5))), mysql: {...MY, prefix}})
     buildMs = plant.elapsedMs
     writeFileSync(path.join(dir, 'plantops.yaml'), stringify({sources: demoSourcesConfig(plant), stock: demoStockConfig(plant)}))
-  }
+    writeFileSync(path.join(dir, 'bench-ready'), `${new Date().toISOString()}\n`)
+  } else process.stderr.write(`reusing the demo plant of ${rows.toLocaleString('en-US')} rows (${dir}; --fresh rebuilds)\n`)
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as DemoManifest
   rmSync(path.join(dir, '.plantops'), {recursive: true, force: true})
 
@@ -196,15 +212,20 @@ async function benchOne(rows: number) {
   const erpSorted = `SELECT item_code, warehouse_code, lot_no, qty, uom FROM ${erpDb}.stock_balance ORDER BY item_code, warehouse_code, lot_no`
   const wmsRaw = `SELECT sku, wh_code, lot, qty, uom FROM ${wmsDb}.bin_stock WHERE status IN ('AVAILABLE', 'QC_HOLD')`
   const erpRaw = `SELECT item_code, warehouse_code, lot_no, qty, uom FROM ${erpDb}.stock_balance`
-  // warm the buffer pool once, then measure
+  // warm the buffer pool once, then measure (best of two: the machine is shared)
   await parallel(mariadb(erpRaw), mariadb(wmsRaw))
-  const rawMs = await parallel(mariadb(erpRaw), mariadb(wmsRaw))
-  const sortedMs = await parallel(mariadb(erpSorted), mariadb(wmsSorted))
-  const mysql2Ms = await mysql2Raw(erpDb, wmsDb)
+  let rawMs = 0
+  let sortedMs = 0
+  let mysql2Ms = 0
+  if (compare) {
+    rawMs = Math.min(await parallel(mariadb(erpRaw), mariadb(wmsRaw)), await parallel(mariadb(erpRaw), mariadb(wmsRaw)))
+    sortedMs = await parallel(mariadb(erpSorted), mariadb(wmsSorted))
+    mysql2Ms = await mysql2Raw(erpDb, wmsDb)
+  }
 
   const outCsv = path.join(dir, 'variances.csv')
   const runs: Timed[] = []
-  for (let i = 0; i < (rows <= 500_000 ? 2 : 1); i++) {
+  for (let i = 0; i < (compare || rows <= 500_000 ? 2 : 1); i++) {
     rmSync(path.join(dir, '.plantops'), {recursive: true, force: true})
     runs.push(await plantopsRun(dir, outCsv))
   }
@@ -216,23 +237,32 @@ async function benchOne(rows: number) {
     const theirs = keySet(readFileSync(file, 'utf8').split('\n'), '\t', [0, 1, 2, 3])
     return {onlyOurs: [...ours].filter((k) => !theirs.has(k)), onlyTheirs: [...theirs].filter((k) => !ours.has(k))}
   }
-  // the LEFT/RIGHT-join formulation, capped so the bench stays short (MariaDB has no hash join for derived tables)
+  let joinRun: Timed | null = null
+  let joinCheck: ReturnType<typeof check> | null = null
+  let joinTimedOut = false
   const cap = Number(process.env.BENCH_JOIN_CAP_SECONDS ?? 150)
-  const joinOut = path.join(dir, 'sql-join.tsv')
-  const joinRun = await mariadb(`SET STATEMENT max_statement_time = ${cap} FOR ${sqlJoin(erpDb, wmsDb, manifest)}`, joinOut)()
-  const joinTimedOut = joinRun.code !== 0 && /max_statement_time|interrupted/i.test(joinRun.stderr)
-  if (joinRun.code !== 0 && !joinTimedOut) throw new Error(`SQL join failed: ${joinRun.stderr}`)
-  const joinCheck = joinTimedOut ? null : check(joinOut)
-  const unionOut = path.join(dir, 'sql-union.tsv')
-  const unionRun = await mariadb(sqlUnionGroup(erpDb, wmsDb, manifest), unionOut)()
-  if (unionRun.code !== 0) throw new Error(`SQL union/group failed: ${unionRun.stderr}`)
-  const unionCheck = check(unionOut)
+  if (compare && flag('--sql-join')) {
+    // the LEFT/RIGHT-join formulation, capped so the bench stays short (MariaDB has no hash join for derived tables)
+    const joinOut = path.join(dir, 'sql-join.tsv')
+    joinRun = await mariadb(`SET STATEMENT max_statement_time = ${cap} FOR ${sqlJoin(erpDb, wmsDb, manifest)}`, joinOut)()
+    joinTimedOut = joinRun.code !== 0 && /max_statement_time|interrupted/i.test(joinRun.stderr)
+    if (joinRun.code !== 0 && !joinTimedOut) throw new Error(`SQL join failed: ${joinRun.stderr}`)
+    joinCheck = joinTimedOut ? null : check(joinOut)
+  }
+  let unionRun: Timed | null = null
+  let unionCheck: ReturnType<typeof check> | null = null
+  if (compare) {
+    const unionOut = path.join(dir, 'sql-union.tsv')
+    unionRun = await mariadb(sqlUnionGroup(erpDb, wmsDb, manifest), unionOut)()
+    if (unionRun.code !== 0) throw new Error(`SQL union/group failed: ${unionRun.stderr}`)
+    unionCheck = check(unionOut)
+  }
 
-  if (!flag('--keep')) {
+  if (flag('--drop')) {
     await dropMysqlDemo({...MY, prefix})
     rmSync(dir, {recursive: true, force: true})
   }
-  return {rows, buildMs, best, peak, rawMs, sortedMs, mysql2Ms, joinMs: joinRun.ms, joinTimedOut, cap, joinCheck, unionMs: unionRun.ms, unionCheck, variances: ours.size}
+  return {rows, compare, buildMs, best, peak, rawMs, sortedMs, mysql2Ms, joinMs: joinRun?.ms ?? 0, joinTimedOut, cap, joinCheck, unionMs: unionRun?.ms ?? 0, unionCheck, variances: ours.size}
 }
 
 function verdict(c: {onlyOurs: string[]; onlyTheirs: string[]} | null): string {
@@ -240,30 +270,48 @@ function verdict(c: {onlyOurs: string[]; onlyTheirs: string[]} | null): string {
   return c.onlyOurs.length + c.onlyTheirs.length === 0 ? 'identical' : `differ: ${c.onlyOurs.length} only plantops, ${c.onlyTheirs.length} only SQL`
 }
 
-const results = []
-for (const n of sizes) results.push(await benchOne(n))
+const results: Array<Awaited<ReturnType<typeof benchOne>>> = []
+for (const n of sizes) results.push(await benchOne(n, n === compareAt))
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+const cmp = (f: (r: (typeof results)[number]) => string) => results.map((r) => (r.compare ? f(r) : '-'))
 const lines = [
   ['ERP rows per side', ...results.map((r) => r.rows.toLocaleString('en-US'))],
   ['plantops stock diff: wall', ...results.map((r) => s(r.best.ms))],
+  ['plantops stock diff: user+sys CPU', ...results.map((r) => (r.best.cpuS === undefined ? '?' : `${r.best.cpuS.toFixed(2)} s`))],
   ['plantops stock diff: peak RSS', ...results.map((r) => `${Math.round(r.peak / 1024)} MB`)],
-  ['floor: mariadb client, both sides sorted (+grouped), parallel', ...results.map((r) => s(r.sortedMs))],
-  ['raw floor: mariadb client, both sides unordered, parallel', ...results.map((r) => s(r.rawMs))],
-  ['raw floor: mysql2 in one Node process, parallel', ...results.map((r) => s(r.mysql2Ms))],
-  ['server SQL: UNION of LEFT joins over GROUP BY', ...results.map((r) => (r.joinTimedOut ? `> ${r.cap} s (cut)` : s(r.joinMs)))],
-  ['server SQL: GROUP BY over UNION ALL', ...results.map((r) => s(r.unionMs))],
-  ['plantops ÷ sorted floor', ...results.map((r) => `${(r.best.ms / r.sortedMs).toFixed(2)}×`)],
-  ['plantops ÷ raw floor (mariadb)', ...results.map((r) => `${(r.best.ms / r.rawMs).toFixed(2)}×`)],
+  ['raw floor: mariadb client, both sides unordered, parallel', ...cmp((r) => s(r.rawMs))],
+  ['floor: mariadb client, both sides sorted (+grouped), parallel', ...cmp((r) => s(r.sortedMs))],
+  ['raw floor: mysql2 in one Node process, parallel', ...cmp((r) => s(r.mysql2Ms))],
+  ['server SQL: GROUP BY over UNION ALL', ...cmp((r) => s(r.unionMs))],
+  ['server SQL: UNION of LEFT joins over GROUP BY', ...cmp((r) => (r.joinMs === 0 ? 'not run' : r.joinTimedOut ? `> ${r.cap} s (cut)` : s(r.joinMs)))],
+  ['plantops ÷ raw floor (mariadb)', ...cmp((r) => `${(r.best.ms / r.rawMs).toFixed(2)}×`)],
   ['variance keys (plantops)', ...results.map((r) => String(r.variances))],
-  ['keys+statuses vs SQL join', ...results.map((r) => verdict(r.joinCheck))],
-  ['keys+statuses vs SQL union/group', ...results.map((r) => verdict(r.unionCheck))],
+  ['keys+statuses vs SQL union/group', ...cmp((r) => verdict(r.unionCheck))],
+  ['keys+statuses vs SQL join', ...cmp((r) => (r.joinMs === 0 ? 'not run' : verdict(r.joinCheck)))],
 ]
 const w0 = Math.max(...lines.map((l) => l[0].length))
 const wn = Math.max(...lines.flatMap((l) => l.slice(1).map((c) => c.length)))
-process.stdout.write(`\nplantops stock diff benchmark · node ${process.version} · ${os.cpus().length} CPUs · load ${os.loadavg()[0].toFixed(1)}\n`)
+process.stdout.write(`\nplantops stock diff benchmark (bins rolled up) · node ${process.version} · ${os.cpus().length} CPUs · load ${load()}\n`)
 for (const l of lines) process.stdout.write(`${l[0].padEnd(w0)}  ${l.slice(1).map((c) => c.padStart(wn)).join('  ')}\n`)
 for (const r of results) {
   const c = r.unionCheck
-  for (const k of [...c.onlyOurs.slice(0, 5).map((k) => `only plantops: ${k}`), ...c.onlyTheirs.slice(0, 5).map((k) => `only SQL: ${k}`)]) process.stdout.write(`  ${r.rows}: ${k}\n`)
+  if (c) for (const k of [...c.onlyOurs.slice(0, 5).map((k) => `only plantops: ${k}`), ...c.onlyTheirs.slice(0, 5).map((k) => `only SQL: ${k}`)]) process.stdout.write(`  ${r.rows}: ${k}\n`)
+}
+
+const B = 'stock (bins plant)'
+for (const r of results) {
+  const n = r.rows.toLocaleString('en-US')
+  if (r.compare) {
+    record({bench: B, label: `raw floor, ${n} keys/side`, value: s(r.rawMs)})
+    record({bench: B, label: `plantops stock diff, ${n} keys/side (CPU ${r.best.cpuS?.toFixed(1) ?? '?'} s)`, value: s(r.best.ms)})
+    record({bench: B, label: `plantops ÷ raw floor, ${n}`, value: `${(r.best.ms / r.rawMs).toFixed(2)}×`, target: '≤ 2.0×', ok: r.best.ms / r.rawMs <= 2})
+    record({bench: B, label: `rows vs SQL answer, ${n}`, value: verdict(r.unionCheck), target: 'identical', ok: verdict(r.unionCheck) === 'identical'})
+  }
+  record({bench: B, label: `peak RSS, ${n} keys/side`, value: `${Math.round(r.peak / 1024)} MB`, target: '≤ 250 MB', ok: r.peak / 1024 <= 250})
+}
+if (results.length >= 2) {
+  const [small, mid] = results
+  const growth = mid.peak / small.peak - 1
+  record({bench: B, label: `RSS growth ${small.rows.toLocaleString('en-US')} → ${mid.rows.toLocaleString('en-US')}`, value: `${(growth * 100).toFixed(0)}%`, target: '≤ 15%', ok: growth <= 0.15})
 }

@@ -14,28 +14,34 @@ import type {Knex} from 'knex'
  */
 export class CodeMap {
   private readonly exact = new Map<string, string>()
-  /** Where each mapped code came from (a CSV line, a row), to name both rows of an ambiguous mapping. */
+  /**
+   * Where each mapped code came from (a CSV line, a row), to name both rows of an ambiguous mapping: kept only when it
+   * says more than `describe(wms, erp)` (a cross-reference of a million codes read as they are stored keeps nothing).
+   */
   private readonly origin = new Map<string, string>()
   /** WMS codes mapped to two different ERP codes: every conflicting row. */
   readonly conflicts: Array<{wms: string; rows: string[]}> = []
   private loose: Map<string, string> | undefined
   readonly identity: boolean
 
-  constructor(identity = false) {
+  constructor(
+    identity = false,
+    private readonly describe: (wms: string, erp: string) => string = (w, e) => `${w} → ${e}`,
+  ) {
     this.identity = identity
   }
 
   /** Map a (normalised) WMS code; a second, different ERP code for the same WMS code is recorded as a conflict. */
   set(wmsCode: string, erpCode: string, origin?: string): void {
     const had = this.exact.get(wmsCode)
-    const here = origin ?? `${wmsCode} → ${erpCode}`
     if (had !== undefined && had !== erpCode) {
+      const here = origin ?? this.describe(wmsCode, erpCode)
       const c = this.conflicts.find((x) => x.wms === wmsCode)
       if (c) c.rows.push(here)
-      else this.conflicts.push({wms: wmsCode, rows: [this.origin.get(wmsCode) ?? `${wmsCode} → ${had}`, here]})
+      else this.conflicts.push({wms: wmsCode, rows: [this.origin.get(wmsCode) ?? this.describe(wmsCode, had), here]})
       return
     }
-    if (had === undefined) this.origin.set(wmsCode, here)
+    if (had === undefined && origin !== undefined && origin !== this.describe(wmsCode, erpCode)) this.origin.set(wmsCode, origin)
     this.exact.set(wmsCode, erpCode)
     this.loose = undefined
   }
@@ -139,13 +145,18 @@ export async function itemMapFromSource(
   normErp: KeyNormalizer,
 ): Promise<CodeMap> {
   const read = buildSideRead(knex, {table: cfg.table, query: cfg.query, columns: {w: cfg.columns.wms, e: cfg.columns.erp}})
-  const map = new CodeMap(false)
+  const quoted = (w: string, e: string) => `${JSON.stringify(w)} → ${JSON.stringify(e)}`
+  const map = new CodeMap(false, quoted)
   // columns in SELECT order: w, e
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, {batchSize: 4096, rowsAsArray: true})) {
     for (let b = 0; b < batch.length; b++) {
       const w = normWms(batch[b][0])
       const e = normErp(batch[b][1])
-      if (w !== '' && e !== '') map.set(w, e, `${JSON.stringify(codeText(batch[b][0]))} → ${JSON.stringify(codeText(batch[b][1]))}`)
+      if (w === '' || e === '') continue
+      // the row as stored, only when normalising changed it (else the map's own description says the same)
+      const rawW = codeText(batch[b][0])
+      const rawE = codeText(batch[b][1])
+      map.set(w, e, rawW === w && rawE === e ? undefined : quoted(rawW, rawE))
     }
   }
   if (map.conflicts.length > 0) {

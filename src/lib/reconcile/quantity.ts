@@ -71,6 +71,11 @@ export interface QuantityOrigin {
   nullQty: NullQty
 }
 
+/** The common case, checked per row without allocating: a string that is already plain decimal text. */
+export function isPlainQuantity(value: unknown): value is string {
+  return typeof value === 'string' && PLAIN.test(value)
+}
+
 /**
  * A reader of one quantity column: canonical decimal text, or a SourceError (exit 3) naming the source, table,
  * column, key and value. `key` describes the row (only called on error).

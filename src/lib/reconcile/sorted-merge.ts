@@ -3,10 +3,10 @@ import type {LineReader, Spill} from '../stock/spill.js'
 /**
  * k-way merge of sorted partition files (a binary heap over one line reader per partition): every key of a
  * multi-million-row run comes out in report order with only one row per partition in memory. Used by stock diff
- * (its report rows) and the reconcile jobs (their findings); each spills its rows as JSON lines of one `kind`, each
- * partition already sorted by `compare`.
+ * (its report rows) and the reconcile jobs (their findings); each spills its rows as JSON lines of one `kind` (or several:
+ * stock diff's reconciling threads write one kind each), each partition already sorted by `compare`.
  */
-export function* mergeSortedLines<T>(spill: Spill, kind: string, compare: (a: T, b: T) => number): Generator<T> {
+export function* mergeSortedLines<T>(spill: Spill, kind: string | string[], compare: (a: T, b: T) => number): Generator<T> {
   const readers: LineReader[] = []
   const heap: Array<{row: T; src: number}> = []
   const push = (e: {row: T; src: number}) => {
@@ -39,11 +39,14 @@ export function* mergeSortedLines<T>(spill: Spill, kind: string, compare: (a: T,
     return top
   }
   try {
+    const kinds = typeof kind === 'string' ? [kind] : kind
     for (let p = 0; p < spill.partitions; p++) {
-      const reader = spill.reader(kind, p)
-      readers.push(reader)
-      const line = reader.next()
-      if (line !== undefined && line !== '') push({row: JSON.parse(line) as T, src: readers.length - 1})
+      for (const k of kinds) {
+        const reader = spill.reader(k, p)
+        readers.push(reader)
+        const line = reader.next()
+        if (line !== undefined && line !== '') push({row: JSON.parse(line) as T, src: readers.length - 1})
+      }
     }
     while (heap.length > 0) {
       const {row, src} = pop()

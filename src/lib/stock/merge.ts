@@ -1,11 +1,17 @@
+import {existsSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import {Worker} from 'node:worker_threads'
+
 import {Decimal} from '../decimal/decimal.js'
 import {toleranceRule} from '../reconcile/classify.js'
-import type {StockConfig} from './config.js'
-import {crossPartitionCodeFormat, emptyTotals, reconcilePartition, rowValue, type HistoryEntry, type PartitionEnv, type PartitionTotals} from './reconcile-partition.js'
-import {writeSortedRows} from './sorted-rows.js'
-import type {Spill} from './spill.js'
-import {compareRows, type StockVarianceRow} from './types.js'
+import {scaledToDecimal} from '../reconcile/scaled.js'
 import {UnitConverter} from '../reconcile/units.js'
+import type {StockConfig} from './config.js'
+import type {MergeJob, MergeMessage} from './merge-worker.js'
+import {crossPartition, crossPartitionCodeFormat, emptyTotals, looseKeyOf, reconcilePartition, rowValue, type HistoryEntry, type PartitionEnv, type PartitionTotals} from './reconcile-partition.js'
+import {KIND_ROWS, writeSortedRows} from './sorted-rows.js'
+import type {Spill, SpillIndex} from './spill.js'
+import {compareRows, type StockVarianceRow} from './types.js'
 
 /** Everything the reconcile phase needs besides the spill (plain data). */
 export interface MergeSettings {
@@ -67,34 +73,146 @@ export function keepRow(onlyNew: boolean): (r: StockVarianceRow) => boolean {
 const YIELD_MS = 50
 
 /**
- * Reconcile every partition of the spill; with --all, each partition's sorted rows go back to the spill (kind `r`, read
- * by mergeSortedRows). Yields to the event loop every YIELD_MS so that SIGTERM/SIGINT are handled at once (the run is
- * marked interrupted and the spill removed).
+ * Which partition to reconcile next: a counter shared by the threads that reconcile the same spill (Atomics on a
+ * SharedArrayBuffer), so that two threads share the partitions without either waiting for a fixed half.
  */
-export async function mergePartitions(spill: Spill, s: MergeSettings, onPartition?: () => void): Promise<MergeShare> {
+export class PartitionClaim {
+  readonly counter: Int32Array
+  constructor(readonly partitions: number, shared?: SharedArrayBuffer) {
+    this.counter = new Int32Array(shared ?? new SharedArrayBuffer(4))
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.counter.buffer as SharedArrayBuffer
+  }
+
+  /** The next unclaimed partition, or -1 when all are taken. */
+  next(): number {
+    const p = Atomics.add(this.counter, 0, 1)
+    return p < this.partitions ? p : -1
+  }
+}
+
+/**
+ * What one thread reconciled (some of the partitions): plain data that crosses threads (structured clone). Rows and
+ * variances carry the partition they came from, so that the parts combine in partition order whatever the thread.
+ */
+export interface MergePart {
+  variances: StockVarianceRow[]
+  /** Per variance (same order): its partition, diff × unit cost, the loose key and whether its partner may be elsewhere. */
+  variancePartition: number[]
+  values: Array<string | null>
+  looseKeys: Array<string | null>
+  cross: boolean[]
+  rows: StockVarianceRow[]
+  rowPartition: number[]
+  totals: {
+    keys: PartitionTotals['keys']
+    causes: Record<string, number>
+    sumAbsErp: string
+    sumAbsDiff: string
+    valueAtRisk: string
+    valueInDataErrors: string
+    unitWarnings: Array<PartitionTotals['unitWarnings'][number] & {partition: number}>
+    unitWarningCount: number
+    seenWarehouses: string[]
+    seenClasses: string[]
+  }
+}
+
+/**
+ * Reconcile the partitions this thread claims; with --all, each partition's sorted rows go back to the spill (kind
+ * `rowsKind`, read by mergeSortedRows). Yields to the event loop every YIELD_MS so that SIGTERM/SIGINT are handled at
+ * once (the run is marked interrupted and the spill removed).
+ */
+export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim: PartitionClaim, opts: {onPartition?: () => void; rowsKind?: string} = {}): Promise<MergePart> {
   const env = partitionEnv(s)
   const totals = emptyTotals()
   const keep = keepRow(s.onlyNew)
-  const variances: StockVarianceRow[] = []
-  const values: Array<string | null> = []
-  const rows: StockVarianceRow[] = []
+  const part: MergePart = {variances: [], variancePartition: [], values: [], looseKeys: [], cross: [], rows: [], rowPartition: [], totals: undefined as never}
+  const warnings: MergePart['totals']['unitWarnings'] = []
   let lastYield = performance.now()
-  for (let p = 0; p < spill.partitions; p++) {
+  for (let p = claim.next(); p >= 0; p = claim.next()) {
     if (performance.now() - lastYield > YIELD_MS) {
       await new Promise((resolve) => setImmediate(resolve))
       lastYield = performance.now()
     }
+    const warned = totals.unitWarnings.length
     const res = reconcilePartition(spill, p, env, totals)
+    for (let i = warned; i < totals.unitWarnings.length; i++) warnings.push({...totals.unitWarnings[i], partition: p})
     for (const v of res.variances) {
-      variances.push(v)
-      values.push(rowValue.get(v)?.toFixed() ?? null)
+      part.variances.push(v)
+      part.variancePartition.push(p)
+      part.values.push(rowValue.get(v)?.toFixed() ?? null)
+      part.looseKeys.push(looseKeyOf.get(v) ?? null)
+      part.cross.push(crossPartition.has(v))
     }
     const kept = res.rows.filter(keep)
-    if (s.all) writeSortedRows(spill, p, kept.sort(compareRows))
-    else for (const r of kept) rows.push(r)
-    onPartition?.()
+    if (s.all) writeSortedRows(spill, p, kept.sort(compareRows), opts.rowsKind)
+    else
+      for (const r of kept) {
+        part.rows.push(r)
+        part.rowPartition.push(p)
+      }
+    opts.onPartition?.()
   }
   spill.flush()
+  part.totals = {
+    keys: totals.keys,
+    causes: totals.causes,
+    sumAbsErp: totals.sumAbsErp.plus(scaledToDecimal(totals.sumAbsErpScaled)).toFixed(),
+    sumAbsDiff: totals.sumAbsDiff.toFixed(),
+    valueAtRisk: totals.valueAtRisk.toFixed(),
+    valueInDataErrors: totals.valueInDataErrors.toFixed(),
+    unitWarnings: warnings,
+    unitWarningCount: totals.unitWarningCount,
+    seenWarehouses: [...totals.seenWarehouses],
+    seenClasses: [...totals.seenClasses],
+  }
+  return part
+}
+
+/** The order of items tagged with their partition, stable within a partition. */
+function byPartition(partitions: number[]): number[] {
+  return partitions.map((_, i) => i).sort((a, b) => partitions[a] - partitions[b] || a - b)
+}
+
+/**
+ * Combine the parts reconciled by one or more threads (in partition order, as if one thread had done them all), then
+ * find code_format across partitions.
+ */
+export function combineParts(parts: MergePart[]): MergeShare {
+  const cat = <T>(pick: (p: MergePart) => T[]): T[] => parts.flatMap(pick)
+  const vOrder = byPartition(cat((p) => p.variancePartition))
+  const allV = cat((p) => p.variances)
+  const allValues = cat((p) => p.values)
+  const allLoose = cat((p) => p.looseKeys)
+  const allCross = cat((p) => p.cross)
+  const variances = vOrder.map((i) => allV[i])
+  const values = vOrder.map((i) => allValues[i])
+  for (const i of vOrder) {
+    const v = allV[i]
+    if (allValues[i] !== null) rowValue.set(v, new Decimal(allValues[i]!))
+    if (allLoose[i] !== null) looseKeyOf.set(v, allLoose[i]!)
+    if (allCross[i]) crossPartition.add(v)
+  }
+  const allRows = cat((p) => p.rows)
+  const rows = byPartition(cat((p) => p.rowPartition)).map((i) => allRows[i])
+  const totals = emptyTotals()
+  const sum = (f: (t: MergePart['totals']) => string) => parts.reduce((a, p) => a.plus(f(p.totals)), new Decimal(0))
+  for (const p of parts) {
+    for (const [k, n] of Object.entries(p.totals.keys)) totals.keys[k as keyof PartitionTotals['keys']] += n
+    for (const [k, n] of Object.entries(p.totals.causes)) totals.causes[k] = (totals.causes[k] ?? 0) + n
+    totals.unitWarningCount += p.totals.unitWarningCount
+    for (const w of p.totals.seenWarehouses) totals.seenWarehouses.add(w)
+    for (const c of p.totals.seenClasses) totals.seenClasses.add(c)
+  }
+  totals.valueAtRisk = sum((t) => t.valueAtRisk)
+  totals.valueInDataErrors = sum((t) => t.valueInDataErrors)
+  const warnings = cat((p) => p.totals.unitWarnings)
+  totals.unitWarnings = byPartition(warnings.map((w) => w.partition))
+    .slice(0, 20)
+    .map((i) => ({item: warnings[i].item, from: warnings[i].from, to: warnings[i].to}))
   const patched = crossPartitionCodeFormat(variances, totals)
   return {
     patched: new Map(patched.map((r) => [`${r.item}\t${r.warehouse}\t${r.lot}`, r.cause!])),
@@ -104,8 +222,8 @@ export async function mergePartitions(spill: Spill, s: MergeSettings, onPartitio
     totals: {
       keys: totals.keys,
       causes: totals.causes,
-      sumAbsErp: totals.sumAbsErp.plus(new Decimal(totals.sumAbsErpScaled.v.toString()).div(new Decimal(10).pow(totals.sumAbsErpScaled.s))).toFixed(),
-      sumAbsDiff: totals.sumAbsDiff.toFixed(),
+      sumAbsErp: sum((t) => t.sumAbsErp).toFixed(),
+      sumAbsDiff: sum((t) => t.sumAbsDiff).toFixed(),
       valueAtRisk: totals.valueAtRisk.toFixed(),
       valueInDataErrors: totals.valueInDataErrors.toFixed(),
       unitWarnings: totals.unitWarnings,
@@ -113,5 +231,51 @@ export async function mergePartitions(spill: Spill, s: MergeSettings, onPartitio
       seenWarehouses: [...totals.seenWarehouses],
       seenClasses: [...totals.seenClasses],
     },
+  }
+}
+
+/** Reconcile every partition of the spill in this thread. */
+export async function mergePartitions(spill: Spill, s: MergeSettings, onPartition?: () => void): Promise<MergeShare> {
+  return combineParts([await reconcilePartitions(spill, s, new PartitionClaim(spill.partitions), {onPartition})])
+}
+
+/** Below this many rows (both sides) the reconcile stays on one thread: starting a second costs more than it saves. */
+const PARALLEL_MIN_ROWS = 100_000
+
+export interface ReconcileResult {
+  share: MergeShare
+  /** Spill kinds holding the --all rows, sorted per partition (for mergeSortedRows). */
+  rowKinds: string[]
+  /** Threads that reconciled. */
+  threads: number
+}
+
+/**
+ * Reconcile the spill, on two cores when the compiled merge worker exists and the sides are large: this thread and a
+ * worker claim partitions from one shared counter and the parts are combined in partition order (the same answer as one
+ * thread). `newDir` gives the worker a spill directory for its --all rows (tracked and removed by the caller).
+ */
+export async function reconcileSpill(spill: Spill, s: MergeSettings, opts: {parallel: boolean; rows: number; newDir: () => string; onPartition?: () => void}): Promise<ReconcileResult> {
+  const workerFile = fileURLToPath(new URL('merge-worker.js', import.meta.url))
+  if (!opts.parallel || opts.rows < PARALLEL_MIN_ROWS || spill.partitions < 2 || !existsSync(workerFile)) {
+    return {share: await mergePartitions(spill, s, opts.onPartition), rowKinds: [KIND_ROWS], threads: 1}
+  }
+  const claim = new PartitionClaim(spill.partitions)
+  const job: MergeJob = {settings: s, index: spill.exportIndex(), partitions: spill.partitions, claim: claim.buffer, dir: opts.newDir(), rowsKind: `${KIND_ROWS}1`}
+  const worker = new Worker(workerFile, {workerData: {plantopsMerge: job}, resourceLimits: {maxYoungGenerationSizeMb: 16}})
+  const other = new Promise<{part: MergePart; rows: SpillIndex}>((resolve, reject) => {
+    worker.once('message', (m: MergeMessage) => (m.type === 'done' ? resolve(m) : reject(new Error(m.message))))
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`the reconcile thread exited with code ${code}`)))
+  })
+  other.catch(() => {})
+  try {
+    const mine = await reconcilePartitions(spill, s, claim, {onPartition: opts.onPartition})
+    const theirs = await other
+    spill.adopt(theirs.rows)
+    return {share: combineParts([mine, theirs.part]), rowKinds: [KIND_ROWS, job.rowsKind], threads: 2}
+  } catch (error) {
+    await worker.terminate().catch(() => 0)
+    throw error
   }
 }

@@ -4,7 +4,7 @@ import type {Reader} from '../sources/source.js'
 import type {CodeMap} from '../reconcile/mapping.js'
 import type {StockConfig} from './config.js'
 import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from '../reconcile/keys.js'
-import {optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
+import {isPlainQuantity, optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
 import {planSideRead} from '../reconcile/side-read.js'
 import {escapeField as esc, partitionOf, type Spill} from './spill.js'
 
@@ -48,6 +48,56 @@ function uomText(v: unknown): string {
   return codeText(v).trim()
 }
 
+/**
+ * A bounded per-distinct-value cache: the raw text a source returns for a code → what a row needs of it (normalised,
+ * mapped, escaped, its partition), computed once per distinct code instead of once per row. Warehouses, units and lots
+ * repeat on almost every row; item codes repeat on every lot and bin, and tables stored in key order return them on
+ * consecutive rows (the last value is checked first, without hashing). Only strings are cached (a Buffer or a number
+ * is computed each time); the cache is emptied when it holds `max` values, so memory stays bounded whatever the
+ * number of distinct codes.
+ */
+export class RawCache<V> {
+  private map = new Map<string, V>()
+  private lastRaw: string | undefined
+  private lastValue: V | undefined
+
+  constructor(
+    private readonly make: (raw: unknown) => V,
+    private readonly max = 1 << 12,
+  ) {}
+
+  get(raw: unknown): V {
+    if (raw === this.lastRaw) return this.lastValue as V
+    if (typeof raw !== 'string') return this.make(raw)
+    let v = this.map.get(raw)
+    if (v === undefined) {
+      if (this.map.size >= this.max) this.map = new Map()
+      v = this.make(raw)
+      this.map.set(raw, v)
+    }
+    this.lastRaw = raw
+    this.lastValue = v
+    return v
+  }
+}
+
+/** An ERP-coded item: its spill field and its partition (by the loose code: the same key always meets its other side). */
+interface ItemSlot {
+  field: string
+  partition: number
+}
+
+/** An ERP-coded warehouse: its spill field, and whether the --warehouse filter drops it. */
+interface WhSlot {
+  field: string
+  skip: boolean
+}
+
+/** Escaped spill fields of a side's lots and units, cached per distinct raw value. */
+function fieldCaches(lot: (v: unknown) => string): {lot: RawCache<string>; uom: RawCache<string>} {
+  return {lot: new RawCache((v) => esc(lot(v))), uom: new RawCache((v) => esc(uomText(v)))}
+}
+
 /** Stream the ERP stock rows into the spill, partitioned by the loose item code. Returns rows read. */
 export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext): Promise<number> {
   const side = ctx.cfg.erp
@@ -61,17 +111,28 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const {spill, warehouses} = ctx
   const P = spill.partitions
   const whFilter = warehouses.size > 0
+  const items = new RawCache<ItemSlot>((v) => {
+    const item = code(v)
+    return {field: esc(item), partition: partitionOf(looseCode(item), P)}
+  })
+  const whs = new RawCache<WhSlot>((v) => {
+    const wh = code(v)
+    return {field: esc(wh), skip: whFilter && !warehouses.has(wh)}
+  })
+  const fields = fieldCaches(lot)
+  const nullLot = esc(lot(null))
   const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
   // columns in SELECT order: i, w, l, q, u
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
     for (let b = 0; b < batch.length; b++) {
       const r = batch[b]
-      const wh = code(r[1])
-      if (whFilter && !warehouses.has(wh)) continue
-      const item = code(r[0])
-      const q = qty(r[3], keyText(r[0], r[1], r[2]))
-      spill.write(KIND.erp, partitionOf(looseCode(item), P), `${esc(item)}\t${esc(wh)}\t${esc(lot(r[2]))}\t${esc(uomText(r[4]))}\t${q}`)
+      const wh = whs.get(r[1])
+      if (wh.skip) continue
+      const item = items.get(r[0])
+      const q = isPlainQuantity(r[3]) ? r[3] : qty(r[3], keyText(r[0], r[1], r[2]))
+      const l = r[2] === null ? nullLot : fields.lot.get(r[2])
+      spill.write(KIND.erp, item.partition, `${item.field}\t${wh.field}\t${l}\t${fields.uom.get(r[4])}\t${q}`)
     }
     const before = n
     n += batch.length
@@ -97,7 +158,8 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
     for (let b = 0; b < batch.length; b++) {
       const r = batch[b]
-      emit(r[0], r[1], r[2], qty(r[3], keyText(r[0], r[1], r[2])), uomText(r[4]), '')
+      const q = r[3]
+      emit(r[0], r[1], r[2], isPlainQuantity(q) ? q : qty(q, keyText(r[0], r[1], r[2])), r[4])
     }
     const before = n
     n += batch.length
@@ -107,16 +169,31 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
   return n
 }
 
+/** A WMS-coded item mapped to its ERP code: the item and loose-item spill fields and the partition. */
+interface WmsItemSlot {
+  field: string
+  loose: string
+  partition: number
+}
+
+/** A WMS-coded warehouse mapped to its ERP code: spill fields, and whether the --warehouse filter drops it. */
+interface WmsWhSlot {
+  field: string
+  loose: string
+  skip: boolean
+}
+
 /**
  * Write one WMS-coded row: item and warehouse mapped to ERP codes. An unmapped code is kept as the WMS wrote it, and
  * the ERP code it loosely resembles (case/space/width) is carried along so a `code_format` cause can be found.
+ * Normalising and mapping happen once per distinct raw code (RawCache), not once per row.
  */
-function wmsEmitter(ctx: ReadContext, kind: string): (i: unknown, w: unknown, l: unknown, q: string, u: string, extra: string) => void {
+function wmsEmitter(ctx: ReadContext, kind: string): (i: unknown, w: unknown, l: unknown, q: string, u: unknown) => void {
   const {code, lot} = ctx.wmsNorm
   const {spill, itemMap, whMap, warehouses} = ctx
   const P = spill.partitions
   const whFilter = warehouses.size > 0
-  return (i, w, l, q, u, extra) => {
+  const whs = new RawCache<WmsWhSlot>((w) => {
     const whW = code(w)
     let wh = whMap.get(whW)
     let looseWh = ''
@@ -124,7 +201,9 @@ function wmsEmitter(ctx: ReadContext, kind: string): (i: unknown, w: unknown, l:
       wh = whW
       looseWh = whMap.looseTarget(whW) ?? looseCode(whW)
     }
-    if (whFilter && !warehouses.has(wh) && !warehouses.has(looseWh)) return
+    return {field: esc(wh), loose: esc(looseWh), skip: whFilter && !warehouses.has(wh) && !warehouses.has(looseWh)}
+  })
+  const items = new RawCache<WmsItemSlot>((i) => {
     const sku = code(i)
     let item = itemMap.get(sku)
     let looseItem = ''
@@ -132,11 +211,19 @@ function wmsEmitter(ctx: ReadContext, kind: string): (i: unknown, w: unknown, l:
       item = sku
       looseItem = looseCode(itemMap.looseTarget(sku) ?? sku)
     }
-    const line = `${esc(item)}\t${esc(wh)}\t${esc(lot(l))}\t${esc(u)}\t${q}${extra}\t${esc(looseItem)}\t${esc(looseWh)}`
     // partitioned by the key's own code, like the ERP rows: the same key always meets its other side. (An unmapped
     // code that loosely resembles a cross-reference entry may land apart from that ERP item: code_format is then
     // found across partitions after the merge.)
-    spill.write(kind, partitionOf(looseCode(item), P), line)
+    return {field: esc(item), loose: esc(looseItem), partition: partitionOf(looseCode(item), P)}
+  })
+  const fields = fieldCaches(lot)
+  const nullLot = esc(lot(null))
+  return (i, w, l, q, u) => {
+    const wh = whs.get(w)
+    if (wh.skip) return
+    const item = items.get(i)
+    const lf = l === null ? nullLot : fields.lot.get(l)
+    spill.write(kind, item.partition, `${item.field}\t${wh.field}\t${lf}\t${fields.uom.get(u)}\t${q}\t${item.loose}\t${wh.loose}`)
   }
 }
 
@@ -240,7 +327,7 @@ export async function readTransit(reader: Reader, knex: Knex, ctx: ReadContext):
       n++
       let q = qty(r[3], keyText(r[0], r[1], r[2]))
       if (dir === 'in') q = q.startsWith('-') ? q.slice(1) : `-${q}`
-      if (t.side === 'wms') emitWms(r[0], r[1], r[2], q, uomText(r[4]), '')
+      if (t.side === 'wms') emitWms(r[0], r[1], r[2], q, r[4])
       else {
         const item = code(r[0])
         const wh = code(r[1])

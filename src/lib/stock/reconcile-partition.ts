@@ -1,6 +1,8 @@
 import {classify, classifyExact, diffPct, type Status, type Tolerance} from '../reconcile/classify.js'
 import {Rational} from '../reconcile/rational.js'
-import {cancellingLots, DATA_ERROR_CAUSES, EXPLAINED_CAUSES, suggestedAction} from '../reconcile/causes.js'
+import {DATA_ERROR_CAUSES, EXPLAINED_CAUSES, suggestedAction} from '../reconcile/causes.js'
+import {groupCause, looseVarianceKey, lotSwaps} from '../reconcile/cause-groups.js'
+import {explainedByTransit, quantityCause} from '../reconcile/key-causes.js'
 import {formatDecimal} from '../decimal/decimal.js'
 import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, type Scaled} from '../reconcile/scaled.js'
 import {Decimal} from '../decimal/decimal.js'
@@ -342,63 +344,42 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
       return
     }
 
-    // per-key causes: in transit, sign, unit factor
+    // per-key causes (reconcile/key-causes.ts): in transit, sign, unit factor, on exact rationals when a factor does
+    // not terminate, else on decimals
     const t = transit.get(key)
-    const eX = eR ?? Rational.ZERO
-    const wX = wR ?? Rational.ZERO
     if (t) {
       const tv = inTarget(t, target, raw)
-      const tq = dec(tv)
       if (!rat(tv).isZero()) {
-        row.in_transit_qty = tq.toFixed()
-        if (exactR || tv instanceof Rational ? (eq === null ? Rational.ZERO : rat(eq)).minus(wq === null ? Rational.ZERO : rat(wq)).eq(rat(tv)) : eD.minus(wD).eq(tq)) row.cause = 'in_transit'
+        row.in_transit_qty = dec(tv).toFixed()
+        const explained = exactR || tv instanceof Rational ? explainedByTransit(eR ?? (eq === null ? Rational.ZERO : rat(eq)), wR ?? (wq === null ? Rational.ZERO : rat(wq)), rat(tv)) : explainedByTransit(eD, wD, dec(tv))
+        if (explained) row.cause = 'in_transit'
       }
     }
-    if (row.cause === null && (exactR ? !eX.isZero() && eX.eq(wX.neg()) : !eD.isZero() && eD.eq(wD.neg()))) row.cause = 'sign'
-    if (row.cause === null && (exactR ? !eX.isZero() && !wX.isZero() : !eD.isZero() && !wD.isZero())) {
-      for (const f of env.units.knownFactors(info, env.extraFactors)) {
-        const hit = exactR ? wX.eq(eX.times(Rational.of(f))) || eX.eq(wX.times(Rational.of(f))) : wD.eq(eD.times(f)) || eD.eq(wD.times(f))
-        if (hit) {
-          row.cause = 'uom_factor'
-          break
-        }
-      }
+    if (row.cause === null) {
+      row.cause = exactR
+        ? quantityCause(eR ?? Rational.ZERO, wR ?? Rational.ZERO, () => env.units.knownFactors(info, env.extraFactors).map((f) => Rational.of(f)))
+        : quantityCause(eD, wD, () => env.units.knownFactors(info, env.extraFactors))
     }
     open.push({row, erpD: eD, wmsD: wD, erpAgg: e, wmsAgg: w})
   }
   for (const [key, e] of erp) visit(key, e, wms.get(key))
   for (const [key, w] of wms) if (!erp.has(key)) visit(key, undefined, w)
 
-  // group causes: code_format (same key but for case/space/width), then lot_swap (item × warehouse totals agree)
+  // group causes (reconcile/cause-groups.ts): code_format (same key but for case/space/width), then lot_swap
+  // (item × warehouse totals agree)
   groupCause(
     open,
     (o) => {
-      const a = (o.erpAgg ?? o.wmsAgg)!
       const w = o.wmsAgg
-      const li = o.erpAgg ? looseCode(a.item) : w?.looseItem || looseCode(a.item)
-      const lw = o.erpAgg ? looseCode(a.wh) : w?.looseWh || looseCode(a.wh)
-      const k = `${li}\t${lw}\t${looseCode(displayLot(a.lot))}`
+      const k = looseVarianceKey((o.erpAgg ?? w)!, o.erpAgg !== undefined)
       looseKeyOf.set(o.row, k)
       // an unmapped WMS code resembling a cross-reference entry of another item: its partner may be in another partition
-      if (!o.erpAgg && w?.looseItem && w.looseItem !== looseCode(a.item)) crossPartition.add(o.row)
+      if (!o.erpAgg && w?.looseItem && w.looseItem !== looseCode(w.item)) crossPartition.add(o.row)
       return k
     },
-    () => true,
     'code_format',
   )
-  // lot_swap: within an item × warehouse, any set of lots whose differences cancel, whatever the other lots do
-  const byItemWh = new Map<string, Open[]>()
-  for (const o of open) {
-    if (o.row.cause !== null) continue
-    const k = `${o.row.item}\t${o.row.warehouse}`
-    const g = byItemWh.get(k)
-    if (g) g.push(o)
-    else byItemWh.set(k, [o])
-  }
-  for (const g of byItemWh.values()) {
-    if (g.length < 2) continue
-    for (const i of cancellingLots(g.map((o) => o.wmsD.minus(o.erpD).toFixed()))) g[i].row.cause = 'lot_swap'
-  }
+  lotSwaps(open)
 
   const variances: StockVarianceRow[] = []
   for (const o of open) {
@@ -421,9 +402,9 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
 }
 
 /** The loose key (item, warehouse, lot ignoring case/space/width and mapped loosely) of each open variance. */
-const looseKeyOf = new WeakMap<StockVarianceRow, string>()
+export const looseKeyOf = new WeakMap<StockVarianceRow, string>()
 /** Open WMS variances whose loose partner may live in another partition. */
-const crossPartition = new WeakSet<StockVarianceRow>()
+export const crossPartition = new WeakSet<StockVarianceRow>()
 
 /**
  * code_format across partitions, after every partition is reconciled: an unmapped WMS code that loosely resembles a
@@ -441,7 +422,7 @@ export function crossPartitionCodeFormat(variances: StockVarianceRow[], totals: 
     const k = looseKeyOf.get(r)
     if (r.cause === null && k !== undefined && wanted.has(k)) open.push({row: r, erpD: new Decimal(r.erp_qty ?? 0), wmsD: new Decimal(r.wms_qty ?? 0)})
   }
-  groupCause(open, (o) => looseKeyOf.get(o.row)!, () => true, 'code_format')
+  groupCause(open, (o) => looseKeyOf.get(o.row)!, 'code_format')
   const patched = open.filter((o) => o.row.cause !== null).map((o) => o.row)
   for (const r of patched) {
     causes.code_format = (causes.code_format ?? 0) + 1
@@ -453,24 +434,6 @@ export function crossPartitionCodeFormat(variances: StockVarianceRow[], totals: 
     }
   }
   return patched
-}
-
-/** Give `cause` to every open key of a group (keys with the same `groupKey`) whose quantities net to zero. */
-function groupCause<T extends {row: StockVarianceRow; erpD: Decimal; wmsD: Decimal}>(open: T[], groupKey: (o: T) => string, eligible: (group: T[]) => boolean, cause: Cause): void {
-  const groups = new Map<string, T[]>()
-  for (const o of open) {
-    const k = groupKey(o)
-    const g = groups.get(k)
-    if (g) g.push(o)
-    else groups.set(k, [o])
-  }
-  for (const g of groups.values()) {
-    if (g.length < 2 || !eligible(g)) continue
-    let net = new Decimal(0)
-    for (const o of g) net = net.plus(o.wmsD).minus(o.erpD)
-    if (!net.isZero()) continue
-    for (const o of g) if (o.row.cause === null) o.row.cause = cause
-  }
 }
 
 function makeRow(a: Agg, uom: string, erpQty: string | null, wmsQty: string | null, diff: string, pct: string | null, status: Status, info: {cls: string | null; cat: string | null; name?: string | null} | undefined): StockVarianceRow {

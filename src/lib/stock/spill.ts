@@ -220,11 +220,11 @@ export class Spill {
     k.blocks[partition] = []
   }
 
-  /** The block index of everything written (flush first): another thread's Spill can adopt the files. */
-  exportIndex(): SpillIndex {
+  /** The block index of everything written (or of `only` these kinds): another thread's Spill can adopt the files. */
+  exportIndex(only?: string[]): SpillIndex {
     this.flush()
     const kinds: SpillIndex['kinds'] = []
-    for (const [kind, k] of this.kinds) kinds.push({kind, file: k.file, size: k.size, blocks: k.blocks})
+    for (const [kind, k] of this.kinds) if (only === undefined || only.includes(kind)) kinds.push({kind, file: k.file, size: k.size, blocks: k.blocks})
     return {dir: this.dir, kinds}
   }
 

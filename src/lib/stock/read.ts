@@ -1,0 +1,212 @@
+/**
+ * The read phase of a stock diff: replica lag of every source first, then both sides in parallel (each in one
+ * read-only snapshot, with the lookups the plan puts there), in two reader threads when the compiled worker exists,
+ * then the lookups that live on other sources. Every row ends normalised, mapped and spilled to hash partitions.
+ */
+import {existsSync} from 'node:fs'
+import {performance} from 'node:perf_hooks'
+import {fileURLToPath} from 'node:url'
+import {Worker} from 'node:worker_threads'
+
+import {PlantopsError, SourceError} from '../cli/errors.js'
+import type {ExitCodeValue} from '../cli/exit-codes.js'
+import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
+import {codeText} from '../reconcile/keys.js'
+import {buildSideRead} from '../reconcile/side-read.js'
+import type {Reader, Source} from '../sources/source.js'
+import type {StockConfig} from './config.js'
+import type {DiffScope, ReadPlace, ReadPlan} from './plan.js'
+import type {SideJob, SideMessage} from './read-worker.js'
+import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
+import type {Spill} from './spill.js'
+
+export interface SideRead {
+  rows: number
+  ms: number
+}
+
+export interface ReadResult {
+  erp: SideRead
+  wms: SideRead
+  transit: {rows: number; from: string; to: string} | null
+}
+
+export interface ReadInput {
+  cfg: StockConfig
+  baseDir: string
+  sources: Map<string, Source>
+  spill: Spill
+  scope: DiffScope
+  plan: ReadPlan
+  /** Read each side in a worker thread when the compiled worker exists. */
+  workers: boolean
+  /** A new spill directory for a thread to write (tracked and removed by the caller). */
+  newDir: () => string
+  onRows: (side: 'erp' | 'wms', rows: number) => void
+}
+
+/** Read both sides (and every lookup) into the spill. */
+export async function readSides(a: ReadInput): Promise<ReadResult> {
+  const {cfg, plan, scope, spill} = a
+  const erpNorm = sideNormalizers(cfg.erp.normalize)
+  const wmsNorm = sideNormalizers(cfg.wms.normalize)
+  if (scope.noLots) {
+    erpNorm.lot = () => ''
+    wmsNorm.lot = () => ''
+  }
+  const ctx: ReadContext = {
+    cfg,
+    spill,
+    erpNorm,
+    wmsNorm,
+    itemMap: new CodeMap(true),
+    whMap: warehouseMap(cfg, wmsNorm.code, erpNorm.code),
+    warehouses: new Set(scope.warehouses.map((w) => erpNorm.code(w))),
+    noLots: scope.noLots,
+    onRows: a.onRows,
+  }
+  // the item cross-reference first when it is not read inside the WMS snapshot
+  const im = cfg.itemMap
+  if (im && 'file' in im) ctx.itemMap = await itemMapFromFile(im, a.baseDir, wmsNorm.code, erpNorm.code)
+  else if (im && plan.itemMap === 'alone') {
+    const src = a.sources.get(im.source)!
+    ctx.itemMap = await src.snapshot((r) => itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code))
+  }
+
+  const erpSrc = a.sources.get(cfg.erp.source)!
+  const wmsSrc = a.sources.get(cfg.wms.source)!
+  let transit: ReadResult['transit'] = null
+  let erp: SideRead
+  let wms: SideRead
+  const workerFile = fileURLToPath(new URL('read-worker.js', import.meta.url))
+  if (a.workers && existsSync(workerFile)) {
+    const job = (side: 'erp' | 'wms', src: Source): SideJob => ({
+      side,
+      cfg,
+      source: {name: src.name, config: src.config},
+      baseDir: a.baseDir,
+      partitions: spill.partitions,
+      tempDir: cfg.tempDir,
+      dir: a.newDir(),
+      warehouses: scope.warehouses,
+      noLots: scope.noLots,
+      itemMap: side === 'wms' && plan.itemMap !== 'wms' && im ? ctx.itemMap.entries() : undefined,
+      items: plan.items === side,
+      units: plan.units === side,
+      transit: plan.transit === side,
+    })
+    // one side failing (a killed connection, a missing table) stops the other at once: the run ends now, not when
+    // the other side's long read is done
+    const readers: Worker[] = []
+    const [e, w] = await Promise.all([
+      runSideWorker(workerFile, job('erp', erpSrc), (n) => a.onRows('erp', n), readers),
+      runSideWorker(workerFile, job('wms', wmsSrc), (n) => a.onRows('wms', n), readers),
+    ]).catch(async (error: unknown) => {
+      await Promise.all(readers.map((r) => r.terminate().catch(() => 0)))
+      throw error
+    })
+    for (const [res, src] of [
+      [e, erpSrc],
+      [w, wmsSrc],
+    ] as const) {
+      spill.adopt(res.index)
+      src.rowsRead += res.rowsRead
+      if (res.transit) transit = res.transit
+    }
+    erp = {rows: e.rows, ms: e.readMs}
+    wms = {rows: w.rows, ms: w.readMs}
+    if (plan.itemMap === 'wms' && plan.transit === 'alone' && cfg.inTransit?.side === 'wms') {
+      // the map was read inside the WMS thread; the movements on another source need it here too
+      ctx.itemMap = await wmsSrc.snapshot((r) => itemMapFromSource(im as Extract<typeof im, {source: string}>, r, wmsSrc.builder(), wmsNorm.code, erpNorm.code))
+    }
+  } else {
+    // in this thread: each side in its snapshot with the lookups the plan puts there
+    const lookups = async (where: ReadPlace, src: Source, r: Reader) => {
+      if (plan.items === where) await readItems(r, src.builder(), ctx)
+      if (plan.units === where) await readItemUnits(r, src.builder(), ctx)
+      if (plan.transit === where) transit = await readTransit(r, src.builder(), ctx)
+    }
+    const readSide = async (side: 'erp' | 'wms'): Promise<SideRead> => {
+      const src = side === 'erp' ? erpSrc : wmsSrc
+      const t0 = performance.now()
+      const rows = await src.snapshot(async (r) => {
+        if (side === 'wms' && im && 'source' in im && plan.itemMap === 'wms') ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code)
+        const n = side === 'erp' ? await readErpStock(r, src.builder(), ctx) : await readWmsStock(r, src.builder(), ctx)
+        await lookups(side, src, r)
+        return n
+      })
+      return {rows, ms: performance.now() - t0}
+    }
+    if (erpSrc.name === wmsSrc.name || erpSrc.dialect === 'sqlite' || wmsSrc.dialect === 'sqlite') {
+      // one connection per SQLite file: read one after the other
+      wms = await readSide('wms')
+      erp = await readSide('erp')
+    } else [erp, wms] = await Promise.all([readSide('erp'), readSide('wms')])
+  }
+
+  // the lookups on other sources, one snapshot per source, after both sides (movements need the item map)
+  const alone = [
+    [cfg.items?.source, plan.items, () => readItems],
+    [cfg.units.itemUnits?.source, plan.units, () => readItemUnits],
+  ] as const
+  for (const [name, src] of a.sources) {
+    const here = [cfg.items, cfg.units.itemUnits, cfg.inTransit].some((l, i) => l?.source === name && [plan.items, plan.units, plan.transit][i] === 'alone')
+    if (!here) continue
+    await src.snapshot(async (r) => {
+      for (const [source, place, reader] of alone) if (place === 'alone' && source === name) await reader()(r, src.builder(), ctx)
+      if (plan.transit === 'alone' && cfg.inTransit?.source === name) transit = await readTransit(r, src.builder(), ctx)
+    })
+  }
+  spill.flush()
+  return {erp, wms, transit}
+}
+
+type SideDone = Extract<SideMessage, {type: 'done'}>
+
+/**
+ * A small young generation per thread keeps the three isolates' heaps (and the peak RSS) down; the old generation is
+ * left unbounded (an item cross-reference of millions of codes must still fit).
+ */
+export const WORKER_HEAP = {maxYoungGenerationSizeMb: 16}
+
+/** Run one side's read in a worker thread; its errors come back as the same typed errors (exit codes kept). */
+function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void, all: Worker[] = []): Promise<SideDone> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(file, {workerData: {plantopsStockSide: job}, resourceLimits: WORKER_HEAP})
+    all.push(worker)
+    let settled = false
+    worker.on('message', (m: SideMessage) => {
+      if (m.type === 'rows') onRows(m.n)
+      else if (m.type === 'done') {
+        settled = true
+        resolve(m)
+      } else {
+        settled = true
+        const e = m.error
+        reject(e.exitCode === undefined ? new Error(e.message) : new PlantopsError(e.message, {code: e.code ?? 'SOURCE_UNREADABLE', exitCode: e.exitCode as ExitCodeValue, hints: e.hints}))
+      }
+    })
+    worker.on('error', (error) => {
+      if (!settled) reject(error)
+      settled = true
+    })
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the ${job.side} reader thread exited with code ${code}`))
+    })
+  })
+}
+
+/** ERP warehouse code → name (stock.warehouses), read in one small query. */
+export async function warehouseNames(cfg: StockConfig, sources: Map<string, Source>): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  const w = cfg.warehouses
+  if (!w) return out
+  const src = sources.get(w.source)!
+  const read = buildSideRead(src.builder(), {table: w.table, query: w.query, columns: {c: w.columns.code, n: w.columns.name}})
+  const norm = sideNormalizers(cfg.erp.normalize).code
+  for (const r of await src.query<{c: unknown; n: unknown}>(read.sql, read.bindings)) {
+    const name = codeText(r.n).trim()
+    if (name !== '') out.set(norm(r.c), name)
+  }
+  return out
+}
