@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {outputFlags} from '../../lib/cli/output-flags.js'
+import {t} from '../../lib/i18n/index.js'
 import {emit} from '../../lib/report/emit.js'
 import {stockDiffJob} from '../../lib/stock/job.js'
 import {parseList, requireStockConfig} from '../../lib/stock/stock-diff.js'
@@ -76,7 +77,7 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
       }).finally(() => progress.stop())
       const {summary, failed} = result!
       if (plan.output && !this.jsonEnabled()) {
-        this.logToStderr(`${summary.reported} rows written to ${plan.output} · keys ${summary.keys.total} · over tolerance ${summary.keys.over_tolerance} · only in ERP ${summary.keys.only_in_erp} · only in WMS ${summary.keys.only_in_wms}`)
+        this.logToStderr(t('stock.written', {count: summary.reported, file: plan.output, keys: summary.keys.total, over: summary.keys.over_tolerance, onlyErp: summary.keys.only_in_erp, onlyWms: summary.keys.only_in_wms}))
       }
       this.failWhen(failed)
       return result!

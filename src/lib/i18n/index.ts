@@ -75,6 +75,19 @@ export function t(key: string, vars?: Record<string, unknown>): string {
   return i18next().t(key, vars as TOptions) as string
 }
 
+/** `t` for a key without variables, remembered per language (labels of millions of rows: status, cause). */
+export function label(key: string): string {
+  const id = `${currentLanguage()}|${key}`
+  let text = labels.get(id)
+  if (text === undefined) {
+    text = t(key)
+    labels.set(id, text)
+  }
+  return text
+}
+
+const labels = new Map<string, string>()
+
 /** The same message in a given language (e.g. English for run history), whatever the language in force. */
 export function tIn(lang: Language, key: string, vars?: Record<string, unknown>): string {
   return i18next().getFixedT(lang)(key, vars as TOptions) as string

@@ -7,6 +7,7 @@ import type {Knex} from 'knex'
 
 import {ConfigError, PlantopsError, SourceError, UsageError} from '../cli/errors.js'
 import {ExitCode, type ExitCodeValue} from '../cli/exit-codes.js'
+import {t, tIn} from '../i18n/index.js'
 import type {Reader, Source} from '../sources/source.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
 import {codeText} from '../reconcile/keys.js'
@@ -127,9 +128,10 @@ export async function runStockDiff(opts: {
   const grain = options.grain ?? cfg.grain
   const noLots = grain === 'item-warehouse'
   const warnings: string[] = []
-  const warn = (m: string) => {
-    warnings.push(m)
-    options.onWarning?.(m)
+  // summary.warnings (JSON, run history) stay English; the operator reads them in the language in force
+  const warn = (key: string, vars: Record<string, unknown>) => {
+    warnings.push(tIn('en', key, vars))
+    options.onWarning?.(t(key, vars))
   }
   const progress = options.onProgress ?? (() => {})
 
@@ -154,7 +156,7 @@ export async function runStockDiff(opts: {
         hints: ['Wait for the replica to catch up, or run with --allow-stale to reconcile anyway (the report will say it is stale).'],
       })
     }
-    warn(`source "${name}": ${what}; reconciling anyway (--allow-stale)`)
+    warn('stock.warn.stale', {source: name, what})
   }
 
   // 2. history (first_seen) and the scope
@@ -355,7 +357,7 @@ export async function runStockDiff(opts: {
 
     if (totals.unitWarningCount > 0) {
       const ex = totals.unitWarnings.slice(0, 5).map((w) => `${w.item} ${w.from}→${w.to}`)
-      warn(`${totals.unitWarningCount} quantities had a unit with no conversion to the item's ERP unit and were compared unconverted (e.g. ${ex.join(', ')}); add stock.units rules`)
+      warn('stock.warn.noConversion', {count: totals.unitWarningCount, examples: ex.join(', ')})
     }
 
     // 7. the summary
@@ -485,7 +487,7 @@ async function warehouseNames(cfg: StockConfig, sources: Map<string, Source>): P
  * `--warehouse` takes ERP warehouse codes; a WMS code is accepted through stock.warehouseMap and said so ("RM is the
  * WMS code of ERP warehouse WH01"). Returns the ERP codes (normalised like ERP codes).
  */
-function erpWarehouses(cfg: StockConfig, given: string[], warn: (m: string) => void): string[] {
+function erpWarehouses(cfg: StockConfig, given: string[], warn: (key: string, vars: Record<string, unknown>) => void): string[] {
   const erpNorm = sideNormalizers(cfg.erp.normalize).code
   const wmsNorm = sideNormalizers(cfg.wms.normalize).code
   const map = warehouseMap(cfg, wmsNorm, erpNorm)
@@ -495,7 +497,7 @@ function erpWarehouses(cfg: StockConfig, given: string[], warn: (m: string) => v
     const e = erpNorm(w)
     const via = map.get(wmsNorm(w))
     if (via !== undefined && !erpCodes.has(e) && via !== e) {
-      warn(`--warehouse ${w}: ${w} is the WMS code of ERP warehouse ${via}; reconciling ${via}`)
+      warn('stock.warn.wmsWarehouse', {code: w, erp: via})
       out.push(via)
     } else out.push(e)
   }
