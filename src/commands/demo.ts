@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {UsageError} from '../lib/cli/errors.js'
 import {loadConfig} from '../lib/config/load.js'
-import {demoNextText, demoPlantText} from '../lib/demo/view.js'
+import {demoJobTitle, demoNextText, demoPlantText, demoStockTitle, demoTableTitle} from '../lib/demo/view.js'
 import {renderKeyValue} from '../lib/report/table.js'
 import type {JobRunSummary} from '../lib/reconcile/job-run.js'
 import type {StockDiffSummary} from '../lib/stock/stock-diff.js'
@@ -119,8 +119,8 @@ No server is needed for the default SQLite plant.`
       const {summary} = await stockDiffJob(ctx, {cfg, baseDir: loaded.dir, options, keepRows: false}, async (summary, rows) => {
         progress.stop()
         if (this.jsonEnabled()) return
-        const title = (shown: number, total: number) => `First ${shown} of ${total} variances (plantops stock diff --config ${path.relative(process.cwd(), configPath) || configPath} --output variances.xlsx for all):`
-        this.log('\nNightly stock reconciliation (ERP vs WMS):')
+        const title = (shown: number, total: number) => demoTableTitle(shown, total, path.relative(process.cwd(), configPath) || configPath)
+        this.log(demoStockTitle())
         this.log(stockDiffText({result: {runId: ctx.run.id, summary, rows: [], output: null, failed: false}, rows, showCost: true, tableLimit: SHOWN_VARIANCES, tableTitle: title}, text))
       }).finally(() => progress.stop())
       return {runId: ctx.run.id, summary}
@@ -146,7 +146,7 @@ No server is needed for the default SQLite plant.`
           await outcome.commit()
           const {summary} = outcome
           ctx.run.outcome({job: name, keys: summary.keys, causes: summary.causes, deviationRatePct: summary.deviationRatePct})
-          this.log(`\nReconcile job ${name} (plantops reconcile run ${name} for the findings):`)
+          this.log(demoJobTitle(name))
           this.log(renderKeyValue(jobSummaryPairs(summary), {color: this.color}))
           return {job: name, runId: ctx.run.id, summary}
         }),
