@@ -61,7 +61,7 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
         adjustments,
         output: plan.output ?? null,
       }
-      await emit({result, header, report}, countReportView, plan, {text, bom: flags.bom})
+      await emit({result, header, report}, countReportView, plan, {text, bom: flags.bom, csvHeaders: flags['csv-headers']})
       if (plan.output) ctx.run.output(plan.output)
       if (plan.output && !this.jsonEnabled()) process.stderr.write(`${t('count.report.written', {id: header.id, count: report.lines.length, file: plan.output})}\n`)
       if (adjustments && !this.jsonEnabled()) process.stderr.write(`${t('count.report.adjustmentsWritten', {count: adjustments.rows, file: adjustments.path})}\n`)

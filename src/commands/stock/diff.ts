@@ -73,7 +73,7 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
         const f = summary.failing
         const failed = failOn === 'any' ? overish + counts.within_tolerance > 0 : failOn === 'over-tolerance' ? f.over_tolerance + f.only_in_erp + f.only_in_wms > 0 : false
         result = {runId: ctx.run.id, summary, rows: kept, output: plan.output ?? null, failed}
-        await emit({result, rows, showCost: flags['show-cost'], names: {items: Boolean(cfg.items?.columns.description), warehouses: Boolean(cfg.warehouses)}}, stockDiffView, plan, {text, bom: flags.bom})
+        await emit({result, rows, showCost: flags['show-cost'], names: {items: Boolean(cfg.items?.columns.description), warehouses: Boolean(cfg.warehouses)}}, stockDiffView, plan, {text, bom: flags.bom, csvHeaders: flags['csv-headers']})
       }).finally(() => progress.stop())
       const {summary, failed} = result!
       if (plan.output && !this.jsonEnabled()) {

@@ -88,8 +88,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       // a bad flag: run() parses again and reports it (in the language the environment chose)
     }
     setLanguage(decideLanguage({flag}))
+    // a PLANTOPS_LANG that names no language is a configuration error (a typo must not silently switch languages);
+    // --lang overrides it, so then it does not matter
     const env = process.env.PLANTOPS_LANG
-    if (env && !normaliseLanguage(env)) this.warnOperator(t('cli.unknownEnvLanguage', {value: env, languages: LANGUAGES.join(', ')}))
+    if (env && !normaliseLanguage(env) && !flag) {
+      throw new ConfigError(t('lang.badEnv', {value: env, languages: LANGUAGES.join(', ')}), {code: 'LANG_INVALID', hints: [t('lang.badEnvHint')]})
+    }
   }
 
   /** Load and validate plantops.yaml; config warnings go to stderr. Exit 2 on any problem. */

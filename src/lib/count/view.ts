@@ -209,6 +209,8 @@ export const countReportView: View<CountReportView> = {
     {name: t('count.sheetName.adjustments'), columns: adjColumns(), rows: labelled(v.report.adjustments, labelledAdjustment)},
   ],
   json: (v) => v.result,
+  // i18n-dynamic: count.col.*
+  csvLabel: (key) => label(`count.col.${key}`),
 }
 
 /** `plantops count list`: times in the plant's zone, labelled. */

@@ -2,7 +2,7 @@ import type {Column, ColumnKind} from '../report/columns.js'
 import type {TextOptions, View} from '../report/emit.js'
 import {renderKeyValue, renderTable} from '../report/table.js'
 import {label, t} from '../i18n/index.js'
-import {causeLabel, csvColumns, labelledRow, summaryPairs, tableColumns, toTableRow, transitWindow, xlsxColumns} from './report.js'
+import {causeLabel, csvColumns, fieldLabel, labelledRow, summaryPairs, tableColumns, toTableRow, transitWindow, xlsxColumns} from './report.js'
 import type {StockDiffSummary} from './stock-diff.js'
 import type {StockVarianceRow} from './types.js'
 
@@ -113,4 +113,5 @@ export const stockDiffView: View<StockDiffReport> = {
     {name: t('report.sheet.summary'), columns: summaryColumns(), rows: summaryCells(r.result.summary, r.result.runId)},
   ],
   json: (r) => r.result,
+  csvLabel: fieldLabel,
 }
