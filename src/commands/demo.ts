@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {UsageError} from '../lib/cli/errors.js'
 import {loadConfig} from '../lib/config/load.js'
-import {demoConfigArg, demoJobTitle, demoNextSteps, demoNextText, demoPlantText, demoVariancesTitle} from '../lib/demo/view.js'
+import {demoConfigArg, demoJobTitle, demoNextSteps, demoNextText, demoPlantText, demoStockTitle, demoVariancesTitle} from '../lib/demo/view.js'
 import {renderKeyValue} from '../lib/report/table.js'
 import type {JobRunSummary} from '../lib/reconcile/job-run.js'
 import type {StockDiffSummary} from '../lib/stock/stock-diff.js'
@@ -114,7 +114,7 @@ No server is needed for the default SQLite plant.`
         progress.stop()
         if (this.jsonEnabled()) return
         const title = (shown: number, total: number) => demoVariancesTitle(demoConfigArg(configPath), shown, total)
-        this.log('\nNightly stock reconciliation (ERP vs WMS):')
+        this.log(demoStockTitle())
         this.log(stockDiffText({result: {runId: ctx.run.id, summary, rows: [], output: null, failed: false}, rows, showCost: true, tableLimit: SHOWN_VARIANCES, tableTitle: title}, text))
       }).finally(() => progress.stop())
       return {runId: ctx.run.id, summary}

@@ -42,7 +42,7 @@ describe('count loop end to end (built CLI)', () => {
     expect(b.json.lines.map((l: {location: string; sku: string}) => `${l.location}/${l.sku}`)).toEqual(a.json.lines.map((l: {location: string; sku: string}) => `${l.location}/${l.sku}`))
     const c = cli(['count', 'sample', '--size', '12', '--seed', '43', '--output', 'other.xlsx'])
     expect(c.code, c.stderr).toBe(0)
-    expect(c.stdout).toMatch(/Count 3 opened: 12 line\(s\), seed 43 \(repeat with --seed 43\)/)
+    expect(c.stdout).toMatch(/Count 3 opened: 12 lines, seed 43 \(repeat with --seed 43\)/)
     const unseeded = cli(['count', 'sample', '--size', '3', '--output', 'x.xlsx', '--json'])
     expect(unseeded.json.count.seed).toEqual(expect.any(Number))
     const runs = cli(['runs', 'list', '--job', 'count-sample', '--json'])

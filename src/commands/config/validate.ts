@@ -1,6 +1,7 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {ConfigError} from '../../lib/cli/errors.js'
 import {loadConfig} from '../../lib/config/load.js'
+import {t} from '../../lib/i18n/index.js'
 
 export interface ConfigValidateResult {
   valid: boolean
@@ -21,7 +22,7 @@ export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
       const loaded = loadConfig({configPath: flags.config})
       const sections = (['stock', 'orders', 'count', 'systems', 'reconcile', 'notify'] as const).filter((s) => loaded.config[s] !== undefined)
       for (const w of loaded.warnings) this.warnOperator(w)
-      this.log(`${loaded.path}: valid (${Object.keys(loaded.config.sources).length} sources; sections: ${sections.join(', ') || 'none'})`)
+      this.log(t('config.valid', {path: loaded.path, count: Object.keys(loaded.config.sources).length, sections: sections.join(', ') || t('config.noSections')}))
       return {valid: true, path: loaded.path, sources: Object.keys(loaded.config.sources), sections, warnings: loaded.warnings, problems: []}
     } catch (error) {
       if (error instanceof ConfigError && this.jsonEnabled()) {

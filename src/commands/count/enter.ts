@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {t} from '../../lib/i18n/index.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
 import {getCount} from '../../lib/count/count-store.js'
@@ -36,8 +37,9 @@ export default class CountEnter extends BaseCommand<typeof CountEnter> {
       const ask: AskCount = (q) => input({message: q.message, validate: q.validate})
       const counter = flags.counter ?? ((await input({message: 'Counter name (who counted):'})).trim() || null)
       const result = await enterCounts(store.knex, header, {ask, counter, countedAt: () => localNow()})
-      this.log(`Count ${header.id}: ${result.typed} typed, ${result.skipped} skipped, ${result.uncounted.length} still uncounted (status ${result.status}).`)
-      for (const r of result.rejected) process.stderr.write(`rejected ${r.where}: ${r.reason}\n`)
+      // i18n-dynamic: count.countStatus.*
+      this.log(t('count.enter.totals', {id: header.id, typed: result.typed, skipped: result.skipped, uncounted: result.uncounted.length, status: t(`count.countStatus.${result.status}`)}))
+      for (const r of result.rejected) process.stderr.write(`${t('count.enter.rejected', {where: r.where, reason: r.reason})}\n`)
       return result
     } finally {
       await store.close()

@@ -45,7 +45,7 @@ export default class CountRecord extends BaseCommand<typeof CountRecord> {
         problems.push(...r.problems)
       }
       const result = await recordEntries(store.knex, header, entries, {countedAt, replace: flags.replace, sheetProblems: problems})
-      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
+      for (const w of result.warnings) this.warnOperator(w)
       if (!this.jsonEnabled()) this.log(countRecordText(result, this.textOptions(loaded)))
       if (result.rejected.length > 0) process.exitCode = ExitCode.USAGE
       return result

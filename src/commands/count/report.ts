@@ -1,11 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
+import {t} from '../../lib/i18n/index.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
 import {outputFlags} from '../../lib/cli/output-flags.js'
 import {reportCount} from '../../lib/count/count-report.js'
 import {requireCountConfig} from '../../lib/count/section.js'
-import {ADJ_COLUMNS, countReportView, type CountReportResult} from '../../lib/count/view.js'
+import {ADJ_COLUMNS, adjColumns, countReportView, labelledAdjustment, type CountReportResult} from '../../lib/count/view.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
 import {writeCsv} from '../../lib/report/csv.js'
 import {emit} from '../../lib/report/emit.js'
@@ -45,7 +46,7 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
       let adjustments: CountReportResult['adjustments'] = null
       if (flags.adjustments) {
         if (/\.csv$/i.test(flags.adjustments)) await writeCsv(flags.adjustments, ADJ_COLUMNS, report.adjustments, {bom: flags.bom})
-        else await writeXlsx(flags.adjustments, [{name: 'Adjustments', columns: ADJ_COLUMNS, rows: report.adjustments}], {zone: text.zone})
+        else await writeXlsx(flags.adjustments, [{name: t('count.sheetName.adjustments'), columns: adjColumns(), rows: report.adjustments.map(labelledAdjustment)}], {zone: text.zone})
         adjustments = {path: flags.adjustments, rows: report.adjustments.length}
         ctx.run.output(flags.adjustments)
       }
@@ -60,10 +61,10 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
         adjustments,
         output: plan.output ?? null,
       }
-      await emit({result, header, report}, countReportView, plan, {text, bom: flags.bom})
+      await emit({result, header, report}, countReportView, plan, {text, bom: flags.bom, csvHeaders: flags['csv-headers']})
       if (plan.output) ctx.run.output(plan.output)
-      if (plan.output && !this.jsonEnabled()) process.stderr.write(`Count ${header.id} report (${report.lines.length} lines) written to ${plan.output}\n`)
-      if (adjustments && !this.jsonEnabled()) process.stderr.write(`Proposed adjustments (${adjustments.rows}) written to ${adjustments.path}: for review, nothing was changed in any system.\n`)
+      if (plan.output && !this.jsonEnabled()) process.stderr.write(`${t('count.report.written', {id: header.id, count: report.lines.length, file: plan.output})}\n`)
+      if (adjustments && !this.jsonEnabled()) process.stderr.write(`${t('count.report.adjustmentsWritten', {count: adjustments.rows, file: adjustments.path})}\n`)
       ctx.run.outcome({count: header.id, counted: report.totals.counted, wmsOver: report.totals.wmsOver, erpOver: report.totals.erpOver, iraWms: report.ira.wms.ira, iraErp: report.ira.erp.ira})
       this.failWhen(flags['fail-on'] === 'over-tolerance' && report.recount.length > 0)
       return result

@@ -2,6 +2,7 @@ import path from 'node:path'
 
 import {Flags} from '@oclif/core'
 
+import {t} from '../../lib/i18n/index.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
 import {openCount, type SampleResult} from '../../lib/count/open-count.js'
@@ -66,10 +67,10 @@ export default class CountSample extends BaseCommand<typeof CountSample> {
         recount: flags.recount,
         runId: ctx.run.id,
       }, {stock: loaded.config.stock, baseDir: loaded.dir})
-      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
+      for (const w of result.warnings) this.warnOperator(w)
       if (!result.count || !result.sheets) {
         ctx.run.outcome({count: null, lines: 0})
-        if (!this.jsonEnabled()) this.log('Nothing to count: no count opened.')
+        if (!this.jsonEnabled()) this.log(t('count.sample.nothing'))
         return result
       }
       ctx.run.outcome({count: result.count.id, kind: result.count.kind, method: result.count.method, seed: result.count.seed, lines: result.count.sampleSize, population: result.count.populationSize})

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {t} from '../../lib/i18n/index.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {percentFlag} from '../../lib/count/section.js'
 import {sampleSize, type SampleSize} from '../../lib/count/sample-size.js'
@@ -22,13 +23,13 @@ export default class CountSize extends BaseCommand<typeof CountSize> {
   async run(): Promise<CountSizeResult> {
     const {flags} = await this.parse(CountSize)
     const r = sampleSize({population: flags.population, confidence: Number(flags.confidence), margin: Number(flags.margin)})
-    this.log(`Count ${r.size} of ${r.population.toLocaleString('en-US')} lines for ${r.confidence}% confidence and a ±${r.margin}% margin of error.`)
+    this.log(t('count.size.line', {size: r.size, population: r.population.toLocaleString('en-US'), confidence: r.confidence, margin: r.margin}))
     this.log(
       renderKeyValue(
         [
           ['χ² (1 df)', r.chiSquare],
-          ['n0 (infinite population)', r.n0.toFixed(2)],
-          ['with finite population correction', r.size],
+          [t('count.size.n0'), r.n0.toFixed(2)],
+          [t('count.size.fpc'), r.size],
         ],
         {color: this.color},
       ),

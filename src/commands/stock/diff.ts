@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {allowStaleFlag, bomFlag, outputFlags} from '../../lib/cli/output-flags.js'
+import {t} from '../../lib/i18n/index.js'
 import {emit} from '../../lib/report/emit.js'
 import {stockDiffJob} from '../../lib/stock/job.js'
 import {staleText} from '../../lib/stock/report.js'
@@ -69,11 +70,11 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
         // one rule (summary.failing's): explained differences (goods in transit) never fail; --only new: new keys only
         const failed = failsOn(summary, flags['fail-on'], flags.only === 'new')
         result = {runId: ctx.run.id, summary, rows: kept, output: plan.output ?? null, failed}
-        await emit({result, rows, showCost: flags['show-cost'], names: {items: Boolean(cfg.items?.columns.description), warehouses: Boolean(cfg.warehouses)}}, stockDiffView, plan, {text, bom: flags.bom})
+        await emit({result, rows, showCost: flags['show-cost'], names: {items: Boolean(cfg.items?.columns.description), warehouses: Boolean(cfg.warehouses)}}, stockDiffView, plan, {text, bom: flags.bom, csvHeaders: flags['csv-headers']})
       }).finally(() => progress.stop())
       const {summary, failed} = result!
       if (plan.output && !this.jsonEnabled()) {
-        this.logToStderr(`${summary.reported} rows written to ${plan.output} · keys ${summary.keys.total} · over tolerance ${summary.keys.over_tolerance} · only in ERP ${summary.keys.only_in_erp} · only in WMS ${summary.keys.only_in_wms}${summary.stale.length > 0 ? ` · STALE ${staleText(summary.stale)}` : ''}`)
+        this.logToStderr(t('stock.written', {count: summary.reported, file: plan.output, keys: summary.keys.total, over: summary.keys.over_tolerance, onlyErp: summary.keys.only_in_erp, onlyWms: summary.keys.only_in_wms}) + (summary.stale.length > 0 ? t('stock.writtenStale', {stale: staleText(summary.stale)}) : ''))
       }
       this.failWhen(failed)
       return result!

@@ -13,6 +13,8 @@ import {openStore, type Store} from '../store/store.js'
 import {OUTPUT_FORMATS, planOutput, type OutputFormat, type OutputPlan, type TextOptions} from '../report/emit.js'
 import {plantZone} from '../report/time.js'
 import {terminalWidth} from '../report/width.js'
+import {decideLanguage, LANGUAGES, normaliseLanguage} from '../i18n/language.js'
+import {setLanguage, t} from '../i18n/index.js'
 import {ConfigError, isPlantopsError, type PlantopsError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
 import {redact} from './secrets.js'
@@ -48,6 +50,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       summary: 'Never prompt; fail instead where input would be needed (implied when not on a TTY or when CI is set).',
       helpGroup: 'GLOBAL',
     }),
+    lang: Flags.string({
+      summary: 'Language of tables, sheets, summaries and messages (default: $PLANTOPS_LANG, then lang: in plantops.yaml, then the locale). --help stays English.',
+      options: [...LANGUAGES],
+      helpGroup: 'GLOBAL',
+    }),
   }
 
   protected color = false
@@ -59,11 +66,33 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public async init(): Promise<void> {
     installStdoutPipeGuard()
     await super.init()
+    await this.decideLanguage()
     this.color = colorEnabled()
     if (!this.color) {
       process.env.FORCE_COLOR = '0'
       const {default: chalk} = await import('chalk')
       chalk.level = 0
+    }
+  }
+
+  /**
+   * The language of this run (src/lib/i18n/language.ts decides): --lang, then PLANTOPS_LANG, then the locale;
+   * `lang:` in plantops.yaml is applied by loadConfig when neither flag nor variable chose. Catalogs load on first use.
+   */
+  private async decideLanguage(): Promise<void> {
+    let flag: string | undefined
+    try {
+      const {flags} = await this.parse()
+      flag = (flags as {lang?: string}).lang
+    } catch {
+      // a bad flag: run() parses again and reports it (in the language the environment chose)
+    }
+    setLanguage(decideLanguage({flag}))
+    // a PLANTOPS_LANG that names no language is a configuration error (a typo must not silently switch languages);
+    // --lang overrides it, so then it does not matter
+    const env = process.env.PLANTOPS_LANG
+    if (env && !normaliseLanguage(env) && !flag) {
+      throw new ConfigError(t('lang.badEnv', {value: env, languages: LANGUAGES.join(', ')}), {code: 'LANG_INVALID', hints: [t('lang.badEnvHint')]})
     }
   }
 
@@ -79,7 +108,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * show what went wrong). Secrets are redacted.
    */
   protected warnOperator(message: string): void {
-    process.stderr.write(`warning: ${redact(message)}\n`)
+    process.stderr.write(`${t('cli.warning', {message: redact(message)})}\n`)
   }
 
   /** The output of this run: --format, else the --output extension, else the table (exit 2 when it cannot work). */
@@ -236,9 +265,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.logJson({error: {code: err.code, message: redact(err.message), problems, hints: err.hints.map(redact), exitCode: err.exitCode}})
       return
     }
-    const lines = [`Error: ${redact(err.message)}`]
+    const lines = [t('cli.error', {message: redact(err.message)})]
     for (const p of problems) lines.push(`  - ${p}`)
-    for (const h of err.hints) lines.push(`  hint: ${redact(h)}`)
+    for (const h of err.hints) lines.push(t('cli.hint', {hint: redact(h)}))
     if (process.env.DEBUG && err.stack) lines.push(redact(err.stack))
     process.stderr.write(`${lines.join('\n')}\n`)
     throw new Errors.ExitError(err.exitCode)

@@ -8,6 +8,11 @@ export function outputFlags(opts: {output: string; formats?: readonly string[]})
     format: Flags.string({char: 'f', summary: 'Output format (default: from the --output extension .csv/.xlsx/.json, else a table).', options: [...(opts.formats ?? OUTPUT_FORMATS)]}),
     output: Flags.string({char: 'o', summary: opts.output}),
     columns: Flags.string({summary: 'Terminal table: only these columns, in this order (comma-separated keys or headers).'}),
+    'csv-headers': Flags.string({
+      summary: 'CSV header row: codes (the column names, a stable contract) or labels (the column titles in the --lang language, for people opening the file in Excel; not a contract).',
+      options: ['codes', 'labels'],
+      default: 'codes',
+    }),
   }
 }
 

@@ -5,6 +5,7 @@ import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document} from 
 import type {z} from 'zod'
 
 import {ConfigError} from '../cli/errors.js'
+import {applyConfigLanguage} from '../i18n/index.js'
 import {registerSecret} from '../cli/secrets.js'
 import {checkConfiguredSelect} from '../sources/read-guard.js'
 import {resolveNotifySecrets} from '../notify/config.js'
@@ -95,6 +96,8 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
       hints: ['Use fewer YAML aliases (*name): write the values out instead.'],
     })
   }
+  // lang: first, so the problems below are already told in the file's language (unless --lang / PLANTOPS_LANG chose)
+  if (raw && typeof raw === 'object') applyConfigLanguage((raw as {lang?: unknown}).lang, file)
   const locate = (p: readonly PropertyKey[]): string => {
     const node = nodeAt(doc, p)
     const offset = node?.range?.[0]

@@ -1,6 +1,8 @@
 import {z} from 'zod'
 
 import {countConfigSchema} from '../count/config.js'
+import {t} from '../i18n/index.js'
+import {LANGUAGES} from '../i18n/language.js'
 import {isValidZone} from '../report/time.js'
 import {notifyConfigSchema} from '../notify/config.js'
 import {ordersConfigSchema} from '../orders/config.js'
@@ -21,6 +23,8 @@ export const configSchema = z
     plant: z.string().optional(),
     /** The zone every time is shown in (IANA name, e.g. Asia/Shanghai); default: the machine's zone. */
     timeZone: z.string().refine(isValidZone, {message: 'not a time zone this system knows (use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC)'}).optional(),
+    /** The language of tables, sheets and messages (src/lib/i18n/language.ts); --lang and PLANTOPS_LANG win over it. */
+    lang: z.enum(LANGUAGES, {error: () => t('lang.badConfig', {languages: LANGUAGES.join(', ')})}).optional(),
     sources: sourcesSchema.default({}),
     store: storeSchema,
     stock: stockConfigSchema.optional(),

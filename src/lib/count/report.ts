@@ -1,5 +1,6 @@
 import {Decimal, formatDecimal, formatFixed} from '../decimal/decimal.js'
 import {classifyCounted, isWithin, toleranceRule, type CountedStatus, type Tolerance} from '../reconcile/classify.js'
+import {tIn} from '../i18n/index.js'
 import {ABC_CLASSES, type AbcClass} from './config.js'
 import {erpKey} from './codes.js'
 import type {CountHeader, CountLine} from './count-store.js'
@@ -68,7 +69,15 @@ export interface AdjustmentRow {
   adjustQty: string
   value: string | null
   status: CountedStatus
+  /** The note in English (the CSV adjustments file). */
   note: string
+  /** The note as a catalog message (the XLSX adjustments, in the language in force). */
+  noteKey?: {key: string; vars?: Record<string, unknown>}
+}
+
+/** An adjustment note: English text for the CSV, its key for the workbook. */
+function note(key: string | null, vars?: Record<string, unknown>): {note: string; noteKey?: {key: string; vars?: Record<string, unknown>}} {
+  return key === null ? {note: ''} : {note: tIn('en', key, vars), noteKey: {key, vars}}
 }
 
 export interface CountReport {
@@ -244,7 +253,7 @@ function buildAdjustments(lines: readonly CountLine[], cutoffs: CutoffResult, re
         adjustQty: formatDecimal(diff),
         value: r.wmsDiffValue,
         status: r.wmsStatus,
-        note: r.wmsStatus === 'over_tolerance' ? 'over tolerance: recount before adjusting' : r.moved ? 'stock moved during the count (cut-off applied)' : '',
+        ...note(r.wmsStatus === 'over_tolerance' ? 'count.note.overRecount' : r.moved ? 'count.note.moved' : null),
       })
     }
     if (r.erpExpected === null || r.erpDiff === null || !l.item || !l.factor || l.erpKeyQty === null || l.wmsKeyQty === null) continue
@@ -276,7 +285,7 @@ function buildAdjustments(lines: readonly CountLine[], cutoffs: CutoffResult, re
       adjustQty: formatDecimal(diff),
       value: e.l.unitCost ? formatFixed(diff.times(e.l.unitCost), 2) : null,
       status: e.status,
-      note: `from count line(s) ${e.lines.join(', ')}; bins not counted taken at the WMS quantity${e.status === 'over_tolerance' ? '; over tolerance: recount before adjusting' : ''}`,
+      ...note(e.status === 'over_tolerance' ? 'count.note.erpOver' : 'count.note.erp', {count: e.lines.length, lines: e.lines.join(', ')}),
     })
   }
   return rows

@@ -1,4 +1,6 @@
+import {t} from '../i18n/index.js'
 import type {Column} from '../report/columns.js'
+import {displayWidth} from '../report/width.js'
 import {writeXlsx} from '../report/xlsx.js'
 import type {CountHeader} from './count-store.js'
 
@@ -27,30 +29,40 @@ interface SheetRow {
   remarks: string
 }
 
-/** Column headers, bilingual; the reader recognises either language (and the English word alone). */
-export const SHEET_HEADERS = {
-  line: 'Line 行号',
-  location: 'Location 库位',
-  item: 'Item 物料',
-  description: 'Description 描述',
-  lot: 'Lot 批次',
-  unit: 'Unit 单位',
-  counted: 'Counted 实盘数量',
-  counter: 'Counter 盘点人',
-  remarks: 'Remarks 备注',
-} as const
+/**
+ * Column headers in the language in force (English: bilingual, "Line 行号"; Chinese: 行号, 库位, 物料编码 …); the
+ * reader (read-sheets.ts) recognises either language, so a sheet printed in one can be recorded in the other.
+ */
+export function sheetHeaders(): Record<keyof Omit<SheetRow, never>, string> {
+  return {
+    line: t('count.sheet.line'),
+    location: t('count.sheet.location'),
+    item: t('count.sheet.item'),
+    description: t('count.sheet.description'),
+    lot: t('count.sheet.lot'),
+    unit: t('count.sheet.unit'),
+    counted: t('count.sheet.counted'),
+    counter: t('count.sheet.counter'),
+    remarks: t('count.sheet.remarks'),
+  }
+}
 
-const COLUMNS: Column<SheetRow>[] = [
-  {key: 'line', header: SHEET_HEADERS.line, kind: 'int', width: 8},
-  {key: 'location', header: SHEET_HEADERS.location, width: 16},
-  {key: 'item', header: SHEET_HEADERS.item, width: 14},
-  {key: 'description', header: SHEET_HEADERS.description, width: 34},
-  {key: 'lot', header: SHEET_HEADERS.lot, width: 14},
-  {key: 'unit', header: SHEET_HEADERS.unit, width: 8},
-  {key: 'counted', header: SHEET_HEADERS.counted, kind: 'qty', width: 16},
-  {key: 'counter', header: SHEET_HEADERS.counter, width: 14},
-  {key: 'remarks', header: SHEET_HEADERS.remarks, width: 30},
-]
+function columns(): Column<SheetRow>[] {
+  const h = sheetHeaders()
+  // widths: at least the header's display width (+3: the autofilter button and air), so Chinese headers fit
+  const w = (header: string, min: number) => Math.max(min, displayWidth(header) + 3)
+  return [
+    {key: 'line', header: h.line, kind: 'int', width: w(h.line, 8)},
+    {key: 'location', header: h.location, width: w(h.location, 16)},
+    {key: 'item', header: h.item, width: w(h.item, 14)},
+    {key: 'description', header: h.description, width: w(h.description, 34)},
+    {key: 'lot', header: h.lot, width: w(h.lot, 14)},
+    {key: 'unit', header: h.unit, width: w(h.unit, 8)},
+    {key: 'counted', header: h.counted, kind: 'qty', width: w(h.counted, 16)},
+    {key: 'counter', header: h.counter, width: w(h.counter, 14)},
+    {key: 'remarks', header: h.remarks, width: w(h.remarks, 30)},
+  ]
+}
 
 /** Blank rows at the end of each sheet, for items found in a location that were not on the sheet. */
 export const FOUND_ROWS = 5
@@ -71,9 +83,14 @@ export function assignSheets(lines: readonly SheetLine[], counters?: number): st
   return lines.map((l) => `Zone ${(l.zone ?? '-').replace(/[:\\/?*[\]]/g, '_')}`.slice(0, 31))
 }
 
-/** The marker the reader checks to know which count a sheet belongs to. */
+/** The marker the reader checks to know which count a sheet belongs to ("plantops count N" in every language). */
 export function pageHeaderFor(countId: number, date: string, sheet: string): string {
-  return `plantops count ${countId} · ${date} · ${sheet} · blind count`.replace(/&/g, '&&')
+  return t('count.sheet.pageHeader', {id: countId, date, sheet}).replace(/&/g, '&&')
+}
+
+/** The printed page footer: signature lines for the counter and the checker. */
+export function pageFooterFor(): string {
+  return t('count.sheet.signatures').replace(/&/g, '&&')
 }
 
 /** Write the printable count sheets (landscape, header row repeated on each page, count id and date in the page header). */
@@ -86,11 +103,13 @@ export async function writeCountSheets(path: string, header: Pick<CountHeader, '
     groups.set(name, rows)
   })
   const date = header.createdAt.slice(0, 10)
+  const cols = columns()
   const specs = [...groups].map(([name, rows]) => ({
     name,
-    columns: COLUMNS,
+    columns: cols,
     rows: [...rows, ...Array.from({length: FOUND_ROWS}, () => ({line: null, location: '', item: '', description: '', lot: '', unit: '', counted: null, counter: '', remarks: ''}))],
     pageHeader: pageHeaderFor(header.id, date, name),
+    pageFooter: pageFooterFor(),
     landscape: true,
   }))
   await writeXlsx(path, specs)

@@ -1,5 +1,6 @@
 import path from 'node:path'
 
+import {currentLanguage, languageDecision, t} from '../i18n/index.js'
 import type {TextOptions} from '../report/emit.js'
 import {renderKeyValue} from '../report/table.js'
 
@@ -7,20 +8,27 @@ import {renderKeyValue} from '../report/table.js'
 export function demoPlantText(p: {dir: string; config: string; databases: Record<string, string>; rows: Record<string, number>; seeded: Record<string, number>; buildMs: number}, o: TextOptions): string {
   return renderKeyValue(
     [
-      ['Demo plant', p.dir],
-      ['Config', p.config],
-      ['Databases', Object.entries(p.databases).map(([k, v]) => `${k}: ${v}`).join('\n')],
-      ['Rows', Object.entries(p.rows).map(([k, v]) => `${k}: ${v.toLocaleString('en-US')}`).join('\n')],
-      ['Seeded discrepancies', Object.entries(p.seeded).map(([k, v]) => `${k}: ${v}`).join('\n')],
-      ['Built in', `${(p.buildMs / 1000).toFixed(1)} s`],
+      [t('demo.plant'), p.dir],
+      [t('demo.config'), p.config],
+      [t('demo.databases'), Object.entries(p.databases).map(([k, v]) => `${k}: ${v}`).join('\n')],
+      [t('demo.rows'), Object.entries(p.rows).map(([k, v]) => `${k}: ${v.toLocaleString('en-US')}`).join('\n')],
+      [t('demo.seeded'), Object.entries(p.seeded).map(([k, v]) => `${k}: ${v}`).join('\n')],
+      [t('demo.builtIn'), t('common.seconds', {s: (p.buildMs / 1000).toFixed(1)})],
     ],
     {color: o.color, width: o.width},
   )
 }
 
-/** The commands to try next on the demo plant. */
+/** The title above the demo's stock diff, and the line above its table. */
+export function demoStockTitle(): string {
+  return `\n${t('demo.stockTitle')}`
+}
+
+
+/** The commands to try next on the demo plant (and, when Chinese was chosen for this run only, how to keep it). */
 export function demoNextText(next: string[]): string {
-  return `\nNext:\n${next.map((n) => `  ${n}`).join('\n')}`
+  const keep = currentLanguage() !== 'en' && (languageDecision().source === 'flag') ? `\n${t('demo.keepLanguage', {lang: currentLanguage()})}` : ''
+  return `\n${t('demo.next')}\n${next.map((n) => `  ${n}`).join('\n')}${keep}`
 }
 
 /**
@@ -51,10 +59,10 @@ export function demoNextSteps(configArg: string): string[] {
 
 /** Above the demo's first variances: how to get them all. */
 export function demoVariancesTitle(configArg: string, shown: number, total: number): string {
-  return `First ${shown} of ${total} variances (plantops stock diff${configArg} --output variances.xlsx for all):`
+  return t('demo.tableTitle', {shown, count: total, configArg})
 }
 
 /** Above each reconcile job's summary in the demo: how to see its findings. */
 export function demoJobTitle(configArg: string, job: string): string {
-  return `\nReconcile job ${job} (plantops reconcile run ${job}${configArg} for the findings):`
+  return `\n${t('demo.jobTitle', {name: job, configArg})}`
 }

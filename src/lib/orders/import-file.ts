@@ -9,6 +9,7 @@ import {detach} from '../sheets/cells.js'
 import type {OrdersConfig} from './config.js'
 import type {FieldSpec} from './fields.js'
 import {normalizeHeader} from './fields.js'
+import {t} from '../i18n/index.js'
 import {REJECTS_COLUMNS} from './header-match.js'
 import {type ItemMaster, matchUom} from './item-master.js'
 import {LineWriter, type LineToWrite} from './line-writer.js'
@@ -200,7 +201,7 @@ function checkItem(row: ParsedRow, im: ItemMaster | null, columns: Map<string, n
   if (!im || !sku) return
   const item = im.get(sku)
   if (!item) {
-    row.problems.push({field: 'sku', column: columns.get('sku'), message: `${sku} not in ERP item master`})
+    row.problems.push({field: 'sku', column: columns.get('sku'), message: t('orders.problem.unknownSku', {sku})})
     return
   }
   row.values.sku = item.code
@@ -215,7 +216,7 @@ function checkItem(row: ParsedRow, im: ItemMaster | null, columns: Map<string, n
     row.problems.push({
       field: 'uom',
       column: columns.get('uom'),
-      message: `${uom} is not a unit of ${item.code} (ERP: ${item.uoms.join(', ') || 'none'})`,
+      message: t('orders.problem.badUom', {uom, item: item.code, units: item.uoms.join(', ') || t('orders.problem.none')}),
     })
   }
 }
@@ -229,7 +230,7 @@ function checkDuplicate(row: ParsedRow, seen: Map<string, number>, columns: Map<
     seen.set(detach(key), row.rowNumber)
     return
   }
-  row.problems.push({field: 'line_no', column: columns.get('line_no'), message: `order ${o} line ${l} also on row ${first} of this file (duplicate)`})
+  row.problems.push({field: 'line_no', column: columns.get('line_no'), message: t('orders.problem.duplicate', {order: o, line: l, row: first})})
 }
 
 /** Columns written back to the rejects workbook: all but those a previous rejects workbook added. */

@@ -1,5 +1,6 @@
 import {Decimal, formatDecimal} from '../decimal/decimal.js'
 import {type Cell, type DateSystem, EMPTY_CELL, foldWidth, formatExcelNumber, parseTextDate, parseTextDecimal, serialToIsoDate} from '../sheets/cells.js'
+import {t} from '../i18n/index.js'
 import type {FieldSpec} from './fields.js'
 import type {HeaderMatch} from './header-match.js'
 
@@ -63,7 +64,7 @@ export function createRowParser(opts: {
         if (r.problem) problems.push({field: f.name, column: col, message: r.problem})
       }
       for (const f of opts.fields) {
-        if (f.required && !opts.header.columns.has(f.name)) problems.push({field: f.name, message: 'required, no column'})
+        if (f.required && !opts.header.columns.has(f.name)) problems.push({field: f.name, message: t('orders.problem.noColumn')})
       }
       return {rowNumber, cells, values, problems}
     },
@@ -84,10 +85,10 @@ function minOf(min: string): Decimal {
 
 /** Parse one cell for one field: the value as stored, or a problem in words. */
 export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): {value: string | null; problem?: string} {
-  if (cell.error) return {value: null, problem: cell.error.startsWith('#') ? `error value ${cell.error} in the cell` : cell.error}
+  if (cell.error) return {value: null, problem: cell.error.startsWith('#') ? t('orders.problem.errorValue', {value: cell.error}) : cell.error}
   const raw = cell.text.replace(/^\uFEFF/, '')
   const text = CODE_FIELDS.has(f.name) ? foldWidth(raw) : raw.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '')
-  if (text === '' && cell.date === undefined) return f.required ? {value: null, problem: 'required, empty'} : {value: null}
+  if (text === '' && cell.date === undefined) return f.required ? {value: null, problem: t('orders.problem.empty')} : {value: null}
   switch (f.type) {
     case 'text': {
       if (f.name === 'line_no') {
@@ -99,12 +100,12 @@ export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): {v
     case 'integer':
     case 'decimal': {
       const d = cell.num === undefined ? parseTextDecimal(text) : new Decimal(formatExcelNumber(cell.num))
-      if (!d) return {value: null, problem: `not a number: "${raw.trim()}"`}
-      if (f.type === 'integer' && !d.isInteger()) return {value: null, problem: `not a whole number: "${raw.trim()}"`}
+      if (!d) return {value: null, problem: t('orders.problem.notNumber', {text: raw.trim()})}
+      if (f.type === 'integer' && !d.isInteger()) return {value: null, problem: t('orders.problem.notWhole', {text: raw.trim()})}
       if (f.min !== undefined) {
         const min = minOf(f.min)
         if (f.exclusiveMin ? d.lte(min) : d.lt(min)) {
-          return {value: formatDecimal(d), problem: f.exclusiveMin ? `must be greater than ${f.min}` : `must be at least ${f.min}`}
+          return {value: formatDecimal(d), problem: f.exclusiveMin ? t('orders.problem.greaterThan', {min: f.min}) : t('orders.problem.atLeast', {min: f.min})}
         }
       }
       return {value: formatDecimal(d)}
@@ -113,10 +114,10 @@ export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): {v
       if (cell.date) return {value: cell.date}
       if (cell.num !== undefined) {
         const iso = serialToIsoDate(cell.num, dateSystem)
-        return iso ? {value: iso} : {value: null, problem: `not a date: ${raw.trim()}`}
+        return iso ? {value: iso} : {value: null, problem: t('orders.problem.notDate', {text: raw.trim()})}
       }
       const iso = parseTextDate(text)
-      return iso ? {value: iso} : {value: null, problem: `not a valid date: "${raw.trim()}" (use 2026-11-21, 2026/11/21, 2026年11月21日 or 21.11.2026)`}
+      return iso ? {value: iso} : {value: null, problem: t('orders.problem.badDate', {text: raw.trim()})}
     }
     default:
       return {value: text}

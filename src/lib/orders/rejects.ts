@@ -4,6 +4,8 @@ import path from 'node:path'
 import {once} from 'node:events'
 import {createInterface} from 'node:readline'
 
+import {label, t} from '../i18n/index.js'
+import {CANONICAL_FIELDS} from './config.js'
 import type {Column} from '../report/columns.js'
 import {REJECTS_COLUMNS} from './header-match.js'
 import type {Problem} from './parse-row.js'
@@ -21,8 +23,13 @@ export interface RejectedRow {
 
 /** "qty: must be greater than 0; sku: ABC-9 not in ERP item master" */
 export function describeProblems(problems: Problem[]): string {
-  return problems.map((p) => `${p.field}: ${p.message}`).join('; ')
+  // canonical fields by their name in the language in force (English: the field name); configured ones as named
+  // i18n-dynamic: orders.field.*
+  const name = (field: string) => (CANONICAL.has(field) ? label(`orders.field.${field}`) : field)
+  return problems.map((p) => t('orders.problem.item', {field: name(p.field), message: p.message})).join(t('orders.problem.separator'))
 }
+
+const CANONICAL: ReadonlySet<string> = new Set(CANONICAL_FIELDS)
 
 /**
  * Rejected rows spooled to a temporary NDJSON file while the import streams (memory stays flat however many rows
@@ -84,10 +91,10 @@ export async function writeRejectsWorkbook(target: string, headers: string[], sp
   }
   const columns: Column<Record<string, unknown>>[] = [
     {key: '__errors', header: REJECTS_COLUMNS.errors, width: 50},
-    ...all.map((h, i) => ({key: `c${i}`, header: h || `(column ${i + 1})`, kind: 'auto' as const})),
+    ...all.map((h, i) => ({key: `c${i}`, header: h || t('orders.rejects.column', {n: i + 1}), kind: 'auto' as const})),
     {key: '__file', header: REJECTS_COLUMNS.file},
     {key: '__sheet', header: REJECTS_COLUMNS.sheet},
     {key: '__row', header: REJECTS_COLUMNS.row, kind: 'int'},
   ]
-  await writeXlsx(target, [{name: 'rejects', columns, rows: rows(), highlight: (row) => row.__bad as string[]}])
+  await writeXlsx(target, [{name: t('orders.rejects.sheet'), columns, rows: rows(), highlight: (row) => row.__bad as string[]}])
 }

@@ -1,3 +1,4 @@
+import {t} from '../i18n/index.js'
 import type {TextOptions} from '../report/emit.js'
 import {renderTable} from '../report/table.js'
 import {formatTime, zoneLabel} from '../report/time.js'
@@ -9,7 +10,7 @@ export function ordersImportText(r: OrdersImportResult, o: TextOptions): string 
   const out: string[] = []
   const rows = r.files.map((f) => ({
     file: f.file.split(/[\\/]/).pop() ?? f.file,
-    sheet: `${f.sheet} (row ${f.headerRow})`,
+    sheet: t('orders.view.sheetRow', {sheet: f.sheet, row: f.headerRow}),
     read: f.rowsRead,
     imported: f.imported,
     updated: f.updated,
@@ -21,14 +22,14 @@ export function ordersImportText(r: OrdersImportResult, o: TextOptions): string 
     out.push(
       renderTable(
         [
-          {key: 'file', header: 'File', priority: 10, shrink: true, minWidth: 12},
-          {key: 'sheet', header: 'Sheet (header)', priority: 4, shrink: true, minWidth: 10},
-          {key: 'read', header: 'Rows read', kind: 'int', priority: 8},
-          {key: 'imported', header: 'Imported', kind: 'int', priority: 9},
-          {key: 'updated', header: 'Updated', kind: 'int', priority: 9},
-          {key: 'unchanged', header: 'Unchanged', kind: 'int', priority: 6},
-          {key: 'skipped', header: 'Skipped', kind: 'int', priority: 6},
-          {key: 'rejected', header: 'Rejected', kind: 'int', priority: 10},
+          {key: 'file', header: t('orders.view.file'), priority: 10, shrink: true, minWidth: 12},
+          {key: 'sheet', header: t('orders.view.sheet'), priority: 4, shrink: true, minWidth: 10},
+          {key: 'read', header: t('orders.view.rowsRead'), kind: 'int', priority: 8},
+          {key: 'imported', header: t('orders.view.imported'), kind: 'int', priority: 9},
+          {key: 'updated', header: t('orders.view.updated'), kind: 'int', priority: 9},
+          {key: 'unchanged', header: t('orders.view.unchanged'), kind: 'int', priority: 6},
+          {key: 'skipped', header: t('orders.view.skipped'), kind: 'int', priority: 6},
+          {key: 'rejected', header: t('orders.view.rejected'), kind: 'int', priority: 10},
         ],
         rows,
         {color: o.color, width: o.width},
@@ -36,10 +37,10 @@ export function ordersImportText(r: OrdersImportResult, o: TextOptions): string 
     )
   }
   for (const f of r.files) {
-    if (f.rejectsFile) out.push(`${f.rejected} rejected row${f.rejected === 1 ? '' : 's'} of ${f.file}: fix ${f.rejected === 1 ? 'it' : 'them'} in ${f.rejectsFile} and import that file again.`)
-    else if (f.rejected > 0) out.push(`${f.rejected} row${f.rejected === 1 ? '' : 's'} of ${f.file} would be rejected (pass --rejects FILE to see them).`)
+    if (f.rejectsFile) out.push(t('orders.view.rejectsWritten', {count: f.rejected, file: f.file, rejects: f.rejectsFile}))
+    else if (f.rejected > 0) out.push(t('orders.view.wouldReject', {count: f.rejected, file: f.file}))
   }
-  if (r.dryRun) out.push('Dry run: nothing was written to the store.')
+  if (r.dryRun) out.push(t('orders.view.dryRun'))
   return out.join('\n')
 }
 
@@ -47,32 +48,32 @@ export function ordersImportText(r: OrdersImportResult, o: TextOptions): string 
 export function ordersImportNotes(r: OrdersImportResult, o: TextOptions): string[] {
   const notes: string[] = []
   for (const f of r.files) {
-    if (f.ignoredHeaders.length > 0) notes.push(`note: ${f.file}: columns not imported (no field has these headers as aliases): ${f.ignoredHeaders.join(', ')}`)
+    if (f.ignoredHeaders.length > 0) notes.push(t('orders.view.ignored', {file: f.file, headers: f.ignoredHeaders.join(', ')}))
     if (f.previousImports.length > 0 && !f.dryRun) {
       const p = f.previousImports[0]
-      notes.push(`note: ${f.file} (same SHA-256) was already imported on ${formatTime(p.startedAt, o.zone)} (${zoneLabel(o.zone)}) (import #${p.id})`)
+      notes.push(t('orders.view.alreadyImported', {file: f.file, at: formatTime(p.startedAt, o.zone), zone: zoneLabel(o.zone), id: p.id}))
     }
   }
-  for (const f of r.failed) notes.push(`Error: ${f.message}`)
+  for (const f of r.failed) notes.push(t('cli.error', {message: f.message}))
   return notes
 }
 
 /** `plantops orders imports`: the ledger, times in the plant's zone (labelled). */
 export function importLedgerText(imports: ImportLedgerEntry[], o: TextOptions): string {
-  if (imports.length === 0) return 'No order files imported yet.'
+  if (imports.length === 0) return t('orders.ledger.none')
   return renderTable(
     [
       {key: 'id', header: 'ID', kind: 'int', priority: 10},
-      {key: 'at', header: `Imported (${zoneLabel(o.zone)})`, priority: 9},
-      {key: 'user', header: 'By', priority: 4},
-      {key: 'fileName', header: 'File', priority: 10, shrink: true, minWidth: 12},
+      {key: 'at', header: t('orders.ledger.at', {zone: zoneLabel(o.zone)}), priority: 9},
+      {key: 'user', header: t('orders.ledger.by'), priority: 4},
+      {key: 'fileName', header: t('orders.view.file'), priority: 10, shrink: true, minWidth: 12},
       {key: 'sha', header: 'SHA-256', priority: 2},
-      {key: 'rowsRead', header: 'Read', kind: 'int', priority: 7},
-      {key: 'imported', header: 'New', kind: 'int', priority: 8},
-      {key: 'updated', header: 'Updated', kind: 'int', priority: 8},
-      {key: 'unchanged', header: 'Unchanged', kind: 'int', priority: 5},
-      {key: 'skipped', header: 'Skipped', kind: 'int', priority: 5},
-      {key: 'rejected', header: 'Rejected', kind: 'int', priority: 9},
+      {key: 'rowsRead', header: t('orders.ledger.read'), kind: 'int', priority: 7},
+      {key: 'imported', header: t('orders.ledger.new'), kind: 'int', priority: 8},
+      {key: 'updated', header: t('orders.view.updated'), kind: 'int', priority: 8},
+      {key: 'unchanged', header: t('orders.view.unchanged'), kind: 'int', priority: 5},
+      {key: 'skipped', header: t('orders.view.skipped'), kind: 'int', priority: 5},
+      {key: 'rejected', header: t('orders.view.rejected'), kind: 'int', priority: 9},
     ],
     imports.map((i) => ({...i, at: formatTime(i.startedAt, o.zone), sha: i.sha256.slice(0, 12)})),
     {color: o.color, width: o.width, columns: o.columns},
@@ -81,14 +82,14 @@ export function importLedgerText(imports: ImportLedgerEntry[], o: TextOptions): 
 
 /** `plantops orders imports --changes ID`: old → new per field. */
 export function lineChangesText(importId: number, changes: LineChange[], o: TextOptions): string {
-  if (changes.length === 0) return `Import ${importId} changed no line imported before.`
+  if (changes.length === 0) return t('orders.changes.none', {id: importId})
   return renderTable(
     [
-      {key: 'orderNo', header: 'Order', priority: 10},
-      {key: 'lineNo', header: 'Line', priority: 10},
-      {key: 'field', header: 'Field', priority: 10},
-      {key: 'oldValue', header: 'Was', priority: 9, shrink: true, minWidth: 10},
-      {key: 'newValue', header: 'Now', priority: 9, shrink: true, minWidth: 10},
+      {key: 'orderNo', header: t('orders.changes.order'), priority: 10},
+      {key: 'lineNo', header: t('orders.changes.line'), priority: 10},
+      {key: 'field', header: t('orders.changes.field'), priority: 10},
+      {key: 'oldValue', header: t('orders.changes.was'), priority: 9, shrink: true, minWidth: 10},
+      {key: 'newValue', header: t('orders.changes.now'), priority: 9, shrink: true, minWidth: 10},
     ],
     changes,
     {color: o.color, width: o.width, columns: o.columns},

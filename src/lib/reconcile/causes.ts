@@ -1,3 +1,4 @@
+import {currentLanguage, t, tIn} from '../i18n/index.js'
 import {parseScaled} from './scaled.js'
 
 /**
@@ -18,36 +19,60 @@ export interface ActionFacts {
   wms_qty: string | null
 }
 
-/** What a warehouse lead should do about one variance (beside its cause). Null for matches. */
-export function suggestedAction(r: ActionFacts): string | null {
+/**
+ * What a warehouse lead should do about one variance (beside its cause), as a catalog key and its variables
+ * (`stock.action.*`). Null for matches.
+ */
+export function actionMessage(r: ActionFacts): {key: string; vars?: Record<string, unknown>} | null {
   switch (r.cause) {
     case 'uom_factor': {
       const f = ratio(r.wms_qty, r.erp_qty)
-      return `fix the unit conversion for this item${f ? ` (WMS is ${f} the ERP)` : ''}`
+      return f ? {key: 'stock.action.uom_factor_ratio', vars: {factor: f}} : {key: 'stock.action.uom_factor'}
     }
     case 'in_transit':
-      return 'none: clears when the movement is posted'
     case 'lot_swap':
-      return 'transfer between the lots (the item total agrees)'
     case 'code_format':
-      return 'add the code normalisation (stock.wms.normalize) or fix the code / cross-reference'
     case 'sign':
-      return 'fix the sign of the posting (one side is negative)'
+      return {key: `stock.action.${r.cause}`}
     default:
       break
   }
   switch (r.status) {
     case 'only_in_wms':
-      return 'look for an unposted receipt in the ERP'
     case 'only_in_erp':
-      return 'look for an unposted issue in the ERP or stock the WMS has not put away; count the location'
     case 'over_tolerance':
-      return 'count the location and post the adjustment'
     case 'within_tolerance':
-      return 'none (within tolerance)'
+      return {key: `stock.action.${r.status}`}
     default:
       return null
   }
+}
+
+/**
+ * The suggested action in English: the `action` column of the CSV and JSON (a contract, the same whatever --lang).
+ * Tables and workbooks show `suggestedActionLabel`, in the language in force.
+ */
+export function suggestedAction(r: ActionFacts): string | null {
+  const m = actionMessage(r)
+  // i18n-dynamic: stock.action.*
+  return m ? cached(`en|${m.key}|${String(m.vars?.factor ?? '')}`, () => tIn('en', m.key, m.vars)) : null
+}
+
+/** The suggested action in the language in force (terminal tables, XLSX). */
+export function suggestedActionLabel(r: ActionFacts): string | null {
+  const m = actionMessage(r)
+  return m ? cached(`${currentLanguage()}|${m.key}|${String(m.vars?.factor ?? '')}`, () => t(m.key, m.vars)) : null
+}
+
+// one lookup per distinct text (a stock diff asks once per variance, millions of times)
+const texts = new Map<string, string>()
+function cached(id: string, make: () => string): string {
+  let text = texts.get(id)
+  if (text === undefined) {
+    text = make()
+    if (texts.size < 10_000) texts.set(id, text)
+  }
+  return text
 }
 
 /** "×1000" / "÷12" when one quantity is a whole multiple of the other. */

@@ -31,6 +31,8 @@ export interface View<T> {
   xlsx?(result: T, o: {zone: string}): SheetSpec<any>[]
   /** The JSON document (`--json` on stdout, or `--format json`): the same either way. */
   json?(result: T): unknown
+  /** `--csv-headers labels`: a CSV column's title in the language in force (default: the column name). */
+  csvLabel?(key: string): string
 }
 
 export interface OutputPlan {
@@ -62,7 +64,7 @@ export function jsonText(doc: unknown): string {
  * The one output layer: a result in table, CSV, XLSX or JSON, to the terminal, stdout or an atomic file. The JSON
  * written by `--format json [--output F]` is the document `--json` prints. Returns the file written, if any.
  */
-export async function emit<T>(result: T, view: View<T>, plan: OutputPlan, o: {text: TextOptions; bom?: boolean}): Promise<{path: string | null; rows?: number}> {
+export async function emit<T>(result: T, view: View<T>, plan: OutputPlan, o: {text: TextOptions; bom?: boolean; csvHeaders?: string}): Promise<{path: string | null; rows?: number}> {
   const zone = o.text.zone
   switch (plan.format) {
     case 'json': {
@@ -76,7 +78,10 @@ export async function emit<T>(result: T, view: View<T>, plan: OutputPlan, o: {te
     }
     case 'csv': {
       if (!view.csv) throw new UsageError('this command has no CSV output')
-      const {columns, rows} = view.csv(result, {zone})
+      const csv = view.csv(result, {zone})
+      const {rows} = csv
+      // --csv-headers labels: only the header row changes (documented as not a contract); the values keep their codes
+      const columns = o.csvHeaders === 'labels' ? csv.columns.map((c) => ({...c, header: view.csvLabel ? view.csvLabel(c.key) : c.header})) : csv.columns
       if (plan.output) return {path: plan.output, rows: await writeCsv(plan.output, columns, rows, {bom: o.bom})}
       return {path: null, rows: await pipeCsv(process.stdout, columns, rows, {bom: o.bom})}
     }

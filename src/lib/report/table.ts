@@ -1,3 +1,4 @@
+import {t} from '../i18n/index.js'
 import Table from 'cli-table3'
 
 import {cellText, type Column} from './columns.js'
@@ -33,7 +34,7 @@ export function renderTable<R>(columns: Column<R>[], rows: Iterable<R>, opts: Ta
   for (const cells of allCells) table.push(index.map((i, j) => truncateToWidth(cells[i], fit.widths[j])))
   const text = table.toString()
   if (fit.dropped.length === 0) return text
-  return `${text}\n${wrap(`(not shown, to fit ${opts.width} columns: ${fit.dropped.join(', ')}; choose with --columns, or widen the terminal)`, opts.width ?? 80)}`
+  return `${text}\n${wrap(t('report.notShown', {width: opts.width, columns: fit.dropped.join(t('common.listSeparator'))}), opts.width ?? 80)}`
 }
 
 /** Key/value table for summaries; with a width, long values wrap (at spaces) to fit it. */
@@ -51,13 +52,32 @@ export function renderKeyValue(pairs: Array<[string, unknown]>, opts: {color?: b
 
 /** Break prose into lines of at most `width` display columns, at spaces (for terminal text beside tables). */
 export function wrap(text: string, width: number): string {
+  // units: words (runs of narrow characters) and single wide (CJK) characters, which Chinese text breaks between
+  const units: Array<{text: string; spaced: boolean}> = []
+  let spaced = false
+  for (const m of text.matchAll(/( +)|([^ ]+)/gu)) {
+    if (m[1]) {
+      spaced = true
+      continue
+    }
+    let word = ''
+    for (const ch of m[2]) {
+      if (displayWidth(ch) > 1) {
+        if (word) units.push({text: word, spaced}), (spaced = false), (word = '')
+        units.push({text: ch, spaced})
+        spaced = false
+      } else word += ch
+    }
+    if (word) units.push({text: word, spaced})
+    spaced = false
+  }
   const lines: string[] = []
   let line = ''
-  for (const word of text.split(' ')) {
-    const next = line ? `${line} ${word}` : word
+  for (const u of units) {
+    const next = line ? `${line}${u.spaced ? ' ' : ''}${u.text}` : u.text
     if (line && displayWidth(next) > width) {
       lines.push(line)
-      line = word
+      line = u.text
     } else line = next
   }
   if (line) lines.push(line)

@@ -1,3 +1,4 @@
+import {t} from '../i18n/index.js'
 import {withAtomicFile} from './atomic.js'
 import {cellText, type Column, type ColumnKind} from './columns.js'
 import {plantZone, wallClockDate} from './time.js'
@@ -9,6 +10,8 @@ export interface SheetSpec<R> {
   rows: Iterable<R> | AsyncIterable<R>
   /** Printed page header (e.g. the count id and date). */
   pageHeader?: string
+  /** Printed page footer (e.g. signature lines); default "plantops". */
+  pageFooter?: string
   landscape?: boolean
   /** Per-row cell highlighting: return the keys of cells to mark (e.g. the bad cells of a rejected row). */
   highlight?: (row: R) => Iterable<string>
@@ -48,7 +51,7 @@ export async function writeXlsx(target: string, sheets: SheetSpec<any>[], opts: 
           showGridLines: true,
           paperSize: 9,
         },
-        headerFooter: spec.pageHeader ? {oddHeader: `&L${spec.pageHeader}&RPage &P of &N`, oddFooter: '&Lplantops'} : undefined,
+        headerFooter: spec.pageHeader ? {oddHeader: `&L${spec.pageHeader}&R${t('report.pageOf')}`, oddFooter: `&L${spec.pageFooter ?? 'plantops'}`} : undefined,
       })
       const iterator = toAsyncIterator(spec.rows)
       const head: Record<string, unknown>[] = []

@@ -1,3 +1,5 @@
+import {label, t} from '../i18n/index.js'
+import {suggestedActionLabel} from '../reconcile/causes.js'
 import type {Column} from '../report/columns.js'
 import type {StaleSource, StockDiffSummary} from './stock-diff.js'
 import {CSV_COLUMNS, type ReportedRow, type StockVarianceRow} from './types.js'
@@ -8,7 +10,13 @@ export function csvColumns(): Column<ReportedRow>[] {
   return CSV_COLUMNS.map((c) => ({key: c, header: c, kind: kind[c] ?? 'text'}))
 }
 
-/** XLSX: the CSV columns, then class, category, runs seen and quantity in transit. */
+/** A column's name in the language in force (XLSX headers, `--csv-headers labels`); English: the CSV column name. */
+export function fieldLabel(key: string): string {
+  // i18n-dynamic: stock.field.*
+  return label(`stock.field.${key}`)
+}
+
+/** XLSX: the CSV columns, then class, category, runs seen and quantity in transit; headers in the language in force. */
 export function xlsxColumns(showCost: boolean): Column<ReportedRow>[] {
   const cols = csvColumns().filter((c) => showCost || c.key !== 'value_diff')
   return [
@@ -16,7 +24,23 @@ export function xlsxColumns(showCost: boolean): Column<ReportedRow>[] {
     {key: 'class', header: 'class'},
     {key: 'category', header: 'category'},
     {key: 'runs_seen', header: 'runs_seen', kind: 'int'},
-  ]
+  ].map((c) => ({...c, header: fieldLabel(c.key)})) as Column<ReportedRow>[]
+}
+
+/** Status, cause and action as words in the language in force (tables, XLSX); English: the codes, as in the CSV. */
+export function statusLabel(status: string): string {
+  // i18n-dynamic: stock.status.*
+  return label(`stock.status.${status}`)
+}
+
+export function causeLabel(cause: string | null): string | null {
+  // i18n-dynamic: stock.cause.*
+  return cause === null ? null : label(`stock.cause.${cause}`)
+}
+
+/** A variance row for people (XLSX): status, cause and action in the language in force, every other value as is. */
+export function labelledRow(r: StockVarianceRow): StockVarianceRow {
+  return {...r, status: statusLabel(r.status) as StockVarianceRow['status'], cause: causeLabel(r.cause) as StockVarianceRow['cause'], action: suggestedActionLabel(r)}
 }
 
 /** The `stale` cell: `source:lagSeconds` (or `source:unknown`) of each replica read although too far behind, `;`-joined. */
@@ -39,27 +63,32 @@ export type TableRow = StockVarianceRow & {seen: string; pct: string}
 export function tableColumns(showCost: boolean, names: {items?: boolean; warehouses?: boolean} = {}): Column<TableRow>[] {
   // priority: which columns a narrow terminal keeps (10 = always; the lowest are left out first)
   const cols: Column<TableRow>[] = [
-    {key: 'warehouse', header: 'Warehouse', priority: 10},
-    {key: 'warehouse_name', header: 'Warehouse name', priority: 1, shrink: true, minWidth: 6},
-    {key: 'item', header: 'Item', priority: 10},
-    {key: 'item_name', header: 'Description', priority: 6, shrink: true, minWidth: 8},
-    {key: 'lot', header: 'Lot', priority: 8, shrink: true, minWidth: 8},
-    {key: 'erp_qty', header: 'ERP', kind: 'qty', priority: 7},
-    {key: 'wms_qty', header: 'WMS', kind: 'qty', priority: 7},
-    {key: 'diff', header: 'Diff', kind: 'qty', priority: 9},
-    {key: 'pct', header: 'Diff %', kind: 'qty', priority: 3},
-    {key: 'uom', header: 'UoM', priority: 4},
-    {key: 'status', header: 'Status', priority: 9},
-    {key: 'cause', header: 'Cause', priority: 8},
-    {key: 'action', header: 'Suggested action', priority: 2, shrink: true, minWidth: 12},
-    {key: 'seen', header: 'First seen (runs)', priority: 2},
+    {key: 'warehouse', header: t('stock.col.warehouse'), priority: 10},
+    {key: 'warehouse_name', header: t('stock.col.warehouse_name'), priority: 1, shrink: true, minWidth: 6},
+    {key: 'item', header: t('stock.col.item'), priority: 10},
+    {key: 'item_name', header: t('stock.col.item_name'), priority: 6, shrink: true, minWidth: 8},
+    {key: 'lot', header: t('stock.col.lot'), priority: 8, shrink: true, minWidth: 8},
+    {key: 'erp_qty', header: t('stock.col.erp_qty'), kind: 'qty', priority: 7},
+    {key: 'wms_qty', header: t('stock.col.wms_qty'), kind: 'qty', priority: 7},
+    {key: 'diff', header: t('stock.col.diff'), kind: 'qty', priority: 9},
+    {key: 'pct', header: t('stock.col.pct'), kind: 'qty', priority: 3},
+    {key: 'uom', header: t('stock.col.uom'), priority: 4},
+    {key: 'status', header: t('stock.col.status'), priority: 9},
+    {key: 'cause', header: t('stock.col.cause'), priority: 8},
+    {key: 'action', header: t('stock.col.action'), priority: 2, shrink: true, minWidth: 12},
+    {key: 'seen', header: t('stock.col.seen'), priority: 2},
   ]
-  if (showCost) cols.push({key: 'value_diff', header: 'Value', kind: 'money', priority: 5})
+  if (showCost) cols.push({key: 'value_diff', header: t('stock.col.value_diff'), kind: 'money', priority: 5})
   return cols.filter((c) => (c.key !== 'item_name' || names.items) && (c.key !== 'warehouse_name' || names.warehouses))
 }
 
 export function toTableRow(r: StockVarianceRow): TableRow {
-  return {...r, pct: r.diff_pct === null ? '' : `${r.diff_pct}%`, seen: r.first_seen === null ? '' : `${r.first_seen} (${r.runs_seen})`}
+  return {...labelledRow(r), pct: r.diff_pct === null ? '' : `${r.diff_pct}%`, seen: r.first_seen === null ? '' : t('stock.seen', {date: r.first_seen, runs: r.runs_seen})}
+}
+
+/** "uom_factor 3, sign 2" in the language in force. */
+export function causeList(causes: Record<string, number>): string {
+  return Object.entries(causes).map(([c, n]) => t('stock.causeCount', {cause: causeLabel(c), count: n})).join(t('common.listSeparator'))
 }
 
 /** One side: the stock rows it compared, and rows read (lookups included: the figure run history records). */
@@ -70,29 +99,40 @@ function sideText(side: StockDiffSummary['erp']): string {
 
 /** The summary as label/value pairs for the terminal. */
 export function summaryPairs(s: StockDiffSummary): Array<[string, unknown]> {
-  const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+  const sec = (ms: number) => t('common.seconds', {s: (ms / 1000).toFixed(1)})
+  const side = (x: StockDiffSummary['erp']) =>
+    `${t('stock.summary.readIn', {rows: x.rows.toLocaleString('en-US'), took: sec(x.readMs)})}${x.lagSeconds === null ? '' : t('stock.summary.lag', {s: x.lagSeconds})}${t('stock.summary.rowsRead', {rows: x.rowsRead.toLocaleString('en-US')})}`
   const pairs: Array<[string, unknown]> = [
-    ['Grain', s.grain],
-    [`ERP rows (${s.erp.source})`, sideText(s.erp)],
-    [`WMS rows (${s.wms.source})`, sideText(s.wms)],
-    ['Keys', s.keys.total.toLocaleString('en-US')],
-    ['  match', s.keys.match],
-    ['  within tolerance', s.keys.within_tolerance],
-    ['  over tolerance', s.keys.over_tolerance],
-    ['  only in ERP', s.keys.only_in_erp],
-    ['  only in WMS', s.keys.only_in_wms],
-    ['Record accuracy', `${s.recordAccuracyPct}%`],
-    ['Deviation rate', s.deviationRatePct === null ? 'n/a' : `${s.deviationRatePct}%`],
+    [t('stock.summary.grain'), s.grain],
+    [t('stock.summary.erpRows', {source: s.erp.source}), side(s.erp)],
+    [t('stock.summary.wmsRows', {source: s.wms.source}), side(s.wms)],
+    [t('stock.summary.keys'), s.keys.total.toLocaleString('en-US')],
+    [`  ${statusLabelLong('match')}`, s.keys.match],
+    [`  ${statusLabelLong('within_tolerance')}`, s.keys.within_tolerance],
+    [`  ${statusLabelLong('over_tolerance')}`, s.keys.over_tolerance],
+    [`  ${statusLabelLong('only_in_erp')}`, s.keys.only_in_erp],
+    [`  ${statusLabelLong('only_in_wms')}`, s.keys.only_in_wms],
+    [t('stock.summary.recordAccuracy'), `${s.recordAccuracyPct}%`],
+    [t('stock.summary.deviationRate'), s.deviationRatePct === null ? t('common.na') : `${s.deviationRatePct}%`],
   ]
-  if (s.stale.length > 0) pairs.push(['STALE (--allow-stale)', s.stale.map((x) => `${x.source} ${x.lagSeconds === null ? 'lag unknown' : `${x.lagSeconds} s behind`} (max ${x.maxLagSeconds} s)`).join(', ')])
-  const causes = Object.entries(s.causes)
-  if (causes.length) pairs.push(['Probable causes', causes.map(([c, n]) => `${c} ${n}`).join(', ')])
-  if (s.valueAtRisk !== null) pairs.push(['Value at risk', s.valueAtRisk])
-  if (s.valueInDataErrors !== null && s.valueInDataErrors !== '0.00') pairs.push(['  in data errors (unit, sign, code)', `${s.valueInDataErrors} (not included above)`])
-  if (s.failing.explained > 0) pairs.push(['Explained by goods in transit', `${s.failing.explained} (do not fail --fail-on over-tolerance)`])
-  if (s.inTransitWindow) pairs.push(['In transit window', `${s.inTransitWindow.from} – ${s.inTransitWindow.to} (${s.inTransitWindow.movements} movements)`])
-  pairs.push(['New variances', s.newVariances])
-  pairs.push(['Resolved since last run', s.resolved.count])
-  pairs.push(['Took', `${sec(s.elapsedMs)}`])
+  if (s.stale.length > 0) pairs.push([t('stock.summary.stale'), s.stale.map((x) => t('stock.summary.staleValue', {source: x.source, lag: x.lagSeconds ?? '?', max: x.maxLagSeconds})).join(t('common.listSeparator'))])
+  if (Object.keys(s.causes).length) pairs.push([t('stock.summary.causes'), causeList(s.causes)])
+  if (s.valueAtRisk !== null) pairs.push([t('stock.summary.valueAtRisk'), s.valueAtRisk])
+  if (s.valueInDataErrors !== null && s.valueInDataErrors !== '0.00') pairs.push([`  ${t('stock.summary.inDataErrors')}`, t('stock.summary.notIncluded', {value: s.valueInDataErrors})])
+  if (s.failing.explained > 0) pairs.push([t('stock.summary.explained'), t('stock.summary.explainedValue', {count: s.failing.explained})])
+  if (s.inTransitWindow) pairs.push([t('stock.summary.inTransitWindow'), transitWindow(s.inTransitWindow)])
+  pairs.push([t('stock.summary.newVariances'), s.newVariances])
+  pairs.push([t('stock.summary.resolved'), s.resolved.count])
+  pairs.push([t('stock.summary.took'), `${sec(s.elapsedMs)}`])
   return pairs
+}
+
+export function transitWindow(w: NonNullable<StockDiffSummary['inTransitWindow']>): string {
+  return t('stock.summary.inTransitWindowValue', {from: w.from, to: w.to, count: w.movements})
+}
+
+/** The summary's status lines: "within tolerance" (English words, not the code). */
+function statusLabelLong(status: string): string {
+  // i18n-dynamic: stock.statusLong.*
+  return label(`stock.statusLong.${status}`)
 }

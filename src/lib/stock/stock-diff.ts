@@ -7,6 +7,7 @@ import type {Source} from '../sources/source.js'
 import {suggestedAction} from '../reconcile/causes.js'
 import {checkLinesUp, checkScope, checkSides, erpWarehouses} from './checks.js'
 import {checkReplicaLag, type StaleSource} from '../sources/lag.js'
+import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
 import {collectGarbage} from './heap.js'
 import {loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
@@ -131,15 +132,21 @@ export async function runStockDiff(opts: {
   const started = performance.now()
   const {cfg, options} = opts
   const warnings: string[] = []
-  const warn = (m: string) => {
+  // summary.warnings (JSON, run history) stay English; the operator reads them in the language in force
+  const warn = (key: string, vars: Record<string, unknown>) => {
+    warnings.push(tIn('en', key, vars))
+    options.onWarning?.(t(key, vars))
+  }
+  // warnings the shared guards (sources/lag.ts, checks.ts) word themselves: English in both places for now
+  const warnText = (m: string) => {
     warnings.push(m)
     options.onWarning?.(m)
   }
   const progress = options.onProgress ?? (() => {})
   const plan = planReads(cfg)
   progress('checking replica lag', {})
-  const {sources, lag, stale} = await checkReplicaLag(planSources(cfg), (n) => opts.sources.get(n), {allowStale: options.allowStale, warn})
-  const scope = diffScope(options.grain ?? cfg.grain, erpWarehouses(cfg, options.warehouses ?? [], warn), options.classes ?? [])
+  const {sources, lag, stale} = await checkReplicaLag(planSources(cfg), (n) => opts.sources.get(n), {allowStale: options.allowStale, warn: warnText})
+  const scope = diffScope(options.grain ?? cfg.grain, erpWarehouses(cfg, options.warehouses ?? [], warnText), options.classes ?? [])
   const history = await loadStockHistory(opts.store, scope.key)
 
   // the partition files of runs that died (SIGKILL) go first; this run's are removed on every exit path
@@ -216,7 +223,7 @@ export async function runStockDiff(opts: {
     const mergeCpuUsage = process.cpuUsage(mergeCpu)
     if (totals.unitWarningCount > 0) {
       const ex = totals.unitWarnings.slice(0, 5).map((w) => `${w.item} ${w.from}→${w.to}`)
-      warn(`${totals.unitWarningCount} quantities had a unit with no conversion to the item's ERP unit and were compared unconverted (e.g. ${ex.join(', ')}); add stock.units rules`)
+      warn('stock.warn.noConversion', {count: totals.unitWarningCount, examples: ex.join(', ')})
     }
 
     // the summary

@@ -1,7 +1,8 @@
 import type {Column, ColumnKind} from '../report/columns.js'
 import type {TextOptions, View} from '../report/emit.js'
 import {renderKeyValue, renderTable} from '../report/table.js'
-import {csvColumns, staleText, summaryPairs, tableColumns, toTableRow, withStale, xlsxColumns} from './report.js'
+import {label, t} from '../i18n/index.js'
+import {causeLabel, csvColumns, fieldLabel, labelledRow, staleText, summaryPairs, tableColumns, toTableRow, transitWindow, withStale, xlsxColumns} from './report.js'
 import type {StockDiffSummary} from './stock-diff.js'
 import type {StockVarianceRow} from './types.js'
 
@@ -49,38 +50,44 @@ function pctFraction(pct: string | null): string | null {
 
 export function summaryCells(s: StockDiffSummary, runId?: number): SummaryCell[] {
   const cells: SummaryCell[] = [
-    ...(runId === undefined ? [] : [{item: 'Run', value: runId, kind: 'int' as const}]),
-    {item: 'Grain', value: s.grain, kind: 'text'},
-    {item: `ERP rows (${s.erp.source})`, value: s.erp.rows, kind: 'int'},
-    {item: `ERP rows read, lookups included (${s.erp.source})`, value: s.erp.rowsRead, kind: 'int'},
-    {item: 'ERP read seconds', value: (s.erp.readMs / 1000).toFixed(1), kind: 'qty'},
-    ...(s.erp.lagSeconds === null ? [] : [{item: 'ERP replica lag seconds', value: s.erp.lagSeconds, kind: 'int' as const}]),
-    {item: `WMS rows (${s.wms.source})`, value: s.wms.rows, kind: 'int'},
-    {item: `WMS rows read, lookups included (${s.wms.source})`, value: s.wms.rowsRead, kind: 'int'},
-    {item: 'WMS read seconds', value: (s.wms.readMs / 1000).toFixed(1), kind: 'qty'},
-    ...(s.wms.lagSeconds === null ? [] : [{item: 'WMS replica lag seconds', value: s.wms.lagSeconds, kind: 'int' as const}]),
-    ...(s.stale.length === 0 ? [] : [{item: 'STALE replicas (--allow-stale)', value: staleText(s.stale), kind: 'text' as const}]),
-    {item: 'Keys', value: s.keys.total, kind: 'int'},
-    {item: 'match', value: s.keys.match, kind: 'int'},
-    {item: 'within tolerance', value: s.keys.within_tolerance, kind: 'int'},
-    {item: 'over tolerance', value: s.keys.over_tolerance, kind: 'int'},
-    {item: 'only in ERP', value: s.keys.only_in_erp, kind: 'int'},
-    {item: 'only in WMS', value: s.keys.only_in_wms, kind: 'int'},
-    {item: 'Record accuracy', value: pctFraction(s.recordAccuracyPct), kind: 'pct'},
-    {item: 'Deviation rate', value: pctFraction(s.deviationRatePct), kind: 'pct'},
-    ...Object.entries(s.causes).map(([c, n]) => ({item: `cause ${c}`, value: n, kind: 'int' as const})),
+    ...(runId === undefined ? [] : [{item: t('stock.cell.run'), value: runId, kind: 'int' as const}]),
+    {item: t('stock.summary.grain'), value: s.grain, kind: 'text'},
+    {item: t('stock.summary.erpRows', {source: s.erp.source}), value: s.erp.rows, kind: 'int'},
+    {item: t('stock.cell.erpRowsRead', {source: s.erp.source}), value: s.erp.rowsRead, kind: 'int'},
+    {item: t('stock.cell.erpReadSeconds'), value: (s.erp.readMs / 1000).toFixed(1), kind: 'qty'},
+    ...(s.erp.lagSeconds === null ? [] : [{item: t('stock.cell.erpLag'), value: s.erp.lagSeconds, kind: 'int' as const}]),
+    {item: t('stock.summary.wmsRows', {source: s.wms.source}), value: s.wms.rows, kind: 'int'},
+    {item: t('stock.cell.wmsRowsRead', {source: s.wms.source}), value: s.wms.rowsRead, kind: 'int'},
+    {item: t('stock.cell.wmsReadSeconds'), value: (s.wms.readMs / 1000).toFixed(1), kind: 'qty'},
+    ...(s.wms.lagSeconds === null ? [] : [{item: t('stock.cell.wmsLag'), value: s.wms.lagSeconds, kind: 'int' as const}]),
+    ...(s.stale.length === 0 ? [] : [{item: t('stock.summary.stale'), value: staleText(s.stale), kind: 'text' as const}]),
+    {item: t('stock.summary.keys'), value: s.keys.total, kind: 'int'},
+    {item: label('stock.statusLong.match'), value: s.keys.match, kind: 'int'},
+    {item: label('stock.statusLong.within_tolerance'), value: s.keys.within_tolerance, kind: 'int'},
+    {item: label('stock.statusLong.over_tolerance'), value: s.keys.over_tolerance, kind: 'int'},
+    {item: label('stock.statusLong.only_in_erp'), value: s.keys.only_in_erp, kind: 'int'},
+    {item: label('stock.statusLong.only_in_wms'), value: s.keys.only_in_wms, kind: 'int'},
+    {item: t('stock.summary.recordAccuracy'), value: pctFraction(s.recordAccuracyPct), kind: 'pct'},
+    {item: t('stock.summary.deviationRate'), value: pctFraction(s.deviationRatePct), kind: 'pct'},
+    ...Object.entries(s.causes).map(([c, n]) => ({item: t('stock.cell.cause', {cause: causeLabel(c)}), value: n, kind: 'int' as const})),
   ]
-  if (s.valueAtRisk !== null) cells.push({item: 'Value at risk', value: s.valueAtRisk, kind: 'money'})
-  if (s.inTransitWindow) cells.push({item: 'In transit window', value: `${s.inTransitWindow.from} – ${s.inTransitWindow.to} (${s.inTransitWindow.movements} movements)`, kind: 'text'})
-  cells.push({item: 'New variances', value: s.newVariances, kind: 'int'}, {item: 'Resolved since last run', value: s.resolved.count, kind: 'int'}, {item: 'Took seconds', value: (s.elapsedMs / 1000).toFixed(1), kind: 'qty'})
+  if (s.valueAtRisk !== null) cells.push({item: t('stock.summary.valueAtRisk'), value: s.valueAtRisk, kind: 'money'})
+  if (s.inTransitWindow) cells.push({item: t('stock.summary.inTransitWindow'), value: transitWindow(s.inTransitWindow), kind: 'text'})
+  cells.push({item: t('stock.summary.newVariances'), value: s.newVariances, kind: 'int'}, {item: t('stock.summary.resolved'), value: s.resolved.count, kind: 'int'}, {item: t('stock.cell.tookSeconds'), value: (s.elapsedMs / 1000).toFixed(1), kind: 'qty'})
   return cells
 }
 
-const SUMMARY_COLUMNS: Column<SummaryCell>[] = [
-  {key: 'item', header: 'item'},
-  {key: 'value', header: 'value', kindOf: (r) => r.kind},
-]
+function summaryColumns(): Column<SummaryCell>[] {
+  return [
+    {key: 'item', header: t('report.summaryItem')},
+    {key: 'value', header: t('report.summaryValue'), kindOf: (r) => r.kind},
+  ]
+}
 
+/** The variance rows for people: status, cause and action in the language in force (the CSV keeps the codes). */
+function* labelled(rows: Iterable<StockVarianceRow>): Iterable<StockVarianceRow> {
+  for (const r of rows) yield labelledRow(r)
+}
 /** The terminal: the summary, the top variances by value (with cost), then the variances (at most 500). */
 export function stockDiffText(r: StockDiffReport, o: TextOptions): string {
   const limit = r.tableLimit ?? TABLE_LIMIT
@@ -90,13 +97,13 @@ export function stockDiffText(r: StockDiffReport, o: TextOptions): string {
   for (const row of r.rows) if (n++ < limit) shown.push(row)
   const out = [renderKeyValue(summaryPairs(summary), {color: o.color, width: o.width})]
   if (r.showCost && summary.topVariances.length > 0 && !r.tableTitle) {
-    out.push('Top variances by value:', renderTable(tableColumns(true, r.names).filter((c) => c.key !== 'seen' && c.key !== 'pct').map((c) => (c.key === 'value_diff' ? {...c, priority: 9} : c)), summary.topVariances.map(toTableRow), {color: o.color, width: o.width}))
+    out.push(t('stock.topByValue'), renderTable(tableColumns(true, r.names).filter((c) => c.key !== 'seen' && c.key !== 'pct').map((c) => (c.key === 'value_diff' ? {...c, priority: 9} : c)), summary.topVariances.map(toTableRow), {color: o.color, width: o.width}))
   }
-  if (n === 0) out.push('No variances.')
+  if (n === 0) out.push(t('stock.noVariances'))
   else {
     if (r.tableTitle) out.push(r.tableTitle(shown.length, n))
     out.push(renderTable(tableColumns(r.showCost, r.names), shown.map(toTableRow), {color: o.color, width: o.width, columns: o.columns}))
-    if (n > limit && !r.tableTitle) out.push(`… ${n - limit} more rows: use --output FILE.csv or FILE.xlsx for the full list.`)
+    if (n > limit && !r.tableTitle) out.push(t('stock.moreRows', {count: n - limit}))
   }
   return out.join('\n')
 }
@@ -105,8 +112,9 @@ export const stockDiffView: View<StockDiffReport> = {
   text: stockDiffText,
   csv: (r) => ({columns: csvColumns(), rows: withStale(r.rows, r.result.summary.stale)}),
   xlsx: (r) => [
-    {name: 'variances', columns: xlsxColumns(r.showCost), rows: withStale(r.rows, r.result.summary.stale)},
-    {name: 'summary', columns: SUMMARY_COLUMNS, rows: summaryCells(r.result.summary, r.result.runId)},
+    {name: t('stock.sheet.variances'), columns: xlsxColumns(r.showCost), rows: labelled(withStale(r.rows, r.result.summary.stale))},
+    {name: t('report.sheet.summary'), columns: summaryColumns(), rows: summaryCells(r.result.summary, r.result.runId)},
   ],
   json: (r) => r.result,
+  csvLabel: fieldLabel,
 }

@@ -1,0 +1,99 @@
+import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+
+import type {i18n as I18n, TOptions} from 'i18next'
+
+import {decideLanguage, normaliseLanguage, outranks, type Language, type LanguageDecision} from './language.js'
+
+export {LANGUAGES, type Language, type LanguageDecision, type LanguageSource} from './language.js'
+
+/**
+ * plantops' messages: `t(key, vars)` looks a key up in src/lib/i18n/catalogs/<lang>.json (English is the source of
+ * truth and the fallback). i18next and the catalogs load on the first `t()` call, synchronously, so importing this
+ * module costs nothing (`plantops --version` never calls t) and views can call t() without awaiting anything.
+ *
+ * Keys are literal strings (t with a quoted key and its variables) so test/i18n/catalog.test.ts can find every key in use.
+ * A key built at run time (from a template string) must be declared next to the call with a comment
+ * `// i18n-dynamic: stock.status.*`; the catalog test treats every key under that prefix as used.
+ */
+
+let decision: LanguageDecision | undefined
+let instance: I18n | undefined
+
+/** The language in force and why (decided from the environment on first use when no command set it). */
+export function languageDecision(): LanguageDecision {
+  decision ??= decideLanguage({})
+  return decision
+}
+
+export function currentLanguage(): Language {
+  return languageDecision().lang
+}
+
+/** Set the language from --lang and the environment (BaseCommand.init). */
+export function setLanguage(next: LanguageDecision): void {
+  decision = next
+  if (instance && instance.language !== next.lang) void instance.changeLanguage(next.lang)
+}
+
+/** `lang:` from plantops.yaml: applies unless --lang or PLANTOPS_LANG already decided. */
+export function applyConfigLanguage(lang: unknown, file: string): void {
+  if (typeof lang !== 'string' || !normaliseLanguage(lang)) return
+  if (!outranks('config', languageDecision().source)) return
+  setLanguage(decideLanguage({flag: undefined, env: {...process.env, PLANTOPS_LANG: undefined}, config: {lang, file}}))
+}
+
+/** Read a catalog (src/lib/i18n/catalogs/<lang>.json; the build copies them to dist/lib/i18n/catalogs). */
+export function readCatalog(lang: Language): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`./catalogs/${lang}.json`, import.meta.url), 'utf8')) as Record<string, unknown>
+}
+
+function i18next(): I18n {
+  if (instance) return instance
+  // createRequire: a synchronous load, on first use only (an `await import` would make every view async)
+  const require = createRequire(import.meta.url)
+  const {createInstance} = require('i18next') as typeof import('i18next')
+  const created = createInstance()
+  void created.init({
+    lng: currentLanguage(),
+    fallbackLng: 'en',
+    supportedLngs: ['en', 'zh-CN'],
+    initAsync: false,
+    resources: {en: {translation: readCatalog('en')}, 'zh-CN': {translation: readCatalog('zh-CN')}},
+    nsSeparator: false,
+    keySeparator: '.',
+    returnNull: false,
+    // terminal text, CSV and XLSX: nothing is HTML
+    interpolation: {escapeValue: false},
+  })
+  instance = created
+  return created
+}
+
+/** A message in the language in force. Plurals: pass `count` (English keys `x_one` / `x_other`; Chinese `x_other`). */
+export function t(key: string, vars?: Record<string, unknown>): string {
+  return i18next().t(key, vars as TOptions) as string
+}
+
+/** `t` for a key without variables, remembered per language (labels of millions of rows: status, cause). */
+export function label(key: string): string {
+  const id = `${currentLanguage()}|${key}`
+  let text = labels.get(id)
+  if (text === undefined) {
+    text = t(key)
+    labels.set(id, text)
+  }
+  return text
+}
+
+const labels = new Map<string, string>()
+
+/** The same message in a given language (e.g. English for run history), whatever the language in force. */
+export function tIn(lang: Language, key: string, vars?: Record<string, unknown>): string {
+  return i18next().getFixedT(lang)(key, vars as TOptions) as string
+}
+
+/** Whether Chinese is in force (for the few layout decisions that depend on the script, e.g. list separators). */
+export function isChinese(): boolean {
+  return currentLanguage() === 'zh-CN'
+}

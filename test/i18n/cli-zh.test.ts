@@ -1,0 +1,275 @@
+import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import {readCatalog} from '../../src/lib/i18n/index.js'
+import {displayWidth} from '../../src/lib/report/width.js'
+import {repoRoot, runCli, tempDir} from '../helpers/cli.js'
+
+const require = createRequire(import.meta.url)
+const ExcelJS = require('exceljs') as typeof import('exceljs')
+
+/**
+ * The Chinese interface through the built CLI on the demo plant: the human output in Chinese (tables, summaries,
+ * workbooks, the rejects' errors column, a config error with its hint), the machine output (CSV, JSON) the same
+ * byte for byte in both languages, and the language decided by --lang, PLANTOPS_LANG and the locale.
+ */
+
+// no language from the machine running the tests: each test says what it sets
+const NEUTRAL = {LANG: 'C.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined, PLANTOPS_LANG: undefined, PLANTOPS_COLUMNS: undefined}
+
+/** Fragments of English catalog sentences (three words or more, interpolations removed, commands left aside). */
+function englishSentences(): string[] {
+  const out = new Set<string>()
+  const visit = (v: unknown) => {
+    if (v && typeof v === 'object') for (const x of Object.values(v)) visit(x)
+    else if (typeof v === 'string') {
+      for (const part of v.split(/\{\{[^}]*\}\}/)) {
+        const f = part.trim().replace(/^[(:;,.·–…\s]+|[(:;,.·–…\s]+$/g, '')
+        if (f.split(/\s+/).filter((w) => /^[A-Za-z][a-z']+$/.test(w)).length >= 3 && !/plantops|--|\.yaml|[\u4e00-\u9fff]/.test(f)) out.add(f)
+      }
+    }
+  }
+  visit(readCatalog('en'))
+  return [...out]
+}
+
+function noEnglish(text: string, what: string): void {
+  const found = englishSentences().filter((s) => text.includes(s))
+  expect(found, `English catalog sentences in the zh-CN output of ${what}`).toEqual([])
+}
+
+/** Box-drawn tables: every line of a table has the same display width, at most `width`. */
+function expectAligned(text: string, width: number): void {
+  const lines = text.split('\n')
+  let table: string[] = []
+  const check = () => {
+    if (table.length === 0) return
+    const widths = new Set(table.map(displayWidth))
+    expect(widths.size, `a table drawn with lines of different widths:\n${table.join('\n')}`).toBe(1)
+    expect([...widths][0]).toBeLessThanOrEqual(width)
+    table = []
+  }
+  for (const l of lines) {
+    if (l.startsWith('┌')) check()
+    if (/^[┌│├└]/.test(l)) table.push(l)
+    else check()
+  }
+  check()
+}
+
+async function sheetHeaders(file: string): Promise<Array<{name: string; header: string[]; oddHeader?: string; oddFooter?: string}>> {
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.readFile(file)
+  return wb.worksheets.map((ws) => ({
+    name: ws.name,
+    header: (ws.getRow(1).values as unknown[]).slice(1).map(String),
+    oddHeader: ws.headerFooter?.oddHeader,
+    oddFooter: ws.headerFooter?.oddFooter,
+  }))
+}
+
+/** Volatile values of a JSON document (timings, run ids, how many runs saw a key) masked; everything else must be the same. */
+function stable(doc: unknown): unknown {
+  return JSON.parse(JSON.stringify(doc), (k, v) => (/Ms$|^runId$|^id$|Seconds$|^elapsed|^runs_seen$/.test(k) && typeof v === 'number' ? 0 : v))
+}
+
+describe('Chinese interface (built CLI, SQLite demo plant)', () => {
+  let dir: string
+  let work: string
+  let demo: ReturnType<typeof runCli>
+  const zh = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args, '--lang', 'zh-CN'], {cwd: dir, env: {...NEUTRAL, ...env}})
+  const en = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args, '--lang', 'en'], {cwd: dir, env: {...NEUTRAL, ...env}})
+
+  beforeAll(() => {
+    work = tempDir('plantops-i18n-')
+    dir = path.join(work, 'plant')
+    demo = runCli(['demo', '--dir', dir, '--no-diff', '--lang', 'zh-CN'], {cwd: work, env: {...NEUTRAL, PLANTOPS_COLUMNS: '100'}})
+  }, 180_000)
+
+  it('demo: the plant summary and next steps in Chinese', () => {
+    expect(demo.code, demo.stderr).toBe(0)
+    expect(demo.stdout).toContain('演示工厂')
+    expect(demo.stdout).toContain('预置的差异')
+    expect(demo.stdout).toContain('下一步：')
+    expect(demo.stdout).toContain('PLANTOPS_LANG=zh-CN')
+    expectAligned(demo.stdout, 100)
+    noEnglish(demo.stdout, 'demo')
+  })
+
+  it('stock diff: the table and summary in Chinese, aligned at 80 and 100 columns', () => {
+    for (const width of ['80', '100']) {
+      const r = zh(['stock', 'diff', '--show-cost'], {PLANTOPS_COLUMNS: width})
+      expect(r.code, r.stderr).toBe(0)
+      for (const word of ['库存记录准确率', '超出容差', '容差内', '仅ERP有', '仅WMS有', '可能原因', '单位换算错误', '批次串号', '正负号相反', '在途', '物料编码', '仓库']) expect(r.stdout).toContain(word)
+      expectAligned(r.stdout, Number(width))
+      noEnglish(r.stdout + r.stderr, `stock diff at ${width} columns`)
+    }
+  })
+
+  it('stock diff: CSV and JSON are byte for byte the same in both languages; --csv-headers labels changes the header row only', () => {
+    const csvEn = en(['stock', 'diff', '--format', 'csv'])
+    const csvZh = zh(['stock', 'diff', '--format', 'csv'])
+    expect(csvEn.code, csvEn.stderr).toBe(0)
+    expect(csvZh.stdout).toBe(csvEn.stdout)
+    expect(csvEn.stdout.split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name')
+    expect(csvZh.stdout).toContain('over_tolerance')
+    expect(csvZh.stdout).not.toContain('超出容差')
+    const labels = zh(['stock', 'diff', '--format', 'csv', '--csv-headers', 'labels'])
+    const [head, ...rest] = labels.stdout.split('\n')
+    expect(head.split(',').slice(0, 3)).toEqual(['物料编码', '仓库', '批次'])
+    expect(rest.join('\n')).toBe(csvEn.stdout.split('\n').slice(1).join('\n'))
+
+    const jsonEn = en(['stock', 'diff', '--json'])
+    const jsonZh = zh(['stock', 'diff', '--json'])
+    expect(jsonEn.code, jsonEn.stderr).toBe(0)
+    // the same document apart from what differs between any two runs (run id, read and elapsed times, runs_seen)
+    expect(JSON.stringify(stable(jsonZh.json))).toBe(JSON.stringify(stable(jsonEn.json)))
+    expect(jsonZh.stdout).not.toMatch(/[\u4e00-\u9fff]{2}.*(超出容差|可能原因)/)
+  })
+
+  it('stock diff XLSX: Chinese sheet names, headers and labels', async () => {
+    const file = path.join(work, 'variances.xlsx')
+    const r = zh(['stock', 'diff', '--output', file])
+    expect(r.code, r.stderr).toBe(0)
+    const sheets = await sheetHeaders(file)
+    expect(sheets.map((s) => s.name)).toEqual(['库存差异', '汇总'])
+    expect(sheets[0].header.slice(0, 10)).toEqual(['物料编码', '仓库', '批次', 'ERP数量', 'WMS数量', '差异', '差异%', '计量单位', '状态', '可能原因'])
+    noEnglish(r.stderr, 'stock diff --output')
+  })
+
+  it('count: the sheets, the record summary and the report (terminal and XLSX) in Chinese; CSV and JSON the same in both languages', async () => {
+    const sheetsFile = path.join(work, 'count-sheets.xlsx')
+    const sample = zh(['count', 'sample', '--size', '8', '--counters', '2', '--seed', '7', '--output', sheetsFile], {PLANTOPS_COLUMNS: '100'})
+    expect(sample.code, sample.stderr).toBe(0)
+    expect(sample.stdout).toContain('盲盘：打印盘点表')
+    expectAligned(sample.stdout, 100)
+    noEnglish(sample.stdout + sample.stderr, 'count sample')
+
+    const sheets = await sheetHeaders(sheetsFile)
+    expect(sheets).toHaveLength(2)
+    for (const s of sheets) {
+      expect(s.header).toEqual(['行号', '库位', '物料编码', '物料名称', '批次', '计量单位', '实盘数量', '盘点人', '备注'])
+      expect(s.oddHeader).toContain('plantops count 1 · ')
+      expect(s.oddHeader).toContain('盲盘')
+      expect(s.oddHeader).toContain('第 &P 页，共 &N 页')
+      expect(s.oddFooter).toContain('盘点人签字')
+      expect(s.oddFooter).toContain('复核人签字')
+    }
+
+    // a counter fills in the Chinese sheets; they are recorded as any sheet
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(sheetsFile)
+    for (const ws of wb.worksheets) ws.eachRow((row, n) => {
+      if (n > 1 && row.getCell(1).value) {
+        row.getCell(7).value = n
+        row.getCell(8).value = '王芳'
+      }
+    })
+    const filled = path.join(work, 'count-filled.xlsx')
+    await wb.xlsx.writeFile(filled)
+    const record = zh(['count', 'record', '1', filled])
+    expect(record.code, record.stderr).toBe(0)
+    expect(record.stdout).toContain('已录入 8 行')
+    noEnglish(record.stdout + record.stderr, 'count record')
+
+    const report = zh(['count', 'report', '1'], {PLANTOPS_COLUMNS: '100'})
+    expect(report.code, report.stderr).toBe(0)
+    for (const word of ['库存记录准确率', '实盘数量', '复盘清单', '差异金额']) expect(report.stdout).toContain(word)
+    expectAligned(report.stdout, 100)
+    noEnglish(report.stdout + report.stderr, 'count report')
+
+    const xlsx = path.join(work, 'count-report.xlsx')
+    const adj = path.join(work, 'count-adjustments.xlsx')
+    const written = zh(['count', 'report', '1', '--output', xlsx, '--adjustments', adj])
+    expect(written.code, written.stderr).toBe(0)
+    noEnglish(written.stderr, 'count report --output')
+    const reportSheets = await sheetHeaders(xlsx)
+    expect(reportSheets.map((s) => s.name)).toEqual(['盘点明细', '库存记录准确率', '复盘清单', '调整建议'])
+    expect(reportSheets[0].header).toEqual(expect.arrayContaining(['行号', '库位', '物料编码', '批次', '实盘数量', 'ABC分类']))
+    const adjSheets = await sheetHeaders(adj)
+    expect(adjSheets[0].header).toEqual(expect.arrayContaining(['调整建议', '库位', '物料编码', '差异金额']))
+
+    const csvEn = en(['count', 'report', '1', '--format', 'csv'])
+    const csvZh = zh(['count', 'report', '1', '--format', 'csv'])
+    expect(csvEn.code, csvEn.stderr).toBe(0)
+    expect(csvZh.stdout).toBe(csvEn.stdout)
+    const jsonEn = en(['count', 'report', '1', '--json'])
+    const jsonZh = zh(['count', 'report', '1', '--json'])
+    expect(jsonZh.stdout).toBe(jsonEn.stdout)
+  })
+
+  it('orders import: the summary and the rejects workbook\'s errors column in Chinese', async () => {
+    const review = path.join(work, 'review')
+    const r = zh(['orders', 'import', path.join(repoRoot, 'fixtures/orders/orders-bad-rows.xlsx'), '--rejects', `${review}/`], {PLANTOPS_COLUMNS: '100'})
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('被拒绝')
+    expect(r.stdout).toContain('请在')
+    noEnglish(r.stdout + r.stderr, 'orders import')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(path.join(review, 'orders-bad-rows.rejects.xlsx'))
+    const ws = wb.worksheets[0]
+    expect(ws.name).toBe('被拒绝的行')
+    const errors: string[] = []
+    ws.eachRow((row, n) => {
+      if (n > 1) errors.push(String(row.getCell(1).value))
+    })
+    expect(errors.length).toBeGreaterThan(0)
+    for (const e of errors) expect(e, e).toMatch(/[\u4e00-\u9fff]/)
+    const text = errors.join('\n')
+    noEnglish(text, 'the rejects errors column')
+    expect(text).toMatch(/ERP 物料主数据中没有|必须大于 0|不是有效日期|不是数字|重复/)
+  })
+
+  it('config: show states the language and why; validate in Chinese; a PLANTOPS_LANG typo is a config error with its hint in Chinese', () => {
+    const show = zh(['config', 'show'])
+    expect(show.code, show.stderr).toBe(0)
+    expect(show.stdout).toContain('# 语言：zh-CN（来自 --lang zh-CN）')
+    const validate = zh(['config', 'validate'])
+    expect(validate.stdout).toMatch(/：有效（3 个数据源/)
+    noEnglish(validate.stdout, 'config validate')
+    const bad = runCli(['config', 'show'], {cwd: dir, env: {...NEUTRAL, LANG: 'zh_CN.UTF-8', PLANTOPS_LANG: 'klingon'}})
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('错误：PLANTOPS_LANG=klingon 不是 plantops 支持的语言')
+    expect(bad.stderr).toContain('提示：')
+    noEnglish(bad.stderr, 'the PLANTOPS_LANG error')
+  })
+
+  it('LANG=zh_CN.UTF-8 alone selects Chinese; --lang en wins over it; PLANTOPS_LANG over the locale; English by default', () => {
+    const locale = runCli(['stock', 'diff'], {cwd: dir, env: {...NEUTRAL, LANG: 'zh_CN.UTF-8'}})
+    expect(locale.code, locale.stderr).toBe(0)
+    expect(locale.stdout).toContain('库存记录准确率')
+    const show = runCli(['config', 'show'], {cwd: dir, env: {...NEUTRAL, LANG: 'zh_CN.UTF-8'}})
+    expect(show.stdout).toContain('# 语言：zh-CN（来自系统区域设置 LANG=zh_CN.UTF-8）')
+
+    const flag = runCli(['stock', 'diff', '--lang', 'en'], {cwd: dir, env: {...NEUTRAL, LANG: 'zh_CN.UTF-8'}})
+    expect(flag.stdout).toContain('Record accuracy')
+    expect(flag.stdout).not.toContain('库存记录准确率')
+    // the check of the Chinese outputs above would see English: it finds the catalog's sentences in this one
+    expect(englishSentences().length).toBeGreaterThan(50)
+    expect(englishSentences().filter((s) => flag.stdout.includes(s))).not.toEqual([])
+    const flagShow = runCli(['config', 'show', '--lang', 'en'], {cwd: dir, env: {...NEUTRAL, LANG: 'zh_CN.UTF-8', PLANTOPS_LANG: 'zh-CN'}})
+    expect(flagShow.stdout).toContain('# language: en (from --lang en)')
+
+    const env = runCli(['config', 'show'], {cwd: dir, env: {...NEUTRAL, LANG: 'en_US.UTF-8', PLANTOPS_LANG: 'zh-CN'}})
+    expect(env.stdout).toContain('# 语言：zh-CN（来自 PLANTOPS_LANG=zh-CN）')
+    const lcAll = runCli(['config', 'show'], {cwd: dir, env: {...NEUTRAL, LANG: 'zh_CN.UTF-8', LC_ALL: 'en_US.UTF-8'}})
+    expect(lcAll.stdout).toContain('# language: en (from the locale, LC_ALL=en_US.UTF-8)')
+
+    const plain = runCli(['config', 'show'], {cwd: dir, env: NEUTRAL})
+    expect(plain.stdout).toMatch(/# language: en \(the default/)
+  })
+
+  it('lang: in plantops.yaml applies unless --lang or PLANTOPS_LANG say otherwise', () => {
+    const cfg = path.join(dir, 'plantops.yaml')
+    const other = path.join(dir, 'plantops-zh.yaml')
+    require('node:fs').writeFileSync(other, `lang: zh-CN\n${readFileSync(cfg, 'utf8')}`)
+    const r = runCli(['config', 'show', '--config', other], {cwd: dir, env: NEUTRAL})
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(`# 语言：zh-CN（来自 lang: zh-CN in ${other}）`)
+    const overridden = runCli(['config', 'show', '--config', other], {cwd: dir, env: {...NEUTRAL, PLANTOPS_LANG: 'en'}})
+    expect(overridden.stdout).toContain('# language: en (from PLANTOPS_LANG=en)')
+  })
+})
