@@ -114,7 +114,7 @@ describe('Chinese interface (built CLI, SQLite demo plant)', () => {
     const csvZh = zh(['stock', 'diff', '--format', 'csv'])
     expect(csvEn.code, csvEn.stderr).toBe(0)
     expect(csvZh.stdout).toBe(csvEn.stdout)
-    expect(csvEn.stdout.split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name')
+    expect(csvEn.stdout.split('\n')[0]).toBe('item,warehouse,lot,erp_qty,wms_qty,diff,diff_pct,uom,status,cause,first_seen,value_diff,in_transit_qty,explained,action,item_name,warehouse_name,stale')
     expect(csvZh.stdout).toContain('over_tolerance')
     expect(csvZh.stdout).not.toContain('超出容差')
     const labels = zh(['stock', 'diff', '--format', 'csv', '--csv-headers', 'labels'])

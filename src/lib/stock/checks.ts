@@ -37,7 +37,7 @@ export function checkSides(cfg: StockConfig, read: ReadResult, history: StockHis
  * `--warehouse` takes ERP warehouse codes; a WMS code is accepted through stock.warehouseMap and said so ("RM is the
  * WMS code of ERP warehouse WH01"). Returns the ERP codes (normalised like ERP codes).
  */
-export function erpWarehouses(cfg: StockConfig, given: string[], warn: (m: string) => void): string[] {
+export function erpWarehouses(cfg: StockConfig, given: string[], warn: (key: string, vars: Record<string, unknown>) => void): string[] {
   const erpNorm = sideNormalizers(cfg.erp.normalize).code
   const wmsNorm = sideNormalizers(cfg.wms.normalize).code
   const map = warehouseMap(cfg, wmsNorm, erpNorm)
@@ -47,7 +47,7 @@ export function erpWarehouses(cfg: StockConfig, given: string[], warn: (m: strin
     const e = erpNorm(w)
     const via = map.get(wmsNorm(w))
     if (via !== undefined && !erpCodes.has(e) && via !== e) {
-      warn(`--warehouse ${w}: ${w} is the WMS code of ERP warehouse ${via}; reconciling ${via}`)
+      warn('stock.warn.wmsWarehouse', {code: w, erp: via})
       out.push(via)
     } else out.push(e)
   }

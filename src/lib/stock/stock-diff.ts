@@ -146,7 +146,7 @@ export async function runStockDiff(opts: {
   const plan = planReads(cfg)
   progress('checking replica lag', {})
   const {sources, lag, stale} = await checkReplicaLag(planSources(cfg), (n) => opts.sources.get(n), {allowStale: options.allowStale, warn: warnText})
-  const scope = diffScope(options.grain ?? cfg.grain, erpWarehouses(cfg, options.warehouses ?? [], warnText), options.classes ?? [])
+  const scope = diffScope(options.grain ?? cfg.grain, erpWarehouses(cfg, options.warehouses ?? [], warn), options.classes ?? [])
   const history = await loadStockHistory(opts.store, scope.key)
 
   // the partition files of runs that died (SIGKILL) go first; this run's are removed on every exit path
