@@ -27,6 +27,20 @@ export interface MergeSettings {
 }
 
 /** The reconciled partitions: plain data (sums as decimal text). */
+/** The reconcile's totals; a thread's part also tags each unit warning with its partition (W). */
+export interface MergeTotals<W> {
+  keys: PartitionTotals['keys']
+  causes: Record<string, number>
+  sumAbsErp: string
+  sumAbsDiff: string
+  valueAtRisk: string
+  valueInDataErrors: string
+  unitWarnings: W[]
+  unitWarningCount: number
+  seenWarehouses: string[]
+  seenClasses: string[]
+}
+
 export interface MergeShare {
   /** Causes found after the partitions were written (with --all, apply them to the spilled rows): key → cause. */
   patched: Map<string, string>
@@ -35,18 +49,7 @@ export interface MergeShare {
   values: Array<string | null>
   /** Report rows (without --all); with --all they are in the spill, sorted per partition. */
   rows: StockVarianceRow[]
-  totals: {
-    keys: PartitionTotals['keys']
-    causes: Record<string, number>
-    sumAbsErp: string
-    sumAbsDiff: string
-    valueAtRisk: string
-    valueInDataErrors: string
-    unitWarnings: PartitionTotals['unitWarnings']
-    unitWarningCount: number
-    seenWarehouses: string[]
-    seenClasses: string[]
-  }
+  totals: MergeTotals<PartitionTotals['unitWarnings'][number]>
 }
 
 export function partitionEnv(s: MergeSettings): PartitionEnv {
@@ -106,18 +109,7 @@ export interface MergePart {
   cross: boolean[]
   rows: StockVarianceRow[]
   rowPartition: number[]
-  totals: {
-    keys: PartitionTotals['keys']
-    causes: Record<string, number>
-    sumAbsErp: string
-    sumAbsDiff: string
-    valueAtRisk: string
-    valueInDataErrors: string
-    unitWarnings: Array<PartitionTotals['unitWarnings'][number] & {partition: number}>
-    unitWarningCount: number
-    seenWarehouses: string[]
-    seenClasses: string[]
-  }
+  totals: MergeTotals<PartitionTotals['unitWarnings'][number] & {partition: number}>
 }
 
 /**
