@@ -2,10 +2,10 @@ import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document} from 'yaml'
-import type {z} from 'zod'
+import {z} from 'zod'
 
 import {ConfigError} from '../cli/errors.js'
-import {applyConfigLanguage} from '../i18n/index.js'
+import {applyConfigLanguage, isChinese, t} from '../i18n/index.js'
 import {registerSecret} from '../cli/secrets.js'
 import {checkConfiguredSelect} from '../sources/read-guard.js'
 import {resolveNotifySecrets} from '../notify/config.js'
@@ -29,8 +29,6 @@ export interface LoadOptions {
   cwd?: string
 }
 
-const HINT_EXAMPLE = 'See the annotated example in README.md ("Configuration"), or run `plantops demo` to see a working one.'
-
 /** Where the config comes from: --config, then $PLANTOPS_CONFIG, then ./plantops.yaml. */
 export function findConfigPath(opts: LoadOptions = {}): string {
   const env = opts.env ?? process.env
@@ -38,13 +36,10 @@ export function findConfigPath(opts: LoadOptions = {}): string {
   const chosen = opts.configPath ?? (env.PLANTOPS_CONFIG || 'plantops.yaml') // an empty variable is no variable
   const abs = path.resolve(cwd, chosen)
   if (!existsSync(abs)) {
-    const via = opts.configPath ? '--config' : env.PLANTOPS_CONFIG ? '$PLANTOPS_CONFIG' : 'the current directory'
-    throw new ConfigError(`config file not found: ${abs} (from ${via})`, {
+    const via = opts.configPath ? '--config' : env.PLANTOPS_CONFIG ? '$PLANTOPS_CONFIG' : t('errors.config.viaCwd')
+    throw new ConfigError(t('errors.config.notFound', {path: abs, via}), {
       code: 'CONFIG_NOT_FOUND',
-      hints: [
-        'Pass --config PATH, set PLANTOPS_CONFIG, or run plantops from the directory that holds plantops.yaml.',
-        'New here? `plantops demo` writes a complete example plant with its plantops.yaml; `plantops init` builds one interactively.',
-      ],
+      hints: [t('errors.config.notFoundHint'), t('errors.config.newHereHint')],
     })
   }
   return abs
@@ -56,7 +51,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`, {code: 'CONFIG_UNREADABLE'})
+    throw new ConfigError(t('errors.config.unreadable', {path: file, reason: (error as Error).message}), {code: 'CONFIG_UNREADABLE'})
   }
   return parseConfigText(text, file, opts.env ?? process.env)
 }
@@ -71,7 +66,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: false})
   const duplicates = duplicateKeys(doc).map(({key, offset}) => {
     const pos = lineCounter.linePos(offset)
-    return `${name}:${pos.line}:${pos.col} Map keys must be unique (${JSON.stringify(key)} appears twice)`
+    return `${name}:${pos.line}:${pos.col} ${t('errors.config.duplicateKey', {key: JSON.stringify(key)})}`
   })
   if (doc.errors.length > 0 || duplicates.length > 0) {
     const problems = doc.errors.map((e) => {
@@ -79,10 +74,10 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
       return `${name}${pos ? `:${pos.line}:${pos.col}` : ''} ${e.message.split('\n')[0]}`
     })
     problems.push(...duplicates)
-    throw new ConfigError(`${name} is not valid YAML`, {
+    throw new ConfigError(t('errors.config.yaml', {name}), {
       code: 'CONFIG_YAML',
       problems,
-      hints: ['Check indentation (spaces, not tabs) and quoting around values that contain ":" or "#".'],
+      hints: [t('errors.config.yamlHint')],
     })
   }
 
@@ -91,9 +86,9 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     raw = doc.toJS() ?? {}
   } catch (error) {
     // the yaml library's alias limit ("billion laughs"): a config error, not a defect
-    throw new ConfigError(`${name} is not valid YAML: ${(error as Error).message}`, {
+    throw new ConfigError(t('errors.config.yamlReason', {name, reason: (error as Error).message}), {
       code: 'CONFIG_YAML',
-      hints: ['Use fewer YAML aliases (*name): write the values out instead.'],
+      hints: [t('errors.config.aliasHint')],
     })
   }
   // lang: first, so the problems below are already told in the file's language (unless --lang / PLANTOPS_LANG chose)
@@ -112,12 +107,13 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   checkConfiguredSql(interpolated, problems, locate)
   problems.push(...resolveNotifySecrets((raw as {notify?: unknown}).notify, (interpolated as {notify?: unknown}).notify, dir, locate))
 
-  const parsed = configSchema.safeParse(interpolated)
-  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, locate)))
+  // zod's own messages (too small, invalid option…) in the language in force; plantops' own messages are catalog keys
+  const parsed = configSchema.safeParse(interpolated, isChinese() ? {error: z.locales.zhCN().localeError} : undefined)
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, locate, interpolated)))
   if (problems.length > 0 || !parsed.success) {
-    throw new ConfigError(`${name} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
+    throw new ConfigError(t('errors.config.problems', {name, count: problems.length}), {
       problems,
-      hints: [HINT_EXAMPLE],
+      hints: [t('errors.config.exampleHint')],
     })
   }
   const rawSections = interpolated as {count?: unknown; stock?: unknown}
@@ -134,19 +130,44 @@ function nodeAt(doc: Document, p: readonly PropertyKey[]): {range?: [number, num
   return undefined
 }
 
-function describeIssue(issue: z.core.$ZodIssue, locate: (p: readonly PropertyKey[]) => string): string {
-  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)'
+function describeIssue(issue: z.core.$ZodIssue, locate: (p: readonly PropertyKey[]) => string, input: unknown): string {
+  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : t('errors.config.topLevel')
   let message = issue.message
   if (issue.code === 'unrecognized_keys') {
-    message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`
+    message = t('errors.config.unknownKeys', {count: issue.keys.length, keys: issue.keys.map((k) => `"${k}"`).join(', ')})
   } else if (issue.code === 'invalid_type') {
-    message = `expected ${issue.expected}${/received (\w+)/.exec(issue.message)?.[1] ? `, got ${/received (\w+)/.exec(issue.message)?.[1]}` : ''}`
-    if (/received undefined/.test(issue.message)) message = `required (expected ${issue.expected})`
+    const got = receivedType(valueAt(input, issue.path))
+    const expected = typeName(issue.expected)
+    message = got === 'undefined' ? t('errors.config.required', {expected}) : t('errors.config.expectedGot', {expected, got: typeName(got)})
   } else if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-    message = `"${String((issue as {discriminator?: string}).discriminator)}" must be one of the supported values: ${issue.message}`
+    message = t('errors.config.discriminator', {key: String((issue as {discriminator?: string}).discriminator), message: issue.message})
   }
   const keys = issue.code === 'unrecognized_keys' ? issue.path : issue.path
   return `${locate(keys)} ${where}: ${message}`
+}
+
+/** The value the config holds at a path (undefined where the path does not exist). */
+function valueAt(input: unknown, p: readonly PropertyKey[]): unknown {
+  let v = input
+  for (const k of p) {
+    if (!v || typeof v !== 'object') return undefined
+    v = (v as Record<PropertyKey, unknown>)[k]
+  }
+  return v
+}
+
+/** What a YAML value is, in zod's words (string, number, boolean, null, array, object, undefined…). */
+function receivedType(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'array'
+  if (typeof v === 'number' && Number.isNaN(v)) return 'nan'
+  return typeof v
+}
+
+/** A type name in the language in force (unknown names as they are). */
+function typeName(type: string): string {
+  // i18n-dynamic: errors.config.type.*
+  return t(`errors.config.type.${type}`, {defaultValue: type})
 }
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g
@@ -169,7 +190,7 @@ function interpolate(
       const v = env[name]
       if (v !== undefined && v !== '') return v
       if (fallback !== undefined) return fallback
-      problems.push(`${locate(p)} ${p.join('.')}: environment variable ${name} is not set (export ${name}=… before running plantops)`)
+      problems.push(`${locate(p)} ${p.join('.')}: ${t('errors.config.envUnset', {name})}`)
       return ''
     })
   }
@@ -182,9 +203,7 @@ function interpolate(
       // what the file itself holds once ${VAR} references are taken out: `${UNSET:-S3cr3t}` still holds S3cr3t
       const literal = typeof obj.password === 'string' ? obj.password.replace(new RegExp(ENV_REF.source, 'g'), (_m, _n: string, fallback?: string) => fallback ?? '') : ''
       if (literal !== '') {
-        warnings.push(
-          `${locate([...p, 'password'])} ${[...p, 'password'].join('.')}: a plaintext password is in the config file; use password: \${ENV_VAR} or passwordFile: PATH`,
-        )
+        warnings.push(`${locate([...p, 'password'])} ${[...p, 'password'].join('.')}: ${t('config.warn.plaintextPassword')}`)
       }
       ENV_REF.lastIndex = 0
       if (typeof obj.passwordFile === 'string') {
@@ -192,7 +211,7 @@ function interpolate(
         try {
           out.password = readFileSync(pwPath, 'utf8').replace(/\r?\n$/, '')
         } catch (error) {
-          problems.push(`${locate([...p, 'passwordFile'])} ${[...p, 'passwordFile'].join('.')}: cannot read password file ${pwPath} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+          problems.push(`${locate([...p, 'passwordFile'])} ${[...p, 'passwordFile'].join('.')}: ${t('errors.config.passwordFile', {path: pwPath, code: (error as NodeJS.ErrnoException).code ?? 'error'})}`)
         }
       }
       if (typeof out.password === 'string') registerSecret(out.password)
@@ -254,7 +273,7 @@ function checkConfiguredSql(config: unknown, problems: string[], locate: (p: rea
       if ((k === 'query' || k === 'lagQuery') && typeof v === 'string') {
         const verdict = checkConfiguredSelect(v, sqlDialect(root, here))
         if (!verdict.ok) {
-          problems.push(`${locate([...p, k])} ${[...p, k].join('.')}: refused: ${verdict.reason}. plantops only runs configured SQL that is one plain SELECT (no INTO, locking clauses, executable comments /*!…*/ or SET STATEMENT)`)
+          problems.push(`${locate([...p, k])} ${[...p, k].join('.')}: ${t('errors.config.sqlRefused', {reason: verdict.reason})}`)
         }
       } else if (v && typeof v === 'object') visit(v, [...p, k], here)
     }

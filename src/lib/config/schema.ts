@@ -22,7 +22,7 @@ export const configSchema = z
     version: z.literal(1).optional(),
     plant: z.string().optional(),
     /** The zone every time is shown in (IANA name, e.g. Asia/Shanghai); default: the machine's zone. */
-    timeZone: z.string().refine(isValidZone, {message: 'not a time zone this system knows (use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC)'}).optional(),
+    timeZone: z.string().refine(isValidZone, {error: () => t('errors.config.timeZone')}).optional(),
     /** The language of tables, sheets and messages (src/lib/i18n/language.ts); --lang and PLANTOPS_LANG win over it. */
     lang: z.enum(LANGUAGES, {error: () => t('lang.badConfig', {languages: LANGUAGES.join(', ')})}).optional(),
     sources: sourcesSchema.default({}),
@@ -48,7 +48,7 @@ export const configSchema = z
             ctx.addIssue({
               code: 'custom',
               path: [...path, k],
-              message: `no source named "${v}" (configured: ${[...names].join(', ') || 'none'})`,
+              message: t('errors.config.noSource', {name: v, configured: [...names].join(', ') || t('config.noSections')}),
             })
           } else visit(v, [...path, k])
         }

@@ -1,5 +1,7 @@
 import {z} from 'zod'
 
+import {t} from '../i18n/index.js'
+
 /**
  * The `count` section of plantops.yaml: where blind cycle counts read the WMS stock lines (the population),
  * the WMS locations and movements (cut-off), and the ERP items and balances; how WMS codes map to ERP codes;
@@ -138,7 +140,7 @@ const classes = z.strictObject({
   /** Cumulative share of annual usage value at which A and B end (Pareto). */
   cutoffs: z
     .strictObject({A: z.number().gt(0).lt(1), B: z.number().gt(0).lt(1)})
-    .refine((c) => c.A < c.B, 'cutoffs.A must be below cutoffs.B')
+    .refine((c) => c.A < c.B, {error: () => t('errors.config.cutoffsOrder')})
     .default({A: 0.8, B: 0.95}),
   /** Class for items without a class (no column value, no usage). */
   fallback: classKey.default('C'),

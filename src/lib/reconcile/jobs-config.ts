@@ -1,5 +1,7 @@
 import {z} from 'zod'
 
+import {t} from '../i18n/index.js'
+
 import {normalizeSchema} from '../stock/config.js'
 
 /**
@@ -35,7 +37,7 @@ const sideSchema = z
   })
   .superRefine((v, ctx) => {
     if ((v.table === undefined) === (v.query === undefined)) {
-      ctx.addIssue({code: 'custom', path: ['table'], message: 'give either `table` or `query` (a read-only SELECT), not both and not neither'})
+      ctx.addIssue({code: 'custom', path: ['table'], message: t('errors.config.tableOrQuery')})
     }
   })
 
@@ -146,15 +148,15 @@ export const reconcileJobSchema = z
   .superRefine((job, ctx) => {
     const names = new Set<string>()
     job.link.keys.forEach((k, i) => {
-      if (names.has(k.name)) ctx.addIssue({code: 'custom', path: ['link', 'keys', i, 'name'], message: `duplicate key name "${k.name}"`})
+      if (names.has(k.name)) ctx.addIssue({code: 'custom', path: ['link', 'keys', i, 'name'], message: t('errors.config.duplicateKeyName', {name: k.name})})
       names.add(k.name)
     })
     for (const f of Object.keys(job.compare)) {
-      if (names.has(f)) ctx.addIssue({code: 'custom', path: ['compare', f], message: `"${f}" is already a key name`})
+      if (names.has(f)) ctx.addIssue({code: 'custom', path: ['compare', f], message: t('errors.config.alreadyKey', {name: f})})
     }
     if (job.group) {
       for (const [f, c] of Object.entries(job.compare)) {
-        if (c.type !== 'decimal' && c.type !== 'date') ctx.addIssue({code: 'custom', path: ['compare', f, 'type'], message: 'a grouped job compares only decimal (summed) and date (latest) fields'})
+        if (c.type !== 'decimal' && c.type !== 'date') ctx.addIssue({code: 'custom', path: ['compare', f, 'type'], message: t('errors.config.groupedCompare')})
       }
     }
   })
@@ -173,8 +175,8 @@ export function reconcileSectionProblems(section: ReconcileConfig, stock: {itemM
   for (const [name, job] of Object.entries(section.jobs)) {
     const check = (map: string | undefined, path: (string | number)[]) => {
       if (map === undefined) return
-      if (!stock) out.push({path, message: `map: ${map} reads the stock section's ${map} map, but there is no \`stock\` section`})
-      else if (map === 'item' && stock.itemMap === undefined) out.push({path, message: 'map: item needs stock.itemMap (the item cross-reference)'})
+      if (!stock) out.push({path, message: t('errors.config.mapNoStock', {map})})
+      else if (map === 'item' && stock.itemMap === undefined) out.push({path, message: t('errors.config.mapNoItemMap')})
     }
     job.link.keys.forEach((k, i) => check(k.map, ['jobs', name, 'link', 'keys', i, 'map']))
     for (const [f, c] of Object.entries(job.compare)) if (c.type === 'code') check(c.map, ['jobs', name, 'compare', f, 'map'])

@@ -1,5 +1,7 @@
 import {z} from 'zod'
 
+import {t} from '../i18n/index.js'
+
 /**
  * The `stock` section of plantops.yaml: the ERP and WMS sides of the nightly stock reconciliation (source, table or
  * read-only SELECT, columns, filters, key normalisation), the code mappings between them (warehouses inline, items
@@ -54,7 +56,7 @@ const wmsColumns = erpColumns.extend({
 
 function exactlyOneOfTableQuery(v: {table?: string; query?: string}, ctx: z.RefinementCtx): void {
   if ((v.table === undefined) === (v.query === undefined)) {
-    ctx.addIssue({code: 'custom', path: ['table'], message: 'give either `table` or `query` (a read-only SELECT), not both and not neither'})
+    ctx.addIssue({code: 'custom', path: ['table'], message: t('errors.config.tableOrQuery')})
   }
 }
 
