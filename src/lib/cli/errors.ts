@@ -1,3 +1,4 @@
+import {t} from '../i18n/index.js'
 import {ExitCode, type ExitCodeValue} from './exit-codes.js'
 
 /**
@@ -43,7 +44,7 @@ export class SourceError extends PlantopsError {
   readonly source: string
 
   constructor(source: string, message: string, opts: {code?: string; hints?: string[]; cause?: unknown} = {}) {
-    super(`source "${source}": ${message}`, {code: opts.code ?? 'SOURCE_UNREADABLE', exitCode: ExitCode.SOURCE, hints: opts.hints, cause: opts.cause})
+    super(t('errors.source.prefix', {source, message}), {code: opts.code ?? 'SOURCE_UNREADABLE', exitCode: ExitCode.SOURCE, hints: opts.hints, cause: opts.cause})
     this.source = source
   }
 }
@@ -58,10 +59,10 @@ export class LockedError extends PlantopsError {
 /** A statement that is not a read was sent to a replica source: refused before it reached the server. */
 export class ReadOnlyViolation extends PlantopsError {
   constructor(source: string, reason: string) {
-    super(`source "${source}": refused a statement that is not a read (${reason}); plantops never writes to a source`, {
+    super(t('errors.source.notARead', {source, reason}), {
       code: 'READ_ONLY_VIOLATION',
       exitCode: ExitCode.USAGE,
-      hints: ['Configured SQL (query:, lagQuery:) must be one plain SELECT: no INTO, locking clauses, executable comments or SET STATEMENT.'],
+      hints: [t('errors.source.notAReadHint')],
     })
   }
 }

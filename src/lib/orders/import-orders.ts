@@ -5,6 +5,7 @@ import type {Knex} from 'knex'
 
 import {isPlantopsError, SourceError, UsageError} from '../cli/errors.js'
 import type {PlantopsConfig} from '../config/schema.js'
+import {t} from '../i18n/index.js'
 import type {SourceSet} from '../sources/source-set.js'
 import {ordersConfigSchema, type OrdersConfig} from './config.js'
 import {type FieldSpec, resolveFields} from './fields.js'
@@ -57,12 +58,12 @@ export async function importOrders(opts: ImportOrdersOptions): Promise<OrdersImp
   const cfg = opts.config.orders ?? ordersConfigSchema.parse({})
   let fields = resolveFields(cfg)
   if (cfg.trigger) {
-    const t = cfg.trigger.field
-    if (!fields.some((f) => f.name === t)) throw new UsageError(`orders.trigger.field "${t}" is not a field (orders.fields)`, {code: 'CONFIG_INVALID'})
-    fields = fields.map((f) => (f.name === t ? {...f, required: true} : f))
+    const trigger = cfg.trigger.field
+    if (!fields.some((f) => f.name === trigger)) throw new UsageError(t('errors.orders.triggerNotField', {field: trigger}), {code: 'CONFIG_INVALID'})
+    fields = fields.map((f) => (f.name === trigger ? {...f, required: true} : f))
   }
   for (const name of cfg.fillDown) {
-    if (!fields.some((f) => f.name === name)) throw new UsageError(`orders.fillDown names "${name}", which is not a field (orders.fields)`, {code: 'CONFIG_INVALID'})
+    if (!fields.some((f) => f.name === name)) throw new UsageError(t('errors.orders.fillDownNotField', {field: name}), {code: 'CONFIG_INVALID'})
   }
   const rejectsTarget = planRejects(opts)
   const imCfg = itemMasterConfig(opts.config)
@@ -127,8 +128,8 @@ function planRejects(opts: ImportOrdersOptions): (file: string) => string | null
   if (flag) {
     const isDir = (existsSync(flag) && statSync(flag).isDirectory()) || !/\.xlsx$/i.test(flag)
     if (!isDir && opts.files.length > 1) {
-      throw new UsageError(`--rejects ${flag} names one workbook, but ${opts.files.length} files are imported`, {
-        hints: ['Pass a directory to --rejects (each file gets <name>.rejects.xlsx in it), or import one file at a time.'],
+      throw new UsageError(t('errors.orders.rejectsOneFile', {path: flag, files: opts.files.length}), {
+        hints: [t('errors.orders.rejectsOneFileHint')],
       })
     }
     return (file) => (isDir ? path.join(flag, nameFor(file)) : flag)

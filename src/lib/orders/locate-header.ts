@@ -1,4 +1,5 @@
 import {UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import type {FieldSpec} from './fields.js'
 import {betterCandidate, type HeaderMatch, matchHeaderRow} from './header-match.js'
 import {openSheets, type ReadOptions, type SheetRow, type SheetRows} from '../sheets/read.js'
@@ -99,9 +100,9 @@ export async function locateHeader(
     await close()
   }
   if (opts.sheet !== undefined && !selected) {
-    throw new UsageError(`${file} has no sheet "${opts.sheet}" (--sheet); its sheets: ${seen.map((s) => `"${s}"`).join(', ')}`, {
+    throw new UsageError(t('errors.orders.noSheet', {file, sheet: opts.sheet, sheets: seen.map((s) => `"${s}"`).join(', ')}), {
       code: 'USAGE',
-      hints: ['Pass --sheet with a sheet name or its 1-based position.'],
+      hints: [t('errors.orders.noSheetHint')],
     })
   }
   throw unmatched(file, fields, best, opts.searchRows)
@@ -126,13 +127,10 @@ function unmatched(file: string, fields: FieldSpec[], best: HeaderCandidate | un
   const missing = best ? best.match.missing : required
   const lines = [
     best
-      ? `${file}: cannot match the required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => f.name).join(', ')} (best header row: sheet "${best.sheet}", row ${best.match.rowNumber})`
-      : `${file}: no header row found in the first ${searchRows} rows of any sheet (required: ${required.map((f) => f.name).join(', ')})`,
+      ? t('errors.orders.columnsUnmatched', {file, count: missing.length, columns: missing.map((f) => f.name).join(', '), sheet: best.sheet, row: best.match.rowNumber})
+      : t('errors.orders.noHeaderRow', {file, rows: searchRows, required: required.map((f) => f.name).join(', ')}),
   ]
-  if (best) lines.push(`  headers not matched: ${best.match.unmatchedHeaders.map((h) => `"${h}"`).join(', ') || '(none)'}`)
-  for (const f of missing) lines.push(`  ${f.name}: aliases tried: ${f.aliases.join(', ')}`)
-  return new HeadersUnmatchedError(lines.join('\n'), best, [
-    `Add the file's header text to orders.fields.<field>.aliases in plantops.yaml (e.g. orders.fields.${missing[0]?.name ?? 'sku'}.aliases: ["…"]).`,
-    'Or run the import on a terminal (without --no-input): plantops asks which column is which and can save the answer.',
-  ])
+  if (best) lines.push(`  ${t('errors.orders.headersNotMatched', {headers: best.match.unmatchedHeaders.map((h) => `"${h}"`).join(', ') || t('errors.orders.none')})}`)
+  for (const f of missing) lines.push(`  ${t('errors.orders.aliasesTried', {field: f.name, aliases: f.aliases.join(', ')})}`)
+  return new HeadersUnmatchedError(lines.join('\n'), best, [t('errors.orders.aliasesHint', {field: missing[0]?.name ?? 'sku'}), t('errors.orders.interactiveHint')])
 }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import {Transform, type TransformCallback} from 'node:stream'
 
 import {isPlantopsError, UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import type {DateSystem} from './cells.js'
 import {patchWorkbookReader, type WorksheetPart} from './exceljs-patch.js'
 import {parseSharedStrings, type SheetRow, type SheetTrailer, worksheetRows} from './xlsx-parts.js'
@@ -42,7 +43,8 @@ export interface ReadOptions {
   encoding?: string
 }
 
-const SAVE_AS_XLSX = 'Open it in Excel (or WPS/LibreOffice) and use File > Save As > Excel Workbook (*.xlsx), or save it as CSV UTF-8.'
+/** How to turn a workbook plantops cannot read into one it can (a hint). */
+const saveAsXlsx = (): string => t('errors.sheets.saveAsXlsx')
 
 /** Decide how to read a file from its first bytes (not its name): zip → xlsx, OLE2 → legacy .xls (refused), else CSV. */
 export async function detectFileKind(file: string): Promise<FileKind> {
@@ -51,9 +53,9 @@ export async function detectFileKind(file: string): Promise<FileKind> {
     st = await stat(file)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}`, {code: 'INPUT_UNREADABLE', hints: ['Check the file name and path.']})
+    throw new UsageError(t('errors.sheets.cannotRead', {file, reason: code === 'ENOENT' ? t('errors.sheets.noSuchFile') : code}), {code: 'INPUT_UNREADABLE', hints: [t('errors.sheets.checkPath')]})
   }
-  if (st.isDirectory()) throw new UsageError(`${file} is a directory, not a spreadsheet file`, {code: 'INPUT_UNREADABLE'})
+  if (st.isDirectory()) throw new UsageError(t('errors.sheets.directory', {file}), {code: 'INPUT_UNREADABLE'})
   const head = Buffer.alloc(8)
   const fh = await open(file, 'r')
   let n: number
@@ -65,16 +67,16 @@ export async function detectFileKind(file: string): Promise<FileKind> {
   const ext = path.extname(file).toLowerCase()
   if (n >= 4 && head.readUInt32BE(0) === 0x504b0304) return 'xlsx'
   if (n >= 8 && head.readUInt32BE(0) === 0xd0cf11e0 && head.readUInt32BE(4) === 0xa1b11ae1) {
-    throw new UsageError(`${file} is a legacy Excel 97-2003 workbook (.xls) or a password-protected workbook; plantops reads .xlsx and .csv`, {
+    throw new UsageError(t('errors.sheets.legacyXls', {file}), {
       code: 'INPUT_XLS',
-      hints: [SAVE_AS_XLSX, 'A password-protected workbook must be saved without a password first.'],
+      hints: [saveAsXlsx(), t('errors.sheets.passwordHint')],
     })
   }
   if (['.xlsx', '.xlsm', '.xltx', '.xls', '.xlsb', '.ods', '.numbers'].includes(ext)) {
-    const what = ext === '.xls' ? 'not a real Excel workbook (probably an HTML or text export named .xls)' : `not a readable ${ext} workbook`
-    throw new UsageError(`${file} is ${what}`, {code: 'INPUT_UNREADABLE', hints: [SAVE_AS_XLSX]})
+    const message = ext === '.xls' ? t('errors.sheets.fakeXls', {file}) : t('errors.sheets.unreadableWorkbook', {file, ext})
+    throw new UsageError(message, {code: 'INPUT_UNREADABLE', hints: [saveAsXlsx()]})
   }
-  if (n === 0) throw new UsageError(`${file} is empty`, {code: 'INPUT_EMPTY'})
+  if (n === 0) throw new UsageError(t('errors.sheets.empty', {file}), {code: 'INPUT_EMPTY'})
   return 'csv'
 }
 
@@ -87,9 +89,9 @@ export async function* openSheets(file: string, opts: ReadOptions = {}): AsyncGe
 
 function unreadable(file: string, error: unknown): UsageError {
   const message = (error as Error)?.message?.split('\n')[0] ?? String(error)
-  return new UsageError(`cannot read ${file} as an .xlsx workbook: ${message}`, {
+  return new UsageError(t('errors.sheets.notXlsx', {file, reason: message}), {
     code: 'INPUT_UNREADABLE',
-    hints: ['The file may be damaged or not really a workbook.', SAVE_AS_XLSX],
+    hints: [t('errors.sheets.damagedHint'), saveAsXlsx()],
     cause: error,
   })
 }
@@ -126,7 +128,7 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
     await iterator.return?.(undefined)?.catch(() => {})
   }
   if (found === 0) {
-    throw new UsageError(`${file} holds no worksheet plantops can read`, {code: 'INPUT_UNREADABLE', hints: [SAVE_AS_XLSX]})
+    throw new UsageError(t('errors.sheets.noWorksheet', {file}), {code: 'INPUT_UNREADABLE', hints: [saveAsXlsx()]})
   }
 }
 
@@ -173,7 +175,7 @@ export async function detectCsvEncoding(file: string): Promise<string> {
 async function openCsvSheet(file: string, opts: ReadOptions): Promise<SheetRows> {
   const {default: iconv} = await import('iconv-lite')
   if (opts.encoding && !iconv.encodingExists(opts.encoding)) {
-    throw new UsageError(`unknown encoding "${opts.encoding}" (--encoding)`, {code: 'USAGE', hints: ['Use utf-8, gb18030, gbk, big5 or another encoding iconv-lite knows.']})
+    throw new UsageError(t('errors.sheets.encoding', {encoding: opts.encoding}), {code: 'USAGE', hints: [t('errors.sheets.encodingHint')]})
   }
   const encoding = opts.encoding ?? (await detectCsvEncoding(file))
   const delimiter = await detectDelimiter(file, encoding)
@@ -223,9 +225,9 @@ async function* csvBatches(file: string, encoding: string, delimiter: string): A
     if (batch.length > 0) yield batch
   } catch (error) {
     if (isPlantopsError(error)) throw error
-    throw new UsageError(`cannot read ${file} as CSV (${encoding}) near record ${n + 1}: ${(error as Error).message.split('\n')[0]}`, {
+    throw new UsageError(t('errors.sheets.csv', {file, encoding, record: n + 1, reason: (error as Error).message.split('\n')[0]}), {
       code: 'INPUT_UNREADABLE',
-      hints: ['Check the quoting of that line, or save the file again as CSV UTF-8 from Excel.'],
+      hints: [t('errors.sheets.csvHint')],
       cause: error,
     })
   } finally {

@@ -23,6 +23,9 @@
  * Functions named like statements (`REPLACE(sku, ' ', '')`, `INSERT(str, …)`) are expressions inside a SELECT and are
  * accepted: a SELECT cannot contain a write statement, so only the first word and the clauses above decide.
  */
+
+import {t} from '../i18n/index.js'
+
 export type GuardVerdict = {ok: true} | {ok: false; reason: string}
 
 export interface GuardOptions {
@@ -327,12 +330,12 @@ export function describeRead(sql: string, dialect: 'mysql' | 'sqlite' = 'mysql')
   try {
     tokens = lex(sql, dialect)
   } catch {
-    return 'a query'
+    return t('errors.source.aQuery')
   }
   const from = tokens.findIndex((tok, k) => wordAt(tokens, k) === 'FROM' && tok.t === 'word')
-  if (from < 0) return 'a query'
+  if (from < 0) return t('errors.source.aQuery')
   const target = tokens[from + 1]
-  if (!target || isPunct(target, '(')) return 'a configured query'
+  if (!target || isPunct(target, '(')) return t('errors.source.aConfiguredQuery')
   let end = from + 2
   while (isPunct(tokens[end], '.') && tokens[end + 1]) end += 2
   return sql.slice(target.start, tokens[end - 1].end)

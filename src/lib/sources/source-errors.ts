@@ -1,5 +1,6 @@
 import {SourceError} from '../cli/errors.js'
 import {redact} from '../cli/secrets.js'
+import {t} from '../i18n/index.js'
 
 /**
  * Turn a driver error into one operator-facing SourceError (exit 3): what failed, on which source, what to check.
@@ -11,73 +12,70 @@ export function toSourceError(source: string, error: unknown, where?: {host?: st
   const code = e.code ?? ''
   const msg = redact(e.sqlMessage ?? e.message ?? String(error))
   const target = where?.filename ?? (where?.host ? `${where.host}:${where.port ?? 3306}${where.database ? `/${where.database}` : ''}` : '')
-  const at = target ? ` at ${target}` : ''
+  const at = target ? t('errors.source.at', {target}) : ''
+  const what = reading ? t('errors.source.reading', {reading}) : ''
   const make = (what: string, errCode: string, hints: string[]) => new SourceError(source, what, {code: errCode, hints, cause: undefined})
 
   const lost = code === 'PROTOCOL_CONNECTION_LOST' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ER_CONNECTION_KILLED' || e.errno === 1927
   if (lost && reading) {
-    return make(`connection lost while reading ${reading}${at} (${msg || code})`, 'SOURCE_CONNECTION_LOST', [
-      'The server closed the connection mid-read: a DBA or tool killed it (KILL), the server restarted, or the network dropped. The run stopped; re-run it.',
-    ])
+    return make(t('errors.source.connectionLost', {reading, at, detail: msg || code}), 'SOURCE_CONNECTION_LOST', [t('errors.source.connectionLostHint')])
   }
   if ((code === 'ER_QUERY_INTERRUPTED' || e.errno === 1317) && !/max_statement_time|execution time/i.test(msg)) {
-    return make(`the query${reading ? ` reading ${reading}` : ''} was killed on the server (KILL QUERY)${at}: ${msg}`, 'SOURCE_QUERY_KILLED', [
-      'Someone (a DBA, a monitoring tool, a query killer) interrupted the query on the server; re-run it, or ask who kills long queries on this replica.',
-    ])
+    return make(t('errors.source.queryKilled', {reading: what, at, detail: msg}), 'SOURCE_QUERY_KILLED', [t('errors.source.queryKilledHint')])
   }
   switch (code) {
     case 'ECONNREFUSED':
-      return make(`connection refused${at}`, 'SOURCE_UNREACHABLE', ['Is the database server running and listening on that host and port?', `Check sources.${source}.connection.host/port in plantops.yaml.`])
+      return make(t('errors.source.refused', {at}), 'SOURCE_UNREACHABLE', [t('errors.source.refusedHint'), t('errors.source.hostPortHint', {source})])
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return make(`host not found${at}`, 'SOURCE_UNREACHABLE', [`Check the host name in sources.${source}.connection.host and DNS.`])
+      return make(t('errors.source.hostNotFound', {at}), 'SOURCE_UNREACHABLE', [t('errors.source.hostNotFoundHint', {source})])
     case 'ETIMEDOUT':
     case 'ECONNRESET':
     case 'PROTOCOL_CONNECTION_LOST':
-      return make(`connection timed out or was dropped${at}`, 'SOURCE_TIMEOUT', ['Check network/firewall access to the replica, or raise connectTimeoutSeconds.'])
+      return make(t('errors.source.timedOut', {at}), 'SOURCE_TIMEOUT', [t('errors.source.timedOutHint')])
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_DBACCESS_DENIED_ERROR':
     case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
       // the server's message names the account ('plantops_ro'@'127.0.0.1'), never the password
-      return make(`authentication failed${at} (${msg})`, 'SOURCE_AUTH', [`Check sources.${source}.connection.user and that the password variable/file it references holds the right password.`])
+      return make(t('errors.source.auth', {at, detail: msg}), 'SOURCE_AUTH', [t('errors.source.authHint', {source})])
     case 'ER_TABLEACCESS_DENIED_ERROR':
     case 'ER_COLUMNACCESS_DENIED_ERROR':
     case 'ER_SPECIFIC_ACCESS_DENIED_ERROR':
-      return make(`permission denied: ${msg}`, 'SOURCE_PERMISSION', ['Grant the plantops account SELECT on the tables its mappings name.'])
+      return make(t('errors.source.permission', {detail: msg}), 'SOURCE_PERMISSION', [t('errors.source.permissionHint')])
     case 'ER_BAD_DB_ERROR':
-      return make(`database does not exist${at}: ${msg}`, 'SOURCE_NO_DATABASE', [`Check sources.${source}.connection.database.`])
+      return make(t('errors.source.noDatabase', {at, detail: msg}), 'SOURCE_NO_DATABASE', [t('errors.source.noDatabaseHint', {source})])
     case 'ER_NO_SUCH_TABLE':
-      return make(`table not found: ${msg}`, 'SOURCE_NO_TABLE', ['Check the table names in the mapping, or run `plantops systems audit` to see schema drift.'])
+      return make(t('errors.source.noTable', {detail: msg}), 'SOURCE_NO_TABLE', [t('errors.source.noTableAuditHint')])
     case 'ER_BAD_FIELD_ERROR':
-      return make(`column not found: ${msg}`, 'SOURCE_NO_COLUMN', ['A mapped column was renamed or dropped: run `plantops systems audit` to see schema drift.'])
+      return make(t('errors.source.noColumn', {detail: msg}), 'SOURCE_NO_COLUMN', [t('errors.source.noColumnAuditHint')])
     case 'ER_STATEMENT_TIMEOUT':
     case 'ER_QUERY_TIMEOUT':
     case 'ER_QUERY_INTERRUPTED':
     case 'ER_QUERY_EXCEEDED_TIME':
-      return make(`query${reading ? ` reading ${reading}` : ''} exceeded the statement timeout the statement timeout: ${msg}`, 'SOURCE_TIMEOUT', [`Raise sources.${source}.statementTimeoutSeconds, or narrow the query (filters, indexes).`])
+      return make(t('errors.source.statementTimeout', {reading: what, detail: msg}), 'SOURCE_TIMEOUT', [t('errors.source.statementTimeoutHint', {source})])
     case 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION':
     case 'ER_OPTION_PREVENTS_STATEMENT':
-      return make(`the server refused a write: ${msg}`, 'SOURCE_READ_ONLY', ['plantops never writes to a source; this is a defect, please report it.'])
+      return make(t('errors.source.writeRefused', {detail: msg}), 'SOURCE_READ_ONLY', [t('errors.source.writeDefectHint')])
     case 'SQLITE_CANTOPEN':
-      return make(`cannot open database file${at}`, 'SOURCE_UNREACHABLE', [`Check sources.${source}.connection.filename (relative paths are relative to plantops.yaml).`])
+      return make(t('errors.source.sqliteOpen', {at}), 'SOURCE_UNREACHABLE', [t('errors.source.sqliteOpenHint', {source})])
     case 'SQLITE_READONLY':
-      return make(`the database is read-only and refused a write: ${msg}`, 'SOURCE_READ_ONLY', ['plantops never writes to a source; this is a defect, please report it.'])
+      return make(t('errors.source.sqliteReadOnly', {detail: msg}), 'SOURCE_READ_ONLY', [t('errors.source.writeDefectHint')])
     default:
       break
   }
   if (e.errno === 1969 || /max_statement_time|maximum statement execution time/i.test(msg)) {
-    return make(`query exceeded the statement timeout: ${msg}`, 'SOURCE_TIMEOUT', [`Raise sources.${source}.statementTimeoutSeconds, or narrow the query.`])
+    return make(t('errors.source.statementTimeout', {reading: '', detail: msg}), 'SOURCE_TIMEOUT', [t('errors.source.statementTimeoutHint', {source})])
   }
-  if (/no such table/i.test(msg)) return make(`table not found: ${msg}`, 'SOURCE_NO_TABLE', ['Check the table names in the mapping.'])
-  if (/no such column/i.test(msg)) return make(`column not found: ${msg}`, 'SOURCE_NO_COLUMN', ['A mapped column was renamed or dropped: run `plantops systems audit`.'])
-  if (/Knex: Timeout acquiring a connection/i.test(msg)) return make(`could not connect in time${at}`, 'SOURCE_TIMEOUT', ['Check that the server is reachable, or raise connectTimeoutSeconds.'])
-  return make(`${code ? `${code}: ` : ''}${msg}`, 'SOURCE_ERROR', ['Check the source\'s connection settings and that the replica is healthy.'])
+  if (/no such table/i.test(msg)) return make(t('errors.source.noTable', {detail: msg}), 'SOURCE_NO_TABLE', [t('errors.source.noTableHint')])
+  if (/no such column/i.test(msg)) return make(t('errors.source.noColumn', {detail: msg}), 'SOURCE_NO_COLUMN', [t('errors.source.noColumnHint')])
+  if (/Knex: Timeout acquiring a connection/i.test(msg)) return make(t('errors.source.connectTimeout', {at}), 'SOURCE_TIMEOUT', [t('errors.source.connectTimeoutHint')])
+  return make(`${code ? `${code}: ` : ''}${msg}`, 'SOURCE_ERROR', [t('errors.source.otherHint')])
 }
 
 /** A statement answered with an OK packet instead of rows: it did something else than read. Never counted as a row. */
 export function noResultSetError(source: string, reading: string): SourceError {
-  return new SourceError(source, `the statement reading ${reading} returned no result set (it is not a plain SELECT); nothing was counted`, {
+  return new SourceError(source, t('errors.source.noResultSet', {reading}), {
     code: 'SOURCE_NO_RESULT_SET',
-    hints: ['Configured SQL (query:, lagQuery:) must be one plain SELECT that returns rows.'],
+    hints: [t('errors.source.noResultSetHint')],
   })
 }

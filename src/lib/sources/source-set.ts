@@ -1,4 +1,5 @@
 import {UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import type {PlantopsConfig} from '../config/schema.js'
 import {Source} from './source.js'
 
@@ -20,7 +21,7 @@ export class SourceSet {
     if (!p) {
       const cfg = this.config.sources[name]
       if (!cfg) {
-        throw new UsageError(`no source named "${name}" in the config (configured: ${this.names().join(', ') || 'none'})`)
+        throw new UsageError(t('errors.source.unknown', {name, configured: this.names().join(', ') || t('config.noSections')}))
       }
       p = Source.open(name, cfg, {baseDir: this.baseDir})
       this.opened.set(name, p)

@@ -1,6 +1,7 @@
 /** The guards of a stock diff: a broken replica or a mapping that lines nothing up stops the run instead of reporting it. */
 import {PlantopsError, SourceError, UsageError} from '../cli/errors.js'
 import {ExitCode} from '../cli/exit-codes.js'
+import {t} from '../i18n/index.js'
 import {warehouseMap} from '../reconcile/mapping.js'
 import {codeText} from '../reconcile/keys.js'
 import {buildSideRead} from '../reconcile/side-read.js'
@@ -18,16 +19,16 @@ export function checkSides(cfg: StockConfig, read: ReadResult, history: StockHis
     ['WMS', read.wms, cfg.wms.source],
   ] as const) {
     if (r.rows === 0) {
-      throw new SourceError(source, `the ${side} side (${side === 'ERP' ? describe(cfg.erp) : describe(cfg.wms)}) returned no rows; refusing to report every key as only on the other side`, {
+      throw new SourceError(source, t('errors.stock.sideEmpty', {side, what: side === 'ERP' ? describe(cfg.erp) : describe(cfg.wms)}), {
         code: 'SOURCE_EMPTY',
-        hints: ['Check the replica (a rebuild in progress?) and the side\'s table/query and filters in plantops.yaml.'],
+        hints: [t('errors.stock.sideEmptyHint')],
       })
     }
     const prev = history.previousRows?.[side === 'ERP' ? 'erp' : 'wms']
     if (prev && r.rows < prev * cfg.safety.minRowsRatio) {
-      throw new SourceError(source, `the ${side} side returned ${r.rows} rows, fewer than ${Math.round(cfg.safety.minRowsRatio * 100)}% of the previous run's ${prev}; refusing to report a half-loaded replica`, {
+      throw new SourceError(source, t('errors.stock.sideShrunk', {side, rows: r.rows, pct: Math.round(cfg.safety.minRowsRatio * 100), previous: prev}), {
         code: 'SOURCE_SHRUNK',
-        hints: ['Check the replica; if the drop is real, lower stock.safety.minRowsRatio in plantops.yaml for one run.'],
+        hints: [t('errors.stock.sideShrunkHint')],
       })
     }
   }
@@ -81,18 +82,22 @@ export async function checkScope(cfg: StockConfig, sources: Map<string, Source>,
     const erp = (await distinct(cfg.erp.source, cfg.erp, cfg.erp.columns.warehouse, cfg.erp.filters)).map((w) => erpNorm(w))
     const wms = (await distinct(cfg.wms.source, cfg.wms, cfg.wms.columns.warehouse, cfg.wms.filters)).map((w) => {
       const e = map.get(wmsNorm(w))
-      return e === undefined ? `${w} (WMS, unmapped)` : `${e} (WMS ${w})`
+      return e === undefined ? t('errors.stock.wmsUnmapped', {code: w}) : t('errors.stock.wmsMapped', {erp: e, code: w})
     })
-    problems.push(`--warehouse ${missingW.join(', ')}: no key in this warehouse on either side`, `ERP warehouses: ${[...new Set(erp)].join(', ') || '-'}`, `WMS warehouses: ${[...new Set(wms)].join(', ') || '-'}`)
+    problems.push(
+      t('errors.stock.noWarehouse', {codes: missingW.join(', ')}),
+      t('errors.stock.erpWarehouses', {codes: [...new Set(erp)].join(', ') || '-'}),
+      t('errors.stock.wmsWarehouses', {codes: [...new Set(wms)].join(', ') || '-'}),
+    )
   }
   if (missingC.length > 0) {
     const it = cfg.items
     const known = it?.columns.class ? await distinct(it.source, it, it.columns.class) : []
-    problems.push(`--class ${missingC.join(', ')}: no item of this class has stock`, it?.columns.class ? `item classes: ${known.join(', ') || '-'}` : 'no item class is configured (stock.items.columns.class)')
+    problems.push(t('errors.stock.noClass', {classes: missingC.join(', ')}), it?.columns.class ? t('errors.stock.itemClasses', {classes: known.join(', ') || '-'}) : t('errors.stock.noClassColumn'))
   }
-  throw new UsageError(`${problems[0]}${problems.length > 1 ? `; ${problems.slice(1).join('; ')}` : ''}`, {
+  throw new UsageError(problems.join(t('errors.stock.problemSeparator')), {
     code: 'FILTER_MATCHES_NOTHING',
-    hints: ['--warehouse takes ERP warehouse codes (or WMS codes listed in stock.warehouseMap); --class takes item classes of stock.items.'],
+    hints: [t('errors.stock.scopeHint')],
   })
 }
 
@@ -111,25 +116,20 @@ export function checkLinesUp(cfg: StockConfig, keys: Record<string, number>, var
     variances
       .filter((v) => v.status === status)
       .slice(0, 3)
-      .map((v) => `${v.item} @ ${v.warehouse}${v.lot ? ` lot ${v.lot}` : ''}`)
-      .join(', ')
+      .map((v) => (v.lot ? t('errors.stock.exampleKeyLot', {item: v.item, warehouse: v.warehouse, lot: v.lot}) : t('errors.stock.exampleKey', {item: v.item, warehouse: v.warehouse})))
+      .join(t('common.listSeparator'))
   const pct = ((paired / total) * 100).toFixed(2)
   throw new PlantopsError(
-    `only ${paired} of ${total} keys (${pct}%) are found on both sides, below stock.safety.minMatchRatio ${ratio}: the codes probably do not line up (e.g. only in ERP: ${ex('only_in_erp') || '-'}; only in WMS: ${ex('only_in_wms') || '-'})`,
+    t('errors.stock.nothingLinesUp', {paired, total, pct, ratio, onlyErp: ex('only_in_erp') || '-', onlyWms: ex('only_in_wms') || '-'}),
     {
       code: 'NOTHING_LINES_UP',
       exitCode: ExitCode.SOURCE,
-      hints: [
-        'Compare the example keys: item codes need stock.wms.normalize (trim, caseFold, fullWidth) or a cross-reference (stock.itemMap).',
-        'Warehouse codes that differ need stock.warehouseMap (WMS code → ERP code).',
-        'Check that stock.erp/wms.columns point at the right columns, and units (stock.units) if quantities are in different units.',
-        'If the plant really shares so few keys, lower stock.safety.minMatchRatio (0 turns the check off).',
-      ],
+      hints: [t('errors.stock.linesUpHintCodes'), t('errors.stock.linesUpHintWarehouses'), t('errors.stock.linesUpHintColumns'), t('errors.stock.linesUpHintRatio')],
     },
   )
 }
 
 function describe(side: {table?: string; query?: string}): string {
-  return side.table !== undefined ? `table ${side.table}` : 'its query'
+  return side.table !== undefined ? t('errors.stock.sideTable', {table: side.table}) : t('errors.stock.sideQuery')
 }
 

@@ -279,16 +279,16 @@ export function parseList(values: string[] | undefined, flag: string): string[] 
       if (s) out.add(s)
     }
   }
-  if (values && values.length > 0 && out.size === 0) throw new UsageError(`${flag} needs at least one value`)
+  if (values && values.length > 0 && out.size === 0) throw new UsageError(t('errors.stock.flagEmpty', {flag}))
   return [...out]
 }
 
 /** The `stock` section, or exit 2 saying how to add one. */
 export function requireStockConfig(section: StockConfig | undefined, file: string): StockConfig {
   if (!section) {
-    throw new ConfigError(`${file} has no \`stock\` section`, {
+    throw new ConfigError(t('errors.stock.notConfigured', {file}), {
       code: 'STOCK_NOT_CONFIGURED',
-      hints: ['Add a `stock:` section with `erp` and `wms` sides (see docs or `plantops demo` for an example).'],
+      hints: [t('errors.stock.notConfiguredHint')],
     })
   }
   return section
