@@ -149,7 +149,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         if (run) run.setRowsRead(await sources.rowsRead().catch(() => ({})))
         await run?.markInterrupted(signal).catch(() => {})
         lock?.release()
-        process.stderr.write(`\nplantops: interrupted by ${signal}; run ${run?.id ?? '?'} recorded as failed\n`)
+        process.stderr.write(`\n${t('errors.cli.interrupted', {signal, run: run?.id ?? '?'})}\n`)
         process.exit(ExitCode.INTERRUPTED)
       }
       void finish()
@@ -158,13 +158,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // fails with its own message and frees the lock instead of silencing every later cron start with exit 4
     const maxMinutes = maxRunMinutes(opts.loaded.config.runs, opts.job)
     const onOverrun = () => {
-      const message = `the "${opts.job}" run exceeded the maximum run time of ${formatMinutes(maxMinutes)} (runs.maxMinutes) and was stopped`
+      const message = t('errors.cli.overrun', {job: opts.job, max: formatMinutes(maxMinutes)})
       const finish = async () => {
         if (run) run.setRowsRead(await sources.rowsRead().catch(() => ({})))
         await run?.finish({exitCode: ExitCode.SOURCE, error: message}).catch(() => {})
         lock?.release()
         if (this.jsonEnabled()) this.logJson({error: {code: 'RUN_TIMEOUT', message, problems: [], hints: [], exitCode: ExitCode.SOURCE}})
-        process.stderr.write(`Error: ${message}; run ${run?.id ?? '?'} recorded as failed\n  hint: Find what is slow (\`plantops runs show ${run?.id ?? 'ID'}\`, the sources' processlists), or raise runs.maxMinutes / runs.byJob.${opts.job}.\n`)
+        const lines = [t('cli.error', {message: t('errors.cli.recordedFailed', {message, run: run?.id ?? '?'})}), t('cli.hint', {hint: t('errors.cli.overrunHint', {run: run?.id ?? 'ID', job: opts.job})})]
+        process.stderr.write(`${lines.join('\n')}\n`)
         process.exit(ExitCode.SOURCE)
       }
       void finish()
@@ -252,9 +253,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.logJson({error: {code: 'INTERNAL', message, exitCode: ExitCode.INTERNAL}})
       return
     }
-    process.stderr.write(`Error: internal error: ${message}\n`)
+    process.stderr.write(`${t('cli.error', {message: t('errors.cli.internal', {message})})}\n`)
     if (process.env.DEBUG) process.stderr.write(`${redact(err?.stack ?? '')}\n`)
-    else process.stderr.write('This is a defect in plantops. Re-run with DEBUG=plantops to see the stack trace, and report it.\n')
+    else process.stderr.write(`${t('errors.cli.defect')}\n`)
     throw new Errors.ExitError(ExitCode.INTERNAL)
   }
 
@@ -279,5 +280,5 @@ export function usageErrorJson(err: Error & {oclif?: {exit?: number}}, commandId
   // eslint-disable-next-line no-control-regex
   const lines = redact(err.message ?? String(err)).replaceAll(/\u001B\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^See more help with/i.test(l))
   const command = commandId ? ` ${commandId.replaceAll(':', ' ')}` : ''
-  return {code: 'USAGE', message: lines[0] ?? 'usage error', problems: lines.slice(1), hints: [`plantops${command} --help shows the flags and arguments.`], exitCode: err.oclif?.exit ?? ExitCode.USAGE}
+  return {code: 'USAGE', message: lines[0] ?? t('errors.cli.usage'), problems: lines.slice(1), hints: [t('errors.cli.helpHint', {command: `plantops${command}`})], exitCode: err.oclif?.exit ?? ExitCode.USAGE}
 }

@@ -4,6 +4,7 @@ import {writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 
 /** Temp files being written right now: removed if the process exits (e.g. SIGTERM) before they are renamed. */
 const inFlight = new Set<string>()
@@ -34,8 +35,8 @@ export async function withAtomicFile<T>(target: string, produce: (tmpPath: strin
   try {
     mkdirSync(path.dirname(abs), {recursive: true})
   } catch (error) {
-    throw new UsageError(`cannot create the output directory ${path.dirname(abs)}: ${(error as NodeJS.ErrnoException).code}`, {
-      hints: ['Choose another --output path.'],
+    throw new UsageError(t('errors.report.mkdir', {dir: path.dirname(abs), code: (error as NodeJS.ErrnoException).code}), {
+      hints: [t('errors.report.mkdirHint')],
     })
   }
   const tmp = tempPathFor(abs)
@@ -50,7 +51,7 @@ export async function withAtomicFile<T>(target: string, produce: (tmpPath: strin
     inFlight.delete(tmp)
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EACCES' || code === 'EROFS' || code === 'ENOSPC' || code === 'EISDIR') {
-      throw new UsageError(`cannot write ${abs}: ${code}`, {hints: ['Check the path and permissions, or choose another --output.']})
+      throw new UsageError(t('errors.report.write', {path: abs, code}), {hints: [t('errors.report.writeHint')]})
     }
     throw error
   }

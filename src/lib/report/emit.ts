@@ -1,4 +1,5 @@
 import {UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import {writeFileAtomic} from './atomic.js'
 import type {Column} from './columns.js'
 import {pipeCsv, writeCsv} from './csv.js'
@@ -48,9 +49,9 @@ export interface OutputPlan {
  */
 export function planOutput(flags: {format?: string; output?: string}, json: boolean, formats: readonly OutputFormat[] = OUTPUT_FORMATS): OutputPlan {
   const format = resolveFormat({format: flags.format, output: flags.output, formats})
-  if (format === 'xlsx' && !flags.output) throw new UsageError('--format xlsx needs --output FILE.xlsx', {hints: ['e.g. --output report.xlsx (the format follows the extension)']})
+  if (format === 'xlsx' && !flags.output) throw new UsageError(t('errors.report.xlsxNeedsOutput'), {hints: [t('errors.report.xlsxNeedsOutputHint')]})
   if (format === 'csv' && !flags.output && json) {
-    throw new UsageError('--json and --format csv would both write to stdout', {hints: ['Write the CSV to a file with --output FILE.csv, or leave out --json.']})
+    throw new UsageError(t('errors.report.jsonAndCsv'), {hints: [t('errors.report.jsonAndCsvHint')]})
   }
   return {format, output: flags.output, json}
 }
@@ -77,7 +78,7 @@ export async function emit<T>(result: T, view: View<T>, plan: OutputPlan, o: {te
       return {path: null}
     }
     case 'csv': {
-      if (!view.csv) throw new UsageError('this command has no CSV output')
+      if (!view.csv) throw new UsageError(t('errors.report.noCsv'))
       const csv = view.csv(result, {zone})
       const {rows} = csv
       // --csv-headers labels: only the header row changes (documented as not a contract); the values keep their codes
@@ -86,7 +87,7 @@ export async function emit<T>(result: T, view: View<T>, plan: OutputPlan, o: {te
       return {path: null, rows: await pipeCsv(process.stdout, columns, rows, {bom: o.bom})}
     }
     case 'xlsx': {
-      if (!view.xlsx) throw new UsageError('this command has no XLSX output')
+      if (!view.xlsx) throw new UsageError(t('errors.report.noXlsx'))
       await writeXlsx(plan.output!, view.xlsx(result, {zone}), {zone})
       return {path: plan.output!}
     }
@@ -124,13 +125,13 @@ export async function emitRows<R>(opts: EmitOptions<R>): Promise<EmitResult> {
       return {kind: 'stdout', rows: await pipeCsv(process.stdout, opts.columns, opts.rows, {bom: opts.bom})}
     }
     case 'xlsx': {
-      if (!opts.output) throw new UsageError('--format xlsx needs --output FILE.xlsx', {hints: ['e.g. --format xlsx --output variances.xlsx']})
+      if (!opts.output) throw new UsageError(t('errors.report.xlsxNeedsOutput'), {hints: [t('errors.report.xlsxNeedsOutputExample')]})
       await writeXlsx(opts.output, [{name: opts.sheetName ?? 'Sheet1', columns: opts.columns, rows: opts.rows}])
       return {kind: 'file', path: opts.output}
     }
     case 'json':
       return {kind: 'none'}
     default:
-      throw new UsageError(`unknown format ${String(opts.format)}`)
+      throw new UsageError(t('errors.report.unknownFormat', {format: String(opts.format)}))
   }
 }

@@ -1,6 +1,7 @@
 import path from 'node:path'
 
 import {UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 
 /** The file formats an extension names. */
 export const FORMAT_BY_EXTENSION: Record<string, string> = {'.csv': 'csv', '.xlsx': 'xlsx', '.json': 'json'}
@@ -25,18 +26,23 @@ export function resolveFormat<F extends string>(opts: {
   if (opts.format !== undefined) {
     const format = opts.format as F
     if (opts.output && format === terminal) {
-      throw new UsageError(`--format ${terminal} is for the terminal and writes no file: --output ${opts.output} needs ${fileFormats.map((f) => `--format ${f}`).join(', ')}`, {
-        hints: [fromExt ? `Leave out --format: ${ext} writes ${fromExt}.` : `e.g. --format ${fileFormats[0]} --output report.${fileFormats[0]}`],
+      throw new UsageError(t('errors.report.terminalFormat', {format: terminal, output: opts.output, formats: fileFormats.map((f) => `--format ${f}`).join(', ')}), {
+        hints: [fromExt ? t('errors.report.leaveOutFormat', {ext, format: fromExt}) : t('errors.report.formatExample', {format: fileFormats[0]})],
       })
     }
     if (fromExt && fromExt !== format) {
-      throw new UsageError(`--format ${format} does not match --output ${opts.output} (${ext} is ${fromExt})`, {hints: [`Use --format ${fromExt}, or name the file *.${format}.`]})
+      throw new UsageError(t('errors.report.formatMismatch', {format, output: opts.output, ext, extFormat: fromExt}), {hints: [t('errors.report.formatMismatchHint', {extFormat: fromExt, format})]})
     }
     return format
   }
   if (!opts.output) return terminal
   if (fromExt) return fromExt
-  throw new UsageError(`cannot tell the format of --output ${opts.output} from its extension`, {
-    hints: [`Add ${fileFormats.map((f) => `--format ${f}`).join(' or ')}, or name the file ${Object.entries(byExt).filter(([, f]) => fileFormats.includes(f)).map(([e]) => `*${e}`).join(', ')}.`],
+  throw new UsageError(t('errors.report.unknownExtension', {output: opts.output}), {
+    hints: [
+      t('errors.report.unknownExtensionHint', {
+        formats: fileFormats.map((f) => `--format ${f}`).join(t('errors.report.or')),
+        names: Object.entries(byExt).filter(([, f]) => fileFormats.includes(f)).map(([e]) => `*${e}`).join(', '),
+      }),
+    ],
   })
 }

@@ -1,6 +1,7 @@
 import stringWidth from 'string-width'
 
 import {UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import type {Column} from './columns.js'
 
 /**
@@ -49,8 +50,8 @@ export function chooseColumns<R>(columns: Column<R>[], names: string[] | undefin
     else unknown.push(name)
   }
   if (unknown.length > 0) {
-    throw new UsageError(`--columns: no column named ${unknown.map((u) => `"${u}"`).join(', ')}`, {
-      hints: [`The columns of this table: ${columns.map((c) => c.key).join(', ')}`],
+    throw new UsageError(t('errors.report.noColumn', {names: unknown.map((u) => `"${u}"`).join(', ')}), {
+      hints: [t('errors.report.noColumnHint', {columns: columns.map((c) => c.key).join(', ')})],
     })
   }
   return chosen

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {LockedError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import {formatMinutes} from './config.js'
 
 export interface LockInfo {
@@ -75,18 +76,14 @@ export function acquireJobLock(dir: string, job: string, opts: {maxMinutes?: num
       }
       const ageMinutes = (Date.now() - Date.parse(holder!.startedAt)) / 60_000
       const overdue = opts.maxMinutes !== undefined && Number.isFinite(ageMinutes) && ageMinutes > opts.maxMinutes
+      const who = {job, pid: holder!.pid, host: holder!.host, started: holder!.startedAt}
       throw new LockedError(
-        `another "${job}" run is still running (pid ${holder!.pid} on ${holder!.host}, started ${holder!.startedAt})` +
-          `${Number.isFinite(ageMinutes) ? `, for ${formatMinutes(Math.max(0, ageMinutes))}` : ''}` +
-          (overdue ? `: it has held the lock longer than the maximum run time (${formatMinutes(opts.maxMinutes!)}, runs.maxMinutes) and may be hung` : ''),
-        [
-          overdue
-            ? `Check process ${holder!.pid} on ${holder!.host} (ps -p ${holder!.pid}); if it is hung, stop it (kill ${holder!.pid}): the next run takes the lock over.`
-            : 'Wait for it to finish; `plantops runs list` shows it.',
-          `If that process is gone on another host, remove the lock file ${file}.`,
-        ],
+        t('errors.lock.running', who) +
+          (Number.isFinite(ageMinutes) ? t('errors.lock.runningFor', {duration: formatMinutes(Math.max(0, ageMinutes))}) : '') +
+          (overdue ? t('errors.lock.overdue', {max: formatMinutes(opts.maxMinutes!)}) : ''),
+        [overdue ? t('errors.lock.overdueHint', who) : t('errors.lock.waitHint'), t('errors.lock.goneHint', {file})],
       )
     }
   }
-  throw new LockedError(`could not take the lock for "${job}" (${file})`, [`Remove ${file} if no plantops run is active.`])
+  throw new LockedError(t('errors.lock.cannotTake', {job, file}), [t('errors.lock.cannotTakeHint', {file})])
 }

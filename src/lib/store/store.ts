@@ -7,6 +7,7 @@ import type {Knex} from 'knex'
 import {quietKnexLog} from '../sources/knex-log.js'
 
 import {ConfigError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import type {StoreConfig} from '../config/sources-schema.js'
 import type {Migration} from './migration.js'
 import {toSourceError} from '../sources/source-errors.js'
@@ -50,9 +51,9 @@ export async function openStore(config: StoreConfig, baseDir: string): Promise<S
     try {
       mkdirSync(path.dirname(filename), {recursive: true})
     } catch (error) {
-      throw new ConfigError(`cannot create the store directory ${path.dirname(filename)}: ${(error as Error).message}`, {
+      throw new ConfigError(t('errors.store.mkdir', {dir: path.dirname(filename), reason: (error as Error).message}), {
         code: 'STORE_UNWRITABLE',
-        hints: ['Set store.filename in plantops.yaml to a writable location.'],
+        hints: [t('errors.store.mkdirHint')],
       })
     }
     knex = knexFactory({
@@ -96,9 +97,9 @@ export async function openStore(config: StoreConfig, baseDir: string): Promise<S
   } catch (error) {
     await knex.destroy().catch(() => {})
     if (config.client === 'mysql') throw toSourceError('store', error)
-    throw new ConfigError(`cannot open the plantops store ${describe}: ${(error as Error).message}`, {
+    throw new ConfigError(t('errors.store.open', {store: describe, reason: (error as Error).message}), {
       code: 'STORE_UNWRITABLE',
-      hints: ['Check that the store file is writable, or set store.filename in plantops.yaml.'],
+      hints: [t('errors.store.openHint')],
     })
   }
   return {knex, client: config.client, describe, close: () => knex.destroy()}
