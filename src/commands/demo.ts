@@ -4,6 +4,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {UsageError} from '../lib/cli/errors.js'
+import {t} from '../lib/i18n/index.js'
 import {loadConfig} from '../lib/config/load.js'
 import {demoConfigArg, demoJobTitle, demoNextSteps, demoNextText, demoPlantText, demoStockTitle, demoVariancesTitle} from '../lib/demo/view.js'
 import {renderKeyValue} from '../lib/report/table.js'
@@ -80,7 +81,7 @@ No server is needed for the default SQLite plant.`
     const next = demoNextSteps(demoConfigArg(config))
     if (!this.jsonEnabled()) this.log(demoPlantText({dir, config: rel, databases, rows: plant.counts, seeded, buildMs: plant.elapsedMs}, this.textOptions()))
     let stockDiff: DemoResult['stockDiff']
-    if (flags['notify-url'] && flags['no-diff']) throw new UsageError('--notify-url sends the stock diff\'s alert: it cannot be used with --no-diff', {hints: ['Drop --no-diff, or drop --notify-url.']})
+    if (flags['notify-url'] && flags['no-diff']) throw new UsageError(t('errors.demo.notifyNoDiff'), {hints: [t('errors.demo.notifyNoDiffHint')]})
     if (flags['notify-url']) {
       const {channelSchema, registerChannelSecret} = await import('../lib/notify/config.js')
       registerChannelSecret(flags['notify-url']) // a robot URL carries its token: never in output or run history

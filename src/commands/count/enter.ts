@@ -24,9 +24,9 @@ export default class CountEnter extends BaseCommand<typeof CountEnter> {
   async run(): Promise<CountEnterResult> {
     const {args, flags} = await this.parse(CountEnter)
     if (!this.isInteractive(flags)) {
-      throw new UsageError('count enter types counts on a terminal, and this is not one (or --no-input/CI is set)', {
+      throw new UsageError(t('errors.count.enterNoTerminal'), {
         code: 'NOT_INTERACTIVE',
-        hints: [`Fill the count sheets and record them instead: plantops count record ${args.count} FILE.xlsx`],
+        hints: [t('errors.count.enterNoTerminalHint', {id: args.count})],
       })
     }
     const loaded = this.loadConfig(flags.config)

@@ -37,7 +37,7 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
   async run(): Promise<CountReportResult> {
     const {args, flags} = await this.parse(CountReportCmd)
     const plan = this.planOutput(flags)
-    if (flags.adjustments && !/\.(csv|xlsx)$/i.test(flags.adjustments)) throw new UsageError(`--adjustments must end in .csv or .xlsx, got ${flags.adjustments}`)
+    if (flags.adjustments && !/\.(csv|xlsx)$/i.test(flags.adjustments)) throw new UsageError(t('errors.count.adjustments', {value: flags.adjustments}))
     const loaded = this.loadConfig(flags.config)
     const cfg = requireCountConfig(loaded)
     const text = this.textOptions(loaded, flags.columns)

@@ -50,8 +50,8 @@ export default class CountSample extends BaseCommand<typeof CountSample> {
     } catch (error) {
       throw new UsageError((error as Error).message)
     }
-    if (flags.output && !/\.xlsx$/i.test(flags.output)) throw new UsageError(`--output must be an .xlsx file, got ${flags.output}`)
-    if (flags.today && !/^\d{4}-\d{2}-\d{2}$/.test(flags.today)) throw new UsageError(`--today must be YYYY-MM-DD, got ${flags.today}`)
+    if (flags.output && !/\.xlsx$/i.test(flags.output)) throw new UsageError(t('errors.count.outputXlsx', {value: flags.output}))
+    if (flags.today && !/^\d{4}-\d{2}-\d{2}$/.test(flags.today)) throw new UsageError(t('errors.count.today', {value: flags.today}))
     return this.withRun({job: 'count-sample', loaded}, async (ctx) => {
       const result = await openCount(ctx.store.knex, ctx.sources, cfg, {
         method: flags.method as SampleMethod,

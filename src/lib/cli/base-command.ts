@@ -18,6 +18,7 @@ import {setLanguage, t} from '../i18n/index.js'
 import {ConfigError, isPlantopsError, type PlantopsError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
 import {redact} from './secrets.js'
+import {shownWarning} from './warnings.js'
 import {installStdoutPipeGuard} from './stdout.js'
 import {parseColumns} from './output-flags.js'
 import {colorEnabled, createProgress, interactiveAllowed, type Progress} from './terminal.js'
@@ -105,10 +106,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /**
    * A warning for the operator: always on stderr, also with --json (stdout stays pure JSON, and cron logs still
-   * show what went wrong). Secrets are redacted.
+   * show what went wrong). Secrets are redacted. A warning made by warningText (src/lib/cli/warnings.ts) is shown in
+   * the language in force.
    */
   protected warnOperator(message: string): void {
-    process.stderr.write(`${t('cli.warning', {message: redact(message)})}\n`)
+    process.stderr.write(`${t('cli.warning', {message: redact(shownWarning(message))})}\n`)
   }
 
   /** The output of this run: --format, else the --output extension, else the table (exit 2 when it cannot work). */

@@ -7,6 +7,7 @@ import {z} from 'zod'
 import {ConfigError} from '../cli/errors.js'
 import {applyConfigLanguage, isChinese, t} from '../i18n/index.js'
 import {registerSecret} from '../cli/secrets.js'
+import {warningText} from '../cli/warnings.js'
 import {checkConfiguredSelect} from '../sources/read-guard.js'
 import {resolveNotifySecrets} from '../notify/config.js'
 import {configSchema, type PlantopsConfig} from './schema.js'
@@ -203,7 +204,7 @@ function interpolate(
       // what the file itself holds once ${VAR} references are taken out: `${UNSET:-S3cr3t}` still holds S3cr3t
       const literal = typeof obj.password === 'string' ? obj.password.replace(new RegExp(ENV_REF.source, 'g'), (_m, _n: string, fallback?: string) => fallback ?? '') : ''
       if (literal !== '') {
-        warnings.push(`${locate([...p, 'password'])} ${[...p, 'password'].join('.')}: ${t('config.warn.plaintextPassword')}`)
+        warnings.push(warningText('config.warn.plaintextPassword', {}, `${locate([...p, 'password'])} ${[...p, 'password'].join('.')}: `))
       }
       ENV_REF.lastIndex = 0
       if (typeof obj.passwordFile === 'string') {

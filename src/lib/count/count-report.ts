@@ -1,6 +1,7 @@
 import type {Knex} from 'knex'
 
 import {UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import type {SourceSet} from '../sources/source-set.js'
 import type {CountConfig} from './config.js'
 import {getCount, getLines, recountOf, type CountHeader} from './count-store.js'
@@ -15,9 +16,9 @@ export async function reportCount(knex: Knex, sources: SourceSet, cfg: CountConf
   const header = await getCount(knex, countId)
   const lines = await getLines(knex, countId)
   if (!lines.some((l) => l.countedQty !== null)) {
-    throw new UsageError(`count ${countId} has no recorded counts yet: the report stays blind until counts are recorded`, {
+    throw new UsageError(t('errors.count.notRecorded', {id: countId}), {
       code: 'COUNT_NOT_RECORDED',
-      hints: [`Record the filled sheets: plantops count record ${countId} ${header.sheetsPath ?? 'count-' + countId + '.xlsx'}`, `or type them in: plantops count enter ${countId}`],
+      hints: [t('errors.count.recordHint', {id: countId, file: header.sheetsPath ?? `count-${countId}.xlsx`}), t('errors.count.enterHint', {id: countId})],
     })
   }
   let cut: CutoffResult = {byLine: new Map(), applied: 0, ignoredTypes: {}}

@@ -1,6 +1,7 @@
 import type {Knex} from 'knex'
 
 import {UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import {Decimal, formatDecimal, toDecimal} from '../decimal/decimal.js'
 import type {AbcClass} from './config.js'
 import type {StockLineFacts} from './population.js'
@@ -185,9 +186,9 @@ export async function getCount(knex: Knex, id: number): Promise<CountHeader> {
   const r = await knex('count_counts').where({id}).first()
   if (!r) {
     const last = await knex('count_counts').max({m: 'id'}).first()
-    throw new UsageError(`no count ${id} in the store`, {
+    throw new UsageError(t('errors.count.notFound', {id}), {
       code: 'COUNT_NOT_FOUND',
-      hints: [last?.m ? `The latest count is ${last.m}.` : 'No count has been opened yet: start one with `plantops count sample`.'],
+      hints: [last?.m ? t('errors.count.latestHint', {id: last.m}) : t('errors.count.noneHint')],
     })
   }
   return headerFromRow(r)

@@ -1,6 +1,8 @@
 import type {Knex} from 'knex'
 
 import {UsageError} from '../cli/errors.js'
+import {warningText} from '../cli/warnings.js'
+import {t} from '../i18n/index.js'
 import type {SourceSet} from '../sources/source-set.js'
 import {ABC_CLASSES, type AbcClass, type CountConfig} from './config.js'
 import {compareWalking, lineKey} from './codes.js'
@@ -77,14 +79,14 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
     parent = await getCount(knex, opts.recount)
     const plines = await getLines(knex, parent.id)
     if (!plines.some((l) => l.countedQty !== null)) {
-      throw new UsageError(`count ${parent.id} has no recorded counts yet: nothing to recount`, {hints: [`Record the sheets first: plantops count record ${parent.id} FILE.xlsx`]})
+      throw new UsageError(t('errors.count.nothingRecorded', {id: parent.id}), {hints: [t('errors.count.recordFirstHint', {id: parent.id})]})
     }
     let cut: CutoffResult = {byLine: new Map(), applied: 0, ignoredTypes: {}}
     if (cfg.wms.movements) cut = await readCutoffs(await sources.get(cfg.wms.source), cfg.wms.movements, parent.snapshotAt, plines)
     const report = buildReport(parent, plines, cut, {tolerancePct: cfg.tolerancePct})
     const over = new Set(report.recount.map((r) => `${r.line}`))
     recountLines = plines.filter((l) => l.lineNo !== null && over.has(`${l.lineNo}`)).map((l) => ({key: lineKey(l.location, l.sku, l.lot), parentLineId: l.id}))
-    if (recountLines.length === 0) throw new UsageError(`no line of count ${parent.id} is over tolerance: nothing to recount`, {code: 'NOTHING_TO_RECOUNT'})
+    if (recountLines.length === 0) throw new UsageError(t('errors.count.nothingOver', {id: parent.id}), {code: 'NOTHING_TO_RECOUNT'})
   }
 
   const scope: CountScope = parent ? {warehouse: parent.scope.warehouse} : opts.scope
@@ -175,11 +177,11 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
     const takenLocs = new Set(taken.locations.map((d) => d.location))
     chosen = snapshot.lines.filter((l) => takenLocs.has(l.location) && snapshot.inScope(l)).sort(compareWalking)
     due = {dueLocations: taken.locations.length, deferredLocations: taken.deferred}
-    if (taken.deferred > 0) warnings.push(`${taken.deferred} due location(s) left for the next run by --size ${opts.size}`)
-    if (chosen.length === 0) warnings.push(`no location is due on ${today}: every location was counted within its class frequency`)
+    if (taken.deferred > 0) warnings.push(warningText('count.warn.deferred', {count: taken.deferred, size: opts.size}))
+    if (chosen.length === 0) warnings.push(warningText('count.warn.nothingDue', {date: today}))
     const overdue = taken.locations.filter((l) => l.daysLeft < 0).length
     if (opts.size === undefined && overdue > 0) {
-      warnings.push(`${overdue} location(s) are already past their count frequency (a backlog): to spread them over several runs, cap each run with --size`)
+      warnings.push(warningText('count.warn.backlog', {count: overdue}))
     }
   } else {
     // random / abc: bottom-k by seeded priority, per class; n is cut at the end, when the population size is known
@@ -205,9 +207,9 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
     chosen = snapshot.lines.filter((l) => keys.has(l.key)).sort(compareWalking)
   }
   if (!parent && ABC_CLASSES.every((c) => populationByClass[c] === 0)) {
-    throw new UsageError(`no WMS stock lines in scope${describeScope(opts.scope)}: nothing to sample`, {
+    throw new UsageError(t('errors.count.emptyPopulation', {scope: describeScope(opts.scope)}), {
       code: 'EMPTY_POPULATION',
-      hints: ['Check --warehouse/--zone/--class, and count.wms.stock in plantops.yaml (table, excludeStatuses).'],
+      hints: [t('errors.count.emptyPopulationHint')],
     })
   }
 
@@ -299,8 +301,12 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
 }
 
 function describeScope(s: CountScope): string {
-  const parts = [s.warehouse && `warehouse ${s.warehouse}`, s.zone && `zone ${s.zone}`, s.class && `class ${s.class}`].filter(Boolean)
-  return parts.length ? ` (${parts.join(', ')})` : ''
+  const parts = [
+    s.warehouse && t('errors.count.scopeWarehouse', {warehouse: s.warehouse}),
+    s.zone && t('errors.count.scopeZone', {zone: s.zone}),
+    s.class && t('errors.count.scopeClass', {class: s.class}),
+  ].filter(Boolean)
+  return parts.length ? t('errors.count.scope', {parts: parts.join(t('common.listSeparator'))}) : ''
 }
 
 export {ABC_CLASSES}

@@ -1,5 +1,6 @@
 import type {Knex} from 'knex'
 
+import {warningText} from '../cli/warnings.js'
 import {Decimal} from '../decimal/decimal.js'
 import {decimalReader, optionalDecimalReader} from '../reconcile/quantity.js'
 import type {Reader, Source} from '../sources/source.js'
@@ -188,7 +189,7 @@ export class PopulationReader {
       const erp = await sources.get(items.source)
       const ic = items.columns
       const byUsage = cfg.classes.from === 'usage-value'
-      if (!byUsage && !ic.abcClass) warnings.push(`count.classes.from is "column" but ${items.configPath} names no ABC class column: every line is class ${cfg.classes.fallback}`)
+      if (!byUsage && !ic.abcClass) warnings.push(warningText('count.warn.noClassColumn', {path: items.configPath, fallback: cfg.classes.fallback}))
       const usage = new Map<string, Decimal>()
       const q = buildSideRead(erp.builder(), {table: items.table, query: items.query, columns: {item: ic.item, cls: byUsage ? null : ic.abcClass, cost: byUsage ? ic.unitCost : null, usage: byUsage ? ic.annualUsage : null}})
       const usageOf = optionalDecimalReader({source: erp.name, table: items.table, query: items.query, column: ic.annualUsage ?? ''})
@@ -244,7 +245,7 @@ export class PopulationReader {
     // the rest is read for the count's own lines only: item details and unit facts, WMS totals per key, ERP balances
     const warnings = [...this.warnings]
     unmapped ??= lines.filter((l) => l.item === null).length
-    if (unmapped > 0) warnings.push(`${unmapped} WMS line(s) have no ERP item in the cross-reference: compared with WMS only`)
+    if (unmapped > 0) warnings.push(warningText('count.warn.unmapped', {count: unmapped}))
     if (this.erp) {
       const details = await this.itemDetails(lines)
       for (const l of lines) {
@@ -266,7 +267,7 @@ export class PopulationReader {
       for (const l of lines) if (l.item && l.factor) l.wmsKeyQty = totals.get(erpKey(l.item, l.erpWarehouse ?? '', l.lot)) ?? null
       await this.erpBalances(lines)
       const noFactor = lines.filter((l) => l.item && !l.factor).length
-      if (noFactor > 0) warnings.push(`${noFactor} line(s) have a WMS unit with no known conversion to the ERP unit: compared with WMS only`)
+      if (noFactor > 0) warnings.push(warningText('count.warn.noFactor', {count: noFactor}))
     }
     return {snapshotAt, lines, inScope: (l) => this.inScope(l), warnings, mapping: this.mapping}
   }

@@ -1,5 +1,7 @@
 import {randomInt} from 'node:crypto'
 
+import {t} from '../i18n/index.js'
+
 /**
  * The seeded generator behind every sample: the same seed gives the same sample on every machine and Node version
  * (mulberry32 over 32-bit integer arithmetic). Never Math.random. A count without --seed gets a fresh seed from the
@@ -50,7 +52,7 @@ export function newSeed(): number {
 
 export function parseSeed(text: string): number {
   if (!/^\d{1,10}$/.test(text.trim()) || Number(text) > 0xffffffff) {
-    throw new RangeError(`--seed must be a whole number between 0 and 4294967295, got "${text}"`)
+    throw new RangeError(t('errors.count.seed', {value: text}))
   }
   return Number(text)
 }

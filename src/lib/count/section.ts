@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {ConfigError, UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import type {LoadedConfig} from '../config/load.js'
 import type {CountConfig} from './config.js'
 
@@ -8,12 +9,10 @@ import type {CountConfig} from './config.js'
 export function requireCountConfig(loaded: LoadedConfig): CountConfig {
   const section = loaded.config.count
   if (!section) {
-    throw new ConfigError(`${loaded.path} has no "count" section`, {
+    throw new ConfigError(t('errors.count.notConfigured', {file: loaded.path}), {
       code: 'COUNT_NOT_CONFIGURED',
-      hints: [
-        'Add a count section naming the WMS source (and the ERP source for ERP comparison), e.g.\n  count:\n    wms: {source: wms}\n    erp: {source: erp}',
-        'Run `plantops demo` to see a complete example.',
-      ],
+      // i18n-ok: a YAML example after the sentence
+      hints: [`${t('errors.count.notConfiguredHint')}\n  count:\n    wms: {source: wms}\n    erp: {source: erp}`, t('errors.count.demoHint')],
     })
   }
   return section
@@ -22,7 +21,7 @@ export function requireCountConfig(loaded: LoadedConfig): CountConfig {
 /** A percentage flag value ("95", "99.5"), strictly between the bounds. */
 export function parsePercent(name: string, text: string, min: number, max: number): number {
   const n = Number(text)
-  if (!Number.isFinite(n) || n <= min || n >= max) throw new UsageError(`--${name} must be a number between ${min} and ${max} (exclusive), got "${text}"`)
+  if (!Number.isFinite(n) || n <= min || n >= max) throw new UsageError(t('errors.count.percent', {name, min, max, value: text}))
   return n
 }
 

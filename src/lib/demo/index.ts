@@ -11,6 +11,7 @@ import path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import type {Knex} from 'knex'
 import {UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import {generatePlant, planPlant} from './generate.js'
 import {DEFAULT_AS_OF, parseAsOf} from './qty.js'
 import type {DemoDb, DemoOptions, DemoPlant, DemoProgress} from './types.js'
@@ -37,23 +38,23 @@ export interface ResolvedDemoOptions {
 export function resolveDemoOptions(opts: DemoOptions): ResolvedDemoOptions {
   const stockRows = opts.stockRows ?? DEFAULT_STOCK_ROWS
   if (!Number.isSafeInteger(stockRows) || stockRows < 100 || stockRows > 20_000_000) {
-    throw new UsageError(`stock rows must be a whole number from 100 to 20,000,000, got ${stockRows}`, {hints: ['The default plant has 20,000 ERP balance rows.']})
+    throw new UsageError(t('errors.demo.stockRows', {value: stockRows}), {hints: [t('errors.demo.stockRowsHint')]})
   }
   const items = opts.items ?? Math.max(20, Math.round(stockRows / 5))
   if (!Number.isSafeInteger(items) || items < 20 || items > stockRows / 2 || items > 899_000) {
-    throw new UsageError(`items must be a whole number from 20 to stockRows / 2 (and at most 899,000), got ${items}`)
+    throw new UsageError(t('errors.demo.items', {value: items}))
   }
   const seed = opts.seed ?? DEFAULT_SEED
-  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`seed must be a whole number from 0 to 4294967295, got ${seed}`)
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(t('errors.demo.seed', {value: seed}))
   const asOf = opts.asOf ?? DEFAULT_AS_OF
   try {
     parseAsOf(asOf)
-  } catch (err) {
-    throw new UsageError((err as Error).message, {hints: ['Give the snapshot time as YYYY-MM-DDTHH:MM:SS, e.g. 2026-11-20T22:00:00.']})
+  } catch {
+    throw new UsageError(t('errors.demo.asOf', {value: asOf}), {hints: [t('errors.demo.asOfHint')]})
   }
   if (opts.mysql) checkMysqlPrefix(opts.mysql.prefix ?? 'plantops_demo_')
   if (opts.batchSize !== undefined && (!Number.isSafeInteger(opts.batchSize) || opts.batchSize < 1 || opts.batchSize > 50_000)) {
-    throw new UsageError(`batch size must be from 1 to 50,000, got ${opts.batchSize}`)
+    throw new UsageError(t('errors.demo.batchSize', {value: opts.batchSize}))
   }
   return {stockRows, items, seed, asOf}
 }

@@ -7,6 +7,7 @@ import {mkdirSync, renameSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import type {Knex} from 'knex'
 import {SourceError, UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import type {RowSink} from './generate.js'
 import {type Cell, createIndexSql, createTableSql, type DemoSystem, type Dialect, insertPrefix, rowLiteral, type TableSpec, tableSpec, tablesOf} from './schema.js'
 import type {DemoDb, DemoMysqlOptions} from './types.js'
@@ -92,7 +93,7 @@ export function mysqlDatabaseNames(prefix: string): Record<DemoSystem, string> {
 
 export function checkMysqlPrefix(prefix: string): void {
   if (!/^[A-Za-z0-9_]{0,48}$/.test(prefix)) {
-    throw new UsageError(`invalid MySQL database prefix "${prefix}"`, {hints: ['Use letters, digits and _ only, at most 48 characters (e.g. plantops_demo_).']})
+    throw new UsageError(t('errors.demo.prefix', {prefix}), {hints: [t('errors.demo.prefixHint')]})
   }
 }
 
@@ -114,13 +115,11 @@ function mysqlConnection(m: DemoMysqlOptions, database?: string): Record<string,
 
 function mysqlError(m: DemoMysqlOptions, err: unknown): SourceError {
   const msg = err instanceof Error ? err.message : String(err)
-  return new SourceError(`demo mysql ${m.host}:${m.port}`, `cannot build the demo databases: ${msg}`, {
+  // i18n-ok: the name the error gives the demo server, like a source name
+  return new SourceError(`demo mysql ${m.host}:${m.port}`, t('errors.demo.mysql', {reason: msg}), {
     code: 'DEMO_MYSQL_FAILED',
     cause: err,
-    hints: [
-      'Check that MariaDB/MySQL is running and reachable at that host and port.',
-      `The user "${m.user}" needs CREATE, DROP, INSERT, INDEX on the ${m.prefix ?? DEFAULT_MYSQL_PREFIX}* databases.`,
-    ],
+    hints: [t('errors.demo.mysqlHint'), t('errors.demo.mysqlGrantHint', {user: m.user, prefix: m.prefix ?? DEFAULT_MYSQL_PREFIX})],
   })
 }
 
@@ -158,12 +157,10 @@ export async function openMysqlTargets(m: DemoMysqlOptions): Promise<BuildTarget
       throw mysqlError(m, err)
     }
     if (foreign.length > 0 && !m.force) {
-      throw new UsageError(`refusing to drop ${foreign.map((d) => `"${d}"`).join(', ')} on ${m.host}:${m.port}: ${foreign.length === 1 ? 'it exists and was' : 'they exist and were'} not created by plantops demo`, {
+      const databases = foreign.map((d) => `"${d}"`).join(', ')
+      throw new UsageError(t('errors.demo.notOurs', {count: foreign.length, databases, server: `${m.host}:${m.port}`}), {
         code: 'DEMO_DATABASE_NOT_OURS',
-        hints: [
-          'Choose another --mysql-prefix (the demo writes ${prefix}erp, ${prefix}wms, ${prefix}mes).',
-          `Or, if ${foreign.length === 1 ? 'it is' : 'they are'} yours to lose (e.g. a demo built by an older plantops), pass --force to drop ${foreign.length === 1 ? 'it' : 'them'}.`,
-        ],
+        hints: [t('errors.demo.notOursPrefixHint'), t('errors.demo.notOursForceHint', {count: foreign.length})],
       })
     }
     try {

@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {ConfigError, SourceError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import type {Reader} from '../sources/source.js'
 import type {StockConfig} from '../stock/config.js'
 import {buildSideRead} from './side-read.js'
@@ -48,8 +49,8 @@ export class CodeMap {
 
   /** The conflicts as text lines (at most `max`), for an error message. */
   conflictLines(max = 10): string[] {
-    const out = this.conflicts.slice(0, max).map((c) => `WMS code ${JSON.stringify(c.wms)}: ${c.rows.join(' | ')}`)
-    if (this.conflicts.length > max) out.push(`… and ${this.conflicts.length - max} more ambiguous codes`)
+    const out = this.conflicts.slice(0, max).map((c) => t('errors.engine.conflict', {code: JSON.stringify(c.wms), rows: c.rows.join(' | ')}))
+    if (this.conflicts.length > max) out.push(t('errors.engine.moreConflicts', {count: this.conflicts.length - max}))
     return out
   }
 
@@ -86,10 +87,10 @@ export function warehouseMap(cfg: StockConfig, normWms: KeyNormalizer, normErp: 
   const m = new CodeMap(false)
   for (const [wms, erp] of Object.entries(cfg.warehouseMap)) m.set(normWms(wms), normErp(erp), `${JSON.stringify(wms)}: ${JSON.stringify(erp)}`)
   if (m.conflicts.length > 0) {
-    throw new ConfigError('stock.warehouseMap maps one WMS warehouse code to two ERP warehouses (after normalisation)', {
+    throw new ConfigError(t('errors.engine.warehouseMapAmbiguous'), {
       code: 'MAP_AMBIGUOUS',
       problems: m.conflictLines(),
-      hints: ['Keep one entry per WMS warehouse code (stock.wms.normalize decides which codes are the same).'],
+      hints: [t('errors.engine.warehouseMapAmbiguousHint')],
     })
   }
   return m
@@ -102,8 +103,8 @@ export async function itemMapFromFile(cfg: Extract<NonNullable<StockConfig['item
   try {
     text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '')
   } catch (error) {
-    throw new ConfigError(`stock.itemMap.file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hints: ['Check the path (relative to plantops.yaml) and permissions.'],
+    throw new ConfigError(t('errors.engine.itemMapUnreadable', {file, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message}), {
+      hints: [t('errors.engine.itemMapUnreadableHint')],
     })
   }
   const {parse} = await import('csv-parse/sync')
@@ -111,26 +112,28 @@ export async function itemMapFromFile(cfg: Extract<NonNullable<StockConfig['item
   try {
     records = parse(text, {columns: true, skip_empty_lines: true}) as Record<string, string>[]
   } catch (error) {
-    throw new ConfigError(`stock.itemMap.file: ${file} is not valid CSV: ${(error as Error).message}`)
+    throw new ConfigError(t('errors.engine.itemMapCsv', {file, reason: (error as Error).message}))
   }
   const map = new CodeMap(false)
   const {wms, erp} = cfg.columns
   if (records.length > 0 && (!(wms in records[0]) || !(erp in records[0]))) {
-    throw new ConfigError(`stock.itemMap.file: ${file} has no "${wms}" or "${erp}" column (header: ${Object.keys(records[0]).join(', ')})`, {
-      hints: ['Set stock.itemMap.columns.wms / .erp to the CSV header names.'],
+    throw new ConfigError(t('errors.engine.itemMapColumns', {file, wms, erp, header: Object.keys(records[0]).join(', ')}), {
+      hints: [t('errors.engine.itemMapColumnsHint')],
     })
   }
+  // "line 12" / "第 12 行", worded once (a cross-reference can have hundreds of thousands of rows)
+  const [lineBefore, lineAfter = ''] = t('errors.engine.lineNo', {line: '\u0000'}).split('\u0000')
   records.forEach((r, i) => {
     const w = normWms(r[wms])
     const e = normErp(r[erp])
-    if (w === '' || e === '') throw new ConfigError(`${file}:${i + 2}: empty item code in the cross-reference`)
-    map.set(w, e, `line ${i + 2}: ${JSON.stringify(r[wms])} → ${JSON.stringify(r[erp])}`)
+    if (w === '' || e === '') throw new ConfigError(`${file}:${i + 2}: ${t('errors.engine.itemMapEmptyCode')}`)
+    map.set(w, e, `${lineBefore}${i + 2}${lineAfter}: ${JSON.stringify(r[wms])} → ${JSON.stringify(r[erp])}`)
   })
   if (map.conflicts.length > 0) {
-    throw new ConfigError(`stock.itemMap.file: ${file} maps one WMS item code to two ERP items; refusing to pick one`, {
+    throw new ConfigError(t('errors.engine.itemMapAmbiguous', {file}), {
       code: 'MAP_AMBIGUOUS',
       problems: map.conflictLines(),
-      hints: ['Keep one row per WMS code in the cross-reference (stock.wms.normalize decides which codes are the same).'],
+      hints: [t('errors.engine.itemMapAmbiguousHint')],
     })
   }
   return map
@@ -160,10 +163,10 @@ export async function itemMapFromSource(
     }
   }
   if (map.conflicts.length > 0) {
-    const where = cfg.table === undefined ? 'its query' : `table ${cfg.table}`
-    throw new SourceError(cfg.source, `the item cross-reference (stock.itemMap, ${where}) maps one WMS item code to two ERP items; refusing to pick one: ${map.conflictLines(5).join('; ')}`, {
+    const where = cfg.table === undefined ? t('errors.stock.sideQuery') : t('errors.stock.sideTable', {table: cfg.table})
+    throw new SourceError(cfg.source, t('errors.engine.itemMapSourceAmbiguous', {where, conflicts: map.conflictLines(5).join(t('errors.stock.problemSeparator'))}), {
       code: 'MAP_AMBIGUOUS',
-      hints: ['Fix the cross-reference so each WMS code has one ERP item (stock.wms.normalize decides which codes are the same), or filter it with a SELECT in stock.itemMap.query.'],
+      hints: [t('errors.engine.itemMapSourceAmbiguousHint')],
     })
   }
   return map

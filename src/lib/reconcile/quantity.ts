@@ -1,5 +1,6 @@
 import {SourceError} from '../cli/errors.js'
 import {Decimal} from '../decimal/decimal.js'
+import {t} from '../i18n/index.js'
 
 /**
  * Quantities as they are read from a source: only plain decimal text is a quantity (an optional sign, digits, an
@@ -85,11 +86,11 @@ export function quantityReader(origin: QuantityOrigin): (value: unknown, key: ()
     if (typeof value === 'string' && PLAIN.test(value)) return value
     if (value === null || value === undefined) {
       if (origin.nullQty === 'zero') return '0'
-      throw badQuantity(origin, key(), value, 'is NULL (stock.nullQty: error)')
+      throw badQuantity(origin, key(), value, t('errors.engine.isNull'))
     }
     const p = parseQuantity(value)
     if (p.ok) return p.text
-    throw badQuantity(origin, key(), value, `is ${p.reason}`)
+    throw badQuantity(origin, key(), value, t('errors.engine.isBad', {reason: p.reason}))
   }
 }
 
@@ -115,13 +116,10 @@ export function optionalDecimalReader(origin: Omit<QuantityOrigin, 'nullQty'>): 
 }
 
 function badQuantity(origin: Omit<QuantityOrigin, 'nullQty'>, key: string, value: unknown, what: string): SourceError {
-  const where = origin.table === undefined ? 'its query' : `table ${origin.table}`
-  return new SourceError(origin.source, `${where}, column ${origin.column}: the value ${showValue(value)} of ${key} ${what}`, {
+  const where = origin.table === undefined ? t('errors.stock.sideQuery') : t('errors.stock.sideTable', {table: origin.table})
+  return new SourceError(origin.source, t('errors.engine.badValue', {where, column: origin.column, value: showValue(value), key, what}), {
     code: 'BAD_VALUE',
-    hints: [
-      'Only plain decimal numbers are quantities (e.g. 12, -3.5, 1.25e3): no thousands separators, units, hex or words.',
-      'Fix the value at the source, or point the column at a numeric column (or a SELECT that filters or converts it).',
-    ],
+    hints: [t('errors.engine.badValueHint'), t('errors.engine.badValueFixHint')],
   })
 }
 
