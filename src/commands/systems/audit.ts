@@ -68,7 +68,7 @@ export default class SystemsAudit extends BaseCommand<typeof SystemsAudit> {
       if (sinceLast && sinceLast.resolved.length > 0) this.log(`\n${t('audit.title.resolved')}\n${renderFindings(sinceLast.resolved, this.color)}`)
       return
     }
-    this.log(renderSystemsTable(report, this.color))
+    this.log(renderSystemsTable(report, this.color, this.textOptions().width))
     this.log(`\n${renderCounts(report.counts)}`)
     if (report.findings.length > 0) this.log(`\n${renderFindings(report.findings, this.color)}`)
     for (const s of report.skippedAreas) this.logToStderr(t('audit.skipped.note', {area: s.area, reason: s[TEXT] ? local(s[TEXT]) : s.reason}))

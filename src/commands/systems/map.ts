@@ -55,7 +55,7 @@ export default class SystemsMap extends BaseCommand<typeof SystemsMap> {
     const metrics = computeMetrics(map)
     const result: SystemsMapResult = {...map, metrics, audit: last ? {id: last.id, at: last.startedAt} : null, format, diagram: null, output: flags.output ?? null, svgFallback: false}
     if (format === 'table') {
-      if (!this.jsonEnabled()) this.log(renderMapText(map, metrics, {color: this.color, auditedAt: last?.startedAt ?? null}))
+      if (!this.jsonEnabled()) this.log(renderMapText(map, metrics, {color: this.color, auditedAt: last?.startedAt ?? null, width: this.textOptions(loaded).width}))
       return result
     }
     const title = loaded.config.plant ? t('systems.title.mapOfPlant', {plant: loaded.config.plant}) : t('systems.title.map')

@@ -19,17 +19,17 @@ export function checkLabel(check: string): string {
   return label(`audit.check.${check}`)
 }
 
-export function renderSystemsTable(report: AuditReport, color?: boolean): string {
+export function renderSystemsTable(report: AuditReport, color?: boolean, width?: number): string {
   return renderTable(
     [
-      {key: 'system', header: t('audit.col.system')},
-      {key: 'source', header: t('audit.col.source')},
-      {key: 'reachable', header: t('audit.col.reachable')},
-      {key: 'server', header: t('audit.col.server')},
-      {key: 'lag', header: t('audit.col.lag')},
-      {key: 'ro', header: t('audit.col.readOnly')},
-      {key: 'fresh', header: t('audit.col.newest')},
-      {key: 'health', header: t('audit.col.health')},
+      {key: 'system', header: t('audit.col.system'), priority: 10},
+      {key: 'source', header: t('audit.col.source'), priority: 5},
+      {key: 'reachable', header: t('audit.col.reachable'), priority: 9},
+      {key: 'server', header: t('audit.col.server'), priority: 3, shrink: true},
+      {key: 'lag', header: t('audit.col.lag'), priority: 8},
+      {key: 'ro', header: t('audit.col.readOnly'), priority: 8, shrink: true},
+      {key: 'fresh', header: t('audit.col.newest'), priority: 6, shrink: true, minWidth: 19},
+      {key: 'health', header: t('audit.col.health'), priority: 10},
     ],
     report.systems.map((s) => ({
       system: s.system,
@@ -54,7 +54,7 @@ export function renderSystemsTable(report: AuditReport, color?: boolean): string
         : '',
       health: healthLabel(s.health),
     })),
-    {color},
+    {color, width},
   )
 }
 
