@@ -3,6 +3,7 @@ import {Errors} from '@oclif/core'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {UsageError} from '../lib/cli/errors.js'
 import {ExitCode} from '../lib/cli/exit-codes.js'
+import {t} from '../lib/i18n/index.js'
 import {sourceProbe} from '../lib/init/probe.js'
 import {runInitWizard, type InitResult, type WizardPrompts} from '../lib/init/wizard.js'
 
@@ -16,13 +17,7 @@ export default class Init extends BaseCommand<typeof Init> {
   async run(): Promise<InitCommandResult> {
     const {flags} = await this.parse(Init)
     if (!this.isInteractive(flags)) {
-      throw new UsageError('plantops init is interactive and needs a terminal (stdin and stdout a TTY, no --no-input, no --json, CI unset)', {
-        code: 'INIT_NEEDS_TTY',
-        hints: [
-          'Non-interactive set-up: copy the annotated example plantops.yaml from README.md ("Configuration"), fill in your sources with password: ${ENV_VAR}, then run `plantops config validate`.',
-          '`plantops demo` writes a complete working example to start from.',
-        ],
-      })
+      throw new UsageError(t('init.error.needsTty'), {code: 'INIT_NEEDS_TTY', hints: [t('init.error.needsTtyHint'), t('init.error.demoHint')]})
     }
     const inq = await import('@inquirer/prompts')
     const prompts: WizardPrompts = {
@@ -37,21 +32,21 @@ export default class Init extends BaseCommand<typeof Init> {
       result = await runInitWizard(target, {prompts, probe: sourceProbe, say: (l) => this.logToStderr(l)})
     } catch (error) {
       if ((error as Error).name === 'ExitPromptError') {
-        this.logToStderr('\ninit cancelled; nothing written.')
+        this.logToStderr(`\n${t('init.cancelled')}`)
         throw new Errors.ExitError(ExitCode.INTERRUPTED)
       }
       throw error
     }
     if (!result.written) return result
-    this.log(`wrote ${result.path}`)
-    if (result.validation.valid) this.log('config validate: valid')
+    this.log(t('init.wrote', {file: result.path}))
+    if (result.validation.valid) this.log(t('init.valid'))
     else {
-      this.log('config validate found problems:')
+      this.log(t('init.problems'))
       for (const p of result.validation.problems) this.log(`  - ${p}`)
       process.exitCode = ExitCode.USAGE
     }
-    for (const v of result.unsetPasswordVariables) this.log(`before running plantops: export ${v}=…  (the password of that source's read-only account)`)
-    this.log(`next: plantops systems audit   ·   plantops systems map   ·   plantops stock diff${result.ordersMes ? '   ·   plantops reconcile run orders-mes' : ''}`)
+    for (const v of result.unsetPasswordVariables) this.log(t('init.exportPassword', {variable: v}))
+    this.log(t('init.next', {commands: ['plantops systems audit', 'plantops systems map', 'plantops stock diff', ...(result.ordersMes ? ['plantops reconcile run orders-mes'] : [])].join('   ·   ')}))
     return result
   }
 }

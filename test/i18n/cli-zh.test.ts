@@ -273,3 +273,113 @@ describe('Chinese interface (built CLI, SQLite demo plant)', () => {
     expect(overridden.stdout).toContain('# language: en (from PLANTOPS_LANG=en)')
   })
 })
+
+describe('Chinese interface: systems map, systems audit and init (built CLI, SQLite demo plant)', () => {
+  let dir: string
+  const zh = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args, '--lang', 'zh-CN'], {cwd: dir, env: {...NEUTRAL, ...env}})
+  const en = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args, '--lang', 'en'], {cwd: dir, env: {...NEUTRAL, ...env}})
+  /** An audit's JSON without what differs between any two audits (ids, times, the age of the newest change). */
+  const auditDoc = (json: unknown) => JSON.stringify(stable(json), (k, v) => (/At$|[aA]uditId$|^ageHours$/.test(k) ? 0 : typeof v === 'string' ? v.replace(/\d+\.\d h old/g, 'N h old') : v))
+
+  beforeAll(() => {
+    dir = path.join(tempDir('plantops-i18n-sys-'), 'plant')
+    const demo = runCli(['demo', '--dir', dir, '--no-diff'], {cwd: repoRoot, env: NEUTRAL})
+    expect(demo.code, demo.stderr).toBe(0)
+  }, 180_000)
+
+  it('systems map: the text in Chinese, aligned at 80 and 100 columns; --lang en still English', () => {
+    for (const width of ['80', '100']) {
+      const r = zh(['systems', 'map'], {PLANTOPS_COLUMNS: width})
+      expect(r.code, r.stderr).toBe(0)
+      for (const word of ['系统', '数据流', '数据对象', '手工录入', '点对点接口', '手工重复录入', '被重复声明的主数据', '从未审计', '电子表格']) expect(r.stdout, word).toContain(word)
+      expect(r.stdout).toContain('=手工=>')
+      expectAligned(r.stdout, Number(width))
+      noEnglish(r.stdout + r.stderr, `systems map at ${width} columns`)
+    }
+    const english = en(['systems', 'map'])
+    expect(english.stdout).toMatch(/Point-to-point interfaces\s*│ 11 \(6 automated\); a hub would need 9 connectors/)
+    expect(english.stdout).toContain('customer =manual=> erp')
+    expect(english.stdout).not.toMatch(/[\u4e00-\u9fff]{2}.*(数据流|手工录入)/)
+  })
+
+  it('systems map: DOT and Mermaid labels and the title in Chinese; the JSON is the same in both languages', () => {
+    const dot = zh(['systems', 'map', '--format', 'dot'])
+    expect(dot.code, dot.stderr).toBe(0)
+    expect(dot.stdout).toMatch(/label="[^"]* — 系统地图"/)
+    expect(dot.stdout).toContain('负责人：张伟 (IT)')
+    expect(dot.stdout).toMatch(/label="sales-orders · 手工重复录入（每天 120 次，3 人） · daily"/)
+    expect(dot.stdout).toMatch(/\\n外部"/)
+    noEnglish(dot.stdout, 'systems map --format dot')
+    const mermaid = zh(['systems', 'map', '--format', 'mermaid'])
+    expect(mermaid.stdout).toContain('-.->|"sales-orders · 手工重复录入（每天 120 次，3 人） · daily"|') // full-width parentheses need no encoding
+    expect(mermaid.stdout).toContain('数据库同步')
+    noEnglish(mermaid.stdout, 'systems map --format mermaid')
+    const dotEn = en(['systems', 'map', '--format', 'dot'])
+    expect(dotEn.stdout).toContain('MANUAL re-keying (120/day, 3 people)')
+    expect(dotEn.stdout).toContain('— system map"')
+
+    const jsonEn = en(['systems', 'map', '--json'])
+    const jsonZh = zh(['systems', 'map', '--json'])
+    expect(jsonEn.code, jsonEn.stderr).toBe(0)
+    expect(jsonZh.stdout).toBe(jsonEn.stdout)
+  })
+
+  it('systems map: the Graphviz warning and the no-systems error with its hint in Chinese', () => {
+    const svg = zh(['systems', 'map', '--format', 'svg'], {PLANTOPS_DOT: '/nonexistent/dot'})
+    expect(svg.code, svg.stderr).toBe(0)
+    expect(svg.stderr).toContain('警告：未安装 Graphviz（找不到 /nonexistent/dot）')
+    noEnglish(svg.stderr, 'the Graphviz warning')
+    const empty = path.join(tempDir('plantops-i18n-nosys-'), 'plantops.yaml')
+    require('node:fs').writeFileSync(empty, 'sources: {}\n')
+    const r = zh(['systems', 'map', '--config', empty])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('中没有系统：无法绘制系统地图')
+    expect(r.stderr).toContain('提示：添加 `systems:` 部分')
+    noEnglish(r.stderr, 'the no-systems error')
+  })
+
+  it('systems audit: findings, severities and the summary in Chinese; --json the same in both languages', () => {
+    const r = zh(['systems', 'audit'], {PLANTOPS_COLUMNS: '100'})
+    expect(r.code, r.stderr).toBe(0)
+    // the demo's data was written days ago: each system's newest change is older than its limit
+    for (const word of ['健康状况', '副本延迟', '最近一次变更', '严重 0 项，警告 3 项，提示 0 项', '警告     erp · 数据新鲜度', '该副本的数据似乎已过时', '处理：检查为 "erp" 供数的复制或同步任务']) {
+      expect(r.stdout, word).toContain(word)
+    }
+    expectAligned(r.stdout, 100)
+    noEnglish(r.stdout + r.stderr, 'systems audit')
+
+    const english = en(['systems', 'audit'])
+    expect(english.stdout).toContain('0 critical, 3 warning, 0 info')
+    expect(english.stdout).toMatch(/WARNING {2}erp · freshness {2}\(systems\.systems\.erp\.updatedAt\.maxAgeHours\)\n {2}newest stock_balance\.updated_at on "erp" is /)
+    expect(english.stdout).toContain('  fix: Check replication/the sync job feeding "erp"')
+
+    const jsonEn = en(['systems', 'audit', '--json'])
+    const jsonZh = zh(['systems', 'audit', '--json'])
+    expect(jsonEn.code, jsonEn.stderr).toBe(0)
+    expect(jsonZh.json.findings).toHaveLength(3)
+    expect(auditDoc(jsonZh.json)).toBe(auditDoc(jsonEn.json))
+    expect(jsonZh.stdout).not.toMatch(/[\u4e00-\u9fff]/)
+
+    const since = zh(['systems', 'audit', '--since-last'])
+    expect(since.code, since.stderr).toBe(0)
+    expect(since.stdout).toMatch(/^与审计 \d+（.*）相比：新增 0 项，已解决 0 项，未变 3 项。$/m)
+    noEnglish(since.stdout, 'systems audit --since-last')
+
+    // the map shows each system's health from that audit, in Chinese
+    const map = zh(['systems', 'map'])
+    expect(map.stdout).toMatch(/│ erp +│ 金蝶云星空 ERP.*│ 警告 +│/)
+  })
+
+  it('init: without a terminal, the refusal and the non-interactive path in Chinese; in English with --lang en', () => {
+    const d = tempDir('plantops-i18n-init-')
+    const r = runCli(['init', '--lang', 'zh-CN'], {cwd: d, env: NEUTRAL})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('错误：plantops init 是交互式向导，需要终端')
+    expect(r.stderr).toContain('提示：非交互式配置：复制 README.md')
+    expect(r.stderr).toContain('`plantops demo` 会生成一个完整可用的示例')
+    noEnglish(r.stderr, 'init without a terminal')
+    const e = runCli(['init', '--lang', 'en'], {cwd: d, env: {...NEUTRAL, LANG: 'zh_CN.UTF-8'}})
+    expect(e.code).toBe(2)
+    expect(e.stderr).toContain('plantops init is interactive and needs a terminal')
+  })
+})

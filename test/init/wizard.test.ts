@@ -5,8 +5,11 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
+import {setLanguage} from '../../src/lib/i18n/index.js'
+import {decideLanguage} from '../../src/lib/i18n/language.js'
 import {sourceProbe} from '../../src/lib/init/probe.js'
 import {runInitWizard, type WizardPrompts} from '../../src/lib/init/wizard.js'
+import {displayWidth} from '../../src/lib/report/width.js'
 import {binPath, runCli, tempDir} from '../helpers/cli.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
 
@@ -129,6 +132,76 @@ describe('plantops init wizard (injected answers, SQLite sources)', () => {
     const r = await runInitWizard(target, {prompts: scripted([[/exists\. Overwrite it\?$/, false]]), probe: sourceProbe, say: () => {}, env: {}})
     expect(r.written).toBe(false)
     expect(readFileSync(target, 'utf8')).toBe(before)
+  })
+
+  it('in Chinese (--lang zh-CN): prompts, choices, the connection test and the mapping proposal; the written comments in Chinese, the YAML keys unchanged', async () => {
+    const d = tempDir('pt-init-zh-')
+    const file = path.join(d, 'plantops.yaml')
+    for (const name of ['erp.db', 'wms.db']) writeFileSync(path.join(d, name), readFileSync(path.join(dir, name)))
+    const choices: string[] = []
+    const prompts = scripted([
+      [/^工厂名称$/, DEFAULT],
+      [/^数据源名称$/, DEFAULT],
+      [/^erp 的系统类型$/, DEFAULT],
+      [/^数据库类型$/, 'sqlite'],
+      [/^SQLite 文件（相对于 plantops\.yaml）$/, './erp.db'],
+      [/^谁负责 erp？（个人或团队；可不填）$/, 'IT 张伟'],
+      [/^还要添加数据源吗？$/, true],
+      [/^数据源名称$/, DEFAULT],
+      [/^wms 的系统类型$/, DEFAULT],
+      [/^数据库类型$/, 'sqlite'],
+      [/^SQLite 文件/, './wms.db'],
+      [/^谁负责 wms？/, ''],
+      [/^还要添加数据源吗？$/, false],
+      [/^是否生成库存对账映射（erp 对 wms）？$/, true],
+      [/^erp 中的库存表（ERP 一方）$/, DEFAULT],
+      [/^对 erp\.stock_balance 使用这个映射吗？$/, true],
+      [/^wms 中的库存表（WMS 一方）$/, DEFAULT],
+      [/^对 wms\.bin_stock 使用这个映射吗？$/, false],
+      [/^物料编码 item 对应的字段（必填）$/, DEFAULT],
+      [/^仓库 warehouse 对应的字段（必填）$/, DEFAULT],
+      [/^批次 lot 对应的字段$/, null],
+      [/^数量 qty 对应的字段（必填）$/, DEFAULT],
+      [/^计量单位 uom 对应的字段$/, DEFAULT],
+      [/^库位 location 对应的字段$/, DEFAULT],
+      [/^状态 status 对应的字段$/, DEFAULT],
+    ])
+    const select = prompts.select.bind(prompts)
+    prompts.select = async (o) => {
+      choices.push(...o.choices.map((c) => c.name))
+      return select(o)
+    }
+    const said: string[] = []
+    setLanguage(decideLanguage({flag: 'zh-CN'}))
+    let r
+    try {
+      r = await runInitWizard(file, {prompts, probe: sourceProbe, say: (l) => said.push(l), env: {}})
+    } finally {
+      setLanguage(decideLanguage({flag: 'en'}))
+    }
+    expect(prompts.left()).toBe(0)
+    expect(r.validation).toEqual({valid: true, problems: [], warnings: []})
+    expect(choices).toEqual(expect.arrayContaining(['ERP', 'WMS', '其他', 'MySQL / MariaDB（只读副本）', 'SQLite 文件', '（跳过库存映射）', '（无）']))
+    expect(said.some((l) => /^✓ erp：已连接（sqlite [\d.]+，会话只读）；2 张表$/.test(l)), said.join('\n')).toBe(true)
+    expect(said).toContain('  表：customers，stock_balance')
+    expect(said).toContain('建议的 WMS 映射（wms.bin_stock）：')
+    // the proposal lines are aligned by display width (Chinese labels count 2 columns a character)
+    const proposal = said.filter((l) => /^ {2}\S+ [a-zA-Z]+ +\S/.test(l) && !l.startsWith('  表'))
+    expect(proposal.length).toBeGreaterThan(8)
+    const column = (l: string) => displayWidth(l.replace(/ \S+$/, ''))
+    expect(new Set(proposal.map(column)).size, proposal.join('\n')).toBe(1)
+    expect(said).toContain('已添加数据源 erp')
+    for (const line of [...said, ...choices]) expect(line, line).not.toMatch(/\b(connected|tables|Proposed|mapping for|added source|skip the)\b/)
+
+    const text = readFileSync(file, 'utf8')
+    expect(text).toMatch(/^# 本文件由 `plantops init` 生成。/)
+    expect(text).toContain('# 系统地图：添加 plantops 无法读取的系统')
+    expect(text).toContain('# 库存对账（ERP 对 WMS）')
+    expect(text).not.toContain('Passwords are never stored here')
+    const cfg = parse(text)
+    expect(cfg.plant).toBe('我的工厂')
+    expect(Object.keys(cfg)).toEqual(['version', 'plant', 'sources', 'systems', 'stock'])
+    expect(cfg.stock.wms.columns).toEqual({item: 'sku', warehouse: 'wh_code', qty: 'qty', uom: 'uom', location: 'location_code', status: 'status'})
   })
 
   it('without a TTY the command refuses (exit 2) and explains the non-interactive path', () => {

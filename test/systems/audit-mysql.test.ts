@@ -6,7 +6,10 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import type {SourceReference} from '../../src/lib/config/references.js'
 import {parseConfigText} from '../../src/lib/config/load.js'
+import {setLanguage} from '../../src/lib/i18n/index.js'
+import {decideLanguage} from '../../src/lib/i18n/language.js'
 import {runAudit, type AuditReport} from '../../src/lib/systems/audit/run-audit.js'
+import {renderCounts, renderFindings, renderSystemsTable} from '../../src/lib/systems/audit/text.js'
 import {systemsReferences} from '../../src/lib/systems/references.js'
 import {runCli, tempDir} from '../helpers/cli.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
@@ -206,6 +209,51 @@ ${opts.extra ?? ''}  audit: {largeTableRows: ${opts.largeTableRows ?? 10}, conne
     const fresh = r.findings.find((f) => f.check === 'freshness')
     expect(fresh).toMatchObject({severity: 'warning', configPath: 'systems.systems.erp.updatedAt.maxAgeHours'})
     expect(fresh?.message).toContain('newest old_log.changed_at on "erp" is 2020-02-01 00:00:00')
+  })
+
+  it('in Chinese: every finding, fix, severity and check of a bad audit reads in Chinese; the English record is unchanged', async () => {
+    const refs: SourceReference[] = [
+      {source: 'erp', table: 'items', configPath: 'stock.items.table', purpose: 'item master', columns: [{column: 'unit_of_measure', configPath: 'stock.items.columns.uom', expected: 'text'}]},
+      {source: 'erp', table: 'bin_stock', configPath: 'stock.wms.table', purpose: 'WMS side', columns: [{column: 'sku', configPath: 'stock.wms.columns.item', expected: 'text', keyed: true}, {column: 'qty', configPath: 'stock.wms.columns.qty', expected: 'number'}]},
+    ]
+    const r = await audit({user: RW, lagQuery: 'SELECT 7200 AS lag_seconds', updatedAt: '{table: old_log, column: changed_at, maxAgeHours: 48}', largeTableRows: 10}, refs)
+    expect(new Set(r.findings.map((f) => f.check))).toEqual(new Set(['grants', 'replica-lag', 'freshness', 'schema-column', 'column-type', 'index']))
+    const english = {findings: renderFindings(r.findings), table: renderSystemsTable(r), counts: renderCounts(r.counts)}
+    const record = JSON.stringify(r)
+    setLanguage(decideLanguage({flag: 'zh-CN'}))
+    let zh: typeof english
+    try {
+      zh = {findings: renderFindings(r.findings), table: renderSystemsTable(r), counts: renderCounts(r.counts)}
+    } finally {
+      setLanguage(decideLanguage({flag: 'en'}))
+    }
+    // the record (--json, the store) stays English, the same as before rendering
+    expect(JSON.stringify(r)).toBe(record)
+    expect(record).not.toMatch(/[\u4e00-\u9fff]/)
+    expect(english.findings).toContain(`the account '${RW}'@'%' can change "${db.name}"`)
+    expect(english.counts).toBe(`${r.counts.critical} critical, ${r.counts.warning} warning, ${r.counts.info} info`)
+    for (const word of [
+      `严重     erp · 账号权限`,
+      `账号 '${RW}'@'%' 能够修改 "${db.name}"：在 ${db.name}.* 上拥有 INSERT, UPDATE, DELETE`,
+      '处理：在主库上创建一个只有 SELECT 权限的专用账号：CREATE USER',
+      `plantops_ro 并配置其密码（例如 password: \${PLANTOPS_ERP_PASSWORD}）。或者，如果 '${RW}'@'%' 只供 plantops 使用：REVOKE INSERT, UPDATE, DELETE ON`,
+      '"erp" 比主库延迟 2.0 小时（上限 15 分钟）',
+      '字段 "items.unit_of_measure" 在数据源 "erp" 中不存在',
+      '的类型是 varchar(20)，但 stock.wms.columns.qty 需要数值：varchar(20) 存放的是文本',
+      '"bin_stock" 有 ≈',
+      '处理：在主库上执行（副本会同步）：CREATE INDEX ix_bin_stock_sku ON bin_stock (sku);',
+      '上 old_log.changed_at 的最新值是 2020-02-01 00:00:00',
+    ]) expect(zh.findings, word).toContain(word)
+    for (const word of ['健康状况', '副本延迟', '严重', '否：INSERT,UPDATE,DELETE']) expect(zh.table, word).toContain(word)
+    expect(zh.counts).toBe(`严重 ${r.counts.critical} 项，警告 ${r.counts.warning} 项，提示 ${r.counts.info} 项`)
+    // each message and fix differs from its English text; none is left in English (a few words of SQL and names aside)
+    const zhBlocks = zh.findings.split('\n\n')
+    expect(zhBlocks).toHaveLength(r.findings.length)
+    r.findings.forEach((f, i) => {
+      expect(zhBlocks[i]).not.toContain(f.message)
+      if (f.fix) expect(zhBlocks[i]).not.toContain(f.fix)
+    })
+    expect(zh.findings).not.toMatch(/\b(the account|does not exist|behind its primary|looks stale|fix:|CRITICAL|WARNING)\b/)
   })
 
   it('an unreachable source is a critical finding and the audit still completes', async () => {

@@ -1,12 +1,14 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {t} from '../../lib/i18n/index.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
 import {collectReferences} from '../../lib/systems/all-references.js'
 import {meetsFailOn, type FailOn} from '../../lib/systems/audit/findings.js'
 import {diffFindings, loadAudit, recordAudit, type SinceLast} from '../../lib/systems/audit/history.js'
 import {runAudit, type AuditReport} from '../../lib/systems/audit/run-audit.js'
-import {renderFindings, renderSinceLast, renderSystemsTable} from '../../lib/systems/audit/text.js'
+import {renderCounts, renderFindings, renderSinceLast, renderSystemsTable} from '../../lib/systems/audit/text.js'
+import {local, TEXT} from '../../lib/systems/message.js'
 
 export interface SystemsAuditResult extends AuditReport {
   auditId: number
@@ -38,14 +40,14 @@ export default class SystemsAudit extends BaseCommand<typeof SystemsAudit> {
     const failOn = flags['fail-on'] as FailOn
     return this.withRun({job: 'systems-audit', loaded}, async (ctx) => {
       const {references, skipped} = await collectReferences(loaded.config)
-      const progress = this.progress('systems audit')
+      const progress = this.progress(t('audit.progress.label'))
       const report = await runAudit({
         config: loaded.config,
         baseDir: loaded.dir,
         references,
         skippedAreas: skipped,
         onRowsRead: (source, rows) => ctx.run.addRowsRead(source, rows),
-        onProgress: (done, total) => progress.update('checking sources', {done, of: total}),
+        onProgress: (done, total) => progress.update(t('audit.progress.checking', {done, total})),
       })
       progress.stop()
       const previous = await loadAudit(ctx.store.knex)
@@ -62,15 +64,14 @@ export default class SystemsAudit extends BaseCommand<typeof SystemsAudit> {
   private render(report: Awaited<ReturnType<typeof runAudit>>, sinceLast: SinceLast | null, onlyChanges: boolean, zone: string): void {
     if (onlyChanges) {
       this.log(renderSinceLast(sinceLast, zone))
-      if (sinceLast && sinceLast.new.length > 0) this.log(`\nNew findings\n${renderFindings(sinceLast.new, this.color)}`)
-      if (sinceLast && sinceLast.resolved.length > 0) this.log(`\nResolved\n${renderFindings(sinceLast.resolved, this.color)}`)
+      if (sinceLast && sinceLast.new.length > 0) this.log(`\n${t('audit.title.new')}\n${renderFindings(sinceLast.new, this.color)}`)
+      if (sinceLast && sinceLast.resolved.length > 0) this.log(`\n${t('audit.title.resolved')}\n${renderFindings(sinceLast.resolved, this.color)}`)
       return
     }
-    this.log(renderSystemsTable(report, this.color))
-    const c = report.counts
-    this.log(`\n${c.critical} critical, ${c.warning} warning, ${c.info} info`)
+    this.log(renderSystemsTable(report, this.color, this.textOptions().width))
+    this.log(`\n${renderCounts(report.counts)}`)
     if (report.findings.length > 0) this.log(`\n${renderFindings(report.findings, this.color)}`)
-    for (const s of report.skippedAreas) this.logToStderr(`note: the "${s.area}" mappings were not checked for drift: ${s.reason}`)
+    for (const s of report.skippedAreas) this.logToStderr(t('audit.skipped.note', {area: s.area, reason: s[TEXT] ? local(s[TEXT]) : s.reason}))
     if (sinceLast) this.log(renderSinceLast(sinceLast, zone))
   }
 }

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {ConfigError, UsageError} from '../../lib/cli/errors.js'
+import {t} from '../../lib/i18n/index.js'
 import {writeFileAtomic} from '../../lib/report/atomic.js'
 import {resolveFormat} from '../../lib/report/format.js'
 import {loadAudit} from '../../lib/systems/audit/history.js'
@@ -45,7 +46,7 @@ export default class SystemsMap extends BaseCommand<typeof SystemsMap> {
     const loaded = this.loadConfig(flags.config)
     const section = loaded.config.systems
     if (!section || Object.keys(section.systems).length === 0) {
-      throw new ConfigError(`${loaded.path} has no systems: nothing to map`, {code: 'CONFIG_NO_SYSTEMS', hints: ['Add a `systems:` section (see README "System map"), or run `plantops demo` to see one.']})
+      throw new ConfigError(t('systems.error.noSystems', {file: loaded.path}), {code: 'CONFIG_NO_SYSTEMS', hints: [t('systems.error.noSystemsHint')]})
     }
     const format = resolveFormat({format: flags.format, output: flags.output, formats: MAP_FORMATS, byExtension: MAP_EXTENSIONS})
     const store = await this.openStore(loaded)
@@ -54,25 +55,25 @@ export default class SystemsMap extends BaseCommand<typeof SystemsMap> {
     const metrics = computeMetrics(map)
     const result: SystemsMapResult = {...map, metrics, audit: last ? {id: last.id, at: last.startedAt} : null, format, diagram: null, output: flags.output ?? null, svgFallback: false}
     if (format === 'table') {
-      if (!this.jsonEnabled()) this.log(renderMapText(map, metrics, {color: this.color, auditedAt: last?.startedAt ?? null}))
+      if (!this.jsonEnabled()) this.log(renderMapText(map, metrics, {color: this.color, auditedAt: last?.startedAt ?? null, width: this.textOptions(loaded).width}))
       return result
     }
-    const title = loaded.config.plant ? `${loaded.config.plant} — system map` : 'System map'
+    const title = loaded.config.plant ? t('systems.title.mapOfPlant', {plant: loaded.config.plant}) : t('systems.title.map')
     let diagram = format === 'mermaid' ? renderMermaid(map) : renderDot(map, {title})
     if (format === 'svg') {
       const svg = await dotToSvg(diagram)
       if (svg.ok) diagram = svg.svg
       else if (svg.reason === 'not-installed') {
-        const hint = `Graphviz is not installed (${dotBinary()} not found): install it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; Windows: winget install graphviz) or set PLANTOPS_DOT to the dot binary.`
-        if (flags.output) throw new UsageError(`cannot write ${flags.output}: SVG needs Graphviz`, {code: 'GRAPHVIZ_MISSING', hints: [hint, 'Or write DOT with --format dot and render it elsewhere.']})
-        this.logToStderr(`warning: ${hint} Printing the DOT source instead.`)
+        const hint = t('systems.svg.notInstalled', {binary: dotBinary()})
+        if (flags.output) throw new UsageError(t('systems.svg.cannotWrite', {file: flags.output}), {code: 'GRAPHVIZ_MISSING', hints: [hint, t('systems.svg.writeDotHint')]})
+        this.warnOperator(t('systems.svg.printingDot', {hint}))
         result.svgFallback = true
-      } else throw new UsageError(`Graphviz failed to render the map: ${svg.message}`, {code: 'GRAPHVIZ_FAILED'})
+      } else throw new UsageError(t('systems.svg.failed', {error: svg.message}), {code: 'GRAPHVIZ_FAILED'})
     }
     result.diagram = diagram
     if (flags.output) {
       await writeFileAtomic(flags.output, diagram)
-      this.logToStderr(`wrote ${flags.output}`)
+      this.logToStderr(t('systems.wrote', {file: flags.output}))
     } else if (!this.jsonEnabled()) process.stdout.write(diagram)
     return result
   }

@@ -2,9 +2,13 @@ import {existsSync} from 'node:fs'
 import path from 'node:path'
 
 import {ConfigError} from '../cli/errors.js'
+import {label, t} from '../i18n/index.js'
 import {parseConfigText} from '../config/load.js'
 import {SOURCE_ROLES, type SourceConfig, type SourceRole} from '../config/sources-schema.js'
 import {writeFileAtomic} from '../report/atomic.js'
+import {displayWidth} from '../report/width.js'
+import {roleLabel} from '../systems/map/labels.js'
+import {padDisplay} from '../systems/message.js'
 import type {SourceProbe, CatalogTable} from './probe.js'
 import {
   ORDER_LINE_FIELDS,
@@ -68,11 +72,11 @@ export async function runInitWizard(target: string, deps: WizardDeps): Promise<I
   const abs = path.resolve(target)
   const baseDir = path.dirname(abs)
   const result: InitResult = {path: abs, written: false, sources: [], stock: null, ordersMes: null, unsetPasswordVariables: [], validation: {valid: false, problems: [], warnings: []}}
-  if (existsSync(abs) && !(await p.confirm({message: `${abs} exists. Overwrite it?`, default: false}))) {
-    say('Nothing written.')
+  if (existsSync(abs) && !(await p.confirm({message: t('init.prompt.overwrite', {file: abs}), default: false}))) {
+    say(t('init.say.nothingWritten'))
     return result
   }
-  const plant = (await p.input({message: 'Plant name', default: 'My plant'})).trim()
+  const plant = (await p.input({message: t('init.prompt.plant'), default: t('init.prompt.plantDefault')})).trim()
   const sources: InitSource[] = []
   const catalogs = new Map<string, CatalogTable[]>()
   const defaults = ['erp', 'wms', 'mes']
@@ -80,26 +84,26 @@ export async function runInitWizard(target: string, deps: WizardDeps): Promise<I
   while (more) {
     const added = await addSource(p, deps, sources, defaults.find((d) => !sources.some((s) => s.name === d)) ?? `source${sources.length + 1}`, baseDir, env, catalogs, result)
     if (added) sources.push(added)
-    more = await p.confirm({message: 'Add another source?', default: sources.length < 2})
+    more = await p.confirm({message: t('init.prompt.anotherSource'), default: sources.length < 2})
   }
 
   const erp = sources.find((s) => s.role === 'erp' && catalogs.has(s.name))
   const wms = sources.find((s) => s.role === 'wms' && catalogs.has(s.name))
   let stock: InitPlan['stock'] = null
-  if (erp && wms && (await p.confirm({message: `Propose the stock mapping (${erp.name} against ${wms.name})?`, default: true}))) {
+  if (erp && wms && (await p.confirm({message: t('init.prompt.proposeStock', {erp: erp.name, wms: wms.name}), default: true}))) {
     const e = await chooseStockSide(p, say, erp.name, 'erp', catalogs.get(erp.name) ?? [])
     const w = e ? await chooseStockSide(p, say, wms.name, 'wms', catalogs.get(wms.name) ?? []) : null
     if (e && w) stock = {erp: e, wms: w}
   } else if (!erp || !wms) {
-    say('No reachable ERP and WMS pair: the stock section is left out (add it later; see README "stock").')
+    say(t('init.say.noStockPair'))
   }
   result.stock = stock
 
   const mes = sources.find((s) => s.role === 'mes' && catalogs.has(s.name))
   let ordersMes: OrdersMesPlan | null = null
-  if (erp && mes && (await p.confirm({message: `Propose the orders-mes reconcile job (${erp.name} sales order lines against ${mes.name} work orders)?`, default: true}))) {
-    const left = await chooseMappedTable(p, say, {source: erp.name, what: 'Sales order line table', catalog: catalogs.get(erp.name) ?? [], side: 'orders'})
-    const right = left ? await chooseMappedTable(p, say, {source: mes.name, what: 'Work order table', catalog: catalogs.get(mes.name) ?? [], side: 'work-orders'}) : null
+  if (erp && mes && (await p.confirm({message: t('init.prompt.proposeOrdersMes', {erp: erp.name, mes: mes.name}), default: true}))) {
+    const left = await chooseMappedTable(p, say, {source: erp.name, what: t('init.prompt.orderLineTable'), catalog: catalogs.get(erp.name) ?? [], side: 'orders'})
+    const right = left ? await chooseMappedTable(p, say, {source: mes.name, what: t('init.prompt.workOrderTable'), catalog: catalogs.get(mes.name) ?? [], side: 'work-orders'}) : null
     if (left && right) ordersMes = {left, right}
   }
   result.ordersMes = ordersMes
@@ -133,31 +137,31 @@ async function addSource(
   const say = deps.say
   const name = (
     await p.input({
-      message: 'Source name',
+      message: t('init.prompt.sourceName'),
       default: suggested,
-      validate: (v) => (!NAME_RE.test(v.trim()) ? 'letters, digits, "-" and "_", starting with a letter' : existing.some((s) => s.name === v.trim()) ? `"${v.trim()}" is already added` : true),
+      validate: (v) => (!NAME_RE.test(v.trim()) ? t('init.validate.name') : existing.some((s) => s.name === v.trim()) ? t('init.validate.duplicate', {name: v.trim()}) : true),
     })
   ).trim()
   const role = await p.select<SourceRole>({
-    message: `Role of ${name}`,
-    choices: SOURCE_ROLES.map((r) => ({name: r, value: r})),
+    message: t('init.prompt.role', {name}),
+    choices: SOURCE_ROLES.map((r) => ({name: roleLabel(r), value: r})),
     default: (SOURCE_ROLES as readonly string[]).includes(name) ? (name as SourceRole) : 'other',
   })
-  const client = await p.select<'mysql' | 'sqlite'>({message: 'Database type', choices: [{name: 'MySQL / MariaDB (read-only replica)', value: 'mysql'}, {name: 'SQLite file', value: 'sqlite'}], default: 'mysql'})
+  const client = await p.select<'mysql' | 'sqlite'>({message: t('init.prompt.client'), choices: [{name: t('init.choice.mysql'), value: 'mysql'}, {name: t('init.choice.sqlite'), value: 'sqlite'}], default: 'mysql'})
   let source: InitSource
   for (;;) {
     let config: SourceConfig
     if (client === 'mysql') {
-      const host = (await p.input({message: 'Host', default: '127.0.0.1'})).trim()
-      const port = Number(await p.input({message: 'Port', default: '3306', validate: (v) => (/^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) < 65536 ? true : 'a port number, 1-65535')}))
-      const database = (await p.input({message: 'Database', validate: (v) => (v.trim() ? true : 'required')})).trim()
-      const user = (await p.input({message: 'Account (a read-only user)', default: 'plantops_ro'})).trim()
-      const passwordEnv = (await p.input({message: 'Environment variable that will hold the password', default: envVarFor(name), validate: (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.trim()) ? true : 'an environment variable name')})).trim()
-      const password = env[passwordEnv] || (await p.password({message: `Password of ${user} (for this test only; never written)`, mask: '*'}))
+      const host = (await p.input({message: t('init.prompt.host'), default: '127.0.0.1'})).trim()
+      const port = Number(await p.input({message: t('init.prompt.port'), default: '3306', validate: (v) => (/^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) < 65536 ? true : t('init.validate.port'))}))
+      const database = (await p.input({message: t('init.prompt.database'), validate: (v) => (v.trim() ? true : t('init.validate.required'))})).trim()
+      const user = (await p.input({message: t('init.prompt.user'), default: 'plantops_ro'})).trim()
+      const passwordEnv = (await p.input({message: t('init.prompt.passwordEnv'), default: envVarFor(name), validate: (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.trim()) ? true : t('init.validate.envVar'))})).trim()
+      const password = env[passwordEnv] || (await p.password({message: t('init.prompt.password', {user}), mask: '*'}))
       source = {name, role, client, host, port, database, user, passwordEnv}
       config = {client: 'mysql', role, connection: {host, port, user, password, database}, statementTimeoutSeconds: 60, connectTimeoutSeconds: 5, maxLagSeconds: 900}
     } else {
-      const filename = (await p.input({message: 'SQLite file (relative to plantops.yaml)', validate: (v) => (v.trim() ? true : 'required')})).trim()
+      const filename = (await p.input({message: t('init.prompt.sqliteFile'), validate: (v) => (v.trim() ? true : t('init.validate.required'))})).trim()
       source = {name, role, client, filename}
       config = {client: 'sqlite', role, connection: {filename}, statementTimeoutSeconds: 60, connectTimeoutSeconds: 5, maxLagSeconds: 900}
     }
@@ -168,11 +172,11 @@ async function addSource(
       break
     }
     const next = await p.select<'retry' | 'keep' | 'drop'>({
-      message: `${name}: what now?`,
+      message: t('init.prompt.whatNow', {name}),
       choices: [
-        {name: 'Re-enter the connection settings', value: 'retry'},
-        {name: 'Keep it anyway (fix it later)', value: 'keep'},
-        {name: 'Leave this source out', value: 'drop'},
+        {name: t('init.choice.retry'), value: 'retry'},
+        {name: t('init.choice.keep'), value: 'keep'},
+        {name: t('init.choice.drop'), value: 'drop'},
       ],
       default: 'retry',
     })
@@ -182,9 +186,9 @@ async function addSource(
       break
     }
   }
-  const owner = (await p.input({message: `Who owns ${name}? (person or team; optional)`, default: ''})).trim()
+  const owner = (await p.input({message: t('init.prompt.owner', {name}), default: ''})).trim()
   if (owner) source.owner = owner
-  say(`added source ${name}`)
+  say(t('init.say.added', {name}))
   return source
 }
 
@@ -194,17 +198,20 @@ async function testSource(deps: WizardDeps, name: string, config: SourceConfig, 
     try {
       const catalog = await probed.catalog()
       const server = `${probed.server.flavor} ${probed.server.version}`
-      deps.say(`✓ ${name}: connected (${server}, session ${probed.server.readOnlySession ? 'read-only' : 'NOT read-only'}); ${catalog.length} tables`)
-      const shown = catalog.slice(0, 12).map((t) => `${t.name}${t.rows === null ? '' : ` (≈${t.rows})`}`)
-      if (shown.length > 0) deps.say(`  tables: ${shown.join(', ')}${catalog.length > shown.length ? `, … ${catalog.length - shown.length} more` : ''}`)
+      deps.say(t('init.say.connected', {name, server, session: probed.server.readOnlySession ? t('init.say.sessionReadOnly') : t('init.say.sessionNotReadOnly'), count: catalog.length}))
+      const shown = catalog.slice(0, 12).map((c) => (c.rows === null ? c.name : t('init.say.tableRows', {table: c.name, rows: c.rows})))
+      if (shown.length > 0) {
+        const more = catalog.length > shown.length ? t('init.say.moreTables', {count: catalog.length - shown.length}) : ''
+        deps.say(t('init.say.tables', {tables: shown.join(t('common.listSeparator')), more}))
+      }
       return {ok: true, server, catalog}
     } finally {
       await probed.close()
     }
   } catch (error) {
     const hints = (error as {hints?: string[]}).hints ?? []
-    deps.say(`✗ ${name}: ${(error as Error).message}`)
-    for (const h of hints) deps.say(`  hint: ${h}`)
+    deps.say(t('init.say.failed', {name, error: (error as Error).message}))
+    for (const h of hints) deps.say(t('cli.hint', {hint: h}))
     return {ok: false}
   }
 }
@@ -212,12 +219,12 @@ async function testSource(deps: WizardDeps, name: string, config: SourceConfig, 
 async function chooseStockSide(p: WizardPrompts, say: (l: string) => void, source: string, side: 'erp' | 'wms', catalog: CatalogTable[]): Promise<StockSidePlan | null> {
   const ranked = rankStockTables(catalog)
   if (ranked.length === 0) {
-    say(`${source} has no tables: the stock section is left out.`)
+    say(t('init.say.noTablesStock', {source}))
     return null
   }
   const table = await p.select<string | null>({
-    message: `Stock table in ${source} (${side.toUpperCase()} side)`,
-    choices: [...ranked.slice(0, 30).map((t) => ({name: t.name, value: t.name as string | null})), {name: '(skip the stock mapping)', value: null}],
+    message: t('init.prompt.stockTable', {source, side: side.toUpperCase()}),
+    choices: [...ranked.slice(0, 30).map((r) => ({name: r.name, value: r.name as string | null})), {name: t('init.choice.skipStock'), value: null}],
     default: ranked[0].name,
   })
   if (table === null) return null
@@ -226,15 +233,15 @@ async function chooseStockSide(p: WizardPrompts, say: (l: string) => void, sourc
   const fields = STOCK_FIELDS.filter((f) => f !== 'updatedAt' && (side === 'wms' || !WMS_ONLY.includes(f)))
   const chosen: Partial<Record<StockField, string>> = {}
   for (const f of fields) if (proposal.fields[f]) chosen[f] = proposal.fields[f]?.column
-  say(`Proposed ${side.toUpperCase()} mapping for ${source}.${table}:`)
-  for (const f of fields) say(`  ${f.padEnd(10)} ${chosen[f] ?? '(not found)'}${proposal.fields[f]?.confidence === 0.6 ? '  (guess)' : ''}`)
+  say(t('init.say.proposedStock', {side: side.toUpperCase(), source, table}))
+  for (const line of proposalLines(fields, chosen, proposal)) say(line)
   const required: StockField[] = ['item', 'warehouse', 'qty']
   const complete = required.every((f) => chosen[f])
-  if (!complete || !(await p.confirm({message: `Use this mapping for ${source}.${table}?`, default: true}))) {
+  if (!complete || !(await p.confirm({message: t('init.prompt.useMapping', {source, table}), default: true}))) {
     for (const f of fields) {
       const choice = await p.select<string | null>({
-        message: `Column for ${f}${required.includes(f) ? ' (required)' : ''}`,
-        choices: [...(required.includes(f) ? [] : [{name: '(none)', value: null as string | null}]), ...columns.map((c) => ({name: c, value: c as string | null}))],
+        message: columnPrompt(f, required.includes(f)),
+        choices: [...(required.includes(f) ? [] : [{name: t('init.choice.none'), value: null as string | null}]), ...columns.map((c) => ({name: c, value: c as string | null}))],
         default: chosen[f] ?? (required.includes(f) ? columns[0] : null),
       })
       if (choice === null) delete chosen[f]
@@ -255,12 +262,12 @@ async function chooseMappedTable(
 ): Promise<{source: string; table: string; columns: Record<string, string>} | null> {
   const ranked = rankOrderTables(opts.catalog, opts.side)
   if (ranked.length === 0) {
-    say(`${opts.source} has no tables: the orders-mes job is left out.`)
+    say(t('init.say.noTablesOrders', {source: opts.source}))
     return null
   }
   const table = await p.select<string | null>({
-    message: `${opts.what} in ${opts.source}`,
-    choices: [...ranked.slice(0, 30).map((t) => ({name: t.name, value: t.name as string | null})), {name: '(skip the orders-mes job)', value: null}],
+    message: t('init.prompt.tableIn', {what: opts.what, source: opts.source}),
+    choices: [...ranked.slice(0, 30).map((r) => ({name: r.name, value: r.name as string | null})), {name: t('init.choice.skipOrdersMes'), value: null}],
     default: ranked[0].name,
   })
   if (table === null) return null
@@ -270,15 +277,15 @@ async function chooseMappedTable(
   const required: readonly string[] = opts.side === 'orders' ? ORDER_LINE_REQUIRED : WORK_ORDER_REQUIRED
   const chosen: Record<string, string> = {}
   for (const f of fields) if (proposal.fields[f]) chosen[f] = proposal.fields[f]!.column
-  say(`Proposed ${opts.side === 'orders' ? 'order line' : 'work order'} mapping for ${opts.source}.${table}:`)
-  for (const f of fields) say(`  ${f.padEnd(10)} ${chosen[f] ?? '(not found)'}${proposal.fields[f]?.confidence === 0.6 ? '  (guess)' : ''}`)
+  say(opts.side === 'orders' ? t('init.say.proposedOrderLines', {source: opts.source, table}) : t('init.say.proposedWorkOrders', {source: opts.source, table}))
+  for (const line of proposalLines(fields, chosen, proposal)) say(line)
   const complete = required.every((f) => chosen[f])
-  if (!complete || !(await p.confirm({message: `Use this mapping for ${opts.source}.${table}?`, default: true}))) {
+  if (!complete || !(await p.confirm({message: t('init.prompt.useMapping', {source: opts.source, table}), default: true}))) {
     for (const f of fields) {
       const req = required.includes(f)
       const choice = await p.select<string | null>({
-        message: `Column for ${f}${req ? ' (required)' : ''}`,
-        choices: [...(req ? [] : [{name: '(none)', value: null as string | null}]), ...columns.map((c) => ({name: c, value: c as string | null}))],
+        message: columnPrompt(f, req),
+        choices: [...(req ? [] : [{name: t('init.choice.none'), value: null as string | null}]), ...columns.map((c) => ({name: c, value: c as string | null}))],
         default: chosen[f] ?? (req ? columns[0] : null),
       })
       if (choice === null) delete chosen[f]
@@ -286,4 +293,20 @@ async function chooseMappedTable(
     }
   }
   return {source: opts.source, table, columns: chosen}
+}
+
+/** A mapping field as people read it (English: its YAML key, e.g. `qty`; Chinese: 数量 (qty)). */
+function fieldLabel(field: string): string {
+  // i18n-dynamic: init.field.*
+  return label(`init.field.${field}`)
+}
+
+function columnPrompt(field: string, required: boolean): string {
+  return required ? t('init.prompt.columnRequired', {field: fieldLabel(field)}) : t('init.prompt.column', {field: fieldLabel(field)})
+}
+
+/** The proposed column per field, one line each, aligned by display width. */
+function proposalLines(fields: readonly string[], chosen: Partial<Record<string, string>>, proposal: MappingProposal<string>): string[] {
+  const width = Math.max(10, ...fields.map((f) => displayWidth(fieldLabel(f))))
+  return fields.map((f) => `  ${padDisplay(fieldLabel(f), width)} ${chosen[f] ?? t('init.say.notFound')}${proposal.fields[f]?.confidence === 0.6 ? t('init.say.guess') : ''}`)
 }

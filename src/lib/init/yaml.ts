@@ -1,5 +1,7 @@
 import {Document} from 'yaml'
 
+import {t} from '../i18n/index.js'
+
 import type {SourceRole} from '../config/sources-schema.js'
 import type {OrderLineField, StockField, WorkOrderField} from './recognise.js'
 
@@ -54,7 +56,7 @@ export function ordersMesJob(plan: OrdersMesPlan): Record<string, unknown> {
   if (l.dueDate && r.dueDate) compare.due_date = {type: 'date', left: l.dueDate, right: r.dueDate, direction: 'right-later'}
   const side = (s: {source: string; table: string}, label: string, changedAt: string | undefined) => ({source: s.source, table: s.table, label, ...(changedAt ? {changedAt} : {})})
   return {
-    description: 'ERP sales order lines against MES work orders (proposed by plantops init)',
+    description: t('init.yaml.ordersMesDescription'),
     left: side(plan.left, 'ERP', l.changedAt),
     right: side(plan.right, 'MES', r.changedAt),
     link: {keys, cardinality: byLine ? 'one-to-many' : 'one-to-one'},
@@ -96,22 +98,17 @@ export function renderInitYaml(plan: InitPlan): string {
   }
   if (plan.ordersMes) config.reconcile = {jobs: {'orders-mes': ordersMesJob(plan.ordersMes)}}
   const doc = new Document(config)
-  doc.commentBefore = [
-    ' plantops.yaml written by `plantops init`. Check it with `plantops config validate`.',
-    ' Passwords are never stored here: each source reads its password from the environment variable named',
-    ' in password: ${VAR} (export it, or use passwordFile: PATH). Use a read-only account (GRANT SELECT only).',
-  ].join('\n')
+  // YAML comments: one line of the catalog message per comment line, each after a space ("# text")
+  const comment = (text: string) => text.split('\n').map((l) => ` ${l}`).join('\n')
+  doc.commentBefore = comment(t('init.yaml.header'))
   const pairComment = (key: string, comment: string) => {
     const pair = doc.contents && 'items' in doc.contents ? (doc.contents.items as Array<{key: {value?: unknown; commentBefore?: string}}>).find((i) => i.key.value === key) : undefined
     if (pair) pair.key.commentBefore = comment
   }
-  pairComment('systems', ' The system map: add the systems plantops cannot read (PLM, CRM, OA, SCADA, spreadsheets) and the flows\n between them, manual re-keying included; then run `plantops systems map` and `plantops systems audit`.')
+  pairComment('systems', comment(t('init.yaml.systems')))
   if (plan.ordersMes) {
-    pairComment(
-      'reconcile',
-      ' Reconcile jobs (README "Reconcile jobs"): orders-mes compares ERP sales order lines with MES work orders, as\n recognised and confirmed in the wizard. Add the status comparison (an enum with a value map, e.g. ERP C/X ↔ MES\n CLOSED/CANCELLED) and link.rightStatus to leave cancelled work orders out. Run `plantops reconcile run orders-mes`.',
-    )
+    pairComment('reconcile', comment(t('init.yaml.reconcile')))
   }
-  if (plan.stock) pairComment('stock', ' Stock reconciliation (ERP against WMS), as proposed and confirmed in the wizard. Add warehouseMap,\n itemMap, units and tolerance as your plant needs (README "stock"). Run `plantops stock diff`.')
+  if (plan.stock) pairComment('stock', comment(t('init.yaml.stock')))
   return doc.toString({lineWidth: 0})
 }

@@ -1,15 +1,27 @@
 import type {SourceReference} from '../config/references.js'
 import type {PlantopsConfig} from '../config/schema.js'
+import {english, msg, TEXT, withText, type Msg} from './message.js'
 import {systemsReferences} from './references.js'
 
 /** The capability sections whose mappings read sources. Each exports `<area>References(section)` from its references.ts. */
 export const REFERENCING_AREAS = ['stock', 'orders', 'count', 'systems', 'reconcile'] as const
 export type ReferencingArea = (typeof REFERENCING_AREAS)[number]
 
+/** A configured area whose mappings the audit could not check: `reason` in English (JSON), [TEXT] for the operator. */
+export interface SkippedArea<A extends string = ReferencingArea> {
+  area: A
+  reason: string
+  [TEXT]?: Msg
+}
+
+function skippedArea(area: ReferencingArea, reason: Msg): SkippedArea {
+  return withText<SkippedArea>({area, reason: english(reason)}, reason)
+}
+
 export interface CollectedReferences {
   references: SourceReference[]
   /** Areas configured in plantops.yaml whose references could not be collected (module missing or it threw). */
-  skipped: Array<{area: ReferencingArea; reason: string}>
+  skipped: SkippedArea[]
 }
 
 type ReferencesFn = (section: unknown, config: Pick<PlantopsConfig, ReferencingArea>) => SourceReference[]
@@ -45,17 +57,17 @@ export async function collectReferences(config: Pick<PlantopsConfig, Referencing
     try {
       fn = await load(area)
     } catch (error) {
-      skipped.push({area, reason: `its references module failed to load: ${(error as Error).message}`})
+      skipped.push(skippedArea(area, msg('audit.skipped.loadFailed', {error: (error as Error).message})))
       continue
     }
     if (!fn) {
-      skipped.push({area, reason: `plantops has no schema-drift references for the "${area}" section yet`})
+      skipped.push(skippedArea(area, msg('audit.skipped.noReferences', {area})))
       continue
     }
     try {
       references.push(...fn(section, config))
     } catch (error) {
-      skipped.push({area, reason: `collecting its references failed: ${(error as Error).message}`})
+      skipped.push(skippedArea(area, msg('audit.skipped.failed', {error: (error as Error).message})))
     }
   }
   return {references, skipped}

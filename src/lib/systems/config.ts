@@ -1,9 +1,11 @@
 import {z} from 'zod'
 
+import {t} from '../i18n/index.js'
+
 /**
  * The `systems` section of plantops.yaml: the plant's system map (which systems, who owns them, what they are the
  * master of, how data flows between them and where people re-key it) and the settings of `plantops systems audit`.
- * Imports only zod: it loads at start-up of every command.
+ * Imports only zod and the (lazily loaded) catalogs: it loads at start-up of every command.
  */
 
 export const SYSTEM_ROLES = ['erp', 'wms', 'mes', 'plm', 'crm', 'oa', 'scada', 'dcs', 'qms', 'spreadsheet', 'external', 'other'] as const
@@ -14,7 +16,7 @@ export type FlowMode = (typeof FLOW_MODES)[number]
 
 const SYSTEM_ID = /^[A-Za-z][\w-]*$/
 
-const entity = z.string().trim().min(1, 'an entity name is required (e.g. items, sales-orders, stock)')
+const entity = z.string().trim().min(1, {error: () => t('systems.config.entityRequired')})
 
 const updatedAtSchema = z.strictObject({
   /** Table that holds the freshness column. */
@@ -78,7 +80,7 @@ export const auditSettingsSchema = z
 
 export const systemsConfigSchema = z
   .strictObject({
-    systems: z.record(z.string().regex(SYSTEM_ID, 'system keys are letters, digits, "-" and "_", starting with a letter'), systemSchema).default({}),
+    systems: z.record(z.string().regex(SYSTEM_ID, {error: () => t('systems.config.systemKey')}), systemSchema).default({}),
     flows: z.array(flowSchema).default([]),
     journeys: z.array(journeySchema).default([]),
     audit: auditSettingsSchema,
@@ -86,7 +88,7 @@ export const systemsConfigSchema = z
   .superRefine((section, ctx) => {
     const ids = Object.keys(section.systems)
     const known = new Set(ids)
-    const list = ids.join(', ') || 'none'
+    const list = ids.join(', ') || t('systems.config.none')
     section.flows.forEach((flow, i) => {
       for (const end of ['from', 'to'] as const) {
         if (!known.has(flow[end])) {
@@ -94,17 +96,17 @@ export const systemsConfigSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['flows', i, end],
-            message: `no system named "${flow[end]}" in systems.systems (configured: ${list})${near ? `; did you mean "${near}"?` : ''}`,
+            message: t('systems.config.unknownSystem', {name: flow[end], configured: list, didYouMean: near ? t('systems.config.didYouMean', {name: near}) : ''}),
           })
         }
       }
       if (flow.from === flow.to && known.has(flow.from)) {
-        ctx.addIssue({code: 'custom', path: ['flows', i, 'to'], message: `a flow goes from "${flow.from}" to itself`})
+        ctx.addIssue({code: 'custom', path: ['flows', i, 'to'], message: t('systems.config.selfFlow', {system: flow.from})})
       }
       if (flow.mode !== 'manual') {
         for (const k of ['people', 'rekeyingsPerDay', 'minutesEach'] as const) {
           if (flow[k] !== undefined) {
-            ctx.addIssue({code: 'custom', path: ['flows', i, k], message: `"${k}" describes manual re-keying; this flow's mode is "${flow.mode}"`})
+            ctx.addIssue({code: 'custom', path: ['flows', i, k], message: t('systems.config.manualOnly', {field: k, mode: flow.mode})})
           }
         }
       }
@@ -113,7 +115,7 @@ export const systemsConfigSchema = z
     section.journeys.forEach((j, i) => {
       j.entities.forEach((e, k) => {
         if (!carried.has(entityKey(e))) {
-          ctx.addIssue({code: 'custom', path: ['journeys', i, 'entities', k], message: `no flow carries "${e}" (entities in flows: ${[...new Set(section.flows.map((f) => f.entity))].join(', ') || 'none'})`})
+          ctx.addIssue({code: 'custom', path: ['journeys', i, 'entities', k], message: t('systems.config.entityNotCarried', {entity: e, carried: [...new Set(section.flows.map((f) => f.entity))].join(', ') || t('systems.config.none')})})
         }
       })
     })

@@ -1,3 +1,5 @@
+import {english, local, TEXT, withText, type Msg} from '../message.js'
+
 export const SEVERITIES = ['critical', 'warning', 'info'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
@@ -29,20 +31,40 @@ export interface Finding {
   fix: string | null
   /** Where in plantops.yaml the checked thing is configured. */
   configPath: string | null
+  /** message and fix as catalog messages, for the operator's language (never in JSON or the store: English there). */
+  [TEXT]?: {message: Msg | string; fix: Msg | string | null}
 }
 
-export function makeFinding(f: Omit<Finding, 'key' | 'fix' | 'configPath' | 'source'> & {source?: string | null; fix?: string | null; configPath?: string | null; subject?: string}): Finding {
+/** A finding: `message` and `fix` in English (JSON, history), their catalog messages kept for the terminal. */
+export function makeFinding(
+  f: Omit<Finding, 'key' | 'fix' | 'configPath' | 'source' | 'message'> & {message: Msg | string; source?: string | null; fix?: Msg | string | null; configPath?: string | null; subject?: string},
+): Finding {
   const {subject, ...rest} = f
-  return {
+  const fix = rest.fix ?? null
+  const finding: Finding = {
     key: [f.check, f.system, f.configPath ?? '', subject ?? ''].join('|'),
     severity: f.severity,
     system: f.system,
     source: rest.source ?? null,
     check: f.check,
-    message: f.message,
-    fix: rest.fix ?? null,
+    message: english(f.message),
+    fix: fix === null ? null : english(fix),
     configPath: rest.configPath ?? null,
   }
+  return withText(finding, {message: f.message, fix})
+}
+
+/** The finding's message in the language in force (a finding read back from the store has its English text only). */
+export function findingMessage(f: Finding): string {
+  const text = f[TEXT]
+  return text ? local(text.message) : f.message
+}
+
+/** What to do about it, in the language in force. */
+export function findingFix(f: Finding): string | null {
+  if (f.fix === null) return null
+  const text = f[TEXT]
+  return text?.fix ? local(text.fix) : f.fix
 }
 
 const RANK: Record<Severity, number> = {critical: 0, warning: 1, info: 2}

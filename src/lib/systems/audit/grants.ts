@@ -1,3 +1,5 @@
+import {english, msg, type Msg} from '../message.js'
+
 /**
  * `SHOW GRANTS` lines → what the account may do, and whether it can change the database plantops reads.
  * Handles MySQL and MariaDB forms: privilege lists with column lists, `ALL [PRIVILEGES]`, `*.*`, `db.*`, `db.table`,
@@ -184,11 +186,16 @@ export function dedicatedAccountSql(database: string, host: string, user = 'plan
  * plantops alone; the dedicated account is still offered.
  */
 export function grantsFix(v: GrantVerdict, who: string, database: string, source: string): string {
+  return english(grantsFixMsg(v, who, database, source))
+}
+
+/** grantsFix as a catalog message (`shown`: how the account is named to people; `who` as SHOW GRANTS names it). */
+export function grantsFixMsg(v: GrantVerdict, who: string, database: string, source: string, shown: Msg | string = who): Msg {
   const host = /@'([^']*)'$/.exec(who)?.[1] ?? '%'
-  const create = `On the primary, create a dedicated SELECT-only account: ${dedicatedAccountSql(database, host)} (REPLICATION CLIENT only to read the replica lag), then set sources.${source}.connection.user to plantops_ro and its password (e.g. password: \${PLANTOPS_${source.toUpperCase()}_PASSWORD}).`
-  if (isBroadAccount(v, who)) return `Do not change the grants of ${who}: it is a broad or admin account others depend on. ${create} plantops only ever needs SELECT.`
+  const create = msg('audit.fix.grantsCreate', {sql: dedicatedAccountSql(database, host), source, passwordRef: `\${PLANTOPS_${source.toUpperCase()}_PASSWORD}`})
+  if (isBroadAccount(v, who)) return msg('audit.fix.grantsBroad', {who: shown, create})
   const privs = [...new Set(v.onDatabase.map((p) => p.privilege))].join(', ')
   const scopes = [...new Set(v.onDatabase.map((p) => p.scope))]
   const on = scopes.length === 1 && scopes[0].endsWith('.*') ? `\`${database}\`.*` : scopes.map((s) => s).join(', ')
-  return `${create} Or, if ${who} serves plantops only: REVOKE ${privs} ON ${on} FROM ${who}; GRANT SELECT ON \`${database}\`.* TO ${who};`
+  return msg('audit.fix.grantsNarrow', {create, who: shown, revoke: `REVOKE ${privs} ON ${on} FROM ${who}; GRANT SELECT ON \`${database}\`.* TO ${who};`})
 }

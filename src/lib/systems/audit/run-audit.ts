@@ -3,11 +3,13 @@ import type {PlantopsConfig} from '../../config/schema.js'
 import type {SourceConfig} from '../../config/sources-schema.js'
 import {isPlantopsError} from '../../cli/errors.js'
 import {Source} from '../../sources/source.js'
+import type {SkippedArea} from '../all-references.js'
 import type {SystemsConfig} from '../config.js'
 import type {Health} from '../map/model.js'
 import {isIndexed, listColumns, listIndexColumns, tableRows, type ColumnInfo} from './catalog.js'
 import {countBySeverity, makeFinding, sortFindings, type Finding, type Severity} from './findings.js'
-import {assessGrants, CRITICAL_PRIVILEGES, grantsFix} from './grants.js'
+import {assessGrants, CRITICAL_PRIVILEGES, grantsFixMsg} from './grants.js'
+import {msg, type Msg} from '../message.js'
 import {checkTypeCompat} from './type-compat.js'
 
 export interface SystemAudit {
@@ -32,7 +34,7 @@ export interface AuditReport {
   findings: Finding[]
   counts: Record<Severity, number>
   /** Configured sections whose mappings could not be checked (area without a references module). */
-  skippedAreas: Array<{area: string; reason: string}>
+  skippedAreas: Array<SkippedArea<string>>
 }
 
 export interface AuditTarget {
@@ -47,7 +49,7 @@ export interface AuditOptions {
   config: Pick<PlantopsConfig, 'sources' | 'systems'>
   baseDir: string
   references: SourceReference[]
-  skippedAreas?: Array<{area: string; reason: string}>
+  skippedAreas?: Array<SkippedArea<string>>
   /** Count rows read per source (run history). */
   onRowsRead?: (source: string, rows: number) => void
   onProgress?: (done: number, total: number) => void
@@ -104,8 +106,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
           system: name,
           source: name,
           check: 'coverage',
-          message: `source "${name}" is on no system of the map: it was audited under its own name`,
-          fix: `Add a system with source: ${name} under systems.systems.`,
+          message: msg('audit.finding.coverage', {source: name}),
+          fix: msg('audit.fix.coverage', {source: name}),
           configPath: `sources.${name}`,
         }),
       )
@@ -114,7 +116,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   const configured = new Set(Object.keys(opts.config.sources))
   for (const r of opts.references) {
     if (!configured.has(r.source)) {
-      findings.push(makeFinding({severity: 'critical', system: r.source, source: r.source, check: 'schema-table', message: `${r.configPath} reads source "${r.source}", which is not configured`, fix: 'Add the source under sources, or correct the name.', configPath: r.configPath, subject: 'unknown-source'}))
+      findings.push(makeFinding({severity: 'critical', system: r.source, source: r.source, check: 'schema-table', message: msg('audit.finding.unknownSource', {path: r.configPath, source: r.source}), fix: msg('audit.fix.unknownSource'), configPath: r.configPath, subject: 'unknown-source'}))
     }
   }
   const sorted = sortFindings(findings)
@@ -152,8 +154,8 @@ async function auditOne(t: AuditTarget, refs: SourceReference[], settings: typeo
     add({
       severity: 'critical',
       check: 'reachable',
-      message: `${(error as Error).message}${refs.length > 0 ? ` (${refs.length} mapping reference${refs.length === 1 ? '' : 's'} not checked)` : ''}`,
-      fix: hints.join(' ') || `Check sources.${t.source}.connection.`,
+      message: refs.length > 0 ? msg('audit.finding.unreachableRefs', {error: (error as Error).message, count: refs.length}) : msg('audit.finding.unreachable', {error: (error as Error).message}),
+      fix: hints.join(' ') || msg('audit.fix.checkConnection', {path: `sources.${t.source}.connection`}),
       configPath: `sources.${t.source}.connection`,
     })
     return finish()
@@ -164,13 +166,13 @@ async function auditOne(t: AuditTarget, refs: SourceReference[], settings: typeo
     audit.server = {flavor: info.flavor, version: info.version}
     audit.readOnlySession = info.readOnlySession
     if (!info.readOnlySession) {
-      add({severity: 'critical', check: 'read-only-session', message: `the session on "${t.source}" is not read-only (transaction read-only = 0)`, fix: 'plantops sets SET SESSION TRANSACTION READ ONLY on every connection; something reset it. Report this as a defect.', configPath: `sources.${t.source}`})
+      add({severity: 'critical', check: 'read-only-session', message: msg('audit.finding.sessionNotReadOnly', {source: t.source}), fix: msg('audit.fix.sessionNotReadOnly'), configPath: `sources.${t.source}`})
     }
     // never say read-only on the session variable alone: prove that the server refuses a write in plantops' transaction
     const probe = await src.probeReadOnly()
     if (!probe.refused) {
       audit.readOnlySession = false
-      add({severity: 'critical', check: 'read-only-session', message: `a statement could write on "${t.source}": inside plantops' read-only transaction ${probe.detail}`, fix: 'Give plantops an account with SELECT only (the real boundary), and report this as a defect of plantops\' read-only layers.', configPath: `sources.${t.source}`, subject: 'write-probe'})
+      add({severity: 'critical', check: 'read-only-session', message: msg('audit.finding.writeProbe', {source: t.source, detail: probe.detail}), fix: msg('audit.fix.writeProbe'), configPath: `sources.${t.source}`, subject: 'write-probe'})
     }
     await checkReplica(src, t, audit, add)
     if (src.dialect === 'mysql') await checkGrants(src, t, audit, add)
@@ -181,7 +183,7 @@ async function auditOne(t: AuditTarget, refs: SourceReference[], settings: typeo
     }
     if (t.updatedAt && t.updatedAtPath) await checkFreshness(src, t, audit, findings, settings, add)
   } catch (error) {
-    add({severity: 'critical', check: 'reachable', message: `the audit of "${t.source}" stopped: ${(error as Error).message}`, fix: isPlantopsError(error) ? error.hints.join(' ') || null : null, configPath: `sources.${t.source}`, subject: 'stopped'})
+    add({severity: 'critical', check: 'reachable', message: msg('audit.finding.stopped', {source: t.source, error: (error as Error).message}), fix: isPlantopsError(error) ? error.hints.join(' ') || null : null, configPath: `sources.${t.source}`, subject: 'stopped'})
   } finally {
     opts.onRowsRead?.(t.source, src.rowsRead)
     await src.close()
@@ -197,33 +199,34 @@ async function checkReplica(src: Source, t: AuditTarget, audit: SystemAudit, add
   const max = t.config.maxLagSeconds
   audit.replica = {isReplica: rs.isReplica, lagSeconds: rs.lagSeconds, maxLagSeconds: max, via: rs.via, note: rs.note ?? null}
   if (!rs.isReplica) {
-    add({severity: 'info', check: 'replica-lag', message: rs.note ? `replica status unknown: ${rs.note}` : `"${t.source}" reports no replication: plantops may be reading a primary database`, fix: 'Point plantops at a read replica, or configure lagQuery (pt-heartbeat) for the lag.', configPath: `sources.${t.source}`, subject: 'not-replica'})
+    add({severity: 'info', check: 'replica-lag', message: rs.note ? msg('audit.finding.replicaUnknown', {note: rs.note}) : msg('audit.finding.notReplica', {source: t.source}), fix: msg('audit.fix.notReplica'), configPath: `sources.${t.source}`, subject: 'not-replica'})
     return
   }
   if (src.dialect === 'mysql' && rs.via === 'replica-status') {
     const ro = await src.query<{ro: number | string}>('SELECT @@GLOBAL.read_only AS ro')
     if (String(ro[0]?.ro) === '0') {
-      add({severity: 'warning', check: 'read-only-session', message: `the replica "${t.source}" runs with read_only = OFF: any account with write grants can change it and break replication`, fix: 'Ask the DBA to set read_only = ON (and super_read_only on MySQL) on the replica.', configPath: `sources.${t.source}`, subject: 'global-read-only'})
+      add({severity: 'warning', check: 'read-only-session', message: msg('audit.finding.globalReadOnlyOff', {source: t.source}), fix: msg('audit.fix.globalReadOnlyOff'), configPath: `sources.${t.source}`, subject: 'global-read-only'})
     }
   }
   if (rs.lagSeconds === null) {
-    add({severity: 'critical', check: 'replica-lag', message: `replication on "${t.source}" is stopped or broken (lag unknown${rs.ioRunning === false ? ', IO thread not running' : ''}${rs.sqlRunning === false ? ', SQL thread not running' : ''}): its data is frozen at some point in the past`, fix: 'Ask the DBA to restart replication (SHOW REPLICA STATUS shows the last error).', configPath: `sources.${t.source}`, subject: 'stopped'})
+    add({severity: 'critical', check: 'replica-lag', message: msg('audit.finding.replicationStopped', {source: t.source, io: rs.ioRunning === false ? msg('audit.finding.ioThreadStopped') : '', sql: rs.sqlRunning === false ? msg('audit.finding.sqlThreadStopped') : ''}), fix: msg('audit.fix.replicationStopped'), configPath: `sources.${t.source}`, subject: 'stopped'})
   } else if (rs.lagSeconds > max) {
-    add({severity: 'critical', check: 'replica-lag', message: `"${t.source}" is ${formatSeconds(rs.lagSeconds)} behind its primary (limit ${formatSeconds(max)}): nightly jobs will refuse it (exit 3) and its data is stale`, fix: `Find why the replica lags (long queries, IO, a stopped thread), or raise sources.${t.source}.maxLagSeconds if this lag is acceptable.`, configPath: `sources.${t.source}.maxLagSeconds`, subject: 'lag'})
+    add({severity: 'critical', check: 'replica-lag', message: msg('audit.finding.lag', {source: t.source, lag: formatSeconds(rs.lagSeconds), max: formatSeconds(max)}), fix: msg('audit.fix.lag', {path: `sources.${t.source}.maxLagSeconds`}), configPath: `sources.${t.source}.maxLagSeconds`, subject: 'lag'})
   }
 }
 
 async function checkGrants(src: Source, t: AuditTarget, audit: SystemAudit, add: Add): Promise<void> {
   let lines: string[]
   let who = 'the plantops account'
+  let whoShown: Msg | string = msg('audit.finding.plantopsAccount')
   try {
     const rows = await src.query<Record<string, string>>('SHOW GRANTS')
     lines = rows.map((r) => String(Object.values(r)[0]))
     const cu = await src.query<{u: string}>('SELECT CURRENT_USER() AS u')
     const m = /^(.*)@([^@]*)$/.exec(String(cu[0]?.u ?? ''))
-    if (m) who = `'${m[1]}'@'${m[2]}'`
+    if (m) whoShown = who = `'${m[1]}'@'${m[2]}'`
   } catch (error) {
-    add({severity: 'warning', check: 'grants', message: `could not read the account's grants: ${(error as Error).message}`, fix: null, configPath: `sources.${t.source}.connection.user`, subject: 'unreadable'})
+    add({severity: 'warning', check: 'grants', message: msg('audit.finding.grantsUnreadable', {error: (error as Error).message}), fix: null, configPath: `sources.${t.source}.connection.user`, subject: 'unreadable'})
     return
   }
   // privileges that come through roles (MySQL 8 / MariaDB): the role's own grants, one level deep
@@ -242,15 +245,16 @@ async function checkGrants(src: Source, t: AuditTarget, audit: SystemAudit, add:
   audit.writePrivileges = onDb
   const critical = onDb.filter((p) => CRITICAL_PRIVILEGES.has(p))
   const scopes = [...new Set(v.onDatabase.map((p) => p.scope))].join(', ')
-  const fix = grantsFix(v, who, database, t.source)
+  const fix = grantsFixMsg(v, who, database, t.source, whoShown)
   if (critical.length > 0) {
-    add({severity: 'critical', check: 'grants', message: `the account ${who} can change "${database}": ${onDb.join(', ')} on ${scopes}. A read-only session is a guard, not a security boundary: this account can write to the replica`, fix, configPath: `sources.${t.source}.connection.user`, subject: 'write-on-database'})
+    add({severity: 'critical', check: 'grants', message: msg('audit.finding.grantsWrite', {who: whoShown, database, privileges: onDb.join(', '), scopes}), fix, configPath: `sources.${t.source}.connection.user`, subject: 'write-on-database'})
   } else if (onDb.length > 0) {
-    add({severity: 'warning', check: 'grants', message: `the account ${who} holds more than SELECT on "${database}": ${onDb.join(', ')} on ${scopes}`, fix, configPath: `sources.${t.source}.connection.user`, subject: 'extra-on-database'})
+    add({severity: 'warning', check: 'grants', message: msg('audit.finding.grantsExtra', {who: whoShown, database, privileges: onDb.join(', '), scopes}), fix, configPath: `sources.${t.source}.connection.user`, subject: 'extra-on-database'})
   }
-  const elsewhere = [...new Set(v.elsewhere.map((p) => `${p.privilege} on ${p.scope}`))]
+  const elsewhere = [...new Map(v.elsewhere.map((p) => [`${p.privilege} on ${p.scope}`, p])).values()]
   if (elsewhere.length > 0) {
-    add({severity: 'warning', check: 'grants', message: `the account ${who} can write elsewhere on this server: ${elsewhere.slice(0, 6).join('; ')}${elsewhere.length > 6 ? '…' : ''}`, fix: grantsFix(v, who, database, t.source), configPath: `sources.${t.source}.connection.user`, subject: 'write-elsewhere'})
+    const list = (render: (m: Msg) => string) => `${elsewhere.slice(0, 6).map((p) => render(msg('audit.finding.privilegeOn', {privilege: p.privilege, scope: p.scope}))).join(render(msg('audit.finding.privilegeSeparator')))}${elsewhere.length > 6 ? '…' : ''}`
+    add({severity: 'warning', check: 'grants', message: msg('audit.finding.grantsElsewhere', {who: whoShown, list}), fix, configPath: `sources.${t.source}.connection.user`, subject: 'write-elsewhere'})
   }
 }
 
@@ -265,7 +269,7 @@ async function checkTableReference(src: Source, t: AuditTarget, ref: SourceRefer
   const table = ref.table as string
   const cols = await listColumns(src, table)
   if (!cols) {
-    add({severity: 'critical', check: 'schema-table', message: `table "${table}" (${ref.purpose}) does not exist in source "${t.source}"; it is named at ${ref.configPath}`, fix: `If the table was renamed, update ${ref.configPath}; if the replica is incomplete, ask the DBA.`, configPath: ref.configPath, subject: table})
+    add({severity: 'critical', check: 'schema-table', message: msg('audit.finding.tableMissing', {table, purpose: ref.purpose, source: t.source, path: ref.configPath}), fix: msg('audit.fix.tableMissing', {path: ref.configPath}), configPath: ref.configPath, subject: table})
     return
   }
   const present = new Map<string, ColumnInfo>(cols.map((c) => [c.name.toLowerCase(), c]))
@@ -274,13 +278,15 @@ async function checkTableReference(src: Source, t: AuditTarget, ref: SourceRefer
     const found = present.get(c.column.toLowerCase())
     if (!found) {
       const near = suggestColumns(c.column, cols.map((x) => x.name))
-      add({severity: 'critical', check: 'schema-column', message: `column "${table}.${c.column}" does not exist in source "${t.source}" (${ref.purpose}); it is named at ${c.configPath}${near.length ? `; similar columns: ${near.join(', ')}` : ''}`, fix: `Update ${c.configPath} to the column's new name${near.length ? ` (perhaps ${near[0]})` : ''}.`, configPath: c.configPath, subject: `${table}.${c.column}`})
+      add({severity: 'critical', check: 'schema-column', message: msg('audit.finding.columnMissing', {table, column: c.column, source: t.source, purpose: ref.purpose, path: c.configPath, similar: near.length ? msg('audit.finding.similarColumns', {columns: near.join(', ')}) : ''}),
+        fix: msg('audit.fix.columnMissing', {path: c.configPath, perhaps: near.length ? msg('audit.fix.perhaps', {column: near[0]}) : ''}), configPath: c.configPath, subject: `${table}.${c.column}`})
       continue
     }
     okCols.push(c)
     const compat = checkTypeCompat(c.expected, found.type)
     if (!compat.ok) {
-      add({severity: compat.severity, check: 'column-type', message: `column "${table}.${found.name}" is ${found.type}, but ${c.configPath} needs ${c.expected}: ${compat.why}`, fix: `Check that ${c.configPath} names the right column.`, configPath: c.configPath, subject: `${table}.${c.column}`})
+      // i18n-dynamic: audit.expected.*
+      add({severity: compat.severity, check: 'column-type', message: msg('audit.finding.columnType', {table, column: found.name, type: found.type, path: c.configPath, expected: msg(`audit.expected.${c.expected}`), why: compat.why}), fix: msg('audit.fix.columnType', {path: c.configPath}), configPath: c.configPath, subject: `${table}.${c.column}`})
     }
   }
   const keyed = okCols.filter((c) => c.keyed)
@@ -295,8 +301,8 @@ async function checkTableReference(src: Source, t: AuditTarget, ref: SourceRefer
     add({
       severity: 'warning',
       check: 'index',
-      message: `${ref.purpose} filters, joins or sorts on "${table}.${c.column}" (${c.configPath}), which no index leads; "${table}" has ${size.estimated ? '≈' : ''}${size.rows.toLocaleString('en-US')} rows, so "${q}" scans the whole table`,
-      fix: `On the primary (the replica follows): CREATE INDEX ix_${table}_${c.column} ON ${table} (${[...keyedNames].join(', ')});`,
+      message: msg('audit.finding.noIndex', {purpose: ref.purpose, table, column: c.column, path: c.configPath, rows: `${size.estimated ? '≈' : ''}${size.rows.toLocaleString('en-US')}`, query: q}),
+      fix: msg('audit.fix.createIndex', {sql: `CREATE INDEX ix_${table}_${c.column} ON ${table} (${[...keyedNames].join(', ')});`}),
       configPath: c.configPath,
       subject: `${table}.${c.column}`,
     })
@@ -309,7 +315,7 @@ async function checkQueryReference(src: Source, ref: SourceReference, settings: 
   try {
     plan = await src.query<Record<string, unknown>>(`EXPLAIN ${src.dialect === 'sqlite' ? 'QUERY PLAN ' : ''}${query}`)
   } catch (error) {
-    add({severity: 'critical', check: 'query', message: `the query at ${ref.configPath} (${ref.purpose}) no longer runs on "${ref.source}": ${(error as Error).message}`, fix: `A table or column it names was renamed or dropped: update ${ref.configPath}.`, configPath: ref.configPath, subject: 'explain'})
+    add({severity: 'critical', check: 'query', message: msg('audit.finding.queryFails', {path: ref.configPath, purpose: ref.purpose, source: ref.source, error: (error as Error).message}), fix: msg('audit.fix.queryFails', {path: ref.configPath}), configPath: ref.configPath, subject: 'explain'})
     return
   }
   if (src.dialect !== 'mysql') return
@@ -317,7 +323,7 @@ async function checkQueryReference(src: Source, ref: SourceReference, settings: 
     const type = String(row.type ?? '')
     const rows = Number(row.rows ?? 0)
     if (type === 'ALL' && rows >= settings.largeTableRows) {
-      add({severity: 'warning', check: 'index', message: `the query at ${ref.configPath} (${ref.purpose}) scans all of "${String(row.table)}" (≈${rows.toLocaleString('en-US')} rows, no usable index): ${query.slice(0, 200)}`, fix: 'Add an index on the columns its WHERE/JOIN/ORDER BY use, on the primary.', configPath: ref.configPath, subject: `scan:${String(row.table)}`})
+      add({severity: 'warning', check: 'index', message: msg('audit.finding.queryScan', {path: ref.configPath, purpose: ref.purpose, table: String(row.table), rows: rows.toLocaleString('en-US'), query: query.slice(0, 200)}), fix: msg('audit.fix.queryScan'), configPath: ref.configPath, subject: `scan:${String(row.table)}`})
     }
   }
 }
@@ -331,7 +337,7 @@ async function checkFreshness(src: Source, t: AuditTarget, audit: SystemAudit, f
   // MAX() without an index reads the whole table: the audit must not do the full scan it warns about
   if (size.rows >= settings.largeTableRows && !isIndexed(u.column, new Set([u.column.toLowerCase()]), await listIndexColumns(src, u.table))) {
     audit.freshness = {table: u.table, column: u.column, newest: null, ageHours: null, maxAgeHours: u.maxAgeHours, rows: size.rows, rowsEstimated: size.estimated}
-    add({severity: 'info', check: 'freshness', message: `freshness of "${t.source}" not measured: ${u.table}.${u.column} has no index and the table is large, so MAX(${u.column}) would scan it`, fix: `Index ${u.table}.${u.column} on the primary, or point ${t.updatedAtPath} at an indexed column.`, configPath: `${t.updatedAtPath}.column`, subject: 'unindexed'})
+    add({severity: 'info', check: 'freshness', message: msg('audit.finding.freshnessUnmeasured', {source: t.source, table: u.table, column: u.column}), fix: msg('audit.fix.freshnessUnmeasured', {table: u.table, column: u.column, path: t.updatedAtPath}), configPath: `${t.updatedAtPath}.column`, subject: 'unindexed'})
     return
   }
   const nowExpr = src.dialect === 'mysql' ? 'NOW()' : "datetime('now','localtime')"
@@ -341,9 +347,9 @@ async function checkFreshness(src: Source, t: AuditTarget, audit: SystemAudit, f
   const ageHours = age === null ? null : Math.round(age * 100) / 100
   audit.freshness = {table: u.table, column: u.column, newest: newest === null || newest === undefined ? null : String(newest), ageHours, maxAgeHours: u.maxAgeHours, rows: size.rows, rowsEstimated: size.estimated}
   if (newest === null || newest === undefined) {
-    add({severity: 'warning', check: 'freshness', message: `"${u.table}" on "${t.source}" has no ${u.column} value (empty table?)`, fix: 'Check that the replica is complete and the table is the one the system writes to.', configPath: `${t.updatedAtPath}.table`, subject: 'empty'})
+    add({severity: 'warning', check: 'freshness', message: msg('audit.finding.freshnessEmpty', {table: u.table, source: t.source, column: u.column}), fix: msg('audit.fix.freshnessEmpty'), configPath: `${t.updatedAtPath}.table`, subject: 'empty'})
   } else if (ageHours !== null && ageHours > u.maxAgeHours) {
-    add({severity: 'warning', check: 'freshness', message: `newest ${u.table}.${u.column} on "${t.source}" is ${String(newest)}, ${ageHours.toFixed(1)} h old (limit ${u.maxAgeHours} h): the copy looks stale`, fix: `Check replication/the sync job feeding "${t.source}", or raise ${t.updatedAtPath}.maxAgeHours.`, configPath: `${t.updatedAtPath}.maxAgeHours`, subject: 'stale'})
+    add({severity: 'warning', check: 'freshness', message: msg('audit.finding.stale', {table: u.table, column: u.column, source: t.source, newest: String(newest), age: ageHours.toFixed(1), max: u.maxAgeHours}), fix: msg('audit.fix.stale', {source: t.source, path: `${t.updatedAtPath}.maxAgeHours`}), configPath: `${t.updatedAtPath}.maxAgeHours`, subject: 'stale'})
   }
 }
 
@@ -378,10 +384,10 @@ function distance(a: string, b: string): number {
   return dp[a.length][b.length]
 }
 
-function formatSeconds(s: number): string {
-  if (s < 120) return `${s} s`
-  if (s < 7200) return `${Math.round(s / 60)} min`
-  return `${(s / 3600).toFixed(1)} h`
+function formatSeconds(s: number): Msg {
+  if (s < 120) return msg('audit.duration.seconds', {n: s})
+  if (s < 7200) return msg('audit.duration.minutes', {n: Math.round(s / 60)})
+  return msg('audit.duration.hours', {n: (s / 3600).toFixed(1)})
 }
 
 export type {SystemsConfig}

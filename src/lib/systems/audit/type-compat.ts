@@ -1,6 +1,7 @@
 import type {ColumnReference} from '../../config/references.js'
+import {msg, type Msg} from '../message.js'
 
-export type Compat = {ok: true; note?: string} | {ok: false; severity: 'critical' | 'warning'; why: string}
+export type Compat = {ok: true; note?: string} | {ok: false; severity: 'critical' | 'warning'; why: Msg}
 
 const NUMERIC = /^(tinyint|smallint|mediumint|int|integer|bigint|decimal|numeric|dec|fixed|real|number)\b/i
 const FLOAT = /^(float|double|double precision)\b/i
@@ -24,18 +25,18 @@ export function checkTypeCompat(expected: ColumnReference['expected'], declared:
   switch (expected) {
     case 'number':
       if (isNum) return {ok: true}
-      if (isFloat) return {ok: false, severity: 'warning', why: `${t} is binary floating point: quantities lose exactness (0.1 + 0.2 ≠ 0.3); DECIMAL is exact`}
-      if (isText) return {ok: false, severity: 'warning', why: `${t} holds text: values that are not numbers will be rejected`}
-      return {ok: false, severity: 'critical', why: `${t} cannot hold a quantity`}
+      if (isFloat) return {ok: false, severity: 'warning', why: msg('audit.compat.float', {type: t})}
+      if (isText) return {ok: false, severity: 'warning', why: msg('audit.compat.textForNumber', {type: t})}
+      return {ok: false, severity: 'critical', why: msg('audit.compat.noQuantity', {type: t})}
     case 'text':
       if (isText || isNum) return {ok: true}
-      if (isBin) return {ok: false, severity: 'critical', why: `${t} is binary, not text`}
-      return {ok: false, severity: 'warning', why: `${t} is not a text column; codes will be compared as text`}
+      if (isBin) return {ok: false, severity: 'critical', why: msg('audit.compat.binary', {type: t})}
+      return {ok: false, severity: 'warning', why: msg('audit.compat.notText', {type: t})}
     case 'date':
       if (isDate) return {ok: true}
-      if (isText) return {ok: false, severity: 'warning', why: `${t} holds dates as text: ordering and MAX() compare strings`}
+      if (isText) return {ok: false, severity: 'warning', why: msg('audit.compat.textForDate', {type: t})}
       if (isNum) return {ok: true, note: 'numeric timestamp'}
-      return {ok: false, severity: 'critical', why: `${t} cannot hold a date`}
+      return {ok: false, severity: 'critical', why: msg('audit.compat.noDate', {type: t})}
     default:
       return {ok: true}
   }
