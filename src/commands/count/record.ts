@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
+import {t} from '../../lib/i18n/index.js'
 import {ExitCode} from '../../lib/cli/exit-codes.js'
 import {getCount} from '../../lib/count/count-store.js'
 import {readCountWorkbook, type SheetEntry, type SheetProblem} from '../../lib/count/read-sheets.js'
@@ -30,7 +31,7 @@ export default class CountRecord extends BaseCommand<typeof CountRecord> {
   async run(): Promise<CountRecordResult> {
     const {args, argv, flags} = await this.parse(CountRecord)
     const files = (argv as string[]).slice(1)
-    if (files.length === 0) throw new UsageError('name at least one filled count sheet', {hints: [`plantops count record ${args.count} count-${args.count}.xlsx`]})
+    if (files.length === 0) throw new UsageError(t('count.record.error.noFile'), {hints: [`plantops count record ${args.count} count-${args.count}.xlsx`]})
     const countedAt = parseCountedAt(flags['counted-at'])
     const loaded = this.loadConfig(flags.config)
     const store = await this.openStore(loaded)
@@ -58,6 +59,6 @@ export default class CountRecord extends BaseCommand<typeof CountRecord> {
 export function parseCountedAt(text: string | undefined): string {
   if (text === undefined) return localNow()
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2})?$/.exec(text.trim())
-  if (!m) throw new UsageError(`--counted-at must be "YYYY-MM-DD HH:MM[:SS]" (plant time), got "${text}"`)
+  if (!m) throw new UsageError(t('count.record.error.countedAtFormat', {text}))
   return `${m[1]} ${m[2]}${m[3] ?? ':00'}`
 }

@@ -102,17 +102,18 @@ export function titleOf(s: NotifySummary, keyword?: string): string {
 export function renderSummary(s: NotifySummary, opts: RenderOptions): {title: string; text: string; dropped: number} {
   const title = titleOf(s, opts.keyword)
   const b = (k: string) => (opts.plain ? `${k}:` : `**${k}**:`)
-  const head: string[] = [opts.plain ? `${title} — ${msg.headline[s.status]}` : `### ${title}`]
-  if (!opts.plain) head.push(`**${msg.headline[s.status]}**`, '')
+  const headline = msg.headline(s.status)
+  const head: string[] = [opts.plain ? `${title} — ${headline}` : `### ${title}`]
+  if (!opts.plain) head.push(`**${headline}**`, '')
   if (s.plant) head.push(`- ${b(msg.plant)} ${s.plant}`)
-  head.push(`- ${b(msg.job)} ${jobTitle(s.job)}${s.runId === null ? '' : ` (${msg.run.toLowerCase()} ${s.runId})`}`)
+  head.push(`- ${b(msg.job)} ${jobTitle(s.job)}${s.runId === null ? '' : ` (${msg.run(s.runId)})`}`)
   head.push(`- ${b(msg.when)} ${formatWhen(s.startedAt)}`)
   if (s.exitCode !== 0) head.push(`- ${b(msg.exitCode)} ${s.exitCode}`)
   if (s.lag.length > 0) head.push(`- ${b(msg.lag)} ${s.lag.map((l) => msg.lagValue(l.source, l.seconds)).join(', ')}`)
   if (s.counts.length > 0) head.push(`- ${b(msg.counts)} ${s.counts.map((c) => `${c.label} ${c.value}`).join(' · ')}`)
   if (s.valueAtRisk !== null) head.push(`- ${b(msg.valueAtRisk)} ${s.valueAtRisk}`)
   if (s.error) head.push(`- ${b(msg.error)} ${oneLine(s.error)}`)
-  if (s.changes.length > 0) head.push(`- ${b(msg.changes)} ${s.changes.join('; ')}`)
+  if (s.changes.length > 0) head.push(`- ${b(msg.changes)} ${s.changes.join(msg.changeSeparator)}`)
   const items = s.top.lines.map((l) => `- ${l}`)
   if (items.length > 0 || s.top.total > 0) head.push('', opts.plain ? `${s.top.title}:` : `**${s.top.title}**`)
   const tail: string[] = []
