@@ -3,6 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {progressLine} from '../../src/lib/cli/terminal.js'
 import {setLanguage} from '../../src/lib/i18n/index.js'
 import {summarizeRun} from '../../src/lib/notify/jobs.js'
+import {msg} from '../../src/lib/notify/messages.js'
 import {renderSummary} from '../../src/lib/notify/summary.js'
 import {causeName, statusName} from '../../src/lib/reconcile/job-types.js'
 import {checkReplicaLag} from '../../src/lib/sources/lag.js'
@@ -63,8 +64,13 @@ describe('job words in the language in force', () => {
     expect(text).toContain('- **任务**: 对账任务 (运行 7)')
     expect(text).toContain('- **副本延迟**: erp 2 秒, mes 不适用')
     expect(text).toContain('- **与上次运行相比**: 新增 1 条；已解决 2 条')
+    // e-mail: the subject is the title and the headline; the text part is the plain rendering
+    expect(msg.emailSubject(title, msg.headline(s.status))).toBe('plantops · 对账任务 · 示范工厂：有超出容差的差异')
+    expect(renderSummary(s, {maxBytes: 4096, plain: true}).text.split('\n')[0]).toBe('plantops · 对账任务 · 示范工厂 — 有超出容差的差异')
+    expect(msg.testBody('plant', '2026-12-02T21:00:00Z')).toContain('这是 plantops 发往通道 **plant** 的测试消息')
     en()
     expect(renderSummary(s, {maxBytes: 4096}).title).toBe('plantops · Reconciliation · 示范工厂')
+    expect(msg.emailSubject('t', msg.headline('ok'))).toBe('t: all clear')
   })
 
   it('the lag guard: refusal and warning worded in the language in force; the warning also handed over keyed', async () => {
