@@ -61,9 +61,9 @@ describe('job words in the language in force', () => {
     const {title, text} = renderSummary(s, {maxBytes: 4096})
     expect(title).toBe('plantops · 对账任务 · 示范工厂')
     expect(text).toContain('**有超出容差的差异**')
-    expect(text).toContain('- **任务**: 对账任务 (运行 7)')
-    expect(text).toContain('- **副本延迟**: erp 2 秒, mes 不适用')
-    expect(text).toContain('- **与上次运行相比**: 新增 1 条；已解决 2 条')
+    expect(text).toContain('- **任务**：对账任务（运行 7）')
+    expect(text).toContain('- **副本延迟**：erp 2 秒，mes 不适用')
+    expect(text).toContain('- **与上次运行相比**：新增 1 条；已解决 2 条')
     // e-mail: the subject is the title and the headline; the text part is the plain rendering
     expect(msg.emailSubject(title, msg.headline(s.status))).toBe('plantops · 对账任务 · 示范工厂：有超出容差的差异')
     expect(renderSummary(s, {maxBytes: 4096, plain: true}).text.split('\n')[0]).toBe('plantops · 对账任务 · 示范工厂 — 有超出容差的差异')

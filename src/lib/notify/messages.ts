@@ -47,6 +47,13 @@ export const msg = {
   get error() {
     return label('notify.error')
   },
+  /** After a fact's label: ": " (English), "：" (Chinese). */
+  get colon() {
+    return label('notify.colon')
+  },
+  get listSeparator() {
+    return label('common.listSeparator')
+  },
   /** How the changes since the last run are joined on one line. */
   get changeSeparator() {
     return label('notify.changeSeparator')
