@@ -1,5 +1,5 @@
 import type {JobRunSummary} from './job-run.js'
-import type {JobFinding} from './job-types.js'
+import {statusNames, type JobFinding} from './job-types.js'
 import {csvColumns, jobSummaryPairs, reportLines, tableColumns, toTableLine, xlsxColumns, xlsxHighlight, xlsxLine} from './job-view.js'
 import {t} from '../i18n/index.js'
 import {withAtomicFile} from '../report/atomic.js'
@@ -29,6 +29,7 @@ export async function writeJobReport(opts: {
   log: (text: string) => void
 }): Promise<void> {
   const {name, summary, rows, format, output} = opts
+  const names = statusNames(summary)
   if (format === 'json') {
     for (const _ of rows);
     const text = `${JSON.stringify({summary, rows: opts.kept}, null, 2)}\n`
@@ -36,7 +37,7 @@ export async function writeJobReport(opts: {
     else if (!opts.json) process.stdout.write(text)
   } else if (format === 'xlsx') {
     await writeXlsx(output!, [
-      {name: name.slice(0, 31), columns: xlsxColumns(summary), rows: mapLines(reportLines(name, summary, rows), (l) => xlsxLine(summary, l)), highlight: xlsxHighlight},
+      {name: name.slice(0, 31), columns: xlsxColumns(summary), rows: mapLines(reportLines(name, summary, rows), (l) => xlsxLine(names, l)), highlight: xlsxHighlight},
       {name: t('report.sheet.summary'), columns: [{key: 'k', header: t('report.summaryItem')}, {key: 'v', header: t('report.summaryValue')}], rows: jobSummaryPairs(summary).map(([k, v]) => ({k: k.trim(), v: String(v)}))},
     ])
   } else if (format === 'csv') {
@@ -46,7 +47,7 @@ export async function writeJobReport(opts: {
   } else {
     const shown = []
     let n = 0
-    for (const l of reportLines(name, summary, rows)) if (n++ < TABLE_LIMIT) shown.push(toTableLine(summary, l))
+    for (const l of reportLines(name, summary, rows)) if (n++ < TABLE_LIMIT) shown.push(toTableLine(names, l))
     opts.log(renderKeyValue(jobSummaryPairs(summary), {color: opts.color}))
     if (n === 0) opts.log(t('reconcile.noFindings'))
     else {

@@ -34,6 +34,11 @@ export function statusName(s: {names?: Partial<Record<JobStatus, string>>; left?
   return label(`reconcile.status.${status}`) // i18n-dynamic: reconcile.status.*
 }
 
+/** Every status's display name (statusName), worked out once for the lines of a report. */
+export function statusNames(s: Parameters<typeof statusName>[0]): Record<JobStatus, string> {
+  return Object.fromEntries(JOB_STATUSES.map((st) => [st, statusName(s, st)])) as Record<JobStatus, string>
+}
+
 /** A probable cause as people read it, in the language in force (codes stay in CSV and JSON); an unknown one as is. */
 export function causeName(cause: string): string {
   const key = `reconcile.cause.${cause}` // i18n-dynamic: reconcile.cause.*

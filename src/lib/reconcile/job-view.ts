@@ -42,9 +42,9 @@ export function xlsxColumns(summary: Pick<JobRunSummary, 'keyNames' | 'left' | '
   return csvColumns(summary.keyNames).map((c) => (keys.has(c.key) && c.key !== 'job' ? c : {...c, header: headerOf(c.key, summary)}))
 }
 
-/** An XLSX line: status and cause in words (the status column keeps the code, as in the CSV). */
-export function xlsxLine(summary: Pick<JobRunSummary, 'names' | 'left' | 'right'>, l: JobReportLine): JobReportLine {
-  return {...l, status_label: statusName(summary, l.status as JobStatus), cause: l.cause === null ? null : causeName(String(l.cause))}
+/** An XLSX line: status and cause in words (the status column keeps the code, as in the CSV); `names` from statusNames(summary). */
+export function xlsxLine(names: Record<JobStatus, string>, l: JobReportLine): JobReportLine {
+  return {...l, status_label: names[l.status as JobStatus] ?? l.status_label, cause: l.cause === null ? null : causeName(String(l.cause))}
 }
 
 export function xlsxHighlight(line: JobReportLine): string[] {
@@ -65,8 +65,8 @@ export function tableColumns(summary: Pick<JobRunSummary, 'keyNames' | 'left' | 
 }
 
 /** A terminal line: status and cause in words, first seen with its run count. */
-export function toTableLine(summary: Pick<JobRunSummary, 'names' | 'left' | 'right'>, l: JobReportLine): JobReportLine {
-  return {...xlsxLine(summary, l), seen: l.first_seen === null ? '' : t('reconcile.seen', {date: l.first_seen, runs: l.runs_seen})}
+export function toTableLine(names: Record<JobStatus, string>, l: JobReportLine): JobReportLine {
+  return {...xlsxLine(names, l), seen: l.first_seen === null ? '' : t('reconcile.seen', {date: l.first_seen, runs: l.runs_seen})}
 }
 
 /** The summary as label/value pairs (terminal, XLSX summary sheet, demo), in the language in force. */
