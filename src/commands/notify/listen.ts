@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {t} from '../../lib/i18n/index.js'
 
 export interface NotifyListenResult {
   port: number
@@ -46,7 +47,7 @@ channel's webhook (or \`plantops demo --notify-url\`) at http://127.0.0.1:PORT/r
       server.listen(port, '127.0.0.1', () => {
         const addr = server.address()
         port = typeof addr === 'object' && addr ? addr.port : port
-        process.stderr.write(`listening on http://127.0.0.1:${port}/ (Ctrl-C to stop)\n`)
+        process.stderr.write(`${t('notify.listen.listening', {port})}\n`)
       })
     })
     return {port, received}
@@ -61,5 +62,5 @@ function describe(e: NotifyListenResult['received'][number]): string {
   } catch {
     // not JSON: printed as is
   }
-  return `── ${e.method} ${e.path} · ${e.contentType ?? 'no content-type'} · ${e.bytes} bytes\n${text}\n`
+  return `── ${e.method} ${e.path} · ${e.contentType ?? t('notify.listen.noContentType')} · ${t('notify.listen.bytes', {n: e.bytes})}\n${text}\n`
 }

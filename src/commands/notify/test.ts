@@ -3,6 +3,7 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
 import {ExitCode} from '../../lib/cli/exit-codes.js'
+import {t} from '../../lib/i18n/index.js'
 import type {Delivery} from '../../lib/notify/http.js'
 import {renderKeyValue} from '../../lib/report/table.js'
 
@@ -28,7 +29,7 @@ allowed, wrong token, credentials); 3 when the vendor could not be reached or st
     const channel = cfg?.channels[args.channel]
     if (!channel) {
       const known = Object.keys(cfg?.channels ?? {})
-      throw new UsageError(`no notify channel named "${args.channel}" (configured: ${known.join(', ') || 'none'})`, {hints: ['Channels are the keys of notify.channels in plantops.yaml; see README "Alerts".']})
+      throw new UsageError(t('notify.test.noChannel', {name: args.channel, known: known.join(', ') || t('notify.noneConfigured')}), {hints: [t('notify.test.noChannelHint')]})
     }
     const {sendToChannel, policyOf} = await import('../../lib/notify/send.js')
     const {testSummary} = await import('../../lib/notify/test-message.js')
@@ -44,13 +45,13 @@ allowed, wrong token, credentials); 3 when the vendor could not be reached or st
     this.log(
       renderKeyValue(
         [
-          ['Channel', `${delivery.channel} (${delivery.type})`],
-          ['Result', delivery.status === 'sent' ? 'sent: the vendor accepted the message' : 'failed'],
-          ['Vendor answer', answer || '(none)'],
-          ['Attempts', delivery.attempts],
-          ['Message', `${delivery.bytes} bytes`],
-          ['Time', `${delivery.elapsedMs} ms`],
-          ...(delivery.hint ? ([['What to fix', delivery.hint]] as Array<[string, string]>) : []),
+          [t('notify.test.channel'), `${delivery.channel} (${delivery.type})`],
+          [t('notify.test.result'), delivery.status === 'sent' ? t('notify.test.sent') : t('notify.test.failed')],
+          [t('notify.test.answer'), answer || t('notify.test.noAnswer')],
+          [t('notify.test.attempts'), delivery.attempts],
+          [t('notify.test.message'), t('notify.test.bytes', {n: delivery.bytes})],
+          [t('notify.test.time'), t('notify.test.ms', {n: delivery.elapsedMs})],
+          ...(delivery.hint ? ([[t('notify.test.fix'), delivery.hint]] as Array<[string, string]>) : []),
         ],
         {color: this.color},
       ),

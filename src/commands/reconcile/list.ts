@@ -1,4 +1,5 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {t} from '../../lib/i18n/index.js'
 import {jobsOverview} from '../../lib/reconcile/job-history.js'
 import {renderTable} from '../../lib/report/table.js'
 import {formatTime, zoneLabel} from '../../lib/report/time.js'
@@ -49,20 +50,20 @@ export default class ReconcileList extends BaseCommand<typeof ReconcileList> {
         }
       }),
     }
-    if (jobs.length === 0) this.warnOperator(`${loaded.path} has no reconcile jobs; add a \`reconcile: {jobs: ...}\` section (see README "Reconcile jobs")`)
+    if (jobs.length === 0) this.warnOperator(t('reconcile.list.none', {file: loaded.path}))
     else if (!this.jsonEnabled()) {
       const {zone} = this.textOptions(loaded) // times in the plant's zone, labelled (--json keeps the stored UTC)
       this.log(
         renderTable(
           [
-            {key: 'job', header: 'Job'},
-            {key: 'left', header: 'Left'},
-            {key: 'right', header: 'Right'},
-            {key: 'keyText', header: 'Key'},
-            {key: 'last', header: `Last run (${zoneLabel(zone)})`},
-            {key: 'open', header: 'Open findings', kind: 'int'},
+            {key: 'job', header: t('reconcile.list.job')},
+            {key: 'left', header: t('reconcile.list.left')},
+            {key: 'right', header: t('reconcile.list.right')},
+            {key: 'keyText', header: t('reconcile.list.key')},
+            {key: 'last', header: t('reconcile.list.lastRun', {zone: zoneLabel(zone)})},
+            {key: 'open', header: t('reconcile.list.open'), kind: 'int'},
           ],
-          result.jobs.map((j) => ({...j, keyText: j.keys.join(' × '), last: j.lastRunId === null ? 'never' : `#${j.lastRunId} ${j.lastRunAt ? formatTime(j.lastRunAt, zone) : ''}`, open: j.openFindings ?? ''})),
+          result.jobs.map((j) => ({...j, keyText: j.keys.join(' × '), last: j.lastRunId === null ? t('reconcile.list.never') : `#${j.lastRunId} ${j.lastRunAt ? formatTime(j.lastRunAt, zone) : ''}`, open: j.openFindings ?? ''})),
           {color: this.color},
         ),
       )

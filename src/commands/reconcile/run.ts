@@ -2,9 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
+import {t} from '../../lib/i18n/index.js'
 import {allowStaleFlag, bomFlag} from '../../lib/cli/output-flags.js'
 import {requireJob, runReconcileJob, type JobRunSummary} from '../../lib/reconcile/job-run.js'
-import type {JobFinding} from '../../lib/reconcile/job-types.js'
+import {statusName, type JobFinding} from '../../lib/reconcile/job-types.js'
 import {jobFails, writeJobReport} from '../../lib/reconcile/job-report.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
 import {OUTPUT_FORMATS, type OutputFormat} from '../../lib/report/emit.js'
@@ -56,9 +57,9 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
     // --format, else the --output extension (an --output the format cannot be told from is exit 2, never ignored)
     const {format} = this.planOutput(flags)
     if (names.length > 1 && flags.output && !flags.output.includes('{job}')) {
-      throw new UsageError('several jobs write several reports: put {job} in --output', {hints: ['e.g. --output "findings-{job}.csv"']})
+      throw new UsageError(t('reconcile.run.needJobInOutput'), {hints: [t('reconcile.run.needJobInOutputHint')]})
     }
-    if (names.length > 1 && format === 'csv' && !flags.output) throw new UsageError('several jobs to CSV need --output with {job} (their key columns differ)')
+    if (names.length > 1 && format === 'csv' && !flags.output) throw new UsageError(t('reconcile.run.csvNeedsOutput'))
     const loaded = this.loadConfig(flags.config)
     const jobs = names.map((n) => [n, requireJob(loaded.config.reconcile, n, loaded.path)] as const)
     const results: ReconcileJobResult[] = []
@@ -66,7 +67,7 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
       const output = flags.output?.replaceAll('{job}', name)
       // lock and run history per job (reconcile-JOB); alerts under the notify job name reconcile-run, one per job
       const res = await this.withRun({job: `reconcile-${name}`, loaded, notifyJob: 'reconcile-run'}, async (ctx) => {
-        const progress = this.progress(`reconcile ${name}`)
+        const progress = this.progress(t('reconcile.run.progress', {name}))
         const outcome = await runReconcileJob({
           name,
           job,
@@ -88,7 +89,7 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
         await outcome.commit()
         if (output) ctx.run.output(output)
         if (output && !this.jsonEnabled() && format !== 'table') {
-          this.logToStderr(`${summary.reported} keys written to ${output} · ${name}: keys ${summary.keys.total} · ${summary.names.differs} ${summary.keys.differs} · ${summary.names.only_in_left} ${summary.keys.only_in_left} · ${summary.names.only_in_right} ${summary.keys.only_in_right}`)
+          this.logToStderr(t('reconcile.run.written', {count: summary.reported, file: output, name, keys: summary.keys.total, differs: `${statusName(summary, 'differs')} ${summary.keys.differs}`, onlyLeft: `${statusName(summary, 'only_in_left')} ${summary.keys.only_in_left}`, onlyRight: `${statusName(summary, 'only_in_right')} ${summary.keys.only_in_right}`}))
         }
         ctx.run.outcome({job: name, keys: summary.keys, causes: summary.causes, deviationRatePct: summary.deviationRatePct, newFindings: summary.newFindings, resolved: summary.resolved.count, warnings: summary.warnings.length})
         const failed = jobFails(summary, flags['fail-on'], flags.only === 'new')

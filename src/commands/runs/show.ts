@@ -2,6 +2,7 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
+import {t} from '../../lib/i18n/index.js'
 import {describeDelivery, listDeliveries, type DeliveryRecord} from '../../lib/notify/history.js'
 import {getRun, type RunRecord} from '../../lib/runs/run-history.js'
 import {runShowText} from '../../lib/runs/view.js'
@@ -22,7 +23,7 @@ export default class RunsShow extends BaseCommand<typeof RunsShow> {
     const store = await this.openStore(loaded)
     try {
       const run = await getRun(store.knex, args.id)
-      if (!run) throw new UsageError(`no run with ID ${args.id}`, {hints: ['`plantops runs list` shows the recorded runs.']})
+      if (!run) throw new UsageError(t('runs.noRun', {id: args.id}), {hints: [t('runs.noRunHint')]})
       const notifications = await listDeliveries(store.knex, run.id)
       if (!this.jsonEnabled()) this.log(runShowText(run, this.textOptions(loaded), notifications.map((d) => describeDelivery(d))))
       return {...run, notifications}

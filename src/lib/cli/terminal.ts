@@ -1,3 +1,5 @@
+import {label} from '../i18n/index.js'
+
 /**
  * What the terminal can do. Colour only on a TTY and never with NO_COLOR; prompts only on a TTY and never in CI or
  * with --no-input; progress only on a TTY stderr.
@@ -17,9 +19,29 @@ export function interactiveAllowed(opts: {noInput?: boolean; env?: NodeJS.Proces
 }
 
 export interface Progress {
-  /** Set the phase (reading, merging, writing…) and counters shown. */
+  /** Set the phase (reading, merging, writing…) and counters shown: stable codes, worded here in the language in force. */
   update(phase: string, counters?: Record<string, number>): void
   stop(): void
+}
+
+/**
+ * A progress word in the language in force: callers pass stable codes (phases such as `reading`, `checking replica
+ * lag`; counters such as `ERP rows`, `partitions`; labels such as `stock diff`) and the catalog's section `progress`
+ * words them (`checking replica lag` → progress.phase.checkingReplicaLag). A code the catalog does not know (a side's
+ * label, a job name) is shown as it is.
+ */
+export function progressWord(kind: 'phase' | 'counter' | 'label', code: string): string {
+  const id = code.trim().replace(/[\s_-]+(\w)/g, (_, c: string) => c.toUpperCase())
+  if (!/^[A-Za-z]\w*$/.test(id)) return code
+  const key = `progress.${kind}.${id}` // i18n-dynamic: progress.*
+  const text = label(key)
+  return text === key ? code : text
+}
+
+/** The progress line: `stock diff: reading · ERP rows 20,000 · WMS rows 12,000`, in the language in force. */
+export function progressLine(labelText: string, phase: string, counters: Record<string, number> = {}): string {
+  const parts = Object.entries(counters).map(([k, v]) => `${progressWord('counter', k)} ${v.toLocaleString('en-US')}`)
+  return `${progressWord('label', labelText)}: ${progressWord('phase', phase)}${parts.length ? ` · ${parts.join(' · ')}` : ''}`
 }
 
 /** A one-line progress display on stderr, only when stderr is a TTY (and never in --json mode). */
@@ -28,8 +50,7 @@ export function createProgress(opts: {enabled: boolean; label: string}): Progres
   let last = 0
   let shown = false
   const render = (phase: string, counters: Record<string, number>) => {
-    const parts = Object.entries(counters).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
-    const line = `${opts.label}: ${phase}${parts.length ? ` · ${parts.join(' · ')}` : ''}`
+    const line = progressLine(opts.label, phase, counters)
     process.stderr.write(`\r\u001B[2K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`)
     shown = true
   }

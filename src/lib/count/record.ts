@@ -2,6 +2,7 @@ import type {Knex} from 'knex'
 
 import {UsageError} from '../cli/errors.js'
 import {Decimal, formatDecimal} from '../decimal/decimal.js'
+import {t} from '../i18n/index.js'
 import {lineKey, normLot} from './codes.js'
 import {looseCode} from '../reconcile/keys.js'
 import {getLines, saveCounts, type CountHeader, type CountLine, type CountStatus, type LineUpdate, type NewCountLine} from './count-store.js'
@@ -53,9 +54,9 @@ export function localNow(d = new Date()): string {
 export function checkCountedAt(header: Pick<CountHeader, 'id' | 'snapshotAt'>, countedAt: string): void {
   const snapshot = plantTime(header.snapshotAt)
   if (plantTime(countedAt) < snapshot) {
-    throw new UsageError(`--counted-at ${countedAt} is before the snapshot of count ${header.id} (${snapshot}): the counting cannot have happened before the quantities were taken`, {
+    throw new UsageError(t('count.record.error.beforeSnapshot', {countedAt, id: header.id, snapshot}), {
       code: 'COUNTED_BEFORE_SNAPSHOT',
-      hints: [`Pass the plant time the counting finished, after ${snapshot} (or leave --counted-at out for now).`],
+      hints: [t('count.record.error.beforeSnapshotHint', {snapshot})],
     })
   }
 }
@@ -68,7 +69,8 @@ export function inLineUnit(qty: Decimal, unit: string, line: Pick<CountLine, 'un
   const u = looseCode(unit)
   if (line.unit && u === looseCode(line.unit)) return {ok: true, qty}
   if (line.erpUnit && line.factor && u === looseCode(line.erpUnit)) return {ok: true, qty: qty.div(line.factor)}
-  return {ok: false, reason: `counted in ${unit}, but the line is counted in ${line.unit ?? '?'}${line.erpUnit && line.erpUnit !== line.unit ? ` (or ${line.erpUnit})` : ''}`}
+  const lineUnit = line.unit ?? '?'
+  return {ok: false, reason: line.erpUnit && line.erpUnit !== line.unit ? t('count.record.reason.unitOr', {unit, lineUnit, erpUnit: line.erpUnit}) : t('count.record.reason.unit', {unit, lineUnit})}
 }
 
 function matchesItem(line: CountLine, code: string): boolean {
@@ -108,7 +110,7 @@ export async function recordEntries(
       continue
     }
     if (e.countedError) {
-      reject(e, `counted quantity is ${e.countedError}`)
+      reject(e, t('count.record.reason.countedError', {error: e.countedError}))
       continue
     }
     const parsed = parseCountedQuantity(e.counted)
@@ -116,33 +118,33 @@ export async function recordEntries(
     if (e.lineNo !== null) {
       target = byNo.get(e.lineNo) ?? null
       if (!target) {
-        reject(e, `line ${e.lineNo} is not a line of count ${header.id} (it has lines 1-${header.sampleSize})`)
+        reject(e, t('count.record.reason.notALine', {line: e.lineNo, id: header.id, size: header.sampleSize}))
         continue
       }
       if (e.location && looseCode(e.location) !== looseCode(target.location)) {
-        reject(e, `row says location ${e.location}, but line ${e.lineNo} of count ${header.id} is at ${target.location} (a sheet of another count, or an edited row?)`)
+        reject(e, t('count.record.reason.otherLocation', {location: e.location, line: e.lineNo, id: header.id, lineLocation: target.location}))
         continue
       }
       if (e.item && !matchesItem(target, e.item)) {
-        reject(e, `row says item ${e.item}, but line ${e.lineNo} of count ${header.id} is item ${displayItem(target)}`)
+        reject(e, t('count.record.reason.otherItem', {item: e.item, line: e.lineNo, id: header.id, lineItem: displayItem(target)}))
         continue
       }
       if (parsed === null) continue // not counted yet
     } else {
       if (parsed === null) continue // a note or a half-filled blank row
       if (!e.location || !e.item) {
-        reject(e, 'a found line (no line number) needs a location and an item')
+        reject(e, t('count.record.reason.foundNeeds'))
         continue
       }
       const atLoc = byLoc.get(looseCode(e.location))
       if (!atLoc) {
-        reject(e, `location ${e.location} is not in count ${header.id}: found stock can only be added in the sampled locations`)
+        reject(e, t('count.record.reason.notSampled', {location: e.location, id: header.id}))
         continue
       }
       target = atLoc.find((l) => matchesItem(l, e.item) && normLot(l.lot) === normLot(e.lot)) ?? null
     }
     if (!parsed.ok) {
-      reject(e, `counted quantity: ${parsed.reason}`)
+      reject(e, t('count.record.reason.badQuantity', {reason: parsed.reason}))
       continue
     }
     let qty = parsed.qty
@@ -166,8 +168,8 @@ export async function recordEntries(
   for (const group of groups.values()) {
     const distinct = new Set(group.map((c) => formatDecimal(c.qty)))
     if (distinct.size > 1) {
-      const all = group.map((c) => `${formatDecimal(c.qty)} at ${c.entry.where}`).join(', ')
-      for (const c of group) reject(c.entry, `counted twice with different results (${all}): fix one and record again`)
+      const all = group.map((c) => t('count.record.reason.qtyAt', {qty: formatDecimal(c.qty), where: c.entry.where})).join(t('common.listSeparator'))
+      for (const c of group) reject(c.entry, t('count.record.reason.twice', {all}))
       continue
     }
     accepted.push(group[0])
@@ -182,25 +184,25 @@ export async function recordEntries(
   for (const c of accepted) {
     const value = {countedQty: c.qty, countedAt: opts.countedAt, countedBy: c.entry.counter, countedFrom: c.entry.where, remarks: c.entry.remarks}
     if (c.target) {
-      const t = c.target
-      if (t.countedQty !== null) {
-        if (t.countedQty.eq(c.qty)) {
+      const line = c.target
+      if (line.countedQty !== null) {
+        if (line.countedQty.eq(c.qty)) {
           unchanged++
           continue
         }
         if (!opts.replace) {
-          reject(c.entry, `line ${t.lineNo} was already recorded as ${formatDecimal(t.countedQty)} (from ${t.countedFrom}); pass --replace to record ${formatDecimal(c.qty)} instead`)
+          reject(c.entry, t('count.record.reason.alreadyRecorded', {line: line.lineNo, was: formatDecimal(line.countedQty), from: line.countedFrom, qty: formatDecimal(c.qty)}))
           continue
         }
       }
-      if (header.kind === 'recount' && t.recountOf !== null && c.entry.counter) {
-        const first = await knex('count_lines').where({id: t.recountOf}).first()
+      if (header.kind === 'recount' && line.recountOf !== null && c.entry.counter) {
+        const first = await knex('count_lines').where({id: line.recountOf}).first()
         if (first?.counted_by && looseCode(first.counted_by) === looseCode(c.entry.counter)) {
-          warnings.push(`${c.entry.where}: line ${t.lineNo} recounted by ${c.entry.counter}, who also made the first count; a recount should be done by someone else`)
+          warnings.push(t('count.record.warn.sameCounter', {where: c.entry.where, line: line.lineNo, counter: c.entry.counter}))
         }
       }
-      const u: LineUpdate = {id: t.id, ...value}
-      if (!t.sampled && !t.found) {
+      const u: LineUpdate = {id: line.id, ...value}
+      if (!line.sampled && !line.found) {
         u.foundLineNo = nextNo++
         found++
       }

@@ -1,6 +1,7 @@
 import type {Knex} from 'knex'
 
 import {redact} from '../cli/secrets.js'
+import {label, t} from '../i18n/index.js'
 import type {Delivery} from './http.js'
 
 export interface DeliveryRecord extends Delivery {
@@ -70,7 +71,9 @@ export async function listDeliveries(knex: Knex, runId: number): Promise<Deliver
 /** One line per delivery for `runs show`: "dingtalk-plant (dingtalk): sent, 1 attempt, 812 bytes, 143 ms, answer 0 ok". */
 export function describeDelivery(d: Delivery): string {
   const answer = [d.httpStatus === null ? null : `HTTP ${d.httpStatus}`, d.vendorCode, d.vendorMessage].filter(Boolean).join(' ')
-  const parts = [`${d.channel} (${d.type}): ${d.status}`, `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`, `${d.bytes} bytes`, `${d.elapsedMs} ms`]
-  if (answer) parts.push(`answer: ${answer}`)
-  return `${parts.join(', ')}${d.hint ? `\n  fix: ${d.hint}` : ''}`
+  const statusKey = `notify.delivery.status.${d.status}` // i18n-dynamic: notify.delivery.status.*
+  const status = label(statusKey) === statusKey ? d.status : label(statusKey)
+  const parts = [t('notify.delivery.head', {channel: d.channel, type: d.type, status}), t('notify.delivery.attempts', {count: d.attempts}), t('notify.delivery.bytes', {n: d.bytes}), t('notify.delivery.ms', {n: d.elapsedMs})]
+  if (answer) parts.push(t('notify.delivery.answer', {answer}))
+  return `${parts.join(label('common.listSeparator'))}${d.hint ? `\n  ${t('notify.delivery.fix', {hint: d.hint})}` : ''}`
 }

@@ -89,7 +89,7 @@ export class RunNotifier {
         await store.close().catch(() => {})
       }
     } catch (error) {
-      io.warn(msg.failed('(all)', redact((error as Error)?.message ?? String(error))))
+      io.warn(msg.failed(msg.allChannels, redact((error as Error)?.message ?? String(error))))
       return []
     }
   }

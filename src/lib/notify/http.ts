@@ -1,4 +1,5 @@
 import {redact} from '../cli/secrets.js'
+import {t} from '../i18n/index.js'
 
 /** What one delivery ended with, as recorded in the run history and printed by `notify test`. */
 export interface Delivery {
@@ -64,7 +65,7 @@ export async function withRetries(policy: RetryPolicy, attempt: Attempt, hints: 
       verdict = {
         kind: 'retry',
         code: timedOut ? 'TIMEOUT' : (cause?.code ?? 'NETWORK'),
-        message: timedOut ? `no answer within ${(Math.ceil(policy.totalMs / policy.attempts) / 1000).toFixed(1)} s` : (cause?.message ?? (error as Error)?.message ?? String(error)),
+        message: timedOut ? t('notify.noAnswerWithin', {s: (Math.ceil(policy.totalMs / policy.attempts) / 1000).toFixed(1)}) : (cause?.message ?? (error as Error)?.message ?? String(error)),
         hint: timedOut ? hints.timeout : hints.network,
       }
     } finally {

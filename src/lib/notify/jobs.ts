@@ -1,10 +1,11 @@
 import type {CountReport, IraSummary, ReportLine} from '../count/report.js'
 import type {OrdersImportResult} from '../orders/import-orders.js'
 import type {JobRunSummary} from '../reconcile/job-run.js'
-import type {JobFinding} from '../reconcile/job-types.js'
+import {causeName, JOB_STATUSES, statusName, type JobFinding} from '../reconcile/job-types.js'
 import type {StockDiffSummary} from '../stock/stock-diff.js'
 import type {AuditReport} from '../systems/audit/run-audit.js'
 import type {Finding} from '../systems/audit/findings.js'
+import {label} from '../i18n/index.js'
 import {msg} from './messages.js'
 import type {NotifySummary} from './summary.js'
 
@@ -36,6 +37,30 @@ export function registerJobSummarizer(job: string, fn: JobSummarizer): void {
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
 const n = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0)
+
+/**
+ * The counts of a job that reconciles keys (stock diff, reconcile run): all keys, then each status under its label,
+ * then the rates (record accuracy; match and deviation rates).
+ */
+function keyCounts(total: number, byStatus: Array<[string, number]>, rates: Array<[string, string]>): NotifySummary['counts'] {
+  return [{label: msg.label('keys'), value: total}, ...[...byStatus, ...rates].map(([label, value]) => ({label, value}))]
+}
+
+/** What changed since the last run: "all N are new" on a first run (or when everything changed), else new and resolved. */
+function sinceLastRun(o: {found: number; newOnes: number; resolved: number; allNew: (n: number) => string; extra?: string[]}): string[] {
+  if (o.found > 0 && o.newOnes === o.found && o.resolved === 0) return [o.allNew(o.found)]
+  return [msg.newCount(o.newOnes), msg.resolvedCount(o.resolved), ...(o.extra ?? [])]
+}
+
+/** Each source's replica lag once (both sides may read the same source). */
+function sideLags(sides: Array<{source: string; lagSeconds: number | null}>): NotifySummary['lag'] {
+  return sides.filter((side, i) => sides.findIndex((x) => x.source === side.source) === i).map((side) => ({source: side.source, seconds: side.lagSeconds}))
+}
+
+/** A count line's status (match, over_tolerance…) in words. */
+function countStatus(status: string): string {
+  return label(`count.status.${status}`) // i18n-dynamic: count.status.*
+}
 
 /**
  * The summary of a finished run. Status: a source error (exit 3) or another failure first, then over-tolerance, then
@@ -87,28 +112,39 @@ export function stockDiffSummary(result: unknown, _run: FinishedRun, top: number
   const over = k.over_tolerance + k.only_in_erp + k.only_in_wms
   const names = r.itemNames ?? {}
   const lines = s.topVariances.slice(0, top).map((v) =>
-    msg.stockLine({item: v.item, name: names[v.item] ?? null, warehouse: v.warehouse, lot: v.lot, erp: v.erp_qty, wms: v.wms_qty, uom: v.uom, diff: v.diff, value: v.value_diff, status: v.status, cause: v.cause, since: v.first_seen}),
+    msg.stockLine({
+      item: v.item,
+      name: names[v.item] ?? null,
+      warehouse: v.warehouse,
+      lot: v.lot,
+      erp: v.erp_qty,
+      wms: v.wms_qty,
+      uom: v.uom,
+      diff: v.diff,
+      value: v.value_diff,
+      status: label(`stock.statusLong.${v.status}`), // i18n-dynamic: stock.statusLong.*
+      cause: v.cause ? label(`stock.cause.${v.cause}`) : null, // i18n-dynamic: stock.cause.*
+      since: v.first_seen,
+    }),
   )
   const nb = s.newByStatus
-  const variances = over + k.within_tolerance
-  const changes =
-    variances > 0 && s.newVariances === variances && s.resolved.count === 0
-      ? [msg.allNew(variances)]
-      : [msg.newCount(s.newVariances), msg.resolvedCount(s.resolved.count), ...(nb.over_tolerance + nb.only_in_erp + nb.only_in_wms > 0 ? [msg.newOverish(nb.over_tolerance + nb.only_in_erp + nb.only_in_wms)] : [])]
+  const newOverish = nb.over_tolerance + nb.only_in_erp + nb.only_in_wms
   return {
-    lag: [s.erp, s.wms].map((side) => ({source: side.source, seconds: side.lagSeconds})),
-    counts: [
-      {label: msg.label.keys, value: k.total},
-      {label: msg.label.match, value: k.match},
-      {label: msg.label.withinTolerance, value: k.within_tolerance},
-      {label: msg.label.overTolerance, value: k.over_tolerance},
-      {label: msg.label.onlyInErp, value: k.only_in_erp},
-      {label: msg.label.onlyInWms, value: k.only_in_wms},
-      {label: msg.label.recordAccuracy, value: `${s.recordAccuracyPct}%`},
-    ],
+    lag: sideLags([s.erp, s.wms]),
+    counts: keyCounts(
+      k.total,
+      [
+        [msg.label('match'), k.match],
+        [msg.label('withinTolerance'), k.within_tolerance],
+        [msg.label('overTolerance'), k.over_tolerance],
+        [msg.label('onlyInErp'), k.only_in_erp],
+        [msg.label('onlyInWms'), k.only_in_wms],
+      ],
+      [[msg.label('recordAccuracy'), `${s.recordAccuracyPct}%`]],
+    ),
     valueAtRisk: s.valueAtRisk,
     top: {title: msg.topVariances(lines.length, s.valueAtRisk !== null), total: over, lines},
-    changes,
+    changes: sinceLastRun({found: over + k.within_tolerance, newOnes: s.newVariances, resolved: s.resolved.count, allNew: msg.allNew, extra: newOverish > 0 ? [msg.newOverish(newOverish)] : []}),
     outputs: r.output ? [r.output] : [],
     // over-tolerance is what --fail-on over-tolerance fails on (summary.failing): goods in transit do not alert every night
     events: {overTolerance: (s.failing ? s.failing.over_tolerance + s.failing.only_in_erp + s.failing.only_in_wms : over) > 0, findings: over + k.within_tolerance > 0, sourceError: false},
@@ -129,15 +165,15 @@ function countReportSummary(result: unknown, _run: FinishedRun, top: number): Pa
   const r = result as CountReportShape
   const t = r.totals
   const byLine = new Map(r.lines.map((l) => [l.line, l]))
-  const lines = r.recount.slice(0, top).map((x) => msg.countLine({...x, description: byLine.get(x.line)?.description ?? null, lot: x.lot ?? null}))
+  const lines = r.recount.slice(0, top).map((x) => msg.countLine({...x, description: byLine.get(x.line)?.description ?? null, lot: x.lot ?? null, wmsStatus: countStatus(x.wmsStatus), erpStatus: countStatus(x.erpStatus)}))
   return {
     counts: [
-      {label: msg.label.counted, value: t.counted},
-      {label: msg.label.uncounted, value: t.uncounted},
-      {label: msg.label.wmsOver, value: t.wmsOver},
-      {label: msg.label.erpOver, value: t.erpOver},
-      {label: msg.label.iraWms, value: pct(r.ira.wms.ira)},
-      {label: msg.label.iraErp, value: pct(r.ira.erp.ira)},
+      {label: msg.label('counted'), value: t.counted},
+      {label: msg.label('uncounted'), value: t.uncounted},
+      {label: msg.label('wmsOver'), value: t.wmsOver},
+      {label: msg.label('erpOver'), value: t.erpOver},
+      {label: msg.label('iraWms'), value: pct(r.ira.wms.ira)},
+      {label: msg.label('iraErp'), value: pct(r.ira.erp.ira)},
     ],
     top: {title: msg.recountList, total: r.recount.length, lines},
     outputs: [r.output, r.adjustments?.path].filter((x): x is string => Boolean(x)),
@@ -154,10 +190,10 @@ function systemsAuditSummary(result: unknown, _run: FinishedRun, top: number): P
   return {
     lag: r.systems.flatMap((s) => (s.replica?.isReplica ? [{source: s.source, seconds: s.replica.lagSeconds}] : [])),
     counts: [
-      {label: msg.label.systems, value: r.systems.length},
-      {label: msg.label.critical, value: n(r.counts.critical)},
-      {label: msg.label.warning, value: n(r.counts.warning)},
-      {label: msg.label.info, value: n(r.counts.info)},
+      {label: msg.label('systems'), value: r.systems.length},
+      {label: msg.label('critical'), value: n(r.counts.critical)},
+      {label: msg.label('warning'), value: n(r.counts.warning)},
+      {label: msg.label('info'), value: n(r.counts.info)},
     ],
     top: {title: msg.findings, total: r.findings.length, lines},
     changes: r.sinceLast ? [msg.newCount(r.sinceLast.new.length), msg.resolvedCount(r.sinceLast.resolved.length)] : [],
@@ -174,12 +210,12 @@ function ordersImportSummary(result: unknown, _run: FinishedRun, top: number): P
   ]
   return {
     counts: [
-      {label: msg.label.files, value: r.files.length},
-      {label: msg.label.rowsRead, value: t.rowsRead},
-      {label: msg.label.imported, value: t.imported},
-      {label: msg.label.updated, value: t.updated},
-      {label: msg.label.unchanged, value: t.unchanged},
-      {label: msg.label.rejected, value: t.rejected},
+      {label: msg.label('files'), value: r.files.length},
+      {label: msg.label('rowsRead'), value: t.rowsRead},
+      {label: msg.label('imported'), value: t.imported},
+      {label: msg.label('updated'), value: t.updated},
+      {label: msg.label('unchanged'), value: t.unchanged},
+      {label: msg.label('rejected'), value: t.rejected},
     ],
     top: {title: msg.filesWithProblems, total: lines.length, lines: lines.slice(0, top)},
     outputs: r.files.flatMap((f) => (f.rejectsFile ? [f.rejectsFile] : [])),
@@ -203,24 +239,23 @@ export function reconcileRunSummary(result: unknown, _run: FinishedRun, top: num
   const causes = Object.entries(s.causes)
     .filter(([, n]) => (n ?? 0) > 0)
     .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
-  const lines = shown.length > 0 ? shown.map((f) => msg.reconcileLine({...f, status: s.names[f.status]})) : causes.slice(0, top).map(([c, n]) => msg.causeLine(c, n ?? 0))
+  const lines =
+    shown.length > 0
+      ? shown.map((f) => msg.reconcileLine({...f, status: statusName(s, f.status), cause: f.cause ? causeName(f.cause).replaceAll('_', ' ') : null}))
+      : causes.slice(0, top).map(([c, n]) => msg.causeLine(causeName(c).replaceAll('_', ' '), n ?? 0))
   const nb = s.newByStatus
-  const newOnes = nb.differs + nb.only_in_left + nb.only_in_right
   return {
-    lag: [s.left, s.right].filter((side, i, all) => all.findIndex((x) => x.source === side.source) === i).map((side) => ({source: side.source, seconds: side.lagSeconds})),
+    lag: sideLags([s.left, s.right]),
     counts: [
-      {label: msg.label.reconcileJob, value: r.job},
-      {label: msg.label.keys, value: k.total},
-      {label: s.names.match, value: k.match},
-      {label: s.names.differs, value: k.differs},
-      {label: s.names.only_in_left, value: k.only_in_left},
-      {label: s.names.only_in_right, value: k.only_in_right},
-      {label: s.names.in_flight, value: k.in_flight},
-      {label: msg.label.matchRate, value: `${s.matchRatePct}%`},
-      ...Object.entries(s.deviationRatePct).map(([field, pct]) => ({label: msg.label.deviationRate(field), value: pct === null ? '—' : `${pct}%`})),
+      {label: msg.label('reconcileJob'), value: r.job},
+      ...keyCounts(
+        k.total,
+        JOB_STATUSES.map((st) => [statusName(s, st), k[st]]),
+        [[msg.label('matchRate'), `${s.matchRatePct}%`], ...Object.entries(s.deviationRatePct).map(([field, pct]): [string, string] => [msg.deviationRate(field), pct === null ? '—' : `${pct}%`])],
+      ),
     ],
     top: shown.length > 0 ? {title: msg.reconcileFindings(lines.length), total: findings, lines} : {title: msg.reconcileCauses, total: causes.length, lines},
-    changes: findings > 0 && newOnes === findings && s.resolved.count === 0 ? [msg.allNewFindings(findings)] : [msg.newCount(newOnes), msg.resolvedCount(s.resolved.count)],
+    changes: sinceLastRun({found: findings, newOnes: nb.differs + nb.only_in_left + nb.only_in_right, resolved: s.resolved.count, allNew: msg.allNewFindings}),
     outputs: r.output ? [r.output] : [],
     events: {overTolerance: findings > 0, findings: findings > 0, sourceError: false},
   }

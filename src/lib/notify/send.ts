@@ -61,7 +61,7 @@ export function planChannels(cfg: NotifyConfig | undefined, job: string, sel: No
   if (sel.channels && sel.channels.length > 0) {
     const names = sel.channels.flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean)
     for (const name of names) {
-      if (!channels[name]) throw new UsageError(msg.unknownChannel(name, Object.keys(channels)), {hints: [Object.keys(channels).length === 0 ? msg.noChannels : 'Channels are the keys of notify.channels in plantops.yaml.']})
+      if (!channels[name]) throw new UsageError(msg.unknownChannel(name, Object.keys(channels)), {hints: [Object.keys(channels).length === 0 ? msg.noChannels : msg.channelsAre]})
       const named = rules.filter((r) => r.channels.includes(name))
       if (named.length === 0) add(name, null)
       for (const r of named) add(name, r.on ?? null, r.mention)

@@ -101,22 +101,24 @@ export function titleOf(s: NotifySummary, keyword?: string): string {
 /** The message: title, facts, counts, value at risk, top N, changes, report path; cut to the vendor's limit. */
 export function renderSummary(s: NotifySummary, opts: RenderOptions): {title: string; text: string; dropped: number} {
   const title = titleOf(s, opts.keyword)
-  const b = (k: string) => (opts.plain ? `${k}:` : `**${k}**:`)
-  const head: string[] = [opts.plain ? `${title} — ${msg.headline[s.status]}` : `### ${title}`]
-  if (!opts.plain) head.push(`**${msg.headline[s.status]}**`, '')
-  if (s.plant) head.push(`- ${b(msg.plant)} ${s.plant}`)
-  head.push(`- ${b(msg.job)} ${jobTitle(s.job)}${s.runId === null ? '' : ` (${msg.run.toLowerCase()} ${s.runId})`}`)
-  head.push(`- ${b(msg.when)} ${formatWhen(s.startedAt)}`)
-  if (s.exitCode !== 0) head.push(`- ${b(msg.exitCode)} ${s.exitCode}`)
-  if (s.lag.length > 0) head.push(`- ${b(msg.lag)} ${s.lag.map((l) => msg.lagValue(l.source, l.seconds)).join(', ')}`)
-  if (s.counts.length > 0) head.push(`- ${b(msg.counts)} ${s.counts.map((c) => `${c.label} ${c.value}`).join(' · ')}`)
-  if (s.valueAtRisk !== null) head.push(`- ${b(msg.valueAtRisk)} ${s.valueAtRisk}`)
-  if (s.error) head.push(`- ${b(msg.error)} ${oneLine(s.error)}`)
-  if (s.changes.length > 0) head.push(`- ${b(msg.changes)} ${s.changes.join('; ')}`)
+  // a fact's label and its colon (": " in English, "：" in Chinese); the value follows at once
+  const b = (k: string) => (opts.plain ? `${k}${msg.colon}` : `**${k}**${msg.colon}`)
+  const headline = msg.headline(s.status)
+  const head: string[] = [opts.plain ? `${title} — ${headline}` : `### ${title}`]
+  if (!opts.plain) head.push(`**${headline}**`, '')
+  if (s.plant) head.push(`- ${b(msg.plant)}${s.plant}`)
+  head.push(`- ${b(msg.job)}${jobTitle(s.job)}${s.runId === null ? '' : msg.run(s.runId)}`)
+  head.push(`- ${b(msg.when)}${formatWhen(s.startedAt)}`)
+  if (s.exitCode !== 0) head.push(`- ${b(msg.exitCode)}${s.exitCode}`)
+  if (s.lag.length > 0) head.push(`- ${b(msg.lag)}${s.lag.map((l) => msg.lagValue(l.source, l.seconds)).join(msg.listSeparator)}`)
+  if (s.counts.length > 0) head.push(`- ${b(msg.counts)}${s.counts.map((c) => `${c.label} ${c.value}`).join(' · ')}`)
+  if (s.valueAtRisk !== null) head.push(`- ${b(msg.valueAtRisk)}${s.valueAtRisk}`)
+  if (s.error) head.push(`- ${b(msg.error)}${oneLine(s.error)}`)
+  if (s.changes.length > 0) head.push(`- ${b(msg.changes)}${s.changes.join(msg.changeSeparator)}`)
   const items = s.top.lines.map((l) => `- ${l}`)
-  if (items.length > 0 || s.top.total > 0) head.push('', opts.plain ? `${s.top.title}:` : `**${s.top.title}**`)
+  if (items.length > 0 || s.top.total > 0) head.push('', opts.plain ? `${s.top.title}${msg.colon.trim()}` : `**${s.top.title}**`)
   const tail: string[] = []
-  if (s.outputs.length > 0) tail.push('', `${b(msg.output)} ${s.outputs.map((o) => (opts.plain ? o : `\`${o}\``)).join(', ')}`)
+  if (s.outputs.length > 0) tail.push('', `${b(msg.output)}${s.outputs.map((o) => (opts.plain ? o : `\`${o}\``)).join(msg.listSeparator)}`)
   if (opts.mentionLine) tail.push('', opts.mentionLine)
   const fitted = fitLines({head, items, itemsTotal: Math.max(s.top.total, items.length), tail}, opts.maxBytes)
   return {title, text: fitted.text, dropped: fitted.dropped}

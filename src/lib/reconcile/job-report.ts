@@ -1,6 +1,7 @@
 import type {JobRunSummary} from './job-run.js'
-import type {JobFinding} from './job-types.js'
-import {csvColumns, jobSummaryPairs, reportLines, tableColumns, toTableLine, xlsxColumns, xlsxHighlight} from './job-view.js'
+import {statusNames, type JobFinding} from './job-types.js'
+import {csvColumns, jobSummaryPairs, reportLines, tableColumns, toTableLine, xlsxColumns, xlsxHighlight, xlsxLine} from './job-view.js'
+import {t} from '../i18n/index.js'
 import {withAtomicFile} from '../report/atomic.js'
 import {emitRows, type OutputFormat} from '../report/emit.js'
 import {renderKeyValue, renderTable} from '../report/table.js'
@@ -28,6 +29,7 @@ export async function writeJobReport(opts: {
   log: (text: string) => void
 }): Promise<void> {
   const {name, summary, rows, format, output} = opts
+  const names = statusNames(summary)
   if (format === 'json') {
     for (const _ of rows);
     const text = `${JSON.stringify({summary, rows: opts.kept}, null, 2)}\n`
@@ -35,8 +37,8 @@ export async function writeJobReport(opts: {
     else if (!opts.json) process.stdout.write(text)
   } else if (format === 'xlsx') {
     await writeXlsx(output!, [
-      {name: name.slice(0, 31), columns: xlsxColumns(summary), rows: reportLines(name, summary, rows), highlight: xlsxHighlight},
-      {name: 'summary', columns: [{key: 'k', header: 'item'}, {key: 'v', header: 'value'}], rows: jobSummaryPairs(summary).map(([k, v]) => ({k: k.trim(), v: String(v)}))},
+      {name: name.slice(0, 31), columns: xlsxColumns(summary), rows: mapLines(reportLines(name, summary, rows), (l) => xlsxLine(names, l)), highlight: xlsxHighlight},
+      {name: t('report.sheet.summary'), columns: [{key: 'k', header: t('report.summaryItem')}, {key: 'v', header: t('report.summaryValue')}], rows: jobSummaryPairs(summary).map(([k, v]) => ({k: k.trim(), v: String(v)}))},
     ])
   } else if (format === 'csv') {
     await emitRows({format, output, columns: csvColumns(summary.keyNames), rows: reportLines(name, summary, rows), bom: opts.bom})
@@ -45,14 +47,18 @@ export async function writeJobReport(opts: {
   } else {
     const shown = []
     let n = 0
-    for (const l of reportLines(name, summary, rows)) if (n++ < TABLE_LIMIT) shown.push(toTableLine(l))
+    for (const l of reportLines(name, summary, rows)) if (n++ < TABLE_LIMIT) shown.push(toTableLine(names, l))
     opts.log(renderKeyValue(jobSummaryPairs(summary), {color: opts.color}))
-    if (n === 0) opts.log('No findings.')
+    if (n === 0) opts.log(t('reconcile.noFindings'))
     else {
       opts.log(renderTable(tableColumns(summary), shown, {color: opts.color}))
-      if (n > TABLE_LIMIT) opts.log(`… ${n - TABLE_LIMIT} more lines: use --format csv or xlsx with --output for the full list.`)
+      if (n > TABLE_LIMIT) opts.log(t('reconcile.moreLines', {count: n - TABLE_LIMIT}))
     }
   }
+}
+
+function* mapLines<A, B>(rows: Iterable<A>, fn: (a: A) => B): Generator<B> {
+  for (const r of rows) yield fn(r)
 }
 
 /** Whether a job's run fails the command (--fail-on): with --only new, only what is new counts. */

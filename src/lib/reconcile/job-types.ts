@@ -1,3 +1,5 @@
+import {label, t} from '../i18n/index.js'
+
 /**
  * The vocabulary of a reconcile job's result (`plantops reconcile run`), shared by every entity pair: one status per
  * key, the differing fields with both values, and a probable cause where the evidence supports one.
@@ -18,6 +20,31 @@ export type JobStatus = (typeof JOB_STATUSES)[number]
  */
 export const JOB_CAUSES = ['cancelled_not_propagated', 'change_not_propagated', 'unit_factor', 'code_format', 'late', 'ambiguous_link', 'bad_value'] as const
 export type JobCause = (typeof JOB_CAUSES)[number]
+
+/**
+ * A status as people read it (terminal, XLSX, alerts): the job's configured display name (`names:` in the job's
+ * config, e.g. missing_in_mes) as configured, else the status in the language in force, the one-sided ones with the
+ * side's label ("only_in_left (ERP)", "仅ERP有"). CSV and JSON keep the status codes and the configured names.
+ */
+export function statusName(s: {names?: Partial<Record<JobStatus, string>>; left?: {label?: string; source: string}; right?: {label?: string; source: string}}, status: JobStatus): string {
+  const named = s.names?.[status]
+  if (named !== undefined && named !== status) return named
+  if (status === 'only_in_left') return t('reconcile.status.only_in_left', {side: s.left?.label ?? s.left?.source ?? ''})
+  if (status === 'only_in_right') return t('reconcile.status.only_in_right', {side: s.right?.label ?? s.right?.source ?? ''})
+  return label(`reconcile.status.${status}`) // i18n-dynamic: reconcile.status.*
+}
+
+/** Every status's display name (statusName), worked out once for the lines of a report. */
+export function statusNames(s: Parameters<typeof statusName>[0]): Record<JobStatus, string> {
+  return Object.fromEntries(JOB_STATUSES.map((st) => [st, statusName(s, st)])) as Record<JobStatus, string>
+}
+
+/** A probable cause as people read it, in the language in force (codes stay in CSV and JSON); an unknown one as is. */
+export function causeName(cause: string): string {
+  const key = `reconcile.cause.${cause}` // i18n-dynamic: reconcile.cause.*
+  const text = label(key)
+  return text === key ? cause : text
+}
 
 export function causeRank(c: JobCause | null): number {
   return c === null ? JOB_CAUSES.length : JOB_CAUSES.indexOf(c)

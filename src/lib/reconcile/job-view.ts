@@ -1,6 +1,7 @@
+import {label, t} from '../i18n/index.js'
 import type {Column} from '../report/columns.js'
 import type {JobRunSummary} from './job-run.js'
-import type {JobFinding} from './job-types.js'
+import {causeName, statusName, type JobFinding, type JobStatus} from './job-types.js'
 
 /**
  * One line of a job's CSV/XLSX report: one per differing field (a key with no field to show gives one line with an
@@ -28,9 +29,22 @@ export function csvColumns(keyNames: string[]): Column<JobReportLine>[] {
   return [{key: 'job', header: 'job'}, ...keyNames.map((k) => ({key: k, header: k})), ...CONTRACT_TAIL.map((c) => ({key: c, header: c, kind: c === 'runs_seen' ? ('int' as const) : ('text' as const)}))]
 }
 
-/** XLSX: the CSV columns with the sides' labels in the value headers; the differing values are highlighted. */
+/** A report column's header in the language in force (job, status, cause, field, values, first_seen…); key columns keep their configured names. */
+function headerOf(key: string, summary: Pick<JobRunSummary, 'left' | 'right'>): string {
+  if (key === 'left_value') return t('reconcile.col.left_value', {side: summary.left.label})
+  if (key === 'right_value') return t('reconcile.col.right_value', {side: summary.right.label})
+  return label(`reconcile.col.${key}`) // i18n-dynamic: reconcile.col.*
+}
+
+/** XLSX: the CSV columns under headers in the language in force, the sides' labels in the value headers; the differing values are highlighted. */
 export function xlsxColumns(summary: Pick<JobRunSummary, 'keyNames' | 'left' | 'right'>): Column<JobReportLine>[] {
-  return csvColumns(summary.keyNames).map((c) => (c.key === 'left_value' ? {...c, header: `left_value (${summary.left.label})`} : c.key === 'right_value' ? {...c, header: `right_value (${summary.right.label})`} : c))
+  const keys = new Set(summary.keyNames)
+  return csvColumns(summary.keyNames).map((c) => (keys.has(c.key) && c.key !== 'job' ? c : {...c, header: headerOf(c.key, summary)}))
+}
+
+/** An XLSX line: status and cause in words (the status column keeps the code, as in the CSV); `names` from statusNames(summary). */
+export function xlsxLine(names: Record<JobStatus, string>, l: JobReportLine): JobReportLine {
+  return {...l, status_label: names[l.status as JobStatus] ?? l.status_label, cause: l.cause === null ? null : causeName(String(l.cause))}
 }
 
 export function xlsxHighlight(line: JobReportLine): string[] {
@@ -40,47 +54,54 @@ export function xlsxHighlight(line: JobReportLine): string[] {
 export function tableColumns(summary: Pick<JobRunSummary, 'keyNames' | 'left' | 'right'>): Column<JobReportLine>[] {
   return [
     ...summary.keyNames.map((k) => ({key: k, header: k})),
-    {key: 'status_label', header: 'Status'},
-    {key: 'cause', header: 'Cause'},
-    {key: 'field', header: 'Field'},
+    {key: 'status_label', header: t('reconcile.table.status')},
+    {key: 'cause', header: t('reconcile.table.cause')},
+    {key: 'field', header: t('reconcile.table.field')},
     {key: 'left_value', header: summary.left.label},
     {key: 'right_value', header: summary.right.label},
-    {key: 'detail', header: 'Detail'},
-    {key: 'seen', header: 'First seen (runs)'},
+    {key: 'detail', header: t('reconcile.table.detail')},
+    {key: 'seen', header: t('reconcile.table.seen')},
   ]
 }
 
-export function toTableLine(l: JobReportLine): JobReportLine {
-  return {...l, seen: l.first_seen === null ? '' : `${l.first_seen} (${l.runs_seen})`}
+/** A terminal line: status and cause in words, first seen with its run count. */
+export function toTableLine(names: Record<JobStatus, string>, l: JobReportLine): JobReportLine {
+  return {...xlsxLine(names, l), seen: l.first_seen === null ? '' : t('reconcile.seen', {date: l.first_seen, runs: l.runs_seen})}
 }
 
-/** The summary as label/value pairs for the terminal. */
+/** The summary as label/value pairs (terminal, XLSX summary sheet, demo), in the language in force. */
 export function jobSummaryPairs(s: JobRunSummary): Array<[string, unknown]> {
-  const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+  const sec = (ms: number) => t('common.seconds', {s: (ms / 1000).toFixed(1)})
+  const num = (n: number) => n.toLocaleString('en-US')
   const side = (x: JobRunSummary['left']) =>
-    `${x.records.toLocaleString('en-US')} records${x.pushedDown ? ` (${x.rows.toLocaleString('en-US')} groups, GROUP BY on the server)` : ''} read in ${sec(x.readMs)}${x.excluded ? `, ${x.excluded} left out by status` : ''}${x.unkeyed ? `, ${x.unkeyed.toLocaleString('en-US')} without a key (not compared)` : ''}${x.lagSeconds === null ? '' : `, lag ${x.lagSeconds} s`}`
+    [
+      x.pushedDown ? t('reconcile.summary.recordsGrouped', {records: num(x.records), rows: num(x.rows), took: sec(x.readMs)}) : t('reconcile.summary.records', {records: num(x.records), took: sec(x.readMs)}),
+      x.excluded ? t('reconcile.summary.excluded', {n: x.excluded}) : '',
+      x.unkeyed ? t('reconcile.summary.unkeyed', {n: num(x.unkeyed)}) : '',
+      x.lagSeconds === null ? '' : t('reconcile.summary.lag', {s: x.lagSeconds}),
+    ].join('')
   const pairs: Array<[string, unknown]> = [
-    ['Job', s.description ? `${s.job}: ${s.description}` : s.job],
+    [t('reconcile.summary.job'), s.description ? `${s.job}: ${s.description}` : s.job],
     [`${s.left.label} (${s.left.source})`, side(s.left)],
     [`${s.right.label} (${s.right.source})`, side(s.right)],
-    [`Keys (${s.keyNames.join(' × ')})`, s.keys.total.toLocaleString('en-US')],
-    ['  match', s.keys.match],
-    [`  ${s.names.differs}`, s.keys.differs],
-    [`  ${s.names.only_in_left}`, s.keys.only_in_left],
-    [`  ${s.names.only_in_right}`, s.keys.only_in_right],
-    [`  ${s.names.in_flight}`, s.keys.in_flight],
-    ['Match rate', `${s.matchRatePct}%`],
+    [t('reconcile.summary.keys', {keys: s.keyNames.join(' × ')}), num(s.keys.total)],
+    [`  ${statusName(s, 'match')}`, s.keys.match],
+    [`  ${statusName(s, 'differs')}`, s.keys.differs],
+    [`  ${statusName(s, 'only_in_left')}`, s.keys.only_in_left],
+    [`  ${statusName(s, 'only_in_right')}`, s.keys.only_in_right],
+    [`  ${statusName(s, 'in_flight')}`, s.keys.in_flight],
+    [t('reconcile.summary.matchRate'), `${s.matchRatePct}%`],
   ]
-  for (const [f, v] of Object.entries(s.deviationRatePct)) pairs.push([`Deviation rate (${f})`, v === null ? 'n/a' : `${v}%`])
+  for (const [f, v] of Object.entries(s.deviationRatePct)) pairs.push([t('reconcile.summary.deviationRate', {field: f}), v === null ? t('common.na') : `${v}%`])
   const causes = Object.entries(s.causes)
-  if (causes.length) pairs.push(['Probable causes', causes.map(([c, n]) => `${c} ${n}`).join(', ')])
+  if (causes.length) pairs.push([t('reconcile.summary.causes'), causes.map(([c, n]) => t('reconcile.summary.causeCount', {cause: causeName(c), n})).join(t('common.listSeparator'))])
   if (s.deviationByDay.length > 0) {
     const worst = [...s.deviationByDay].filter((d) => d.deviationRatePct !== null && d.deviationRatePct !== '0').sort((a, b) => Number(b.deviationRatePct) - Number(a.deviationRatePct))
-    pairs.push(['Days', `${s.deviationByDay.length}, ${worst.length} with a deviation${worst.length ? ` (worst ${worst[0].day}: ${worst[0].deviationRatePct}%)` : ''}`])
+    pairs.push([t('reconcile.summary.days'), worst.length ? t('reconcile.summary.daysWorst', {days: s.deviationByDay.length, n: worst.length, day: worst[0].day, pct: worst[0].deviationRatePct}) : t('reconcile.summary.daysNone', {days: s.deviationByDay.length})])
   }
-  if (s.graceCutoff) pairs.push(['In flight since', s.graceCutoff])
-  pairs.push(['New findings', s.newFindings])
-  pairs.push(['Resolved since last run', s.resolved.count])
-  pairs.push(['Took', sec(s.elapsedMs)])
+  if (s.graceCutoff) pairs.push([t('reconcile.summary.inFlightSince'), s.graceCutoff])
+  pairs.push([t('reconcile.summary.newFindings'), s.newFindings])
+  pairs.push([t('reconcile.summary.resolved'), s.resolved.count])
+  pairs.push([t('reconcile.summary.took'), sec(s.elapsedMs)])
   return pairs
 }

@@ -1,3 +1,4 @@
+import {label, t} from '../i18n/index.js'
 import type {TextOptions} from '../report/emit.js'
 import {renderKeyValue, renderTable} from '../report/table.js'
 import {formatTime, zoneLabel} from '../report/time.js'
@@ -11,27 +12,34 @@ function rowsRead(r: RunRecord, sep = ' '): string {
     .join(sep)
 }
 
+/** A run's status in words (running, ok, variance, failed); the stored codes stay English (JSON, --status). */
+export function runStatusLabel(status: string): string {
+  const key = `runs.status.${status}` // i18n-dynamic: runs.status.*
+  const text = label(key)
+  return text === key ? status : text
+}
+
 /** `plantops runs list`: one line per run, times in the plant's zone (labelled). */
 export function runsListText(runs: RunRecord[], o: TextOptions, cfg?: RunsConfig): string {
-  if (runs.length === 0) return 'No runs recorded yet.'
+  if (runs.length === 0) return t('runs.none')
   const rows = runs.map((r) => ({
     id: r.id,
     job: r.job,
     started: formatTime(r.startedAt, o.zone),
-    duration: r.durationMs === null ? (r.status === 'running' ? `${formatMinutes((Date.now() - Date.parse(r.startedAt)) / 60_000)} so far` : '') : `${(r.durationMs / 1000).toFixed(1)}s`,
-    status: r.overMaxRunTime ? `running, over the maximum run time ${formatMinutes(maxRunMinutes(cfg, r.job))} (pid ${r.pid} on ${r.host}: hung?)` : r.status,
+    duration: r.durationMs === null ? (r.status === 'running' ? t('runs.soFar', {took: formatMinutes((Date.now() - Date.parse(r.startedAt)) / 60_000)}) : '') : `${(r.durationMs / 1000).toFixed(1)}s`,
+    status: r.overMaxRunTime ? t('runs.overdue', {max: formatMinutes(maxRunMinutes(cfg, r.job)), pid: r.pid, host: r.host}) : runStatusLabel(r.status),
     exit: r.exitCode ?? '',
     rows: rowsRead(r),
   }))
   return renderTable(
     [
-      {key: 'id', header: 'ID', kind: 'int', priority: 10},
-      {key: 'job', header: 'Job', priority: 10},
-      {key: 'started', header: `Started (${zoneLabel(o.zone)})`, priority: 9},
-      {key: 'duration', header: 'Took', kind: 'int', priority: 6},
-      {key: 'status', header: 'Status', priority: 10},
-      {key: 'exit', header: 'Exit', kind: 'int', priority: 8},
-      {key: 'rows', header: 'Rows read', priority: 3, shrink: true, minWidth: 12},
+      {key: 'id', header: t('runs.col.id'), kind: 'int', priority: 10},
+      {key: 'job', header: t('runs.col.job'), priority: 10},
+      {key: 'started', header: t('runs.col.started', {zone: zoneLabel(o.zone)}), priority: 9},
+      {key: 'duration', header: t('runs.col.took'), kind: 'int', priority: 6},
+      {key: 'status', header: t('runs.col.status'), priority: 10},
+      {key: 'exit', header: t('runs.col.exit'), kind: 'int', priority: 8},
+      {key: 'rows', header: t('runs.col.rows'), priority: 3, shrink: true, minWidth: 12},
     ],
     rows,
     {color: o.color, width: o.width, columns: o.columns},
@@ -43,20 +51,20 @@ export function runShowText(run: RunRecord, o: TextOptions, notifications: strin
   const zone = zoneLabel(o.zone)
   return renderKeyValue(
     [
-      ['Run', run.id],
-      ['Job', run.job],
-      ['Command', `plantops ${run.command.replaceAll(':', ' ')} ${run.argv.join(' ')}`.trim()],
-      ['Status', run.status],
-      ['Exit code', run.exitCode ?? ''],
-      [`Started (${zone})`, formatTime(run.startedAt, o.zone)],
-      [`Finished (${zone})`, run.finishedAt ? formatTime(run.finishedAt, o.zone) : '(not finished)'],
-      ['Duration', run.durationMs === null ? '' : `${(run.durationMs / 1000).toFixed(2)} s`],
-      ['Host / pid / user', `${run.host} / ${run.pid} / ${run.user}`],
-      ['Rows read', rowsRead(run, ', ').replaceAll(':', ': ')],
-      ['Outcome', Object.entries(run.outcome).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n')],
-      ['Outputs', run.outputs.join('\n')],
-      ['Error', run.error ?? ''],
-      ['Notifications', notifications.join('\n')],
+      [t('runs.show.run'), run.id],
+      [t('runs.show.job'), run.job],
+      [t('runs.show.command'), `plantops ${run.command.replaceAll(':', ' ')} ${run.argv.join(' ')}`.trim()],
+      [t('runs.show.status'), runStatusLabel(run.status)],
+      [t('runs.show.exitCode'), run.exitCode ?? ''],
+      [t('runs.show.started', {zone}), formatTime(run.startedAt, o.zone)],
+      [t('runs.show.finished', {zone}), run.finishedAt ? formatTime(run.finishedAt, o.zone) : t('runs.show.notFinished')],
+      [t('runs.show.duration'), run.durationMs === null ? '' : t('common.seconds', {s: (run.durationMs / 1000).toFixed(2)})],
+      [t('runs.show.hostPidUser'), `${run.host} / ${run.pid} / ${run.user}`],
+      [t('runs.show.rowsRead'), rowsRead(run, ', ').replaceAll(':', ': ')],
+      [t('runs.show.outcome'), Object.entries(run.outcome).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n')],
+      [t('runs.show.outputs'), run.outputs.join('\n')],
+      [t('runs.show.error'), run.error ?? ''],
+      [t('runs.show.notifications'), notifications.join('\n')],
     ],
     {color: o.color, width: o.width},
   )

@@ -137,15 +137,10 @@ export async function runStockDiff(opts: {
     warnings.push(tIn('en', key, vars))
     options.onWarning?.(t(key, vars))
   }
-  // warnings the shared guards (sources/lag.ts, checks.ts) word themselves: English in both places for now
-  const warnText = (m: string) => {
-    warnings.push(m)
-    options.onWarning?.(m)
-  }
   const progress = options.onProgress ?? (() => {})
   const plan = planReads(cfg)
   progress('checking replica lag', {})
-  const {sources, lag, stale} = await checkReplicaLag(planSources(cfg), (n) => opts.sources.get(n), {allowStale: options.allowStale, warn: warnText})
+  const {sources, lag, stale} = await checkReplicaLag(planSources(cfg), (n) => opts.sources.get(n), {allowStale: options.allowStale, warn: (_m, w) => warn(w.key, w.vars)})
   const scope = diffScope(options.grain ?? cfg.grain, erpWarehouses(cfg, options.warehouses ?? [], warn), options.classes ?? [])
   const history = await loadStockHistory(opts.store, scope.key)
 

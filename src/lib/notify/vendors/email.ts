@@ -27,7 +27,7 @@ export const sendEmail: Sender<EmailChannel> = async (channel, message, ctx): Pr
   const rendered = message.test
     ? {title: msg.testTitle, text: msg.testBody(ctx.name, new Date().toISOString()).replaceAll('**', '')}
     : renderSummary(message.summary, {maxBytes: 1024 * 1024, plain: true})
-  const subject = message.test ? rendered.title : msg.emailSubject(rendered.title, msg.headline[message.summary.status])
+  const subject = message.test ? rendered.title : msg.emailSubject(rendered.title, msg.headline(message.summary.status))
   const attachments = !message.test && channel.attachReport ? message.summary.outputs.filter((f) => existsSync(f)).map((f) => ({filename: path.basename(f), path: f})) : []
   let bytes = Buffer.byteLength(rendered.text)
   try {

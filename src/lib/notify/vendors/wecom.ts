@@ -3,6 +3,7 @@ import path from 'node:path'
 
 import type {ChannelConfig} from '../config.js'
 import {httpSend, httpVerdict, withRetries, type Delivery, type Verdict} from '../http.js'
+import {t} from '../../i18n/index.js'
 import {msg} from '../messages.js'
 import {renderSummary} from '../summary.js'
 import type {Sender} from './types.js'
@@ -81,7 +82,7 @@ export const sendWeCom: Sender<WeComChannel> = async (channel, message, ctx): Pr
   // the report as a file message: upload_media (multipart field "media"), then msgtype file
   try {
     const size = (await stat(file)).size
-    if (size > WECOM_FILE_MAX_BYTES) throw new Error(`${file} is ${size} bytes; WeCom takes files up to 20 MB`)
+    if (size > WECOM_FILE_MAX_BYTES) throw new Error(t('notify.fileTooBig', {file, n: size}))
     const form = new FormData()
     form.append('media', new Blob([await readFile(file)]), path.basename(file))
     const up = await post(wecomUploadUrl(channel), form, {}, ctx)
