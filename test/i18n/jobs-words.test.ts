@@ -76,7 +76,7 @@ describe('job words in the language in force', () => {
   it('the lag guard: refusal and warning worded in the language in force; the warning also handed over keyed', async () => {
     const source = (lagSeconds: number | null, note?: string) => ({config: {maxLagSeconds: 900}, replicaStatus: async () => ({isReplica: true, lagSeconds, via: 'lag-query', note})}) as unknown as Source
     zh()
-    await expect(checkReplicaLag(['mes'], async () => source(5000), {warn: () => {}})).rejects.toMatchObject({code: 'SOURCE_STALE', message: 'source "mes": 副本落后 5000 秒（maxLagSeconds 为 900）；拒绝对过期数据对账', hints: ['请等待副本追上，或加 --allow-stale 照常对账（报告会注明数据滞后）。']})
+    await expect(checkReplicaLag(['mes'], async () => source(5000), {warn: () => {}})).rejects.toMatchObject({code: 'SOURCE_STALE', message: '数据源“mes”：副本落后 5000 秒（maxLagSeconds 为 900）；拒绝对过期数据对账', hints: ['请等待副本追上，或加 --allow-stale 照常对账（报告会注明数据滞后）。']})
     const warned: Array<[string, {key: string; vars: Record<string, unknown>}]> = []
     const r = await checkReplicaLag(['mes', 'erp'], async (n) => source(n === 'mes' ? 5000 : null, n === 'erp' ? 'IO thread stopped' : undefined), {allowStale: true, warn: (m, k) => warned.push([m, k])})
     expect(r.stale).toEqual([{source: 'mes', lagSeconds: 5000, maxLagSeconds: 900}, {source: 'erp', lagSeconds: null, maxLagSeconds: 900}])
