@@ -14,7 +14,7 @@ import {OUTPUT_FORMATS, planOutput, type OutputFormat, type OutputPlan, type Tex
 import {plantZone} from '../report/time.js'
 import {terminalWidth} from '../report/width.js'
 import {decideLanguage, LANGUAGES, normaliseLanguage} from '../i18n/language.js'
-import {setLanguage, t} from '../i18n/index.js'
+import {currentLanguage, setLanguage, t} from '../i18n/index.js'
 import {ConfigError, isPlantopsError, type PlantopsError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
 import {redact} from './secrets.js'
@@ -95,6 +95,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (env && !normaliseLanguage(env) && !flag) {
       throw new ConfigError(t('lang.badEnv', {value: env, languages: LANGUAGES.join(', ')}), {code: 'LANG_INVALID', hints: [t('lang.badEnvHint')]})
     }
+    shareLanguage()
   }
 
   /** Load and validate plantops.yaml; config warnings go to stderr. Exit 2 on any problem. */
@@ -142,6 +143,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * killed processes, mark the run failed on error or SIGINT/SIGTERM, and close everything.
    */
   protected async withRun<R>(opts: {job: string; loaded: LoadedConfig; lock?: boolean; notifyJob?: string}, fn: (ctx: RunContext) => Promise<R>): Promise<R> {
+    // lang: in plantops.yaml is known by now: the reader threads word their errors in it too
+    shareLanguage()
     const store = await this.openStore(opts.loaded)
     let lock: JobLock | undefined
     let run: RunRecorder | undefined
@@ -275,6 +278,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stderr.write(`${lines.join('\n')}\n`)
     throw new Errors.ExitError(err.exitCode)
   }
+}
+
+/**
+ * The language in force, for the worker threads (and child processes) this run starts: they decide their language
+ * from the environment, and would otherwise miss --lang and lang: (a source error worded in a reader thread).
+ */
+function shareLanguage(): void {
+  process.env.PLANTOPS_LANG = currentLanguage()
 }
 
 /** oclif's parse errors (unknown flag, bad option value, missing argument) as plantops' documented JSON error. */
