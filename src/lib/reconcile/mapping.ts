@@ -146,10 +146,12 @@ export async function itemMapFromSource(
   knex: Knex,
   normWms: KeyNormalizer,
   normErp: KeyNormalizer,
+  /** The map to fill (e.g. stock's CompactCodeMap for cross-references of millions of codes). */
+  newMap: (describe: (wms: string, erp: string) => string) => CodeMap = (describe) => new CodeMap(false, describe),
 ): Promise<CodeMap> {
   const read = buildSideRead(knex, {table: cfg.table, query: cfg.query, columns: {w: cfg.columns.wms, e: cfg.columns.erp}})
   const quoted = (w: string, e: string) => `${JSON.stringify(w)} → ${JSON.stringify(e)}`
-  const map = new CodeMap(false, quoted)
+  const map = newMap(quoted)
   // columns in SELECT order: w, e
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, {batchSize: 4096, rowsAsArray: true})) {
     for (let b = 0; b < batch.length; b++) {

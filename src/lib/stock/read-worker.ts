@@ -9,6 +9,7 @@ import {isPlantopsError} from '../cli/errors.js'
 import type {SourceConfig} from '../config/sources-schema.js'
 import {Source} from '../sources/source.js'
 import {CodeMap, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
+import {CompactCodeMap, compactMap} from './compact-map.js'
 import type {StockConfig} from './config.js'
 import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
 import {Spill, type SpillIndex} from './spill.js'
@@ -56,7 +57,7 @@ export async function readSideJob(job: SideJob, post: (m: SideMessage) => void):
       erpNorm.lot = () => ''
       wmsNorm.lot = () => ''
     }
-    const itemMap = new CodeMap(!cfg.itemMap)
+    const itemMap = cfg.itemMap ? new CompactCodeMap() : new CodeMap(true)
     for (const [w, e] of job.itemMap ?? []) itemMap.set(w, e)
     const ctx: ReadContext = {
       cfg,
@@ -72,7 +73,7 @@ export async function readSideJob(job: SideJob, post: (m: SideMessage) => void):
     let transit: {rows: number; from: string; to: string} | null = null
     const rows = await src.snapshot(async (r) => {
       const im = cfg.itemMap
-      if (job.side === 'wms' && im && 'source' in im && im.source === src.name) ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code)
+      if (job.side === 'wms' && im && 'source' in im && im.source === src.name) ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code, compactMap)
       const n = job.side === 'erp' ? await readErpStock(r, src.builder(), ctx) : await readWmsStock(r, src.builder(), ctx)
       if (job.items) await readItems(r, src.builder(), ctx)
       if (job.units) await readItemUnits(r, src.builder(), ctx)

@@ -19,6 +19,7 @@ import type {DiffScope, ReadPlace, ReadPlan} from './plan.js'
 import type {SideJob, SideMessage} from './read-worker.js'
 import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
 import type {Spill} from './spill.js'
+import {compactMap} from './compact-map.js'
 
 export interface SideRead {
   rows: number
@@ -70,7 +71,7 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
   if (im && 'file' in im) ctx.itemMap = await itemMapFromFile(im, a.baseDir, wmsNorm.code, erpNorm.code)
   else if (im && plan.itemMap === 'alone') {
     const src = a.sources.get(im.source)!
-    ctx.itemMap = await src.snapshot((r) => itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code))
+    ctx.itemMap = await src.snapshot((r) => itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code, compactMap))
   }
 
   const erpSrc = a.sources.get(cfg.erp.source)!
@@ -117,7 +118,7 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
     wms = {rows: w.rows, ms: w.readMs}
     if (plan.itemMap === 'wms' && plan.transit === 'alone' && cfg.inTransit?.side === 'wms') {
       // the map was read inside the WMS thread; the movements on another source need it here too
-      ctx.itemMap = await wmsSrc.snapshot((r) => itemMapFromSource(im as Extract<typeof im, {source: string}>, r, wmsSrc.builder(), wmsNorm.code, erpNorm.code))
+      ctx.itemMap = await wmsSrc.snapshot((r) => itemMapFromSource(im as Extract<typeof im, {source: string}>, r, wmsSrc.builder(), wmsNorm.code, erpNorm.code, compactMap))
     }
   } else {
     // in this thread: each side in its snapshot with the lookups the plan puts there
@@ -130,7 +131,7 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
       const src = side === 'erp' ? erpSrc : wmsSrc
       const t0 = performance.now()
       const rows = await src.snapshot(async (r) => {
-        if (side === 'wms' && im && 'source' in im && plan.itemMap === 'wms') ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code)
+        if (side === 'wms' && im && 'source' in im && plan.itemMap === 'wms') ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code, compactMap)
         const n = side === 'erp' ? await readErpStock(r, src.builder(), ctx) : await readWmsStock(r, src.builder(), ctx)
         await lookups(side, src, r)
         return n
