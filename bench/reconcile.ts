@@ -12,6 +12,10 @@
  * the load is complete) names the same row count, the stock plant when its directory holds its manifest and config.
  * `--fresh` rebuilds them, `--drop` drops them at the end, `--no-stock` skips the stock diff comparison, `--prepare`
  * only builds (or checks) the databases and measures nothing (build while the machine is busy, measure when it is not).
+ * Figures (wall, CPU = user + sys of the child, peak RSS, the ratio) go to `npm run bench`'s summary block.
+ * On a shared machine compare CPU time and interleaved runs: `--ab DIR [--repeat N]` runs another checkout's built CLI
+ * (A: DIR holding bin/, dist/, package.json, node_modules, e.g. a copy taken before a change) and this one (B)
+ * alternately on the same tables and prints the medians; `--cli DIR` measures DIR's CLI alone.
  */
 import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -22,6 +26,8 @@ import {fileURLToPath} from 'node:url'
 
 import {stringify} from 'yaml'
 
+import {load as loadAvg, record, seconds} from './_results.js'
+
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const MY = {host: '127.0.0.1', port: 3306, user: 'root'}
 const args = process.argv.slice(2)
@@ -29,6 +35,11 @@ const flag = (name: string) => args.includes(name)
 const scale = Number(process.env.BENCH_SCALE ?? 1)
 const rows = Math.round((args.includes('--rows') ? Number(args[args.indexOf('--rows') + 1]) : 1_000_000) * scale)
 const DB = {erp: 'pt_bench_rj_erp', mes: 'pt_bench_rj_mes'}
+const B = 'reconcile'
+const optionValue = (name: string) => (args.includes(name) ? path.resolve(args[args.indexOf(name) + 1]) : null)
+/** --cli DIR: measure another checkout's built CLI; --ab DIR: interleave it (A) with this one (B). */
+const cli = optionValue('--cli') ?? repo
+const ab = optionValue('--ab')
 /** Bumped when the generated tables change shape: an older marker is not reused. */
 const LOAD_VERSION = 2
 
@@ -138,9 +149,20 @@ function config(dir: string): string {
   return file
 }
 
-function run(dir: string, argv: string[]): Promise<{ms: number; rssKb: number | null; code: number; stdout: string; stderr: string}> {
+interface RunResult {
+  ms: number
+  /** user + sys CPU seconds of the child (all its threads), when /usr/bin/time is there. */
+  cpuS: number | null
+  rssKb: number | null
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Run the built CLI of `root` (this checkout, or --cli DIR / --ab DIR: another checkout's built copy). */
+function run(dir: string, argv: string[], root = repo): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const bin = path.join(repo, 'bin', 'run.js')
+    const bin = path.join(root, 'bin', 'run.js')
     const useTime = existsSync('/usr/bin/time')
     const t0 = performance.now()
     const child = useTime ? spawn('/usr/bin/time', ['-v', process.execPath, bin, ...argv], {cwd: dir}) : spawn(process.execPath, [bin, ...argv], {cwd: dir})
@@ -161,18 +183,20 @@ function run(dir: string, argv: string[]): Promise<{ms: number; rssKb: number | 
     child.on('close', (code) => {
       if (poll) clearInterval(poll)
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)
-      resolve({ms: performance.now() - t0, rssKb: m ? Number(m[1]) : hwm || null, code: code ?? -1, stdout, stderr})
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr)
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr)
+      resolve({ms: performance.now() - t0, cpuS: user && sys ? Number(user[1]) + Number(sys[1]) : null, rssKb: m ? Number(m[1]) : hwm || null, code: code ?? -1, stdout, stderr})
     })
   })
 }
 
 /** stock diff on the demo plant with `rows` ERP stock rows (bench/stock.ts's plant, same prefix and directory). */
-async function stockDiff(): Promise<{ms: number; rssKb: number | null; buildMs: number}> {
+async function stockDiff(): Promise<{ms: number; cpuS: number | null; rssKb: number | null; buildMs: number}> {
   const {dir, buildMs} = await stockPlant()
   rmSync(path.join(dir, '.plantops'), {recursive: true, force: true})
   const r = await run(dir, ['stock', 'diff', '--format', 'csv', '--output', path.join(dir, 'variances.csv'), '--no-input'])
   if (r.code !== 0) throw new Error(`stock diff failed (${r.code}): ${r.stderr}`)
-  return {ms: r.ms, rssKb: r.rssKb, buildMs}
+  return {ms: r.ms, cpuS: r.cpuS, rssKb: r.rssKb, buildMs}
 }
 
 /** The stock demo plant with `rows` ERP stock rows, built once and reused while its manifest and config are there. */
@@ -214,30 +238,77 @@ async function main(): Promise<void> {
   const dir = path.join(os.tmpdir(), `plantops-bench-reconcile-${process.pid}`)
   mkdirSync(dir, {recursive: true})
   const mb = (kb: number | null) => (kb === null ? 'n/a' : `${Math.round(kb / 1024)} MB`)
+  const cpu = (c: number | null) => (c === null ? 'n/a' : `${c.toFixed(1)} s`)
   try {
     const file = config(dir)
     const out = path.join(dir, 'orders-mes.csv')
-    const r = await run(dir, ['reconcile', 'run', 'orders-mes', '--config', file, '--format', 'csv', '--output', out, '--no-input', '--json'])
-    if (r.code !== 0) throw new Error(`plantops failed (${r.code}): ${r.stderr}`)
-    const json = JSON.parse(r.stdout) as {jobs: Array<{summary: {keys: Record<string, number>; left: {records: number; readMs: number}; right: {records: number; readMs: number}; elapsedMs: number}}>}
-    const s = json.jobs[0].summary
+    const reconcile = async (root = cli) => {
+      rmSync(path.join(dir, '.plantops'), {recursive: true, force: true})
+      const r = await run(dir, ['reconcile', 'run', 'orders-mes', '--config', file, '--format', 'csv', '--output', out, '--no-input', '--json'], root)
+      if (r.code !== 0) throw new Error(`plantops failed (${r.code}): ${r.stderr}`)
+      const json = JSON.parse(r.stdout) as {jobs: Array<{summary: JobSummary}>}
+      return {...r, summary: json.jobs[0].summary}
+    }
+    if (ab !== null) {
+      await abRuns(reconcile, ab)
+      return
+    }
+    const r = await reconcile()
+    const s = r.summary
     const stock = flag('--no-stock') ? null : await stockDiff()
     const lines = [
-      `plantops reconcile benchmark · node ${process.version} · ${os.cpus().length} CPUs · load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${scale === 1 ? '' : ` · BENCH_SCALE ${scale}`}`,
+      `plantops reconcile benchmark · node ${process.version} · ${os.cpus().length} CPUs · load ${loadAvg()}${scale === 1 ? '' : ` · BENCH_SCALE ${scale}`}`,
       `reconcile run orders-mes: ${s.left.records.toLocaleString('en-US')} order lines ↔ ${s.right.records.toLocaleString('en-US')} work orders`,
-      `  wall ${(r.ms / 1000).toFixed(1)} s (job ${(s.elapsedMs / 1000).toFixed(1)} s; reads ${(s.left.readMs / 1000).toFixed(1)} s / ${(s.right.readMs / 1000).toFixed(1)} s in parallel), peak RSS ${mb(r.rssKb)}`,
+      `  wall ${(r.ms / 1000).toFixed(1)} s, CPU ${cpu(r.cpuS)} (job ${(s.elapsedMs / 1000).toFixed(1)} s; reads ${(s.left.readMs / 1000).toFixed(1)} s / ${(s.right.readMs / 1000).toFixed(1)} s in parallel), peak RSS ${mb(r.rssKb)}`,
       `  keys ${JSON.stringify(s.keys)}`,
     ]
+    const n = rows.toLocaleString('en-US')
+    record({bench: B, label: `reconcile run orders-mes, ${n} lines (CPU ${cpu(r.cpuS)})`, value: seconds(r.ms)})
+    record({bench: B, label: `reconcile peak RSS, ${n} lines`, value: mb(r.rssKb), target: '≤ 250 MB', ok: r.rssKb !== null && r.rssKb <= 250 * 1024})
     if (stock) {
-      lines.push(`stock diff, ${rows.toLocaleString('en-US')} ERP stock rows (demo plant): wall ${(stock.ms / 1000).toFixed(1)} s, peak RSS ${mb(stock.rssKb)}`)
+      lines.push(`stock diff, ${n} ERP stock rows (demo plant): wall ${(stock.ms / 1000).toFixed(1)} s, CPU ${cpu(stock.cpuS)}, peak RSS ${mb(stock.rssKb)}`)
       const ratio = r.ms / stock.ms
-      lines.push(`reconcile ÷ stock diff: ${ratio.toFixed(2)}× (target ≤ 1.5×) · peak RSS ${mb(r.rssKb)} (target ≤ 250 MB): ${ratio <= 1.5 && (r.rssKb ?? 0) <= 250 * 1024 ? 'on target' : 'OFF TARGET'}`)
+      const cpuRatio = r.cpuS !== null && stock.cpuS ? r.cpuS / stock.cpuS : null
+      lines.push(`reconcile ÷ stock diff: wall ${ratio.toFixed(2)}×${cpuRatio === null ? '' : `, CPU ${cpuRatio.toFixed(2)}×`} (target ≤ 1.5×) · peak RSS ${mb(r.rssKb)} (target ≤ 250 MB): ${ratio <= 1.5 && (r.rssKb ?? 0) <= 250 * 1024 ? 'on target' : 'OFF TARGET'}`)
+      record({bench: B, label: `stock diff, ${n} stock rows (CPU ${cpu(stock.cpuS)})`, value: seconds(stock.ms)})
+      record({bench: B, label: `reconcile ÷ stock diff, wall${cpuRatio === null ? '' : ` (CPU ${cpuRatio.toFixed(2)}×)`}`, value: `${ratio.toFixed(2)}×`, target: '≤ 1.5×', ok: ratio <= 1.5})
     }
     console.log(lines.join('\n'))
   } finally {
     rmSync(dir, {recursive: true, force: true})
     if (flag('--drop')) await dropAll()
   }
+}
+
+interface JobSummary {
+  keys: Record<string, number>
+  left: {records: number; readMs: number}
+  right: {records: number; readMs: number}
+  elapsedMs: number
+}
+
+/**
+ * --ab DIR [--repeat N]: N interleaved runs of another checkout's built CLI (A: DIR, e.g. a copy of dist before a
+ * change) and this one (B), on the same tables; prints each run and the medians of wall, CPU (user + sys, the figure
+ * to trust on a shared machine) and peak RSS, and checks that both give the same key counts.
+ */
+async function abRuns(reconcile: (root?: string) => Promise<RunResult & {summary: JobSummary}>, other: string): Promise<void> {
+  const repeat = args.includes('--repeat') ? Number(args[args.indexOf('--repeat') + 1]) : 3
+  const runs: Record<'A' | 'B', Array<RunResult & {summary: JobSummary}>> = {A: [], B: []}
+  for (let i = 0; i < repeat; i++) {
+    for (const [name, root] of (i % 2 === 0 ? [['A', other], ['B', repo]] : [['B', repo], ['A', other]]) as Array<['A' | 'B', string]>) {
+      const r = await reconcile(root)
+      runs[name].push(r)
+      console.log(`${name} run ${i + 1}: wall ${(r.ms / 1000).toFixed(1)} s, CPU ${r.cpuS?.toFixed(1) ?? 'n/a'} s, peak RSS ${r.rssKb === null ? 'n/a' : Math.round(r.rssKb / 1024)} MB · load ${loadAvg()}`)
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  for (const name of ['A', 'B'] as const) {
+    const rs = runs[name]
+    console.log(`${name} (${name === 'A' ? other : repo}): median wall ${(median(rs.map((r) => r.ms)) / 1000).toFixed(1)} s, CPU ${median(rs.map((r) => r.cpuS ?? 0)).toFixed(1)} s, peak RSS ${Math.round(median(rs.map((r) => r.rssKb ?? 0)) / 1024)} MB`)
+  }
+  const same = JSON.stringify(runs.A[0].summary.keys) === JSON.stringify(runs.B[0].summary.keys)
+  console.log(`key counts ${same ? 'identical' : `DIFFER: A ${JSON.stringify(runs.A[0].summary.keys)} B ${JSON.stringify(runs.B[0].summary.keys)}`}`)
 }
 
 main().catch((error) => {

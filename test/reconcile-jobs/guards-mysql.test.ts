@@ -58,7 +58,7 @@ ${o.minRowsRatio === undefined ? '' : `      safety: {minRowsRatio: ${o.minRowsR
     await mes?.drop()
   })
 
-  it('a lagging replica is refused before reading (exit 3, the source named); --allow-stale reconciles with a warning', () => {
+  it('a lagging replica is refused before reading (exit 3, the source named); --allow-stale reconciles with a warning', {timeout: 240_000}, () => {
     const file = yaml({name: 'lag', lagQuery: 'SELECT 5000 AS lag_seconds'})
     const r = runCli(['reconcile', 'run', 'om', '--config', file])
     expect(r.code, r.stderr).toBe(3)
@@ -94,7 +94,7 @@ ${o.minRowsRatio === undefined ? '' : `      safety: {minRowsRatio: ${o.minRowsR
     expect(r.json.error.hints[0]).toContain('reconcile.jobs.om.left')
   })
 
-  it('a side far smaller than the previous run\'s is refused (exit 3); safety.minRowsRatio lets a real drop through', async () => {
+  it('a side far smaller than the previous run\'s is refused (exit 3); safety.minRowsRatio lets a real drop through', {timeout: 240_000}, async () => {
     const file = yaml({name: 'shrink'})
     const first = runCli(['reconcile', 'run', 'om', '--config', file, '--json'])
     expect(first.code, first.stderr).toBe(0)

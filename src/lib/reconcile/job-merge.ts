@@ -1,11 +1,20 @@
+import {existsSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import {Worker} from 'node:worker_threads'
+
 import {Decimal} from '../decimal/decimal.js'
+import {t} from '../i18n/index.js'
+import {errorFromData, READ_WORKER_HEAP, type WorkerErrorData} from '../sources/worker-read.js'
+import type {StockConfig} from '../stock/config.js'
+import {collectGarbage} from '../stock/heap.js'
+import {PartitionClaim} from '../stock/merge.js'
 import {looseCode} from '../stock/normalize.js'
-import {unescapeField, type Spill} from '../stock/spill.js'
-import type {UnitConverter} from '../stock/units.js'
+import {unescapeField, type Spill, type SpillIndex} from '../stock/spill.js'
+import {UnitConverter} from '../stock/units.js'
 import {withinTolerance, type Tolerance} from './classify.js'
 import type {CompareFieldConfig, ReconcileJobConfig} from './jobs-config.js'
 import {JOB_KIND, NULL_FIELD} from './job-read.js'
-import {causeRank, KEY_SEP, type FieldDifference, type JobCause, type JobFinding, type JobStatus} from './job-types.js'
+import {causeRank, compareFindings, KEY_SEP, type FieldDifference, type JobCause, type JobFinding, type JobStatus} from './job-types.js'
 import {daysBetween, normalText} from './job-values.js'
 import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, ZERO_SCALED, type Scaled} from './scaled.js'
 
@@ -294,3 +303,164 @@ function compareFields(fields: Array<[string, CompareFieldConfig]>, l: SideAgg, 
   }
   return out
 }
+
+/** What a thread needs to reconcile a job's partitions: plain data that crosses threads (structured clone). */
+export interface JobMergeSettings {
+  job: ReconcileJobConfig
+  labels: {left: string; right: string}
+  units: StockConfig['units']
+  cutoff: string | null
+  history: Map<string, {firstSeen: string; runsSeen: number}>
+  today: string
+  all: boolean
+  onlyNew: boolean
+}
+
+/** The merge environment (unit converter, unit factors, tolerances) built from the settings, in any thread. */
+export function jobMergeEnv(s: JobMergeSettings): {env: JobMergeEnv; tolerances: Array<Tolerance | undefined>} {
+  const units = new UnitConverter(s.units)
+  const factors: Decimal[] = []
+  for (const f of [...units.globalFactors, ...s.job.unitFactors.map((x) => new Decimal(x))]) {
+    if (f.isZero() || f.eq(1)) continue
+    factors.push(f, new Decimal(1).div(f))
+  }
+  const env: JobMergeEnv = {job: s.job, labels: s.labels, units, factors, cutoff: s.cutoff, history: s.history, today: s.today, all: s.all}
+  const tolerances: Array<Tolerance | undefined> = Object.values(s.job.compare).map((f) =>
+    f.type === 'decimal' ? {abs: f.tolerance.abs === undefined ? undefined : new Decimal(f.tolerance.abs), pct: f.tolerance.pct === undefined ? undefined : new Decimal(f.tolerance.pct)} : undefined,
+  )
+  return {env, tolerances}
+}
+
+/** What one thread made of one partition; the parts combine in partition order (the answer of one thread). */
+export interface JobMergePart {
+  partition: number
+  findings: JobFinding[]
+  /** The report rows kept, when they stay in memory (not --all); with --all they are in the thread's rows kind. */
+  rows: JobFinding[] | null
+  reported: number
+  totals: JobMergeTotals
+}
+
+/** Spill kind of the sorted report rows written by the main thread (--all); the merge thread writes `o1`. */
+export const JOB_ROWS_KIND = 'o'
+
+/** Reconcile the partitions this thread claims, each with its own totals. */
+export async function reconcileJobPartitions(spill: Spill, s: JobMergeSettings, claim: PartitionClaim, opts: {rowsKind: string; gcEvery: number; onPartition?: () => void}): Promise<JobMergePart[]> {
+  const {env, tolerances} = jobMergeEnv(s)
+  const keep = (f: JobFinding) => !s.onlyNew || (f.runs_seen === 1 && f.status !== 'match' && f.status !== 'in_flight')
+  const parts: JobMergePart[] = []
+  for (let p = claim.next(), n = 1; p >= 0; p = claim.next(), n++) {
+    const totals = emptyJobTotals(s.job)
+    const res = reconcileJobPartition(spill, p, env, totals, tolerances)
+    const kept = res.rows.filter(keep)
+    if (s.all) {
+      for (const r of kept.sort(compareFindings)) spill.write(opts.rowsKind, p, JSON.stringify(r))
+      spill.flush(opts.rowsKind)
+    }
+    parts.push({partition: p, findings: res.findings, rows: s.all ? null : kept, reported: kept.length, totals})
+    opts.onPartition?.()
+    // each partition's maps live long enough to be promoted, then die: V8 lets that old-space garbage pile up
+    // (RSS 200 → 280-307 MB over a 1,000,000-line merge on one thread); a full collection every few partitions keeps
+    // the peak down for about as long a run (GC_EVERY)
+    if (n % opts.gcEvery === 0) await collectGarbage()
+  }
+  return parts
+}
+
+/** The parts of every thread combined in partition order: findings, rows (in memory) and totals as one thread's. */
+export function combineJobParts(job: ReconcileJobConfig, parts: JobMergePart[]): {findings: JobFinding[]; rows: JobFinding[] | null; reported: number; totals: JobMergeTotals} {
+  parts.sort((a, b) => a.partition - b.partition)
+  const totals = emptyJobTotals(job)
+  const findings: JobFinding[] = []
+  let rows: JobFinding[] | null = parts.some((p) => p.rows === null) ? null : []
+  let reported = 0
+  for (const part of parts) {
+    for (const f of part.findings) findings.push(f)
+    if (rows && part.rows) for (const r of part.rows) rows.push(r)
+    reported += part.reported
+    const t = part.totals
+    for (const k of Object.keys(totals.keys) as JobStatus[]) totals.keys[k] += t.keys[k]
+    for (const [c, n] of Object.entries(t.causes)) totals.causes[c] = (totals.causes[c] ?? 0) + n
+    for (const [f, q] of Object.entries(t.qty)) {
+      totals.qty[f].sumAbsLeft = addScaled(totals.qty[f].sumAbsLeft, q.sumAbsLeft)
+      totals.qty[f].sumAbsDiff = addScaled(totals.qty[f].sumAbsDiff, q.sumAbsDiff)
+    }
+    for (const [day, q] of t.byBucket) {
+      const b = totals.byBucket.get(day)
+      totals.byBucket.set(day, b ? {sumAbsLeft: addScaled(b.sumAbsLeft, q.sumAbsLeft), sumAbsDiff: addScaled(b.sumAbsDiff, q.sumAbsDiff)} : q)
+    }
+    totals.unitWarnings += t.unitWarnings
+    for (const e of t.unitWarningExamples) if (totals.unitWarningExamples.length < 5 && !totals.unitWarningExamples.includes(e)) totals.unitWarningExamples.push(e)
+  }
+  if (rows) rows = rows.sort(compareFindings)
+  return {findings, rows, reported, totals}
+}
+
+/** Below this many records (both sides) a job reconciles on one thread: starting a second costs more than it saves. */
+const PARALLEL_MIN_RECORDS = 100_000
+
+/**
+ * Partitions between full collections (see reconcileJobPartitions), per thread. bench/reconcile.ts at 1,000,000 order
+ * lines: one thread, every 16: peak RSS 218-241 MB; two threads, every 16: 348 MB (two heaps of garbage), every 4: 229 MB.
+ */
+export const GC_EVERY = {one: 16, two: 4}
+
+/**
+ * Reconcile a job's spill, on two cores when the compiled merge worker exists and the sides are large: this thread and
+ * a worker claim partitions from one shared counter (stock's PartitionClaim) and the parts are combined in partition
+ * order (the same answer as one thread). `newDir` gives the worker a spill directory for its --all rows (tracked and
+ * removed by the caller). Returns the spill kinds holding the sorted --all rows.
+ */
+export async function reconcileJobSpill(
+  spill: Spill,
+  s: JobMergeSettings,
+  opts: {parallel: boolean; records: number; newDir: () => string; onPartition?: () => void},
+): Promise<ReturnType<typeof combineJobParts> & {rowKinds: string[]; threads: number}> {
+  const workerFile = fileURLToPath(new URL('job-merge-worker.js', import.meta.url))
+  if (!opts.parallel || opts.records < PARALLEL_MIN_RECORDS || spill.partitions < 2 || !existsSync(workerFile)) {
+    const parts = await reconcileJobPartitions(spill, s, new PartitionClaim(spill.partitions), {rowsKind: JOB_ROWS_KIND, gcEvery: GC_EVERY.one, onPartition: opts.onPartition})
+    spill.flush()
+    return {...combineJobParts(s.job, parts), rowKinds: [JOB_ROWS_KIND], threads: 1}
+  }
+  const claim = new PartitionClaim(spill.partitions)
+  const task: JobMergeTask = {settings: s, index: spill.exportIndex(), partitions: spill.partitions, claim: claim.buffer, dir: opts.newDir(), rowsKind: `${JOB_ROWS_KIND}1`}
+  const worker = new Worker(workerFile, {workerData: {[JOB_MERGE_TASK]: task}, resourceLimits: READ_WORKER_HEAP})
+  const other = new Promise<JobMergeDone>((resolve, reject) => {
+    worker.once('message', (m: JobMergeMessage) => (m.type === 'done' ? resolve(m) : reject(errorFromData(m.error))))
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(t('reconcile.errors.mergerExited', {code}))))
+  })
+  other.catch(() => {})
+  try {
+    const mine = await reconcileJobPartitions(spill, s, claim, {rowsKind: JOB_ROWS_KIND, gcEvery: GC_EVERY.two, onPartition: opts.onPartition})
+    spill.flush()
+    const theirs = await other
+    spill.adopt(theirs.rows)
+    return {...combineJobParts(s.job, [...mine, ...theirs.parts]), rowKinds: [JOB_ROWS_KIND, task.rowsKind], threads: 2}
+  } catch (error) {
+    await worker.terminate().catch(() => 0)
+    throw error
+  }
+}
+
+/** The workerData key of a job's merge thread. */
+export const JOB_MERGE_TASK = 'plantopsJobMerge'
+
+export interface JobMergeTask {
+  settings: JobMergeSettings
+  /** The spill to read (every kind the readers wrote), read-only. */
+  index: SpillIndex
+  partitions: number
+  claim: SharedArrayBuffer
+  /** Where this thread writes its --all rows (created and removed by the main thread). */
+  dir: string
+  rowsKind: string
+}
+
+export interface JobMergeDone {
+  type: 'done'
+  parts: JobMergePart[]
+  rows: SpillIndex
+}
+
+export type JobMergeMessage = JobMergeDone | {type: 'error'; error: WorkerErrorData}

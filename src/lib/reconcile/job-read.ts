@@ -2,6 +2,7 @@ import type {Knex} from 'knex'
 
 import {SourceError} from '../cli/errors.js'
 import {Decimal} from '../decimal/decimal.js'
+import {t} from '../i18n/index.js'
 import type {Reader, Source} from '../sources/source.js'
 import type {CodeMap} from '../stock/code-maps.js'
 import {codeNormalizer, type KeyNormalizer} from '../stock/normalize.js'
@@ -49,7 +50,7 @@ export interface SideReadResult {
 const BATCH = 4096
 
 /** A quantity as exact decimal text; exit 3 naming source, table, column, key and value when it is not a number. */
-function exactText(v: unknown, where: () => string): string | null {
+function exactText(v: unknown, where: () => BadValuePlace): string | null {
   if (v === null || v === undefined) return null
   let s: string
   if (typeof v === 'number') {
@@ -60,16 +61,22 @@ function exactText(v: unknown, where: () => string): string | null {
   else if (typeof v === 'string') s = v.trim()
   else throw badValue(v, where)
   if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw badValue(v, where)
-  parseScaled(s)
+  // plain digits always parse; only an exponent can be out of bounds (parseScaled throws): checked here, not in the merge
+  if (s.includes('e') || s.includes('E')) parseScaled(s)
   return s
 }
 
-function badValue(v: unknown, where: () => string): SourceError {
-  const [source, rest] = where().split('\u0000')
-  return new SourceError(source, `${rest}: ${JSON.stringify(String(v))} is not a number`, {
-    code: 'BAD_VALUE',
-    hints: ['Point the field at a numeric column, or fix the value in the source system.'],
-  })
+/** Where a bad value was read: source, table (or query), column and key. */
+interface BadValuePlace {
+  source: string
+  where: string
+  column: string | undefined
+  key: string
+}
+
+function badValue(v: unknown, where: () => BadValuePlace): SourceError {
+  const w = where()
+  return new SourceError(w.source, t('reconcile.errors.badValue', {where: w.where, column: w.column, key: w.key, value: JSON.stringify(String(v))}), {code: 'BAD_VALUE', hints: [t('reconcile.errors.badValueHint')]})
 }
 
 /** Whether a grouped read can run as GROUP BY on the server with exactly the engine's result. */
@@ -104,7 +111,7 @@ export async function readJobSide(opts: {
   const status = side === 'right' ? job.link.rightStatus : job.link.leftOptional
   const statusSet = new Set(side === 'right' ? (job.link.rightStatus?.exclude ?? []) : (job.link.leftOptional?.values ?? []))
   const pushed = canPushDown(job, side, source.dialect)
-  const where = cfg.table !== undefined ? `table ${cfg.table}` : 'its query'
+  const where = cfg.table !== undefined ? t('reconcile.errors.whereTable', {table: cfg.table}) : t('reconcile.errors.whereQuery')
 
   // select list, in a fixed order: keys, changedAt, status, then per field value (and unit), then the record count
   const cols: Array<{alias: string; column: string | undefined; agg?: 'sum' | 'max' | 'count'; bucket?: boolean}> = []
@@ -164,7 +171,7 @@ export async function readJobSide(opts: {
         switch (f.type) {
           case 'decimal': {
             const u = row[at++]
-            line += `\t${field(exactText(v, () => `${source.name}\u0000${where}, column ${f[side]}, key ${keyVals.join(' / ')}`))}\t${field(u === null || u === undefined ? null : plainText(u).trim())}`
+            line += `\t${field(exactText(v, () => ({source: source.name, where, column: f[side], key: keyVals.join(' / ')})))}\t${field(u === null || u === undefined ? null : plainText(u).trim())}`
             break
           }
           case 'date': {

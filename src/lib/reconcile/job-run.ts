@@ -1,24 +1,28 @@
+import {existsSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
+import {fileURLToPath} from 'node:url'
+import type {Worker} from 'node:worker_threads'
 
 import type {Knex} from 'knex'
 
 import {ConfigError, SourceError, UsageError} from '../cli/errors.js'
+import {t} from '../i18n/index.js'
 import {Decimal} from '../decimal/decimal.js'
 import {checkReplicaLag} from '../sources/lag.js'
 import type {Source} from '../sources/source.js'
+import {runReadWorker} from '../sources/worker-read.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource} from '../stock/code-maps.js'
 import type {StockConfig} from '../stock/config.js'
 import {collectGarbage} from '../stock/heap.js'
 import {codeNormalizer} from '../stock/normalize.js'
-import {Spill} from '../stock/spill.js'
-import {UnitConverter} from '../stock/units.js'
-import type {Tolerance} from './classify.js'
+import {createSpillDir, removeSpillDir, Spill} from '../stock/spill.js'
 import type {ReconcileConfig, ReconcileJobConfig} from './jobs-config.js'
 import {loadJobHistory, resolvedFindings, saveJobHistory, type ResolvedFinding} from './job-history.js'
-import {emptyJobTotals, reconcileJobPartition, type JobMergeEnv} from './job-merge.js'
+import {reconcileJobSpill, type JobMergeSettings} from './job-merge.js'
 import {readJobSide, type JobCodeMaps, type SideName, type SideReadResult} from './job-read.js'
+import {codeMapData, JOB_SIDE_TASK, type JobSideDone, type JobSideTask} from './job-read-worker.js'
 import {mergeSortedFindings} from './job-sorted.js'
-import {compareFindings, type JobCause, type JobFinding, type JobStatus} from './job-types.js'
+import type {JobCause, JobFinding, JobStatus} from './job-types.js'
 import {graceCutoff, localDateTime} from './job-values.js'
 import {formatScaled, scaledToDecimal, type Scaled} from './scaled.js'
 
@@ -32,6 +36,8 @@ export interface JobRunOptions {
   /** Report only findings first seen in this run. */
   onlyNew?: boolean
   allowStale?: boolean
+  /** Read server sources in reader threads when the compiled worker exists (default true). */
+  workers?: boolean
   onProgress?: (phase: string, counters: Record<string, number>) => void
   onWarning?: (message: string) => void
 }
@@ -88,13 +94,10 @@ export interface JobRunOutcome {
 /** The `reconcile` section's job, or exit 2 naming the jobs there are. */
 export function requireJob(section: ReconcileConfig | undefined, name: string, file: string): ReconcileJobConfig {
   if (!section) {
-    throw new ConfigError(`${file} has no \`reconcile\` section`, {
-      code: 'RECONCILE_NOT_CONFIGURED',
-      hints: ['Add `reconcile: {jobs: {NAME: {left, right, link, compare}}}` (see README "Reconcile jobs", or `plantops demo`).'],
-    })
+    throw new ConfigError(t('reconcile.errors.notConfigured', {file}), {code: 'RECONCILE_NOT_CONFIGURED', hints: [t('reconcile.errors.notConfiguredHint')]})
   }
   const job = section.jobs[name]
-  if (!job) throw new UsageError(`no reconcile job named "${name}" in ${file}`, {hints: [`Configured jobs: ${Object.keys(section.jobs).join(', ') || 'none'}. See \`plantops reconcile list\`.`]})
+  if (!job) throw new UsageError(t('reconcile.errors.noJob', {name, file}), {hints: [t('reconcile.errors.noJobHint', {jobs: Object.keys(section.jobs).join(', ') || t('reconcile.errors.noJobs')})]})
   return job
 }
 
@@ -144,103 +147,108 @@ export async function runReconcileJob(opts: {
   else if (im) {
     const src = sources.get(im.source)!
     maps.item = await src.snapshot((r) => itemMapFromSource(im, r, src.builder(), rightNorm, leftNorm))
-    if (maps.item.size === 0) warn(`the item cross-reference (stock.itemMap on source "${im.source}") is empty: no right code maps to a left code`)
+    if (maps.item.size === 0) warn(t('reconcile.warn.itemMapEmpty', {source: im.source}))
   }
 
   const spill = new Spill({partitions: job.partitions, tempDir: job.tempDir})
+  const threadDirs: string[] = []
   let closed = false
   const close = () => {
-    if (!closed) spill.dispose()
+    if (!closed) {
+      spill.dispose()
+      for (const d of threadDirs) removeSpillDir(d)
+    }
     closed = true
   }
   try {
     // 3. each side in one read-only snapshot
     const counters = {left: 0, right: 0}
+    const onRows = (side: SideName) => (n: number) => {
+      counters[side] = n
+      progress('reading', {[labels.left]: counters.left, [labels.right]: counters.right})
+    }
+    progress('reading', {[labels.left]: 0, [labels.right]: 0})
+    const l = sources.get(job.left.source)!
+    const r = sources.get(job.right.source)!
     const readSide = async (side: SideName): Promise<SideReadResult & {ms: number}> => {
       const src = sources.get(job[side].source)!
       const t0 = performance.now()
-      const res = await src.snapshot((reader) =>
-        readJobSide({jobName: name, job, side, source: src, reader, spill, maps, onRows: (n) => {
-          counters[side] = n
-          progress('reading', {[labels.left]: counters.left, [labels.right]: counters.right})
-        }}),
-      )
+      const res = await src.snapshot((reader) => readJobSide({jobName: name, job, side, source: src, reader, spill, maps, onRows: onRows(side)}))
       return {...res, ms: performance.now() - t0}
     }
-    progress('reading', {[labels.left]: 0, [labels.right]: 0})
-    // two different server sources are read in parallel (spill writes are synchronous: the two readers interleave
-    // whole lines); one SQLite file, or one source, one after the other
-    const l = sources.get(job.left.source)!
-    const r = sources.get(job.right.source)!
-    const parallel = l !== r && l.dialect !== 'sqlite' && r.dialect !== 'sqlite'
-    const [leftRead, rightRead] = parallel ? await Promise.all([readSide('left'), readSide('right')]) : [await readSide('left'), await readSide('right')]
+    let leftRead: SideReadResult & {ms: number}
+    let rightRead: SideReadResult & {ms: number}
+    const workerFile = fileURLToPath(new URL('job-read-worker.js', import.meta.url))
+    if (options.workers !== false && l.dialect !== 'sqlite' && r.dialect !== 'sqlite' && existsSync(workerFile)) {
+      // server sources: the right side in a reader thread (its own connection and snapshot, spilling into its own
+      // directory, adopted here) while this thread reads the left: rows parsed on two cores, and one isolate fewer
+      // than a thread per side (bench/reconcile.ts: peak RSS 264 MB with two reader threads at 1,000,000 lines)
+      const dir = createSpillDir(job.tempDir)
+      threadDirs.push(dir)
+      const task: JobSideTask = {jobName: name, job, side: 'right', source: {name: r.name, config: r.config}, baseDir: opts.baseDir, partitions: spill.partitions, dir, maps: {item: codeMapData(maps.item), warehouse: codeMapData(maps.warehouse)}}
+      const readers: Worker[] = []
+      const [left, right] = await Promise.all([readSide('left'), runReadWorker<JobSideTask, JobSideDone>(workerFile, JOB_SIDE_TASK, task, onRows('right'), readers)]).catch(async (error: unknown) => {
+        await Promise.all(readers.map((w) => w.terminate().catch(() => 0)))
+        throw error
+      })
+      spill.adopt(right.index)
+      r.rowsRead += right.rowsRead
+      leftRead = left
+      rightRead = {...right.read, ms: right.readMs}
+    } else {
+      // two different server sources are read in parallel (spill writes are synchronous: the two readers interleave
+      // whole lines); one SQLite file, or one source, one after the other
+      const parallel = l !== r && l.dialect !== 'sqlite' && r.dialect !== 'sqlite'
+      ;[leftRead, rightRead] = parallel ? await Promise.all([readSide('left'), readSide('right')]) : [await readSide('left'), await readSide('right')]
+    }
     spill.flush()
 
     // 4. safety: an empty side, or far fewer rows than last time, means a broken replica
     for (const [side, read] of [['left', leftRead], ['right', rightRead]] as const) {
       const cfg = job[side]
-      const where = cfg.table !== undefined ? `table ${cfg.table}` : 'its query'
+      const where = cfg.table !== undefined ? t('reconcile.errors.whereTable', {table: cfg.table}) : t('reconcile.errors.whereQuery')
       if (read.records === 0) {
-        throw new SourceError(cfg.source, `the ${labels[side]} side of reconcile job "${name}" (${where}) returned no rows; refusing to report every key as only on the other side`, {
-          code: 'SOURCE_EMPTY',
-          hints: [`Check the replica and reconcile.jobs.${name}.${side} (table/query, filters) in plantops.yaml.`],
-        })
+        throw new SourceError(cfg.source, t('reconcile.errors.sideEmpty', {label: labels[side], job: name, where}), {code: 'SOURCE_EMPTY', hints: [t('reconcile.errors.sideEmptyHint', {job: name, side})]})
       }
       const prev = history.previousRows?.[side]
       if (prev && read.records < prev * job.safety.minRowsRatio) {
-        throw new SourceError(cfg.source, `the ${labels[side]} side of reconcile job "${name}" returned ${read.records} records, fewer than ${Math.round(job.safety.minRowsRatio * 100)}% of the previous run's ${prev}; refusing to report a half-loaded replica`, {
+        throw new SourceError(cfg.source, t('reconcile.errors.sideShrunk', {label: labels[side], job: name, records: read.records, pct: Math.round(job.safety.minRowsRatio * 100), previous: prev}), {
           code: 'SOURCE_SHRUNK',
-          hints: [`Check the replica; if the drop is real, lower reconcile.jobs.${name}.safety.minRowsRatio for one run.`],
+          hints: [t('reconcile.errors.sideShrunkHint', {job: name})],
         })
       }
     }
 
-    // 5. reconcile partition by partition
+    // 5. reconcile partition by partition (on two cores for large server reads)
     await collectGarbage()
-    const units = new UnitConverter(opts.stock?.units ?? {conversions: [], pack: undefined, itemUnits: undefined})
-    const factors: Decimal[] = []
-    for (const f of [...units.globalFactors, ...job.unitFactors.map((x) => new Decimal(x))]) {
-      if (f.isZero() || f.eq(1)) continue
-      factors.push(f, new Decimal(1).div(f))
-    }
     const cutoff = job.grace ? graceCutoff(job.grace.asOf, job.grace.afterMinutes, opts.now) : null
-    const env: JobMergeEnv = {
+    const settings: JobMergeSettings = {
       job,
       labels,
-      units,
-      factors,
+      units: opts.stock?.units ?? {conversions: [], pack: undefined, itemUnits: undefined},
       cutoff,
       history: new Map([...history.open].map(([k, h]) => [k, {firstSeen: h.firstSeen, runsSeen: h.runsSeen}])),
       today: localDateTime(opts.now ?? new Date()).slice(0, 10),
       all: Boolean(options.all),
+      onlyNew: Boolean(options.onlyNew),
     }
-    const tolerances: Array<Tolerance | undefined> = Object.values(job.compare).map((f) =>
-      f.type === 'decimal' ? {abs: f.tolerance.abs === undefined ? undefined : new Decimal(f.tolerance.abs), pct: f.tolerance.pct === undefined ? undefined : new Decimal(f.tolerance.pct)} : undefined,
-    )
-    const totals = emptyJobTotals(job)
-    const findings: JobFinding[] = []
-    const keep = (f: JobFinding) => !options.onlyNew || (f.runs_seen === 1 && f.status !== 'match' && f.status !== 'in_flight')
-    let reported = 0
-    let inMemory: JobFinding[] | null = options.all ? null : []
-    for (let p = 0; p < spill.partitions; p++) {
-      const res = reconcileJobPartition(spill, p, env, totals, tolerances)
-      for (const f of res.findings) findings.push(f)
-      const kept = res.rows.filter(keep)
-      reported += kept.length
-      if (inMemory) for (const r of kept) inMemory.push(r)
-      else for (const r of kept.sort(compareFindings)) spill.write('o', p, JSON.stringify(r))
-      if ((p & 15) === 15) {
-        progress('comparing', {partitions: p + 1, of: spill.partitions})
-        // each partition's maps live long enough to be promoted, then die: V8 lets that old-space garbage pile up
-        // (RSS 200 → 280-307 MB over a 1,000,000-line merge); a full collection every 16 partitions keeps the peak at
-        // 218-227 MB (bench/reconcile.ts: 220 MB) for about as long a run
-        await collectGarbage()
-      }
-    }
-    spill.flush()
-    if (totals.unitWarnings > 0) warn(`${totals.unitWarnings} quantities had a unit with no conversion (e.g. ${totals.unitWarningExamples.join(', ')}) and were compared unconverted; add stock.units.conversions`)
-    const rows: Iterable<JobFinding> = inMemory ? inMemory.sort(compareFindings) : mergeSortedFindings(spill, 'o')
-    inMemory = null
+    let merged = 0
+    const merge = await reconcileJobSpill(spill, settings, {
+      parallel: options.workers !== false,
+      records: leftRead.records + rightRead.records,
+      newDir() {
+        const d = createSpillDir(job.tempDir)
+        threadDirs.push(d)
+        return d
+      },
+      onPartition() {
+        merged++
+        if ((merged & 15) === 0) progress('comparing', {partitions: merged, of: spill.partitions})
+      },
+    })
+    const {findings, reported, totals} = merge
+    if (totals.unitWarnings > 0) warn(t('reconcile.warn.noConversion', {count: totals.unitWarnings, examples: totals.unitWarningExamples.join(', ')}))
+    const rows: Iterable<JobFinding> = merge.rows ?? mergeSortedFindings(spill, merge.rowKinds)
 
     // 6. summary
     const keys = {total: 0, ...totals.keys}
