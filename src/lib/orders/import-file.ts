@@ -5,10 +5,10 @@ import path from 'node:path'
 
 import type {Knex} from 'knex'
 
-import {detach} from '../sheets/cells.js'
 import type {OrdersConfig} from './config.js'
 import type {FieldSpec} from './fields.js'
 import {normalizeHeader} from './fields.js'
+import {FirstRows} from './first-rows.js'
 import {t} from '../i18n/index.js'
 import {REJECTS_COLUMNS} from './header-match.js'
 import {type ItemMaster, matchUom} from './item-master.js'
@@ -137,7 +137,7 @@ async function importRows(
   const {header, sheet} = located
   const parser = createRowParser({fields: opts.fields, header, dateSystem: sheet.dateSystem, trigger: opts.cfg.trigger, fillDown: opts.cfg.fillDown})
   const writer = new LineWriter(db, {importId, dryRun: opts.dryRun, file: fileName, sheet: sheet.name, now: new Date().toISOString()})
-  const seenKeys = new Map<string, number>()
+  const seenKeys = new FirstRows()
   const keep = keptColumns(located)
   const reservedCol = (name: string) => header.reserved.get(normalizeHeader(name))
   const fileCol = reservedCol(REJECTS_COLUMNS.file)
@@ -221,15 +221,11 @@ function checkItem(row: ParsedRow, im: ItemMaster | null, columns: Map<string, n
   }
 }
 
-function checkDuplicate(row: ParsedRow, seen: Map<string, number>, columns: Map<string, number>): void {
+function checkDuplicate(row: ParsedRow, seen: FirstRows, columns: Map<string, number>): void {
   const {order_no: o, line_no: l} = row.values
   if (!o || !l) return
-  const key = `${o}\u0000${l}`
-  const first = seen.get(key)
-  if (first === undefined) {
-    seen.set(detach(key), row.rowNumber)
-    return
-  }
+  const first = seen.firstOr(`${o}\u0000${l}`, row.rowNumber)
+  if (first === undefined) return
   row.problems.push({field: 'line_no', column: columns.get('line_no'), message: t('orders.problem.duplicate', {order: o, line: l, row: first})})
 }
 

@@ -40,7 +40,11 @@ export function createRowParser(opts: {
   /** Fields whose empty cells take the value of the row above (merged cells). */
   fillDown?: string[]
 }): RowParser {
-  const mapped = opts.fields.filter((f) => opts.header.columns.has(f.name)).map((f) => ({f, col: opts.header.columns.get(f.name)!}))
+  const mapped: MappedField[] = opts.fields
+    .filter((f) => opts.header.columns.has(f.name))
+    .map((f) => ({f, col: opts.header.columns.get(f.name)!, byNum: new Map(), byText: new Map()}))
+  // a required field without a column is a problem of every row
+  const noColumn = opts.fields.filter((f) => f.required && !opts.header.columns.has(f.name))
   const fillCols = (opts.fillDown ?? []).map((name) => opts.header.columns.get(name)).filter((c): c is number => c !== undefined)
   const above = new Map<number, Cell>()
   const triggerValues = new Set((opts.trigger?.in ?? []).map((v) => foldWidth(v).toLowerCase()))
@@ -57,15 +61,12 @@ export function createRowParser(opts: {
       }
       const values: LineValues = {}
       const problems: Problem[] = []
-      for (const {f, col} of mapped) {
-        const cell = cells[col] ?? EMPTY_CELL
-        const r = parseField(f, cell, opts.dateSystem)
-        values[f.name] = r.value
-        if (r.problem) problems.push({field: f.name, column: col, message: r.problem})
+      for (const m of mapped) {
+        const r = parseCached(m, cells[m.col] ?? EMPTY_CELL, opts.dateSystem)
+        values[m.f.name] = r.value
+        if (r.problem) problems.push({field: m.f.name, column: m.col, message: r.problem})
       }
-      for (const f of opts.fields) {
-        if (f.required && !opts.header.columns.has(f.name)) problems.push({field: f.name, message: t('orders.problem.noColumn')})
-      }
+      for (const f of noColumn) problems.push({field: f.name, message: t('orders.problem.noColumn')})
       return {rowNumber, cells, values, problems}
     },
     triggered(row) {
@@ -76,6 +77,45 @@ export function createRowParser(opts: {
   }
 }
 
+type FieldResult = {value: string | null; problem?: string}
+
+/** A field with its column, and what its cells parsed to (by number, or by short text). */
+interface MappedField {
+  f: FieldSpec
+  col: number
+  byNum: Map<number, FieldResult>
+  byText: Map<string, FieldResult>
+}
+
+/** Distinct values remembered per field: order files repeat units, statuses, quantities, prices and dates. */
+const CACHE_SIZE = 4096
+
+/**
+ * parseField, remembered per field for cells whose result depends on their number alone (numeric cells) or on a
+ * short text alone. Short only: a text of 13 characters or more may be a slice of a whole decompressed chunk, which
+ * a cache would keep alive; a shorter one is its own copy.
+ */
+function parseCached(m: MappedField, cell: Cell, dateSystem: DateSystem): FieldResult {
+  if (cell.error !== undefined || cell.date !== undefined) return parseField(m.f, cell, dateSystem)
+  if (cell.num !== undefined) {
+    let r = m.byNum.get(cell.num)
+    if (r === undefined) {
+      r = parseField(m.f, cell, dateSystem)
+      if (m.byNum.size >= CACHE_SIZE) m.byNum.clear()
+      m.byNum.set(cell.num, r)
+    }
+    return r
+  }
+  if (cell.text.length > 12) return parseField(m.f, cell, dateSystem)
+  let r = m.byText.get(cell.text)
+  if (r === undefined) {
+    r = parseField(m.f, cell, dateSystem)
+    if (m.byText.size >= CACHE_SIZE) m.byText.clear()
+    m.byText.set(cell.text, r)
+  }
+  return r
+}
+
 const MIN_CACHE = new Map<string, Decimal>()
 function minOf(min: string): Decimal {
   let d = MIN_CACHE.get(min)
@@ -84,10 +124,10 @@ function minOf(min: string): Decimal {
 }
 
 /** Parse one cell for one field: the value as stored, or a problem in words. */
-export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): {value: string | null; problem?: string} {
+export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): FieldResult {
   if (cell.error) return {value: null, problem: cell.error.startsWith('#') ? t('orders.problem.errorValue', {value: cell.error}) : cell.error}
-  const raw = cell.text.replace(/^\uFEFF/, '')
-  const text = CODE_FIELDS.has(f.name) ? foldWidth(raw) : raw.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '')
+  const raw = cell.text.charCodeAt(0) === 0xfeff ? cell.text.slice(1) : cell.text
+  const text = CODE_FIELDS.has(f.name) ? foldWidth(raw) : trimSpace(raw)
   if (text === '' && cell.date === undefined) return f.required ? {value: null, problem: t('orders.problem.empty')} : {value: null}
   switch (f.type) {
     case 'text': {
@@ -122,4 +162,15 @@ export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): {v
     default:
       return {value: text}
   }
+}
+
+/** `s` without leading and trailing whitespace (ideographic space too); the regex only when an end may be one. */
+function trimSpace(s: string): string {
+  if (s.length === 0 || (plainEnd(s.charCodeAt(0)) && plainEnd(s.charCodeAt(s.length - 1)))) return s
+  return s.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '')
+}
+
+/** A character that is certainly not whitespace: printable ASCII but space, or a CJK ideograph. */
+function plainEnd(c: number): boolean {
+  return (c > 32 && c < 127) || (c >= 0x4e00 && c <= 0x9fff)
 }

@@ -28,6 +28,16 @@ export const iterateStream = require('exceljs/lib/utils/iterate-stream.js') as (
 export const parseSax = require('exceljs/lib/utils/parse-sax.js') as (chunks: AsyncIterable<Buffer>) => AsyncIterable<SaxEvent[]>
 export const isDateFmt = (require('exceljs/lib/utils/utils.js') as {isDateFmt(fmt: string | undefined): boolean}).isDateFmt
 
+/** The XML parser exceljs's parseSax wraps (saxes, the version exceljs depends on), for parsing without the wrapper. */
+export interface SaxParser {
+  on(event: 'opentag', handler: (tag: {name: string; attributes: Record<string, string>}) => void): void
+  on(event: 'closetag', handler: (tag: {name: string}) => void): void
+  on(event: 'text', handler: (text: string) => void): void
+  on(event: 'error', handler: (error: Error) => void): void
+  write(chunk: string): unknown
+}
+export const SaxesParser = (createRequire(require.resolve('exceljs/package.json'))('saxes') as {SaxesParser: new () => SaxParser}).SaxesParser
+
 export type SaxEvent =
   | {eventType: 'opentag'; value: {name: string; attributes: Record<string, string>}}
   | {eventType: 'closetag'; value: {name: string}}
