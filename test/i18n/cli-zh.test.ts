@@ -300,7 +300,7 @@ describe('Chinese interface: systems map, systems audit and init (built CLI, SQL
     expect(english.stdout).toMatch(/Point-to-point interfaces\s*│ 11 \(6 automated\); a hub would need 9 connectors/)
     expect(english.stdout).toContain('customer =manual=> erp')
     expect(english.stdout).not.toMatch(/[\u4e00-\u9fff]{2}.*(数据流|手工录入)/)
-  })
+  }, 300_000)
 
   it('systems map: DOT and Mermaid labels and the title in Chinese; the JSON is the same in both languages', () => {
     const dot = zh(['systems', 'map', '--format', 'dot'])
@@ -322,7 +322,7 @@ describe('Chinese interface: systems map, systems audit and init (built CLI, SQL
     const jsonZh = zh(['systems', 'map', '--json'])
     expect(jsonEn.code, jsonEn.stderr).toBe(0)
     expect(jsonZh.stdout).toBe(jsonEn.stdout)
-  })
+  }, 300_000)
 
   it('systems map: the Graphviz warning and the no-systems error with its hint in Chinese', () => {
     const svg = zh(['systems', 'map', '--format', 'svg'], {PLANTOPS_DOT: '/nonexistent/dot'})
@@ -336,7 +336,7 @@ describe('Chinese interface: systems map, systems audit and init (built CLI, SQL
     expect(r.stderr).toContain('中没有系统：无法绘制系统地图')
     expect(r.stderr).toContain('提示：添加 `systems:` 部分')
     noEnglish(r.stderr, 'the no-systems error')
-  })
+  }, 300_000)
 
   it('systems audit: findings, severities and the summary in Chinese; --json the same in both languages', () => {
     const r = zh(['systems', 'audit'], {PLANTOPS_COLUMNS: '100'})
@@ -368,7 +368,7 @@ describe('Chinese interface: systems map, systems audit and init (built CLI, SQL
     // the map shows each system's health from that audit, in Chinese
     const map = zh(['systems', 'map'])
     expect(map.stdout).toMatch(/│ erp +│ 金蝶云星空 ERP.*│ 警告 +│/)
-  })
+  }, 300_000)
 
   it('init: without a terminal, the refusal and the non-interactive path in Chinese; in English with --lang en', () => {
     const d = tempDir('plantops-i18n-init-')
@@ -381,5 +381,5 @@ describe('Chinese interface: systems map, systems audit and init (built CLI, SQL
     const e = runCli(['init', '--lang', 'en'], {cwd: d, env: {...NEUTRAL, LANG: 'zh_CN.UTF-8'}})
     expect(e.code).toBe(2)
     expect(e.stderr).toContain('plantops init is interactive and needs a terminal')
-  })
+  }, 300_000)
 })
