@@ -108,7 +108,7 @@ describe('Chinese interface of alerts, run history and reconcile jobs (built CLI
 
   it('demo: the three reconcile job blocks in Chinese; display names from the config stay as configured', () => {
     for (const job of ['orders-mes', 'shipments', 'items']) expect(demo.stdout).toContain(`对账任务 ${job}`)
-    for (const word of ['一致率', '偏差率（qty）', '可能原因', '首次发现的差异', '自上次运行已解决', '变更未同步', '不一致', '在途']) expect(demo.stdout).toContain(word)
+    for (const word of ['一致率', '偏差率（qty）', '可能原因', '首次发现的差异', '自上次运行已解决', '变更未同步', '不一致', '同步中']) expect(demo.stdout).toContain(word)
     expect(demo.stdout).toContain('missing_in_mes')
     expect(demo.stdout).not.toMatch(/Match rate|Probable causes|New findings|Resolved since last run|records read in/)
     noEnglish(demo.stdout + demo.stderr, 'demo')

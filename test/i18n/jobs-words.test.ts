@@ -35,7 +35,7 @@ describe('job words in the language in force', () => {
     expect(['match', 'differs', 'only_in_left', 'only_in_right', 'in_flight'].map((x) => statusName(s, x as never))).toEqual(['match', 'differs', 'missing_in_mes', 'only_in_right (MES)', 'in_flight'])
     expect(causeName('change_not_propagated')).toBe('change_not_propagated')
     zh()
-    expect(['match', 'differs', 'only_in_left', 'only_in_right', 'in_flight'].map((x) => statusName(s, x as never))).toEqual(['一致', '不一致', 'missing_in_mes', '仅MES有', '在途'])
+    expect(['match', 'differs', 'only_in_left', 'only_in_right', 'in_flight'].map((x) => statusName(s, x as never))).toEqual(['一致', '不一致', 'missing_in_mes', '仅MES有', '同步中'])
     expect(causeName('unit_factor')).toBe('单位换算错误')
     expect(causeName('no_such_cause')).toBe('no_such_cause')
   })
@@ -55,8 +55,8 @@ describe('job words in the language in force', () => {
       resolved: {count: 2, rows: []},
     }
     const s = summarizeRun({job: 'reconcile-run', plant: '示范工厂', runId: 7, startedAt: '2026-12-02T21:00:00Z', exitCode: 0, outputs: [], outcome: {}, result: {job: 'orders-mes', summary, rows: [], output: 'f.csv'}}, 10)
-    expect(s.counts.map((c) => c.label)).toEqual(['任务', '键总数', '一致', '不一致', 'missing_in_mes', '仅MES有', '在途', '一致率', '偏差率 qty'])
-    expect(s.top).toEqual({title: '可能原因', total: 2, lines: ['延迟：2', '变更未同步：1']})
+    expect(s.counts.map((c) => c.label)).toEqual(['任务', '键总数', '一致', '不一致', 'missing_in_mes', '仅MES有', '同步中', '一致率', '偏差率 qty'])
+    expect(s.top).toEqual({title: '可能原因', total: 2, lines: ['逾期：2', '变更未同步：1']})
     expect(s.changes).toEqual(['新增 1 条', '已解决 2 条'])
     const {title, text} = renderSummary(s, {maxBytes: 4096})
     expect(title).toBe('plantops · 对账任务 · 示范工厂')

@@ -4,6 +4,7 @@ import path from 'node:path'
 import {z} from 'zod'
 
 import {registerSecret} from '../cli/secrets.js'
+import {t} from '../i18n/index.js'
 
 /**
  * The `notify` section of plantops.yaml: named channels (DingTalk, WeCom and Feishu group robots, any webhook, email)
@@ -140,7 +141,7 @@ export const notifyConfigSchema = z
     const names = Object.keys(cfg.channels)
     cfg.rules.forEach((r, i) =>
       r.channels.forEach((c, j) => {
-        if (!names.includes(c)) ctx.addIssue({code: 'custom', path: ['rules', i, 'channels', j], message: `no notify channel named "${c}" (configured: ${names.join(', ') || 'none'})`})
+        if (!names.includes(c)) ctx.addIssue({code: 'custom', path: ['rules', i, 'channels', j], message: t('notify.config.noChannel', {channel: c, configured: names.join(', ') || t('notify.config.none')})})
       }),
     )
   })
@@ -206,7 +207,7 @@ export function resolveNotifySecrets(
       if (isObject(rawHeaders) && isObject(out.headers)) {
         for (const [h, v] of Object.entries(rawHeaders)) {
           const sensitive = /^(authorization|cookie|.*(token|key|secret|signature|auth).*)$/i.test(h)
-          if (sensitive && typeof v === 'string' && !HAS_REF.test(v)) problems.push(`${locate(['notify', 'channels', chName, 'headers', h])} notify.channels.${chName}.headers.${h}: a secret header must be given by reference (\${ENV_VAR})`)
+          if (sensitive && typeof v === 'string' && !HAS_REF.test(v)) problems.push(`${locate(['notify', 'channels', chName, 'headers', h])} notify.channels.${chName}.headers.${h}: ${t('notify.config.secretHeader')}`)
           const value = out.headers[h]
           if (typeof value === 'string' && (sensitive || HAS_REF.test(String(v)))) registerChannelSecret(value)
         }

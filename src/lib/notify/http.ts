@@ -116,6 +116,6 @@ export function retryAfterMs(headers: Headers): number | undefined {
 export function httpVerdict(a: HttpAnswer, hints: {server: string; rateLimited: string; http: string}): Verdict | null {
   if (a.status === 429) return {kind: 'retry', code: 'HTTP 429', message: a.text.slice(0, 200), hint: hints.rateLimited, waitMs: retryAfterMs(a.headers)}
   if (a.status >= 500) return {kind: 'retry', code: `HTTP ${a.status}`, message: a.text.slice(0, 200), hint: hints.server, waitMs: retryAfterMs(a.headers)}
-  if (a.status >= 300 && a.status < 400) return {kind: 'fail', code: `HTTP ${a.status}`, message: `redirect to ${a.headers.get('location') ?? '?'}`, hint: hints.http}
+  if (a.status >= 300 && a.status < 400) return {kind: 'fail', code: `HTTP ${a.status}`, message: t('notify.redirectTo', {location: a.headers.get('location') ?? '?'}), hint: hints.http}
   return null
 }

@@ -4,6 +4,7 @@ import path from 'node:path'
 
 import {PlantopsError} from '../cli/errors.js'
 import {ExitCode} from '../cli/exit-codes.js'
+import {t} from '../i18n/index.js'
 
 const PREFIX = 'plantops-stock-'
 
@@ -93,17 +94,17 @@ function processAlive(pid: number): boolean {
 export function tempDirError(dir: string, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException)?.code
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new PlantopsError(`no space left in the temporary directory ${dir} (stock.tempDir) for the partition files`, {
+    return new PlantopsError(t('errors.stock.tempDirFull', {dir}), {
       code: 'TEMP_DIR_FULL',
       exitCode: ExitCode.SOURCE,
-      hints: ['Free space there, or set stock.tempDir in plantops.yaml to a disk with room (about 2-3 times the size of both sides\' rows).'],
+      hints: [t('errors.stock.tempDirFullHint')],
     })
   }
   if (code === 'EACCES' || code === 'EROFS' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EPERM') {
-    return new PlantopsError(`cannot write partition files in the temporary directory ${dir} (stock.tempDir): ${code}`, {
+    return new PlantopsError(t('errors.stock.tempDirUnusable', {dir, code}), {
       code: 'TEMP_DIR_UNUSABLE',
       exitCode: ExitCode.USAGE,
-      hints: ['Set stock.tempDir in plantops.yaml to a writable directory.'],
+      hints: [t('errors.stock.tempDirUnusableHint')],
     })
   }
   return error as Error
