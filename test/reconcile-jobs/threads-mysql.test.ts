@@ -90,6 +90,6 @@ reconcile:
     // the reader thread speaks the language of the run
     const zh = runCli(['reconcile', 'run', 'om', '--config', path.join(dir, 'bad.yaml'), '--lang', 'zh-CN', '--json'])
     expect(zh.code, zh.stderr).toBe(3)
-    expect(zh.json.error.message).toBe('source "mes": 表 work_orders_bad，列 qty，键 SO040001 / 10："n/a" 不是数字')
+    expect(zh.json.error.message).toBe('数据源“mes”：表 work_orders_bad，列 qty，键 SO040001 / 10："n/a" 不是数字')
   })
 })
