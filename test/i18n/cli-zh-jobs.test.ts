@@ -5,9 +5,9 @@ import path from 'node:path'
 import {parse, stringify} from 'yaml'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {readCatalog} from '../../src/lib/i18n/index.js'
 import {runCli, tempDir} from '../helpers/cli.js'
 import {FakeVendor, runCliAsync} from '../notify/vendor-server.js'
+import {NEUTRAL, noEnglish} from '../helpers/english.js'
 
 const require = createRequire(import.meta.url)
 const ExcelJS = require('exceljs') as typeof import('exceljs')
@@ -18,30 +18,8 @@ const ExcelJS = require('exceljs') as typeof import('exceljs')
  * same in both languages), the demo's reconcile job blocks, count record's rejection reasons and the replica lag guard.
  */
 
-// no language from the machine running the tests: each command says what it wants
-const NEUTRAL = {LANG: 'C.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined, PLANTOPS_LANG: undefined, PLANTOPS_COLUMNS: undefined}
 const SLOW = 300_000 // the built CLI on a shared 2-core machine
 
-/** Fragments of English catalog sentences (three words or more, interpolations removed, commands left aside). */
-function englishSentences(): string[] {
-  const out = new Set<string>()
-  const visit = (v: unknown) => {
-    if (v && typeof v === 'object') for (const x of Object.values(v)) visit(x)
-    else if (typeof v === 'string') {
-      for (const part of v.split(/\{\{[^}]*\}\}/)) {
-        const f = part.trim().replace(/^[(:;,.·–…\s]+|[(:;,.·–…\s]+$/g, '')
-        if (f.split(/\s+/).filter((w) => /^[A-Za-z][a-z']+$/.test(w)).length >= 3 && !/plantops|--|\.yaml|[\u4e00-\u9fff]/.test(f)) out.add(f)
-      }
-    }
-  }
-  visit(readCatalog('en'))
-  return [...out]
-}
-
-function noEnglish(text: string, what: string): void {
-  const found = englishSentences().filter((s) => text.includes(s))
-  expect(found, `English catalog sentences in the zh-CN output of ${what}`).toEqual([])
-}
 
 async function sheets(file: string): Promise<Array<{name: string; rows: string[][]}>> {
   const wb = new ExcelJS.Workbook()

@@ -4,9 +4,9 @@ import path from 'node:path'
 
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {readCatalog} from '../../src/lib/i18n/index.js'
 import {displayWidth} from '../../src/lib/report/width.js'
 import {repoRoot, runCli, tempDir} from '../helpers/cli.js'
+import {englishSentences, NEUTRAL, noEnglish} from '../helpers/english.js'
 
 const require = createRequire(import.meta.url)
 const ExcelJS = require('exceljs') as typeof import('exceljs')
@@ -17,29 +17,7 @@ const ExcelJS = require('exceljs') as typeof import('exceljs')
  * byte for byte in both languages, and the language decided by --lang, PLANTOPS_LANG and the locale.
  */
 
-// no language from the machine running the tests: each test says what it sets
-const NEUTRAL = {LANG: 'C.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined, PLANTOPS_LANG: undefined, PLANTOPS_COLUMNS: undefined}
 
-/** Fragments of English catalog sentences (three words or more, interpolations removed, commands left aside). */
-function englishSentences(): string[] {
-  const out = new Set<string>()
-  const visit = (v: unknown) => {
-    if (v && typeof v === 'object') for (const x of Object.values(v)) visit(x)
-    else if (typeof v === 'string') {
-      for (const part of v.split(/\{\{[^}]*\}\}/)) {
-        const f = part.trim().replace(/^[(:;,.·–…\s]+|[(:;,.·–…\s]+$/g, '')
-        if (f.split(/\s+/).filter((w) => /^[A-Za-z][a-z']+$/.test(w)).length >= 3 && !/plantops|--|\.yaml|[\u4e00-\u9fff]/.test(f)) out.add(f)
-      }
-    }
-  }
-  visit(readCatalog('en'))
-  return [...out]
-}
-
-function noEnglish(text: string, what: string): void {
-  const found = englishSentences().filter((s) => text.includes(s))
-  expect(found, `English catalog sentences in the zh-CN output of ${what}`).toEqual([])
-}
 
 /** Box-drawn tables: every line of a table has the same display width, at most `width`. */
 function expectAligned(text: string, width: number): void {
