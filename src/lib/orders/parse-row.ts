@@ -1,3 +1,4 @@
+import {BoundedMap} from '../cache/bounded-map.js'
 import {Decimal, formatDecimal} from '../decimal/decimal.js'
 import {type Cell, type DateSystem, EMPTY_CELL, foldWidth, formatExcelNumber, parseTextDate, parseTextDecimal, serialToIsoDate} from '../sheets/cells.js'
 import {t} from '../i18n/index.js'
@@ -42,7 +43,7 @@ export function createRowParser(opts: {
 }): RowParser {
   const mapped: MappedField[] = opts.fields
     .filter((f) => opts.header.columns.has(f.name))
-    .map((f) => ({f, col: opts.header.columns.get(f.name)!, byNum: new Map(), byText: new Map()}))
+    .map((f) => ({f, col: opts.header.columns.get(f.name)!, byNum: new BoundedMap(CACHE_SIZE), byText: new BoundedMap(CACHE_SIZE)}))
   // a required field without a column is a problem of every row
   const noColumn = opts.fields.filter((f) => f.required && !opts.header.columns.has(f.name))
   const fillCols = (opts.fillDown ?? []).map((name) => opts.header.columns.get(name)).filter((c): c is number => c !== undefined)
@@ -83,8 +84,8 @@ type FieldResult = {value: string | null; problem?: string}
 interface MappedField {
   f: FieldSpec
   col: number
-  byNum: Map<number, FieldResult>
-  byText: Map<string, FieldResult>
+  byNum: BoundedMap<number, FieldResult>
+  byText: BoundedMap<string, FieldResult>
 }
 
 /** Distinct values remembered per field: order files repeat units, statuses, quantities, prices and dates. */
@@ -98,22 +99,10 @@ const CACHE_SIZE = 4096
 function parseCached(m: MappedField, cell: Cell, dateSystem: DateSystem): FieldResult {
   if (cell.error !== undefined || cell.date !== undefined) return parseField(m.f, cell, dateSystem)
   if (cell.num !== undefined) {
-    let r = m.byNum.get(cell.num)
-    if (r === undefined) {
-      r = parseField(m.f, cell, dateSystem)
-      if (m.byNum.size >= CACHE_SIZE) m.byNum.clear()
-      m.byNum.set(cell.num, r)
-    }
-    return r
+    return m.byNum.get(cell.num) ?? m.byNum.remember(cell.num, parseField(m.f, cell, dateSystem))
   }
   if (cell.text.length > 12) return parseField(m.f, cell, dateSystem)
-  let r = m.byText.get(cell.text)
-  if (r === undefined) {
-    r = parseField(m.f, cell, dateSystem)
-    if (m.byText.size >= CACHE_SIZE) m.byText.clear()
-    m.byText.set(cell.text, r)
-  }
-  return r
+  return m.byText.get(cell.text) ?? m.byText.remember(cell.text, parseField(m.f, cell, dateSystem))
 }
 
 const MIN_CACHE = new Map<string, Decimal>()

@@ -1,3 +1,4 @@
+import {BoundedMap} from '../cache/bounded-map.js'
 import {type Cell, type DateSystem, dateCell, EMPTY_CELL, numberCell} from './cells.js'
 import {isDateFmt, parseSax, type ReaderState, SaxesParser} from './exceljs-patch.js'
 
@@ -89,16 +90,10 @@ export async function* worksheetRows(chunks: AsyncIterable<Buffer>, reader: Read
     return d
   }
   // date cells by serial: a date column holds few distinct days (bounded; keyed by number, no text kept alive)
-  const dates = new Map<number, Cell>()
+  const dates = new BoundedMap<number, Cell>()
   const dateOf = (v: string): Cell => {
     const n = Number(v)
-    let d = dates.get(n)
-    if (d === undefined) {
-      d = dateCell(n, dateSystem)
-      if (dates.size >= 4096) dates.clear()
-      dates.set(n, d)
-    }
-    return d
+    return dates.get(n) ?? dates.remember(n, dateCell(n, dateSystem))
   }
   let lastRow = 0
   let cells: Cell[] | null = null

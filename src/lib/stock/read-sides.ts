@@ -1,5 +1,6 @@
 import type {Knex} from 'knex'
 
+import {BoundedMap} from '../cache/bounded-map.js'
 import type {Reader} from '../sources/source.js'
 import type {CodeMap} from '../reconcile/mapping.js'
 import type {StockConfig} from './config.js'
@@ -57,24 +58,21 @@ function uomText(v: unknown): string {
  * number of distinct codes.
  */
 export class RawCache<V> {
-  private map = new Map<string, V>()
+  private readonly map: BoundedMap<string, V>
   private lastRaw: string | undefined
   private lastValue: V | undefined
 
   constructor(
     private readonly make: (raw: unknown) => V,
-    private readonly max = 1 << 12,
-  ) {}
+    max = 1 << 12,
+  ) {
+    this.map = new BoundedMap(max)
+  }
 
   get(raw: unknown): V {
     if (raw === this.lastRaw) return this.lastValue as V
     if (typeof raw !== 'string') return this.make(raw)
-    let v = this.map.get(raw)
-    if (v === undefined) {
-      if (this.map.size >= this.max) this.map = new Map()
-      v = this.make(raw)
-      this.map.set(raw, v)
-    }
+    const v = this.map.get(raw) ?? this.map.remember(raw, this.make(raw))
     this.lastRaw = raw
     this.lastValue = v
     return v
