@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, FAIL_ON_NEVER} from '../../lib/cli/base-command.js'
 import {ExitCode} from '../../lib/cli/exit-codes.js'
+import {t} from '../../lib/i18n/index.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
 import {importOrders, type OrdersImportResult} from '../../lib/orders/import-orders.js'
 import {ordersImportNotes, ordersImportText} from '../../lib/orders/view.js'
@@ -66,7 +67,7 @@ Each file is one transaction. Re-importing the same file changes nothing. Every 
               if (answer && (await confirmSave(loaded.path))) {
                 const {saveAliases} = await import('../../lib/orders/save-aliases.js')
                 const added = await saveAliases(loaded.path, answer)
-                for (const a of added) this.logToStderr(`saved alias "${a.alias}" for orders.fields.${a.field} in ${loaded.path}`)
+                for (const a of added) this.logToStderr(t('orders.prompt.savedAlias', {alias: a.alias, field: a.field, path: loaded.path}))
               }
               return answer
             }

@@ -1,6 +1,6 @@
 import path from 'node:path'
 
-import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import {Command, Errors, Flags, Help, type Interfaces} from '@oclif/core'
 
 import {loadConfig, type LoadedConfig} from '../config/load.js'
 import {formatMinutes, maxRunMinutes} from '../runs/config.js'
@@ -13,10 +13,11 @@ import {openStore, type Store} from '../store/store.js'
 import {OUTPUT_FORMATS, planOutput, type OutputFormat, type OutputPlan, type TextOptions} from '../report/emit.js'
 import {plantZone} from '../report/time.js'
 import {terminalWidth} from '../report/width.js'
-import {decideLanguage, LANGUAGES, normaliseLanguage} from '../i18n/language.js'
+import {decideLanguage, langFromArgv, LANGUAGES, normaliseLanguage} from '../i18n/language.js'
 import {currentLanguage, setLanguage, t} from '../i18n/index.js'
 import {ConfigError, isPlantopsError, type PlantopsError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
+import {flagParsingText, parseErrorText, type ParseErrorText} from './parse-errors.js'
 import {redact} from './secrets.js'
 import {shownWarning} from './warnings.js'
 import {installStdoutPipeGuard} from './stdout.js'
@@ -86,7 +87,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       const {flags} = await this.parse()
       flag = (flags as {lang?: string}).lang
     } catch {
-      // a bad flag: run() parses again and reports it (in the language the environment chose)
+      // a bad flag: run() parses again and reports it, in the language --lang asks for when argv has a valid one
+      // (`--format nope --lang zh-CN`), else in the one the environment chose
+      flag = langFromArgv(this.argv)
     }
     setLanguage(decideLanguage({flag}))
     // a PLANTOPS_LANG that names no language is a configuration error (a typo must not silently switch languages);
@@ -242,14 +245,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    if (isPlantopsError(err)) return this.reportPlantopsError(err)
+    if (isPlantopsError(err)) {
+      // a plantops flag parser's error, which oclif wrapped as `Parsing --flag \n\t…` (English)
+      err.message = flagParsingText(err.message) ?? err.message
+      return this.reportPlantopsError(err)
+    }
     if (err instanceof Errors.ExitError) throw err
     // oclif's own parse errors (unknown flag, missing argument) and this.error(): usage errors, exit 2 unless set
     if (err instanceof Errors.CLIError) {
       process.exitCode = err.oclif?.exit ?? ExitCode.USAGE
+      const text = parseErrorText(err)
       // with --json: the documented error document only (oclif's own would serialise its parser state and package.json)
-      if (this.jsonEnabled()) return this.logJson({error: usageErrorJson(err, this.id)})
-      return super.catch(err)
+      if (this.jsonEnabled()) return this.logJson({error: usageErrorJson(err, this.id, text)})
+      if (!text) return super.catch(err)
+      return this.reportParseError(text, Number(process.exitCode))
     }
     // A defect: say so plainly; the stack only with DEBUG.
     process.exitCode = ExitCode.INTERNAL
@@ -262,6 +271,22 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (process.env.DEBUG) process.stderr.write(`${redact(err?.stack ?? '')}\n`)
     else process.stderr.write(`${t('errors.cli.defect')}\n`)
     throw new Errors.ExitError(ExitCode.INTERNAL)
+  }
+
+  /**
+   * oclif's flag/argument error in the language in force (src/lib/cli/parse-errors.ts), with the hint to --help; the
+   * usage oclif shows after some of them (unknown flag, unexpected or missing argument) stays, in English like --help.
+   */
+  private async reportParseError(text: ParseErrorText, exitCode: number): Promise<never> {
+    const lines = [t('cli.error', {message: redact(text.message)})]
+    for (const p of text.problems) lines.push(`  - ${redact(p)}`)
+    lines.push(t('cli.hint', {hint: t('errors.cli.helpHint', {command: commandLine(this.id)})}))
+    process.stderr.write(`${lines.join('\n')}\n`)
+    if (text.showHelp) {
+      process.stderr.write('\n')
+      await new Help(this.config, {sections: ['flags', 'usage', 'arguments'], sendToStderr: true}).showHelp(process.argv.slice(2)).catch(() => {})
+    }
+    throw new Errors.ExitError(exitCode)
   }
 
   private reportPlantopsError(err: PlantopsError): never | void {
@@ -288,10 +313,20 @@ function shareLanguage(): void {
   process.env.PLANTOPS_LANG = currentLanguage()
 }
 
-/** oclif's parse errors (unknown flag, bad option value, missing argument) as plantops' documented JSON error. */
-export function usageErrorJson(err: Error & {oclif?: {exit?: number}}, commandId?: string): {code: string; message: string; problems: string[]; hints: string[]; exitCode: number} {
+/** `plantops stock diff` for the command id `stock:diff`. */
+function commandLine(commandId?: string): string {
+  return `plantops${commandId ? ` ${commandId.replaceAll(':', ' ')}` : ''}`
+}
+
+/**
+ * oclif's parse errors (unknown flag, bad option value, missing argument) as plantops' documented JSON error: the
+ * message and problems in the language in force when parse-errors.ts knows the error, else oclif's text.
+ */
+export function usageErrorJson(err: Error & {oclif?: {exit?: number}}, commandId?: string, text?: ParseErrorText): {code: string; message: string; problems: string[]; hints: string[]; exitCode: number} {
   // eslint-disable-next-line no-control-regex
   const lines = redact(err.message ?? String(err)).replaceAll(/\u001B\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^See more help with/i.test(l))
-  const command = commandId ? ` ${commandId.replaceAll(':', ' ')}` : ''
-  return {code: 'USAGE', message: lines[0] ?? t('errors.cli.usage'), problems: lines.slice(1), hints: [t('errors.cli.helpHint', {command: `plantops${command}`})], exitCode: err.oclif?.exit ?? ExitCode.USAGE}
+  const hints = [t('errors.cli.helpHint', {command: commandLine(commandId)})]
+  const exitCode = err.oclif?.exit ?? ExitCode.USAGE
+  if (text) return {code: 'USAGE', message: redact(text.message), problems: text.problems.map(redact), hints, exitCode}
+  return {code: 'USAGE', message: lines[0] ?? t('errors.cli.usage'), problems: lines.slice(1), hints, exitCode}
 }

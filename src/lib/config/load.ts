@@ -11,6 +11,7 @@ import {warningText} from '../cli/warnings.js'
 import {checkConfiguredSelect} from '../sources/read-guard.js'
 import {resolveNotifySecrets} from '../notify/config.js'
 import {configSchema, type PlantopsConfig} from './schema.js'
+import {yamlErrorText} from './yaml-errors.js'
 import {countConfigDeprecations} from '../count/erp-reads.js'
 
 export interface LoadedConfig {
@@ -72,7 +73,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   if (doc.errors.length > 0 || duplicates.length > 0) {
     const problems = doc.errors.map((e) => {
       const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0])
-      return `${name}${pos ? `:${pos.line}:${pos.col}` : ''} ${e.message.split('\n')[0]}`
+      return `${name}${pos ? `:${pos.line}:${pos.col}` : ''} ${yamlErrorText(e)}`
     })
     problems.push(...duplicates)
     throw new ConfigError(t('errors.config.yaml', {name}), {
@@ -87,7 +88,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     raw = doc.toJS() ?? {}
   } catch (error) {
     // the yaml library's alias limit ("billion laughs"): a config error, not a defect
-    throw new ConfigError(t('errors.config.yamlReason', {name, reason: (error as Error).message}), {
+    throw new ConfigError(t('errors.config.yamlReason', {name, reason: yamlErrorText(error as Error & {code?: string})}), {
       code: 'CONFIG_YAML',
       hints: [t('errors.config.aliasHint')],
     })

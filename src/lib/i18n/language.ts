@@ -57,6 +57,23 @@ export function decideLanguage(opts: {flag?: string; env?: NodeJS.ProcessEnv; co
   return {lang: 'en', source: 'default', detail: 'default'}
 }
 
+/**
+ * The value of `--lang` as written in argv (`--lang zh-CN` or `--lang=zh-CN`, before a `--`), for when oclif's parser
+ * failed (an unknown flag, a bad option value): the error about the rest of the command line is then still told in
+ * the language asked for. The last one wins, as with the parser; a value that names no language is ignored.
+ */
+export function langFromArgv(argv: readonly string[] | undefined): string | undefined {
+  let found: string | undefined
+  const list = argv ?? []
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]
+    if (a === '--') break
+    const value = a === '--lang' ? list[i + 1] : a.startsWith('--lang=') ? a.slice('--lang='.length) : undefined
+    if (value !== undefined && normaliseLanguage(value)) found = value
+  }
+  return found
+}
+
 /** Whether `next` may replace `current` (a weaker source never overrides a stronger one). */
 export function outranks(next: LanguageSource, current: LanguageSource): boolean {
   return RANK[next] >= RANK[current]

@@ -1,4 +1,13 @@
+import {label} from '../i18n/index.js'
 import {CANONICAL_FIELDS, type CanonicalField, type FieldType, type OrdersConfig} from './config.js'
+
+const CANONICAL: ReadonlySet<string> = new Set(CANONICAL_FIELDS)
+
+/** A field as people read it: a canonical field by its name in the language in force (English: the field name), a configured one as named. */
+export function fieldLabel(field: string): string {
+  // i18n-dynamic: orders.field.*
+  return CANONICAL.has(field) ? label(`orders.field.${field}`) : field
+}
 
 /** One field as the importer uses it: built-in defaults merged with the config. */
 export interface FieldSpec {

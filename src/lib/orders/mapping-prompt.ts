@@ -1,5 +1,6 @@
+import {t} from '../i18n/index.js'
 import type {HeaderCandidate} from './locate-header.js'
-import type {FieldSpec} from './fields.js'
+import {fieldLabel, type FieldSpec} from './fields.js'
 
 /**
  * Ask on the terminal which column holds each required field no header matched. Returns field → header text
@@ -9,13 +10,13 @@ export async function promptColumnMapping(file: string, candidate: HeaderCandida
   const {select} = await import('@inquirer/prompts')
   const answers: Record<string, string> = {}
   const free = [...new Set(candidate.match.unmatchedHeaders)]
-  process.stderr.write(`${file}, sheet "${candidate.sheet}", header row ${candidate.match.rowNumber}: some required columns have headers plantops does not know.\n`)
+  process.stderr.write(`${t('orders.prompt.unknownHeaders', {file, sheet: candidate.sheet, row: candidate.match.rowNumber})}\n`)
   for (const f of missing) {
     const choices = free.filter((h) => !Object.values(answers).includes(h))
     if (choices.length === 0) return null
     const picked = await select<string>({
-      message: `Which column is "${f.name}"?`,
-      choices: [...choices.map((h) => ({name: h, value: h})), {name: '(none of these: stop)', value: '\u0000'}],
+      message: t('orders.prompt.whichColumn', {field: fieldLabel(f.name)}),
+      choices: [...choices.map((h) => ({name: h, value: h})), {name: t('orders.prompt.noneStop'), value: '\u0000'}],
     })
     if (picked === '\u0000') return null
     answers[f.name] = picked
@@ -25,5 +26,5 @@ export async function promptColumnMapping(file: string, candidate: HeaderCandida
 
 export async function confirmSave(configPath: string): Promise<boolean> {
   const {confirm} = await import('@inquirer/prompts')
-  return confirm({message: `Save these column names as aliases in ${configPath}?`, default: true})
+  return confirm({message: t('orders.prompt.saveAliases', {path: configPath}), default: true})
 }

@@ -4,8 +4,8 @@ import path from 'node:path'
 import {once} from 'node:events'
 import {createInterface} from 'node:readline'
 
-import {label, t} from '../i18n/index.js'
-import {CANONICAL_FIELDS} from './config.js'
+import {t} from '../i18n/index.js'
+import {fieldLabel} from './fields.js'
 import type {Column} from '../report/columns.js'
 import {REJECTS_COLUMNS} from './header-match.js'
 import type {Problem} from './parse-row.js'
@@ -24,12 +24,8 @@ export interface RejectedRow {
 /** "qty: must be greater than 0; sku: ABC-9 not in ERP item master" */
 export function describeProblems(problems: Problem[]): string {
   // canonical fields by their name in the language in force (English: the field name); configured ones as named
-  // i18n-dynamic: orders.field.*
-  const name = (field: string) => (CANONICAL.has(field) ? label(`orders.field.${field}`) : field)
-  return problems.map((p) => t('orders.problem.item', {field: name(p.field), message: p.message})).join(t('orders.problem.separator'))
+  return problems.map((p) => t('orders.problem.item', {field: fieldLabel(p.field), message: p.message})).join(t('orders.problem.separator'))
 }
-
-const CANONICAL: ReadonlySet<string> = new Set(CANONICAL_FIELDS)
 
 /**
  * Rejected rows spooled to a temporary NDJSON file while the import streams (memory stays flat however many rows
