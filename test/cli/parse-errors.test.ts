@@ -21,7 +21,10 @@ const flags = {
   output: Flags.string({dependsOn: ['format']}),
 }
 
-async function failure(argv: string[], opts: {args?: Record<string, ReturnType<typeof Args.string>>; required?: boolean} = {}): Promise<Error> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyArgs = Record<string, any>
+
+async function failure(argv: string[], opts: {args?: AnyArgs; required?: boolean} = {}): Promise<Error> {
   const input = {
     flags: opts.required ? {...flags, population: Flags.integer({required: true})} : flags,
     args: opts.args ?? {},

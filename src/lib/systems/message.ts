@@ -20,11 +20,34 @@ function isMsg(v: unknown): v is Msg {
   return typeof v === 'object' && v !== null && typeof (v as Msg).key === 'string' && Object.keys(v).every((k) => k === 'key' || k === 'vars')
 }
 
-export type RenderedVar = (render: (m: Msg) => string) => string
+/**
+ * A list variable whose items are messages: rendered item by item in the renderer's language, joined by a separator
+ * message, then `tail` (e.g. "…" when the list was cut). Plain data, so a finding's messages can be stored as JSON.
+ */
+export interface MsgList {
+  list: Array<Msg | string>
+  separator: Msg | string
+  tail?: string
+}
 
-function resolveVars(vars: Record<string, unknown> | undefined, render: (m: Msg) => string): Record<string, unknown> | undefined {
+export function msgList(list: Array<Msg | string>, separator: Msg | string, tail?: string): MsgList {
+  return tail === undefined ? {list, separator} : {list, separator, tail}
+}
+
+function isMsgList(v: unknown): v is MsgList {
+  return typeof v === 'object' && v !== null && Array.isArray((v as MsgList).list) && (v as MsgList).separator !== undefined
+}
+
+function resolveVars(vars: Record<string, unknown> | undefined, render: (m: Msg | string) => string): Record<string, unknown> | undefined {
   if (!vars) return vars
-  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, isMsg(v) ? render(v) : typeof v === 'function' ? (v as RenderedVar)(render) : v]))
+  return Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => [k, isMsg(v) ? render(v) : isMsgList(v) ? v.list.map(render).join(render(v.separator)) + (v.tail ?? '') : v]),
+  )
+}
+
+/** A message or a plain text (e.g. read back from JSON: a finding's messages kept in the store). */
+export function isMessage(v: unknown): v is Msg | string {
+  return typeof v === 'string' || isMsg(v)
 }
 
 /** The message in English (JSON, run history, stored findings). */

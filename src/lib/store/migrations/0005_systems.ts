@@ -42,6 +42,21 @@ const migrations: Migration[] = [
       await knex.schema.dropTableIfExists('systems_audits')
     },
   },
+  {
+    // a finding's message and fix as catalog keys and variables (JSON), so `systems audit --since-last` shows the
+    // resolved findings read back from here in the language in force; rows stored before keep only the English text
+    name: '0005_systems_findings_text',
+    async up(knex) {
+      await knex.schema.alterTable('systems_findings', (t) => {
+        t.text('text_json').nullable()
+      })
+    },
+    async down(knex) {
+      await knex.schema.alterTable('systems_findings', (t) => {
+        t.dropColumn('text_json')
+      })
+    },
+  },
 ]
 
 export default migrations

@@ -1,4 +1,4 @@
-import {english, local, TEXT, withText, type Msg} from '../message.js'
+import {english, isMessage, local, TEXT, withText, type Msg} from '../message.js'
 
 export const SEVERITIES = ['critical', 'warning', 'info'] as const
 export type Severity = (typeof SEVERITIES)[number]
@@ -52,6 +52,30 @@ export function makeFinding(
     configPath: rest.configPath ?? null,
   }
   return withText(finding, {message: f.message, fix})
+}
+
+/**
+ * A finding's catalog messages as JSON, for the store (systems_findings.text_json), so a finding read back (the
+ * resolved ones of `--since-last`) is shown in the language in force too. null when it has none.
+ */
+export function findingTextJson(f: Finding): string | null {
+  const text = f[TEXT]
+  return text ? JSON.stringify({message: text.message, fix: text.fix}) : null
+}
+
+/**
+ * A finding read back from the store with its stored messages (findingTextJson) attached; a row stored before they
+ * were kept (null), or a value that is not messages, leaves the English text to be shown.
+ */
+export function withStoredText(f: Finding, json: unknown): Finding {
+  if (typeof json !== 'string' || json === '') return f
+  try {
+    const v = JSON.parse(json) as {message?: unknown; fix?: unknown}
+    if (!v || !isMessage(v.message) || !(v.fix === null || isMessage(v.fix))) return f
+    return withText(f, {message: v.message, fix: v.fix})
+  } catch {
+    return f
+  }
 }
 
 /** The finding's message in the language in force (a finding read back from the store has its English text only). */

@@ -1,7 +1,7 @@
 import type {Knex} from 'knex'
 
 import type {Health} from '../map/model.js'
-import type {Finding} from './findings.js'
+import {findingTextJson, withStoredText, type Finding} from './findings.js'
 import type {AuditReport} from './run-audit.js'
 
 export interface StoredAudit {
@@ -51,6 +51,8 @@ export async function recordAudit(knex: Knex, report: AuditReport, runId: number
       message: f.message,
       fix: f.fix,
       config_path: f.configPath,
+      // the messages as catalog keys and variables: shown in the reader's language when read back
+      text_json: findingTextJson(f),
     }))
     for (let i = 0; i < rows.length; i += 200) await trx('systems_findings').insert(rows.slice(i, i + 200))
     const health = report.systems.map((s) => ({audit_id: id, system: s.system, health: s.health}))
@@ -71,16 +73,21 @@ export async function loadAudit(knex: Knex, opts: {beforeId?: number} = {}): Pro
     id: Number(row.id),
     runId: row.run_id === null ? null : Number(row.run_id),
     startedAt: row.started_at,
-    findings: findings.map((f) => ({
-      key: String(f.finding_key),
-      severity: f.severity as Finding['severity'],
-      system: String(f.system),
-      source: f.source,
-      check: f.check_name as Finding['check'],
-      message: String(f.message),
-      fix: f.fix,
-      configPath: f.config_path,
-    })),
+    findings: findings.map((f) =>
+      withStoredText(
+        {
+          key: String(f.finding_key),
+          severity: f.severity as Finding['severity'],
+          system: String(f.system),
+          source: f.source,
+          check: f.check_name as Finding['check'],
+          message: String(f.message),
+          fix: f.fix,
+          configPath: f.config_path,
+        },
+        f.text_json,
+      ),
+    ),
     health: Object.fromEntries(health.map((h) => [h.system, h.health])),
   }
 }

@@ -9,7 +9,7 @@ import type {Health} from '../map/model.js'
 import {isIndexed, listColumns, listIndexColumns, tableRows, type ColumnInfo} from './catalog.js'
 import {countBySeverity, makeFinding, sortFindings, type Finding, type Severity} from './findings.js'
 import {assessGrants, CRITICAL_PRIVILEGES, grantsFixMsg} from './grants.js'
-import {msg, type Msg} from '../message.js'
+import {msg, msgList, type Msg} from '../message.js'
 import {checkTypeCompat} from './type-compat.js'
 
 export interface SystemAudit {
@@ -253,7 +253,11 @@ async function checkGrants(src: Source, t: AuditTarget, audit: SystemAudit, add:
   }
   const elsewhere = [...new Map(v.elsewhere.map((p) => [`${p.privilege} on ${p.scope}`, p])).values()]
   if (elsewhere.length > 0) {
-    const list = (render: (m: Msg) => string) => `${elsewhere.slice(0, 6).map((p) => render(msg('audit.finding.privilegeOn', {privilege: p.privilege, scope: p.scope}))).join(render(msg('audit.finding.privilegeSeparator')))}${elsewhere.length > 6 ? '…' : ''}`
+    const list = msgList(
+      elsewhere.slice(0, 6).map((p) => msg('audit.finding.privilegeOn', {privilege: p.privilege, scope: p.scope})),
+      msg('audit.finding.privilegeSeparator'),
+      elsewhere.length > 6 ? '…' : undefined,
+    )
     add({severity: 'warning', check: 'grants', message: msg('audit.finding.grantsElsewhere', {who: whoShown, list}), fix, configPath: `sources.${t.source}.connection.user`, subject: 'write-elsewhere'})
   }
 }
