@@ -1,7 +1,7 @@
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {tempDir} from '../helpers/cli.js'
-import {readCatalog, setLanguage, t, tIn} from '../../src/lib/i18n/index.js'
+import {filler, readCatalog, setLanguage, t, tIn} from '../../src/lib/i18n/index.js'
 import {reconcileConfigSchema} from '../../src/lib/reconcile/jobs-config.js'
 import {loadJobHistory, resolvedFindings, saveJobHistory} from '../../src/lib/reconcile/job-history.js'
 import {combineJobParts, reconcileJobPartitions, type JobMergeSettings} from '../../src/lib/reconcile/job-merge.js'
@@ -186,6 +186,21 @@ describe('reconcile finding details: codes rendered through the catalogs', () =>
     expect(f.fields[0]).toEqual({field: 'qty', left: '5', right: '6', cause: 'change_not_propagated', detail: 'ERP changed 2026-01-05 10:00:00 after MES 2026-01-02 08:00:00', detail_code: 'changed_after'})
     const noDetail = {key: ['K99'], status: 'only_in_left' as const, cause: null, fields: [], leftRecords: 1, rightRecords: 0, first_seen: '2026-12-03', runs_seen: 1}
     expect(findingJson(noDetail, summary)).toBe(noDetail)
+  })
+})
+
+describe('filler (the per-row renderer detailText uses)', () => {
+  it('fills as t() does: a variable given as null is empty, one not given stays; `more` after `vars`; plurals go through t()', () => {
+    const late = filler('en', 'reconcile.detail.late')
+    expect(late({days: 4})).toBe('4 days late')
+    expect(late({days: null})).toBe(t('reconcile.detail.late', {days: null}))
+    expect(late({})).toBe(t('reconcile.detail.late', {}))
+    expect(late({})).toBe('{{days}} days late')
+    expect(filler('zh-CN', 'reconcile.detail.unit_factor')({factor: '12', left: 'x'}, labels)).toBe('MES = x × 12')
+    // a plural message has no text of its own under the base key: t() chooses the form
+    expect(filler('en', 'reconcile.moreLines')({count: 1})).toBe(t('reconcile.moreLines', {count: 1}))
+    expect(filler('zh-CN', 'reconcile.moreLines')({count: 3})).toBe(tIn('zh-CN', 'reconcile.moreLines', {count: 3}))
+    expect(filler('en', 'reconcile.moreLines')({count: 3})).toMatch(/^… 3 more lines/)
   })
 })
 
