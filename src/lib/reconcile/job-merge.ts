@@ -257,17 +257,10 @@ function compareFields(fields: Array<[string, CompareFieldConfig]>, l: SideAgg, 
         const lv = scaledToDecimal(a.q)
         const rv = scaledToDecimal(rq)
         if (withinTolerance(rv.minus(lv), lv, tolerances[i] ?? {})) continue
-        let cause: JobCause | null = null
-        let detail: JobDetail = {code: 'diff', vars: {diff: rv.minus(lv).toFixed()}}
-        if (!lv.isZero()) {
-          const ratio = rv.div(lv)
-          const hit = env.factors.find((x) => x.eq(ratio))
-          if (hit) {
-            cause = 'unit_factor'
-            detail = {code: 'unit_factor', vars: {factor: hit.toFixed()}}
-          }
-        }
-        d = {field: name, left: formatScaled(a.q), right: formatScaled(rq), cause, detail}
+        const ratio = lv.isZero() ? null : rv.div(lv)
+        const hit = ratio === null ? undefined : env.factors.find((x) => x.eq(ratio))
+        const detail: JobDetail = hit ? {code: 'unit_factor', vars: {factor: hit.toFixed()}} : {code: 'diff', vars: {diff: rv.minus(lv).toFixed()}}
+        d = {field: name, left: formatScaled(a.q), right: formatScaled(rq), cause: hit ? 'unit_factor' : null, detail}
       } else d = {field: name, left: a.q === null ? null : formatScaled(a.q), right: rq === null ? null : formatScaled(rq), cause: null, detail: null}
     } else if (a.t === 'date' && b.t === 'date' && f.type === 'date') {
       if (a.bad !== null || b.bad !== null) {
