@@ -8,7 +8,7 @@ import {t} from '../lib/i18n/index.js'
 import {loadConfig} from '../lib/config/load.js'
 import {demoConfigArg, demoJobTitle, demoNextSteps, demoNextText, demoPlantText, demoStockTitle, demoVariancesTitle} from '../lib/demo/view.js'
 import {renderKeyValue} from '../lib/report/table.js'
-import type {JobRunSummary} from '../lib/reconcile/job-run.js'
+import type {JobRunSummaryJson} from '../lib/reconcile/job-view.js'
 import type {StockDiffSummary} from '../lib/stock/stock-diff.js'
 
 export interface DemoResult {
@@ -22,7 +22,7 @@ export interface DemoResult {
   /** The nightly stock reconciliation run on the plant (absent with --no-diff). */
   stockDiff?: {runId: number; summary: StockDiffSummary}
   /** The reconcile jobs run on the plant after the stock diff (absent with --no-diff). */
-  reconcileJobs?: Array<{job: string; runId: number; summary: JobRunSummary}>
+  reconcileJobs?: Array<{job: string; runId: number; summary: JobRunSummaryJson}>
   next: string[]
 }
 
@@ -125,7 +125,7 @@ No server is needed for the default SQLite plant.`
   /** The reconcile jobs of the demo config, each recorded like any `reconcile run` (history, lock, run record). */
   private async runJobs(configPath: string): Promise<NonNullable<DemoResult['reconcileJobs']>> {
     const {requireJob, runReconcileJob} = await import('../lib/reconcile/job-run.js')
-    const {jobSummaryPairs} = await import('../lib/reconcile/job-view.js')
+    const {jobSummaryJson, jobSummaryPairs} = await import('../lib/reconcile/job-view.js')
     const loaded = loadConfig({configPath})
     const out: NonNullable<DemoResult['reconcileJobs']> = []
     for (const name of Object.keys(loaded.config.reconcile?.jobs ?? {})) {
@@ -143,7 +143,7 @@ No server is needed for the default SQLite plant.`
           ctx.run.outcome({job: name, keys: summary.keys, causes: summary.causes, deviationRatePct: summary.deviationRatePct})
           this.log(demoJobTitle(demoConfigArg(configPath), name))
           this.log(renderKeyValue(jobSummaryPairs(summary), {color: this.color}))
-          return {job: name, runId: ctx.run.id, summary}
+          return {job: name, runId: ctx.run.id, summary: jobSummaryJson(summary)}
         }),
       )
     }

@@ -197,7 +197,7 @@ reconcile:
       const rows = pushed.rows.map((f: {key: string[]; status: string; fields: unknown[]}) => [f.key.join('|'), f.status, f.fields])
       expect(rows).toEqual([
         ['2026-01-01|A-1', 'match', []],
-        ['2026-01-02|B-2', 'differs', [{field: 'qty', left: '5', right: '5.5', cause: null, detail: 'diff 0.5'}]],
+        ['2026-01-02|B-2', 'differs', [{field: 'qty', left: '5', right: '5.5', cause: null, detail: 'diff 0.5', detail_code: 'diff'}]],
       ])
       expect(pushed.summary.deviationRatePct.qty).toBe('9.434')
       // case kept apart: the collation would merge a-1 and A-1, so the engine groups instead

@@ -29,7 +29,6 @@ const job = reconcileConfigSchema.parse({
 
 const settings = (all = false): JobMergeSettings => ({
   job,
-  labels: {left: 'ERP', right: 'MES'},
   units: {conversions: [{from: 'KG', to: 'G', factor: '1000'}], pack: undefined, itemUnits: undefined},
   cutoff: '2026-12-01 11:00:00',
   history: new Map([[`SO3${KEY_SEP}10`, {firstSeen: '2026-11-01', runsSeen: 4}]]),

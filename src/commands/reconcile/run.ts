@@ -4,18 +4,19 @@ import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/cli/errors.js'
 import {t} from '../../lib/i18n/index.js'
 import {allowStaleFlag, bomFlag} from '../../lib/cli/output-flags.js'
-import {requireJob, runReconcileJob, type JobRunSummary} from '../../lib/reconcile/job-run.js'
-import {statusName, type JobFinding} from '../../lib/reconcile/job-types.js'
+import {requireJob, runReconcileJob} from '../../lib/reconcile/job-run.js'
+import {statusName} from '../../lib/reconcile/job-types.js'
 import {jobFails, writeJobReport} from '../../lib/reconcile/job-report.js'
+import {findingJson, jobSummaryJson, type JobFindingJson, type JobRunSummaryJson} from '../../lib/reconcile/job-view.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
 import {OUTPUT_FORMATS, type OutputFormat} from '../../lib/report/emit.js'
 
 export interface ReconcileJobResult {
   job: string
   runId: number
-  summary: JobRunSummary
-  /** The reported keys (findings; every key with --all; only new ones with --only new), sorted by key. */
-  rows: JobFinding[]
+  summary: JobRunSummaryJson
+  /** The reported keys (findings; every key with --all; only new ones with --only new), sorted by key; details in English with their code. */
+  rows: JobFindingJson[]
   output: string | null
   failed: boolean
 }
@@ -79,8 +80,8 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
           options: {all: flags.all, onlyNew: flags.only === 'new', allowStale: flags['allow-stale'], onProgress: (p, c) => progress.update(p, c), onWarning: (m) => this.warnOperator(m)},
         }).finally(() => progress.stop())
         const {summary} = outcome
-        const keep: JobFinding[] = []
-        const rows = this.jsonEnabled() || format === 'json' ? collect(outcome.rows, keep) : outcome.rows
+        const keep: JobFindingJson[] = []
+        const rows = this.jsonEnabled() || format === 'json' ? collect(outcome.rows, keep, (f) => findingJson(f, summary)) : outcome.rows
         try {
           await writeJobReport({name, summary, rows, kept: keep, format, output, bom: flags.bom, json: this.jsonEnabled(), color: this.color, log: (t) => this.log(t)})
         } finally {
@@ -93,7 +94,7 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
         }
         ctx.run.outcome({job: name, keys: summary.keys, causes: summary.causes, deviationRatePct: summary.deviationRatePct, newFindings: summary.newFindings, resolved: summary.resolved.count, warnings: summary.warnings.length})
         const failed = jobFails(summary, flags['fail-on'], flags.only === 'new')
-        return {job: name, runId: ctx.run.id, summary, rows: keep, output: output ?? null, failed}
+        return {job: name, runId: ctx.run.id, summary: jobSummaryJson(summary), rows: keep, output: output ?? null, failed}
       })
       results.push(res)
       await this.deliverAlerts(res.failed ? 1 : 0)
@@ -104,9 +105,9 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
   }
 }
 
-function* collect<T>(rows: Iterable<T>, into: T[]): Generator<T> {
+function* collect<T, J>(rows: Iterable<T>, into: J[], shape: (r: T) => J): Generator<T> {
   for (const r of rows) {
-    into.push(r)
+    into.push(shape(r))
     yield r
   }
 }

@@ -97,3 +97,48 @@ export function tIn(lang: Language, key: string, vars?: Record<string, unknown>)
 export function isChinese(): boolean {
   return currentLanguage() === 'zh-CN'
 }
+
+/**
+ * A message with variables for text made once per row of a large report (a reconcile finding's detail on every
+ * differing field of a CSV): the catalog text of `key` in `lang` (English when missing) is split once into literal
+ * parts and `{{name}}` slots, then filled by concatenation, as t() would fill it (a variable passed as null or
+ * undefined is empty, one not passed stays `{{name}}`). A slot's name is looked up in `vars`, then in `more` (shared
+ * variables such as the side labels, without a merged object per row). t() costs 10-25 µs a call and tIn() about
+ * 130 µs; this well under 1 µs. Only plain `{{name}}` slots: a message with a format, a plural or nesting goes through tIn().
+ */
+export function filler(lang: Language, key: string): Filler {
+  const id = `${lang}|${key}`
+  let fill = fillers.get(id)
+  if (fill === undefined) {
+    fill = makeFiller(lang, key)
+    fillers.set(id, fill)
+  }
+  return fill
+}
+
+export type Filler = (vars: Record<string, unknown> | undefined, more?: Record<string, unknown>) => string
+
+const fillers = new Map<string, Filler>()
+
+function makeFiller(lang: Language, key: string): Filler {
+  const i = i18next()
+  const text = i.getResource(lang, 'translation', key) ?? i.getResource('en', 'translation', key)
+  if (typeof text !== 'string' || text.includes('$t(') || /\{\{-|\{\{[^}]*,/.test(text)) return (vars, more) => tIn(lang, key, {...more, ...vars})
+  const parts: string[] = [] // literal, name, literal, name, …, literal
+  let at = 0
+  for (const m of text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)) {
+    parts.push(text.slice(at, m.index), m[1])
+    at = m.index + m[0].length
+  }
+  parts.push(text.slice(at))
+  return (vars, more) => {
+    let out = parts[0]
+    for (let p = 1; p < parts.length; p += 2) {
+      const name = parts[p]
+      const from = vars !== undefined && Object.hasOwn(vars, name) ? vars : more !== undefined && Object.hasOwn(more, name) ? more : undefined
+      const v = from?.[name]
+      out += (from === undefined ? `{{${name}}}` : v === undefined || v === null ? '' : String(v)) + parts[p + 1]
+    }
+    return out
+  }
+}

@@ -1,7 +1,7 @@
 import type {CountReport, IraSummary, ReportLine} from '../count/report.js'
 import type {OrdersImportResult} from '../orders/import-orders.js'
-import type {JobRunSummary} from '../reconcile/job-run.js'
-import {causeName, JOB_STATUSES, statusName, type JobFinding} from '../reconcile/job-types.js'
+import {causeName, JOB_STATUSES, statusName} from '../reconcile/job-types.js'
+import type {JobFindingJson, JobRunSummaryJson} from '../reconcile/job-view.js'
 import type {StockDiffSummary} from '../stock/stock-diff.js'
 import type {AuditReport} from '../systems/audit/run-audit.js'
 import type {Finding} from '../systems/audit/findings.js'
@@ -231,7 +231,7 @@ function ordersImportSummary(result: unknown, _run: FinishedRun, top: number): P
  * findings were kept, the first ones in key order), new and resolved since the last run.
  */
 export function reconcileRunSummary(result: unknown, _run: FinishedRun, top: number): Partial<NotifySummary> {
-  const r = result as {job: string; summary: JobRunSummary; rows?: JobFinding[]; output?: string | null}
+  const r = result as {job: string; summary: JobRunSummaryJson; rows?: JobFindingJson[]; output?: string | null}
   const s = r.summary
   const k = s.keys
   const findings = k.differs + k.only_in_left + k.only_in_right

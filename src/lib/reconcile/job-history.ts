@@ -1,7 +1,7 @@
 import type {Knex} from 'knex'
 
 import {goneSince, lastRun, loadOpenFindings, saveRunHistory, type HistoryTables} from './history.js'
-import {KEY_SEP, type FieldDifference, type JobFinding} from './job-types.js'
+import {KEY_SEP, storedDetail, type FieldDifference, type JobFinding} from './job-types.js'
 
 /** Where reconcile jobs keep their history (scope: the job name). */
 const TABLES: HistoryTables = {findings: 'reconcile_findings', runs: 'reconcile_runs'}
@@ -28,10 +28,19 @@ export async function loadJobHistory(knex: Knex, job: string): Promise<JobHistor
   const rows = await loadOpenFindings<{key_text: string; status: string; cause: string | null; fields: string; first_seen: string; runs_seen: number | string}>(knex, TABLES, {job}, ['key_text', 'status', 'cause', 'fields', 'first_seen', 'runs_seen'])
   const open: JobHistory['open'] = new Map()
   for (const r of rows) {
-    open.set(r.key_text, {key: r.key_text.split(KEY_SEP), status: r.status, cause: r.cause, fields: JSON.parse(r.fields) as FieldDifference[], firstSeen: r.first_seen, runsSeen: Number(r.runs_seen)})
+    open.set(r.key_text, {key: r.key_text.split(KEY_SEP), status: r.status, cause: r.cause, fields: storedFields(r.fields), firstSeen: r.first_seen, runsSeen: Number(r.runs_seen)})
   }
   const prev = await lastRun<{run_id: number; left_rows: number | string; right_rows: number | string}>(knex, TABLES, {job}, ['run_id', 'left_rows', 'right_rows'])
   return {open, previousRows: prev ? {left: Number(prev.left_rows), right: Number(prev.right_rows), runId: Number(prev.run_id)} : null}
+}
+
+/**
+ * A stored finding's fields: each detail as its code and variables (rendered in the language in force when shown), or,
+ * in rows an earlier plantops saved before the codes, the English text it stored (kept as a `stored` detail).
+ */
+export function storedFields(json: string): FieldDifference[] {
+  const fields = JSON.parse(json) as Array<Omit<FieldDifference, 'detail'> & {detail?: unknown}>
+  return fields.map((f) => ({...f, detail: storedDetail(f.detail)}))
 }
 
 /** Previous open findings this run no longer reports. */

@@ -14,14 +14,13 @@ import {UnitConverter} from '../stock/units.js'
 import {withinTolerance, type Tolerance} from './classify.js'
 import type {CompareFieldConfig, ReconcileJobConfig} from './jobs-config.js'
 import {JOB_KIND, NULL_FIELD} from './job-read.js'
-import {causeRank, compareFindings, KEY_SEP, type FieldDifference, type JobCause, type JobFinding, type JobStatus} from './job-types.js'
+import {causeRank, compareFindings, KEY_SEP, type FieldDifference, type JobCause, type JobDetail, type JobFinding, type JobStatus} from './job-types.js'
 import {daysBetween, normalText} from './job-values.js'
 import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, ZERO_SCALED, type Scaled} from './scaled.js'
 
 /** What the merge of a job needs besides the spill (plain data). */
 export interface JobMergeEnv {
   job: ReconcileJobConfig
-  labels: {left: string; right: string}
   units: UnitConverter
   /** Factors (and their reciprocals) that explain a quantity difference as unit_factor. */
   factors: Decimal[]
@@ -178,8 +177,8 @@ export function reconcileJobPartition(spill: Spill, p: number, env: JobMergeEnv,
     else {
       diffs = compareFields(fields, l!, r!, env, totals, tolerances)
       // several records behind a one-to-one key: a finding, never a silent double count
-      if (ambiguityMatters && l!.records > 1) diffs.unshift({field: 'records', left: String(l!.records), right: String(r!.records), cause: 'ambiguous_link', detail: `${l!.records} ${env.labels.left} records share this key`})
-      else if (ambiguityMatters && job.link.cardinality === 'one-to-one' && r!.records > 1) diffs.unshift({field: 'records', left: String(l!.records), right: String(r!.records), cause: 'ambiguous_link', detail: `${r!.records} ${env.labels.right} records link to one ${env.labels.left} record (link is one-to-one)`})
+      if (ambiguityMatters && l!.records > 1) diffs.unshift({field: 'records', left: String(l!.records), right: String(r!.records), cause: 'ambiguous_link', detail: {code: 'ambiguous_left', vars: {n: l!.records}}})
+      else if (ambiguityMatters && job.link.cardinality === 'one-to-one' && r!.records > 1) diffs.unshift({field: 'records', left: String(l!.records), right: String(r!.records), cause: 'ambiguous_link', detail: {code: 'ambiguous_right', vars: {n: r!.records}}})
       status = diffs.length === 0 ? 'match' : 'differs'
     }
     // quantities: Σ|left| and Σ|diff| (a missing side counts as 0), as exact scaled integers on the hot path
@@ -232,9 +231,14 @@ export function reconcileJobPartition(spill: Spill, p: number, env: JobMergeEnv,
 
 const show = (v: Array<string | null>) => (v.length === 0 ? null : v.map((x) => x ?? '').join(', '))
 
+/** code_format has no variables: one detail shared by every such field. */
+const CODE_FORMAT: JobDetail = Object.freeze({code: 'code_format'})
+
 function compareFields(fields: Array<[string, CompareFieldConfig]>, l: SideAgg, r: SideAgg, env: JobMergeEnv, totals: JobMergeTotals, tolerances: Array<Tolerance | undefined>): FieldDifference[] {
   const out: FieldDifference[] = []
   const changedAfter = l.changed !== null && r.changed !== null && l.changed > r.changed
+  // one changed_after detail for every differing field of the key (made on the first)
+  let changed: JobDetail | null = null
   for (let i = 0; i < fields.length; i++) {
     const [name, f] = fields[i]
     const a = l.vals[i]
@@ -253,28 +257,22 @@ function compareFields(fields: Array<[string, CompareFieldConfig]>, l: SideAgg, 
         const lv = scaledToDecimal(a.q)
         const rv = scaledToDecimal(rq)
         if (withinTolerance(rv.minus(lv), lv, tolerances[i] ?? {})) continue
-        let cause: JobCause | null = null
-        let detail: string | null = `diff ${rv.minus(lv).toFixed()}`
-        if (!lv.isZero()) {
-          const ratio = rv.div(lv)
-          const hit = env.factors.find((x) => x.eq(ratio))
-          if (hit) {
-            cause = 'unit_factor'
-            detail = `${env.labels.right} = ${env.labels.left} × ${hit.toFixed()}`
-          }
-        }
-        d = {field: name, left: formatScaled(a.q), right: formatScaled(rq), cause, detail}
+        const ratio = lv.isZero() ? null : rv.div(lv)
+        const hit = ratio === null ? undefined : env.factors.find((x) => x.eq(ratio))
+        const detail: JobDetail = hit ? {code: 'unit_factor', vars: {factor: hit.toFixed()}} : {code: 'diff', vars: {diff: rv.minus(lv).toFixed()}}
+        d = {field: name, left: formatScaled(a.q), right: formatScaled(rq), cause: hit ? 'unit_factor' : null, detail}
       } else d = {field: name, left: a.q === null ? null : formatScaled(a.q), right: rq === null ? null : formatScaled(rq), cause: null, detail: null}
     } else if (a.t === 'date' && b.t === 'date' && f.type === 'date') {
       if (a.bad !== null || b.bad !== null) {
-        d = {field: name, left: a.bad ?? a.d, right: b.bad ?? b.d, cause: 'bad_value', detail: `a date that does not parse: ${a.bad !== null ? `${env.labels.left} ${JSON.stringify(a.bad)}` : `${env.labels.right} ${JSON.stringify(b.bad)}`}`}
+        const detail: JobDetail = a.bad !== null ? {code: 'bad_date_left', vars: {value: JSON.stringify(a.bad)}} : {code: 'bad_date_right', vars: {value: JSON.stringify(b.bad)}}
+        d = {field: name, left: a.bad ?? a.d, right: b.bad ?? b.d, cause: 'bad_value', detail}
       } else if (a.d === null && b.d === null) continue
       else if (a.d === null || b.d === null) d = {field: name, left: a.d, right: b.d, cause: null, detail: null}
       else {
         const days = daysBetween(a.d, b.d)
         const over = f.direction === 'right-later' ? days > f.toleranceDays : f.direction === 'right-earlier' ? -days > f.toleranceDays : Math.abs(days) > f.toleranceDays
         if (!over) continue
-        d = {field: name, left: a.d, right: b.d, cause: days > 0 ? 'late' : null, detail: days > 0 ? `${days} days late` : `${-days} days early`}
+        d = {field: name, left: a.d, right: b.d, cause: days > 0 ? 'late' : null, detail: days > 0 ? {code: 'late', vars: {days}} : {code: 'early', vars: {days: -days}}}
       }
     } else if (a.t === 'set' && b.t === 'set') {
       const lv = a.v.length === 1 ? a.v[0] : null
@@ -283,7 +281,8 @@ function compareFields(fields: Array<[string, CompareFieldConfig]>, l: SideAgg, 
         if (a.v.length <= 1 && b.v.every((x) => allowed.includes(x))) continue
         let cause: JobCause | null = null
         if (f.inactive && lv !== null && f.inactive.left.includes(lv) && b.v.some((x) => x !== null && f.inactive!.rightActive.includes(x))) cause = 'cancelled_not_propagated'
-        d = {field: name, left: show(a.v), right: show(b.v), cause, detail: cause ? `${env.labels.left} ${lv}, ${env.labels.right} still ${show(b.v)}` : null}
+        const right = show(b.v)
+        d = {field: name, left: show(a.v), right, cause, detail: cause ? {code: 'cancelled', vars: {leftValue: lv!, rightValue: right ?? ''}} : null}
       } else if (f.type === 'text') {
         const n = (x: string | null) => (f.normalize ? normalText(x) : (x ?? ''))
         if (a.v.length <= 1 && b.v.every((x) => n(x) === n(lv))) continue
@@ -291,13 +290,13 @@ function compareFields(fields: Array<[string, CompareFieldConfig]>, l: SideAgg, 
       } else {
         if (a.v.length <= 1 && b.v.every((x) => x === lv)) continue
         const loose = lv !== null && b.v.every((x) => x !== null && looseCode(x) === looseCode(lv))
-        d = {field: name, left: show(a.v), right: show(b.v), cause: loose ? 'code_format' : null, detail: loose ? 'same code but for case, spaces or full-width characters' : null}
+        d = {field: name, left: show(a.v), right: show(b.v), cause: loose ? 'code_format' : null, detail: loose ? CODE_FORMAT : null}
       }
     }
     if (d === null) continue
     if (changedAfter && d.cause !== 'cancelled_not_propagated' && d.cause !== 'bad_value') {
       d.cause = 'change_not_propagated'
-      d.detail = `${env.labels.left} changed ${l.changed} after ${env.labels.right} ${r.changed}`
+      d.detail = changed ??= {code: 'changed_after', vars: {leftChanged: l.changed!, rightChanged: r.changed!}}
     }
     out.push(d)
   }
@@ -307,7 +306,6 @@ function compareFields(fields: Array<[string, CompareFieldConfig]>, l: SideAgg, 
 /** What a thread needs to reconcile a job's partitions: plain data that crosses threads (structured clone). */
 export interface JobMergeSettings {
   job: ReconcileJobConfig
-  labels: {left: string; right: string}
   units: StockConfig['units']
   cutoff: string | null
   history: Map<string, {firstSeen: string; runsSeen: number}>
@@ -324,7 +322,7 @@ export function jobMergeEnv(s: JobMergeSettings): {env: JobMergeEnv; tolerances:
     if (f.isZero() || f.eq(1)) continue
     factors.push(f, new Decimal(1).div(f))
   }
-  const env: JobMergeEnv = {job: s.job, labels: s.labels, units, factors, cutoff: s.cutoff, history: s.history, today: s.today, all: s.all}
+  const env: JobMergeEnv = {job: s.job, units, factors, cutoff: s.cutoff, history: s.history, today: s.today, all: s.all}
   const tolerances: Array<Tolerance | undefined> = Object.values(s.job.compare).map((f) =>
     f.type === 'decimal' ? {abs: f.tolerance.abs === undefined ? undefined : new Decimal(f.tolerance.abs), pct: f.tolerance.pct === undefined ? undefined : new Decimal(f.tolerance.pct)} : undefined,
   )

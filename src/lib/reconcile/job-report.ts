@@ -1,7 +1,7 @@
 import type {JobRunSummary} from './job-run.js'
 import {statusNames, type JobFinding} from './job-types.js'
-import {csvColumns, jobSummaryPairs, reportLines, tableColumns, toTableLine, xlsxColumns, xlsxHighlight, xlsxLine} from './job-view.js'
-import {t} from '../i18n/index.js'
+import {csvColumns, jobSummaryJson, jobSummaryPairs, reportLines, tableColumns, toTableLine, xlsxColumns, xlsxHighlight, xlsxLine, type JobFindingJson} from './job-view.js'
+import {currentLanguage, t} from '../i18n/index.js'
 import {withAtomicFile} from '../report/atomic.js'
 import {emitRows, type OutputFormat} from '../report/emit.js'
 import {renderKeyValue, renderTable} from '../report/table.js'
@@ -19,8 +19,8 @@ export async function writeJobReport(opts: {
   name: string
   summary: JobRunSummary
   rows: Iterable<JobFinding>
-  /** Findings kept for the JSON document (filled while `rows` is iterated). */
-  kept: JobFinding[]
+  /** Findings kept for the JSON document, in its shape (filled while `rows` is iterated). */
+  kept: JobFindingJson[]
   format: OutputFormat
   output?: string
   bom?: boolean
@@ -32,22 +32,23 @@ export async function writeJobReport(opts: {
   const names = statusNames(summary)
   if (format === 'json') {
     for (const _ of rows);
-    const text = `${JSON.stringify({summary, rows: opts.kept}, null, 2)}\n`
+    const text = `${JSON.stringify({summary: jobSummaryJson(summary), rows: opts.kept}, null, 2)}\n`
     if (output) await withAtomicFile(output, async (tmp) => (await import('node:fs/promises')).writeFile(tmp, text))
     else if (!opts.json) process.stdout.write(text)
   } else if (format === 'xlsx') {
     await writeXlsx(output!, [
-      {name: name.slice(0, 31), columns: xlsxColumns(summary), rows: mapLines(reportLines(name, summary, rows), (l) => xlsxLine(names, l)), highlight: xlsxHighlight},
+      {name: name.slice(0, 31), columns: xlsxColumns(summary), rows: mapLines(reportLines(name, summary, rows, currentLanguage()), (l) => xlsxLine(names, l)), highlight: xlsxHighlight},
       {name: t('report.sheet.summary'), columns: [{key: 'k', header: t('report.summaryItem')}, {key: 'v', header: t('report.summaryValue')}], rows: jobSummaryPairs(summary).map(([k, v]) => ({k: k.trim(), v: String(v)}))},
     ])
   } else if (format === 'csv') {
-    await emitRows({format, output, columns: csvColumns(summary.keyNames), rows: reportLines(name, summary, rows), bom: opts.bom})
+    // the CSV is a contract: the detail in English whatever the language in force
+    await emitRows({format, output, columns: csvColumns(summary.keyNames), rows: reportLines(name, summary, rows, 'en'), bom: opts.bom})
   } else if (opts.json) {
     for (const _ of rows);
   } else {
     const shown = []
     let n = 0
-    for (const l of reportLines(name, summary, rows)) if (n++ < TABLE_LIMIT) shown.push(toTableLine(names, l))
+    for (const l of reportLines(name, summary, rows, currentLanguage())) if (n++ < TABLE_LIMIT) shown.push(toTableLine(names, l))
     opts.log(renderKeyValue(jobSummaryPairs(summary), {color: opts.color}))
     if (n === 0) opts.log(t('reconcile.noFindings'))
     else {

@@ -224,7 +224,6 @@ export async function runReconcileJob(opts: {
     const cutoff = job.grace ? graceCutoff(job.grace.asOf, job.grace.afterMinutes, opts.now) : null
     const settings: JobMergeSettings = {
       job,
-      labels,
       units: opts.stock?.units ?? {conversions: [], pack: undefined, itemUnits: undefined},
       cutoff,
       history: new Map([...history.open].map(([k, h]) => [k, {firstSeen: h.firstSeen, runsSeen: h.runsSeen}])),

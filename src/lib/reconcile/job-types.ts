@@ -1,4 +1,4 @@
-import {label, t} from '../i18n/index.js'
+import {currentLanguage, filler, label, t, type Language} from '../i18n/index.js'
 
 /**
  * The vocabulary of a reconcile job's result (`plantops reconcile run`), shared by every entity pair: one status per
@@ -50,14 +50,53 @@ export function causeRank(c: JobCause | null): number {
   return c === null ? JOB_CAUSES.length : JOB_CAUSES.indexOf(c)
 }
 
+/**
+ * The evidence behind a differing field, as a code and its variables; rendered in a language by detailText (the
+ * catalogs' reconcile.detail.CODE, with the sides' labels as {{left}} / {{right}}). The codes and their variables:
+ * - late / early {days}: the right date is days after / before the left (due) date;
+ * - diff {diff}: right − left, exact, in the left unit;
+ * - unit_factor {factor}: right = left × factor;
+ * - ambiguous_left {n}: n left records share a one-to-one key; ambiguous_right {n}: n right records link to one left record;
+ * - bad_date_left / bad_date_right {value}: that side's date does not parse (value JSON-quoted, as read);
+ * - cancelled {leftValue, rightValue}: inactive on the left, still active on the right;
+ * - code_format: the codes differ only in case, spaces or full-width characters;
+ * - changed_after {leftChanged, rightChanged}: the left record changed after the right one was last updated;
+ * - stored {text}: text kept by an earlier plantops in the run history (before the codes), shown as stored.
+ */
+export const DETAIL_CODES = ['late', 'early', 'diff', 'unit_factor', 'ambiguous_left', 'ambiguous_right', 'bad_date_left', 'bad_date_right', 'cancelled', 'code_format', 'changed_after', 'stored'] as const
+export type DetailCode = (typeof DETAIL_CODES)[number]
+
+export interface JobDetail {
+  code: DetailCode
+  /** Absent for a code without variables (code_format). */
+  vars?: Record<string, string | number>
+}
+
+/**
+ * A finding's evidence as people read it: in `lang` (the language in force by default; English for the CSV and JSON
+ * contracts), the side labels being data names (ERP, MES) in every language. Made for every differing field of a
+ * report, so through filler() (a catalog text split once), not t().
+ */
+export function detailText(d: JobDetail | null, labels: {left: string; right: string}, lang: Language = currentLanguage()): string | null {
+  if (d === null) return null
+  return filler(lang, `reconcile.detail.${d.code}`)(d.vars, labels) // i18n-dynamic: reconcile.detail.*
+}
+
+/** The detail of a field from a stored history row: the code and variables, or the English text an earlier plantops stored. */
+export function storedDetail(d: unknown): JobDetail | null {
+  if (d === null || d === undefined) return null
+  if (typeof d === 'string') return {code: 'stored', vars: {text: d}}
+  return d as JobDetail
+}
+
 /** One differing field of a key. Values are display text (decimals exact, dates YYYY-MM-DD) in the left unit. */
 export interface FieldDifference {
   field: string
   left: string | null
   right: string | null
   cause: JobCause | null
-  /** Evidence: "12 days late", "ERP changed 2026-11-19 10:00:00 after MES 2026-11-12 08:00:00", "× 12". */
-  detail: string | null
+  /** Evidence: {code: 'late', vars: {days: 12}} ("12 days late"), changed_after with both timestamps, unit_factor with the factor. */
+  detail: JobDetail | null
 }
 
 /** One reconciled key of a job. */

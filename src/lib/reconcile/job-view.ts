@@ -1,7 +1,8 @@
-import {label, t} from '../i18n/index.js'
+import {label, t, type Language} from '../i18n/index.js'
 import type {Column} from '../report/columns.js'
+import type {ResolvedFinding} from './job-history.js'
 import type {JobRunSummary} from './job-run.js'
-import {causeName, statusName, type JobFinding, type JobStatus} from './job-types.js'
+import {causeName, detailText, statusName, type DetailCode, type FieldDifference, type JobFinding, type JobStatus} from './job-types.js'
 
 /**
  * One line of a job's CSV/XLSX report: one per differing field (a key with no field to show gives one line with an
@@ -12,7 +13,12 @@ export type JobReportLine = Record<string, string | number | null>
 
 export const CONTRACT_TAIL = ['status', 'cause', 'field', 'left_value', 'right_value', 'first_seen', 'runs_seen', 'status_label', 'detail'] as const
 
-export function* reportLines(job: string, summary: Pick<JobRunSummary, 'keyNames' | 'names'>, rows: Iterable<JobFinding>): Generator<JobReportLine> {
+/**
+ * The report lines of a job's rows, the detail in `lang`: English for the CSV (a contract, the same whatever the
+ * language in force), the language in force for the XLSX and the terminal.
+ */
+export function* reportLines(job: string, summary: Pick<JobRunSummary, 'keyNames' | 'names' | 'left' | 'right'>, rows: Iterable<JobFinding>, lang: Language): Generator<JobReportLine> {
+  const labels = {left: summary.left.label, right: summary.right.label}
   for (const f of rows) {
     const base: JobReportLine = {job}
     summary.keyNames.forEach((k, i) => (base[k] = f.key[i] ?? ''))
@@ -21,8 +27,43 @@ export function* reportLines(job: string, summary: Pick<JobRunSummary, 'keyNames
       yield {...base, ...common, cause: f.cause, field: '', left_value: null, right_value: null, detail: null}
       continue
     }
-    for (const d of f.fields) yield {...base, ...common, cause: d.cause ?? f.cause, field: d.field, left_value: d.left, right_value: d.right, detail: d.detail}
+    for (const d of f.fields) yield {...base, ...common, cause: d.cause ?? f.cause, field: d.field, left_value: d.left, right_value: d.right, detail: detailText(d.detail, labels, lang)}
   }
+}
+
+/**
+ * A differing field in the JSON document (a contract, like the CSV): the detail as English text, as the CSV's
+ * `detail` column has it, and its code (`detail_code`: late, diff, unit_factor…; null without a detail, or for text an
+ * earlier plantops kept in the run history).
+ */
+export interface FieldDifferenceJson {
+  field: string
+  left: string | null
+  right: string | null
+  cause: FieldDifference['cause']
+  detail: string | null
+  detail_code: Exclude<DetailCode, 'stored'> | null
+}
+
+export type JobFindingJson = Omit<JobFinding, 'fields'> & {fields: FieldDifferenceJson[]}
+export type ResolvedFindingJson = Omit<ResolvedFinding, 'fields'> & {fields: FieldDifferenceJson[]}
+export type JobRunSummaryJson = Omit<JobRunSummary, 'resolved'> & {resolved: {count: number; rows: ResolvedFindingJson[]}}
+
+type Labels = {left: string; right: string}
+
+function fieldsJson(fields: FieldDifference[], labels: Labels): FieldDifferenceJson[] {
+  return fields.map((d) => ({field: d.field, left: d.left, right: d.right, cause: d.cause, detail: detailText(d.detail, labels, 'en'), detail_code: d.detail === null || d.detail.code === 'stored' ? null : d.detail.code}))
+}
+
+/** A reported key (or a resolved one) as the JSON document has it; a key without fields is returned as it is. */
+export function findingJson<F extends {fields: FieldDifference[]}>(f: F, summary: Pick<JobRunSummary, 'left' | 'right'>): Omit<F, 'fields'> & {fields: FieldDifferenceJson[]} {
+  if (f.fields.length === 0) return f as unknown as Omit<F, 'fields'> & {fields: FieldDifferenceJson[]} // no field: nothing to render, no copy
+  return {...f, fields: fieldsJson(f.fields, {left: summary.left.label, right: summary.right.label})}
+}
+
+/** The summary as the JSON document has it (the resolved findings' details in English). */
+export function jobSummaryJson(s: JobRunSummary): JobRunSummaryJson {
+  return {...s, resolved: {count: s.resolved.count, rows: s.resolved.rows.map((r) => findingJson(r, s))}}
 }
 
 export function csvColumns(keyNames: string[]): Column<JobReportLine>[] {
