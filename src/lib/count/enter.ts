@@ -2,7 +2,7 @@ import type {Knex} from 'knex'
 
 import {formatDecimal} from '../decimal/decimal.js'
 import {getLines, type CountHeader} from './count-store.js'
-import {parseCountedQuantity} from './quantity-text.js'
+import {countedQuantityReason, parseCountedQuantity} from './quantity-text.js'
 import {inLineUnit, recordEntries, type RecordResult} from './record.js'
 import {displayItem, uncountedLine} from './report.js'
 
@@ -34,7 +34,7 @@ export async function enterCounts(
           if (t === '' || t.toLowerCase() === 'q') return true
           const p = parseCountedQuantity(t)
           if (p === null) return true
-          if (!p.ok) return p.reason
+          if (!p.ok) return countedQuantityReason(p)
           // the unit is checked as it is typed: a wrong unit is asked again, not rejected after the session
           if (p.unit) {
             const u = inLineUnit(p.qty, p.unit, l)

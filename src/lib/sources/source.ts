@@ -4,7 +4,7 @@ import {quietKnexLog} from './knex-log.js'
 
 import {ReadOnlyViolation} from '../cli/errors.js'
 import type {SourceConfig} from '../config/sources-schema.js'
-import {checkConfiguredSelect, checkReadOnly, describeRead, placeholders} from './read-guard.js'
+import {checkConfiguredSelect, checkReadOnly, describeRead, guardReason, placeholders} from './read-guard.js'
 import {noResultSetError, toSourceError} from './source-errors.js'
 
 export type Bindings = readonly unknown[]
@@ -275,7 +275,7 @@ export class Source implements Reader {
   async replicaStatus(): Promise<ReplicaStatus> {
     if (this.config.lagQuery) {
       const verdict = checkConfiguredSelect(this.config.lagQuery, this.dialect)
-      if (!verdict.ok) throw new ReadOnlyViolation(this.name, `sources.${this.name}.lagQuery: ${verdict.reason}`)
+      if (!verdict.ok) throw new ReadOnlyViolation(this.name, `sources.${this.name}.lagQuery: ${guardReason(verdict)}`)
       const rows = await this.query<Row>(this.config.lagQuery)
       const v = rows[0] ? Object.values(rows[0])[0] : null
       const lag = v === null || v === undefined ? null : Number(v)
@@ -369,7 +369,7 @@ export class Source implements Reader {
 
   private guard(sql: string): void {
     const verdict = checkReadOnly(sql)
-    if (!verdict.ok) throw new ReadOnlyViolation(this.name, verdict.reason)
+    if (!verdict.ok) throw new ReadOnlyViolation(this.name, guardReason(verdict))
   }
 
   private async ping(): Promise<void> {
