@@ -4,6 +4,7 @@ import {quietKnexLog} from './knex-log.js'
 
 import {ReadOnlyViolation} from '../cli/errors.js'
 import {redact} from '../cli/secrets.js'
+import {t} from '../i18n/index.js'
 import type {SourceConfig} from '../config/sources-schema.js'
 import {checkConfiguredSelect, checkReadOnly, describeRead, guardReason, placeholders} from './read-guard.js'
 import {noResultSetError, toSourceError} from './source-errors.js'
@@ -503,7 +504,7 @@ export class Source implements Reader {
     // without this the reader would wait for rows that never come
     const onLost = (error?: unknown) => {
       if (done) return
-      if (failed === undefined) failed = error ?? Object.assign(new Error('the server closed the connection'), {code: 'PROTOCOL_CONNECTION_LOST'})
+      if (failed === undefined) failed = error ?? Object.assign(new Error(t('errors.guard.serverClosed')), {code: 'PROTOCOL_CONNECTION_LOST'})
       done = true
       notify()
     }
