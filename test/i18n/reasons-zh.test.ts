@@ -13,7 +13,7 @@ import {NEUTRAL, noEnglish} from '../helpers/english.js'
  * count-record rejection for a bad quantity, and a duration in a lock error come out in Chinese under --lang zh-CN,
  * with the same exit codes, and unchanged under --lang en.
  */
-describe('reasons and durations under --lang zh-CN (built CLI)', () => {
+describe('reasons and durations under --lang zh-CN (built CLI)', {timeout: 180_000}, () => {
   let dir: string
   const cli = (args: string[]) => runCli(args, {cwd: dir, env: NEUTRAL})
 
@@ -89,5 +89,14 @@ describe('reasons and durations under --lang zh-CN (built CLI)', () => {
     expect(zh.stderr).toContain('，已运行 3小时05分')
     expect(zh.stderr).not.toMatch(/\dh \d\dm/)
     noEnglish(zh.stderr, 'count sample (locked)')
+  })
+
+  it('runs list: how long a finished run took, in the language in force', () => {
+    const zh = cli(['runs', 'list', '--lang', 'zh-CN'])
+    const en = cli(['runs', 'list', '--lang', 'en'])
+    expect(zh.code, zh.stderr).toBe(0)
+    expect(zh.stdout).toMatch(/\d+\.\d秒/)
+    expect(zh.stdout).not.toMatch(/\d+\.\ds\b/)
+    expect(en.stdout).toMatch(/\d+\.\ds\b/)
   })
 })
