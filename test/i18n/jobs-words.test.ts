@@ -7,7 +7,7 @@ import {msg} from '../../src/lib/notify/messages.js'
 import {renderSummary} from '../../src/lib/notify/summary.js'
 import {causeName, statusName} from '../../src/lib/reconcile/job-types.js'
 import {checkReplicaLag} from '../../src/lib/sources/lag.js'
-import type {Source} from '../../src/lib/sources/source.js'
+import type {ReplicaNote, Source} from '../../src/lib/sources/source.js'
 
 /**
  * The words of progress, reconcile statuses and causes, alerts and the lag guard in the language in force (unit level;
@@ -74,17 +74,22 @@ describe('job words in the language in force', () => {
   })
 
   it('the lag guard: refusal and warning worded in the language in force; the warning also handed over keyed', async () => {
-    const source = (lagSeconds: number | null, note?: string) => ({config: {maxLagSeconds: 900}, replicaStatus: async () => ({isReplica: true, lagSeconds, via: 'lag-query', note})}) as unknown as Source
+    const source = (lagSeconds: number | null, note?: ReplicaNote) => ({config: {maxLagSeconds: 900}, replicaStatus: async () => ({isReplica: true, lagSeconds, via: 'lag-query', note})}) as unknown as Source
     zh()
     await expect(checkReplicaLag(['mes'], async () => source(5000), {warn: () => {}})).rejects.toMatchObject({code: 'SOURCE_STALE', message: '数据源“mes”：副本落后 5000 秒（maxLagSeconds 为 900）；拒绝对过期数据对账', hints: ['请等待副本追上，或加 --allow-stale 照常对账（报告会注明数据滞后）。']})
     const warned: Array<[string, {key: string; vars: Record<string, unknown>}]> = []
-    const r = await checkReplicaLag(['mes', 'erp'], async (n) => source(n === 'mes' ? 5000 : null, n === 'erp' ? 'IO thread stopped' : undefined), {allowStale: true, warn: (m, k) => warned.push([m, k])})
+    const r = await checkReplicaLag(['mes', 'erp'], async (n) => source(n === 'mes' ? 5000 : null, n === 'erp' ? 'stopped' : undefined), {allowStale: true, warn: (m, k) => warned.push([m, k])})
     expect(r.stale).toEqual([{source: 'mes', lagSeconds: 5000, maxLagSeconds: 900}, {source: 'erp', lagSeconds: null, maxLagSeconds: 900}])
-    expect(warned.map(([m]) => m)).toEqual(['数据源“mes”：副本落后 5000 秒（maxLagSeconds 为 900）；仍然对账（--allow-stale）', '数据源“erp”：副本延迟未知（IO thread stopped）；仍然对账（--allow-stale）'])
+    expect(warned.map(([m]) => m)).toEqual(['数据源“mes”：副本落后 5000 秒（maxLagSeconds 为 900）；仍然对账（--allow-stale）', '数据源“erp”：副本延迟未知（复制已停止或中断（延迟未知））；仍然对账（--allow-stale）'])
     expect(warned[0][1]).toEqual({key: 'lag.warn.behind', vars: {source: 'mes', lag: 5000, max: 900}})
     en()
     const english: string[] = []
     await checkReplicaLag(['erp'], async () => source(null), {allowStale: true, warn: (m) => english.push(m)})
     expect(english).toEqual(['source "erp": replication lag is unknown (replication stopped?); reconciling anyway (--allow-stale)'])
+    // the source's note is a code (sources/source.ts ReplicaNote), nested in the message in each language
+    await expect(checkReplicaLag(['erp'], async () => source(null, 'noPrivilege'), {warn: () => {}})).rejects.toMatchObject({message: 'source "erp": replication lag is unknown (lag unknown: the account lacks REPLICATION CLIENT (or SLAVE MONITOR) privilege); refusing to reconcile stale data'})
+    zh()
+    await expect(checkReplicaLag(['erp'], async () => source(null, 'noPrivilege'), {warn: () => {}})).rejects.toMatchObject({message: '数据源“erp”：副本延迟未知（延迟未知：该账号缺少 REPLICATION CLIENT（或 SLAVE MONITOR）权限）；拒绝对过期数据对账'})
+    en()
   })
 })

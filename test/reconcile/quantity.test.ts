@@ -1,13 +1,13 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseQuantity, quantityReader} from '../../src/lib/reconcile/quantity.js'
+import {parseQuantity, quantityReader, quantityReason} from '../../src/lib/reconcile/quantity.js'
 import {formatScaled, parseScaled} from '../../src/lib/reconcile/scaled.js'
 
 describe('quantity: only plain decimal text is a quantity', () => {
   it('accepts plain decimals and bounded exponents, canonically', () => {
     const ok = (v: unknown) => {
       const p = parseQuantity(v)
-      if (!p.ok) throw new Error(p.reason)
+      if (!p.ok) throw new Error(quantityReason(p))
       return p.text
     }
     expect(ok('12.5000')).toBe('12.5000')

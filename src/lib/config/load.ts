@@ -8,7 +8,7 @@ import {ConfigError} from '../cli/errors.js'
 import {applyConfigLanguage, isChinese, t} from '../i18n/index.js'
 import {registerSecret} from '../cli/secrets.js'
 import {warningText} from '../cli/warnings.js'
-import {checkConfiguredSelect} from '../sources/read-guard.js'
+import {checkConfiguredSelect, guardReason} from '../sources/read-guard.js'
 import {resolveNotifySecrets} from '../notify/config.js'
 import {configSchema, type PlantopsConfig} from './schema.js'
 import {yamlErrorText} from './yaml-errors.js'
@@ -275,7 +275,7 @@ function checkConfiguredSql(config: unknown, problems: string[], locate: (p: rea
       if ((k === 'query' || k === 'lagQuery') && typeof v === 'string') {
         const verdict = checkConfiguredSelect(v, sqlDialect(root, here))
         if (!verdict.ok) {
-          problems.push(`${locate([...p, k])} ${[...p, k].join('.')}: ${t('errors.config.sqlRefused', {reason: verdict.reason})}`)
+          problems.push(`${locate([...p, k])} ${[...p, k].join('.')}: ${t('errors.config.sqlRefused', {reason: guardReason(verdict)})}`)
         }
       } else if (v && typeof v === 'object') visit(v, [...p, k], here)
     }

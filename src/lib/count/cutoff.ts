@@ -1,4 +1,5 @@
 import {Decimal} from '../decimal/decimal.js'
+import {t} from '../i18n/index.js'
 import {decimalReader} from '../reconcile/quantity.js'
 import {buildSideRead} from '../reconcile/side-read.js'
 import type {Source} from '../sources/source.js'
@@ -108,7 +109,7 @@ export async function readCutoffs(src: Source, cfg: NonNullable<CountConfig['wms
         location: String(r.location ?? ''),
         sku: String(r.sku ?? ''),
         lot: r.lot === null || r.lot === undefined ? null : String(r.lot),
-        qty: qtyOf(r.qty, () => `the movement at ${String(r.at)} · location ${JSON.stringify(String(r.location ?? ''))} · item ${JSON.stringify(String(r.sku ?? ''))}`),
+        qty: qtyOf(r.qty, () => t('count.reasons.movementKey', {at: String(r.at), location: JSON.stringify(String(r.location ?? '')), item: JSON.stringify(String(r.sku ?? ''))})),
         erpPosted: c.erpPosted ? Number(r.posted) === 1 : null,
       })
     }

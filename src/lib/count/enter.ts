@@ -1,8 +1,9 @@
 import type {Knex} from 'knex'
 
 import {formatDecimal} from '../decimal/decimal.js'
+import {t} from '../i18n/index.js'
 import {getLines, type CountHeader} from './count-store.js'
-import {parseCountedQuantity} from './quantity-text.js'
+import {countedQuantityReason, parseCountedQuantity} from './quantity-text.js'
 import {inLineUnit, recordEntries, type RecordResult} from './record.js'
 import {displayItem, uncountedLine} from './report.js'
 
@@ -25,16 +26,16 @@ export async function enterCounts(
   let last: RecordResult | null = null
   const all: RecordResult = {count: header.id, status: header.status, recorded: 0, unchanged: 0, found: 0, rejected: [], uncounted: [], warnings: []}
   for (const l of lines) {
-    const what = [l.location, displayItem(l), l.description, l.lot ? `lot ${l.lot}` : null].filter(Boolean).join(' · ')
+    const what = [l.location, displayItem(l), l.description, l.lot ? t('count.reasons.promptLot', {lot: l.lot}) : null].filter(Boolean).join(' · ')
     const answer = (
       await opts.ask({
-        message: `Line ${l.lineNo}/${header.sampleSize} ${what} [${l.unit ?? ''}] counted (Enter skips, q stops):`,
+        message: t('count.reasons.prompt', {line: l.lineNo, size: header.sampleSize, what, unit: l.unit ?? ''}),
         validate: (text) => {
-          const t = text.trim()
-          if (t === '' || t.toLowerCase() === 'q') return true
-          const p = parseCountedQuantity(t)
+          const typed = text.trim()
+          if (typed === '' || typed.toLowerCase() === 'q') return true
+          const p = parseCountedQuantity(typed)
           if (p === null) return true
-          if (!p.ok) return p.reason
+          if (!p.ok) return countedQuantityReason(p)
           // the unit is checked as it is typed: a wrong unit is asked again, not rejected after the session
           if (p.unit) {
             const u = inLineUnit(p.qty, p.unit, l)

@@ -1,3 +1,4 @@
+import {warningText} from '../cli/warnings.js'
 import type {StockConfig} from '../stock/config.js'
 import {type CountConfig, erpItemsSchema, erpStockSchema} from './config.js'
 
@@ -76,23 +77,22 @@ export function countConfigDeprecations(raw: unknown, hasStock: boolean): string
   const r = raw as {erp?: Record<string, unknown>; mapping?: Record<string, unknown>}
   const fromStock = hasStock && r.mapping?.fromStock !== false
   const out: string[] = []
+  // `what` names a key nested in the message ($t(…)) so each language says it // i18n-dynamic: count.reasons.deprecatedWhat.*
   const old: Array<[unknown, string, string, string]> = [
-    [r.erp?.items, 'count.erp.items', 'stock.items', 'the item facts (columns description, uom, unitCost, class, annualUsage)'],
-    [r.erp?.stock, 'count.erp.stock', 'stock.erp', 'the ERP balances'],
-    [r.erp?.units, 'count.erp.units', 'stock.units.itemUnits', 'the per-item unit factors'],
-    [r.mapping?.items, 'count.mapping.items', 'stock.itemMap', 'the item cross-reference'],
-    [r.mapping?.warehouses, 'count.mapping.warehouses', 'stock.warehouseMap', 'the warehouse map'],
-    [r.mapping?.units, 'count.mapping.units', 'stock.units.conversions', 'the unit conversions'],
+    [r.erp?.items, 'count.erp.items', 'stock.items', 'items'],
+    [r.erp?.stock, 'count.erp.stock', 'stock.erp', 'stock'],
+    [r.erp?.units, 'count.erp.units', 'stock.units.itemUnits', 'units'],
+    [r.mapping?.items, 'count.mapping.items', 'stock.itemMap', 'itemMap'],
+    [r.mapping?.warehouses, 'count.mapping.warehouses', 'stock.warehouseMap', 'warehouseMap'],
+    [r.mapping?.units, 'count.mapping.units', 'stock.units.conversions', 'conversions'],
   ]
   for (const [value, key, replacement, what] of old) {
     if (value === undefined) continue
-    out.push(
-      fromStock && key === 'count.erp.items'
-        ? `${key} is deprecated: define ${what} once in ${replacement}; until then ${key} is still read instead of ${replacement}`
-        : fromStock
-        ? `${key} is deprecated and ignored: the count reads ${what} through ${replacement} (remove ${key})`
-        : `${key} is deprecated: define ${what} once in ${replacement} (the count reads it from there when plantops.yaml has a stock section)`,
-    )
+    const vars = {key, replacement, what}
+    // English in results (JSON, run history), shown in the language in force (cli/warnings.ts)
+    if (fromStock && key === 'count.erp.items') out.push(warningText('count.reasons.deprecatedStillRead', vars))
+    else if (fromStock) out.push(warningText('count.reasons.deprecatedIgnored', vars))
+    else out.push(warningText('count.reasons.deprecatedDefine', vars))
   }
   return out
 }

@@ -2,6 +2,7 @@ import type {Knex} from 'knex'
 
 import {warningText} from '../cli/warnings.js'
 import {Decimal} from '../decimal/decimal.js'
+import {t} from '../i18n/index.js'
 import {decimalReader, optionalDecimalReader} from '../reconcile/quantity.js'
 import type {Reader, Source} from '../sources/source.js'
 import type {SourceSet} from '../sources/source-set.js'
@@ -555,7 +556,7 @@ export class PopulationReader {
         for await (const r of snap.stream<Row>(q.sql, q.bindings)) {
           const k = erpKey(text(r.item) ?? '', text(r.warehouse) ?? '', text(r.lot))
           if (!byKey.has(k)) continue
-          balances.set(k, (balances.get(k) ?? new Decimal(0)).plus(qtyOf(r.qty, () => `item ${JSON.stringify(text(r.item))} · warehouse ${JSON.stringify(text(r.warehouse))}${r.lot ? ` · lot ${JSON.stringify(text(r.lot))}` : ''}`)))
+          balances.set(k, (balances.get(k) ?? new Decimal(0)).plus(qtyOf(r.qty, () => t('count.reasons.balanceKey', {item: JSON.stringify(text(r.item)), warehouse: JSON.stringify(text(r.warehouse)), lot: r.lot ? t('count.reasons.lotKey', {lot: JSON.stringify(text(r.lot))}) : ''}))))
         }
       }
     })
@@ -564,7 +565,7 @@ export class PopulationReader {
 }
 
 function lineName(location: string, sku: string, lot: string | null): string {
-  return `location ${JSON.stringify(location)} · item ${JSON.stringify(sku)}${lot ? ` · lot ${JSON.stringify(lot)}` : ''}`
+  return t('count.reasons.binKey', {location: JSON.stringify(location), item: JSON.stringify(sku), lot: lot ? t('count.reasons.lotKey', {lot: JSON.stringify(lot)}) : ''})
 }
 
 function stripScan(l: ScannedLine | PopulationLine): PopulationLine {

@@ -1,4 +1,5 @@
 import {Decimal} from '../decimal/decimal.js'
+import {t} from '../i18n/index.js'
 import {foldWidth, parseTextDecimal} from '../sheets/cells.js'
 
 /**
@@ -7,7 +8,18 @@ import {foldWidth, parseTextDecimal} from '../sheets/cells.js'
  * itself is read by the sheets reader's rule for typed decimals (`parseTextDecimal`: full width, thousands
  * separators, exact); a count adds the unit after it and refuses negatives and a lone decimal comma.
  */
-export type ParsedQuantity = {ok: true; qty: Decimal; unit: string | null} | {ok: false; reason: string}
+export type ParsedQuantity = {ok: true; qty: Decimal; unit: string | null} | CountedQuantityRefusal
+
+/** Why a counted cell is not a count: a code (a key under `count.reasons.*`) and its variables, words only when shown. */
+export type CountedQuantityRefusal =
+  | {ok: false; code: 'notANumber' | 'negative' | 'negativeNumber'; value: string}
+  | {ok: false; code: 'ambiguousComma'; value: string; point: string; plain: string}
+
+/** Why a counted quantity is refused, in the language in force (a rejection, `count enter`'s prompt). */
+export function countedQuantityReason(refusal: CountedQuantityRefusal): string {
+  const {ok: _ok, code, ...vars} = refusal
+  return t(`count.reasons.${code}`, vars) // i18n-dynamic: count.reasons.*
+}
 
 /** The number, then an optional unit that starts with neither a digit nor a sign or separator. */
 const NUMBER_THEN_UNIT = /^([^\p{L}]*?)\s*(\p{L}[^\d]*)?$/u
@@ -15,8 +27,8 @@ const NUMBER_THEN_UNIT = /^([^\p{L}]*?)\s*(\p{L}[^\d]*)?$/u
 export function parseCountedQuantity(value: unknown): ParsedQuantity | null {
   if (value === null || value === undefined) return null
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return {ok: false, reason: `"${value}" is not a number`}
-    if (value < 0) return {ok: false, reason: `negative count ${value}`}
+    if (!Number.isFinite(value)) return {ok: false, code: 'notANumber', value: String(value)}
+    if (value < 0) return {ok: false, code: 'negativeNumber', value: String(value)}
     return {ok: true, qty: new Decimal(String(value)), unit: null}
   }
   const raw = String(value)
@@ -25,10 +37,10 @@ export function parseCountedQuantity(value: unknown): ParsedQuantity | null {
   const m = NUMBER_THEN_UNIT.exec(s)
   const qty = m && m[1] !== '' ? parseTextDecimal(m[1]) : null
   if (qty === null) {
-    if (/^\d+,\d{1,2}$/.test(s)) return {ok: false, reason: `"${raw}" is ambiguous (decimal comma?): write ${s.replace(',', '.')} or ${s.replace(',', '')}`}
-    return {ok: false, reason: `"${raw}" is not a number`}
+    if (/^\d+,\d{1,2}$/.test(s)) return {ok: false, code: 'ambiguousComma', value: raw, point: s.replace(',', '.'), plain: s.replace(',', '')}
+    return {ok: false, code: 'notANumber', value: raw}
   }
-  if (qty.isNegative() && !qty.isZero()) return {ok: false, reason: `negative count "${raw}"`}
+  if (qty.isNegative() && !qty.isZero()) return {ok: false, code: 'negative', value: raw}
   const unit = m![2] ? m![2].trim().toUpperCase() : null
   return {ok: true, qty: qty.isZero() ? new Decimal(0) : qty, unit: unit || null}
 }

@@ -2,6 +2,7 @@ import path from 'node:path'
 
 import type {Cell} from '../sheets/cells.js'
 import {openSheets} from '../sheets/read.js'
+import {t} from '../i18n/index.js'
 
 /** One row of a filled count sheet, as written (validated later against the count). */
 export interface SheetEntry {
@@ -43,11 +44,11 @@ const FIELD_PATTERNS: Array<[Field, RegExp]> = [
 function cellValue(c: Cell | undefined): {value: string | null; error?: string} {
   if (!c) return {value: null}
   if (c.error) {
-    if (c.error.startsWith('#')) return {value: null, error: `an Excel error ${c.error}`}
-    return {value: null, error: `${c.error} (open the file in Excel and save it)`}
+    if (c.error.startsWith('#')) return {value: null, error: t('count.reasons.excelError', {error: c.error})}
+    return {value: null, error: t('count.reasons.cellUnreadable', {error: c.error})}
   }
-  const t = c.text.trim()
-  return {value: t === '' ? null : t}
+  const text = c.text.trim()
+  return {value: text === '' ? null : text}
 }
 
 function str(c: Cell | undefined): string {
@@ -64,6 +65,7 @@ export async function readCountWorkbook(file: string, countId: number): Promise<
   const entries: SheetEntry[] = []
   const problems: SheetProblem[] = []
   let countSheets = 0
+  let otherCount = false
   for await (const sheet of openSheets(file)) {
     const at = (row: number) => `${base}:${sheet.name}:${row}`
     const mine: SheetEntry[] = []
@@ -98,11 +100,11 @@ export async function readCountWorkbook(file: string, countId: number): Promise<
       if (lineText === '' && !lineRaw.error && location === '' && item === '' && countedRaw.value === null && !countedRaw.error) continue
       let lineNo: number | null = null
       let lineError: string | null = null
-      if (lineRaw.error) lineError = `line cell holds ${lineRaw.error}`
+      if (lineRaw.error) lineError = t('count.reasons.lineCell', {error: lineRaw.error})
       else if (lineText !== '') {
         const n = Number(lineText.normalize('NFKC'))
         if (Number.isInteger(n) && n > 0) lineNo = n
-        else lineError = `line "${lineText}" is not a line number`
+        else lineError = t('count.reasons.notALineNumber', {value: lineText})
       }
       mine.push({
         where: at(row.number),
@@ -119,18 +121,19 @@ export async function readCountWorkbook(file: string, countId: number): Promise<
     }
     const marker = /plantops count (\d+)/.exec(sheet.trailer.pageHeader ?? '')
     if (marker && Number(marker[1]) !== countId) {
-      problems.push({where: `${base}:${sheet.name}`, reason: `this sheet belongs to count ${marker[1]}, not count ${countId}`})
+      problems.push({where: `${base}:${sheet.name}`, reason: t('count.reasons.otherCount', {other: marker[1], id: countId})})
+      otherCount = true
       continue
     }
     if (headerRow === 0) {
-      if (rows > 0) problems.push({where: `${base}:${sheet.name}`, reason: 'no header row with a "Counted 实盘数量" column and a "Line 行号" or "Location 库位" column in the first 10 rows: sheet skipped'})
+      if (rows > 0) problems.push({where: `${base}:${sheet.name}`, reason: t('count.reasons.noHeader')})
       continue
     }
     countSheets++
     entries.push(...mine)
   }
-  if (countSheets === 0 && !problems.some((p) => p.reason.startsWith('this sheet belongs'))) {
-    problems.push({where: base, reason: 'no count sheet in this workbook (a sheet with "Counted 实盘数量" and "Line 行号" or "Location 库位" columns in its first 10 rows)'})
+  if (countSheets === 0 && !otherCount) {
+    problems.push({where: base, reason: t('count.reasons.noCountSheet')})
   }
   return {entries, problems}
 }

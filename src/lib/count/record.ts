@@ -7,7 +7,7 @@ import {lineKey, normLot} from './codes.js'
 import {looseCode} from '../reconcile/keys.js'
 import {getLines, saveCounts, type CountHeader, type CountLine, type CountStatus, type LineUpdate, type NewCountLine} from './count-store.js'
 import {plantTime} from './cutoff.js'
-import {parseCountedQuantity} from './quantity-text.js'
+import {countedQuantityReason, parseCountedQuantity} from './quantity-text.js'
 import type {SheetEntry, SheetProblem} from './read-sheets.js'
 import {displayItem, uncountedLine, type UncountedLine} from './report.js'
 
@@ -144,7 +144,7 @@ export async function recordEntries(
       target = atLoc.find((l) => matchesItem(l, e.item) && normLot(l.lot) === normLot(e.lot)) ?? null
     }
     if (!parsed.ok) {
-      reject(e, t('count.record.reason.badQuantity', {reason: parsed.reason}))
+      reject(e, t('count.record.reason.badQuantity', {reason: countedQuantityReason(parsed)}))
       continue
     }
     let qty = parsed.qty

@@ -1,6 +1,6 @@
 import {SourceError} from '../cli/errors.js'
 import {Decimal} from '../decimal/decimal.js'
-import {t} from '../i18n/index.js'
+import {t, tIn, type Language} from '../i18n/index.js'
 
 /**
  * Quantities as they are read from a source: only plain decimal text is a quantity (an optional sign, digits, an
@@ -18,20 +18,38 @@ export const MAX_EXPONENT = 400
 const PLAIN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/
 const EXPONENT = /^([+-]?)(\d*)(?:\.(\d*))?[eE]([+-]?\d+)$/
 
-/** Why a value is not a quantity, or null when it is one. */
-export type QuantityParse = {ok: true; text: string} | {ok: false; reason: string}
+/**
+ * Why a value is not a quantity: a code (a key under `errors.quantity.*`) and its variables, no sentence. Parsing runs
+ * per row on the hot path; a refusal is a constant object except `type` (a value that is not even text), and only
+ * `quantityReason` (called where a person reads it) builds words.
+ */
+export type QuantityRefusal = {ok: false; code: 'notFinite' | 'notPlain' | 'exponent'} | {ok: false; code: 'notNumberType'; type: string}
+
+/** The plain decimal text of a value, or why it is not a quantity. */
+export type QuantityParse = {ok: true; text: string} | QuantityRefusal
+
+const NOT_FINITE: QuantityRefusal = Object.freeze({ok: false, code: 'notFinite'})
+const NOT_PLAIN: QuantityRefusal = Object.freeze({ok: false, code: 'notPlain'})
+const EXPONENT_RANGE: QuantityRefusal = Object.freeze({ok: false, code: 'exponent'})
+
+/** Why a value is not a quantity, in the language in force (or in `lang`, e.g. English for a defect's message). */
+export function quantityReason(refusal: QuantityRefusal, lang?: Language): string {
+  const vars = refusal.code === 'notNumberType' ? {type: refusal.type, max: MAX_EXPONENT} : {max: MAX_EXPONENT}
+  const key = `errors.quantity.${refusal.code}` // i18n-dynamic: errors.quantity.*
+  return lang ? tIn(lang, key, vars) : t(key, vars)
+}
 
 /** Plain decimal text of `value`, or why it is not a quantity. NULL is not handled here (the caller's nullQty rule). */
 export function parseQuantity(value: unknown): QuantityParse {
   if (typeof value === 'string') return parseQuantityText(value)
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return {ok: false, reason: 'not a finite number'}
+    if (!Number.isFinite(value)) return NOT_FINITE
     // shortest round-trip text of the binary value
     return parseQuantityText(String(value))
   }
   if (typeof value === 'bigint') return {ok: true, text: value.toString()}
   if (Buffer.isBuffer(value)) return parseQuantityText(value.toString('utf8'))
-  return {ok: false, reason: `a ${typeof value}, not a number`}
+  return {ok: false, code: 'notNumberType', type: typeof value}
 }
 
 export function parseQuantityText(raw: string): QuantityParse {
@@ -39,9 +57,9 @@ export function parseQuantityText(raw: string): QuantityParse {
   if (s.length > 0 && (s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32)) s = s.replace(/^ +| +$/g, '')
   if (PLAIN.test(s)) return {ok: true, text: s}
   const m = EXPONENT.exec(s)
-  if (m === null || (m[2] === '' && (m[3] === undefined || m[3] === ''))) return {ok: false, reason: 'not a plain decimal number'}
+  if (m === null || (m[2] === '' && (m[3] === undefined || m[3] === ''))) return NOT_PLAIN
   if (m[4].replace(/^[+-]?0*/, '').length > 4 || Math.abs(Number(m[4])) > MAX_EXPONENT) {
-    return {ok: false, reason: `exponent beyond ±${MAX_EXPONENT}`}
+    return EXPONENT_RANGE
   }
   return {ok: true, text: shift(m[1], m[2], m[3] ?? '', Number(m[4]))}
 }
@@ -90,7 +108,7 @@ export function quantityReader(origin: QuantityOrigin): (value: unknown, key: ()
     }
     const p = parseQuantity(value)
     if (p.ok) return p.text
-    throw badQuantity(origin, key(), value, t('errors.engine.isBad', {reason: p.reason}))
+    throw badQuantity(origin, key(), value, t('errors.engine.isBad', {reason: quantityReason(p)}))
   }
 }
 

@@ -1,5 +1,5 @@
 import {Decimal} from '../decimal/decimal.js'
-import {parseQuantityText} from './quantity.js'
+import {parseQuantityText, quantityReason} from './quantity.js'
 
 /**
  * Exact decimal quantities as scaled integers (value = v / 10^s), for the hot path: parsing and adding millions of
@@ -24,7 +24,8 @@ export function parseScaled(text: string): Scaled {
   if (!PLAIN.test(text)) {
     // exponent notation (within bounds) or garbage (throws)
     const p = parseQuantityText(text)
-    if (!p.ok) throw new TypeError(`not a quantity: ${JSON.stringify(text.slice(0, 60))} (${p.reason})`)
+    // a defect (callers pass text a reader already accepted): its message is for whoever fixes the code, in English
+    if (!p.ok) throw new TypeError(`not a quantity: ${JSON.stringify(text.slice(0, 60))} (${quantityReason(p, 'en')})`)
     return parseScaled(p.text)
   }
   const dot = text.indexOf('.')

@@ -20,11 +20,3 @@ export type RunsConfig = z.infer<typeof runsConfigSchema>
 export function maxRunMinutes(cfg: RunsConfig | undefined, job: string): number {
   return cfg?.byJob[job] ?? cfg?.maxMinutes ?? DEFAULT_MAX_RUN_MINUTES
 }
-
-/** "3h 05m", "12m", "40s": how long, for messages. */
-export function formatMinutes(minutes: number): string {
-  if (minutes < 1) return `${Math.round(minutes * 60)}s`
-  const h = Math.floor(minutes / 60)
-  const m = Math.floor(minutes % 60)
-  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m`
-}

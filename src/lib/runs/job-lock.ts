@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {LockedError} from '../cli/errors.js'
 import {t} from '../i18n/index.js'
-import {formatMinutes} from './config.js'
+import {formatMinutes} from './duration.js'
 
 export interface LockInfo {
   pid: number

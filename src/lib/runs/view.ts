@@ -2,7 +2,8 @@ import {label, t} from '../i18n/index.js'
 import type {TextOptions} from '../report/emit.js'
 import {renderKeyValue, renderTable} from '../report/table.js'
 import {formatTime, zoneLabel} from '../report/time.js'
-import {formatMinutes, maxRunMinutes, type RunsConfig} from './config.js'
+import {maxRunMinutes, type RunsConfig} from './config.js'
+import {formatMinutes} from './duration.js'
 import type {RunRecord} from './run-history.js'
 
 /** The rows a run read, per source: `erp:20,000 wms:29,649`. */
@@ -26,7 +27,7 @@ export function runsListText(runs: RunRecord[], o: TextOptions, cfg?: RunsConfig
     id: r.id,
     job: r.job,
     started: formatTime(r.startedAt, o.zone),
-    duration: r.durationMs === null ? (r.status === 'running' ? t('runs.soFar', {took: formatMinutes((Date.now() - Date.parse(r.startedAt)) / 60_000)}) : '') : `${(r.durationMs / 1000).toFixed(1)}s`,
+    duration: r.durationMs === null ? (r.status === 'running' ? t('runs.soFar', {took: formatMinutes((Date.now() - Date.parse(r.startedAt)) / 60_000)}) : '') : t('runs.duration.seconds', {s: (r.durationMs / 1000).toFixed(1)}),
     status: r.overMaxRunTime ? t('runs.overdue', {max: formatMinutes(maxRunMinutes(cfg, r.job)), pid: r.pid, host: r.host}) : runStatusLabel(r.status),
     exit: r.exitCode ?? '',
     rows: rowsRead(r),

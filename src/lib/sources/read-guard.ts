@@ -26,7 +26,56 @@
 
 import {t} from '../i18n/index.js'
 
-export type GuardVerdict = {ok: true} | {ok: false; reason: string}
+/**
+ * Why the guard refused a statement: a code (a key under `errors.guard.*` in the catalogs) and its variables. The
+ * verdict carries no sentence: `guardReason(verdict)` words it in the language in force where a person reads it.
+ */
+export const GUARD_REASONS = [
+  'nul',
+  'semicolonLookalike',
+  'optimizerHint',
+  'executableComment',
+  'unterminatedComment',
+  'unterminatedQuote',
+  'empty',
+  'moreThanOne',
+  'unbalanced',
+  'placeholder',
+  'setStatement',
+  'explainAnalyze',
+  'explainNotSelect',
+  'withName',
+  'withAs',
+  'withParen',
+  'afterWith',
+  'afterWithConfigured',
+  'notRead',
+  'notPlainSelect',
+  'selectInto',
+  'lockInShareMode',
+  'lockingRead',
+  'procedure',
+  'setStatementInside',
+] as const
+export type GuardReason = (typeof GUARD_REASONS)[number]
+
+export interface GuardRefusal {
+  ok: false
+  code: GuardReason
+  /** The variables of the reason's message (SQL words and characters, never translated). */
+  vars?: Record<string, string>
+}
+
+export type GuardVerdict = {ok: true} | GuardRefusal
+
+/** The reason of a refusal in the language in force (error messages, config problems). */
+export function guardReason(refusal: Pick<GuardRefusal, 'code' | 'vars'>): string {
+  return t(`errors.guard.${refusal.code}`, refusal.vars) // i18n-dynamic: errors.guard.*
+}
+
+function refuse(code: GuardReason, vars?: Record<string, string>): GuardRefusal {
+  return vars === undefined ? {ok: false, code} : {ok: false, code, vars}
+}
 
 export interface GuardOptions {
   /** Configured SQL: only one plain SELECT / WITH … SELECT (no SHOW, DESCRIBE, EXPLAIN). */
@@ -53,7 +102,14 @@ function isWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36 || code >= 0x80
 }
 
-class LexError extends Error {}
+class LexError extends Error {
+  constructor(
+    readonly code: GuardReason,
+    readonly vars?: Record<string, string>,
+  ) {
+    super(code)
+  }
+}
 
 /** Split SQL into tokens as the server's lexer does; comments are dropped, executable comments are an error. */
 function lex(sql: string, dialect: 'mysql' | 'sqlite'): Token[] {
@@ -67,8 +123,8 @@ function lex(sql: string, dialect: 'mysql' | 'sqlite'): Token[] {
       i++
       continue
     }
-    if (code === 0) throw new LexError('a NUL character in the statement')
-    if (SEMICOLON_LOOKALIKES.has(c)) throw new LexError(`a character that looks like a semicolon (U+${code.toString(16).toUpperCase().padStart(4, '0')})`)
+    if (code === 0) throw new LexError('nul')
+    if (SEMICOLON_LOOKALIKES.has(c)) throw new LexError('semicolonLookalike', {code: `U+${code.toString(16).toUpperCase().padStart(4, '0')}`})
     if (c === '#' && dialect === 'mysql') {
       const end = sql.indexOf('\n', i)
       i = end === -1 ? n : end + 1
@@ -88,14 +144,10 @@ function lex(sql: string, dialect: 'mysql' | 'sqlite'): Token[] {
       const marker = sql[i + 2]
       if (marker === '!' || ((marker === 'M' || marker === 'm') && sql[i + 3] === '!') || marker === '+') {
         const shown = sql.slice(i, Math.min(n, i + (marker === 'M' ? 4 : 3)))
-        throw new LexError(
-          marker === '+'
-            ? `an optimizer hint comment ${shown}…*/ (MySQL runs hints, and SET_VAR hints change session settings)`
-            : `an executable comment ${shown}…*/ (MariaDB/MySQL run its content as SQL)`,
-        )
+        throw new LexError(marker === '+' ? 'optimizerHint' : 'executableComment', {comment: `${shown}…*/`})
       }
       const end = sql.indexOf('*/', i + 2)
-      if (end === -1) throw new LexError('an unterminated comment')
+      if (end === -1) throw new LexError('unterminatedComment')
       i = end + 2
       continue
     }
@@ -120,7 +172,7 @@ function lex(sql: string, dialect: 'mysql' | 'sqlite'): Token[] {
         }
         j++
       }
-      if (!closed) throw new LexError('an unterminated quote')
+      if (!closed) throw new LexError('unterminatedQuote')
       const literal = c === "'" || (c === '"' && dialect === 'mysql')
       out.push({t: literal ? 'string' : 'qident', start: i, end: j + 1})
       i = j + 1
@@ -190,22 +242,22 @@ function verbAt(tokens: Token[], k: number): {verb: string | undefined; at: numb
 }
 
 /** After `WITH` at k: the main statement's verb (CTE definitions skipped), or a reason why the clause cannot be read. */
-function mainVerbAfterWith(tokens: Token[], k: number): {verb: string | undefined; at: number} | {error: string} {
+function mainVerbAfterWith(tokens: Token[], k: number): {verb: string | undefined; at: number} | {error: GuardReason} {
   let j = k + 1
   if (wordAt(tokens, j) === 'RECURSIVE') j++
   for (;;) {
     const name = tokens[j]
-    if (!name || (name.t !== 'word' && name.t !== 'qident')) return {error: 'cannot read the WITH clause (expected a name)'}
+    if (!name || (name.t !== 'word' && name.t !== 'qident')) return {error: 'withName'}
     j++
     if (isPunct(tokens[j], '(')) {
       j = skipGroup(tokens, j)
-      if (j < 0) return {error: 'unbalanced parentheses'}
+      if (j < 0) return {error: 'unbalanced'}
     }
-    if (wordAt(tokens, j) !== 'AS') return {error: 'cannot read the WITH clause (expected AS)'}
+    if (wordAt(tokens, j) !== 'AS') return {error: 'withAs'}
     j++
-    if (!isPunct(tokens[j], '(')) return {error: 'cannot read the WITH clause (expected "(")'}
+    if (!isPunct(tokens[j], '(')) return {error: 'withParen'}
     j = skipGroup(tokens, j)
-    if (j < 0) return {error: 'unbalanced parentheses'}
+    if (j < 0) return {error: 'unbalanced'}
     if (wordAt(tokens, j) === 'CYCLE') {
       while (j < tokens.length && wordAt(tokens, j) !== 'RESTRICT') j++
       j++
@@ -219,16 +271,16 @@ function mainVerbAfterWith(tokens: Token[], k: number): {verb: string | undefine
 }
 
 /** The clauses that turn a SELECT into a write or a lock, anywhere in it. */
-function selectProblem(tokens: Token[], from: number): string | undefined {
+function selectProblem(tokens: Token[], from: number): GuardRefusal | undefined {
   for (let k = from; k < tokens.length; k++) {
     if (tokens[k].t !== 'word' || isQualifiedName(tokens, k)) continue
     const next = wordAt(tokens, k + 1)
     for (const kw of keywordsOf(tokens[k] as Extract<Token, {t: 'word'}>)) {
-      if (kw === 'INTO' || kw === 'OUTFILE' || kw === 'DUMPFILE') return `SELECT … ${kw} writes a file or variables`
-      if (kw === 'LOCK' || kw === 'LOCKED') return 'a locking read (LOCK IN SHARE MODE)'
-      if (kw === 'FOR' && (next === 'UPDATE' || next === 'SHARE')) return `a locking read (FOR ${next})`
-      if (kw === 'PROCEDURE') return 'SELECT … PROCEDURE runs a procedure'
-      if (kw === 'SET' && next === 'STATEMENT') return 'SET STATEMENT overrides the session\'s read-only setting and timeout'
+      if (kw === 'INTO' || kw === 'OUTFILE' || kw === 'DUMPFILE') return refuse('selectInto', {keyword: kw})
+      if (kw === 'LOCK' || kw === 'LOCKED') return refuse('lockInShareMode')
+      if (kw === 'FOR' && (next === 'UPDATE' || next === 'SHARE')) return refuse('lockingRead', {clause: `FOR ${next}`})
+      if (kw === 'PROCEDURE') return refuse('procedure')
+      if (kw === 'SET' && next === 'STATEMENT') return refuse('setStatementInside')
     }
   }
   return undefined
@@ -240,29 +292,28 @@ function verdictOf(sql: string, opts: GuardOptions): GuardVerdict {
   try {
     tokens = lex(sql, dialect)
   } catch (error) {
-    if (error instanceof LexError) return {ok: false, reason: error.message}
+    if (error instanceof LexError) return refuse(error.code, error.vars)
     throw error
   }
   while (isPunct(tokens.at(-1), ';')) {
     tokens.pop()
-    if (isPunct(tokens.at(-1), ';')) return {ok: false, reason: 'more than one statement'}
+    if (isPunct(tokens.at(-1), ';')) return refuse('moreThanOne')
   }
-  if (tokens.length === 0) return {ok: false, reason: 'empty statement'}
-  if (tokens.some((tok) => isPunct(tok, ';'))) return {ok: false, reason: 'more than one statement'}
+  if (tokens.length === 0) return refuse('empty')
+  if (tokens.some((tok) => isPunct(tok, ';'))) return refuse('moreThanOne')
   let depth = 0
   for (const tok of tokens) {
     if (isPunct(tok, '(')) depth++
     else if (isPunct(tok, ')') && --depth < 0) break
   }
-  if (depth !== 0) return {ok: false, reason: 'unbalanced parentheses'}
+  if (depth !== 0) return refuse('unbalanced')
 
   if (opts.configured && tokens.some((tok) => isPunct(tok, '?'))) {
-    return {ok: false, reason: 'a ? placeholder: configured SQL is sent as written, with no values to bind (write the value, or quote a literal \'?\')'}
+    return refuse('placeholder')
   }
   let {verb, at} = verbAt(tokens, 0)
-  const what = opts.configured ? 'configured SQL must be one plain SELECT' : 'not a read'
   if (verb === 'SET' && wordAt(tokens, at + 1) === 'STATEMENT') {
-    return {ok: false, reason: 'SET STATEMENT … FOR overrides the session\'s read-only setting and timeout'}
+    return refuse('setStatement')
   }
   if (!opts.configured && at === 0) {
     if (verb === 'SHOW') return {ok: true}
@@ -271,7 +322,7 @@ function verdictOf(sql: string, opts: GuardOptions): GuardVerdict {
       let j = 1
       for (;;) {
         const w = wordAt(tokens, j)
-        if (w === 'ANALYZE') return {ok: false, reason: 'EXPLAIN ANALYZE executes the statement'}
+        if (w === 'ANALYZE') return refuse('explainAnalyze')
         if (w === 'EXTENDED' || w === 'PARTITIONS' || w === 'QUERY' || w === 'PLAN') j++
         else if (w === 'FORMAT' && isPunct(tokens[j + 1], '=')) j += 3
         else break
@@ -281,19 +332,18 @@ function verdictOf(sql: string, opts: GuardOptions): GuardVerdict {
         return {ok: true} // DESCRIBE tbl [col], EXPLAIN db.tbl
       }
       ;({verb, at} = verbAt(tokens, j))
-      if (verb !== 'SELECT' && verb !== 'WITH') return {ok: false, reason: `EXPLAIN of ${verb ?? 'something'} that is not a SELECT`}
+      if (verb !== 'SELECT' && verb !== 'WITH') return refuse('explainNotSelect', {verb: verb ?? '?'})
     }
   }
   if (verb === 'WITH') {
     const main = mainVerbAfterWith(tokens, at)
-    if ('error' in main) return {ok: false, reason: main.error}
-    if (main.verb !== 'SELECT') return {ok: false, reason: `the statement after WITH is ${main.verb ?? 'not a word'}, ${what}`}
+    if ('error' in main) return refuse(main.error)
+    if (main.verb !== 'SELECT') return refuse(opts.configured ? 'afterWithConfigured' : 'afterWith', {verb: main.verb ?? (main.at < tokens.length ? sql.slice(tokens[main.at].start, tokens[main.at].end) : '?')})
   } else if (verb !== 'SELECT') {
     const first = verb ?? (tokens[at] ? sql.slice(tokens[at].start, tokens[at].end) : '?')
-    return {ok: false, reason: `statements starting with ${first} are ${opts.configured ? 'not a plain SELECT' : 'not reads'}`}
+    return refuse(opts.configured ? 'notPlainSelect' : 'notRead', {first})
   }
-  const problem = selectProblem(tokens, at)
-  return problem ? {ok: false, reason: problem} : {ok: true}
+  return selectProblem(tokens, at) ?? {ok: true}
 }
 
 /** The guard in front of every statement plantops sends (its own SELECT/SHOW/DESCRIBE/EXPLAIN, and configured SQL). */

@@ -3,8 +3,10 @@ import type {Knex} from 'knex'
 import {quietKnexLog} from './knex-log.js'
 
 import {ReadOnlyViolation} from '../cli/errors.js'
+import {redact} from '../cli/secrets.js'
+import {t} from '../i18n/index.js'
 import type {SourceConfig} from '../config/sources-schema.js'
-import {checkConfiguredSelect, checkReadOnly, describeRead, placeholders} from './read-guard.js'
+import {checkConfiguredSelect, checkReadOnly, describeRead, guardReason, placeholders} from './read-guard.js'
 import {noResultSetError, toSourceError} from './source-errors.js'
 
 export type Bindings = readonly unknown[]
@@ -29,9 +31,18 @@ export interface BatchOptions {
 
 const DEFAULT_BATCH = 4096
 
+/** Why the lag is unknown: a code, worded by the catalogs (`errors.guard.replicaNote.*`) where it is shown. */
+export type ReplicaNote = 'sqliteFile' | 'noPrivilege' | 'stopped'
+
 export type ReplicaStatus =
-  | {isReplica: false; lagSeconds: null; via: 'replica-status' | 'lag-query'; note?: string}
-  | {isReplica: true; lagSeconds: number | null; via: 'replica-status' | 'lag-query'; ioRunning?: boolean; sqlRunning?: boolean; note?: string}
+  | {isReplica: false; lagSeconds: null; via: 'replica-status' | 'lag-query'; note?: ReplicaNote}
+  | {isReplica: true; lagSeconds: number | null; via: 'replica-status' | 'lag-query'; ioRunning?: boolean; sqlRunning?: boolean; note?: ReplicaNote}
+
+/** What the write probe saw, as a catalog message (key + variables) so the audit keeps it English and shows it translated. */
+export interface ProbeDetail {
+  key: string
+  vars?: Record<string, unknown>
+}
 
 export interface ServerInfo {
   flavor: 'mariadb' | 'mysql' | 'sqlite'
@@ -275,13 +286,13 @@ export class Source implements Reader {
   async replicaStatus(): Promise<ReplicaStatus> {
     if (this.config.lagQuery) {
       const verdict = checkConfiguredSelect(this.config.lagQuery, this.dialect)
-      if (!verdict.ok) throw new ReadOnlyViolation(this.name, `sources.${this.name}.lagQuery: ${verdict.reason}`)
+      if (!verdict.ok) throw new ReadOnlyViolation(this.name, `sources.${this.name}.lagQuery: ${guardReason(verdict)}`)
       const rows = await this.query<Row>(this.config.lagQuery)
       const v = rows[0] ? Object.values(rows[0])[0] : null
       const lag = v === null || v === undefined ? null : Number(v)
       return {isReplica: true, lagSeconds: lag !== null && Number.isFinite(lag) ? lag : null, via: 'lag-query'}
     }
-    if (this.dialect === 'sqlite') return {isReplica: false, lagSeconds: null, via: 'replica-status', note: 'SQLite file'}
+    if (this.dialect === 'sqlite') return {isReplica: false, lagSeconds: null, via: 'replica-status', note: 'sqliteFile'}
     let rows: Row[] | undefined
     for (const sql of ['SHOW REPLICA STATUS', 'SHOW SLAVE STATUS']) {
       try {
@@ -290,7 +301,7 @@ export class Source implements Reader {
       } catch (error) {
         const code = (error as {code?: string}).code
         if (code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_ERROR') {
-          return {isReplica: false, lagSeconds: null, via: 'replica-status', note: 'lag unknown: the account lacks REPLICATION CLIENT (or SLAVE MONITOR) privilege'}
+          return {isReplica: false, lagSeconds: null, via: 'replica-status', note: 'noPrivilege'}
         }
         // syntax error: older server without SHOW REPLICA STATUS; try the next form
       }
@@ -305,7 +316,7 @@ export class Source implements Reader {
       via: 'replica-status',
       ioRunning: String(r.Replica_IO_Running ?? r.Slave_IO_Running) === 'Yes',
       sqlRunning: String(r.Replica_SQL_Running ?? r.Slave_SQL_Running) === 'Yes',
-      note: lag === null ? 'replication is stopped or broken (lag unknown)' : undefined,
+      note: lag === null ? 'stopped' : undefined,
     }
   }
 
@@ -332,18 +343,18 @@ export class Source implements Reader {
    * MariaDB/MySQL answer "Cannot execute statement in a READ ONLY transaction" (1792) before looking for the table;
    * any other answer means a statement could write. SQLite files are opened read-only.
    */
-  async probeReadOnly(): Promise<{refused: boolean; detail: string}> {
-    if (this.dialect === 'sqlite') return {refused: true, detail: 'SQLite file opened read-only'}
+  async probeReadOnly(): Promise<{refused: boolean; detail: ProbeDetail}> {
+    if (this.dialect === 'sqlite') return {refused: true, detail: {key: 'errors.guard.probeSqlite'}}
     const table = `plantops_read_only_probe_${Math.random().toString(36).slice(2, 10)}`
     try {
       await this.inReadTransaction((c) => q(c as MysqlCallbackConnection, `UPDATE ${table} SET probe = 1`))
-      return {refused: false, detail: 'the server accepted an UPDATE'}
+      return {refused: false, detail: {key: 'errors.guard.probeAccepted'}}
     } catch (error) {
       const e = error as {errno?: number; code?: string; message?: string}
-      if (e.errno === 1792 || e.code === 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION') return {refused: true, detail: 'the server refused a write (read-only transaction)'}
+      if (e.errno === 1792 || e.code === 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION') return {refused: true, detail: {key: 'errors.guard.probeReadOnlyTransaction'}}
       // a SELECT-only account is refused even earlier, by its privileges: the real boundary
-      if (e.errno === 1142 || e.errno === 1044 || e.code === 'ER_TABLEACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') return {refused: true, detail: 'the server refused a write (the account may not write)'}
-      return {refused: false, detail: `the server did not refuse it as read-only: ${e.code ?? ''} ${e.message ?? String(error)}`.trim()}
+      if (e.errno === 1142 || e.errno === 1044 || e.code === 'ER_TABLEACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') return {refused: true, detail: {key: 'errors.guard.probeNoPrivilege'}}
+      return {refused: false, detail: {key: 'errors.guard.probeNotRefused', vars: {error: redact(`${e.code ?? ''} ${e.message ?? String(error)}`.trim())}}}
     }
   }
 
@@ -369,7 +380,7 @@ export class Source implements Reader {
 
   private guard(sql: string): void {
     const verdict = checkReadOnly(sql)
-    if (!verdict.ok) throw new ReadOnlyViolation(this.name, verdict.reason)
+    if (!verdict.ok) throw new ReadOnlyViolation(this.name, guardReason(verdict))
   }
 
   private async ping(): Promise<void> {
@@ -493,7 +504,7 @@ export class Source implements Reader {
     // without this the reader would wait for rows that never come
     const onLost = (error?: unknown) => {
       if (done) return
-      if (failed === undefined) failed = error ?? Object.assign(new Error('the server closed the connection'), {code: 'PROTOCOL_CONNECTION_LOST'})
+      if (failed === undefined) failed = error ?? Object.assign(new Error(t('errors.guard.serverClosed')), {code: 'PROTOCOL_CONNECTION_LOST'})
       done = true
       notify()
     }

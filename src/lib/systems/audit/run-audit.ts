@@ -9,7 +9,7 @@ import type {Health} from '../map/model.js'
 import {isIndexed, listColumns, listIndexColumns, tableRows, type ColumnInfo} from './catalog.js'
 import {countBySeverity, makeFinding, sortFindings, type Finding, type Severity} from './findings.js'
 import {assessGrants, CRITICAL_PRIVILEGES, grantsFixMsg} from './grants.js'
-import {msg, msgList, type Msg} from '../message.js'
+import {english, msg, msgList, type Msg} from '../message.js'
 import {checkTypeCompat} from './type-compat.js'
 
 export interface SystemAudit {
@@ -197,9 +197,11 @@ async function checkReplica(src: Source, t: AuditTarget, audit: SystemAudit, add
   if (src.dialect === 'sqlite' && !t.config.lagQuery) return
   const rs = await src.replicaStatus()
   const max = t.config.maxLagSeconds
-  audit.replica = {isReplica: rs.isReplica, lagSeconds: rs.lagSeconds, maxLagSeconds: max, via: rs.via, note: rs.note ?? null}
+  // the note: English in the audit's JSON, in the language in force inside the finding shown to the operator
+  const note = rs.note ? msg(`errors.guard.replicaNote.${rs.note}`) : null // i18n-dynamic: errors.guard.replicaNote.*
+  audit.replica = {isReplica: rs.isReplica, lagSeconds: rs.lagSeconds, maxLagSeconds: max, via: rs.via, note: note ? english(note) : null}
   if (!rs.isReplica) {
-    add({severity: 'info', check: 'replica-lag', message: rs.note ? msg('audit.finding.replicaUnknown', {note: rs.note}) : msg('audit.finding.notReplica', {source: t.source}), fix: msg('audit.fix.notReplica'), configPath: `sources.${t.source}`, subject: 'not-replica'})
+    add({severity: 'info', check: 'replica-lag', message: note ? msg('audit.finding.replicaUnknown', {note}) : msg('audit.finding.notReplica', {source: t.source}), fix: msg('audit.fix.notReplica'), configPath: `sources.${t.source}`, subject: 'not-replica'})
     return
   }
   if (src.dialect === 'mysql' && rs.via === 'replica-status') {
