@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {dateCell, formatExcelNumber, numberCell, parseTextDate, parseTextDecimal, serialToIsoDate} from '../../src/lib/sheets/cells.js'
+import {setLanguage} from '../../src/lib/i18n/index.js'
+import {cellErrorText, dateCell, formatExcelNumber, numberCell, parseTextDate, parseTextDecimal, serialToIsoDate} from '../../src/lib/sheets/cells.js'
 
 describe('cell normalisation', () => {
   it('converts date serials of both date systems without any time-zone shift', () => {
@@ -49,12 +50,28 @@ describe('cell normalisation', () => {
     expect(dateCell(44885, 1904)).toEqual({text: '2026-11-21', date: '2026-11-21'})
     expect(dateCell(46347.5, 1900)).toEqual({text: '2026-11-21 12:00:00', date: '2026-11-21'})
     expect(dateCell(1, 1900).date).toBe('1900-01-01')
-    expect(dateCell(Number.NaN, 1900).error).toBe('invalid date')
+    expect(dateCell(Number.NaN, 1900).error).toBe('invalid_date')
   })
 
   it('keeps numeric cells as written, shown as Excel shows them', () => {
     expect(numberCell('1.2000000000000002')).toEqual({text: '1.2', num: 1.2000000000000002})
     expect(numberCell('1280')).toEqual({text: '1280', num: 1280})
     expect(numberCell('abc').error).toBe('#NUM!')
+  })
+
+  it('words why a cell cannot be read in the language in force, and keeps an Excel error value as written', () => {
+    try {
+      setLanguage({lang: 'en', source: 'flag', detail: '--lang en'})
+      expect(cellErrorText(dateCell(Number.NaN, 1900).error!)).toBe('invalid date')
+      expect(cellErrorText('formula_uncalculated')).toBe('formula result is an error value (such as #N/A) or was never calculated')
+      expect(cellErrorText('#N/A')).toBe('#N/A')
+      setLanguage({lang: 'zh-CN', source: 'flag', detail: '--lang zh-CN'})
+      expect(cellErrorText('invalid_date')).toBe('无效日期')
+      expect(cellErrorText('error_value')).toBe('错误值')
+      expect(cellErrorText('formula_uncalculated')).toMatch(/^公式结果是错误值/)
+      expect(cellErrorText('#REF!')).toBe('#REF!')
+    } finally {
+      setLanguage({lang: 'en', source: 'default', detail: ''})
+    }
   })
 })

@@ -1,6 +1,6 @@
 import path from 'node:path'
 
-import type {Cell} from '../sheets/cells.js'
+import {type Cell, cellErrorText} from '../sheets/cells.js'
 import {openSheets} from '../sheets/read.js'
 import {t} from '../i18n/index.js'
 
@@ -45,7 +45,7 @@ function cellValue(c: Cell | undefined): {value: string | null; error?: string} 
   if (!c) return {value: null}
   if (c.error) {
     if (c.error.startsWith('#')) return {value: null, error: t('count.reasons.excelError', {error: c.error})}
-    return {value: null, error: t('count.reasons.cellUnreadable', {error: c.error})}
+    return {value: null, error: t('count.reasons.cellUnreadable', {error: cellErrorText(c.error)})}
   }
   const text = c.text.trim()
   return {value: text === '' ? null : text}

@@ -1,6 +1,6 @@
 import {BoundedMap} from '../cache/bounded-map.js'
 import {Decimal, formatDecimal} from '../decimal/decimal.js'
-import {type Cell, type DateSystem, EMPTY_CELL, foldWidth, formatExcelNumber, parseTextDate, parseTextDecimal, serialToIsoDate} from '../sheets/cells.js'
+import {type Cell, cellErrorText, type DateSystem, EMPTY_CELL, foldWidth, formatExcelNumber, parseTextDate, parseTextDecimal, serialToIsoDate} from '../sheets/cells.js'
 import {t} from '../i18n/index.js'
 import type {FieldSpec} from './fields.js'
 import type {HeaderMatch} from './header-match.js'
@@ -114,7 +114,7 @@ function minOf(min: string): Decimal {
 
 /** Parse one cell for one field: the value as stored, or a problem in words. */
 export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): FieldResult {
-  if (cell.error) return {value: null, problem: cell.error.startsWith('#') ? t('orders.problem.errorValue', {value: cell.error}) : cell.error}
+  if (cell.error) return {value: null, problem: cell.error.startsWith('#') ? t('orders.problem.errorValue', {value: cellErrorText(cell.error)}) : cellErrorText(cell.error)}
   const raw = cell.text.charCodeAt(0) === 0xfeff ? cell.text.slice(1) : cell.text
   const text = CODE_FIELDS.has(f.name) ? foldWidth(raw) : trimSpace(raw)
   if (text === '' && cell.date === undefined) return f.required ? {value: null, problem: t('orders.problem.empty')} : {value: null}

@@ -1,9 +1,11 @@
 import {Decimal} from '../decimal/decimal.js'
+import {t} from '../i18n/index.js'
 
 /**
  * A cell as read from a file, reduced to what the importer needs. `text` is the value as a person sees it (written
  * back unchanged to the rejects workbook); `num` is the raw number of a numeric cell (a date serial in a date column);
- * `date` is set when the file itself typed the cell as a date; `error` when the cell holds an error value.
+ * `date` is set when the file itself typed the cell as a date; `error` when the cell cannot be read: an Excel error
+ * value as written (`#N/A`, `#NUM!`…) or a CellErrorCode (worded for a person by cellErrorText).
  */
 export interface Cell {
   text: string
@@ -14,6 +16,15 @@ export interface Cell {
 
 export const EMPTY_CELL: Cell = {text: ''}
 
+/** Why a cell cannot be read, when it is not an Excel error value. */
+export type CellErrorCode = 'invalid_date' | 'error_value' | 'formula_uncalculated'
+
+/** A cell's `error` in the language in force: an Excel error value stays as written (`#N/A`), a code is worded. */
+export function cellErrorText(error: string): string {
+  // i18n-dynamic: sheets.cellError.*
+  return error.startsWith('#') ? error : t(`sheets.cellError.${error}`)
+}
+
 export type DateSystem = 1900 | 1904
 
 /**
@@ -21,12 +32,12 @@ export type DateSystem = 1900 | 1904
  * date, `text` adds the time of day when there is one. No time zone is involved.
  */
 export function dateCell(serial: number, system: DateSystem): Cell {
-  if (!Number.isFinite(serial)) return {text: '', error: 'invalid date'}
+  if (!Number.isFinite(serial)) return {text: '', error: 'invalid_date'}
   let t = Math.round((serial - 25_569 + (system === 1904 ? 1462 : 0)) * 86_400_000)
   // 1900-system serials below 61 are one day early (Excel's phantom 1900-02-29)
   if (t < Date.UTC(1900, 1, 28)) t += 86_400_000
   const d = new Date(t)
-  if (Number.isNaN(d.getTime())) return {text: '', error: 'invalid date'}
+  if (Number.isNaN(d.getTime())) return {text: '', error: 'invalid_date'}
   const iso = d.toISOString()
   const date = iso.slice(0, 10)
   const time = iso.slice(11, 19)

@@ -130,18 +130,18 @@ export async function* worksheetRows(chunks: AsyncIterable<Buffer>, reader: Read
       case 'e': {
         // a formula's cached error keeps the formula as its text (what to fix), the error code as its error
         const text = formula ? `=${formula}` : (value ?? '')
-        return value === null ? {text, error: 'error value'} : {text, error: value}
+        return value === null ? {text, error: 'error_value'} : {text, error: value}
       }
       case 'd': {
         if (value === null) return EMPTY_CELL
         const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
-        if (Number.isNaN(t)) return {text: value, error: 'invalid date'}
+        if (Number.isNaN(t)) return {text: value, error: 'invalid_date'}
         return dateCell(t / 86_400_000 + 25_569, 1900)
       }
       default: {
         if (value === null || value === '') {
           if (formula !== null) {
-            return {text: formula === '' ? '' : `=${formula}`, error: 'formula result is an error value (such as #N/A) or was never calculated'}
+            return {text: formula === '' ? '' : `=${formula}`, error: 'formula_uncalculated'}
           }
           return EMPTY_CELL
         }
