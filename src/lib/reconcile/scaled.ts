@@ -131,11 +131,16 @@ export class AbsSum {
   private big: Scaled = {v: 0n, s: 0}
 
   addText(text: string): void {
-    const n = text.length
-    if (n <= 17) {
-      let i = 0
-      const c0 = text.charCodeAt(0)
-      if (c0 === 45 || c0 === 43) i = 1
+    this.addRange(text, 0, text.length)
+  }
+
+  /** Add |text[from, to)|, the same as addText(text.slice(from, to)) without the slice. */
+  addRange(text: string, from: number, to: number): void {
+    const n = to
+    if (n - from <= 17) {
+      let i = from
+      const c0 = text.charCodeAt(from)
+      if (c0 === 45 || c0 === 43) i++
       let v = 0
       let digits = 0
       let s = -1
@@ -158,7 +163,7 @@ export class AbsSum {
         return
       }
     }
-    this.add(parseScaled(text))
+    this.add(parseScaled(text.slice(from, to)))
   }
 
   add(x: Scaled): void {

@@ -204,6 +204,141 @@ function newAgg(text: string, key: string, t5: number, nl: number, uom: string, 
   return agg
 }
 
+/** Compare text a[as, ae) with text b[bs, be) by UTF-16 code units, like `<` on the two substrings: -1, 0, 1. */
+function cmpRange(a: string, as: number, ae: number, b: string, bs: number, be: number): number {
+  const la = ae - as
+  const lb = be - bs
+  const n = la < lb ? la : lb
+  for (let i = 0; i < n; i++) {
+    const d = a.charCodeAt(as + i) - b.charCodeAt(bs + i)
+    if (d !== 0) return d < 0 ? -1 : 1
+  }
+  return la === lb ? 0 : la < lb ? -1 : 1
+}
+
+/** Every line's key (the text before its third tab) greater than the previous line's: each key once, in order. */
+function ascending(text: string): boolean {
+  let ps = -1
+  let pe = -1
+  const n = text.length
+  for (let start = 0; start < n; ) {
+    const t3 = text.indexOf('\t', text.indexOf('\t', text.indexOf('\t', start) + 1) + 1)
+    if (ps >= 0 && cmpRange(text, ps, pe, text, start, t3) >= 0) return false
+    ps = start
+    pe = t3
+    const nl = text.indexOf('\n', t3)
+    start = nl < 0 ? n : nl + 1
+  }
+  return true
+}
+
+/** One spilled line's field boundaries (absolute offsets in the partition text). */
+class LineCursor {
+  start = 0
+  t1 = 0
+  t3 = 0
+  t4 = 0
+  /** End of the quantity (the fifth tab, or the end of the line). */
+  qe = 0
+  t5 = -1
+  nl = 0
+  constructor(readonly text: string) {}
+
+  /** Read the line at `start`; false at the end of the text. */
+  at(start: number): boolean {
+    const text = this.text
+    if (start >= text.length) return false
+    this.start = start
+    let nl = text.indexOf('\n', start)
+    if (nl < 0) nl = text.length
+    this.nl = nl
+    this.t1 = text.indexOf('\t', start)
+    this.t3 = text.indexOf('\t', text.indexOf('\t', this.t1 + 1) + 1)
+    this.t4 = text.indexOf('\t', this.t3 + 1)
+    let t5 = text.indexOf('\t', this.t4 + 1)
+    if (t5 > nl) t5 = -1
+    this.t5 = t5
+    this.qe = t5 < 0 ? nl : t5
+    return true
+  }
+}
+
+/**
+ * The partition's keys when both sides are in strictly ascending key order: walk both texts once, count a key whose
+ * two lines carry the same quantity text in the same unit (the item's unit, or no item unit) as a match without
+ * building anything, and hand every other key to `visit` as aggregates, in the order the Map would give (ERP keys in
+ * read order, then the WMS-only keys in theirs). Profile at 2,000,000 keys/side (same-shape tables): the Map's
+ * hashing and the aggregates were most of the reconcile.
+ */
+function mergeJoin(erpText: string, wmsText: string, items: Map<string, RawItem>, totals: PartitionTotals, visit: (key: string, e: Agg | undefined, w: Agg | undefined) => void): void {
+  const escaped = erpText.includes('\\') || wmsText.includes('\\')
+  const u = escaped ? unesc : (f: string) => f
+  const e = new LineCursor(erpText)
+  const w = new LineCursor(wmsText)
+  let prevItemField = ''
+  let prevItem = ''
+  let prevRaw: RawItem | undefined
+  let itemKnown = false
+  let prevUomField = ''
+  let prevUom = ''
+  const itemOf = (c: LineCursor): string => {
+    const t = c.text
+    if (!itemKnown || c.t1 - c.start !== prevItemField.length || !t.startsWith(prevItemField, c.start)) {
+      prevItemField = t.slice(c.start, c.t1)
+      prevItem = u(prevItemField)
+      prevRaw = items.size > 0 ? items.get(prevItem) : undefined
+      itemKnown = true
+    }
+    return prevItem
+  }
+  const uomOf = (c: LineCursor): string => {
+    const t = c.text
+    if (c.t4 - c.t3 - 1 !== prevUomField.length || !t.startsWith(prevUomField, c.t3 + 1)) {
+      prevUomField = t.slice(c.t3 + 1, c.t4)
+      prevUom = u(prevUomField)
+    }
+    return prevUom
+  }
+  const agg = (c: LineCursor, wms: boolean, item: string): Agg => newAgg(c.text, c.text.slice(c.start, c.t3), c.t5, c.nl, uomOf(c), c.text.slice(c.t4 + 1, c.qe), wms, item, escaped)
+  const wmsOnly: Agg[] = []
+  let he = e.at(0)
+  let hw = w.at(0)
+  while (he && hw) {
+    const c = cmpRange(erpText, e.start, e.t3, wmsText, w.start, w.t3)
+    if (c < 0) {
+      const ea = agg(e, false, itemOf(e))
+      visit(ea.key, ea, undefined)
+      he = e.at(e.nl + 1)
+    } else if (c > 0) {
+      wmsOnly.push(agg(w, true, itemOf(w)))
+      hw = w.at(w.nl + 1)
+    } else {
+      const item = itemOf(e)
+      const uom = uomOf(e)
+      const target = prevRaw?.uom
+      if (
+        cmpRange(erpText, e.t3 + 1, e.qe, wmsText, w.t3 + 1, w.qe) === 0 &&
+        (target === undefined || target === '' || target === uom)
+      ) {
+        // the fastest path of visit: the same decimal text in the same unit on both sides
+        totals.keys.match++
+        if (e.qe - e.t4 !== 2 || erpText.charCodeAt(e.t4 + 1) !== 48) totals.sumAbsErpFast.addRange(erpText, e.t4 + 1, e.qe)
+      } else {
+        const ea = agg(e, false, item)
+        visit(ea.key, ea, agg(w, true, item))
+      }
+      he = e.at(e.nl + 1)
+      hw = w.at(w.nl + 1)
+    }
+  }
+  for (; he; he = e.at(e.nl + 1)) {
+    const ea = agg(e, false, itemOf(e))
+    visit(ea.key, ea, undefined)
+  }
+  for (; hw; hw = w.at(w.nl + 1)) wmsOnly.push(agg(w, true, itemOf(w)))
+  for (const wa of wmsOnly) visit(wa.key, undefined, wa)
+}
+
 /** The key's quantity in its first unit (parsed on first use: most keys are compared as text and never parsed). */
 function qOf(a: Agg): Scaled {
   return a.q ?? (a.q = parseScaled(a.t!))
@@ -280,9 +415,15 @@ export const rowValue = new WeakMap<StockVarianceRow, Decimal>()
  */
 export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, totals: PartitionTotals): PartitionResult {
   const items = loadItems(spill, p)
+  const erpText = spill.text(KIND.erp, p)
+  const wmsText = spill.text(KIND.wms, p)
+  // both sides in strictly ascending key order (tables read in key order, same codes): one merge-join pass, no Map
+  const joined = !env.all && !env.trackScope && env.classes.size === 0 && ascending(erpText) && ascending(wmsText)
   const keys = new Map<string, Agg>()
-  loadAggs(spill.text(KIND.erp, p), false, keys)
-  loadAggs(spill.text(KIND.wms, p), true, keys)
+  if (!joined) {
+    loadAggs(erpText, false, keys)
+    loadAggs(wmsText, true, keys)
+  }
   const transit = new Map<string, Agg>()
   loadAggs(spill.text(KIND.transit, p), true, transit)
   for (const k of [KIND.items, KIND.units, KIND.erp, KIND.wms, KIND.transit]) spill.drop(k, p)
@@ -434,11 +575,13 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     }
     open.push({row, erpD: eD, wmsD: wD, erpAgg: e, wmsAgg: w})
   }
-  // ERP keys in read order, then the WMS-only ones (insertion order of the shared Map)
-  for (const a of keys.values()) {
-    if (a.wms) visit(a.key, undefined, a)
-    else visit(a.key, a, a.partner)
-  }
+  // ERP keys in read order, then the WMS-only ones (insertion order of the shared Map, or the merge-join's order)
+  if (joined) mergeJoin(erpText, wmsText, items, totals, visit)
+  else
+    for (const a of keys.values()) {
+      if (a.wms) visit(a.key, undefined, a)
+      else visit(a.key, a, a.partner)
+    }
 
   // group causes (reconcile/cause-groups.ts): code_format (same key but for case/space/width), then lot_swap
   // (item × warehouse totals agree)
