@@ -3,7 +3,7 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 import {ReadOnlyViolation, SourceError} from '../../src/lib/cli/errors.js'
 import {redact, registerSecret} from '../../src/lib/cli/secrets.js'
 import type {MysqlSourceConfig} from '../../src/lib/config/sources-schema.js'
-import {Source} from '../../src/lib/sources/source.js'
+import {eachRow, Source} from '../../src/lib/sources/source.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
 
 function mysqlSource(database: string, over: Partial<MysqlSourceConfig> = {}, conn: Partial<MysqlSourceConfig['connection']> = {}): MysqlSourceConfig {
@@ -176,6 +176,58 @@ describeMysql('MySQL sources are read-only, timed and streaming (real MariaDB)',
     expect(seen).toBeLessThan(150000)
     // the pool still serves reads afterwards
     expect(Number((await src.query<{n: number}>('SELECT COUNT(*) AS n FROM big WHERE id <= 5'))[0].n)).toBe(5)
+  })
+
+  it('eachRow hands every row to the function in order, none batched, and counts them', async () => {
+    const before = src.rowsRead
+    let expected = 1
+    const n = await src.eachRow!<[number, string]>('SELECT id, v FROM big WHERE id > ? ORDER BY id', [0], ([id, v]) => {
+      if (id !== expected || v !== `row-${expected}`) throw new Error(`row ${expected}: got ${id} ${v}`)
+      expected++
+    }, {rowsAsArray: true})
+    expect(n).toBe(200000)
+    expect(expected - 1).toBe(200000)
+    expect(src.rowsRead - before).toBe(200000)
+    // the generic helper: the same rows through a reader without eachRow (its batches)
+    const plain = {query: src.query.bind(src), stream: src.stream.bind(src), streamBatches: src.streamBatches.bind(src)}
+    const ids: number[] = []
+    expect(await eachRow<{id: number}>(plain, 'SELECT id FROM big WHERE id <= 3 ORDER BY id', [], (r) => ids.push(r.id))).toBe(3)
+    expect(ids).toEqual([1, 2, 3])
+  })
+
+  it('a function that throws stops eachRow with its own error, and the pool and a snapshot stay usable', async () => {
+    const bad = new RangeError('bad row 1234')
+    let seen = 0
+    const err = await src
+      .eachRow!<[number]>('SELECT id FROM big ORDER BY id', [], ([id]) => {
+        seen++
+        if (id === 1234) throw bad
+      }, {rowsAsArray: true})
+      .catch((e) => e)
+    expect(err).toBe(bad)
+    expect(seen).toBe(1234)
+    expect(Number((await src.query<{n: number}>('SELECT COUNT(*) AS n FROM big WHERE id <= 5'))[0].n)).toBe(5)
+    const result = await src.snapshot(async (snap) => {
+      let calls = 0
+      const e2 = await snap.eachRow!<[number]>('SELECT id FROM big ORDER BY id', [], () => {
+        calls++
+        if (calls === 10) throw bad
+      }, {rowsAsArray: true}).catch((e) => e)
+      const n = await snap.query<{n: number}>('SELECT COUNT(*) AS n FROM big')
+      const after = await snap.eachRow!('SELECT id FROM big WHERE id <= 10', [], () => {})
+      return {same: e2 === bad, calls, n: Number(n[0].n), after}
+    })
+    expect(result).toEqual({same: true, calls: 10, n: 200000, after: 10})
+  })
+
+  it('a server error in the middle of eachRow is a SourceError, after the rows before it; the guard comes first', async () => {
+    let seen = 0
+    const err = await src.eachRow!<[number]>('SELECT id, (SELECT 1 FROM seq_1_to_2 WHERE big.id = 150000) AS x FROM big ORDER BY id', [], () => seen++, {rowsAsArray: true}).catch((e) => e)
+    expect(err).toBeInstanceOf(SourceError)
+    expect((err as SourceError).exitCode).toBe(3)
+    expect(seen).toBeGreaterThan(0)
+    expect(seen).toBeLessThan(150000)
+    expect(() => src.eachRow!('DELETE FROM big', [], () => {})).toThrow(ReadOnlyViolation)
   })
 
   it('a batched read passes the read guard first', () => {

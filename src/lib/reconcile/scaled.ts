@@ -19,14 +19,56 @@ function pow10(n: number): bigint {
 
 const PLAIN = /^[+-]?\d+(\.\d*)?$|^[+-]?\.\d+$/
 
-/** Parse a decimal text exactly ("123.4500", "-0.5", "1e-7"); throws on anything that is not a number. */
+/**
+ * Parse a decimal text exactly ("123.4500", "-0.5", "1e-7"); throws on anything that is not a number. Texts of at
+ * most 15 digits (every DECIMAL(18,4) stock quantity below 10^11) are read digit by digit into an exact double and
+ * become a BigInt without parsing a string (profile at 2,000,000 keys/side: the regex, the slices and BigInt(string)
+ * were 7% of the reconcile); longer or unusual texts take the general path. Same value and scale either way.
+ */
 export function parseScaled(text: string): Scaled {
+  const n = text.length
+  if (n > 0 && n <= 17) {
+    let i = 0
+    const c0 = text.charCodeAt(0)
+    if (c0 === 45 || c0 === 43) i = 1
+    let v = 0
+    let digits = 0
+    let s = -1
+    let zeros = 0
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i)
+      if (c >= 48 && c <= 57) {
+        v = v * 10 + (c - 48)
+        digits++
+        if (s >= 0) {
+          s++
+          zeros = c === 48 ? zeros + 1 : 0
+        }
+      } else if (c === 46 && s < 0) s = 0
+      else break
+    }
+    if (i === n && digits > 0 && digits <= 15) {
+      if (s < 0) s = 0
+      else if (zeros > 0) {
+        // trailing fraction zeros dropped, as below: v stays an exact integer (v < 2^53 is divisible by 10^zeros)
+        v /= POW10N[zeros]
+        s -= zeros
+      }
+      return {v: BigInt(c0 === 45 ? -v : v), s}
+    }
+  }
+  return parseScaledText(text)
+}
+
+const POW10N = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+
+function parseScaledText(text: string): Scaled {
   if (!PLAIN.test(text)) {
     // exponent notation (within bounds) or garbage (throws)
     const p = parseQuantityText(text)
     // a defect (callers pass text a reader already accepted): its message is for whoever fixes the code, in English
     if (!p.ok) throw new TypeError(`not a quantity: ${JSON.stringify(text.slice(0, 60))} (${quantityReason(p, 'en')})`)
-    return parseScaled(p.text)
+    return parseScaledText(p.text)
   }
   const dot = text.indexOf('.')
   if (dot < 0) return {v: BigInt(text), s: 0}
@@ -79,3 +121,59 @@ export function scaledToDecimal(a: Scaled): Decimal {
 }
 
 export const ZERO_SCALED: Scaled = {v: 0n, s: 0}
+
+/**
+ * Σ|x| over many decimal texts, exact: short plain texts (≤ 15 digits) are added as exact doubles, one running sum per
+ * scale, moved into a BigInt before a sum could pass 2^53; anything else goes through parseScaled. The hot path of a
+ * stock diff adds one ERP quantity per matching key, without a BigInt per key.
+ */
+export class AbsSum {
+  private readonly small: number[] = []
+  private big: Scaled = {v: 0n, s: 0}
+
+  addText(text: string): void {
+    this.addRange(text, 0, text.length)
+  }
+
+  /** Add |text[from, to)|, the same as addText(text.slice(from, to)) without the slice. */
+  addRange(text: string, from: number, to: number): void {
+    const n = to
+    if (n - from <= 17) {
+      let i = from
+      const c0 = text.charCodeAt(from)
+      if (c0 === 45 || c0 === 43) i++
+      let v = 0
+      let digits = 0
+      let s = -1
+      for (; i < n; i++) {
+        const c = text.charCodeAt(i)
+        if (c >= 48 && c <= 57) {
+          v = v * 10 + (c - 48)
+          digits++
+          if (s >= 0) s++
+        } else if (c === 46 && s < 0) s = 0
+        else break
+      }
+      if (i === n && digits > 0 && digits <= 15) {
+        if (s < 0) s = 0
+        const acc = this.small[s] ?? 0
+        if (acc > 8e15) {
+          this.big = addScaled(this.big, {v: BigInt(acc), s})
+          this.small[s] = v
+        } else this.small[s] = acc + v
+        return
+      }
+    }
+    this.add(parseScaled(text.slice(from, to)))
+  }
+
+  add(x: Scaled): void {
+    if (x.v !== 0n) this.big = addScaled(this.big, x.v < 0n ? {v: -x.v, s: x.s} : x)
+  }
+
+  value(): Scaled {
+    let out = this.big
+    for (let s = 0; s < this.small.length; s++) if (this.small[s]) out = addScaled(out, {v: BigInt(this.small[s]), s})
+    return out
+  }
+}

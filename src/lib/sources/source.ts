@@ -18,6 +18,28 @@ export interface Reader {
   stream<T = Row>(sql: string, bindings?: Bindings): AsyncIterable<T>
   /** The rows in arrays of about `batchSize` (one await per batch); `rowsAsArray` gives each row as its column values in SELECT order. */
   streamBatches<T = Row>(sql: string, bindings?: Bindings, opts?: BatchOptions): AsyncIterable<T[]>
+  /**
+   * Every row handed to `fn` as it arrives, synchronously (MySQL: from the protocol parser, no batch held), resolving
+   * with the number of rows. `fn` throwing stops the read and rejects with that error as thrown. Optional: call it
+   * through `eachRow(reader, …)`, which falls back to streamBatches.
+   */
+  eachRow?<T = Row>(sql: string, bindings: Bindings, fn: (row: T) => void, opts?: BatchOptions): Promise<number>
+}
+
+/**
+ * Hand every row of a read to `fn`, one at a time: the reader's own eachRow when it has one, else its batches. For
+ * reads of millions of rows whose rows are used at once (normalised and spilled): no row outlives its turn, so none is
+ * copied by the young-generation GC or promoted to the old one (profile at 2,000,000 rows/side, batches of 4,096 rows:
+ * a quarter of a reader thread's time was GC and its heap grew with the table).
+ */
+export async function eachRow<T = Row>(reader: Reader, sql: string, bindings: Bindings, fn: (row: T) => void, opts: BatchOptions = {}): Promise<number> {
+  if (reader.eachRow) return reader.eachRow<T>(sql, bindings, fn, opts)
+  let n = 0
+  for await (const batch of reader.streamBatches<T>(sql, bindings, opts)) {
+    for (let i = 0; i < batch.length; i++) fn(batch[i])
+    n += batch.length
+  }
+  return n
 }
 
 export interface BatchOptions {
@@ -185,6 +207,11 @@ export class Source implements Reader {
     return this.batchesOn<T>(undefined, sql, bindings, opts)
   }
 
+  eachRow<T = Row>(sql: string, bindings: Bindings, fn: (row: T) => void, opts: BatchOptions = {}): Promise<number> {
+    this.guard(sql)
+    return this.eachOn<T>(undefined, sql, bindings, fn, opts)
+  }
+
   /**
    * Run `fn` inside one read-only transaction on one connection: a consistent snapshot (InnoDB's
    * `START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY`, SQLite's deferred transaction).
@@ -219,6 +246,10 @@ export class Source implements Reader {
         streamBatches: <R = Row>(sql: string, bindings: Bindings = [], opts: BatchOptions = {}) => {
           this.guard(sql)
           return this.batchesOn<R>(conn, sql, bindings, opts)
+        },
+        eachRow: <R = Row>(sql: string, bindings: Bindings, fn: (row: R) => void, opts: BatchOptions = {}) => {
+          this.guard(sql)
+          return this.eachOn<R>(conn, sql, bindings, fn, opts)
         },
       }
       const result = await fn(reader)
@@ -392,7 +423,35 @@ export class Source implements Reader {
     }
   }
 
-  private async *batchesOn<T>(conn: unknown, sql: string, bindings: Bindings, opts: BatchOptions): AsyncIterable<T[]> {
+  /** eachRow on a connection (a snapshot's) or a pooled one: MySQL rows straight from the parser, SQLite by batches. */
+  private async eachOn<T>(conn: unknown, sql: string, bindings: Bindings, fn: (row: T) => void, opts: BatchOptions): Promise<number> {
+    let n = 0
+    if (this.dialect === 'sqlite') {
+      for await (const batch of this.batchesOn<T>(conn, sql, bindings, opts)) {
+        for (let i = 0; i < batch.length; i++) fn(batch[i])
+        n += batch.length
+      }
+      return n
+    }
+    let thrown: {error: unknown} | undefined
+    const each = (row: unknown): boolean => {
+      try {
+        fn(row as T)
+        n++
+        return true
+      } catch (error) {
+        thrown = {error}
+        return false
+      }
+    }
+    for await (const _ of this.batchesOn<T>(conn, sql, bindings, opts, each)) {
+      // nothing is batched: rows went to `each`
+    }
+    if (thrown) throw thrown.error
+    return n
+  }
+
+  private async *batchesOn<T>(conn: unknown, sql: string, bindings: Bindings, opts: BatchOptions, each?: (row: unknown) => boolean): AsyncIterable<T[]> {
     const size = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH))
     const own = conn === undefined
     let c: unknown
@@ -404,7 +463,7 @@ export class Source implements Reader {
     try {
       const text = this.render(sql, bindings)
       if (this.dialect === 'sqlite') yield* this.sqliteBatches<T>(c as SqliteDb, text, size, opts.rowsAsArray === true)
-      else yield* this.mysqlBatches<T>(c as MysqlStreamConnection, own, text, size, opts.rowsAsArray === true, opts.onFields)
+      else yield* this.mysqlBatches<T>(c as MysqlStreamConnection, own, text, size, opts.rowsAsArray === true, opts.onFields, each)
     } finally {
       if (own) await this.releaseConnection(c)
     }
@@ -441,8 +500,11 @@ export class Source implements Reader {
   /**
    * Rows straight from mysql2's 'result' events into arrays. The connection is paused when two full batches wait
    * for the consumer and resumed when it takes one, so memory stays at about two batches whatever the table size.
+   * With `each`, every row goes to it at once instead (nothing is batched or yielded); `each` returning false (its
+   * function threw) stops the read: the rest of the result is discarded, and the generator ends without an error of
+   * its own (the caller rethrows the function's).
    */
-  private async *mysqlBatches<T>(c: MysqlStreamConnection, own: boolean, sql: string, size: number, rowsAsArray: boolean, onFields?: BatchOptions['onFields']): AsyncGenerator<T[]> {
+  private async *mysqlBatches<T>(c: MysqlStreamConnection, own: boolean, sql: string, size: number, rowsAsArray: boolean, onFields?: BatchOptions['onFields'], each?: (row: unknown) => boolean): AsyncGenerator<T[]> {
     const reading = describeRead(sql, 'mysql')
     // our own pooled connection reads inside its own read-only transaction (a snapshot's already is in one)
     if (own) {
@@ -471,11 +533,21 @@ export class Source implements Reader {
       // the result's column types (e.g. FLOAT), for readers that select FLOAT as DOUBLE
       if (fields !== undefined && onFields) onFields((fields as Array<{name: string; columnType: number}>).map((f) => ({name: f.name, columnType: f.columnType})))
     })
+    let stopped = false
     query.on('result', (row: unknown) => {
       if (discard) return
       if (!gotFields) {
         // an OK packet (a statement that returns no result set): never a row
         if (failed === undefined) failed = noResultSetError(this.name, reading)
+        return
+      }
+      if (each !== undefined) {
+        this.rowsRead++
+        if (!each(row)) {
+          stopped = true
+          discard = true
+          notify()
+        }
         return
       }
       batch.push(row)
@@ -516,6 +588,7 @@ export class Source implements Reader {
     try {
       for (;;) {
         if (failed !== undefined) throw failed
+        if (stopped) break
         const next = ready.shift()
         if (next !== undefined) {
           if (paused && ready.length < 2) {
@@ -531,8 +604,10 @@ export class Source implements Reader {
           wake = resolve
         })
       }
-      finished = true
-      if (own) await exec(c as unknown as MysqlCallbackConnection, 'COMMIT')
+      if (!stopped) {
+        finished = true
+        if (own) await exec(c as unknown as MysqlCallbackConnection, 'COMMIT')
+      } else if (own && done) await exec(c as unknown as MysqlCallbackConnection, 'ROLLBACK').catch(() => {})
     } catch (error) {
       finished = done
       if (own && done) await exec(c as unknown as MysqlCallbackConnection, 'ROLLBACK').catch(() => {})

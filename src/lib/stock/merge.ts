@@ -152,7 +152,7 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
   part.totals = {
     keys: totals.keys,
     causes: totals.causes,
-    sumAbsErp: totals.sumAbsErp.plus(scaledToDecimal(totals.sumAbsErpScaled)).toFixed(),
+    sumAbsErp: totals.sumAbsErp.plus(scaledToDecimal(totals.sumAbsErpFast.value())).toFixed(),
     sumAbsDiff: totals.sumAbsDiff.toFixed(),
     valueAtRisk: totals.valueAtRisk.toFixed(),
     valueInDataErrors: totals.valueInDataErrors.toFixed(),

@@ -1,7 +1,7 @@
 import type {Knex} from 'knex'
 
 import {BoundedMap} from '../cache/bounded-map.js'
-import type {Reader} from '../sources/source.js'
+import {eachRow, type Reader} from '../sources/source.js'
 import type {CodeMap} from '../reconcile/mapping.js'
 import type {StockConfig} from './config.js'
 import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from '../reconcile/keys.js'
@@ -122,20 +122,15 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
   // columns in SELECT order: i, w, l, q, u
-  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
-    for (let b = 0; b < batch.length; b++) {
-      const r = batch[b]
-      const wh = whs.get(r[1])
-      if (wh.skip) continue
-      const item = items.get(r[0])
-      const q = isPlainQuantity(r[3]) ? r[3] : qty(r[3], keyText(r[0], r[1], r[2]))
-      const l = r[2] === null ? nullLot : fields.lot.get(r[2])
-      spill.write(KIND.erp, item.partition, `${item.field}\t${wh.field}\t${l}\t${fields.uom.get(r[4])}\t${q}`)
-    }
-    const before = n
-    n += batch.length
-    if ((n >>> 14) !== (before >>> 14)) ctx.onRows?.('erp', n)
-  }
+  await eachRow<unknown[]>(reader, read.sql, read.bindings, (r) => {
+    if ((++n & 16383) === 0) ctx.onRows?.('erp', n)
+    const wh = whs.get(r[1])
+    if (wh.skip) return
+    const item = items.get(r[0])
+    const q = isPlainQuantity(r[3]) ? r[3] : qty(r[3], keyText(r[0], r[1], r[2]))
+    const l = r[2] === null ? nullLot : fields.lot.get(r[2])
+    spill.write(KIND.erp, item.partition, `${item.field}\t${wh.field}\t${l}\t${fields.uom.get(r[4])}\t${q}`)
+  }, AS_ARRAYS)
   ctx.onRows?.('erp', n)
   return n
 }
@@ -153,16 +148,11 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
   let n = 0
   const emit = wmsEmitter(ctx, KIND.wms)
   // columns in SELECT order: i, w, l, q, u
-  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
-    for (let b = 0; b < batch.length; b++) {
-      const r = batch[b]
-      const q = r[3]
-      emit(r[0], r[1], r[2], isPlainQuantity(q) ? q : qty(q, keyText(r[0], r[1], r[2])), r[4])
-    }
-    const before = n
-    n += batch.length
-    if ((n >>> 14) !== (before >>> 14)) ctx.onRows?.('wms', n)
-  }
+  await eachRow<unknown[]>(reader, read.sql, read.bindings, (r) => {
+    if ((++n & 16383) === 0) ctx.onRows?.('wms', n)
+    const q = r[3]
+    emit(r[0], r[1], r[2], isPlainQuantity(q) ? q : qty(q, keyText(r[0], r[1], r[2])), r[4])
+  }, AS_ARRAYS)
   ctx.onRows?.('wms', n)
   return n
 }
@@ -234,22 +224,16 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
   const code = ctx.erpNorm.code
   const cost = optionalNumberReader({source: it.source, table: it.table, column: c.unitCost ?? ''})
   const pack = optionalNumberReader({source: it.source, table: it.table, column: c.packSize ?? ''})
-  let n = 0
   // columns in SELECT order: i, u, c, g, k, p, d
-  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
-    n += batch.length
-    for (let b = 0; b < batch.length; b++) {
-      const r = batch[b]
-      const item = code(r[0])
-      const itemKey = () => `item ${JSON.stringify(codeText(r[0]))}`
-      ctx.spill.write(
-        KIND.items,
-        partitionOf(looseCode(item), ctx.spill.partitions),
-        `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${cost(r[4], itemKey)}\t${pack(r[5], itemKey)}\t${esc(codeText(r[6]))}`,
-      )
-    }
-  }
-  return n
+  return eachRow<unknown[]>(reader, read.sql, read.bindings, (r) => {
+    const item = code(r[0])
+    const itemKey = () => `item ${JSON.stringify(codeText(r[0]))}`
+    ctx.spill.write(
+      KIND.items,
+      partitionOf(looseCode(item), ctx.spill.partitions),
+      `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${cost(r[4], itemKey)}\t${pack(r[5], itemKey)}\t${esc(codeText(r[6]))}`,
+    )
+  }, AS_ARRAYS)
 }
 
 /** Per-item unit factors into the spill. */

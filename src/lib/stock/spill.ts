@@ -141,6 +141,8 @@ export class Spill {
         fd,
         file,
         size: 0,
+        stage: null,
+        staged: 0,
         // slots are allocated on first use: small inputs never touch most partitions
         slots: Array.from({length: this.partitions}, () => null),
         blocks: Array.from({length: this.partitions}, () => []),
@@ -155,7 +157,7 @@ export class Spill {
     const k = this.kinds.get(kind) ?? this.kind(kind)
     let b = k.slots[partition]
     if (b === null) {
-      b = {buf: Buffer.allocUnsafe(SLOT_BYTES), len: 0}
+      b = {buf: this.slotBuffer(), len: 0}
       k.slots[partition] = b
     }
     // worst case 3 bytes per UTF-16 unit
@@ -170,11 +172,28 @@ export class Spill {
     b.buf[b.len++] = 10
   }
 
+  private slab: Buffer | null = null
+  private slabUsed = 0
+
+  /**
+   * A slot's buffer, cut from a slab of 64 (one 4 KB allocation per partition was 2% of a reader thread: each is its
+   * own ArrayBuffer).
+   */
+  private slotBuffer(): Buffer {
+    if (this.slab === null || this.slabUsed === SLAB_SLOTS) {
+      this.slab = Buffer.allocUnsafe(SLOT_BYTES * SLAB_SLOTS)
+      this.slabUsed = 0
+    }
+    const at = SLOT_BYTES * this.slabUsed++
+    return this.slab.subarray(at, at + SLOT_BYTES)
+  }
+
   /** Write all buffered lines of one kind (or all kinds). */
   flush(kind?: string): void {
     for (const [name, k] of this.kinds) {
       if (kind !== undefined && name !== kind) continue
       for (let p = 0; p < this.partitions; p++) this.flushSlot(k, p)
+      this.flushStage(k)
     }
   }
 
@@ -183,6 +202,7 @@ export class Spill {
     const k = this.kinds.get(kind)
     if (!k) return ''
     this.flushSlot(k, partition)
+    this.flushStage(k)
     const blocks = k.blocks[partition]
     if (blocks.length === 0) return ''
     let total = 0
@@ -209,7 +229,10 @@ export class Spill {
   /** Sequential line reader over one kind's partition (for merging sorted partition outputs). */
   reader(kind: string, partition: number): LineReader {
     const k = this.kinds.get(kind)
-    if (k) this.flushSlot(k, partition)
+    if (k) {
+      this.flushSlot(k, partition)
+      this.flushStage(k)
+    }
     return new LineReader(k ? k.fd : -1, k ? k.blocks[partition] : [])
   }
 
@@ -236,7 +259,7 @@ export class Spill {
   adopt(index: SpillIndex, own = true): void {
     for (const {kind, file, size, blocks} of index.kinds) {
       if (this.kinds.has(kind)) throw new Error(`spill kind ${kind} written twice`)
-      this.kinds.set(kind, {fd: openSync(file, 'r+'), file, size, slots: Array.from({length: this.partitions}, () => null), blocks})
+      this.kinds.set(kind, {fd: openSync(file, 'r+'), file, size, stage: null, staged: 0, slots: Array.from({length: this.partitions}, () => null), blocks})
     }
     if (own) this.adopted.push(index.dir)
   }
@@ -245,7 +268,10 @@ export class Spill {
 
   /** Close the files without removing them (after handing the index to another thread). */
   release(): void {
-    for (const k of this.kinds.values()) closeSync(k.fd)
+    for (const k of this.kinds.values()) {
+      this.flushStage(k)
+      closeSync(k.fd)
+    }
     this.kinds.clear()
   }
 
@@ -263,16 +289,39 @@ export class Spill {
     b.len = 0
   }
 
+  /**
+   * A partition's block goes to the file through the kind's staging buffer: blocks of many partitions leave in one
+   * write of STAGE_BYTES (profile at 2,000,000 rows/side: one write per 4 KB block was 6-8% of a reader thread, plus
+   * its system time). Offsets are the blocks' places in the file, staged or not; reads flush the stage first.
+   */
   private append(k: KindFile, partition: number, data: Buffer): void {
-    let off = 0
-    try {
-      while (off < data.length) off += writeSync(k.fd, data, off, data.length - off, k.size + off)
-    } catch (error) {
-      throw tempDirError(path.dirname(this.dir), error)
+    if (data.length > STAGE_BYTES) {
+      this.flushStage(k)
+      this.writeAt(k, data, k.size)
+    } else {
+      if (k.staged + data.length > STAGE_BYTES) this.flushStage(k)
+      k.stage ??= Buffer.allocUnsafe(STAGE_BYTES)
+      k.staged += data.copy(k.stage, k.staged)
     }
     k.blocks[partition].push({offset: k.size, len: data.length})
     k.size += data.length
     this.bytesWritten += data.length
+  }
+
+  private flushStage(k: KindFile): void {
+    if (k.staged === 0) return
+    const n = k.staged
+    k.staged = 0
+    this.writeAt(k, k.stage!.subarray(0, n), k.size - n)
+  }
+
+  private writeAt(k: KindFile, data: Buffer, at: number): void {
+    let off = 0
+    try {
+      while (off < data.length) off += writeSync(k.fd, data, off, data.length - off, at + off)
+    } catch (error) {
+      throw tempDirError(path.dirname(this.dir), error)
+    }
   }
 }
 
@@ -294,12 +343,18 @@ interface Block {
 interface KindFile {
   fd: number
   file: string
+  /** Bytes in the file, staged ones included. */
   size: number
+  /** Blocks not yet written (the last `staged` bytes of `size`). */
+  stage: Buffer | null
+  staged: number
   slots: Array<Slot | null>
   blocks: Block[][]
 }
 
 const SLOT_BYTES = 4096
+const STAGE_BYTES = 256 * 1024
+const SLAB_SLOTS = 64
 
 /** FNV-1a over UTF-16 code units: a fast, stable partition hash. */
 export function partitionOf(key: string, partitions: number): number {
