@@ -120,6 +120,7 @@ export class Spill {
   readonly dir: string
   readonly partitions: number
   private readonly kinds = new Map<string, KindFile>()
+  private readBuf = Buffer.alloc(0)
   bytesWritten = 0
 
   constructor(opts: {partitions: number; tempDir?: string; dir?: string}) {
@@ -183,7 +184,11 @@ export class Spill {
     return this.bytes(kind, partition).toString('utf8')
   }
 
-  /** The bytes of one kind's partition (its blocks, in order). */
+  /**
+   * The bytes of one kind's partition (its blocks, in order), in a read buffer this Spill reuses: valid until the next
+   * call. A fresh Buffer per partition is memory outside the JS heap that is only freed once a full collection finds its
+   * handle dead; 512 of them (~300 KB each at 1,000,000 records) piled up ~70 MB of RSS between collections.
+   */
   private bytes(kind: string, partition: number): Buffer {
     const k = this.kinds.get(kind)
     if (!k) return Buffer.alloc(0)
@@ -191,7 +196,8 @@ export class Spill {
     const blocks = k.blocks[partition]
     let total = 0
     for (const bl of blocks) total += bl.len
-    const out = Buffer.allocUnsafe(total)
+    if (this.readBuf.length < total) this.readBuf = Buffer.allocUnsafe(Math.max(total, 2 * this.readBuf.length))
+    const out = this.readBuf.subarray(0, total)
     let at = 0
     for (const bl of blocks) {
       let got = 0
