@@ -409,8 +409,12 @@ const PARALLEL_MIN_RECORDS = 100_000
 /**
  * Partitions between full collections (see reconcileJobPartitions), per thread. bench/reconcile.ts at 1,000,000 order
  * lines: one thread, every 16: peak RSS 218-241 MB; two threads, every 16: 348 MB (two heaps of garbage), every 4: 229 MB.
+ * Since exact matches are settled from the raw lines (job-fast.ts) a partition leaves far less garbage, and a forced
+ * full collection (~70 ms of CPU each on the main thread's heap, and it shrinks the young generation) is the larger
+ * cost: two threads, every 4: CPU 18.4 / 17.9 s, peak RSS 206 MB; every 16: 15.8 / 15.3 s, 210-212 MB; never: 13.4 /
+ * 13.6 s but 276-280 MB (interleaved runs, load average 27-38 on 2 cores).
  */
-export const GC_EVERY = {one: 16, two: 4}
+export const GC_EVERY = {one: 16, two: 16}
 
 /**
  * Reconcile a job's spill, on two cores when the compiled merge worker exists and the sides are large: this thread and
