@@ -18,6 +18,10 @@ describe('spill files', () => {
       spill.write('k', 1, '电机-甲')
       expect(spill.lines('k', 1)).toEqual(['first', long, '电机-甲'])
       expect(spill.lines('k', 2)).toEqual([])
+      // a partition of many pieces (lines() decodes ~32 KB at a time, cut at line ends): every line back, in order
+      const many = Array.from({length: 20_000}, (_, i) => (i % 3 === 0 ? `电机-${i}-甲` : `RM-${i}\t${'q'.repeat(i % 50)}`))
+      for (const l of many) spill.write('m', 3, l)
+      expect(spill.lines('m', 3)).toEqual(many)
       spill.write('r', 0, '甲'.repeat(40_000))
       spill.write('r', 0, 'end')
       const reader = spill.reader('r', 0)

@@ -6,11 +6,13 @@ import {t} from '../i18n/index.js'
 import type {Reader, Source} from '../sources/source.js'
 import type {CodeMap} from '../stock/code-maps.js'
 import {codeNormalizer, type KeyNormalizer} from '../stock/normalize.js'
+import {RawCache} from '../stock/read-sides.js'
 import {buildSideRead} from '../stock/side-sql.js'
 import {escapeField, partitionOf, type Spill} from '../stock/spill.js'
 import type {ReconcileJobConfig} from './jobs-config.js'
 import {KEY_SEP} from './job-types.js'
 import {dateValue, plainText, timestampText} from './job-values.js'
+import {isPlainQuantity} from './quantity.js'
 import {parseScaled} from './scaled.js'
 
 export type SideName = 'left' | 'right'
@@ -133,6 +135,13 @@ export async function readJobSide(opts: {
   const kind = JOB_KIND[side]
   const nk = keys.length
   const keyVals: string[] = new Array(nk)
+  // spill fields of the few-valued columns (dates, enums, units), worked out once per distinct raw value
+  const dateField = (v: unknown) => {
+    const d = dateValue(v)
+    return field(d === null || typeof d === 'string' ? d : `!${d.bad}`)
+  }
+  const valueCache = fields.map(([, f]) => (f.type === 'date' ? new RawCache<string>(dateField) : f.type === 'enum' ? new RawCache<string>((v) => field(v === null || v === undefined ? null : plainText(v))) : null))
+  const unitCache = new RawCache<string>((u) => field(u === null || u === undefined ? null : plainText(u).trim()))
   for await (const batch of opts.reader.streamBatches<unknown[]>(read.sql, read.bindings, {batchSize: BATCH, rowsAsArray: true})) {
     for (const row of batch) {
       res.rows++
@@ -171,14 +180,15 @@ export async function readJobSide(opts: {
         switch (f.type) {
           case 'decimal': {
             const u = row[at++]
-            line += `\t${field(exactText(v, () => ({source: source.name, where, column: f[side], key: keyVals.join(' / ')})))}\t${field(u === null || u === undefined ? null : plainText(u).trim())}`
+            // plain decimal text (the common case) is its own exact text and spill field
+            const q = isPlainQuantity(v) ? v : field(exactText(v, () => ({source: source.name, where, column: f[side], key: keyVals.join(' / ')})))
+            line += `\t${q}\t${unitCache.get(u ?? null)}`
             break
           }
-          case 'date': {
-            const d = dateValue(v)
-            line += `\t${field(d === null || typeof d === 'string' ? d : `!${d.bad}`)}`
+          case 'date':
+          case 'enum':
+            line += `\t${valueCache[i]!.get(v ?? null)}`
             break
-          }
           case 'code': {
             let c = norm(v)
             const m = fieldMaps[i]

@@ -120,6 +120,7 @@ export class Spill {
   readonly dir: string
   readonly partitions: number
   private readonly kinds = new Map<string, KindFile>()
+  private readBuf = Buffer.alloc(0)
   bytesWritten = 0
 
   constructor(opts: {partitions: number; tempDir?: string; dir?: string}) {
@@ -199,30 +200,53 @@ export class Spill {
 
   /** The text of one kind's partition (its blocks, in order). */
   text(kind: string, partition: number): string {
+    return this.bytes(kind, partition).toString('utf8')
+  }
+
+  /**
+   * The bytes of one kind's partition (its blocks, in order), in a read buffer this Spill reuses: valid until the next
+   * call. A fresh Buffer per partition is memory outside the JS heap that is only freed once a full collection finds its
+   * handle dead; 512 of them (~300 KB each at 1,000,000 records) piled up ~70 MB of RSS between collections.
+   */
+  private bytes(kind: string, partition: number): Buffer {
     const k = this.kinds.get(kind)
-    if (!k) return ''
+    if (!k) return Buffer.alloc(0)
     this.flushSlot(k, partition)
     this.flushStage(k)
     const blocks = k.blocks[partition]
-    if (blocks.length === 0) return ''
     let total = 0
     for (const bl of blocks) total += bl.len
-    const out = Buffer.allocUnsafe(total)
+    if (this.readBuf.length < total) this.readBuf = Buffer.allocUnsafe(Math.max(total, 2 * this.readBuf.length))
+    const out = this.readBuf.subarray(0, total)
     let at = 0
     for (const bl of blocks) {
       let got = 0
       while (got < bl.len) got += readSync(k.fd, out, at + got, bl.len - got, bl.offset + got)
       at += bl.len
     }
-    return out.toString('utf8')
+    return out
   }
 
-  /** The lines of one kind's partition. */
+  /**
+   * The lines of one kind's partition. Decoded in pieces of about LINES_CHUNK bytes cut at line ends: one string of a
+   * whole partition (~300 KB at 1,000,000 records in 256 partitions) lands in V8's large-object space, whose
+   * allocation and release cost ~20× a small string's per byte (bench: 3.3 s against 0.15 s to decode 150 MB).
+   */
   lines(kind: string, partition: number): string[] {
-    const text = this.text(kind, partition)
-    if (text.length === 0) return []
-    const out = text.split('\n')
-    out.pop() // trailing newline
+    const buf = this.bytes(kind, partition)
+    const out: string[] = []
+    for (let start = 0; start < buf.length; ) {
+      let end = buf.length
+      if (end - start > LINES_CHUNK) {
+        const nl = buf.lastIndexOf(10, start + LINES_CHUNK - 1)
+        end = nl >= start ? nl + 1 : buf.indexOf(10, start + LINES_CHUNK) + 1 || buf.length
+      }
+      const parts = buf.toString('utf8', start, end).split('\n')
+      // every line ends with a newline: the piece's last part is empty
+      const n = buf[end - 1] === 10 ? parts.length - 1 : parts.length
+      for (let i = 0; i < n; i++) out.push(parts[i])
+      start = end
+    }
     return out
   }
 
@@ -355,6 +379,9 @@ interface KindFile {
 const SLOT_BYTES = 4096
 const STAGE_BYTES = 256 * 1024
 const SLAB_SLOTS = 64
+
+/** Bytes decoded at a time by Spill.lines(): well below V8's large-object threshold (128 KB), even as UTF-16. */
+const LINES_CHUNK = 32_768
 
 /** FNV-1a over UTF-16 code units: a fast, stable partition hash. */
 export function partitionOf(key: string, partitions: number): number {
