@@ -13,7 +13,7 @@ import type {ReconcileJobConfig} from './jobs-config.js'
 import {NULL_FIELD} from './job-read.js'
 import type {JobMergeTotals} from './job-merge.js'
 import {KEY_SEP, type JobFinding} from './job-types.js'
-import {addScaled, ZERO_SCALED, type Scaled} from './scaled.js'
+import {AbsSum, addScaled, ZERO_SCALED} from './scaled.js'
 
 /** One key's spill lines: the line itself when there is one, else all of them in spill order. */
 export type KeyLines = string | string[]
@@ -38,32 +38,6 @@ const SAME = 0
 const DECIMAL = 1
 const ENUM = 2
 const DATE = 3
-
-/**
- * Σ|x| of exact decimals given as integer digits and scale: one running double per scale (every addend below 10^15,
- * moved into a BigInt before the sum could pass 2^53), so a match adds its quantity without a BigInt.
- */
-class AbsSum {
-  private small: number[] = []
-  private big: Scaled = ZERO_SCALED
-
-  add(v: number, s: number): void {
-    const acc = this.small[s] ?? 0
-    if (acc > 8e15) {
-      this.big = addScaled(this.big, {v: BigInt(acc), s})
-      this.small[s] = v
-    } else this.small[s] = acc + v
-  }
-
-  /** The sum so far, and start again from zero. */
-  take(): Scaled {
-    let out = this.big
-    for (let s = 0; s < this.small.length; s++) if (this.small[s]) out = addScaled(out, {v: BigInt(this.small[s]), s})
-    this.small = []
-    this.big = ZERO_SCALED
-    return out
-  }
-}
 
 /** The last parseDigits result (module scratch: no object per value). */
 let parsedV = 0
@@ -248,7 +222,7 @@ export class FastMatch {
       const sum = this.sums[i]
       if (sum === null) continue
       const v = this.lnull[i] ? 0 : Math.abs(this.lv[i])
-      if (v !== 0) sum.add(v, this.ls[i])
+      if (v !== 0) sum.addDigits(v, this.ls[i])
       if (this.bucket >= 0 && i === this.firstQty) {
         const day = unescapeField(key).split(KEY_SEP)[this.bucket]
         let d = this.byDay.get(day)
@@ -256,7 +230,7 @@ export class FastMatch {
           d = new AbsSum()
           this.byDay.set(day, d)
         }
-        if (v !== 0) d.add(v, this.ls[i])
+        if (v !== 0) d.addDigits(v, this.ls[i])
       }
     }
     return true

@@ -155,16 +155,20 @@ export class AbsSum {
         else break
       }
       if (i === n && digits > 0 && digits <= 15) {
-        if (s < 0) s = 0
-        const acc = this.small[s] ?? 0
-        if (acc > 8e15) {
-          this.big = addScaled(this.big, {v: BigInt(acc), s})
-          this.small[s] = v
-        } else this.small[s] = acc + v
+        this.addDigits(v, s < 0 ? 0 : s)
         return
       }
     }
     this.add(parseScaled(text.slice(from, to)))
+  }
+
+  /** Add v × 10^-s for a non-negative integer v below 10^15 (digits already read): no BigInt. */
+  addDigits(v: number, s: number): void {
+    const acc = this.small[s] ?? 0
+    if (acc > 8e15) {
+      this.big = addScaled(this.big, {v: BigInt(acc), s})
+      this.small[s] = v
+    } else this.small[s] = acc + v
   }
 
   add(x: Scaled): void {
@@ -174,6 +178,14 @@ export class AbsSum {
   value(): Scaled {
     let out = this.big
     for (let s = 0; s < this.small.length; s++) if (this.small[s]) out = addScaled(out, {v: BigInt(this.small[s]), s})
+    return out
+  }
+
+  /** The sum so far, and start again from zero. */
+  take(): Scaled {
+    const out = this.value()
+    this.small.length = 0
+    this.big = {v: 0n, s: 0}
     return out
   }
 }
