@@ -1,5 +1,5 @@
-import {spawnSync, type SpawnSyncReturns} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
+import {spawn, spawnSync, type SpawnSyncReturns} from 'node:child_process'
+import {cpSync, mkdtempSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -15,25 +15,66 @@ export interface CliResult {
   json: any
 }
 
+export interface CliOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  input?: string
+  timeoutMs?: number
+}
+
+function parsed(args: string[], stdout: string): unknown {
+  if (!args.includes('--json')) return undefined
+  try {
+    return JSON.parse(stdout)
+  } catch {
+    return undefined
+  }
+}
+
+const childEnv = (opts: CliOptions) => ({...process.env, NO_COLOR: '1', PLANTOPS_CONFIG: undefined, ...opts.env}) as NodeJS.ProcessEnv
+
 /** Run the built CLI exactly as a user would (`node bin/run.js …`), with no TTY and colour off. */
-export function runCli(args: string[], opts: {cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number} = {}): CliResult {
+export function runCli(args: string[], opts: CliOptions = {}): CliResult {
   const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [binPath, ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: {...process.env, NO_COLOR: '1', PLANTOPS_CONFIG: undefined, ...opts.env} as NodeJS.ProcessEnv,
+    env: childEnv(opts),
     input: opts.input ?? '',
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
   })
-  let json: unknown
-  if (args.includes('--json')) {
-    try {
-      json = JSON.parse(r.stdout)
-    } catch {
-      json = undefined
-    }
-  }
-  return {code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json}
+  return {code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: parsed(args, r.stdout)}
+}
+
+/**
+ * `runCli` without blocking the test process: independent runs can go side by side (`Promise.all`), which a 2-core CI
+ * machine finishes in about half the time. Killed after `timeoutMs` (code -1, like `runCli`).
+ */
+export function runCliAsync(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args], {cwd: opts.cwd ?? repoRoot, env: childEnv(opts)})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.stdin.end(opts.input ?? '')
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code: code ?? -1, stdout, stderr, json: parsed(args, stdout)})
+    })
+  })
+}
+
+/**
+ * A copy of a plant directory (its SQLite files, plantops.yaml, manifest) without its `.plantops` state: the same data
+ * with its own store and job locks, so that runs of a locked job (stock diff, count sample, …) can go side by side.
+ */
+export function copyPlant(dir: string, prefix = 'plantops-copy-'): string {
+  const to = path.join(tempDir(prefix), path.basename(dir))
+  cpSync(dir, to, {recursive: true, filter: (src) => path.basename(src) !== '.plantops'})
+  return to
 }
 
 export function tempDir(prefix = 'plantops-'): string {

@@ -5,7 +5,7 @@ import path from 'node:path'
 import {parse, stringify} from 'yaml'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {runCli, tempDir} from '../helpers/cli.js'
+import {copyPlant, runCli, tempDir} from '../helpers/cli.js'
 import {FakeVendor, runCliAsync} from '../notify/vendor-server.js'
 import {NEUTRAL, noEnglish} from '../helpers/english.js'
 
@@ -16,6 +16,9 @@ const ExcelJS = require('exceljs') as typeof import('exceljs')
  * The Chinese interface of the jobs around the stock diff, through the built CLI on the demo plant: alerts received by
  * fake DingTalk/WeCom/Feishu robots on 127.0.0.1, run history, `reconcile run` (table, summary, XLSX; CSV and JSON the
  * same in both languages), the demo's reconcile job blocks, count record's rejection reasons and the replica lag guard.
+ *
+ * Runs that do not depend on each other go side by side; runs of a locked job (reconcile run, stock diff) side by side
+ * go to copies of the plant (the same data and config, each with its own store and locks).
  */
 
 const SLOW = 300_000 // the built CLI on a shared 2-core machine
@@ -54,6 +57,11 @@ describe('Chinese interface of alerts, run history and reconcile jobs (built CLI
   let feishu: FakeVendor
   const env = () => ({...NEUTRAL, DT: dingtalk.url, WC: wecom.url, FS: feishu.url})
   const cli = (args: string[], lang: 'zh-CN' | 'en', extra: NodeJS.ProcessEnv = {}) => runCliAsync([...args, '--config', config, '--lang', lang], {cwd: dir, env: {...env(), ...extra}})
+  /** The same in a fresh copy of the plant (`file`: the config file's name in it). */
+  const inCopy = (args: string[], lang: 'zh-CN' | 'en', extra: NodeJS.ProcessEnv = {}, file = 'plantops.yaml') => {
+    const copy = copyPlant(dir, 'plantops-i18n-jobs-copy-')
+    return runCliAsync([...args, '--config', path.join(copy, file), '--lang', lang], {cwd: copy, env: {...env(), ...extra}})
+  }
 
   beforeAll(async () => {
     dingtalk = await new FakeVendor('dingtalk', {keywords: ['plantops']}).start()
@@ -134,11 +142,10 @@ describe('Chinese interface of alerts, run history and reconcile jobs (built CLI
   }, SLOW)
 
   it('runs list and runs show: headers, labels and statuses in Chinese; the stored codes stay English in JSON', async () => {
-    const list = await cli(['runs', 'list', '--limit', '5'], 'zh-CN', {PLANTOPS_COLUMNS: '120'})
+    const [list, json] = await Promise.all([cli(['runs', 'list', '--limit', '5'], 'zh-CN', {PLANTOPS_COLUMNS: '120'}), cli(['runs', 'list', '--limit', '1', '--json'], 'zh-CN')])
     expect(list.code, list.stderr).toBe(0)
     for (const word of ['编号', '任务', '开始时间（', '用时', '状态', '退出码', '读取行数', '正常']) expect(list.stdout).toContain(word)
     noEnglish(list.stdout, 'runs list')
-    const json = await cli(['runs', 'list', '--limit', '1', '--json'], 'zh-CN')
     expect(json.json.runs[0].status).toBe('ok')
     const id = String(json.json.runs[0].id)
     const show = await cli(['runs', 'show', id], 'zh-CN', {PLANTOPS_COLUMNS: '120'})
@@ -148,13 +155,21 @@ describe('Chinese interface of alerts, run history and reconcile jobs (built CLI
   }, SLOW)
 
   it('reconcile run: table and summary in Chinese; XLSX headers read back in Chinese; CSV and JSON the same in both languages', async () => {
-    const table = await cli(['reconcile', 'run', 'orders-mes'], 'zh-CN', {PLANTOPS_COLUMNS: '200'})
+    const xlsx = path.join(work, 'orders-mes.xlsx')
+    const xlsxEn = path.join(work, 'orders-mes-en.xlsx')
+    const [table, written, writtenEn, csvEn, csvZh, jsonEn, jsonZh] = await Promise.all([
+      cli(['reconcile', 'run', 'orders-mes'], 'zh-CN', {PLANTOPS_COLUMNS: '200'}),
+      inCopy(['reconcile', 'run', 'orders-mes', '--output', xlsx], 'zh-CN'),
+      inCopy(['reconcile', 'run', 'orders-mes', '--output', xlsxEn], 'en'),
+      inCopy(['reconcile', 'run', 'orders-mes', '--format', 'csv'], 'en'),
+      inCopy(['reconcile', 'run', 'orders-mes', '--format', 'csv'], 'zh-CN'),
+      inCopy(['reconcile', 'run', 'orders-mes', '--json'], 'en'),
+      inCopy(['reconcile', 'run', 'orders-mes', '--json'], 'zh-CN'),
+    ])
     expect(table.code, table.stderr).toBe(0)
     for (const word of ['对账任务', '键总数（so_no × line_no）', '一致率', '偏差率（qty）', '可能原因', '状态', '字段', '说明', '首次发现（次数）', '不一致', '变更未同步', 'missing_in_mes', '总用时']) expect(table.stdout).toContain(word)
     noEnglish(table.stdout + table.stderr, 'reconcile run')
 
-    const xlsx = path.join(work, 'orders-mes.xlsx')
-    const written = await cli(['reconcile', 'run', 'orders-mes', '--output', xlsx], 'zh-CN')
     expect(written.code, written.stderr).toBe(0)
     expect(written.stderr).toMatch(/已写入 \d+ 个键到 .*orders-mes\.xlsx · orders-mes：键 \d+ · 不一致 \d+ · missing_in_mes \d+ · orphan_in_mes \d+/)
     noEnglish(written.stderr, 'reconcile run --output')
@@ -166,20 +181,15 @@ describe('Chinese interface of alerts, run history and reconcile jobs (built CLI
     expect(summary.name).toBe('汇总')
     expect(summary.rows[0]).toEqual(['项目', '数值'])
     expect(summary.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['对账任务', '一致率', '偏差率（qty）']))
-    const xlsxEn = path.join(work, 'orders-mes-en.xlsx')
-    expect((await cli(['reconcile', 'run', 'orders-mes', '--output', xlsxEn], 'en')).code).toBe(0)
+    expect(writtenEn.code, writtenEn.stderr).toBe(0)
     const [findingsEn] = await sheets(xlsxEn)
     expect(findingsEn.rows[0]).toEqual(['job', 'so_no', 'line_no', 'status', 'cause', 'field', 'left_value (ERP)', 'right_value (MES)', 'first_seen', 'runs_seen', 'status_label', 'detail'])
 
-    const csvEn = await cli(['reconcile', 'run', 'orders-mes', '--format', 'csv'], 'en')
-    const csvZh = await cli(['reconcile', 'run', 'orders-mes', '--format', 'csv'], 'zh-CN')
     expect(csvEn.code, csvEn.stderr).toBe(0)
     expect(csvZh.code, csvZh.stderr).toBe(0)
     expect(csvEn.stdout.split('\n')[0]).toBe('job,so_no,line_no,status,cause,field,left_value,right_value,first_seen,runs_seen,status_label,detail')
     expect(withoutColumn(csvZh.stdout, 'runs_seen')).toBe(withoutColumn(csvEn.stdout, 'runs_seen'))
     expect(csvZh.stdout).not.toMatch(/[\u4e00-\u9fff]/)
-    const jsonEn = await cli(['reconcile', 'run', 'orders-mes', '--json'], 'en')
-    const jsonZh = await cli(['reconcile', 'run', 'orders-mes', '--json'], 'zh-CN')
     expect(jsonEn.code, jsonEn.stderr).toBe(0)
     expect(JSON.stringify(stable(jsonZh.json))).toBe(JSON.stringify(stable(jsonEn.json)))
   }, SLOW)
@@ -209,25 +219,26 @@ describe('Chinese interface of alerts, run history and reconcile jobs (built CLI
     const stale = path.join(dir, 'plantops-stale.yaml')
     writeFileSync(stale, stringify(doc))
     const run = (args: string[], lang: 'zh-CN' | 'en') => runCliAsync([...args, '--config', stale, '--lang', lang], {cwd: dir, env: env()})
-
-    const refused = await run(['reconcile', 'run', 'orders-mes'], 'zh-CN')
+    const [refused, code, allowed, stock, english] = await Promise.all([
+      run(['reconcile', 'run', 'orders-mes'], 'zh-CN'),
+      inCopy(['reconcile', 'run', 'orders-mes', '--json'], 'zh-CN', {}, 'plantops-stale.yaml'),
+      inCopy(['reconcile', 'run', 'orders-mes', '--allow-stale', '--json'], 'zh-CN', {}, 'plantops-stale.yaml'),
+      inCopy(['stock', 'diff', '--allow-stale', '--json'], 'zh-CN', {}, 'plantops-stale.yaml'),
+      inCopy(['stock', 'diff', '--allow-stale', '--json'], 'en', {}, 'plantops-stale.yaml'),
+    ])
     expect(refused.code).toBe(3)
     expect(refused.stderr).toContain('副本落后 5000 秒（maxLagSeconds 为 900）；拒绝对过期数据对账')
     expect(refused.stderr).toContain('请等待副本追上')
     noEnglish(refused.stderr, 'the SOURCE_STALE error')
-    const code = await run(['reconcile', 'run', 'orders-mes', '--json'], 'zh-CN')
     expect(code.json.error).toMatchObject({code: 'SOURCE_STALE', exitCode: 3})
 
-    const allowed = await run(['reconcile', 'run', 'orders-mes', '--allow-stale', '--json'], 'zh-CN')
     expect(allowed.code, allowed.stderr).toBe(0)
     expect(allowed.stderr).toContain('数据源“mes”：副本落后 5000 秒（maxLagSeconds 为 900）；仍然对账（--allow-stale）')
     noEnglish(allowed.stderr, 'the --allow-stale warning')
 
-    const stock = await run(['stock', 'diff', '--allow-stale', '--json'], 'zh-CN')
     expect(stock.code, stock.stderr).toBe(0)
     expect(stock.stderr).toContain('数据源“wms”：副本落后 5000 秒')
     expect(stock.json.summary.warnings).toContain('source "wms": replica is 5000 s behind (maxLagSeconds 900); reconciling anyway (--allow-stale)')
-    const english = await run(['stock', 'diff', '--allow-stale', '--json'], 'en')
     expect(english.stderr).toContain('source "wms": replica is 5000 s behind (maxLagSeconds 900); reconciling anyway (--allow-stale)')
   }, SLOW)
 })

@@ -1,9 +1,9 @@
-import {spawn} from 'node:child_process'
 import {createHmac} from 'node:crypto'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-import {binPath, repoRoot} from '../helpers/cli.js'
+/** Run the built CLI without blocking this process's event loop (the fake vendors live in it). */
+export {runCliAsync} from '../helpers/cli.js'
 
 /** A request the fake vendor received. */
 export interface Received {
@@ -138,25 +138,3 @@ export class FakeVendor {
   }
 }
 
-/** Run the built CLI without blocking this process's event loop (the fake vendors live in it). */
-export function runCliAsync(args: string[], opts: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): Promise<{code: number; stdout: string; stderr: string; json: any}> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [binPath, ...args], {cwd: opts.cwd ?? repoRoot, env: {...process.env, NO_COLOR: '1', PLANTOPS_CONFIG: undefined, ...opts.env} as NodeJS.ProcessEnv})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.stdin.end()
-    child.on('close', (code) => {
-      let json: any
-      if (args.includes('--json')) {
-        try {
-          json = JSON.parse(stdout)
-        } catch {
-          json = undefined
-        }
-      }
-      resolve({code: code ?? -1, stdout, stderr, json})
-    })
-  })
-}
