@@ -11,6 +11,8 @@ import {collectReferences} from '../../src/lib/systems/all-references.js'
 import {runAudit} from '../../src/lib/systems/audit/run-audit.js'
 import {systemsConfigSchema} from '../../src/lib/systems/config.js'
 import {systemsReferences} from '../../src/lib/systems/references.js'
+import {english, type Msg} from '../../src/lib/systems/message.js'
+import {tIn} from '../../src/lib/i18n/index.js'
 import {tempDir} from '../helpers/cli.js'
 
 describe('schema-drift references across areas', () => {
@@ -22,9 +24,13 @@ describe('schema-drift references across areas', () => {
         table: 'stock_balance',
         configPath: 'systems.systems.erp.updatedAt.table',
         columns: [{column: 'updated_at', configPath: 'systems.systems.erp.updatedAt.column', expected: 'date', keyed: true}],
-        purpose: 'freshness probe of system "erp" (SELECT MAX(updated_at))',
+        purpose: {key: 'references.purpose.systemsFreshness', vars: {system: 'erp', column: 'updated_at'}},
       },
     ])
+    // the purpose is a message: English in --json and the store, the operator's language on screen
+    const purpose = systemsReferences(s)[0].purpose
+    expect(english(purpose)).toBe('freshness probe of system "erp" (SELECT MAX(updated_at))')
+    expect(tIn('zh-CN', (purpose as Msg).key, (purpose as Msg).vars)).toBe('系统“erp”的数据新鲜度探测（SELECT MAX(updated_at)）')
   })
 
   it('an area without a references module, or one that throws, is skipped with a reason; the others still count', async () => {
@@ -72,6 +78,19 @@ describe('audit of the demo plant with its stock section (SQLite)', () => {
       `wms:true:${references.filter((r) => r.source === 'wms').length}`,
       `mes:true:${references.filter((r) => r.source === 'mes').length}`,
     ])
+  })
+
+  it('every reference\'s purpose is a catalog message, English for the record and Chinese on a Chinese screen', async () => {
+    const loaded = parseConfigText(yamlFor(demoStockConfig(plant)), path.join(dir, 'plantops.yaml'), {})
+    const {references} = await collectReferences(loaded.config)
+    expect(references.length).toBeGreaterThan(4)
+    for (const r of references) {
+      expect(typeof r.purpose, r.configPath).toBe('object')
+      const m = r.purpose as Msg
+      const zh = tIn('zh-CN', m.key, m.vars)
+      expect(zh, r.configPath).not.toBe(english(m))
+      expect(zh, r.configPath).toMatch(/[\u4e00-\u9fff]/)
+    }
   })
 
   it('a renamed ERP column in the stock mapping is critical and names stock.erp.columns.qty', async () => {

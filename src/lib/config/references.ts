@@ -4,6 +4,8 @@
  * `plantops systems audit` checks every reference for schema drift (missing table/column, incompatible type)
  * and load safety (filter/join/sort columns without an index), naming `configPath` in its findings.
  */
+
+import type {Msg} from '../systems/message.js'
 export interface ColumnReference {
   /** Column name as configured. */
   column: string
@@ -25,8 +27,12 @@ export interface SourceReference {
   /** Config path of the table/query setting, e.g. "stock.erp.table". */
   configPath: string
   columns: ColumnReference[]
-  /** What the job does with it, for messages: "nightly stock reconciliation, ERP side". */
-  purpose: string
+  /**
+   * What the job does with it, for messages: a catalog message kept as key + variables (`references.purpose.stockErp`:
+   * "nightly stock reconciliation, ERP side"), so an audit finding stores it and shows it in either language; a plain
+   * string is shown as written (hand-built references).
+   */
+  purpose: Msg | string
 }
 
 /** One column of a table reference: [column as configured (unset: not read), key under `<configPath>.columns`, expected type, keyed]. */
@@ -36,7 +42,7 @@ export type ColumnSpec = [string | null | undefined, string, ColumnReference['ex
  * The reference of one configured table or SELECT at `configPath` (its `table`/`query` setting), with the columns
  * that are set, each at `<configPath>.columns.<key>`.
  */
-export function tableReference(source: string, where: {table?: string; query?: string}, configPath: string, columns: ColumnSpec[], purpose: string): SourceReference {
+export function tableReference(source: string, where: {table?: string; query?: string}, configPath: string, columns: ColumnSpec[], purpose: Msg | string): SourceReference {
   return {
     source,
     ...(where.table === undefined ? {query: where.query} : {table: where.table}),
@@ -56,7 +62,7 @@ export function configuredTable(
   cfg: {source: string; table?: string; query?: string; columns: Record<string, string | null | undefined>},
   configPath: string,
   keys: Array<[string, ColumnReference['expected'], boolean?]>,
-  purpose: string,
+  purpose: Msg | string,
 ): SourceReference {
   return tableReference(cfg.source, cfg, configPath, keys.map(([key, expected, keyed]) => [cfg.columns[key], key, expected, keyed]), purpose)
 }

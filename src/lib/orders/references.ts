@@ -1,5 +1,6 @@
 import type {SourceReference} from '../config/references.js'
 import type {OrdersConfig} from './config.js'
+import {msg} from '../systems/message.js'
 
 /** What the orders import reads from the sources: the ERP item master (and its alternative units table). */
 export function ordersReferences(section: OrdersConfig | undefined): SourceReference[] {
@@ -14,7 +15,7 @@ export function ordersReferences(section: OrdersConfig | undefined): SourceRefer
         {column: im.skuColumn, configPath: 'orders.itemMaster.skuColumn', expected: 'text', keyed: true},
         {column: im.uomColumn, configPath: 'orders.itemMaster.uomColumn', expected: 'text'},
       ],
-      purpose: 'order import, SKU check against the ERP item master',
+      purpose: msg('references.purpose.ordersItemMaster'),
     },
   ]
   if (im.uoms) {
@@ -26,7 +27,7 @@ export function ordersReferences(section: OrdersConfig | undefined): SourceRefer
         {column: im.uoms.skuColumn, configPath: 'orders.itemMaster.uoms.skuColumn', expected: 'text', keyed: true},
         {column: im.uoms.uomColumn, configPath: 'orders.itemMaster.uoms.uomColumn', expected: 'text'},
       ],
-      purpose: 'order import, unit check (alternative units per item)',
+      purpose: msg('references.purpose.ordersUoms'),
     })
   }
   return refs

@@ -1,5 +1,6 @@
 import type {ColumnReference, SourceReference} from '../config/references.js'
 import type {ReconcileConfig} from './jobs-config.js'
+import {msg} from '../systems/message.js'
 
 type Expected = ColumnReference['expected']
 
@@ -29,7 +30,7 @@ export function reconcileReferences(section: ReconcileConfig | undefined): Sourc
         ...(cfg.table === undefined ? {query: cfg.query} : {table: cfg.table}),
         configPath: `${base}.${side}.${cfg.table === undefined ? 'query' : 'table'}`,
         columns: cols,
-        purpose: `reconcile job ${name}, ${cfg.label ?? side} side`,
+        purpose: msg('references.purpose.reconcileSide', {job: name, side: cfg.label ?? side}),
       })
     }
   }

@@ -1,5 +1,6 @@
 import {configuredTable, type ColumnReference, type SourceReference} from '../config/references.js'
 import type {StockConfig} from './config.js'
+import {msg} from '../systems/message.js'
 
 type Expected = ColumnReference['expected']
 
@@ -17,19 +18,19 @@ export function stockReferences(section: StockConfig | undefined): SourceReferen
     r.columns.push(...filterCols(filters, path))
     return r
   }
-  out.push(withFilters(configuredTable(erp, 'stock.erp', keyColumns, 'nightly stock reconciliation, ERP side'), erp.filters, 'stock.erp'))
-  out.push(withFilters(configuredTable(wms, 'stock.wms', [...keyColumns, ['location', 'text'], ['status', 'text']], 'nightly stock reconciliation, WMS side'), wms.filters, 'stock.wms'))
+  out.push(withFilters(configuredTable(erp, 'stock.erp', keyColumns, msg('references.purpose.stockErp')), erp.filters, 'stock.erp'))
+  out.push(withFilters(configuredTable(wms, 'stock.wms', [...keyColumns, ['location', 'text'], ['status', 'text']], msg('references.purpose.stockWms')), wms.filters, 'stock.wms'))
 
   const m = section.itemMap
-  if (m && 'source' in m) out.push(configuredTable(m, 'stock.itemMap', [['wms', 'text'], ['erp', 'text']], 'stock reconciliation: WMS → ERP item codes'))
+  if (m && 'source' in m) out.push(configuredTable(m, 'stock.itemMap', [['wms', 'text'], ['erp', 'text']], msg('references.purpose.stockItemMap')))
   const it = section.items
   const itemColumns: Array<[string, Expected]> = [['item', 'text'], ['uom', 'text'], ['class', 'text'], ['category', 'text'], ['unitCost', 'number'], ['packSize', 'number'], ['description', 'text'], ['annualUsage', 'number']]
-  if (it) out.push(configuredTable(it, 'stock.items', itemColumns, 'stock reconciliation: item master (unit, class, category, cost)'))
+  if (it) out.push(configuredTable(it, 'stock.items', itemColumns, msg('references.purpose.stockItems')))
   const wh = section.warehouses
-  if (wh) out.push(configuredTable(wh, 'stock.warehouses', [['code', 'text'], ['name', 'text']], 'stock reconciliation: ERP warehouse names'))
+  if (wh) out.push(configuredTable(wh, 'stock.warehouses', [['code', 'text'], ['name', 'text']], msg('references.purpose.stockWarehouses')))
   const iu = section.units.itemUnits
-  if (iu) out.push(configuredTable(iu, 'stock.units.itemUnits', [['item', 'text'], ['uom', 'text'], ['factor', 'number']], 'stock reconciliation: per-item unit factors'))
+  if (iu) out.push(configuredTable(iu, 'stock.units.itemUnits', [['item', 'text'], ['uom', 'text'], ['factor', 'number']], msg('references.purpose.stockItemUnits')))
   const t = section.inTransit
-  if (t) out.push(withFilters(configuredTable(t, 'stock.inTransit', [...keyColumns, ['movedAt', 'date', true], ['type', 'text']], 'stock reconciliation: movements in transit'), t.filters, 'stock.inTransit'))
+  if (t) out.push(withFilters(configuredTable(t, 'stock.inTransit', [...keyColumns, ['movedAt', 'date', true], ['type', 'text']], msg('references.purpose.stockInTransit')), t.filters, 'stock.inTransit'))
   return out
 }

@@ -1,5 +1,6 @@
 import type {SourceReference} from '../config/references.js'
 import type {SystemsConfig} from './config.js'
+import {msg} from './message.js'
 
 /**
  * What the systems section reads from the sources: each system's freshness column (`updatedAt`).
@@ -16,7 +17,7 @@ export function systemsReferences(section: SystemsConfig | undefined): SourceRef
       table: sys.updatedAt.table,
       configPath: `${base}.table`,
       columns: [{column: sys.updatedAt.column, configPath: `${base}.column`, expected: 'date', keyed: true}],
-      purpose: `freshness probe of system "${id}" (SELECT MAX(${sys.updatedAt.column}))`,
+      purpose: msg('references.purpose.systemsFreshness', {system: id, column: sys.updatedAt.column}),
     })
   }
   return refs
