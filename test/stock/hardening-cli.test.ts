@@ -364,6 +364,12 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
       expect(r.json.error.message).toContain(`source "wms": table bins, column qty: the value ${JSON.stringify(bad)} of item "A1" · warehouse "W" · lot "L"`)
       expect(Date.now() - t0).toBeLessThan(30_000)
     }
+    // under --lang zh-CN the reader threads speak Chinese too: the key and the reason, not only the frame
+    const zh = await diff(config(), '--lang', 'zh-CN')
+    expect(zh.code, zh.stderr).toBe(3)
+    expect(zh.json.error.code).toBe('BAD_VALUE')
+    expect(zh.json.error.message).toContain('物料 "A1" · 仓库 "W" · 批次 "L"')
+    expect(zh.json.error.message).not.toMatch(/\bitem "A1"|\bwarehouse\b/)
     // a sane exponent is a number
     await wms.conn.query("UPDATE bins SET qty = '1.6e1'")
     expect((await diff(config())).json.summary.keys.match).toBe(1)

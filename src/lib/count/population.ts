@@ -556,7 +556,7 @@ export class PopulationReader {
         for await (const r of snap.stream<Row>(q.sql, q.bindings)) {
           const k = erpKey(text(r.item) ?? '', text(r.warehouse) ?? '', text(r.lot))
           if (!byKey.has(k)) continue
-          balances.set(k, (balances.get(k) ?? new Decimal(0)).plus(qtyOf(r.qty, () => t('count.reasons.balanceKey', {item: JSON.stringify(text(r.item)), warehouse: JSON.stringify(text(r.warehouse)), lot: r.lot ? t('count.reasons.lotKey', {lot: JSON.stringify(text(r.lot))}) : ''}))))
+          balances.set(k, (balances.get(k) ?? new Decimal(0)).plus(qtyOf(r.qty, () => t('common.key.balance', {item: JSON.stringify(text(r.item)), warehouse: JSON.stringify(text(r.warehouse)), lot: r.lot ? t('common.key.lot', {lot: JSON.stringify(text(r.lot))}) : ''}))))
         }
       }
     })
@@ -565,7 +565,7 @@ export class PopulationReader {
 }
 
 function lineName(location: string, sku: string, lot: string | null): string {
-  return t('count.reasons.binKey', {location: JSON.stringify(location), item: JSON.stringify(sku), lot: lot ? t('count.reasons.lotKey', {lot: JSON.stringify(lot)}) : ''})
+  return t('count.reasons.binKey', {location: JSON.stringify(location), item: JSON.stringify(sku), lot: lot ? t('common.key.lot', {lot: JSON.stringify(lot)}) : ''})
 }
 
 function stripScan(l: ScannedLine | PopulationLine): PopulationLine {

@@ -4,8 +4,7 @@
  * so a bad value or an unreadable source still exits 3 naming the source). The worker side answers one task with
  * `serveReadWorker`. Whoever uses it supplies the task and the result (plain data: structured clone).
  *
- * Used by the reconcile jobs (reconcile/job-read-worker.ts); stock/read.ts's runSideWorker is the same protocol
- * (its read-worker.ts posts the same messages) and can move onto this module.
+ * Used by the reconcile jobs (reconcile/job-read-worker.ts) and the stock diff (stock/read-worker.ts).
  */
 import {parentPort, Worker, workerData} from 'node:worker_threads'
 

@@ -1,6 +1,7 @@
 import type {Knex} from 'knex'
 
 import {BoundedMap} from '../cache/bounded-map.js'
+import {t} from '../i18n/index.js'
 import {eachRow, type Reader} from '../sources/source.js'
 import type {CodeMap} from '../reconcile/mapping.js'
 import type {StockConfig} from './config.js'
@@ -37,7 +38,8 @@ export interface ReadContext {
 
 /** A row's key for error messages (raw values, as the source holds them). */
 function keyText(item: unknown, wh: unknown, lot?: unknown): () => string {
-  return () => `item ${JSON.stringify(codeText(item))} · warehouse ${JSON.stringify(codeText(wh))}${lot === undefined || lot === null ? '' : ` · lot ${JSON.stringify(codeText(lot))}`}`
+  return () =>
+    t('common.key.balance', {item: JSON.stringify(codeText(item)), warehouse: JSON.stringify(codeText(wh)), lot: lot === undefined || lot === null ? '' : t('common.key.lot', {lot: JSON.stringify(codeText(lot))})})
 }
 
 /** Rows per batch read from a side (one await per batch; about two batches in memory at a time). */

@@ -3,11 +3,9 @@
  * the side (and the lookups that live on the same source) inside one consistent snapshot, normalises, maps and spills
  * every row, and hands the spill index back. Both sides then parse rows on two cores instead of one.
  */
-import {parentPort, workerData} from 'node:worker_threads'
-
-import {isPlantopsError} from '../cli/errors.js'
 import type {SourceConfig} from '../config/sources-schema.js'
 import {Source} from '../sources/source.js'
+import {serveReadWorker} from '../sources/worker-read.js'
 import {CodeMap, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
 import {CompactCodeMap, compactMap} from './compact-map.js'
 import type {StockConfig} from './config.js'
@@ -33,12 +31,19 @@ export interface SideJob {
   transit: boolean
 }
 
-export type SideMessage =
-  | {type: 'rows'; n: number}
-  | {type: 'done'; rows: number; rowsRead: number; readMs: number; index: SpillIndex; transit: {rows: number; from: string; to: string} | null}
-  | {type: 'error'; error: {message: string; name: string; code?: string; exitCode?: number; hints?: string[]; source?: string}}
+/** What a side's thread hands back: its row counts, the spill index it wrote, the movements in transit it read. */
+export interface SideResult {
+  rows: number
+  rowsRead: number
+  readMs: number
+  index: SpillIndex
+  transit: {rows: number; from: string; to: string} | null
+}
 
-export async function readSideJob(job: SideJob, post: (m: SideMessage) => void): Promise<void> {
+/** The workerData key of a stock side's task. */
+export const STOCK_SIDE_TASK = 'plantopsStockSide'
+
+export async function readSideJob(job: SideJob, onRows: (n: number) => void): Promise<SideResult> {
   const t0 = performance.now()
   const {cfg} = job
   const spill = new Spill({partitions: job.partitions, tempDir: job.tempDir, dir: job.dir})
@@ -68,7 +73,7 @@ export async function readSideJob(job: SideJob, post: (m: SideMessage) => void):
       whMap: warehouseMap(cfg, wmsNorm.code, erpNorm.code),
       warehouses: new Set(job.warehouses.map((w) => erpNorm.code(w))),
       noLots: job.noLots,
-      onRows: (_side, n) => post({type: 'rows', n}),
+      onRows: (_side, n) => onRows(n),
     }
     let transit: {rows: number; from: string; to: string} | null = null
     const rows = await src.snapshot(async (r) => {
@@ -83,21 +88,11 @@ export async function readSideJob(job: SideJob, post: (m: SideMessage) => void):
     const index = spill.exportIndex()
     spill.release()
     handedOver = true
-    post({type: 'done', rows, rowsRead: src.rowsRead, readMs: performance.now() - t0, index, transit})
+    return {rows, rowsRead: src.rowsRead, readMs: performance.now() - t0, index, transit}
   } finally {
     if (!handedOver) spill.dispose()
     await src.close()
   }
 }
 
-if (parentPort && workerData && (workerData as {plantopsStockSide?: SideJob}).plantopsStockSide) {
-  const job = (workerData as {plantopsStockSide: SideJob}).plantopsStockSide
-  const port = parentPort
-  readSideJob(job, (m) => port.postMessage(m)).catch((error: unknown) => {
-    const e = error as Error & {code?: string; exitCode?: number; hints?: string[]; source?: string}
-    port.postMessage({
-      type: 'error',
-      error: {message: e?.message ?? String(error), name: e?.name ?? 'Error', code: e?.code, exitCode: isPlantopsError(error) ? e.exitCode : undefined, hints: e?.hints, source: e?.source},
-    } satisfies SideMessage)
-  })
-}
+serveReadWorker(STOCK_SIDE_TASK, readSideJob)

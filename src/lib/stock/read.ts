@@ -8,15 +8,14 @@ import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
 
-import {PlantopsError, SourceError} from '../cli/errors.js'
-import type {ExitCodeValue} from '../cli/exit-codes.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
 import {codeText} from '../reconcile/keys.js'
 import {buildSideRead} from '../reconcile/side-read.js'
 import type {Reader, Source} from '../sources/source.js'
+import {runReadWorker} from '../sources/worker-read.js'
 import type {StockConfig} from './config.js'
 import type {DiffScope, ReadPlace, ReadPlan} from './plan.js'
-import type {SideJob, SideMessage} from './read-worker.js'
+import {STOCK_SIDE_TASK, type SideJob, type SideResult} from './read-worker.js'
 import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
 import type {Spill} from './spill.js'
 import {compactMap} from './compact-map.js'
@@ -100,8 +99,8 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
     // the other side's long read is done
     const readers: Worker[] = []
     const [e, w] = await Promise.all([
-      runSideWorker(workerFile, job('erp', erpSrc), (n) => a.onRows('erp', n), readers),
-      runSideWorker(workerFile, job('wms', wmsSrc), (n) => a.onRows('wms', n), readers),
+      runReadWorker<SideJob, SideResult>(workerFile, STOCK_SIDE_TASK, job('erp', erpSrc), (n) => a.onRows('erp', n), readers),
+      runReadWorker<SideJob, SideResult>(workerFile, STOCK_SIDE_TASK, job('wms', wmsSrc), (n) => a.onRows('wms', n), readers),
     ]).catch(async (error: unknown) => {
       await Promise.all(readers.map((r) => r.terminate().catch(() => 0)))
       throw error
@@ -160,41 +159,6 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
   }
   spill.flush()
   return {erp, wms, transit}
-}
-
-type SideDone = Extract<SideMessage, {type: 'done'}>
-
-/**
- * A small young generation per thread keeps the three isolates' heaps (and the peak RSS) down; the old generation is
- * left unbounded (an item cross-reference of millions of codes must still fit).
- */
-export const WORKER_HEAP = {maxYoungGenerationSizeMb: 16}
-
-/** Run one side's read in a worker thread; its errors come back as the same typed errors (exit codes kept). */
-function runSideWorker(file: string, job: SideJob, onRows: (n: number) => void, all: Worker[] = []): Promise<SideDone> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(file, {workerData: {plantopsStockSide: job}, resourceLimits: WORKER_HEAP})
-    all.push(worker)
-    let settled = false
-    worker.on('message', (m: SideMessage) => {
-      if (m.type === 'rows') onRows(m.n)
-      else if (m.type === 'done') {
-        settled = true
-        resolve(m)
-      } else {
-        settled = true
-        const e = m.error
-        reject(e.exitCode === undefined ? new Error(e.message) : new PlantopsError(e.message, {code: e.code ?? 'SOURCE_UNREADABLE', exitCode: e.exitCode as ExitCodeValue, hints: e.hints}))
-      }
-    })
-    worker.on('error', (error) => {
-      if (!settled) reject(error)
-      settled = true
-    })
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the ${job.side} reader thread exited with code ${code}`))
-    })
-  })
 }
 
 /** ERP warehouse code → name (stock.warehouses), read in one small query. */
