@@ -13,7 +13,7 @@ import type {ReconcileJobConfig} from './jobs-config.js'
 import {NULL_FIELD} from './job-read.js'
 import type {JobMergeTotals} from './job-merge.js'
 import {KEY_SEP, type JobFinding} from './job-types.js'
-import {AbsSum, addScaled, ZERO_SCALED} from './scaled.js'
+import {AbsSum, addScaled, readPlainDigits, ZERO_SCALED, type PlainDigits} from './scaled.js'
 
 /** One key's spill lines: the line itself when there is one, else all of them in spill order. */
 export type KeyLines = string | string[]
@@ -39,36 +39,8 @@ const DECIMAL = 1
 const ENUM = 2
 const DATE = 3
 
-/** The last parseDigits result (module scratch: no object per value). */
-let parsedV = 0
-let parsedS = 0
-
-/** A plain decimal span ([+-]digits[.digits], at most 15 digits) as an exact integer and scale; false otherwise. */
-function parseDigits(line: string, start: number, end: number): boolean {
-  let i = start
-  let neg = false
-  const c0 = line.charCodeAt(i)
-  if (c0 === 45) {
-    neg = true
-    i++
-  } else if (c0 === 43) i++
-  let v = 0
-  let digits = 0
-  let s = -1
-  for (; i < end; i++) {
-    const c = line.charCodeAt(i)
-    if (c >= 48 && c <= 57) {
-      v = v * 10 + (c - 48)
-      digits++
-      if (s >= 0) s++
-    } else if (c === 46 && s < 0) s = 0
-    else return false
-  }
-  if (digits === 0 || digits > 15) return false
-  parsedV = neg ? -v : v
-  parsedS = s < 0 ? 0 : s
-  return true
-}
+/** The last readPlainDigits result (module scratch: no object per value). */
+const parsed: PlainDigits = {v: 0, s: 0}
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
 
@@ -242,9 +214,9 @@ export class FastMatch {
     const lnull = spanIs(left, ls, le, NULL_FIELD)
     this.lnull[i] = lnull
     if (!lnull) {
-      if (!parseDigits(left, ls, le)) return false
-      this.lv[i] = parsedV
-      this.ls[i] = parsedS
+      if (!readPlainDigits(left, ls, le, parsed)) return false
+      this.lv[i] = parsed.v
+      this.ls[i] = parsed.s
     }
     if (one !== null && same(left, ls, le, one, R[0][c], R[0][c + 1])) return true
     // the right sum: records without a value are left out (as the general path does)
@@ -256,15 +228,15 @@ export class FastMatch {
       const s = R[j][c]
       const e = R[j][c + 1]
       if (spanIs(line, s, e, NULL_FIELD)) continue
-      if (!parseDigits(line, s, e)) return false
+      if (!readPlainDigits(line, s, e, parsed)) return false
       if (!any) {
-        sum = parsedV
-        scale = parsedS
+        sum = parsed.v
+        scale = parsed.s
         any = true
         continue
       }
-      const to = Math.max(scale, parsedS)
-      sum = rescale(sum, scale, to) + rescale(parsedV, parsedS, to)
+      const to = Math.max(scale, parsed.s)
+      sum = rescale(sum, scale, to) + rescale(parsed.v, parsed.s, to)
       scale = to
       if (!Number.isSafeInteger(sum)) return false
     }

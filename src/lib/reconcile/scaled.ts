@@ -122,6 +122,45 @@ export function scaledToDecimal(a: Scaled): Decimal {
 
 export const ZERO_SCALED: Scaled = {v: 0n, s: 0}
 
+/** An exact integer and scale read by readPlainDigits (a reused scratch object: no allocation per value). */
+export interface PlainDigits {
+  v: number
+  s: number
+}
+
+const SCRATCH: PlainDigits = {v: 0, s: 0}
+
+/**
+ * text[from, to) as a plain decimal ([+-]digits[.digits], 1 to 15 digits) into `out`: v the digits as an integer (signed;
+ * exact in a double), s the count after the point. False, `out` untouched, for anything else (more digits, exponent,
+ * spaces): the caller then takes the general path (parseScaled).
+ */
+export function readPlainDigits(text: string, from: number, to: number, out: PlainDigits): boolean {
+  let i = from
+  let neg = false
+  const c0 = text.charCodeAt(i)
+  if (c0 === 45) {
+    neg = true
+    i++
+  } else if (c0 === 43) i++
+  let v = 0
+  let digits = 0
+  let s = -1
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48)
+      digits++
+      if (s >= 0) s++
+    } else if (c === 46 && s < 0) s = 0
+    else return false
+  }
+  if (digits === 0 || digits > 15) return false
+  out.v = neg ? -v : v
+  out.s = s < 0 ? 0 : s
+  return true
+}
+
 /**
  * Σ|x| over many decimal texts, exact: short plain texts (≤ 15 digits) are added as exact doubles, one running sum per
  * scale, moved into a BigInt before a sum could pass 2^53; anything else goes through parseScaled. The hot path of a
@@ -137,27 +176,9 @@ export class AbsSum {
 
   /** Add |text[from, to)|, the same as addText(text.slice(from, to)) without the slice. */
   addRange(text: string, from: number, to: number): void {
-    const n = to
-    if (n - from <= 17) {
-      let i = from
-      const c0 = text.charCodeAt(from)
-      if (c0 === 45 || c0 === 43) i++
-      let v = 0
-      let digits = 0
-      let s = -1
-      for (; i < n; i++) {
-        const c = text.charCodeAt(i)
-        if (c >= 48 && c <= 57) {
-          v = v * 10 + (c - 48)
-          digits++
-          if (s >= 0) s++
-        } else if (c === 46 && s < 0) s = 0
-        else break
-      }
-      if (i === n && digits > 0 && digits <= 15) {
-        this.addDigits(v, s < 0 ? 0 : s)
-        return
-      }
+    if (to - from <= 17 && readPlainDigits(text, from, to, SCRATCH)) {
+      this.addDigits(Math.abs(SCRATCH.v), SCRATCH.s)
+      return
     }
     this.add(parseScaled(text.slice(from, to)))
   }
