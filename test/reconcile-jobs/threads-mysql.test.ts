@@ -92,4 +92,13 @@ reconcile:
     expect(zh.code, zh.stderr).toBe(3)
     expect(zh.json.error.message).toBe('数据源“mes”：表 work_orders_bad，列 qty，键 SO040001 / 10："n/a" 不是数字')
   })
+
+  it('an exponent no exact decimal can hold (1e999) is a bad value (exit 3), not a defect (exit 70)', {timeout: 240_000}, async () => {
+    await mes.conn.query(`CREATE TABLE work_orders_exp AS SELECT * FROM work_orders_bad`)
+    await mes.conn.query(`UPDATE work_orders_exp SET qty = '1e999' WHERE wo_no = 'WO40001A'`)
+    const r = runCli(['reconcile', 'run', 'om', '--config', yaml('exp', 'work_orders_exp'), '--json'])
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.json.error).toMatchObject({code: 'BAD_VALUE', exitCode: 3})
+    expect(r.json.error.message).toContain('key SO040001 / 10: "1e999"')
+  })
 })

@@ -64,7 +64,13 @@ function exactText(v: unknown, where: () => BadValuePlace): string | null {
   else throw badValue(v, where)
   if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw badValue(v, where)
   // plain digits always parse; only an exponent can be out of bounds (parseScaled throws): checked here, not in the merge
-  if (s.includes('e') || s.includes('E')) parseScaled(s)
+  if (s.includes('e') || s.includes('E')) {
+    try {
+      parseScaled(s)
+    } catch {
+      throw badValue(v, where) // 1e999: a number, but not one an exact decimal can hold
+    }
+  }
   return s
 }
 
