@@ -35,7 +35,7 @@ export default class CountEnter extends BaseCommand<typeof CountEnter> {
       const header = await getCount(store.knex, args.count)
       const {input} = await import('@inquirer/prompts')
       const ask: AskCount = (q) => input({message: q.message, validate: q.validate})
-      const counter = flags.counter ?? ((await input({message: 'Counter name (who counted):'})).trim() || null)
+      const counter = flags.counter ?? ((await input({message: t('count.enter.counterPrompt')})).trim() || null)
       const result = await enterCounts(store.knex, header, {ask, counter, countedAt: () => localNow()})
       // i18n-dynamic: count.countStatus.*
       this.log(t('count.enter.totals', {id: header.id, typed: result.typed, skipped: result.skipped, uncounted: result.uncounted.length, status: t(`count.countStatus.${result.status}`)}))
