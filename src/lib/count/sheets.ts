@@ -77,10 +77,19 @@ export function assignSheets(lines: readonly SheetLine[], counters?: number): st
     const base = Math.floor(lines.length / k)
     const extra = lines.length % k
     const out: string[] = []
-    for (let i = 0; i < k; i++) for (let j = 0; j < base + (i < extra ? 1 : 0); j++) out.push(t('count.sheetName.counter', {n: i + 1}).slice(0, 31))
+    for (let i = 0; i < k; i++) {
+      const name = t('count.sheetName.counter', {n: i + 1}).slice(0, 31)
+      for (let j = 0; j < base + (i < extra ? 1 : 0); j++) out.push(name)
+    }
     return out
   }
-  return lines.map((l) => t('count.sheetName.zone', {zone: (l.zone ?? '-').replace(/[:\\/?*[\]]/g, '_')}).slice(0, 31))
+  // one catalog lookup per zone, not per line
+  const names = new Map<string | null, string>()
+  return lines.map((l) => {
+    let name = names.get(l.zone)
+    if (name === undefined) names.set(l.zone, (name = t('count.sheetName.zone', {zone: (l.zone ?? '-').replace(/[:\\/?*[\]]/g, '_')}).slice(0, 31)))
+    return name
+  })
 }
 
 /** The marker the reader checks to know which count a sheet belongs to ("plantops count N" in every language). */
