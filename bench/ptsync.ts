@@ -10,6 +10,10 @@
  *   - `pt-table-sync --print` on the same tables (installed from Debian's percona-toolkit when missing), its wall time,
  *     and plantops' speed-up over it;
  *   - a check: plantops' variance keys against the rows pt-table-sync would change (both must name the same keys).
+ *     pt-table-sync's default checksum misses some: it XORs the CRC32 of each row over a chunk (BIT_XOR), and CRC32 is
+ *     linear, so two rows of one chunk whose texts changed by the same bytes at the same place (847.2500 → 848.2500
+ *     and 887.2500 → 888.2500) cancel and the chunk looks equal. `--pt-md5` also runs it with `--function MD5`, which
+ *     finds every key (and takes about twice as long).
  * pt-table-sync only reads and prints here (`--print`, no `--execute`). The tables are kept and reused by the next run
  * when they hold the right number of rows (`--fresh` rebuilds, `--drop` drops them at the end); rows scale with
  * BENCH_SCALE.
@@ -150,18 +154,26 @@ const ourKeys = new Set(
     .map((l) => l.split(',').slice(0, 3).join('|')),
 )
 
-let pt: Timed | undefined
-let ptKeys: Set<string> | undefined
-if (!flag('--skip-pt') && ensurePtTableSync()) {
+/** pt-table-sync --print (WMS is the source, ERP the destination) and the keys its statements name. */
+async function ptTableSync(extra: string[]): Promise<{run: Timed; keys: Set<string>}> {
   const dsn = (db: string) => `h=127.0.0.1,P=3306,u=root,D=${db},t=stock`
-  pt = await run('pt-table-sync', ['--print', '--no-check-triggers', '--no-foreign-key-checks', dsn(WMS), dsn(ERP)], {keepStdout: true})
-  if (pt.code !== 0 && pt.code !== 2) throw new Error(`pt-table-sync failed (${pt.code}): ${pt.stderr}`)
+  const r = await run('pt-table-sync', ['--print', ...extra, '--no-check-triggers', '--no-foreign-key-checks', dsn(WMS), dsn(ERP)], {keepStdout: true})
+  if (r.code !== 0 && r.code !== 2) throw new Error(`pt-table-sync failed (${r.code}): ${r.stderr}`)
   // every printed statement names the row's key: item, warehouse, lot
-  ptKeys = new Set(
-    [...pt.stdout.matchAll(/`item`='([^']*)' AND `warehouse`='([^']*)' AND `lot`='([^']*)'|VALUES \('([^']*)', '([^']*)', '([^']*)'/g)].map((m) =>
+  const keys = new Set(
+    [...r.stdout.matchAll(/`item`='([^']*)' AND `warehouse`='([^']*)' AND `lot`='([^']*)'|VALUES \('([^']*)', '([^']*)', '([^']*)'/g)].map((m) =>
       m[1] === undefined ? `${m[4]}|${m[5]}|${m[6]}` : `${m[1]}|${m[2]}|${m[3]}`,
     ),
   )
+  return {run: r, keys}
+}
+
+let pt: Timed | undefined
+let ptKeys: Set<string> | undefined
+let ptMd5: {run: Timed; keys: Set<string>} | undefined
+if (!flag('--skip-pt') && ensurePtTableSync()) {
+  ;({run: pt, keys: ptKeys} = await ptTableSync([]))
+  if (flag('--pt-md5')) ptMd5 = await ptTableSync(['--function', 'MD5'])
 }
 
 // the truth, computed by the server: keys whose quantity differs or that exist on one side only
@@ -191,6 +203,12 @@ if (pt && ptKeys) {
   process.stdout.write(`pt-table-sync --print                                      ${s(pt.ms)}  (plantops is ${(pt.ms / ours.ms).toFixed(1)}× faster)\n`)
   process.stdout.write(`pt-table-sync keys                                         ${ptKeys.size}${ptKeys.size === trueKeys ? ' (all found)' : ` (${trueKeys - ptKeys.size} missed)`}\n`)
   process.stdout.write(`keys vs pt-table-sync                                      ${onlyOurs + onlyPt === 0 ? 'identical' : `differ: ${onlyOurs} only plantops, ${onlyPt} only pt-table-sync`}\n`)
+  if (onlyOurs > 0)
+    process.stdout.write('  (pt-table-sync\'s default checksum, BIT_XOR of CRC32 per chunk, is linear: two rows of a chunk changed by the same bytes cancel; --pt-md5 runs --function MD5)\n')
+  if (ptMd5) {
+    const missed = [...ourKeys].filter((k) => !ptMd5!.keys.has(k)).length
+    process.stdout.write(`pt-table-sync --print --function MD5                        ${s(ptMd5.run.ms)}  (plantops is ${(ptMd5.run.ms / ours.ms).toFixed(1)}× faster)  keys ${ptMd5.keys.size}${missed === 0 && ptMd5.keys.size === ourKeys.size ? ' (identical to plantops)' : ` (${missed} missed)`}\n`)
+  }
 } else process.stdout.write('pt-table-sync                                              not run\n')
 
 const B = 'stock (same-shape)'
@@ -202,4 +220,9 @@ record({bench: B, label: `variance keys vs SQL answer (${trueKeys})`, value: our
 if (pt) {
   record({bench: B, label: `pt-table-sync --print, ${n} rows/side`, value: s(pt.ms)})
   record({bench: B, label: 'pt-table-sync ÷ plantops', value: `${(pt.ms / ours.ms).toFixed(1)}×`, target: '≥ 8×', ok: pt.ms / ours.ms >= 8})
+  record({bench: B, label: `pt-table-sync keys (default CRC32 checksum; ${trueKeys} differ)`, value: `${ptKeys!.size}`})
+}
+if (ptMd5) {
+  record({bench: B, label: `pt-table-sync --function MD5, ${n} rows/side (keys ${ptMd5.keys.size})`, value: s(ptMd5.run.ms)})
+  record({bench: B, label: 'pt-table-sync MD5 ÷ plantops', value: `${(ptMd5.run.ms / ours.ms).toFixed(1)}×`})
 }
