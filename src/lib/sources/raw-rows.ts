@@ -213,18 +213,20 @@ const latin1: (buf: Buffer, start: number, end: number) => string = latin1Slice 
 /**
  * A bounded per-distinct-value cache keyed by a raw column's bytes: what a row needs of a value (normalised, mapped,
  * its spill bytes) is computed once per distinct value by `make`, from the value exactly as mysql2 would have returned
- * it. The previous row's bytes are compared first (tables in key order repeat codes on consecutive rows), then a Map
- * keyed by the bytes read as latin1 (one character per byte: distinct bytes, distinct keys, and for ASCII the very
- * string mysql2 would have made). NULL is computed once. Emptied when it holds `max` values (memory stays bounded).
+ * it. Short values are first looked up in a small direct-mapped table of recent values (a hash of a few bytes picks
+ * the slot, all bytes are compared): warehouses, units, lots and the item of consecutive rows are found there without
+ * making a string. Others go to a Map keyed by the bytes read as latin1 (one character per byte: distinct bytes,
+ * distinct keys, and for ASCII the very string mysql2 would have made). NULL is computed once. The Map is emptied when
+ * it holds `max` values (memory stays bounded).
  *
  * `make(value, exact)`: `exact` when `value` is a string whose UTF-8 bytes are the column's bytes (ASCII text), so a
  * result equal to it can be copied straight from the row.
  */
 export class RawValueCache<V> {
   private readonly map: BoundedMap<string, V>
-  private last: Buffer = Buffer.allocUnsafe(64)
-  private lastLen = -1
-  private lastValue: V | undefined
+  private readonly keys = Buffer.alloc(RECENT * RECENT_KEY)
+  private readonly lens = new Int32Array(RECENT).fill(-1)
+  private readonly values: Array<V | undefined> = Array.from({length: RECENT})
   private nullValue: V | undefined
 
   constructor(
@@ -239,25 +241,40 @@ export class RawValueCache<V> {
     if (s < 0) return (this.nullValue ??= this.make(null, false))
     const e = row.end[col]
     const len = e - s
+    if (len > RECENT_KEY) return this.lookup(row, col, s, e)
     const buf = row.buf
-    if (len === this.lastLen) {
-      const last = this.last
+    // the slot: a hash of the length, the first byte and the last four (codes differ most at their ends)
+    let h = len
+    if (len > 0) h = (h * 31 + buf[s]) * 31 + buf[e - 1]
+    if (len > 1) h = h * 31 + buf[e - 2]
+    if (len > 2) h = h * 31 + buf[e - 3]
+    if (len > 3) h = h * 31 + buf[e - 4]
+    const slot = Math.imul(h, 0x9e3779b1) >>> RECENT_SHIFT
+    const at = slot * RECENT_KEY
+    const keys = this.keys
+    if (this.lens[slot] === len) {
       let k = 0
-      while (k < len && last[k] === buf[s + k]) k++
-      if (k === len) return this.lastValue as V
+      while (k < len && keys[at + k] === buf[s + k]) k++
+      if (k === len) return this.values[slot] as V
     }
-    const key = latin1(buf, s, e)
-    let v = this.map.get(key)
-    if (v === undefined) {
-      const kind = row.kinds[col]
-      const exact = (kind === 'utf8' || kind === 'ascii' || kind === 'latin1') && row.isAscii(col)
-      v = this.map.remember(key, this.make(exact ? key : row.value(col), exact))
-    }
-    if (len > this.last.length) this.last = Buffer.allocUnsafe(Math.max(len, 2 * this.last.length))
-    if (len <= 32) for (let k = 0; k < len; k++) this.last[k] = buf[s + k]
-    else buf.copy(this.last, 0, s, e)
-    this.lastLen = len
-    this.lastValue = v
+    const v = this.lookup(row, col, s, e)
+    for (let k = 0; k < len; k++) keys[at + k] = buf[s + k]
+    this.lens[slot] = len
+    this.values[slot] = v
     return v
   }
+
+  private lookup(row: RawRow, col: number, s: number, e: number): V {
+    const key = latin1(row.buf, s, e)
+    const v = this.map.get(key)
+    if (v !== undefined) return v
+    const kind = row.kinds[col]
+    const exact = (kind === 'utf8' || kind === 'ascii' || kind === 'latin1') && row.isAscii(col)
+    return this.map.remember(key, this.make(exact ? key : row.value(col), exact))
+  }
 }
+
+/** Slots of RawValueCache's table of recent values (a power of two: 2^(32 - RECENT_SHIFT)), and their longest key. */
+const RECENT_SHIFT = 26
+const RECENT = 1 << (32 - RECENT_SHIFT)
+const RECENT_KEY = 32

@@ -68,7 +68,8 @@ export class RawCache<V> {
   private lastValue: V | undefined
 
   constructor(
-    private readonly make: (raw: unknown) => V,
+    /** The value for a raw value, uncached (the raw-bytes caches call it on their own misses). */
+    readonly make: (raw: unknown) => V,
     max = 1 << 12,
   ) {
     this.map = new BoundedMap(max)
@@ -140,11 +141,11 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   else {
     // MySQL/MariaDB: the same rows from the packet bytes (rawFields: the same fields, cached per distinct bytes)
     const rawItems = new RawValueCache<RawItemSlot>((v, exact) => {
-      const s = items.get(v)
+      const s = items.make(v)
       return {b: fieldBytes(s.field, v, exact), loose: EMPTY, partition: s.partition}
     })
     const rawWhs = new RawValueCache<RawWhSlot>((v, exact) => {
-      const s = whs.get(v)
+      const s = whs.make(v)
       return {b: fieldBytes(s.field, v, exact), loose: EMPTY, skip: s.skip}
     })
     const rawFields = rawFieldCaches(fields)
@@ -196,8 +197,8 @@ function fieldBytes(field: string, value: unknown, exact: boolean): Buffer | nul
 /** A side's lot and unit fields by raw bytes, computed through its string caches (same normalising, same escaping). */
 function rawFieldCaches(fields: {lot: RawCache<string>; uom: RawCache<string>}): {lot: RawValueCache<RawField>; uom: RawValueCache<RawField>} {
   return {
-    lot: new RawValueCache<RawField>((v, exact) => ({b: fieldBytes(fields.lot.get(v), v, exact)})),
-    uom: new RawValueCache<RawField>((v, exact) => ({b: fieldBytes(fields.uom.get(v), v, exact)})),
+    lot: new RawValueCache<RawField>((v, exact) => ({b: fieldBytes(fields.lot.make(v), v, exact)})),
+    uom: new RawValueCache<RawField>((v, exact) => ({b: fieldBytes(fields.uom.make(v), v, exact)})),
   }
 }
 
@@ -326,11 +327,11 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
   else {
     // MySQL/MariaDB: the same rows from the packet bytes, through the same per-code slots
     const rawItems = new RawValueCache<RawItemSlot>((v, exact) => {
-      const s = slots.items.get(v)
+      const s = slots.items.make(v)
       return {b: fieldBytes(s.field, v, exact), loose: Buffer.from(s.loose, 'utf8'), partition: s.partition}
     })
     const rawWhs = new RawValueCache<RawWhSlot>((v, exact) => {
-      const s = slots.whs.get(v)
+      const s = slots.whs.make(v)
       return {b: fieldBytes(s.field, v, exact), loose: Buffer.from(s.loose, 'utf8'), skip: s.skip}
     })
     const rawFields = rawFieldCaches(slots.fields)
