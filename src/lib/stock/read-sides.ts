@@ -191,7 +191,12 @@ interface RawWhSlot extends RawField {
 
 /** The spill bytes of a field computed from `value`: null (copy the row's bytes) when they are the same text. */
 function fieldBytes(field: string, value: unknown, exact: boolean): Buffer | null {
-  return exact && field === value ? null : Buffer.from(field, 'utf8')
+  return exact && field === value ? null : utf8(field)
+}
+
+/** A field's UTF-8 bytes (one shared empty buffer for '': most codes have no loose look-alike). */
+function utf8(field: string): Buffer {
+  return field === '' ? EMPTY : Buffer.from(field, 'utf8')
 }
 
 /** A side's lot and unit fields by raw bytes, computed through its string caches (same normalising, same escaping). */
@@ -328,11 +333,11 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
     // MySQL/MariaDB: the same rows from the packet bytes, through the same per-code slots
     const rawItems = new RawValueCache<RawItemSlot>((v, exact) => {
       const s = slots.items.make(v)
-      return {b: fieldBytes(s.field, v, exact), loose: Buffer.from(s.loose, 'utf8'), partition: s.partition}
+      return {b: fieldBytes(s.field, v, exact), loose: utf8(s.loose), partition: s.partition}
     })
     const rawWhs = new RawValueCache<RawWhSlot>((v, exact) => {
       const s = slots.whs.make(v)
-      return {b: fieldBytes(s.field, v, exact), loose: Buffer.from(s.loose, 'utf8'), skip: s.skip}
+      return {b: fieldBytes(s.field, v, exact), loose: utf8(s.loose), skip: s.skip}
     })
     const rawFields = rawFieldCaches(slots.fields)
     let quantity: RawQuantity = rawQuantity(null)
