@@ -1,5 +1,3 @@
-import {BoundedMap} from '../cache/bounded-map.js'
-
 /**
  * Rows of a MySQL/MariaDB text-protocol result as byte ranges of mysql2's packet buffer: no JS string, array or number
  * per row. A reader of millions of rows that only copies most values through (a stock side into its spill) looks at
@@ -9,6 +7,8 @@ import {BoundedMap} from '../cache/bounded-map.js'
  * Only results whose every column mysql2 turns into a string, a small integer, a Buffer or NULL can be read raw
  * (`rawColumnKinds`); a result with a FLOAT/DOUBLE, JSON, geometry… column is read the ordinary way.
  */
+
+import {BoundedMap} from '../cache/bounded-map.js'
 
 /** One column of a result, as mysql2 describes it (protocol type, character set, mysql2's encoding name). */
 export interface RawColumn {
