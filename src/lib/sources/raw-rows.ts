@@ -213,11 +213,11 @@ const latin1: (buf: Buffer, start: number, end: number) => string = latin1Slice 
 /**
  * A bounded per-distinct-value cache keyed by a raw column's bytes: what a row needs of a value (normalised, mapped,
  * its spill bytes) is computed once per distinct value by `make`, from the value exactly as mysql2 would have returned
- * it. Short values are first looked up in a small direct-mapped table of recent values (a hash of a few bytes picks
- * the slot, all bytes are compared): warehouses, units, lots and the item of consecutive rows are found there without
- * making a string. Others go to a Map keyed by the bytes read as latin1 (one character per byte: distinct bytes,
- * distinct keys, and for ASCII the very string mysql2 would have made). NULL is computed once. The Map is emptied when
- * it holds `max` values (memory stays bounded).
+ * it. Values of up to RECENT_KEY bytes live in a direct-mapped table of RECENT slots (a hash of the length and the
+ * first and last four bytes picks the slot, all bytes are compared; a new value takes its slot's place), so a value
+ * seen before is found without making a string, and a value seen once costs no Map entry. Longer values go to a Map
+ * keyed by the bytes read as latin1 (one character per byte: distinct bytes, distinct keys), emptied when it holds
+ * `max` values. NULL is computed once. Memory stays bounded whatever the number of distinct values.
  *
  * `make(value, exact)`: `exact` when `value` is a string whose UTF-8 bytes are the column's bytes (ASCII text), so a
  * result equal to it can be copied straight from the row.
@@ -243,13 +243,12 @@ export class RawValueCache<V> {
     const len = e - s
     if (len > RECENT_KEY) return this.lookup(row, col, s, e)
     const buf = row.buf
-    // the slot: a hash of the length, the first byte and the last four (codes differ most at their ends)
+    // the slot: a hash of the length and the first and last four bytes (codes differ most at their ends)
     let h = len
-    if (len > 0) h = (h * 31 + buf[s]) * 31 + buf[e - 1]
-    if (len > 1) h = h * 31 + buf[e - 2]
-    if (len > 2) h = h * 31 + buf[e - 3]
-    if (len > 3) h = h * 31 + buf[e - 4]
-    const slot = Math.imul(h, 0x9e3779b1) >>> RECENT_SHIFT
+    const head = len < 4 ? e : s + 4
+    for (let k = s; k < head; k++) h = Math.imul(h ^ buf[k], 0x01000193)
+    for (let k = Math.max(head, e - 4); k < e; k++) h = Math.imul(h ^ buf[k], 0x01000193)
+    const slot = Math.imul(h ^ (h >>> 15), 0x9e3779b1) >>> RECENT_SHIFT
     const at = slot * RECENT_KEY
     const keys = this.keys
     if (this.lens[slot] === len) {
@@ -257,7 +256,7 @@ export class RawValueCache<V> {
       while (k < len && keys[at + k] === buf[s + k]) k++
       if (k === len) return this.values[slot] as V
     }
-    const v = this.lookup(row, col, s, e)
+    const v = this.made(row, col, latin1(buf, s, e))
     for (let k = 0; k < len; k++) keys[at + k] = buf[s + k]
     this.lens[slot] = len
     this.values[slot] = v
@@ -266,15 +265,18 @@ export class RawValueCache<V> {
 
   private lookup(row: RawRow, col: number, s: number, e: number): V {
     const key = latin1(row.buf, s, e)
-    const v = this.map.get(key)
-    if (v !== undefined) return v
+    return this.map.get(key) ?? this.map.remember(key, this.made(row, col, key))
+  }
+
+  /** `make` on the column's value; `key` is its bytes as latin1 text, which is the value itself for ASCII text. */
+  private made(row: RawRow, col: number, key: string): V {
     const kind = row.kinds[col]
     const exact = (kind === 'utf8' || kind === 'ascii' || kind === 'latin1') && row.isAscii(col)
-    return this.map.remember(key, this.make(exact ? key : row.value(col), exact))
+    return this.make(exact ? key : row.value(col), exact)
   }
 }
 
-/** Slots of RawValueCache's table of recent values (a power of two: 2^(32 - RECENT_SHIFT)), and their longest key. */
-const RECENT_SHIFT = 26
+/** Slots of RawValueCache's table (a power of two: 2^(32 - RECENT_SHIFT)), and the longest value it holds. */
+const RECENT_SHIFT = 20
 const RECENT = 1 << (32 - RECENT_SHIFT)
 const RECENT_KEY = 32
