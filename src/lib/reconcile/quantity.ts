@@ -96,6 +96,28 @@ export function isPlainQuantity(value: unknown): value is string {
 }
 
 /**
+ * `isPlainQuantity` on bytes (a value's text as UTF-8, e.g. a raw MySQL row's column): buf[start, end) is plain decimal
+ * text, [+-]digits[.digits] or [+-].digits, exactly what the PLAIN rule accepts. No string is made.
+ */
+export function isPlainQuantityBytes(buf: Uint8Array, start: number, end: number): boolean {
+  let k = start
+  if (k < end && (buf[k] === 43 || buf[k] === 45)) k++
+  let digits = 0
+  while (k < end && buf[k] >= 48 && buf[k] <= 57) {
+    k++
+    digits++
+  }
+  if (k < end && buf[k] === 46) {
+    k++
+    while (k < end && buf[k] >= 48 && buf[k] <= 57) {
+      k++
+      digits++
+    }
+  }
+  return digits > 0 && k === end
+}
+
+/**
  * A reader of one quantity column: canonical decimal text, or a SourceError (exit 3) naming the source, table,
  * column, key and value. `key` describes the row (only called on error).
  */

@@ -8,6 +8,7 @@ import {t} from '../i18n/index.js'
 import type {SourceConfig} from '../config/sources-schema.js'
 import {checkConfiguredSelect, checkReadOnly, describeRead, guardReason, placeholders} from './read-guard.js'
 import {noResultSetError, toSourceError} from './source-errors.js'
+import {rawColumnKinds, RawRow, type RawColumn, type RawKind} from './raw-rows.js'
 
 export type Bindings = readonly unknown[]
 export type Row = Record<string, unknown>
@@ -24,6 +25,41 @@ export interface Reader {
    * through `eachRow(reader, …)`, which falls back to streamBatches.
    */
   eachRow?<T = Row>(sql: string, bindings: Bindings, fn: (row: T) => void, opts?: BatchOptions): Promise<number>
+  /**
+   * Like eachRow, but MySQL rows come as byte ranges of the protocol buffer (`sink.raw`, one reused RawRow) when every
+   * column of the result can be read that way, else as arrays of values (`sink.row`). Optional: call it through
+   * `eachRawRow(reader, …)`, which falls back to eachRow.
+   */
+  eachRawRow?(sql: string, bindings: Bindings, sink: RawRowSink, opts?: BatchOptions): Promise<number>
+}
+
+/**
+ * What a raw read hands its rows to. `start` is called once, before the first row, with the kind of each column, or
+ * null when the rows come as arrays of values (a column mysql2 converts in a way the raw row does not repeat, or a
+ * reader without a raw path: SQLite); its answer false asks for arrays anyway. Then every row goes to `raw` (the
+ * RawRow is refilled for the next row: keep nothing of it) or to `row` (its column values in SELECT order). Either
+ * throwing stops the read and rejects with that error as thrown.
+ */
+export interface RawRowSink {
+  start(kinds: readonly RawKind[] | null): boolean
+  raw(row: RawRow): void
+  row(values: unknown[]): void
+}
+
+/**
+ * Hand every row of a read to `sink`, raw when the reader can (MySQL/MariaDB), else as arrays of values (eachRow):
+ * for reads of millions of rows that copy most bytes through, no JS string or array is made per row.
+ */
+export async function eachRawRow(reader: Reader, sql: string, bindings: Bindings, sink: RawRowSink, opts: BatchOptions = {}): Promise<number> {
+  if (reader.eachRawRow) return reader.eachRawRow(sql, bindings, sink, opts)
+  let started = false
+  return eachRow<unknown[]>(reader, sql, bindings, (r) => {
+    if (!started) {
+      started = true
+      sink.start(null)
+    }
+    sink.row(r)
+  }, {...opts, rowsAsArray: true})
 }
 
 /**
@@ -212,6 +248,11 @@ export class Source implements Reader {
     return this.eachOn<T>(undefined, sql, bindings, fn, opts)
   }
 
+  eachRawRow(sql: string, bindings: Bindings, sink: RawRowSink, opts: BatchOptions = {}): Promise<number> {
+    this.guard(sql)
+    return this.eachRawOn(undefined, sql, bindings, sink, opts)
+  }
+
   /**
    * Run `fn` inside one read-only transaction on one connection: a consistent snapshot (InnoDB's
    * `START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY`, SQLite's deferred transaction).
@@ -250,6 +291,10 @@ export class Source implements Reader {
         eachRow: <R = Row>(sql: string, bindings: Bindings, fn: (row: R) => void, opts: BatchOptions = {}) => {
           this.guard(sql)
           return this.eachOn<R>(conn, sql, bindings, fn, opts)
+        },
+        eachRawRow: (sql: string, bindings: Bindings, sink: RawRowSink, opts: BatchOptions = {}) => {
+          this.guard(sql)
+          return this.eachRawOn(conn, sql, bindings, sink, opts)
         },
       }
       const result = await fn(reader)
@@ -423,8 +468,31 @@ export class Source implements Reader {
     }
   }
 
+  /**
+   * eachRawRow on a connection (a snapshot's) or a pooled one: MySQL rows as byte ranges when every column allows it,
+   * else (and SQLite) as arrays of values.
+   */
+  private async eachRawOn(conn: unknown, sql: string, bindings: Bindings, sink: RawRowSink, opts: BatchOptions): Promise<number> {
+    let started = false
+    const fn = (row: unknown) => {
+      if (row instanceof RawRow) sink.raw(row)
+      else {
+        if (!started) {
+          started = true
+          sink.start(null)
+        }
+        sink.row(row as unknown[])
+      }
+    }
+    const rawStart = (kinds: readonly RawKind[] | null): boolean => {
+      started = true
+      return sink.start(kinds) && kinds !== null
+    }
+    return this.eachOn<unknown>(conn, sql, bindings, fn, {...opts, rowsAsArray: true}, this.dialect === 'mysql' ? rawStart : undefined)
+  }
+
   /** eachRow on a connection (a snapshot's) or a pooled one: MySQL rows straight from the parser, SQLite by batches. */
-  private async eachOn<T>(conn: unknown, sql: string, bindings: Bindings, fn: (row: T) => void, opts: BatchOptions): Promise<number> {
+  private async eachOn<T>(conn: unknown, sql: string, bindings: Bindings, fn: (row: T) => void, opts: BatchOptions, rawStart?: RawStart): Promise<number> {
     let n = 0
     if (this.dialect === 'sqlite') {
       for await (const batch of this.batchesOn<T>(conn, sql, bindings, opts)) {
@@ -444,14 +512,14 @@ export class Source implements Reader {
         return false
       }
     }
-    for await (const _ of this.batchesOn<T>(conn, sql, bindings, opts, each)) {
+    for await (const _ of this.batchesOn<T>(conn, sql, bindings, opts, each, rawStart)) {
       // nothing is batched: rows went to `each`
     }
     if (thrown) throw thrown.error
     return n
   }
 
-  private async *batchesOn<T>(conn: unknown, sql: string, bindings: Bindings, opts: BatchOptions, each?: (row: unknown) => boolean): AsyncIterable<T[]> {
+  private async *batchesOn<T>(conn: unknown, sql: string, bindings: Bindings, opts: BatchOptions, each?: (row: unknown) => boolean, rawStart?: RawStart): AsyncIterable<T[]> {
     const size = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH))
     const own = conn === undefined
     let c: unknown
@@ -463,7 +531,7 @@ export class Source implements Reader {
     try {
       const text = this.render(sql, bindings)
       if (this.dialect === 'sqlite') yield* this.sqliteBatches<T>(c as SqliteDb, text, size, opts.rowsAsArray === true)
-      else yield* this.mysqlBatches<T>(c as MysqlStreamConnection, own, text, size, opts.rowsAsArray === true, opts.onFields, each)
+      else yield* this.mysqlBatches<T>(c as MysqlStreamConnection, own, text, size, opts.rowsAsArray === true, opts.onFields, each, rawStart)
     } finally {
       if (own) await this.releaseConnection(c)
     }
@@ -502,9 +570,10 @@ export class Source implements Reader {
    * for the consumer and resumed when it takes one, so memory stays at about two batches whatever the table size.
    * With `each`, every row goes to it at once instead (nothing is batched or yielded); `each` returning false (its
    * function threw) stops the read: the rest of the result is discarded, and the generator ends without an error of
-   * its own (the caller rethrows the function's).
+   * its own (the caller rethrows the function's). With `rawStart` too (and `each`), the result's columns are offered
+   * to it and, when it accepts, every row reaches `each` as one reused RawRow parsed from the packet (rawRowState).
    */
-  private async *mysqlBatches<T>(c: MysqlStreamConnection, own: boolean, sql: string, size: number, rowsAsArray: boolean, onFields?: BatchOptions['onFields'], each?: (row: unknown) => boolean): AsyncGenerator<T[]> {
+  private async *mysqlBatches<T>(c: MysqlStreamConnection, own: boolean, sql: string, size: number, rowsAsArray: boolean, onFields?: BatchOptions['onFields'], each?: (row: unknown) => boolean, rawStart?: RawStart): AsyncGenerator<T[]> {
     const reading = describeRead(sql, 'mysql')
     // our own pooled connection reads inside its own read-only transaction (a snapshot's already is in one)
     if (own) {
@@ -532,6 +601,24 @@ export class Source implements Reader {
       if (fields !== undefined) gotFields = true
       // the result's column types (e.g. FLOAT), for readers that select FLOAT as DOUBLE
       if (fields !== undefined && onFields) onFields((fields as Array<{name: string; columnType: number}>).map((f) => ({name: f.name, columnType: f.columnType})))
+      if (fields !== undefined && rawStart !== undefined && each !== undefined) {
+        const kinds = rawColumnKinds(fields as RawColumn[])
+        if (rawStart(kinds) && kinds !== null) {
+          rawRowState(query as unknown as MysqlQueryCommand, new RawRow(kinds), (row) => {
+            if (discard) return
+            this.rowsRead++
+            if (!each(row)) {
+              stopped = true
+              discard = true
+              notify()
+            }
+          }, () => {
+            if (failed === undefined) failed = Object.assign(new Error('malformed row packet'), {code: 'PROTOCOL_MALFORMED_ROW'})
+            discard = true
+            notify()
+          })
+        }
+      }
     })
     let stopped = false
     query.on('result', (row: unknown) => {
@@ -631,6 +718,43 @@ export class Source implements Reader {
       c.stream?.removeListener('close', onClose)
     }
   }
+}
+
+type RawStart = (kinds: readonly RawKind[] | null) => boolean
+
+/** The parts of mysql2's Query command (lib/commands/query.js) that rawRowState replaces. */
+interface MysqlQueryCommand {
+  row: (this: MysqlQueryCommand, packet: MysqlPacket, connection: unknown) => unknown
+}
+
+interface MysqlPacket {
+  buffer: Buffer
+  offset: number
+  end: number
+  isEOF(): boolean
+}
+
+/**
+ * Make a streaming mysql2 Query hand its rows as byte ranges: its `row` state (the one that runs mysql2's generated
+ * text-row parser and emits 'result' with an array of values) is replaced, on this one command, by a state that fills
+ * `row` from the packet and calls `deliver`. The end of the result (the EOF packet) still goes through mysql2's own
+ * state, so 'end', errors and the connection's bookkeeping are unchanged. Installed from the 'fields' event: mysql2
+ * then moves to `this.row` after the column definitions' EOF.
+ */
+function rawRowState(query: MysqlQueryCommand, row: RawRow, deliver: (row: RawRow) => void, malformed: () => void): void {
+  const original = Object.getPrototypeOf(query).row as MysqlQueryCommand['row']
+  let bad = false
+  const state: MysqlQueryCommand['row'] = function (packet, connection) {
+    if (packet.isEOF()) return original.call(this, packet, connection)
+    if (bad) return state
+    if (row.parse(packet.buffer, packet.offset, packet.end)) deliver(row)
+    else {
+      bad = true
+      malformed()
+    }
+    return state
+  }
+  query.row = state
 }
 
 /** Rows one at a time from a batched read (the per-row `stream`). */

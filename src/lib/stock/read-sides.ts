@@ -2,13 +2,14 @@ import type {Knex} from 'knex'
 
 import {BoundedMap} from '../cache/bounded-map.js'
 import {t} from '../i18n/index.js'
-import {eachRow, type Reader} from '../sources/source.js'
+import {eachRawRow, eachRow, type Reader, type RawRowSink} from '../sources/source.js'
+import {RawValueCache, type RawKind, type RawRow} from '../sources/raw-rows.js'
 import type {CodeMap} from '../reconcile/mapping.js'
 import type {StockConfig} from './config.js'
 import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from '../reconcile/keys.js'
-import {isPlainQuantity, optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
+import {isPlainQuantity, isPlainQuantityBytes, optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
 import {planSideRead} from '../reconcile/side-read.js'
-import {escapeField as esc, partitionOf, type Spill} from './spill.js'
+import {escapeField as esc, LINE_ROOM, partitionOf, type Spill, type SpillSlot} from './spill.js'
 
 /** Spill kinds: ERP stock, WMS stock, item attributes, per-item units, movements in transit. */
 export const KIND = {erp: 'e', wms: 'w', items: 'i', units: 'u', transit: 't'} as const
@@ -34,6 +35,8 @@ export interface ReadContext {
   /** Compare at item × warehouse (lots netted away). */
   noLots: boolean
   onRows?: (side: 'erp' | 'wms', rows: number) => void
+  /** false: read MySQL stock rows as arrays of values, not raw bytes (tests compare the two paths). */
+  rawRows?: boolean
 }
 
 /** A row's key for error messages (raw values, as the source holds them). */
@@ -65,7 +68,8 @@ export class RawCache<V> {
   private lastValue: V | undefined
 
   constructor(
-    private readonly make: (raw: unknown) => V,
+    /** The value for a raw value, uncached (the raw-bytes caches call it on their own misses). */
+    readonly make: (raw: unknown) => V,
     max = 1 << 12,
   ) {
     this.map = new BoundedMap(max)
@@ -124,7 +128,7 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
   // columns in SELECT order: i, w, l, q, u
-  await eachRow<unknown[]>(reader, read.sql, read.bindings, (r) => {
+  const row = (r: unknown[]) => {
     if ((++n & 16383) === 0) ctx.onRows?.('erp', n)
     const wh = whs.get(r[1])
     if (wh.skip) return
@@ -132,9 +136,177 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
     const q = isPlainQuantity(r[3]) ? r[3] : qty(r[3], keyText(r[0], r[1], r[2]))
     const l = r[2] === null ? nullLot : fields.lot.get(r[2])
     spill.write(KIND.erp, item.partition, `${item.field}\t${wh.field}\t${l}\t${fields.uom.get(r[4])}\t${q}`)
-  }, AS_ARRAYS)
+  }
+  if (ctx.rawRows === false) await eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
+  else {
+    // MySQL/MariaDB: the same rows from the packet bytes (rawFields: the same fields, cached per distinct bytes)
+    const rawItems = new RawValueCache<RawItemSlot>((v, exact) => {
+      const s = items.make(v)
+      return {b: fieldBytes(s.field, v, exact), loose: EMPTY, partition: s.partition}
+    })
+    const rawWhs = new RawValueCache<RawWhSlot>((v, exact) => {
+      const s = whs.make(v)
+      return {b: fieldBytes(s.field, v, exact), loose: EMPTY, skip: s.skip}
+    })
+    const rawFields = rawFieldCaches(fields)
+    let quantity: RawQuantity = rawQuantity(null)
+    const line = new RawLine(spill, KIND.erp)
+    const sink: RawRowSink = {
+      start: (kinds) => {
+        quantity = rawQuantity(kinds)
+        return true
+      },
+      row,
+      raw: (r) => {
+        if ((++n & 16383) === 0) ctx.onRows?.('erp', n)
+        const wh = rawWhs.get(r, 1)
+        if (wh.skip) return
+        const item = rawItems.get(r, 0)
+        const q = quantity(r) ? null : qty(r.value(3), keyText(r.value(0), r.value(1), r.value(2)))
+        line.write(r, item.partition, item.b, wh.b, rawFields.lot.get(r, 2).b, rawFields.uom.get(r, 4).b, q, null, null)
+      },
+    }
+    await eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
+  }
   ctx.onRows?.('erp', n)
   return n
+}
+
+const EMPTY = Buffer.alloc(0)
+
+/** A cached field's spill bytes: null when they are the raw column's own bytes (ASCII text kept as read). */
+interface RawField {
+  b: Buffer | null
+}
+
+interface RawItemSlot extends RawField {
+  loose: Buffer
+  partition: number
+}
+
+interface RawWhSlot extends RawField {
+  loose: Buffer
+  skip: boolean
+}
+
+/** The spill bytes of a field computed from `value`: null (copy the row's bytes) when they are the same text. */
+function fieldBytes(field: string, value: unknown, exact: boolean): Buffer | null {
+  return exact && field === value ? null : utf8(field)
+}
+
+/** A field's UTF-8 bytes (one shared empty buffer for '': most codes have no loose look-alike). */
+function utf8(field: string): Buffer {
+  return field === '' ? EMPTY : Buffer.from(field, 'utf8')
+}
+
+/** A side's lot and unit fields by raw bytes, computed through its string caches (same normalising, same escaping). */
+function rawFieldCaches(fields: {lot: RawCache<string>; uom: RawCache<string>}): {lot: RawValueCache<RawField>; uom: RawValueCache<RawField>} {
+  return {
+    lot: new RawValueCache<RawField>((v, exact) => ({b: fieldBytes(fields.lot.make(v), v, exact)})),
+    uom: new RawValueCache<RawField>((v, exact) => ({b: fieldBytes(fields.uom.make(v), v, exact)})),
+  }
+}
+
+/** Whether a raw row's quantity (column 3) can be copied as it is: true when mysql2 would have given that same text. */
+type RawQuantity = (r: RawRow) => boolean
+
+function rawQuantity(kinds: readonly RawKind[] | null): RawQuantity {
+  const kind = kinds?.[3]
+  // text columns (DECIMAL, VARCHAR…): the old path keeps a plain decimal string as it is
+  if (kind === 'utf8' || kind === 'ascii' || kind === 'latin1') return (r) => r.start[3] >= 0 && isPlainQuantityBytes(r.buf, r.start[3], r.end[3])
+  // integer columns arrive as numbers, written as String(n): the same text unless zero-padded (ZEROFILL), '+' or '-0'
+  if (kind === 'int') return (r) => r.start[3] >= 0 && canonicalInt(r.buf, r.start[3], r.end[3])
+  return () => false
+}
+
+function canonicalInt(buf: Buffer, start: number, end: number): boolean {
+  let k = start
+  if (k < end && buf[k] === 45) k++
+  if (k >= end || end - k > 15) return false
+  if (buf[k] === 48) return end - k === 1 && k === start
+  for (; k < end; k++) if (buf[k] < 48 || buf[k] > 57) return false
+  return true
+}
+
+/**
+ * Stock lines assembled as bytes straight into the spill's partition slot: `item\twh\tlot\tuom\tqty` (ERP), plus
+ * `\tlooseItem\tlooseWh` (WMS), the same bytes `Spill.write` would encode from the text line. A field is either its
+ * cached bytes or (null) the raw column's own bytes; the quantity is the raw column's bytes unless given as text.
+ */
+class RawLine {
+  constructor(
+    private readonly spill: Spill,
+    private readonly kind: string,
+  ) {}
+
+  write(r: RawRow, partition: number, item: Buffer | null, wh: Buffer | null, lot: Buffer | null, uom: Buffer | null, qty: string | null, looseItem: Buffer | null, looseWh: Buffer | null): void {
+    const {start, end} = r
+    const max =
+      (item === null ? end[0] - start[0] : item.length) +
+      (wh === null ? end[1] - start[1] : wh.length) +
+      (lot === null ? end[2] - start[2] : lot.length) +
+      (uom === null ? end[4] - start[4] : uom.length) +
+      (qty === null ? end[3] - start[3] : qty.length) +
+      (looseItem === null ? 5 : looseItem.length + (looseWh as Buffer).length + 7)
+    if (max > LINE_ROOM) {
+      this.long(r, partition, item, wh, lot, uom, qty, looseItem, looseWh, max)
+      return
+    }
+    const slot = this.spill.room(this.kind, partition, max)
+    slot.len = this.fill(slot, r, item, wh, lot, uom, qty, looseItem, looseWh)
+  }
+
+  private fill(slot: SpillSlot, r: RawRow, item: Buffer | null, wh: Buffer | null, lot: Buffer | null, uom: Buffer | null, qty: string | null, looseItem: Buffer | null, looseWh: Buffer | null): number {
+    const out = slot.buf
+    let at = put(out, slot.len, item, r, 0)
+    out[at++] = 9
+    at = put(out, at, wh, r, 1)
+    out[at++] = 9
+    at = put(out, at, lot, r, 2)
+    out[at++] = 9
+    at = put(out, at, uom, r, 4)
+    out[at++] = 9
+    if (qty === null) at = put(out, at, null, r, 3)
+    else at += out.write(qty, at, 'latin1')
+    if (looseItem !== null) {
+      out[at++] = 9
+      at = put(out, at, looseItem, r, -1)
+      out[at++] = 9
+      at = put(out, at, looseWh, r, -1)
+    }
+    out[at++] = 10
+    return at
+  }
+
+  /** A line longer than a slot (codes of kilobytes): assembled apart and written as text. */
+  private long(r: RawRow, partition: number, item: Buffer | null, wh: Buffer | null, lot: Buffer | null, uom: Buffer | null, qty: string | null, looseItem: Buffer | null, looseWh: Buffer | null, max: number): void {
+    const slot: SpillSlot = {buf: Buffer.allocUnsafe(max), len: 0}
+    const len = this.fill(slot, r, item, wh, lot, uom, qty, looseItem, looseWh)
+    this.spill.write(this.kind, partition, slot.buf.toString('utf8', 0, len - 1))
+  }
+}
+
+/** Copy `field` (or, when null, the row's column `col`) into `out` at `at`; returns the new end. */
+function put(out: Buffer, at: number, field: Buffer | null, r: RawRow, col: number): number {
+  let src: Uint8Array
+  let s: number
+  let e: number
+  if (field === null) {
+    src = r.buf
+    s = r.start[col]
+    e = r.end[col]
+    if (s < 0) return at
+  } else {
+    src = field
+    s = 0
+    e = field.length
+  }
+  if (e - s > 24) {
+    out.set(src.subarray(s, e), at)
+    return at + e - s
+  }
+  for (let k = s; k < e; k++) out[at++] = src[k]
+  return at
 }
 
 /** Stream the WMS stock rows (bins) into the spill: codes normalised and mapped to ERP codes. Returns rows read. */
@@ -148,13 +320,46 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
   }, ['q'])
   const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
-  const emit = wmsEmitter(ctx, KIND.wms)
+  const slots = wmsSlots(ctx)
+  const emit = wmsEmitter(ctx, KIND.wms, slots)
   // columns in SELECT order: i, w, l, q, u
-  await eachRow<unknown[]>(reader, read.sql, read.bindings, (r) => {
+  const row = (r: unknown[]) => {
     if ((++n & 16383) === 0) ctx.onRows?.('wms', n)
     const q = r[3]
     emit(r[0], r[1], r[2], isPlainQuantity(q) ? q : qty(q, keyText(r[0], r[1], r[2])), r[4])
-  }, AS_ARRAYS)
+  }
+  if (ctx.rawRows === false) await eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
+  else {
+    // MySQL/MariaDB: the same rows from the packet bytes, through the same per-code slots
+    const rawItems = new RawValueCache<RawItemSlot>((v, exact) => {
+      const s = slots.items.make(v)
+      return {b: fieldBytes(s.field, v, exact), loose: utf8(s.loose), partition: s.partition}
+    })
+    const rawWhs = new RawValueCache<RawWhSlot>((v, exact) => {
+      const s = slots.whs.make(v)
+      return {b: fieldBytes(s.field, v, exact), loose: utf8(s.loose), skip: s.skip}
+    })
+    const rawFields = rawFieldCaches(slots.fields)
+    let quantity: RawQuantity = rawQuantity(null)
+    const line = new RawLine(ctx.spill, KIND.wms)
+    const sink: RawRowSink = {
+      start: (kinds) => {
+        quantity = rawQuantity(kinds)
+        return true
+      },
+      row,
+      raw: (r) => {
+        if ((++n & 16383) === 0) ctx.onRows?.('wms', n)
+        // the quantity is checked before the warehouse filter, as on the value path
+        const q = quantity(r) ? null : qty(r.value(3), keyText(r.value(0), r.value(1), r.value(2)))
+        const wh = rawWhs.get(r, 1)
+        if (wh.skip) return
+        const item = rawItems.get(r, 0)
+        line.write(r, item.partition, item.b, wh.b, rawFields.lot.get(r, 2).b, rawFields.uom.get(r, 4).b, q, item.loose, wh.loose)
+      },
+    }
+    await eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
+  }
   ctx.onRows?.('wms', n)
   return n
 }
@@ -178,7 +383,27 @@ interface WmsWhSlot {
  * the ERP code it loosely resembles (case/space/width) is carried along so a `code_format` cause can be found.
  * Normalising and mapping happen once per distinct raw code (RawCache), not once per row.
  */
-function wmsEmitter(ctx: ReadContext, kind: string): (i: unknown, w: unknown, l: unknown, q: string, u: unknown) => void {
+function wmsEmitter(ctx: ReadContext, kind: string, slots = wmsSlots(ctx)): (i: unknown, w: unknown, l: unknown, q: string, u: unknown) => void {
+  const {spill} = ctx
+  const {whs, items, fields, nullLot} = slots
+  return (i, w, l, q, u) => {
+    const wh = whs.get(w)
+    if (wh.skip) return
+    const item = items.get(i)
+    const lf = l === null ? nullLot : fields.lot.get(l)
+    spill.write(kind, item.partition, `${item.field}\t${wh.field}\t${lf}\t${fields.uom.get(u)}\t${q}\t${item.loose}\t${wh.loose}`)
+  }
+}
+
+/** A side's per-distinct-code caches for WMS-coded rows (normalised, mapped, escaped). */
+interface WmsSlots {
+  whs: RawCache<WmsWhSlot>
+  items: RawCache<WmsItemSlot>
+  fields: {lot: RawCache<string>; uom: RawCache<string>}
+  nullLot: string
+}
+
+function wmsSlots(ctx: ReadContext): WmsSlots {
   const {code, lot} = ctx.wmsNorm
   const {spill, itemMap, whMap, warehouses} = ctx
   const P = spill.partitions
@@ -206,15 +431,7 @@ function wmsEmitter(ctx: ReadContext, kind: string): (i: unknown, w: unknown, l:
     // found across partitions after the merge.)
     return {field: esc(item), loose: esc(looseItem), partition: partitionOf(looseCode(item), P)}
   })
-  const fields = fieldCaches(lot)
-  const nullLot = esc(lot(null))
-  return (i, w, l, q, u) => {
-    const wh = whs.get(w)
-    if (wh.skip) return
-    const item = items.get(i)
-    const lf = l === null ? nullLot : fields.lot.get(l)
-    spill.write(kind, item.partition, `${item.field}\t${wh.field}\t${lf}\t${fields.uom.get(u)}\t${q}\t${item.loose}\t${wh.loose}`)
-  }
+  return {whs, items, fields: fieldCaches(lot), nullLot: esc(lot(null))}
 }
 
 /** Item master rows into the spill (partitioned like the ERP stock). */

@@ -173,6 +173,22 @@ export class Spill {
     b.buf[b.len++] = 10
   }
 
+  /**
+   * Byte-level append: the partition's slot with room for at least `max` more bytes (its earlier lines flushed when it
+   * has not). The caller writes one whole line, newline included, at `slot.buf[slot.len]` and advances `slot.len` by
+   * what it wrote, before any other call on this Spill. Lines are the same text lines `write` appends, as UTF-8 bytes;
+   * `max` must be at most LINE_ROOM (longer lines: `write`).
+   */
+  room(kind: string, partition: number, max: number): SpillSlot {
+    const k = this.kinds.get(kind) ?? this.kind(kind)
+    let b = k.slots[partition]
+    if (b === null) {
+      b = {buf: this.slotBuffer(), len: 0}
+      k.slots[partition] = b
+    } else if (b.len + max > SLOT_BYTES) this.flushSlot(k, partition)
+    return b
+  }
+
   private slab: Buffer | null = null
   private slabUsed = 0
 
@@ -359,6 +375,9 @@ interface Slot {
   len: number
 }
 
+/** A partition's buffer of lines not yet written, as `Spill.room` hands it out. */
+export type SpillSlot = Slot
+
 interface Block {
   offset: number
   len: number
@@ -377,6 +396,9 @@ interface KindFile {
 }
 
 const SLOT_BYTES = 4096
+
+/** The longest line `Spill.room` takes, in bytes (newline included). */
+export const LINE_ROOM = SLOT_BYTES
 const STAGE_BYTES = 256 * 1024
 const SLAB_SLOTS = 64
 
