@@ -297,7 +297,8 @@ function mergeJoin(erpText: string, wmsText: string, items: Map<string, RawItem>
   let he = e.at(0)
   let hw = w.at(0)
   while (he && hw) {
-    const c = cmpRange(erpText, e.start, e.t3, wmsText, w.start, w.t3)
+    // the key with its tab: the order of joinBytes (keyOrder)
+    const c = cmpRange(erpText, e.start, e.t3 + 1, wmsText, w.start, w.t3 + 1)
     if (c < 0) {
       const ea = agg(e, false, itemOf(e))
       visit(ea.key, ea, undefined)
@@ -346,44 +347,17 @@ function cmpBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: numb
   return la === lb ? 0 : la < lb ? -1 : 1
 }
 
-/** One spilled line's field boundaries in a partition's bytes (absolute offsets), read in key order. */
-class ByteCursor {
-  start = 0
-  t1 = 0
-  /** End of the key (item, warehouse, lot). */
-  t3 = -1
-  t4 = 0
-  /** End of the quantity (the fifth tab, or the end of the line). */
-  qe = 0
-  nl = 0
-  constructor(readonly b: Buffer) {}
-
-  /**
-   * Read the line at `start`: 1; 0 at the end of the bytes; -1 when its key is not above the previous line's (the side
-   * is not in strictly ascending key order).
-   */
-  at(start: number): number {
-    const b = this.b
-    const n = b.length
-    if (start >= n) return 0
-    let i = start
-    while (i < n && b[i] !== 9) i++
-    const t1 = i++
-    while (i < n && b[i] !== 9) i++
-    i++
-    while (i < n && b[i] !== 9) i++
-    const t3 = i++
-    while (i < n && b[i] !== 9) i++
-    this.t4 = i++
-    while (i < n && b[i] !== 9 && b[i] !== 10) i++
-    this.qe = i
-    while (i < n && b[i] !== 10) i++
-    this.nl = i
-    if (this.t3 >= 0 && cmpBytes(b, this.start, this.t3, b, start, t3) >= 0) return -1
-    this.start = start
-    this.t1 = t1
-    this.t3 = t3
-    return 1
+/**
+ * The order of the keys of two spilled lines a[as…] and b[bs…] (bytes, each ending with a newline): the key with its
+ * tab (item, warehouse, lot, tab) in code point order, as mergeJoin's cmpRange: -1, 0 (the same key), 1.
+ */
+function keyOrder(a: Uint8Array, as: number, b: Uint8Array, bs: number): number {
+  let tabs = 0
+  for (let i = 0; ; i++) {
+    const x = a[as + i]
+    const y = b[bs + i]
+    if (x !== y) return x < y ? -1 : 1
+    if ((x === 9 && ++tabs === 3) || x === 10) return 0
   }
 }
 
@@ -400,18 +374,23 @@ class ItemUnitCheck {
     private readonly items: Map<string, RawItem>,
   ) {}
 
-  ok(c: ByteCursor): boolean {
+  /** The line at `start`, its quantity after the tab at `t4`. */
+  ok(start: number, t4: number): boolean {
     const b = this.b
-    if (this.is < 0 || cmpBytes(b, this.is, this.ie, b, c.start, c.t1) !== 0) {
-      this.is = c.start
-      this.ie = c.t1
-      const t = this.items.get(unesc(b.toString('utf8', c.start, c.t1)))?.uom
+    let t1 = start
+    while (b[t1] !== 9) t1++
+    if (this.is < 0 || cmpBytes(b, this.is, this.ie, b, start, t1) !== 0) {
+      this.is = start
+      this.ie = t1
+      const t = this.items.get(unesc(b.toString('utf8', start, t1)))?.uom
       this.target = t === '' ? undefined : t
     }
     if (this.target === undefined) return true
-    if (this.us < 0 || cmpBytes(b, this.us, this.ue, b, c.t3 + 1, c.t4) !== 0) {
-      this.us = c.t3 + 1
-      this.ue = c.t4
+    let t3 = t4 - 1
+    while (b[t3] !== 9) t3--
+    if (this.us < 0 || cmpBytes(b, this.us, this.ue, b, t3 + 1, t4) !== 0) {
+      this.us = t3 + 1
+      this.ue = t4
       this.uom = unesc(b.toString('utf8', this.us, this.ue))
     }
     return this.uom === this.target
@@ -450,39 +429,99 @@ function leftText(b: Buffer, ranges: number[]): string {
  * order check and the text join were ~90% of the reconcile.
  */
 function joinBytes(eb: Buffer, wb: Buffer, items: Map<string, RawItem>, totals: PartitionTotals): [string, string] | null {
-  const e = new ByteCursor(eb)
-  const w = new ByteCursor(wb)
+  const en = eb.length
+  const wn = wb.length
+  // every spilled line ends with a newline: the scans below stop at one
+  if ((en > 0 && eb[en - 1] !== 10) || (wn > 0 && wb[wn - 1] !== 10)) return null
   const unit = items.size === 0 ? null : new ItemUnitCheck(eb, items)
   LEFT_ERP.length = 0
   LEFT_WMS.length = 0
   JOIN_ABS.take()
   let matches = 0
-  let he = e.at(0)
-  let hw = w.at(0)
-  while (he > 0 && hw > 0) {
-    const c = cmpBytes(eb, e.start, e.t3, wb, w.start, w.t3)
-    if (c < 0) {
-      LEFT_ERP.push(e.start, e.nl)
-      he = e.at(e.nl + 1)
-    } else if (c > 0) {
-      LEFT_WMS.push(w.start, w.nl)
-      hw = w.at(w.nl + 1)
-    } else {
-      // the same unit and quantity bytes (from the unit to the quantity's end)
-      if (cmpBytes(eb, e.t3 + 1, e.qe, wb, w.t3 + 1, w.qe) === 0 && (unit === null || unit.ok(e))) {
-        matches++
-        if (e.qe - e.t4 !== 2 || eb[e.t4 + 1] !== 48) JOIN_ABS.addRange(eb, e.t4 + 1, e.qe)
-      } else {
-        LEFT_ERP.push(e.start, e.nl)
-        LEFT_WMS.push(w.start, w.nl)
-      }
-      he = e.at(e.nl + 1)
-      hw = w.at(w.nl + 1)
+  let es = 0
+  let ws = 0
+  // the previous line of each side (order checks); the ERP line at `es` is checked once, when reached
+  let eps = -1
+  let wps = -1
+  let eChecked = false
+  while (es < en && ws < wn) {
+    if (!eChecked) {
+      if (eps >= 0 && keyOrder(eb, eps, eb, es) >= 0) return null
+      eChecked = true
     }
+    // one pass over the ERP line and the WMS line: the key's order, or whether the unit and quantity match too
+    let i = 0
+    let tabs = 0
+    let t4 = -1
+    let x = eb[es]
+    let y = wb[ws]
+    while (x === y && x !== 10) {
+      if (x === 9 && ++tabs === 4) t4 = es + i
+      i++
+      x = eb[es + i]
+      y = wb[ws + i]
+    }
+    if (tabs < 3 && x !== y) {
+      if (x < y) {
+        // only in the ERP
+        let nl = es + i
+        while (eb[nl] !== 10) nl++
+        LEFT_ERP.push(es, nl)
+        eps = es
+        es = nl + 1
+        eChecked = false
+      } else {
+        // only in the WMS: its order is checked here (a WMS key equal to an ERP key is above the previous WMS key
+        // whenever the ERP side is in order)
+        if (wps >= 0 && keyOrder(wb, wps, wb, ws) >= 0) return null
+        let nl = ws + i
+        while (wb[nl] !== 10) nl++
+        LEFT_WMS.push(ws, nl)
+        wps = ws
+        ws = nl + 1
+      }
+      continue
+    }
+    // the same key: the same unit and quantity bytes when the ERP line ended where the WMS quantity ends
+    let enl = es + i
+    if (x === 10 && (y === 9 || y === 10) && tabs === 4 && (unit === null || unit.ok(es, t4))) {
+      matches++
+      if (enl - t4 !== 2 || eb[t4 + 1] !== 48) JOIN_ABS.addRange(eb, t4 + 1, enl)
+      let wnl = ws + i
+      while (wb[wnl] !== 10) wnl++
+      eps = es
+      es = enl + 1
+      wps = ws
+      ws = wnl + 1
+    } else {
+      while (eb[enl] !== 10) enl++
+      let wnl = ws + i
+      while (wb[wnl] !== 10) wnl++
+      LEFT_ERP.push(es, enl)
+      LEFT_WMS.push(ws, wnl)
+      eps = es
+      es = enl + 1
+      wps = ws
+      ws = wnl + 1
+    }
+    eChecked = false
   }
-  for (; he > 0; he = e.at(e.nl + 1)) LEFT_ERP.push(e.start, e.nl)
-  for (; hw > 0; hw = w.at(w.nl + 1)) LEFT_WMS.push(w.start, w.nl)
-  if (he < 0 || hw < 0) return null
+  for (; es < en; ) {
+    if (eps >= 0 && keyOrder(eb, eps, eb, es) >= 0) return null
+    let nl = es
+    while (eb[nl] !== 10) nl++
+    LEFT_ERP.push(es, nl)
+    eps = es
+    es = nl + 1
+  }
+  for (; ws < wn; ) {
+    if (wps >= 0 && keyOrder(wb, wps, wb, ws) >= 0) return null
+    let nl = ws
+    while (wb[nl] !== 10) nl++
+    LEFT_WMS.push(ws, nl)
+    wps = ws
+    ws = nl + 1
+  }
   totals.keys.match += matches
   totals.sumAbsErpFast.add(JOIN_ABS.take())
   return [leftText(eb, LEFT_ERP), leftText(wb, LEFT_WMS)]
