@@ -138,7 +138,8 @@ export function emptyTotals(): PartitionTotals {
  * its ERP partner with the same lookup (profile at 2,000,000 keys/side: the second side's Map.get/has and the separate
  * Map.set were half of the reconcile's own time). The text is scanned in place (no array of lines); consecutive lines
  * of one item (tables read in key order) share one item string, so the item-attribute lookup hashes it once, and of one
- * unit one unit string; a partition without a backslash has no escaped field to undo.
+ * unit one unit string; a partition without a backslash has no escaped field to undo. A line of the previous line's
+ * key (WMS bins of one key read together) goes to the same aggregate without a lookup.
  */
 function loadAggs(text: string, wms: boolean, out: Map<string, Agg>): void {
   const escaped = text.includes('\\')
@@ -147,6 +148,9 @@ function loadAggs(text: string, wms: boolean, out: Map<string, Agg>): void {
   let prevItem = ''
   let prevUom = ''
   let prevUomField = ''
+  /** The aggregate the previous line went to, and its key (a key's bins are usually consecutive lines). */
+  let last: Agg | undefined
+  let lastKey = ''
   const n = text.length
   for (let start = 0; start < n; ) {
     let nl = text.indexOf('\n', start)
@@ -157,7 +161,6 @@ function loadAggs(text: string, wms: boolean, out: Map<string, Agg>): void {
     const t4 = text.indexOf('\t', t3 + 1)
     let t5 = text.indexOf('\t', t4 + 1)
     if (t5 > nl) t5 = -1
-    const key = text.slice(start, t3)
     let uom: string
     if (t4 - t3 - 1 === prevUomField.length && text.startsWith(prevUomField, t3 + 1)) uom = prevUom
     else {
@@ -167,20 +170,30 @@ function loadAggs(text: string, wms: boolean, out: Map<string, Agg>): void {
     const qt = text.slice(t4 + 1, t5 < 0 ? nl : t5)
     const lineStart = start
     start = nl + 1
-    let a = out.get(key)
-    if (wms && a !== undefined && !a.wms) {
-      if (a.partner === undefined) {
-        a.partner = newAgg(text, key, t5, nl, uom, qt, true, a.item, escaped)
+    let a: Agg | undefined
+    if (last !== undefined && t3 - lineStart === lastKey.length && text.startsWith(lastKey, lineStart)) {
+      // the previous line's key again (another bin of it): no slice, no lookup
+      a = last
+    } else {
+      const key = text.slice(lineStart, t3)
+      lastKey = key
+      a = out.get(key)
+      if (wms && a !== undefined && !a.wms) {
+        if (a.partner === undefined) {
+          last = a.partner = newAgg(text, key, t5, nl, uom, qt, true, a.item, escaped)
+          continue
+        }
+        a = a.partner
+      } else if (a === undefined) {
+        if (prevItemField === null || t1 - lineStart !== prevItemField.length || !text.startsWith(prevItemField, lineStart)) {
+          prevItemField = text.slice(lineStart, t1)
+          prevItem = u(prevItemField)
+        }
+        last = newAgg(text, key, t5, nl, uom, qt, wms, prevItem, escaped)
+        out.set(key, last)
         continue
       }
-      a = a.partner
-    } else if (a === undefined) {
-      if (prevItemField === null || t1 - lineStart !== prevItemField.length || !text.startsWith(prevItemField, lineStart)) {
-        prevItemField = text.slice(lineStart, t1)
-        prevItem = u(prevItemField)
-      }
-      out.set(key, newAgg(text, key, t5, nl, uom, qt, wms, prevItem, escaped))
-      continue
+      last = a
     }
     if (a.uom === uom) {
       a.q = addScaled(qOf(a), parseScaled(qt))
@@ -542,7 +555,8 @@ interface RawItem {
   cat: string | null
   cost: string | null
   pack: string | null
-  factors: Array<[string, string]> | null
+  /** The item's units table as spilled: per line, unit (escaped), tab, factor; parsed by infoOf. */
+  units: string[] | null
   /** Decimal view, built on first use. */
   info?: ItemInfo
   /** What the item's unit factors depend on, as text (unitFactsKey). */
@@ -561,18 +575,24 @@ function loadItems(spill: Spill, p: number): Map<string, RawItem> {
       cost: f[4] === '' ? null : f[4],
       pack: f[5] === '' ? null : f[5],
       name: f[6] === undefined || f[6] === '' ? null : unesc(f[6]),
-      factors: null,
+      units: null,
     })
   }
+  // an item's units are consecutive lines (the table's key order): looked up once; kept as text until needed
+  let prevField = ''
+  let raw: RawItem | undefined
   for (const line of spill.lines(KIND.units, p)) {
-    const f = line.split('\t')
-    const item = unesc(f[0])
-    let raw = items.get(item)
-    if (!raw) {
-      raw = {cls: null, cat: null, cost: null, pack: null, factors: null}
-      items.set(item, raw)
+    const t = line.indexOf('\t')
+    if (raw === undefined || t !== prevField.length || !line.startsWith(prevField)) {
+      prevField = line.slice(0, t)
+      const item = unesc(prevField)
+      raw = items.get(item)
+      if (!raw) {
+        raw = {cls: null, cat: null, cost: null, pack: null, units: null}
+        items.set(item, raw)
+      }
     }
-    ;(raw.factors ??= []).push([unesc(f[1]), f[2]])
+    ;(raw.units ??= []).push(line.slice(t + 1))
   }
   return items
 }
@@ -584,11 +604,11 @@ function loadItems(spill: Spill, p: number): Map<string, RawItem> {
  * of the reconcile; the plant has 16 pack sizes and 29 unit factors for 400,000 items.
  */
 function unitFactsKey(raw: RawItem): string {
-  // units with their length (any character may be in a unit), factors and pack size are numbers
+  // the unit with its length (any character may be in a unit), the pack size (a number), the units table as spilled
+  // (escaped units: no newline)
   const uom = raw.uom ?? ''
-  let k = `${uom.length}:${uom}\u0002${raw.pack ?? ''}`
-  if (raw.factors !== null) for (const [u, f] of raw.factors) k += `\u0002${u.length}:${u}\u0003${f}`
-  return k
+  const k = `${uom.length}:${uom}\u0002${raw.pack ?? ''}`
+  return raw.units === null ? k : `${k}\u0002${raw.units.join('\n')}`
 }
 
 /** Entries of the factor cache before it starts again (distinct unit facts are few: bounded memory all the same). */
@@ -604,7 +624,7 @@ function infoOf(raw: RawItem | undefined): ItemInfo | undefined {
       cat: raw.cat,
       cost: raw.cost === null ? null : new Decimal(raw.cost),
       packSize: raw.pack === null ? undefined : new Decimal(raw.pack),
-      factors: raw.factors === null ? undefined : new Map(raw.factors.map(([u, f]) => [u, new Decimal(f)])),
+      factors: raw.units === null ? undefined : new Map(raw.units.map((l) => [unesc(l.slice(0, l.indexOf('\t'))), new Decimal(l.slice(l.indexOf('\t') + 1))])),
     }
   }
   return raw.info
