@@ -129,16 +129,19 @@ export interface PlainDigits {
 }
 
 const SCRATCH: PlainDigits = {v: 0, s: 0}
+const UTF8 = new TextDecoder()
 
 /**
  * text[from, to) as a plain decimal ([+-]digits[.digits], 1 to 15 digits) into `out`: v the digits as an integer (signed;
  * exact in a double), s the count after the point. False, `out` untouched, for anything else (more digits, exponent,
- * spaces): the caller then takes the general path (parseScaled).
+ * spaces): the caller then takes the general path (parseScaled). `text` may also be UTF-8 bytes (a spilled partition
+ * read in place by the stock reconcile): the same digits, read as byte values.
  */
-export function readPlainDigits(text: string, from: number, to: number, out: PlainDigits): boolean {
+export function readPlainDigits(text: string | Uint8Array, from: number, to: number, out: PlainDigits): boolean {
+  const str = typeof text === 'string'
   let i = from
   let neg = false
-  const c0 = text.charCodeAt(i)
+  const c0 = str ? text.charCodeAt(i) : text[i]
   if (c0 === 45) {
     neg = true
     i++
@@ -147,7 +150,7 @@ export function readPlainDigits(text: string, from: number, to: number, out: Pla
   let digits = 0
   let s = -1
   for (; i < to; i++) {
-    const c = text.charCodeAt(i)
+    const c = str ? text.charCodeAt(i) : text[i]
     if (c >= 48 && c <= 57) {
       v = v * 10 + (c - 48)
       digits++
@@ -174,13 +177,16 @@ export class AbsSum {
     this.addRange(text, 0, text.length)
   }
 
-  /** Add |text[from, to)|, the same as addText(text.slice(from, to)) without the slice. */
-  addRange(text: string, from: number, to: number): void {
+  /**
+   * Add |text[from, to)|, the same as addText(text.slice(from, to)) without the slice; `text` may be UTF-8 bytes (see
+   * readPlainDigits).
+   */
+  addRange(text: string | Uint8Array, from: number, to: number): void {
     if (to - from <= 17 && readPlainDigits(text, from, to, SCRATCH)) {
       this.addDigits(Math.abs(SCRATCH.v), SCRATCH.s)
       return
     }
-    this.add(parseScaled(text.slice(from, to)))
+    this.add(parseScaled(typeof text === 'string' ? text.slice(from, to) : UTF8.decode(text.subarray(from, to))))
   }
 
   /** Add v × 10^-s for a non-negative integer v below 10^15 (digits already read): no BigInt. */

@@ -65,6 +65,7 @@ export function partitionEnv(s: MergeSettings): PartitionEnv {
     all: s.all,
     trackScope: s.trackScope ?? false,
     tolerance: toleranceRule(cfg.tolerance),
+    factorCache: new Map(),
   }
 }
 
