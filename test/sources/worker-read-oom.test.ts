@@ -19,13 +19,13 @@ const quick = path.join(dir, 'quick.mjs')
 writeFileSync(quick, "import {parentPort} from 'node:worker_threads'\nparentPort.postMessage({type: 'done', result: 42})\n")
 
 describe('reader threads with a bounded heap', () => {
-  it('a thread that reaches its heap limit ends the read as READER_OUT_OF_MEMORY (exit 70, naming the limit), not a hang', async () => {
+  it('a thread that reaches its heap limit ends the read as WORKER_OUT_OF_MEMORY (exit 70, naming the limit), not a hang', async () => {
     const error = await runReadWorker(hog, 'task', {}, () => {}, [], {maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4}).then(
       () => null,
       (e: unknown) => e,
     )
     expect(isPlantopsError(error)).toBe(true)
-    expect(error).toMatchObject({code: 'READER_OUT_OF_MEMORY', exitCode: 70})
+    expect(error).toMatchObject({code: 'WORKER_OUT_OF_MEMORY', exitCode: 70})
     expect((error as Error).message).toContain('16 MB')
     expect((error as {hints: string[]}).hints[0]).toMatch(/report/)
   })

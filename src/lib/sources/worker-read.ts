@@ -48,10 +48,10 @@ export function errorFromData(e: WorkerErrorData): Error {
  */
 export function outOfMemoryError(error: unknown, limits: ResourceLimits): Error {
   if ((error as {code?: string})?.code !== 'ERR_WORKER_OUT_OF_MEMORY') return error as Error
-  return new PlantopsError(t('reconcile.errors.readerOutOfMemory', {limit: limits.maxOldGenerationSizeMb ?? '-'}), {
-    code: 'READER_OUT_OF_MEMORY',
+  return new PlantopsError(t('reconcile.errors.workerOutOfMemory', {limit: limits.maxOldGenerationSizeMb ?? '-'}), {
+    code: 'WORKER_OUT_OF_MEMORY',
     exitCode: ExitCode.INTERNAL,
-    hints: [t('reconcile.errors.readerOutOfMemoryHint')],
+    hints: [t('reconcile.errors.workerOutOfMemoryHint')],
   })
 }
 
