@@ -26,6 +26,18 @@ if (file) {
     const m = re.exec(s)
     return m ? Number(m[1]) : 0
   }
+  // time spent in GC by this thread (ms), by kind: scavenges (minor) and mark-compacts (major)
+  const gc = {minor: 0, major: 0, nMinor: 0, nMajor: 0}
+  try {
+    const {PerformanceObserver, constants} = require('node:perf_hooks')
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const major = e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR
+        if (major) (gc.major += e.duration), gc.nMajor++
+        else (gc.minor += e.duration), gc.nMinor++
+      }
+    }).observe({entryTypes: ['gc']})
+  } catch {}
   const sample = (ev) => {
     const h = v8.getHeapStatistics()
     let rss = 0
@@ -37,7 +49,7 @@ if (file) {
     } catch {}
     const sp = {}
     for (const x of v8.getHeapSpaceStatistics()) sp[x.space_name.replace('_space', '')] = x.space_size >> 10
-    const line = {t: Date.now() - t0, th: name, ev, heapTotal: h.total_heap_size >> 10, heapUsed: h.used_heap_size >> 10, heapPhys: h.total_physical_size >> 10, limit: Math.round(h.heap_size_limit / 1048576), ext: h.external_memory >> 10, malloced: h.malloced_memory >> 10, rss, hwm, sp}
+    const line = {t: Date.now() - t0, th: name, ev, heapTotal: h.total_heap_size >> 10, heapUsed: h.used_heap_size >> 10, heapPhys: h.total_physical_size >> 10, limit: Math.round(h.heap_size_limit / 1048576), ext: h.external_memory >> 10, malloced: h.malloced_memory >> 10, rss, hwm, sp, gc: ev === 'tick' ? undefined : {...gc, minor: Math.round(gc.minor), major: Math.round(gc.major)}}
     try {
       fs.writeSync(fd, `${JSON.stringify(line)}\n`)
     } catch {}
