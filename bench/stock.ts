@@ -1,7 +1,7 @@
 /**
  * Stock reconciliation benchmark on the demo plant (bins rolled up: ERP stock_balance rows = size; WMS bin_stock ≈ 1.2-1.5 ×
  * size), MariaDB at 127.0.0.1:3306 (root):
- *   npx tsx bench/stock.ts [--rows 200000,2000000,5000000] [--compare 2000000] [--fresh] [--drop] [--sql-join]
+ *   npx tsx bench/stock.ts [--rows 200000,2000000,5000000] [--compare 2000000] [--fresh] [--drop] [--sql-join] [--mem]
  *
  * Every size: `plantops stock diff` (built CLI, child process) wall, user+sys CPU and peak RSS (memory must stay flat).
  * At the compared size (default the middle one) also: the raw floor (both sides' plain SELECT of the mapped columns
@@ -9,7 +9,9 @@
  * raw floor, and the check of plantops' variance keys and statuses against the same answer computed by the server in
  * SQL (GROUP BY over UNION ALL; `--sql-join` adds the UNION-of-LEFT-joins form). Sizes scale with BENCH_SCALE.
  * Plants are kept and reused between runs (a marker file beside the plant and a row count check); `--fresh` rebuilds,
- * `--drop` drops them at the end.
+ * `--drop` drops them at the end. `--mem` traces memory in every thread (bench/stock-memtrace.cjs, 25 ms samples) and
+ * prints, per size, each thread's largest heap and which threads were alive at the peak RSS (the read phase: main and
+ * the two readers; the reconcile: main and the merge thread).
  */
 import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -40,11 +42,11 @@ interface Timed {
   stderr: string
 }
 
-function timed(cmd: string, argv: string[], opts: {cwd?: string; stdoutFile?: string} = {}): Promise<Timed> {
+function timed(cmd: string, argv: string[], opts: {cwd?: string; stdoutFile?: string; env?: NodeJS.ProcessEnv} = {}): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
     const out = opts.stdoutFile ? ['pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe']
-    const child = spawn(cmd, argv, {cwd: opts.cwd, stdio: out as never})
+    const child = spawn(cmd, argv, {cwd: opts.cwd, stdio: out as never, env: opts.env})
     let stderr = ''
     const chunks: Buffer[] = []
     child.stdout?.on('data', (b: Buffer) => chunks.push(b))
@@ -66,16 +68,43 @@ async function parallel(...jobs: Array<() => Promise<Timed>>): Promise<number> {
 
 const mariadb = (sql: string, stdoutFile?: string) => () => timed('mariadb', ['-h', MY.host, '-P', String(MY.port), '-u', MY.user, '--quick', '--batch', '--skip-column-names', '-e', sql], {stdoutFile})
 
-async function plantopsRun(dir: string, outCsv: string): Promise<Timed> {
+/** Per-thread heap peaks and the threads alive at the peak RSS, from a bench/stock-memtrace.cjs trace. */
+function memSummary(file: string): string {
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as {t: number; th: string; heapTotal: number; ext: number; rss: number})
+  const MB = (kb: number) => Math.round(kb / 1024)
+  const threads = new Map<string, {first: number; last: number; heap: number; ext: number}>()
+  for (const l of lines) {
+    const x = threads.get(l.th) ?? {first: l.t, last: l.t, heap: 0, ext: 0}
+    x.last = l.t
+    x.heap = Math.max(x.heap, l.heapTotal)
+    x.ext = Math.max(x.ext, l.ext)
+    threads.set(l.th, x)
+  }
+  const peak = lines.reduce((a, l) => (l.rss > a.rss ? l : a), lines[0])
+  const alive = [...threads].filter(([, x]) => x.first <= peak.t && x.last >= peak.t).map(([n]) => n)
+  const phase = alive.includes('merge') ? 'reconcile' : alive.some((n) => n.startsWith('reader')) ? 'read' : 'main only'
+  const per = [...threads].map(([n, x]) => `${n} heap ${MB(x.heap)} MB (+${MB(x.ext)} MB external)`).join(', ')
+  return `peak RSS ${MB(peak.rss)} MB at ${(peak.t / 1000).toFixed(1)} s, ${phase} phase (${alive.join(' + ')}); largest heaps: ${per}`
+}
+
+async function plantopsRun(dir: string, outCsv: string): Promise<Timed & {mem?: string}> {
   const bin = path.join(repo, 'bin', 'run.js')
   const argv = [bin, 'stock', 'diff', '--format', 'csv', '--output', outCsv, '--no-input', '--allow-stale']
   if (existsSync('/usr/bin/time')) {
-    const r = await timed('/usr/bin/time', ['-v', process.execPath, ...argv], {cwd: dir})
+    const trace = path.join(dir, 'memtrace.jsonl')
+    rmSync(trace, {force: true})
+    const pre = flag('--mem') ? ['-r', path.join(repo, 'bench', 'stock-memtrace.cjs')] : []
+    const env = flag('--mem') ? {...process.env, PLANTOPS_MEMTRACE: trace} : process.env
+    const r = await timed('/usr/bin/time', ['-v', process.execPath, ...pre, ...argv], {cwd: dir, env})
+    const mem = flag('--mem') && existsSync(trace) ? memSummary(trace) : undefined
     const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)
     const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr)
     const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr)
     if (r.code !== 0 && r.code !== 1) throw new Error(`plantops failed (${r.code}): ${r.stderr}`)
-    return {...r, rssKb: rss ? Number(rss[1]) : undefined, cpuS: user && sys ? Number(user[1]) + Number(sys[1]) : undefined}
+    return {...r, mem, rssKb: rss ? Number(rss[1]) : undefined, cpuS: user && sys ? Number(user[1]) + Number(sys[1]) : undefined}
   }
   // fallback: poll VmHWM
   const t0 = performance.now()
@@ -224,7 +253,7 @@ async function benchOne(rows: number, compare: boolean) {
   }
 
   const outCsv = path.join(dir, 'variances.csv')
-  const runs: Timed[] = []
+  const runs: Array<Timed & {mem?: string}> = []
   for (let i = 0; i < (compare || rows <= 500_000 ? 2 : 1); i++) {
     rmSync(path.join(dir, '.plantops'), {recursive: true, force: true})
     runs.push(await plantopsRun(dir, outCsv))
@@ -294,6 +323,7 @@ const w0 = Math.max(...lines.map((l) => l[0].length))
 const wn = Math.max(...lines.flatMap((l) => l.slice(1).map((c) => c.length)))
 process.stdout.write(`\nplantops stock diff benchmark (bins rolled up) · node ${process.version} · ${os.cpus().length} CPUs · load ${load()}\n`)
 for (const l of lines) process.stdout.write(`${l[0].padEnd(w0)}  ${l.slice(1).map((c) => c.padStart(wn)).join('  ')}\n`)
+for (const r of results) if (r.best.mem) process.stdout.write(`  ${r.rows.toLocaleString('en-US')}: ${r.best.mem}\n`)
 for (const r of results) {
   const c = r.unionCheck
   if (c) for (const k of [...c.onlyOurs.slice(0, 5).map((k) => `only plantops: ${k}`), ...c.onlyTheirs.slice(0, 5).map((k) => `only SQL: ${k}`)]) process.stdout.write(`  ${r.rows}: ${k}\n`)

@@ -6,17 +6,17 @@
  *
  * Used by the reconcile jobs (reconcile/job-read-worker.ts) and the stock diff (stock/read-worker.ts).
  */
-import {parentPort, Worker, workerData} from 'node:worker_threads'
+import {parentPort, Worker, workerData, type ResourceLimits} from 'node:worker_threads'
 
 import {isPlantopsError, PlantopsError} from '../cli/errors.js'
-import type {ExitCodeValue} from '../cli/exit-codes.js'
+import {ExitCode, type ExitCodeValue} from '../cli/exit-codes.js'
 import {languageDecision, setLanguage, t, type LanguageDecision} from '../i18n/index.js'
 
 /**
  * A small young generation per thread keeps the isolates' heaps (and the peak RSS) down; the old generation is left
  * unbounded (an item cross-reference of millions of codes must still fit).
  */
-export const READ_WORKER_HEAP = {maxYoungGenerationSizeMb: 16}
+export const READ_WORKER_HEAP: ResourceLimits = {maxYoungGenerationSizeMb: 16}
 
 export interface WorkerErrorData {
   message: string
@@ -43,13 +43,26 @@ export function errorFromData(e: WorkerErrorData): Error {
 }
 
 /**
- * Run one task in a worker thread (`file`, compiled JS) under `key` in workerData; `all` collects the workers so that
- * the caller can terminate the others when one fails.
+ * A thread that reached its heap limit (`resourceLimits`): V8 stops it and Node reports ERR_WORKER_OUT_OF_MEMORY. Said
+ * as such (exit 70, naming the limit), not as a bare engine message; the caller stops the other threads.
  */
-export function runReadWorker<T, R>(file: string, key: string, task: T, onRows: (n: number) => void, all: Worker[] = []): Promise<R> {
+export function outOfMemoryError(error: unknown, limits: ResourceLimits): Error {
+  if ((error as {code?: string})?.code !== 'ERR_WORKER_OUT_OF_MEMORY') return error as Error
+  return new PlantopsError(t('reconcile.errors.workerOutOfMemory', {limit: limits.maxOldGenerationSizeMb ?? '-'}), {
+    code: 'WORKER_OUT_OF_MEMORY',
+    exitCode: ExitCode.INTERNAL,
+    hints: [t('reconcile.errors.workerOutOfMemoryHint')],
+  })
+}
+
+/**
+ * Run one task in a worker thread (`file`, compiled JS) under `key` in workerData; `all` collects the workers so that
+ * the caller can terminate the others when one fails. `limits` bound the thread's heap (default READ_WORKER_HEAP).
+ */
+export function runReadWorker<T, R>(file: string, key: string, task: T, onRows: (n: number) => void, all: Worker[] = [], limits: ResourceLimits = READ_WORKER_HEAP): Promise<R> {
   return new Promise((resolve, reject) => {
     // the thread speaks the language in force here (--lang, lang: in plantops.yaml), not only its environment's
-    const worker = new Worker(file, {workerData: {[key]: task, [LANG_KEY]: languageDecision()}, resourceLimits: READ_WORKER_HEAP})
+    const worker = new Worker(file, {workerData: {[key]: task, [LANG_KEY]: languageDecision()}, resourceLimits: limits})
     all.push(worker)
     let settled = false
     worker.on('message', (m: ReadWorkerMessage<R>) => {
@@ -63,7 +76,7 @@ export function runReadWorker<T, R>(file: string, key: string, task: T, onRows: 
       }
     })
     worker.on('error', (error) => {
-      if (!settled) reject(error)
+      if (!settled) reject(outOfMemoryError(error, limits))
       settled = true
     })
     worker.on('exit', (code) => {
