@@ -1,4 +1,11 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// On import, @oclif/core compares the Node version with its own engines range, loading semver for it (47 modules,
+// ~35 ms of CPU on every start, a tenth of `plantops --version`). plantops' own range (package.json engines) is the one
+// that matters and npm checks it at install, so the check is off while oclif loads (unless the user set the variable),
+// and the variable is gone again before any command runs or starts a child process.
+const engineWarning = process.env.OCLIF_DISABLE_ENGINE_WARNING
+if (engineWarning === undefined) process.env.OCLIF_DISABLE_ENGINE_WARNING = '1'
+const {execute} = await import('@oclif/core')
+if (engineWarning === undefined) delete process.env.OCLIF_DISABLE_ENGINE_WARNING
 
 await execute({dir: import.meta.url})
