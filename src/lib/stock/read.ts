@@ -52,8 +52,9 @@ export interface ReadInput {
  * heap's maximum), and both readers peak together at the end of the read phase: measured at 1,500,000 rows/side,
  * reader heaps of 52 and 62 MB (16 MB young generation each). An 8 MB young generation and a 1 GB old generation
  * bound (V8 then grows the heap by at most ~1.6× between collections) give 35 and 44 MB (the CPU cost, if any, was
- * within the noise of a loaded machine: to be re-measured quietly). 1 GB is far above any live set a reader holds (a cross-reference of millions of codes is tens of MB); a thread that reaches it
- * anyway ends the run with WORKER_OUT_OF_MEMORY (worker-read.ts), never a hang.
+ * within the noise of a loaded machine: to be re-measured quietly). 1 GB is far above any live set a reader holds (a
+ * cross-reference of millions of codes is tens of MB); a thread that reaches it anyway ends the run with
+ * WORKER_OUT_OF_MEMORY (worker-read.ts), never a hang.
  */
 export const STOCK_READER_HEAP: ResourceLimits = {maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 1024}
 
