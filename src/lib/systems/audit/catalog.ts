@@ -52,15 +52,18 @@ export async function listIndexColumns(src: Source, table: string): Promise<Inde
 
 /**
  * Rows in a table: MySQL's estimate from information_schema.TABLES (an exact COUNT(*) is itself a full scan on a
- * large InnoDB table: the audit must not do what it warns about); SQLite counts exactly (a local file).
+ * large InnoDB table: the audit must not do what it warns about); SQLite counts exactly (a local file), or only up to
+ * `upTo` rows when the caller needs to know no more than that. `found` is false when MySQL's catalog has no such
+ * table (a view of another schema, a qualified name): `rows` is then 0 and says nothing.
  */
-export async function tableRows(src: Source, table: string): Promise<{rows: number; estimated: boolean}> {
+export async function tableRows(src: Source, table: string, opts: {upTo?: number} = {}): Promise<{rows: number; estimated: boolean; found: boolean}> {
   if (src.dialect === 'sqlite') {
-    const rows = await src.query<{n: number}>(`SELECT COUNT(*) AS n FROM ${src.quoteId(table)}`)
-    return {rows: Number(rows[0]?.n ?? 0), estimated: false}
+    const from = opts.upTo === undefined ? src.quoteId(table) : `(SELECT 1 FROM ${src.quoteId(table)} LIMIT ${Math.trunc(opts.upTo)}) AS plantops_rows`
+    const rows = await src.query<{n: number}>(`SELECT COUNT(*) AS n FROM ${from}`)
+    return {rows: Number(rows[0]?.n ?? 0), estimated: false, found: true}
   }
   const rows = await src.query<{n: string | number | null}>('SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table])
-  return {rows: Number(rows[0]?.n ?? 0), estimated: true}
+  return {rows: Number(rows[0]?.n ?? 0), estimated: true, found: rows.length > 0 && rows[0].n !== null}
 }
 
 /** Indexed for a lookup on `column` when it leads an index, or every column before it in that index is keyed too. */
