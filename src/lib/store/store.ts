@@ -112,6 +112,28 @@ export async function migrateStore(knex: Knex): Promise<string[]> {
     getMigrationName: (m) => m.name,
     getMigration: async (m) => ({up: m.up, down: m.down ?? (async () => {})}),
   }
-  const [, applied] = (await knex.migrate.latest({migrationSource: source, tableName: 'plantops_migrations'})) as [number, string[]]
-  return applied
+  const started = Date.now()
+  for (;;) {
+    try {
+      const [, applied] = (await knex.migrate.latest({migrationSource: source, tableName: 'plantops_migrations'})) as [number, string[]]
+      return applied
+    } catch (error) {
+      if (!otherMigrator(error) || Date.now() - started > MIGRATE_WAIT_MS) throw error
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150))
+    }
+  }
+}
+
+/** How long an opener waits for another process that is creating or migrating the same store. */
+const MIGRATE_WAIT_MS = 15_000
+
+/**
+ * Another plantops process creating or migrating the same store at this moment (two cron jobs on a fresh store,
+ * `systems map` at two widths): knex checks for its migrations table, then creates it, so the table can appear in
+ * between ("already exists"), or the other holds knex's migration lock (MigrationLocked). Either way: wait, try again;
+ * the other's migrations are then found applied.
+ */
+function otherMigrator(error: unknown): boolean {
+  const e = error as {name?: unknown; message?: unknown; code?: unknown} | null
+  return e?.name === 'MigrationLocked' || e?.code === 'ER_TABLE_EXISTS_ERROR' || /already exists/i.test(String(e?.message ?? ''))
 }
