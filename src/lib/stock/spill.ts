@@ -157,11 +157,7 @@ export class Spill {
   /** Append one line (without the newline) to the kind's partition. */
   write(kind: string, partition: number, line: string): void {
     const k = this.kinds.get(kind) ?? this.kind(kind)
-    let b = k.slots[partition]
-    if (b === null) {
-      b = {buf: this.slotBuffer(), len: 0}
-      k.slots[partition] = b
-    }
+    const b = k.slots[partition] ?? this.newSlot(k, partition)
     // worst case 3 bytes per UTF-16 unit
     if (b.len + line.length * 3 + 1 > SLOT_BYTES) {
       this.flushSlot(k, partition)
@@ -182,11 +178,16 @@ export class Spill {
    */
   room(kind: string, partition: number, max: number): SpillSlot {
     const k = this.kinds.get(kind) ?? this.kind(kind)
-    let b = k.slots[partition]
-    if (b === null) {
-      b = {buf: this.slotBuffer(), len: 0}
-      k.slots[partition] = b
-    } else if (b.len + max > SLOT_BYTES) this.flushSlot(k, partition)
+    const b = k.slots[partition]
+    if (b === null) return this.newSlot(k, partition)
+    if (b.len + max > SLOT_BYTES) this.flushSlot(k, partition)
+    return b
+  }
+
+  /** A partition's first slot (cut from the slab), installed in the kind. */
+  private newSlot(k: KindFile, partition: number): Slot {
+    const b = {buf: this.slotBuffer(), len: 0}
+    k.slots[partition] = b
     return b
   }
 
