@@ -213,21 +213,28 @@ const latin1: (buf: Buffer, start: number, end: number) => string = latin1Slice 
 /**
  * A bounded per-distinct-value cache keyed by a raw column's bytes: what a row needs of a value (normalised, mapped,
  * its spill bytes) is computed once per distinct value by `make`, from the value exactly as mysql2 would have returned
- * it. Values of up to RECENT_KEY bytes live in a direct-mapped table of RECENT slots (a hash of the length and the
- * first and last four bytes picks the slot, all bytes are compared; a new value takes its slot's place), so a value
- * seen before is found without making a string, and a value seen once costs no Map entry. Longer values go to a Map
- * keyed by the bytes read as latin1 (one character per byte: distinct bytes, distinct keys), emptied when it holds
- * `max` values. NULL is computed once. Memory stays bounded whatever the number of distinct values.
+ * it. Values of up to TABLE_KEY bytes live in an open-addressing table of TABLE_SLOTS slots keyed by their bytes (a
+ * hash of every byte picks the first slot, linear probing, all bytes compared), so a value seen before is found without
+ * making a string and a value seen once costs no Map entry; the value of the last row is checked first, without
+ * hashing (tables in key order repeat their item on consecutive rows). The table is emptied when it holds TABLE_MAX
+ * values, so a column of up to TABLE_MAX distinct values (warehouses, units, thousands of lots) is made once per value,
+ * and one of millions (items) costs a bounded table. Longer values go to a Map keyed by the bytes read as latin1 (one
+ * character per byte: distinct bytes, distinct keys), emptied when it holds `max` values. NULL is computed once.
+ * Memory stays bounded whatever the number of distinct values.
  *
  * `make(value, exact)`: `exact` when `value` is a string whose UTF-8 bytes are the column's bytes (ASCII text), so a
  * result equal to it can be copied straight from the row.
  */
 export class RawValueCache<V> {
   private readonly map: BoundedMap<string, V>
-  private readonly keys = Buffer.alloc(RECENT * RECENT_KEY)
-  private readonly lens = new Int32Array(RECENT).fill(-1)
-  private readonly values: Array<V | undefined> = Array.from({length: RECENT})
+  private readonly keys = Buffer.alloc(TABLE_SLOTS * TABLE_KEY)
+  /** Length of each slot's value; -1: empty. */
+  private readonly lens = new Int32Array(TABLE_SLOTS).fill(-1)
+  private readonly values: Array<V | undefined> = Array.from({length: TABLE_SLOTS})
+  private held = 0
   private nullValue: V | undefined
+  /** The slot of the last value looked up (-1: none). */
+  private last = -1
 
   constructor(
     private readonly make: (value: unknown, exact: boolean) => V,
@@ -241,25 +248,50 @@ export class RawValueCache<V> {
     if (s < 0) return (this.nullValue ??= this.make(null, false))
     const e = row.end[col]
     const len = e - s
-    if (len > RECENT_KEY) return this.lookup(row, col, s, e)
+    if (len > TABLE_KEY) return this.lookup(row, col, s, e)
     const buf = row.buf
-    // the slot: a hash of the length and the first and last four bytes (codes differ most at their ends)
+    const {keys, lens} = this
+    // the last row's value first, compared from the end (where codes differ most): a different one fails at once
+    const last = this.last
+    if (last >= 0 && lens[last] === len) {
+      const at = last * TABLE_KEY
+      let k = len
+      while (k > 0 && keys[at + k - 1] === buf[s + k - 1]) k--
+      if (k === 0) return this.values[last] as V
+    }
+    // a hash of every byte (lots such as L260909-003 differ in the middle), then linear probing
     let h = len
-    const head = len < 4 ? e : s + 4
-    for (let k = s; k < head; k++) h = Math.imul(h ^ buf[k], 0x01000193)
-    for (let k = Math.max(head, e - 4); k < e; k++) h = Math.imul(h ^ buf[k], 0x01000193)
-    const slot = Math.imul(h ^ (h >>> 15), 0x9e3779b1) >>> RECENT_SHIFT
-    const at = slot * RECENT_KEY
-    const keys = this.keys
-    if (this.lens[slot] === len) {
-      let k = 0
-      while (k < len && keys[at + k] === buf[s + k]) k++
-      if (k === len) return this.values[slot] as V
+    for (let k = s; k < e; k++) h = Math.imul(h ^ buf[k], 0x01000193)
+    const first = Math.imul(h ^ (h >>> 15), 0x9e3779b1) >>> TABLE_SHIFT
+    let slot = first
+    for (;;) {
+      const l = lens[slot]
+      if (l < 0) break
+      if (l === len) {
+        const at = slot * TABLE_KEY
+        let k = len
+        while (k > 0 && keys[at + k - 1] === buf[s + k - 1]) k--
+        if (k === 0) {
+          this.last = slot
+          return this.values[slot] as V
+        }
+      }
+      slot = (slot + 1) & (TABLE_SLOTS - 1)
     }
     const v = this.made(row, col, latin1(buf, s, e))
+    if (this.held === TABLE_MAX) {
+      // full: start again (a value the next rows need is made again once)
+      lens.fill(-1)
+      this.values.fill(undefined)
+      this.held = 0
+      slot = first
+    }
+    const at = slot * TABLE_KEY
     for (let k = 0; k < len; k++) keys[at + k] = buf[s + k]
-    this.lens[slot] = len
+    lens[slot] = len
     this.values[slot] = v
+    this.held++
+    this.last = slot
     return v
   }
 
@@ -276,7 +308,11 @@ export class RawValueCache<V> {
   }
 }
 
-/** Slots of RawValueCache's table (a power of two: 2^(32 - RECENT_SHIFT)), and the longest value it holds. */
-const RECENT_SHIFT = 20
-const RECENT = 1 << (32 - RECENT_SHIFT)
-const RECENT_KEY = 32
+/**
+ * RawValueCache's table: TABLE_SLOTS slots (2^(32 - TABLE_SHIFT)) of TABLE_KEY bytes (512 KB per column), at most
+ * half of them used (a miss probes ~2.5 slots at worst).
+ */
+const TABLE_SHIFT = 18
+const TABLE_SLOTS = 1 << (32 - TABLE_SHIFT)
+const TABLE_MAX = TABLE_SLOTS >> 1
+const TABLE_KEY = 32
