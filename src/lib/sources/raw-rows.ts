@@ -260,8 +260,11 @@ export class RawValueCache<V> {
       if (k === 0) return this.values[last] as V
     }
     // a hash of every byte (lots such as L260909-003 differ in the middle), then linear probing
+    // (two bytes a step: half the multiplications of a byte-wise FNV)
     let h = len
-    for (let k = s; k < e; k++) h = Math.imul(h ^ buf[k], 0x01000193)
+    let k = s
+    for (; k + 1 < e; k += 2) h = Math.imul(h ^ (buf[k] | (buf[k + 1] << 8)), 0x01000193)
+    if (k < e) h = Math.imul(h ^ buf[k], 0x01000193)
     const first = Math.imul(h ^ (h >>> 15), 0x9e3779b1) >>> TABLE_SHIFT
     let slot = first
     for (;;) {
@@ -282,7 +285,6 @@ export class RawValueCache<V> {
     if (this.held === TABLE_MAX) {
       // full: start again (a value the next rows need is made again once)
       lens.fill(-1)
-      this.values.fill(undefined)
       this.held = 0
       slot = first
     }
@@ -316,3 +318,252 @@ const TABLE_SHIFT = 18
 const TABLE_SLOTS = 1 << (32 - TABLE_SHIFT)
 const TABLE_MAX = TABLE_SLOTS >> 1
 const TABLE_KEY = 32
+
+/** The largest payload of one protocol packet: a payload this long continues in the next packet. */
+const MAX_PAYLOAD = 0xff_ff_ff
+
+/** A packet as mysql2 hands it to its commands (lib/packets/packet.js): the fields its parser sets. */
+export interface MysqlWirePacket {
+  sequenceId: number
+  numPackets: number
+  buffer: Buffer
+  start: number
+  offset: number
+  end: number
+}
+
+/** mysql2's packet parser (lib/packet_parser.js), as far as RowFramer checks and replaces it. */
+interface MysqlPacketParser {
+  execute(chunk: Buffer): unknown
+  executeStart?: unknown
+  largePacketParts?: unknown[]
+  _reusablePacket?: MysqlWirePacket
+}
+
+/** The parts of a mysql2 connection (lib/base/connection.js) that RowFramer uses. */
+export interface MysqlWire {
+  packetParser: MysqlPacketParser
+  handlePacket(packet: MysqlWirePacket): void
+  sequenceId: number
+  _command?: unknown
+  _paused?: boolean
+  config?: {compress?: boolean}
+}
+
+/**
+ * The rows of one streaming query framed straight from the socket's chunks, without mysql2's packet parser and command
+ * dispatch per row: installed as the connection's packet parser (mysql2 hands every chunk to `connection.packetParser`)
+ * from the moment the query is sent, it gives mysql2 every packet until mysql2's Query reaches the raw row state
+ * (`rows`), then parses each row packet in place (`RawRow.parse` on the chunk; a packet split across chunks is
+ * assembled first, one of 16 MB or more from its parts) and hands it to `deliver`. The result's end (EOF), an error
+ * packet, and anything while the connection is paused go back to mysql2 (sequence ids kept), so 'end', errors, KILL
+ * and timeouts behave as before; once the query is no longer mysql2's current command (or `release` was called) the
+ * connection gets its own parser back at that packet boundary, with the rest of the chunk.
+ */
+export class RowFramer {
+  private rowState: unknown = null
+  private row: RawRow | null = null
+  private deliver: (row: RawRow) => void = () => {}
+  private malformed: () => void = () => {}
+  private rowMode = false
+  private bad = false
+  private releasing = false
+  /** The sequence id expected after the rows read here (-1: no row read since mysql2 last saw a packet). */
+  private nextSeq = -1
+  /** An incomplete packet (header included) waiting for the next chunk. */
+  private carry: Buffer = Buffer.alloc(0)
+  private carried = 0
+  /** Payloads of a packet of MAX_PAYLOAD bytes or more (sent as several packets), and the first one's sequence id. */
+  private parts: Buffer[] = []
+  private partsSeq = 0
+
+  private constructor(
+    private readonly conn: MysqlWire,
+    private readonly query: {next?: unknown},
+    private readonly orig: MysqlPacketParser,
+    private readonly pk: MysqlWirePacket,
+  ) {}
+
+  /**
+   * Take over `conn`'s packets for `query`, just sent: null (mysql2 keeps parsing) when the connection is not in the
+   * state this relies on (compressed protocol, a partial packet pending, another command ahead of the query).
+   */
+  static install(conn: MysqlWire, query: {next?: unknown}): RowFramer | null {
+    const orig = conn.packetParser
+    const proto = orig ? (Object.getPrototypeOf(orig) as MysqlPacketParser) : undefined
+    if (!orig || conn.config?.compress || typeof conn.handlePacket !== 'function' || typeof proto?.executeStart !== 'function') return null
+    if (orig.execute !== proto.executeStart || orig.largePacketParts?.length !== 0 || !orig._reusablePacket || conn._command !== query) return null
+    const framer = new RowFramer(conn, query, orig, orig._reusablePacket)
+    conn.packetParser = framer
+    return framer
+  }
+
+  /** Read rows here once mysql2's query is in `state` (its row state for this result): each into `row`, to `deliver`. */
+  rows(state: unknown, row: RawRow, deliver: (row: RawRow) => void, malformed: () => void): void {
+    this.rowState = state
+    this.row = row
+    this.deliver = deliver
+    this.malformed = malformed
+  }
+
+  /** Give the connection back to mysql2 after the packet being handled (the result is not read raw). */
+  release(): void {
+    this.releasing = true
+  }
+
+  /** Give the connection back to mysql2 now (call only at a packet boundary: the query is over). */
+  uninstall(): void {
+    if (this.conn.packetParser === (this as unknown as MysqlPacketParser)) this.conn.packetParser = this.orig
+  }
+
+  execute(chunk: Buffer): void {
+    let at = 0
+    const end = chunk.length
+    if (this.carried > 0) {
+      at = this.complete(chunk)
+      if (at < 0) return
+    }
+    const conn = this.conn
+    while (at < end) {
+      if (end - at < 4) {
+        this.stash(chunk, at, end)
+        return
+      }
+      const len = chunk[at] | (chunk[at + 1] << 8) | (chunk[at + 2] << 16)
+      const p = at + 4
+      const e = p + len
+      if (e > end) {
+        this.stash(chunk, at, end)
+        return
+      }
+      // the common case, inline: a whole row packet inside the chunk
+      if (this.rowMode && len > 0 && len < MAX_PAYLOAD && this.parts.length === 0 && !conn._paused) {
+        const b = chunk[p]
+        if (b !== 0xff && (b !== 0xfe || len >= 13)) {
+          this.nextSeq = chunk[at + 3] + 1
+          if (!this.bad) {
+            const row = this.row as RawRow
+            if (row.parse(chunk, p, e)) this.deliver(row)
+            else this.fail()
+          }
+          at = e
+          continue
+        }
+      }
+      if (!this.packet(chunk, p, e, chunk[at + 3], true)) {
+        this.handBack(chunk, e)
+        return
+      }
+      at = e
+    }
+  }
+
+  /** Finish the carried packet with the start of `chunk`: where the chunk's next packet starts, or -1 (nothing more). */
+  private complete(chunk: Buffer): number {
+    let at = 0
+    if (this.carried < 4) {
+      at = Math.min(4 - this.carried, chunk.length)
+      this.append(chunk, 0, at)
+      if (this.carried < 4) return -1
+    }
+    const len = this.carry[0] | (this.carry[1] << 8) | (this.carry[2] << 16)
+    const take = Math.min(4 + len - this.carried, chunk.length - at)
+    this.append(chunk, at, at + take)
+    at += take
+    if (this.carried < 4 + len) return -1
+    this.carried = 0
+    if (!this.packet(this.carry, 4, 4 + len, this.carry[3], false)) {
+      this.handBack(chunk, at)
+      return -1
+    }
+    return at
+  }
+
+  private stash(chunk: Buffer, from: number, to: number): void {
+    this.carried = 0
+    this.append(chunk, from, to)
+  }
+
+  private append(chunk: Buffer, from: number, to: number): void {
+    const need = this.carried + to - from
+    if (need > this.carry.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, 2 * this.carry.length, 4096))
+      this.carry.copy(grown, 0, 0, this.carried)
+      this.carry = grown
+    }
+    this.carried += chunk.copy(this.carry, this.carried, from, to)
+  }
+
+  /**
+   * One packet's payload `buf[p, e)`: a part of a long packet is kept until its last part; a whole packet is read here
+   * or handed to mysql2. `owned`: `buf` is never written again (a socket chunk), so mysql2 may keep it. False when the
+   * connection went back to mysql2 (the caller hands it the rest of the chunk).
+   */
+  private packet(buf: Buffer, p: number, e: number, seq: number, owned: boolean): boolean {
+    const len = e - p
+    if (len === MAX_PAYLOAD || this.parts.length > 0) {
+      if (this.parts.length === 0) this.partsSeq = seq
+      this.parts.push(Buffer.from(buf.subarray(p, e)))
+      if (len === MAX_PAYLOAD) return true
+      const n = this.parts.length
+      const body = Buffer.concat([Buffer.alloc(4), ...this.parts])
+      this.parts = []
+      return this.whole(body, 4, body.length, this.partsSeq, n)
+    }
+    if (!owned && !this.isRow(buf, p, e)) {
+      // mysql2 may keep a packet's buffer (column definitions do): not the carry, which is written again
+      const copy = Buffer.from(buf.subarray(p - 4, e))
+      return this.whole(copy, 4, copy.length, seq, 1)
+    }
+    return this.whole(buf, p, e, seq, 1)
+  }
+
+  /** Whether the packet at `buf[p, e)` is a row read here (not an end, an error, or a packet for mysql2). */
+  private isRow(buf: Buffer, p: number, e: number): boolean {
+    if (!this.rowMode || this.conn._paused) return false
+    const b = buf[p]
+    return e > p && b !== 0xff && (b !== 0xfe || e - p >= 13)
+  }
+
+  private whole(buf: Buffer, p: number, e: number, seq: number, n: number): boolean {
+    if (this.isRow(buf, p, e)) {
+      this.nextSeq = seq + n
+      if (!this.bad) {
+        const row = this.row as RawRow
+        if (row.parse(buf, p, e)) this.deliver(row)
+        else this.fail()
+      }
+      return true
+    }
+    // to mysql2: the result's header, column definitions and end, an error, a row while paused
+    const conn = this.conn
+    if (this.nextSeq >= 0) {
+      conn.sequenceId = this.nextSeq & 0xff
+      this.nextSeq = -1
+    }
+    const pk = this.pk
+    pk.sequenceId = seq
+    pk.numPackets = n
+    pk.buffer = buf
+    pk.start = p - 4
+    pk.offset = p
+    pk.end = e
+    conn.handlePacket(pk)
+    this.rowMode = this.rowState !== null && this.query.next === this.rowState
+    if (this.releasing || conn._command !== this.query) {
+      this.uninstall()
+      return false
+    }
+    return true
+  }
+
+  private fail(): void {
+    this.bad = true
+    this.malformed()
+  }
+
+  /** The connection is mysql2's again: the rest of the chunk goes to its parser. */
+  private handBack(chunk: Buffer, at: number): void {
+    if (at < chunk.length) this.orig.execute(chunk.subarray(at))
+  }
+}

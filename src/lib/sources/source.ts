@@ -8,7 +8,7 @@ import {t} from '../i18n/index.js'
 import type {SourceConfig} from '../config/sources-schema.js'
 import {checkConfiguredSelect, checkReadOnly, describeRead, guardReason, placeholders} from './read-guard.js'
 import {noResultSetError, toSourceError} from './source-errors.js'
-import {rawColumnKinds, RawRow, type RawColumn, type RawKind} from './raw-rows.js'
+import {rawColumnKinds, RawRow, RowFramer, type MysqlWire, type RawColumn, type RawKind} from './raw-rows.js'
 
 export type Bindings = readonly unknown[]
 export type Row = Record<string, unknown>
@@ -597,28 +597,32 @@ export class Source implements Reader {
     }
     let gotFields = false
     const query = c.query({sql, rowsAsArray})
+    // a raw read frames its rows from the socket's chunks itself (RowFramer), mysql2 parses the rest
+    const framer = each !== undefined && rawStart !== undefined ? RowFramer.install(c as unknown as MysqlWire, query as unknown as {next?: unknown}) : null
     query.on('fields', (fields: unknown) => {
       if (fields !== undefined) gotFields = true
       // the result's column types (e.g. FLOAT), for readers that select FLOAT as DOUBLE
       if (fields !== undefined && onFields) onFields((fields as Array<{name: string; columnType: number}>).map((f) => ({name: f.name, columnType: f.columnType})))
-      if (fields !== undefined && rawStart !== undefined && each !== undefined) {
-        const kinds = rawColumnKinds(fields as RawColumn[])
-        if (rawStart(kinds) && kinds !== null) {
-          rawRowState(query as unknown as MysqlQueryCommand, new RawRow(kinds), (row) => {
-            if (discard) return
-            this.rowsRead++
-            if (!each(row)) {
-              stopped = true
-              discard = true
-              notify()
-            }
-          }, () => {
-            if (failed === undefined) failed = Object.assign(new Error('malformed row packet'), {code: 'PROTOCOL_MALFORMED_ROW'})
+      const kinds = fields !== undefined && rawStart !== undefined && each !== undefined ? rawColumnKinds(fields as RawColumn[]) : null
+      if (fields !== undefined && rawStart !== undefined && each !== undefined && rawStart(kinds) && kinds !== null) {
+        const row = new RawRow(kinds)
+        const deliver = (r: RawRow) => {
+          if (discard) return
+          this.rowsRead++
+          if (!each(r)) {
+            stopped = true
             discard = true
             notify()
-          })
+          }
         }
-      }
+        const malformed = () => {
+          if (failed === undefined) failed = Object.assign(new Error('malformed row packet'), {code: 'PROTOCOL_MALFORMED_ROW'})
+          discard = true
+          notify()
+        }
+        const state = rawRowState(query as unknown as MysqlQueryCommand, row, deliver, malformed)
+        framer?.rows(state, row, deliver, malformed)
+      } else framer?.release()
     })
     let stopped = false
     query.on('result', (row: unknown) => {
@@ -713,6 +717,7 @@ export class Source implements Reader {
           while (!done) await new Promise<void>((resolve) => (wake = resolve))
         }
       } else if (paused) c.resume()
+      if (done) framer?.uninstall()
       c.removeListener('error', onLost)
       c.removeListener('end', onClose)
       c.stream?.removeListener('close', onClose)
@@ -739,9 +744,10 @@ interface MysqlPacket {
  * text-row parser and emits 'result' with an array of values) is replaced, on this one command, by a state that fills
  * `row` from the packet and calls `deliver`. The end of the result (the EOF packet) still goes through mysql2's own
  * state, so 'end', errors and the connection's bookkeeping are unchanged. Installed from the 'fields' event: mysql2
- * then moves to `this.row` after the column definitions' EOF.
+ * then moves to `this.row` after the column definitions' EOF. Returns the state: a RowFramer reads the rows itself
+ * from the moment mysql2 is in it; this state reads the rows mysql2 still parses (no framer: compressed protocol…).
  */
-function rawRowState(query: MysqlQueryCommand, row: RawRow, deliver: (row: RawRow) => void, malformed: () => void): void {
+function rawRowState(query: MysqlQueryCommand, row: RawRow, deliver: (row: RawRow) => void, malformed: () => void): MysqlQueryCommand['row'] {
   const original = Object.getPrototypeOf(query).row as MysqlQueryCommand['row']
   let bad = false
   const state: MysqlQueryCommand['row'] = function (packet, connection) {
@@ -755,6 +761,7 @@ function rawRowState(query: MysqlQueryCommand, row: RawRow, deliver: (row: RawRo
     return state
   }
   query.row = state
+  return state
 }
 
 /** Rows one at a time from a batched read (the per-row `stream`). */
