@@ -1,0 +1,71 @@
+import {expect, it} from 'vitest'
+
+import {RawRow, RawValueCache, type RawKind} from '../../src/lib/sources/raw-rows.js'
+
+/** One-column rows of `values` (null: NULL), each a text-protocol row packet in one buffer. */
+function rows(values: Array<string | null>, kind: RawKind = 'utf8'): {row: RawRow; each: (fn: (r: RawRow, v: string | null) => void) => void} {
+  const parts: Buffer[] = []
+  const at: Array<[number, number]> = []
+  let off = 0
+  for (const v of values) {
+    const b = v === null ? Buffer.from([0xfb]) : Buffer.concat([Buffer.from(v.length < 251 ? [Buffer.byteLength(v)] : [0xfc, Buffer.byteLength(v) & 0xff, Buffer.byteLength(v) >> 8]), Buffer.from(v, 'utf8')])
+    parts.push(b)
+    at.push([off, off + b.length])
+    off += b.length
+  }
+  const buf = Buffer.concat(parts)
+  const row = new RawRow([kind])
+  return {
+    row,
+    each: (fn) => {
+      values.forEach((v, i) => {
+        expect(row.parse(buf, at[i][0], at[i][1])).toBe(true)
+        fn(row, v)
+      })
+    },
+  }
+}
+
+it('RawValueCache: every value as made from itself, made once per distinct value while the table holds them, whatever the order', () => {
+  // lots that differ only in the middle (the old table hashed the ends), warehouses, multi-byte, long values, NULL
+  const lots = Array.from({length: 3307}, (_, i) => `L26${String(i % 12).padStart(2, '0')}${String(i % 28).padStart(2, '0')}-${String(i).padStart(3, '0')}`)
+  const values: Array<string | null> = []
+  for (let r = 0; r < 20; r++) for (let i = 0; i < lots.length; i++) values.push(lots[(i * 7919 + r) % lots.length])
+  values.push(null, '', '电机-甲', 'ＳＫＵ', 'x'.repeat(32), 'y'.repeat(33), 'z'.repeat(300), null, '电机-甲', 'y'.repeat(33))
+  const made = new Map<unknown, number>()
+  const cache = new RawValueCache((v, exact) => {
+    made.set(v, (made.get(v) ?? 0) + 1)
+    return {v, exact}
+  })
+  const {each} = rows(values)
+  const wrong: unknown[] = []
+  each((r, v) => {
+    const got = cache.get(r, 0)
+    if (got.v !== v || got.exact !== (v !== null && /^[\x00-\x7f]*$/.test(v))) wrong.push(v)
+  })
+  expect(wrong).toEqual([])
+  for (const [v, n] of made) expect([v, n]).toEqual([v, 1])
+  expect(made.size).toBe(new Set(values).size)
+})
+
+it('RawValueCache: beyond the table (100,000 distinct codes, a few frequent ones between them) values stay right and the frequent ones are made again only when the table is emptied', () => {
+  const values: Array<string | null> = []
+  for (let i = 0; i < 100_000; i++) {
+    values.push(`IT${String(i).padStart(8, '0')}`)
+    if (i % 3 === 0) values.push(`WH0${i % 4}`)
+  }
+  const made = new Map<unknown, number>()
+  const cache = new RawValueCache((v) => {
+    made.set(v, (made.get(v) ?? 0) + 1)
+    return String(v)
+  })
+  const {each} = rows(values)
+  let wrong = 0
+  each((r, v) => {
+    if (cache.get(r, 0) !== String(v)) wrong++
+  })
+  expect(wrong).toBe(0)
+  // 100,000 items: the table (8,192 values) is emptied ~12 times; each warehouse is made again at most once per emptying
+  expect(made.get('IT00000007')).toBe(1)
+  for (let w = 0; w < 4; w++) expect(made.get(`WH0${w}`)).toBeLessThanOrEqual(1 + Math.ceil(100_000 / 8_000))
+})
