@@ -216,9 +216,10 @@ const latin1: (buf: Buffer, start: number, end: number) => string = latin1Slice 
  * it. Values of up to TABLE_KEY bytes live in an open-addressing table of TABLE_SLOTS slots keyed by their bytes (a
  * hash of every byte picks the first slot, linear probing, all bytes compared), so a value seen before is found without
  * making a string and a value seen once costs no Map entry; the value of the last row is checked first, without
- * hashing (tables in key order repeat their item on consecutive rows). The table is emptied when it holds TABLE_MAX
- * values, so a column of up to TABLE_MAX distinct values (warehouses, units, thousands of lots) is made once per value,
- * and one of millions (items) costs a bounded table. Longer values go to a Map keyed by the bytes read as latin1 (one
+ * hashing (tables in key order repeat their item on consecutive rows). The table grows with the column's distinct
+ * values (a few warehouses keep a small one) and is emptied when it holds TABLE_SLOTS / 2 values, so a column of up
+ * to 8,192 distinct values (warehouses, units, thousands of lots) is made once per value, and one of millions (items)
+ * costs a bounded table. Longer values go to a Map keyed by the bytes read as latin1 (one
  * character per byte: distinct bytes, distinct keys), emptied when it holds `max` values. NULL is computed once.
  * Memory stays bounded whatever the number of distinct values.
  *
@@ -227,10 +228,13 @@ const latin1: (buf: Buffer, start: number, end: number) => string = latin1Slice 
  */
 export class RawValueCache<V> {
   private readonly map: BoundedMap<string, V>
-  private readonly keys = Buffer.alloc(TABLE_SLOTS * TABLE_KEY)
+  /** The table: `slots` slots (a power of two, 2^(32 - shift)), grown from TABLE_FIRST up to TABLE_SLOTS. */
+  private slots = TABLE_FIRST
+  private shift = 32 - Math.log2(TABLE_FIRST)
+  private keys = Buffer.alloc(TABLE_FIRST * TABLE_KEY)
   /** Length of each slot's value; -1: empty. */
-  private readonly lens = new Int32Array(TABLE_SLOTS).fill(-1)
-  private readonly values: Array<V | undefined> = Array.from({length: TABLE_SLOTS})
+  private lens = new Int32Array(TABLE_FIRST).fill(-1)
+  private values: Array<V | undefined> = Array.from({length: TABLE_FIRST})
   private held = 0
   private nullValue: V | undefined
   /** The slot of the last value looked up (-1: none). */
@@ -260,13 +264,9 @@ export class RawValueCache<V> {
       if (k === 0) return this.values[last] as V
     }
     // a hash of every byte (lots such as L260909-003 differ in the middle), then linear probing
-    // (two bytes a step: half the multiplications of a byte-wise FNV)
-    let h = len
-    let k = s
-    for (; k + 1 < e; k += 2) h = Math.imul(h ^ (buf[k] | (buf[k + 1] << 8)), 0x01000193)
-    if (k < e) h = Math.imul(h ^ buf[k], 0x01000193)
-    const first = Math.imul(h ^ (h >>> 15), 0x9e3779b1) >>> TABLE_SHIFT
-    let slot = first
+    const h = hashBytes(buf, s, e)
+    const mask = this.slots - 1
+    let slot = h >>> this.shift
     for (;;) {
       const l = lens[slot]
       if (l < 0) break
@@ -279,22 +279,54 @@ export class RawValueCache<V> {
           return this.values[slot] as V
         }
       }
-      slot = (slot + 1) & (TABLE_SLOTS - 1)
+      slot = (slot + 1) & mask
     }
     const v = this.made(row, col, latin1(buf, s, e))
-    if (this.held === TABLE_MAX) {
-      // full: start again (a value the next rows need is made again once)
-      lens.fill(-1)
-      this.held = 0
-      slot = first
+    if (this.held === this.slots >> 1) {
+      // half full: a larger table, or (at TABLE_SLOTS) start again (a value the next rows need is made again once)
+      if (this.slots < TABLE_SLOTS) this.grow()
+      else {
+        this.lens.fill(-1)
+        this.held = 0
+      }
+      slot = this.free(h)
     }
     const at = slot * TABLE_KEY
-    for (let k = 0; k < len; k++) keys[at + k] = buf[s + k]
-    lens[slot] = len
+    const to = this.keys
+    for (let k = 0; k < len; k++) to[at + k] = buf[s + k]
+    this.lens[slot] = len
     this.values[slot] = v
     this.held++
     this.last = slot
     return v
+  }
+
+  /** The first empty slot for a value of hash `h`. */
+  private free(h: number): number {
+    const mask = this.slots - 1
+    let slot = h >>> this.shift
+    while (this.lens[slot] >= 0) slot = (slot + 1) & mask
+    return slot
+  }
+
+  /** Twice the slots, every value moved to its place in them. */
+  private grow(): void {
+    const {keys, lens, values} = this
+    this.slots *= 2
+    this.shift--
+    this.keys = Buffer.alloc(this.slots * TABLE_KEY)
+    this.lens = new Int32Array(this.slots).fill(-1)
+    this.values = Array.from({length: this.slots})
+    for (let old = 0; old < lens.length; old++) {
+      const len = lens[old]
+      if (len < 0) continue
+      const from = old * TABLE_KEY
+      const slot = this.free(hashBytes(keys, from, from + len))
+      keys.copy(this.keys, slot * TABLE_KEY, from, from + len)
+      this.lens[slot] = len
+      this.values[slot] = values[old]
+    }
+    this.last = -1
   }
 
   private lookup(row: RawRow, col: number, s: number, e: number): V {
@@ -311,13 +343,21 @@ export class RawValueCache<V> {
 }
 
 /**
- * RawValueCache's table: TABLE_SLOTS slots (2^(32 - TABLE_SHIFT)) of TABLE_KEY bytes (512 KB per column), at most
- * half of them used (a miss probes ~2.5 slots at worst).
+ * RawValueCache's table: slots of TABLE_KEY bytes, at most half of them used (a miss probes ~2.5 slots at worst), from
+ * TABLE_FIRST slots (8 KB: warehouses, units) doubled as values come up to TABLE_SLOTS (512 KB: 8,192 values).
  */
-const TABLE_SHIFT = 18
-const TABLE_SLOTS = 1 << (32 - TABLE_SHIFT)
-const TABLE_MAX = TABLE_SLOTS >> 1
+const TABLE_FIRST = 256
+const TABLE_SLOTS = 1 << 14
 const TABLE_KEY = 32
+
+/** A hash of `buf[s, e)`, two bytes a step (half the multiplications of a byte-wise FNV), mixed: its high bits pick a slot. */
+function hashBytes(buf: Uint8Array, s: number, e: number): number {
+  let h = e - s
+  let k = s
+  for (; k + 1 < e; k += 2) h = Math.imul(h ^ (buf[k] | (buf[k + 1] << 8)), 0x01000193)
+  if (k < e) h = Math.imul(h ^ buf[k], 0x01000193)
+  return Math.imul(h ^ (h >>> 15), 0x9e3779b1)
+}
 
 /** The largest payload of one protocol packet: a payload this long continues in the next packet. */
 const MAX_PAYLOAD = 0xff_ff_ff

@@ -9,7 +9,7 @@ import type {StockConfig} from './config.js'
 import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from '../reconcile/keys.js'
 import {isPlainQuantity, isPlainQuantityBytes, optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
 import {planSideRead} from '../reconcile/side-read.js'
-import {escapeField as esc, LINE_ROOM, partitionOf, type Spill, type SpillSlot} from './spill.js'
+import {escapeField as esc, LINE_ROOM, partitionOf, type Spill, type SpillLane, type SpillSlot} from './spill.js'
 
 /** Spill kinds: ERP stock, WMS stock, item attributes, per-item units, movements in transit. */
 export const KIND = {erp: 'e', wms: 'w', items: 'i', units: 'u', transit: 't'} as const
@@ -234,6 +234,9 @@ function canonicalInt(buf: Buffer, start: number, end: number): boolean {
  * cached bytes or (null) the raw column's own bytes; the quantity is the raw column's bytes unless given as text.
  */
 class RawLine {
+  /** The kind's lane in the spill, from the first line (a side without rows creates no file). */
+  private lane: SpillLane | null = null
+
   constructor(
     private readonly spill: Spill,
     private readonly kind: string,
@@ -252,7 +255,7 @@ class RawLine {
       this.long(r, partition, item, wh, lot, uom, qty, looseItem, looseWh, max)
       return
     }
-    const slot = this.spill.room(this.kind, partition, max)
+    const slot = this.spill.roomIn((this.lane ??= this.spill.lane(this.kind)), partition, max)
     slot.len = this.fill(slot, r, item, wh, lot, uom, qty, looseItem, looseWh)
   }
 

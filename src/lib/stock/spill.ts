@@ -177,7 +177,17 @@ export class Spill {
    * `max` must be at most LINE_ROOM (longer lines: `write`).
    */
   room(kind: string, partition: number, max: number): SpillSlot {
-    const k = this.kinds.get(kind) ?? this.kind(kind)
+    return this.roomIn(this.kinds.get(kind) ?? this.kind(kind), partition, max)
+  }
+
+  /** A kind's file, for `roomIn` (room() without looking the kind up per line). Valid until release() or dispose(). */
+  lane(kind: string): SpillLane {
+    return this.kinds.get(kind) ?? this.kind(kind)
+  }
+
+  /** `room` in a kind's lane. */
+  roomIn(lane: SpillLane, partition: number, max: number): SpillSlot {
+    const k = lane as KindFile
     const b = k.slots[partition]
     if (b === null) return this.newSlot(k, partition)
     if (b.len + max > SLOT_BYTES) this.flushSlot(k, partition)
@@ -374,6 +384,11 @@ interface Slot {
 
 /** A partition's buffer of lines not yet written, as `Spill.room` hands it out. */
 export type SpillSlot = Slot
+
+/** One kind's file of a Spill, as `Spill.lane` hands it out (opaque: only for `Spill.roomIn`). */
+export interface SpillLane {
+  readonly file: string
+}
 
 interface Block {
   offset: number
