@@ -9,6 +9,7 @@ import {Decimal} from '../decimal/decimal.js'
 import type {StockConfig} from './config.js'
 import {displayLot, looseCode} from '../reconcile/keys.js'
 import {KIND} from './read-sides.js'
+import {hashJoin, type JoinKey} from './join-hash.js'
 import {textPieces, unescapeField as unesc, type Spill} from './spill.js'
 import type {Cause, StockVarianceRow} from './types.js'
 import type {ItemUnitFacts, UnitConverter} from '../reconcile/units.js'
@@ -761,6 +762,92 @@ function infoOf(raw: RawItem | undefined): ItemInfo | undefined {
   return raw.info
 }
 
+/**
+ * hashJoin's decision for one key (one ERP line, WMS bins in one unit, plain quantities): a match, counted, when both
+ * sides in the key's target unit (the item's, else the ERP line's) are equal, exactly as visit decides it; Σ|erp| gets
+ * the ERP quantity in the target unit, as visit adds it. False (the general path decides) when a unit needs a factor
+ * there is no rule for (visit warns) or one that does not terminate, or when the quantities differ.
+ */
+function settleKey(items: Map<string, RawItem>, totals: PartitionTotals, factor: (from: string, target: string, raw: RawItem | undefined) => Scaled | null | undefined): (k: JoinKey) => boolean {
+  // consecutive keys of one item (and of one unit) decode it once
+  let itemBuf: Buffer | null = null
+  let is = 0
+  let ie = 0
+  let raw: RawItem | undefined
+  const eUom = new LastText()
+  const wUom = new LastText()
+  return (k) => {
+    if (itemBuf !== k.eb || !sameRange(k.eb, is, ie, k.eb, k.es, k.et1)) {
+      itemBuf = k.eb
+      is = k.es
+      ie = k.et1
+      raw = items.size > 0 ? items.get(k.eb.toString('utf8', k.es, k.et1)) : undefined
+    }
+    const eu = eUom.of(k.eb, k.eu0, k.eu1)
+    const wu = wUom.of(k.wb, k.wu0, k.wu1)
+    const target = raw?.uom ?? eu
+    const eAs = eu === target || target === '' || eu === ''
+    const wAs = wu === target || target === '' || wu === ''
+    if (eAs && wAs) {
+      if (!sameValue(k.ev, k.esc, k.wv, k.wsc)) return false
+      totals.keys.match++
+      totals.sumAbsErpFast.addDigits(Math.abs(k.ev), k.esc)
+      return true
+    }
+    let e: Scaled = {v: BigInt(k.ev), s: k.esc}
+    let w: Scaled = {v: BigInt(k.wv), s: k.wsc}
+    if (!eAs) {
+      const f = factor(eu, target, raw)
+      if (f === null || f === undefined) return false
+      e = {v: e.v * f.v, s: e.s + f.s}
+    }
+    if (!wAs) {
+      const f = factor(wu, target, raw)
+      if (f === null || f === undefined) return false
+      w = {v: w.v * f.v, s: w.s + f.s}
+    }
+    if (cmpScaled(e, w) !== 0) return false
+    totals.keys.match++
+    totals.sumAbsErpFast.add(e)
+    return true
+  }
+}
+
+/** The text of a few bytes, decoded again only when the bytes change (a unit: few distinct values, in runs). */
+class LastText {
+  private b: Buffer | null = null
+  private s = 0
+  private e = 0
+  private text = ''
+  of(b: Buffer, s: number, e: number): string {
+    if (this.b === null || !sameRange(this.b, this.s, this.e, b, s, e)) {
+      // a copy of the bytes: the buffer is read again for the next partition
+      this.b = Buffer.from(b.subarray(s, e))
+      this.s = 0
+      this.e = e - s
+      this.text = b.toString('utf8', s, e)
+    }
+    return this.text
+  }
+}
+
+/** a[as, ae) and b[bs, be) hold the same bytes (short fields: a loop beats a native call). */
+function sameRange(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
+  if (ae - as !== be - bs) return false
+  for (let i = 0; i < ae - as; i++) if (a[as + i] !== b[bs + i]) return false
+  return true
+}
+
+/** a / 10^as = b / 10^bs, exactly, for integers below 9e15. */
+function sameValue(a: number, as: number, b: number, bs: number): boolean {
+  if (as === bs) return a === b
+  if (as < bs) return sameValue(b, bs, a, as)
+  // scale b up to `as` digits: exact while below 2^53, else as BigInt
+  const m = b * 10 ** (as - bs)
+  if (Math.abs(m) < 4e15) return a === m
+  return BigInt(a) === BigInt(b) * 10n ** BigInt(as - bs)
+}
+
 /** Places shown for quantities converted through a non-terminating factor (decisions are exact, see Rational). */
 const DISPLAY_PLACES = 20
 
@@ -773,21 +860,6 @@ export const rowValue = new WeakMap<StockVarianceRow, Decimal>()
  */
 export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, totals: PartitionTotals): PartitionResult {
   const items = loadItems(spill, p)
-  const eb = spill.bytes(KIND.erp, p, 0)
-  const wb = spill.bytes(KIND.wms, p, 1)
-  // both sides in strictly ascending key order (tables read in key order, same codes): matches counted on the bytes,
-  // the other lines merge-joined as text (joinBytes), no Map
-  const left = !env.all && !env.trackScope && env.classes.size === 0 ? joinBytes(eb, wb, items, totals) : null
-  const keys = new Map<string, Agg>()
-  if (left === null) {
-    // decoded in pieces of whole lines (textPieces: no partition-sized string)
-    textPieces(eb, (text) => loadAggs(text, false, keys))
-    textPieces(wb, (text) => loadAggs(text, true, keys))
-  }
-  const transit = new Map<string, Agg>()
-  textPieces(spill.bytes(KIND.transit, p, 0), (text) => loadAggs(text, true, transit))
-  for (const k of [KIND.items, KIND.units, KIND.erp, KIND.wms, KIND.transit]) spill.drop(k, p)
-
   const warn = (item: string, from: string, to: string) => {
     totals.unitWarningCount++
     if (totals.unitWarnings.length < 20) totals.unitWarnings.push({item, from, to})
@@ -809,6 +881,24 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     cache.set(key, out)
     return out
   }
+  const eb = spill.bytes(KIND.erp, p, 0)
+  const wb = spill.bytes(KIND.wms, p, 1)
+  const fast = !env.all && !env.trackScope && env.classes.size === 0
+  // both sides in strictly ascending key order (tables read in key order, same codes): matches counted on the bytes,
+  // the other lines merge-joined as text (joinBytes), no Map
+  const left = fast ? joinBytes(eb, wb, items, totals) : null
+  // else the byte hash join settles the keys that match (bins summed as digits), the rest goes through the Map
+  const rest = fast && left === null ? hashJoin(eb, wb, settleKey(items, totals, scaledFactor)) : null
+  const keys = new Map<string, Agg>()
+  if (left === null) {
+    // decoded in pieces of whole lines (textPieces: no partition-sized string)
+    textPieces(rest === null ? eb : rest[0], (text) => loadAggs(text, false, keys))
+    textPieces(rest === null ? wb : rest[1], (text) => loadAggs(text, true, keys))
+  }
+  const transit = new Map<string, Agg>()
+  textPieces(spill.bytes(KIND.transit, p, 0), (text) => loadAggs(text, true, transit))
+  for (const k of [KIND.items, KIND.units, KIND.erp, KIND.wms, KIND.transit]) spill.drop(k, p)
+
   /**
    * Sum of a key in `target` units: exact scaled integers whenever the conversion factors terminate (the usual case:
    * 1000, 0.001, 0.125…), else an exact rational (e.g. pieces ÷ 12 per box).
