@@ -698,34 +698,56 @@ interface RawItem {
 
 function loadItems(spill: Spill, p: number): Map<string, RawItem> {
   const items = new Map<string, RawItem>()
-  for (const line of spill.lines(KIND.items, p)) {
-    const f = line.split('\t')
-    items.set(unesc(f[0]), {
-      uom: f[1] === '' ? undefined : unesc(f[1]),
-      cls: f[2] === '' ? null : unesc(f[2]),
-      cat: f[3] === '' ? null : unesc(f[3]),
-      cost: f[4] === '' ? null : f[4],
-      pack: f[5] === '' ? null : f[5],
-      name: f[6] === undefined || f[6] === '' ? null : unesc(f[6]),
-      units: null,
-    })
-  }
+  // scanned in place, a piece of whole lines at a time (no array of lines, no array of fields per line: profile at
+  // 2,000,000 keys/side, bins plant, 400,000 items: Spill.lines and split were most of loading the items)
+  const same = (f: string) => f
+  textPieces(spill.bytes(KIND.items, p, 0), (text) => {
+    const u = text.includes('\\') ? unesc : same
+    const n = text.length
+    for (let s = 0; s < n; ) {
+      let nl = text.indexOf('\n', s)
+      if (nl < 0) nl = n
+      const t1 = text.indexOf('\t', s)
+      const t2 = text.indexOf('\t', t1 + 1)
+      const t3 = text.indexOf('\t', t2 + 1)
+      const t4 = text.indexOf('\t', t3 + 1)
+      const t5 = text.indexOf('\t', t4 + 1)
+      let t6 = text.indexOf('\t', t5 + 1)
+      if (t6 > nl) t6 = -1
+      items.set(u(text.slice(s, t1)), {
+        uom: t2 === t1 + 1 ? undefined : u(text.slice(t1 + 1, t2)),
+        cls: t3 === t2 + 1 ? null : u(text.slice(t2 + 1, t3)),
+        cat: t4 === t3 + 1 ? null : u(text.slice(t3 + 1, t4)),
+        cost: t5 === t4 + 1 ? null : text.slice(t4 + 1, t5),
+        pack: (t6 < 0 ? nl : t6) === t5 + 1 ? null : text.slice(t5 + 1, t6 < 0 ? nl : t6),
+        name: t6 < 0 || t6 + 1 === nl ? null : u(text.slice(t6 + 1, nl)),
+        units: null,
+      })
+      s = nl + 1
+    }
+  })
   // an item's units are consecutive lines (the table's key order): looked up once; kept as text until needed
   let prevField = ''
   let raw: RawItem | undefined
-  for (const line of spill.lines(KIND.units, p)) {
-    const t = line.indexOf('\t')
-    if (raw === undefined || t !== prevField.length || !line.startsWith(prevField)) {
-      prevField = line.slice(0, t)
-      const item = unesc(prevField)
-      raw = items.get(item)
-      if (!raw) {
-        raw = {cls: null, cat: null, cost: null, pack: null, units: null}
-        items.set(item, raw)
+  textPieces(spill.bytes(KIND.units, p, 0), (text) => {
+    const n = text.length
+    for (let s = 0; s < n; ) {
+      let nl = text.indexOf('\n', s)
+      if (nl < 0) nl = n
+      const t = text.indexOf('\t', s)
+      if (raw === undefined || t - s !== prevField.length || !text.startsWith(prevField, s)) {
+        prevField = text.slice(s, t)
+        const item = unesc(prevField)
+        raw = items.get(item)
+        if (!raw) {
+          raw = {cls: null, cat: null, cost: null, pack: null, units: null}
+          items.set(item, raw)
+        }
       }
+      ;(raw.units ??= []).push(text.slice(t + 1, nl))
+      s = nl + 1
     }
-    ;(raw.units ??= []).push(line.slice(t + 1))
-  }
+  })
   return items
 }
 
@@ -774,8 +796,20 @@ function settleKey(items: Map<string, RawItem>, totals: PartitionTotals, factor:
   let is = 0
   let ie = 0
   let raw: RawItem | undefined
-  const eUom = new LastText()
-  const wUom = new LastText()
+  // the last factor asked (a key's bins and the next keys of its item convert alike)
+  let fRaw: RawItem | undefined | null = null
+  let fFrom = ''
+  let fTarget = ''
+  let fVal: Scaled | null | undefined
+  const factorOf = (from: string, target: string): Scaled | null | undefined => {
+    if (fRaw !== raw || fFrom !== from || fTarget !== target) {
+      fVal = factor(from, target, raw)
+      fRaw = raw
+      fFrom = from
+      fTarget = target
+    }
+    return fVal
+  }
   return (k) => {
     if (itemBuf !== k.eb || !sameRange(k.eb, is, ie, k.eb, k.es, k.et1)) {
       itemBuf = k.eb
@@ -783,8 +817,8 @@ function settleKey(items: Map<string, RawItem>, totals: PartitionTotals, factor:
       ie = k.et1
       raw = items.size > 0 ? items.get(k.eb.toString('utf8', k.es, k.et1)) : undefined
     }
-    const eu = eUom.of(k.eb, k.eu0, k.eu1)
-    const wu = wUom.of(k.wb, k.wu0, k.wu1)
+    const eu = unitText(k.eb, k.eu0, k.eu1)
+    const wu = unitText(k.wb, k.wu0, k.wu1)
     const target = raw?.uom ?? eu
     const eAs = eu === target || target === '' || eu === ''
     const wAs = wu === target || target === '' || wu === ''
@@ -797,12 +831,12 @@ function settleKey(items: Map<string, RawItem>, totals: PartitionTotals, factor:
     let e: Scaled = {v: BigInt(k.ev), s: k.esc}
     let w: Scaled = {v: BigInt(k.wv), s: k.wsc}
     if (!eAs) {
-      const f = factor(eu, target, raw)
+      const f = factorOf(eu, target)
       if (f === null || f === undefined) return false
       e = {v: e.v * f.v, s: e.s + f.s}
     }
     if (!wAs) {
-      const f = factor(wu, target, raw)
+      const f = factorOf(wu, target)
       if (f === null || f === undefined) return false
       w = {v: w.v * f.v, s: w.s + f.s}
     }
@@ -813,22 +847,24 @@ function settleKey(items: Map<string, RawItem>, totals: PartitionTotals, factor:
   }
 }
 
-/** The text of a few bytes, decoded again only when the bytes change (a unit: few distinct values, in runs). */
-class LastText {
-  private b: Buffer | null = null
-  private s = 0
-  private e = 0
-  private text = ''
-  of(b: Buffer, s: number, e: number): string {
-    if (this.b === null || !sameRange(this.b, this.s, this.e, b, s, e)) {
-      // a copy of the bytes: the buffer is read again for the next partition
-      this.b = Buffer.from(b.subarray(s, e))
-      this.s = 0
-      this.e = e - s
-      this.text = b.toString('utf8', s, e)
-    }
-    return this.text
+/**
+ * Texts of short byte strings (units: a few distinct values), cached by their bytes packed into a number (up to six
+ * bytes and the length: exact in a double), so that a unit is decoded once per thread, with no string or Buffer made
+ * per key; longer ones are decoded each time.
+ */
+const unitTexts = new Map<number, string>()
+function unitText(b: Buffer, s: number, e: number): string {
+  const n = e - s
+  if (n > 6) return b.toString('utf8', s, e)
+  let k = n
+  for (let i = s; i < e; i++) k = k * 256 + b[i]
+  let t = unitTexts.get(k)
+  if (t === undefined) {
+    if (unitTexts.size >= 4096) unitTexts.clear()
+    t = b.toString('utf8', s, e)
+    unitTexts.set(k, t)
   }
+  return t
 }
 
 /** a[as, ae) and b[bs, be) hold the same bytes (short fields: a loop beats a native call). */
