@@ -1088,9 +1088,13 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
       }
     }
     if (row.cause === null) {
-      row.cause = exactR
-        ? quantityCause(eR ?? Rational.ZERO, wR ?? Rational.ZERO, () => env.units.knownFactors(info, env.extraFactors).map((f) => Rational.of(f)))
-        : scaledCause(eS!, wS!, info) ?? quantityCause(eD, wD, () => env.units.knownFactors(info, env.extraFactors))
+      const exact = exactR ? undefined : scaledCause(eS!, wS!, info)
+      row.cause =
+        exact !== undefined
+          ? exact
+          : exactR
+            ? quantityCause(eR ?? Rational.ZERO, wR ?? Rational.ZERO, () => env.units.knownFactors(info, env.extraFactors).map((f) => Rational.of(f)))
+            : quantityCause(eD, wD, () => env.units.knownFactors(info, env.extraFactors))
     }
     open.push({row, erpD: eD, wmsD: wD, erpAgg: e, wmsAgg: w})
   }
