@@ -443,16 +443,6 @@ function leftText(b: Buffer, ranges: number[]): string {
 }
 
 /**
- * The merge-join on the partition's bytes, for sides in strictly ascending key order (tables read in key order, same
- * codes): walk both sides' bytes once and count a key whose two lines carry the same unit and quantity bytes (in the
- * item's unit, or no item unit) as a match, its |ERP quantity| read from the digits, without creating any string. The
- * other lines (keys that differ or are on one side only) come back as two small texts, ERP and WMS, still in key
- * order, for mergeJoin and visit: causes, tolerance, units, history exactly as for any key. Null, nothing counted,
- * when a side is not in strictly ascending key order (several bins per key, tables read in another order): the
- * caller takes the Map. Profile at 2,000,000 keys/side (same-shape tables): decoding both partitions to text, the
- * order check and the text join were ~90% of the reconcile. Exported for its tests.
- */
-/**
  * The rest of one side once the other has run out (lines from `s` to `n`): every line is one-sided and goes to `out`
  * as [start, end]. False when a line is not strictly after the one before (`prev`): the side is not in key order.
  */
@@ -468,6 +458,17 @@ function pushRest(b: Buffer, prev: number, s: number, n: number, out: number[]):
   return true
 }
 
+/**
+ * The merge-join on the partition's bytes, for sides in strictly ascending key order (tables read in key order, same
+ * codes): walk both sides' bytes once and count a key whose two lines carry the same unit and quantity bytes (in the
+ * item's unit, or no item unit) as a match, its |ERP quantity| read from the digits, without creating any string. The
+ * other lines (keys that differ or are on one side only) come back as two small texts, ERP and WMS, still in key
+ * order, for mergeJoin and visit: causes, tolerance, units, history exactly as for any key. Null, nothing counted,
+ * when a side is not in strictly ascending key order (several bins per key, tables read in another order): the
+ * caller takes the Map. Profile at 2,000,000 keys/side (same-shape tables): decoding both partitions to text, the
+ * order check and the text join were ~90% of the reconcile. The usual key (the ERP line the start of the WMS line)
+ * goes through matchRun, a word at a time. Exported for its tests.
+ */
 export function joinBytes(eb: Buffer, wb: Buffer, items: Map<string, RawItem>, totals: PartitionTotals): [string, string] | null {
   const en = eb.length
   const wn = wb.length
