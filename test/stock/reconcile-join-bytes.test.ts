@@ -42,25 +42,33 @@ interface Rec {
 
 const ITEMS = ['A1', 'a1', 'B\tTAB', 'C\\BS', 'ÉCROU', '螺丝-M6', 'Ａ１', '😀X', 'ﬀ', 'Z9', 'NL\nX']
 const LOTS = ['', 'L1', 'L\\2', 'ロット', '😀']
+/** Quantities of unusual forms (all plain decimal text a reader writes). */
+const ODD_QTY = ['+5', '5.', '.5', '-.5', '-0', '0', '00012.3400', '1234567890123456', '123456789012345', '99999999999999.9', '-999999999999999', '0.000000000000001', '1.00000000000000000001', '-12345678901234567890.5']
+
 /** Items with attributes: their unit (G: convertible from KG; BOX: no rule to PCS). */
 const ITEM_UNIT: Record<string, string> = {'ÉCROU': 'G', Z9: 'BOX', 'Ａ１': 'PCS'}
 
-function records(seed: number, n: number): Rec[] {
+/**
+ * Random records; `suffix` ends every WMS line (its loose item and warehouse: empty, none at all as a reader without a
+ * cross-reference writes them, or a warehouse code), `odd` adds quantities of other forms (+5, 5., .5, -0, 16+ digits,
+ * long codes that cross the join's four-byte words).
+ */
+function records(seed: number, n: number, suffix = '\t\t', odd = false): Rec[] {
   const r = rng(seed)
   const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)]
   const out: Rec[] = []
   const seen = new Set<string>()
   for (let i = 0; i < n; i++) {
-    const item = `${pick(ITEMS)}${Math.floor(r() * 40)}`
+    const item = `${pick(ITEMS)}${Math.floor(r() * 40)}${odd && r() < 0.2 ? 'X'.repeat(Math.floor(r() * 9)) : ''}`
     const key = `${esc(item)}\tW${Math.floor(r() * 3)}\t${esc(pick(LOTS))}`
     if (seen.has(key)) continue
     seen.add(key)
     const unit = ITEM_UNIT[item.replace(/\d+$/, '')] ?? 'PCS'
     const whole = Math.floor(r() * 2000) - 200
     const frac = String(Math.floor(r() * 100)).padStart(2, '0')
-    const q = `${whole}.${frac}`
+    const q = odd && r() < 0.3 ? pick(ODD_QTY) : `${whole}.${frac}`
     const erp = (u: string, qt: string) => out.push({kind: KIND.erp, key, item, line: `${key}\t${u}\t${qt}`})
-    const wms = (u: string, qt: string) => out.push({kind: KIND.wms, key, item, line: `${key}\t${u}\t${qt}\t\t`})
+    const wms = (u: string, qt: string) => out.push({kind: KIND.wms, key, item, line: `${key}\t${u}\t${qt}${suffix}`})
     switch (Math.floor(r() * 12)) {
       case 0:
         erp(unit, q) // only in the ERP
@@ -102,7 +110,7 @@ function records(seed: number, n: number): Rec[] {
         break
       case 10:
         erp(unit, q)
-        wms(unit, q.startsWith('-') ? q.slice(1) : `-${q}`) // sign
+        wms(unit, q.startsWith('-') ? q.slice(1) : `-${q.replace(/^\+/, '')}`) // sign
         break
       default:
         erp(unit, q)
@@ -155,6 +163,67 @@ describe('joinBytes: the byte merge-join gives the answer of the Map', () => {
       expect(a.rows.some((r) => r.item.includes('\t') && r.lot === '')).toBe(true)
     })
   }
+
+  for (const [suffix, name] of [
+    ['', 'no loose fields (ERP and WMS lines alike)'],
+    ['\t\tW9', 'a loose warehouse'],
+    ['\t\t', 'empty loose fields'],
+  ]) {
+    for (const seed of [21, 22, 23]) {
+      it(`WMS lines with ${name}, odd quantities and long codes, seed ${seed}: the answer of the Map`, async () => {
+        const recs = byKey(records(seed, 2500, suffix, true))
+        const {a, b} = await both(recs)
+        expect(a.variances).toEqual(b.variances)
+        expect(a.rows).toEqual(b.rows)
+        expect({...a.totals, seenWarehouses: [], seenClasses: []}).toEqual({...b.totals, seenWarehouses: [], seenClasses: []})
+        expect(a.totals.keys.match).toBeGreaterThan(200)
+        expect(a.totals.keys.only_in_erp).toBeGreaterThan(0)
+        expect(a.totals.keys.only_in_wms).toBeGreaterThan(0)
+      })
+    }
+  }
+
+  it('counts runs of identical lines (no loose fields) on the words, and stops at a key out of order inside one', () => {
+    const recs = byKey(records(31, 1200, '', true))
+    const side = (kind: string, list: Rec[]) => Buffer.from(list.filter((x) => x.kind === kind).map((x) => `${x.line}\n`).join(''))
+    const erpLines = recs.filter((x) => x.kind === KIND.erp)
+    const wmsByKey = new Map(recs.filter((x) => x.kind === KIND.wms).map((x) => [x.key, x.line]))
+    const same = erpLines.filter((x) => wmsByKey.get(x.key) === x.line)
+    const totals = emptyTotals()
+    expect(joinBytes(side(KIND.erp, recs), side(KIND.wms, recs), new Map(), totals)).not.toBeNull()
+    expect(totals.keys.match).toBe(same.length)
+    // Σ|erp qty| of the matches, exactly (BigInt over the texts)
+    const scaled = (t: string): [bigint, number] => {
+      const u = t.replace(/^[+-]/, '')
+      const [w, f = ''] = u.split('.')
+      return [BigInt(`${w || '0'}${f}`), f.length]
+    }
+    let want = 0n
+    let ws = 0
+    for (const x of same) {
+      const [v, sc] = scaled(x.line.split('\t').at(-1)!)
+      if (sc > ws) {
+        want *= 10n ** BigInt(sc - ws)
+        ws = sc
+      }
+      want += v * 10n ** BigInt(ws - sc)
+    }
+    const got = totals.sumAbsErpFast.value()
+    expect(got.v * 10n ** BigInt(Math.max(ws - got.s, 0))).toBe(want * 10n ** BigInt(Math.max(got.s - ws, 0)))
+    // identical sides with one key twice: refused (not strictly ascending), nothing counted
+    const both2 = erpLines.flatMap((x, i) => (i === 300 ? [x, x] : [x]))
+    const t2 = emptyTotals()
+    expect(joinBytes(side(KIND.erp, both2), side(KIND.erp, both2), new Map(), t2)).toBeNull()
+    expect(t2.keys.match).toBe(0)
+    // two keys swapped: refused
+    const swapped = [...erpLines]
+    ;[swapped[500], swapped[501]] = [swapped[501], swapped[500]]
+    expect(joinBytes(side(KIND.erp, swapped), side(KIND.erp, swapped), new Map(), emptyTotals())).toBeNull()
+    // identical, in order: every line a match
+    const t3 = emptyTotals()
+    expect(joinBytes(side(KIND.erp, erpLines), side(KIND.erp, erpLines), new Map(), t3)).toEqual(['', ''])
+    expect(t3.keys.match).toBe(erpLines.length)
+  })
 
   it('joins sorted sides on the bytes (matches counted, the rest left as text) and refuses unsorted ones', () => {
     const recs = byKey(records(7, 800))

@@ -216,3 +216,64 @@ export class AbsSum {
     return out
   }
 }
+
+const PCT_DEN_MAX = 10n ** 40n
+const PCT_MAX = 10n ** 34n
+
+/**
+ * diff ÷ |ref| × 100 to 4 places, half away from zero, as the text Decimal's `diffPct(diff, ref).toFixed()` gives
+ * (classify.ts), exactly and without Decimal: null when ref is zero. Undefined when the operands are so long that
+ * Decimal's 80-digit division could round the quotient across a half at the 4th place (a run of ~40 nines needs a
+ * divisor of ~40 digits): the caller then computes with Decimal.
+ */
+export function pctText(diff: Scaled, ref: Scaled): string | null | undefined {
+  if (ref.v === 0n) return null
+  const ra = ref.v < 0n ? -ref.v : ref.v
+  const den = ra * pow10(diff.s)
+  if (den >= PCT_DEN_MAX) return undefined
+  const num = (diff.v < 0n ? -diff.v : diff.v) * pow10(ref.s + 6)
+  let q = num / den
+  if (2n * (num % den) >= den) q++
+  if (q >= PCT_MAX) return undefined
+  return formatScaled({v: diff.v < 0n ? -q : q, s: 4})
+}
+
+/** Significant digits of a scaled value's integer (an upper bound: trailing zeros count). */
+export function scaledDigits(a: Scaled): number {
+  return (a.v < 0n ? -a.v : a.v).toString().length
+}
+
+/**
+ * A Scaled as the exact number key-causes.ts computes with (isSignError, isUnitFactor): the same answers as Decimal
+ * while no product passes Decimal's 80 digits (callers keep operands within 38 digits), without Decimal's cost.
+ */
+export class ExactScaled implements Scaled {
+  constructor(
+    readonly v: bigint,
+    readonly s: number,
+  ) {}
+
+  static of(a: Scaled): ExactScaled {
+    return new ExactScaled(a.v, a.s)
+  }
+
+  isZero(): boolean {
+    return this.v === 0n
+  }
+
+  eq(o: Scaled): boolean {
+    return cmpScaled(this, o) === 0
+  }
+
+  neg(): ExactScaled {
+    return new ExactScaled(-this.v, this.s)
+  }
+
+  minus(o: Scaled): ExactScaled {
+    return ExactScaled.of(addScaled(this, {v: -o.v, s: o.s}))
+  }
+
+  times(o: Scaled): ExactScaled {
+    return new ExactScaled(this.v * o.v, this.s + o.s)
+  }
+}
