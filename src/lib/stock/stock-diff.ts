@@ -11,12 +11,13 @@ import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
 import {collectGarbage} from './heap.js'
 import {loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
-import {keepRow, reconcileSpill, type MergeSettings} from './merge.js'
-import {diffScope, planReads, planSources} from './plan.js'
+import {keepRow, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, type MergeSettings} from './merge.js'
+import {diffScope, MAX_PARTITIONS, partitionsFor, planReads, planSources, ROWS_PER_PARTITION} from './plan.js'
 import {readSides, warehouseNames} from './read.js'
 import {mergeSortedRows} from './sorted-rows.js'
 import {createSpillDir, removeSpillDir, Spill, sweepDeadSpills} from './spill.js'
 import {summarize} from './summary.js'
+import {tableRows} from '../systems/audit/catalog.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
 export {planReads, type ReadPlace, type ReadPlan} from './plan.js'
@@ -130,6 +131,7 @@ export async function runStockDiff(opts: {
   options: StockDiffOptions
 }): Promise<StockDiffOutcome> {
   const started = performance.now()
+if (process.env.TMPT) process.stderr.write(`T start ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
   const {cfg, options} = opts
   const warnings: string[] = []
   // summary.warnings (JSON, run history) stay English; the operator reads them in the language in force
@@ -146,16 +148,22 @@ export async function runStockDiff(opts: {
 
   // the partition files of runs that died (SIGKILL) go first; this run's are removed on every exit path
   sweepDeadSpills(cfg.tempDir)
-  const spill = new Spill({partitions: cfg.partitions, tempDir: cfg.tempDir})
+  const spill = new Spill({partitions: cfg.partitions ?? partitionsFor(await largerSide(cfg, sources)), tempDir: cfg.tempDir})
   const threadDirs: string[] = []
   const newDir = () => {
     const d = createSpillDir(cfg.tempDir)
     threadDirs.push(d)
     return d
   }
+  // the merge threads start while the sides are read (once they are known to be large), so that they are ready when the
+  // read ends; the main thread does not reconcile then
+  const parallel = options.workers !== false
+  let mergeThreads: MergeThreads | null = null
+  let mergeStarted = false
   let closed = false
   const close = () => {
     if (!closed) {
+      void mergeThreads?.stop()
       spill.dispose()
       for (const d of threadDirs) removeSpillDir(d)
     }
@@ -164,6 +172,7 @@ export async function runStockDiff(opts: {
   try {
     const counters = {erp: 0, wms: 0}
     progress('reading', {'ERP rows': 0, 'WMS rows': 0})
+    if (process.env.TMPT) process.stderr.write(`T lag+history ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
     const read = await readSides({
       cfg,
       baseDir: opts.baseDir,
@@ -175,14 +184,22 @@ export async function runStockDiff(opts: {
       newDir,
       onRows(side, n) {
         counters[side] = n
+        if (parallel && !mergeStarted && counters.erp + counters.wms >= PARALLEL_MIN_ROWS) {
+          mergeStarted = true
+          mergeThreads = MergeThreads.start()
+          // the main thread's start-up garbage goes while it only waits for the readers (see heap.ts)
+          void collectGarbage()
+        }
         progress('reading', {'ERP rows': counters.erp, 'WMS rows': counters.wms})
       },
     })
+    if (process.env.TMPT) process.stderr.write(`T readEnd ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
     checkSides(cfg, read, history)
 
-    // the merge (a lean heap first: see heap.ts)
-    await collectGarbage()
+    // the merge: on the merge threads when the sides are large (this thread then only waits), else here
+    if (mergeThreads === null) await collectGarbage()
     const mergeStart = performance.now()
+    if (process.env.TMPT) process.stderr.write(`T mergeStart ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
     const mergeCpu = process.cpuUsage()
     const settings: MergeSettings = {
       cfg,
@@ -199,8 +216,9 @@ export async function runStockDiff(opts: {
       merged++
       if ((merged & 7) === 0) progress('merging', {partitions: merged, of: spill.partitions})
     }
-    const {share, rowKinds} = await reconcileSpill(spill, settings, {parallel: options.workers !== false, rows: read.erp.rows + read.wms.rows, newDir, onPartition})
+    const {share, rowKinds} = await reconcileSpill(spill, settings, {parallel, rows: read.erp.rows + read.wms.rows, newDir, onPartition, threads: mergeThreads})
     const {variances, totals} = share
+    if (process.env.TMPT) process.stderr.write(`T mergeEnd ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
     const whNames = await warehouseNames(cfg, sources)
     if (whNames.size > 0) for (const list of [variances, share.rows]) for (const r of list) r.warehouse_name = whNames.get(r.warehouse) ?? null
     let rows: Iterable<StockVarianceRow>
@@ -237,11 +255,22 @@ export async function runStockDiff(opts: {
       timing: {elapsedMs: performance.now() - started, mergeMs, mergeCpuMs: (mergeCpuUsage.user + mergeCpuUsage.system) / 1000},
     })
     const commit = () => saveStockHistory(opts.store, {scope: scope.key, runId: opts.runId, erpRows: read.erp.rows, wmsRows: read.wms.rows, keys: summary.keys.total, variances})
+    if (process.env.TMPT) process.stderr.write(`T summary ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
     return {summary, rows, close, commit}
   } catch (error) {
     close()
     throw error
   }
+}
+
+/**
+ * The larger side's row count as the catalog estimates it (MySQL's table statistics; SQLite rows counted up to what
+ * could change the partitions), for the number of partitions; 0 when unknown (a free query, a refused catalog read).
+ */
+async function largerSide(cfg: StockConfig, sources: Map<string, Source>): Promise<number> {
+  const rows = (table: string | undefined, source: string) =>
+    table === undefined ? 0 : tableRows(sources.get(source)!, table, {upTo: MAX_PARTITIONS * ROWS_PER_PARTITION}).then((r) => r.rows, () => 0)
+  return Math.max(...(await Promise.all([rows(cfg.erp.table, cfg.erp.source), rows(cfg.wms.table, cfg.wms.source)])))
 }
 
 /** Apply causes found after the sorted rows were spilled. */
