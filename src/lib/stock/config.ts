@@ -220,8 +220,8 @@ export const stockConfigSchema = z.strictObject({
   tempDir: z.string().min(1).optional(),
   /**
    * Number of hash partitions spilled to disk. Default: scaled with the larger side's row estimate (plan.ts
-   * partitionsFor: 1,024 up to ~3,000,000 rows, then one per ~3,000 rows, at most 4,096), so that a partition stays at
-   * ~2,000-3,000 keys whatever the table size: small partitions die young in the GC.
+   * partitionsFor: 1,024 up to ~3,700,000 rows, then one per ~3,600 rows, at most 4,096), so that a partition stays
+   * at ~2,000-2,500 keys whatever the table size: small partitions die young in the GC.
    */
   partitions: z.number().int().min(1).max(4096).optional(),
 })

@@ -54,8 +54,8 @@ export function diffScope(grain: StockGrain, warehouses: string[], classes: stri
 /** Partitions for small and mid-sized sides (and when the size is unknown). */
 export const MIN_PARTITIONS = 1024
 export const MAX_PARTITIONS = 4096
-/** Rows of the larger side per partition the default aims at (the bins plant: ~2,000 keys per partition and side). */
-export const ROWS_PER_PARTITION = 3000
+/** Rows of the larger side per partition the default aims at (the bins plant: ~2,000-2,500 keys per partition and side, ~3,000-3,600 WMS bin rows). */
+export const ROWS_PER_PARTITION = 3600
 
 /**
  * How many hash partitions a run spills to, from the larger side's row count (an estimate: MySQL's table statistics):

@@ -11,7 +11,7 @@ import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
 import {collectGarbage} from './heap.js'
 import {loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
-import {keepRow, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, type MergeSettings} from './merge.js'
+import {keepRow, MERGE_THREADS_AHEAD, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, type MergeSettings} from './merge.js'
 import {diffScope, MAX_PARTITIONS, partitionsFor, planReads, planSources, ROWS_PER_PARTITION} from './plan.js'
 import {readSides, warehouseNames} from './read.js'
 import {mergeSortedRows} from './sorted-rows.js'
@@ -131,7 +131,6 @@ export async function runStockDiff(opts: {
   options: StockDiffOptions
 }): Promise<StockDiffOutcome> {
   const started = performance.now()
-if (process.env.TMPT) process.stderr.write(`T start ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
   const {cfg, options} = opts
   const warnings: string[] = []
   // summary.warnings (JSON, run history) stay English; the operator reads them in the language in force
@@ -172,7 +171,6 @@ if (process.env.TMPT) process.stderr.write(`T start ${Math.round(performance.tim
   try {
     const counters = {erp: 0, wms: 0}
     progress('reading', {'ERP rows': 0, 'WMS rows': 0})
-    if (process.env.TMPT) process.stderr.write(`T lag+history ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
     const read = await readSides({
       cfg,
       baseDir: opts.baseDir,
@@ -186,20 +184,18 @@ if (process.env.TMPT) process.stderr.write(`T start ${Math.round(performance.tim
         counters[side] = n
         if (parallel && !mergeStarted && counters.erp + counters.wms >= PARALLEL_MIN_ROWS) {
           mergeStarted = true
-          mergeThreads = MergeThreads.start()
+          mergeThreads = MergeThreads.start(MERGE_THREADS_AHEAD)
           // the main thread's start-up garbage goes while it only waits for the readers (see heap.ts)
           void collectGarbage()
         }
         progress('reading', {'ERP rows': counters.erp, 'WMS rows': counters.wms})
       },
     })
-    if (process.env.TMPT) process.stderr.write(`T readEnd ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
     checkSides(cfg, read, history)
 
     // the merge: on the merge threads when the sides are large (this thread then only waits), else here
     if (mergeThreads === null) await collectGarbage()
     const mergeStart = performance.now()
-    if (process.env.TMPT) process.stderr.write(`T mergeStart ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
     const mergeCpu = process.cpuUsage()
     const settings: MergeSettings = {
       cfg,
@@ -218,7 +214,6 @@ if (process.env.TMPT) process.stderr.write(`T start ${Math.round(performance.tim
     }
     const {share, rowKinds} = await reconcileSpill(spill, settings, {parallel, rows: read.erp.rows + read.wms.rows, newDir, onPartition, threads: mergeThreads})
     const {variances, totals} = share
-    if (process.env.TMPT) process.stderr.write(`T mergeEnd ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
     const whNames = await warehouseNames(cfg, sources)
     if (whNames.size > 0) for (const list of [variances, share.rows]) for (const r of list) r.warehouse_name = whNames.get(r.warehouse) ?? null
     let rows: Iterable<StockVarianceRow>
@@ -255,7 +250,6 @@ if (process.env.TMPT) process.stderr.write(`T start ${Math.round(performance.tim
       timing: {elapsedMs: performance.now() - started, mergeMs, mergeCpuMs: (mergeCpuUsage.user + mergeCpuUsage.system) / 1000},
     })
     const commit = () => saveStockHistory(opts.store, {scope: scope.key, runId: opts.runId, erpRows: read.erp.rows, wmsRows: read.wms.rows, keys: summary.keys.total, variances})
-    if (process.env.TMPT) process.stderr.write(`T summary ${Math.round(performance.timeOrigin + performance.now()) % 100000}\n`) //TMPT
     return {summary, rows, close, commit}
   } catch (error) {
     close()
