@@ -143,7 +143,9 @@ export async function runStockDiff(opts: {
   progress('checking replica lag', {})
   const {sources, lag, stale} = await checkReplicaLag(planSources(cfg), (n) => opts.sources.get(n), {allowStale: options.allowStale, warn: (_m, w) => warn(w.key, w.vars)})
   const scope = diffScope(options.grain ?? cfg.grain, erpWarehouses(cfg, options.warehouses ?? [], warn), options.classes ?? [])
-  const history = await loadStockHistory(opts.store, scope.key)
+  // the previous run's variances load while the sides are read (they are needed after the read)
+  const historyLoad = loadStockHistory(opts.store, scope.key)
+  historyLoad.catch(() => {})
 
   // the partition files of runs that died (SIGKILL) go first; this run's are removed on every exit path
   sweepDeadSpills(cfg.tempDir)
@@ -191,6 +193,7 @@ export async function runStockDiff(opts: {
         progress('reading', {'ERP rows': counters.erp, 'WMS rows': counters.wms})
       },
     })
+    const history = await historyLoad
     checkSides(cfg, read, history)
 
     // the merge: on the merge threads when the sides are large (this thread then only waits), else here
@@ -212,9 +215,12 @@ export async function runStockDiff(opts: {
       merged++
       if ((merged & 7) === 0) progress('merging', {partitions: merged, of: spill.partitions})
     }
+    // the warehouse names are read while the partitions are reconciled
+    const whNamesLoad = warehouseNames(cfg, sources)
+    whNamesLoad.catch(() => {})
     const {share, rowKinds} = await reconcileSpill(spill, settings, {parallel, rows: read.erp.rows + read.wms.rows, newDir, onPartition, threads: mergeThreads})
     const {variances, totals} = share
-    const whNames = await warehouseNames(cfg, sources)
+    const whNames = await whNamesLoad
     if (whNames.size > 0) for (const list of [variances, share.rows]) for (const r of list) r.warehouse_name = whNames.get(r.warehouse) ?? null
     let rows: Iterable<StockVarianceRow>
     let reported: number
