@@ -250,17 +250,24 @@ export async function mergePartitions(spill: Spill, s: MergeSettings, onPartitio
  * machine with 8 GB). The bound is not there to be reached: below V8's 2 GB mark it makes V8 grow the heap by ~2x
  * instead of up to 4x between full collections, and the partitions' dead Maps and texts (large objects, freed only
  * by full collections) no longer pile up. Measured at 2,000,000 keys/side: this thread's heap 54-60 -> 46 MB, peak RSS
- * 234-240 -> 214-219 MB. A thread that reaches it ends the run as WORKER_OUT_OF_MEMORY (exit 70), never a hang.
+ * 234-240 -> 214-219 MB. A/B with two merge threads (2,000,000 rows/side, interleaved, load 9-18): without the bound
+ * 13.9 / 15.3 s CPU and 274 / 233 MB, with it 14.1 / 14.4 s and 240 / 240 MB: no CPU cost seen, so it stays; a 32 MB
+ * young generation gave no CPU back either (14.6 / 14.0 s, 244 / 252 MB), nor did 48 MB (16.5 / 15.2 s against 15.8 /
+ * 15.0 s, 241 / 257 MB against 218 / 223 MB: its scavenges took half the time, the rest did not shrink). A thread that reaches the bound ends the run
+ * as WORKER_OUT_OF_MEMORY (exit 70), never a hang.
  */
-export const MERGE_WORKER_HEAP = {maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 2000}
+export const MERGE_WORKER_HEAP: ResourceLimits = {maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 2000}
 
 /** Merge threads of a large run: one per core of the machine this was measured on (the main thread only waits). */
 export const MERGE_THREADS = 2
 
 /**
  * Merge threads started during the read; the others start when the read ends. An idle thread costs ~11 MB of RSS
- * (an isolate and its modules) at the read's end, where a large run peaks; the first one ready hides most of the start
- * (~0.1-0.3 s) and the second claims partitions as soon as it is up.
+ * (an isolate and its modules) at the read's end, where large runs peak; the first one ready hides most of the start
+ * (~0.1-0.3 s) and the second claims partitions as soon as it is up. Measured (bins plant, load 9-18, noisy): at
+ * 5,000,000 rows/side one ahead peaked at 276-283 MB (read phase), none ahead at 287 MB (merge phase: the two threads
+ * started late grew heaps of 58-61 MB with 18-19 full collections, the one started ahead 53 MB with 2); at 2,000,000
+ * one ahead 221-240 MB, none ahead 219-221 MB.
  */
 export const MERGE_THREADS_AHEAD = 1
 
