@@ -16,7 +16,7 @@ if (file) {
   if (!isMainThread) {
     const d = workerData && typeof workerData === 'object' ? workerData : {}
     if (d.plantopsStockSide) name = `reader-${d.plantopsStockSide.side}`
-    else if (d.plantopsMerge) name = 'merge'
+    else if (d.plantopsMerge) name = d.plantopsMerge.thread ? `merge-${d.plantopsMerge.thread}` : 'merge'
     else name = `worker-${threadId}`
   }
   const fd = fs.openSync(file, 'a')

@@ -85,7 +85,7 @@ function memSummary(file: string): string {
   }
   const peak = lines.reduce((a, l) => (l.rss > a.rss ? l : a), lines[0])
   const alive = [...threads].filter(([, x]) => x.first <= peak.t && x.last >= peak.t).map(([n]) => n)
-  const phase = alive.includes('merge') ? 'reconcile' : alive.some((n) => n.startsWith('reader')) ? 'read' : 'main only'
+  const phase = alive.some((n) => n.startsWith('merge')) ? 'reconcile' : alive.some((n) => n.startsWith('reader')) ? 'read' : 'main only'
   const per = [...threads].map(([n, x]) => `${n} heap ${MB(x.heap)} MB (+${MB(x.ext)} MB external)`).join(', ')
   return `peak RSS ${MB(peak.rss)} MB at ${(peak.t / 1000).toFixed(1)} s, ${phase} phase (${alive.join(' + ')}); largest heaps: ${per}`
 }

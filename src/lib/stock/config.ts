@@ -218,8 +218,12 @@ export const stockConfigSchema = z.strictObject({
   nullQty: z.enum(['zero', 'error']).default('zero'),
   /** Temporary directory for the partition files (default: the OS temp dir). */
   tempDir: z.string().min(1).optional(),
-  /** Number of hash partitions spilled to disk (default 1024: about 2,000 keys each at 2,000,000 rows; small partitions die young in the GC). */
-  partitions: z.number().int().min(1).max(4096).default(1024),
+  /**
+   * Number of hash partitions spilled to disk. Default: scaled with the larger side's row estimate (plan.ts
+   * partitionsFor: 1,024 up to ~3,700,000 rows, then one per ~3,600 rows, at most 4,096), so that a partition stays
+   * at ~2,000-2,500 keys whatever the table size: small partitions die young in the GC.
+   */
+  partitions: z.number().int().min(1).max(4096).optional(),
 })
 
 export type StockConfig = z.infer<typeof stockConfigSchema>

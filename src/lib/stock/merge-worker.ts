@@ -1,7 +1,8 @@
 /**
- * The reconcile on a second core: this thread claims partitions from the same shared counter as the main thread and
- * reconciles them from the same spill files (read-only), writing --all rows to its own spill kind. Its part goes back
- * as plain data; the main thread combines the parts in partition order (merge.ts combineParts).
+ * A merge thread: started during the read (merge.ts MergeThreads), it loads its modules and waits for one job. It then
+ * claims partitions from the counter it shares with the other merge threads and reconciles them from the spill files
+ * (read-only), writing its --all rows to its own spill kind. Its part goes back as plain data; the main thread combines
+ * the parts in partition order (merge.ts combineParts).
  */
 import {parentPort, workerData} from 'node:worker_threads'
 
@@ -32,10 +33,13 @@ export async function runMergeJob(job: MergeJob): Promise<{part: MergePart; rows
   }
 }
 
-if (parentPort && workerData && (workerData as {plantopsMerge?: MergeJob}).plantopsMerge) {
+if (parentPort && workerData && (workerData as {plantopsMerge?: unknown}).plantopsMerge) {
   const port = parentPort
-  runMergeJob((workerData as {plantopsMerge: MergeJob}).plantopsMerge).then(
-    (r) => port.postMessage({type: 'done', ...r} satisfies MergeMessage),
-    (error: unknown) => port.postMessage({type: 'error', message: (error as Error)?.message ?? String(error)} satisfies MergeMessage),
-  )
+  // one job: once it is answered the thread has nothing left to listen to and ends
+  port.once('message', (job: MergeJob) => {
+    runMergeJob(job).then(
+      (r) => port.postMessage({type: 'done', ...r} satisfies MergeMessage),
+      (error: unknown) => port.postMessage({type: 'error', message: (error as Error)?.message ?? String(error)} satisfies MergeMessage),
+    )
+  })
 }

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
-import {Worker} from 'node:worker_threads'
+import {Worker, type ResourceLimits} from 'node:worker_threads'
 
 import {Decimal} from '../decimal/decimal.js'
 import {outOfMemoryError} from '../sources/worker-read.js'
@@ -79,12 +79,13 @@ const YIELD_MS = 50
 
 /**
  * Which partition to reconcile next: a counter shared by the threads that reconcile the same spill (Atomics on a
- * SharedArrayBuffer), so that two threads share the partitions without either waiting for a fixed half.
+ * SharedArrayBuffer), so that the threads share the partitions without any waiting for a fixed share. A second
+ * counter says how many are reconciled (the progress the main thread reports while merge threads work).
  */
 export class PartitionClaim {
   readonly counter: Int32Array
   constructor(readonly partitions: number, shared?: SharedArrayBuffer) {
-    this.counter = new Int32Array(shared ?? new SharedArrayBuffer(4))
+    this.counter = new Int32Array(shared ?? new SharedArrayBuffer(8))
   }
 
   get buffer(): SharedArrayBuffer {
@@ -95,6 +96,16 @@ export class PartitionClaim {
   next(): number {
     const p = Atomics.add(this.counter, 0, 1)
     return p < this.partitions ? p : -1
+  }
+
+  /** One claimed partition is reconciled. */
+  finished(): void {
+    Atomics.add(this.counter, 1, 1)
+  }
+
+  /** Partitions reconciled so far (by every thread). */
+  get done(): number {
+    return Atomics.load(this.counter, 1)
   }
 }
 
@@ -148,6 +159,7 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
         part.rows.push(r)
         part.rowPartition.push(p)
       }
+    claim.finished()
     opts.onPartition?.()
   }
   spill.flush()
@@ -234,16 +246,36 @@ export async function mergePartitions(spill: Spill, s: MergeSettings, onPartitio
 }
 
 /**
- * The reconcile thread's heap: a 16 MB young generation, and an old generation bounded at 2,000 MB (the default of a
+ * A merge thread's heap: a 16 MB young generation, and an old generation bounded at 2,000 MB (the default of a
  * machine with 8 GB). The bound is not there to be reached: below V8's 2 GB mark it makes V8 grow the heap by ~2x
  * instead of up to 4x between full collections, and the partitions' dead Maps and texts (large objects, freed only
  * by full collections) no longer pile up. Measured at 2,000,000 keys/side: this thread's heap 54-60 -> 46 MB, peak RSS
- * 234-240 -> 214-219 MB. A thread that reaches it ends the run as WORKER_OUT_OF_MEMORY (exit 70), never a hang.
+ * 234-240 -> 214-219 MB. A/B with two merge threads (2,000,000 rows/side, interleaved, load 9-18): without the bound
+ * 13.9 / 15.3 s CPU and 274 / 233 MB, with it 14.1 / 14.4 s and 240 / 240 MB: no CPU cost seen, so it stays; a 32 MB
+ * young generation gave no CPU back either (14.6 / 14.0 s, 244 / 252 MB), nor did 48 MB (16.5 / 15.2 s against 15.8 /
+ * 15.0 s, 241 / 257 MB against 218 / 223 MB: its scavenges took half the time, the rest did not shrink). A thread that reaches the bound ends the run
+ * as WORKER_OUT_OF_MEMORY (exit 70), never a hang.
  */
-export const MERGE_WORKER_HEAP = {maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 2000}
+export const MERGE_WORKER_HEAP: ResourceLimits = {maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 2000}
 
-/** Below this many rows (both sides) the reconcile stays on one thread: starting a second costs more than it saves. */
-const PARALLEL_MIN_ROWS = 100_000
+/** Merge threads of a large run: one per core of the machine this was measured on (the main thread only waits). */
+export const MERGE_THREADS = 2
+
+/**
+ * Merge threads started during the read; the others start when the read ends. An idle thread costs ~11 MB of RSS
+ * (an isolate and its modules) at the read's end, where large runs peak; the first one ready hides most of the start
+ * (~0.1-0.3 s) and the second claims partitions as soon as it is up. Measured (bins plant, load 9-18, noisy): at
+ * 5,000,000 rows/side one ahead peaked at 276-283 MB (read phase), none ahead at 287 MB (merge phase: the two threads
+ * started late grew heaps of 58-61 MB with 18-19 full collections, the one started ahead 53 MB with 2); at 2,000,000
+ * one ahead 221-240 MB, none ahead 219-221 MB.
+ */
+export const MERGE_THREADS_AHEAD = 1
+
+/** Below this many rows (both sides) the reconcile stays on this thread: starting threads costs more than it saves. */
+export const PARALLEL_MIN_ROWS = 100_000
+
+/** How often the main thread reports the merge threads' progress (ms). */
+const PROGRESS_MS = 100
 
 export interface ReconcileResult {
   share: MergeShare
@@ -253,32 +285,111 @@ export interface ReconcileResult {
   threads: number
 }
 
+function mergeWorkerFile(): string | null {
+  const file = fileURLToPath(new URL('merge-worker.js', import.meta.url))
+  return existsSync(file) ? file : null
+}
+
 /**
- * Reconcile the spill, on two cores when the compiled merge worker exists and the sides are large: this thread and a
- * worker claim partitions from one shared counter and the parts are combined in partition order (the same answer as one
- * thread). `newDir` gives the worker a spill directory for its --all rows (tracked and removed by the caller).
+ * Merge threads, (some) started before there is work for them (during the read: their module load is then off the
+ * critical path) and each given one job once the spill is complete. While idle they do not keep the process alive (a run that
+ * fails in its read exits as before; `stop()` ends them). The main thread reconciles nothing while they work: only
+ * they do, each with a bounded heap (MERGE_WORKER_HEAP), claiming partitions from one shared counter.
  */
-export async function reconcileSpill(spill: Spill, s: MergeSettings, opts: {parallel: boolean; rows: number; newDir: () => string; onPartition?: () => void}): Promise<ReconcileResult> {
-  const workerFile = fileURLToPath(new URL('merge-worker.js', import.meta.url))
-  if (!opts.parallel || opts.rows < PARALLEL_MIN_ROWS || spill.partitions < 2 || !existsSync(workerFile)) {
-    return {share: await mergePartitions(spill, s, opts.onPartition), rowKinds: [KIND_ROWS], threads: 1}
+export class MergeThreads {
+  private readonly workers: Worker[] = []
+  private readonly results: Array<Promise<{part: MergePart; rows: SpillIndex}>> = []
+  private stopped = false
+
+  private constructor(
+    private readonly file: string,
+    count: number,
+    private readonly limits: ResourceLimits,
+  ) {
+    this.add(count)
   }
-  const claim = new PartitionClaim(spill.partitions)
-  const job: MergeJob = {settings: s, index: spill.exportIndex(), partitions: spill.partitions, claim: claim.buffer, dir: opts.newDir(), rowsKind: `${KIND_ROWS}1`}
-  const worker = new Worker(workerFile, {workerData: {plantopsMerge: job}, resourceLimits: MERGE_WORKER_HEAP})
-  const other = new Promise<{part: MergePart; rows: SpillIndex}>((resolve, reject) => {
-    worker.once('message', (m: MergeMessage) => (m.type === 'done' ? resolve(m) : reject(new Error(m.message))))
-    worker.once('error', (error) => reject(outOfMemoryError(error, MERGE_WORKER_HEAP)))
-    worker.once('exit', (code) => reject(new Error(`the reconcile thread exited with code ${code}`)))
-  })
-  other.catch(() => {})
-  try {
-    const mine = await reconcilePartitions(spill, s, claim, {onPartition: opts.onPartition})
-    const theirs = await other
-    spill.adopt(theirs.rows)
-    return {share: combineParts([mine, theirs.part]), rowKinds: [KIND_ROWS, job.rowsKind], threads: 2}
-  } catch (error) {
-    await worker.terminate().catch(() => 0)
-    throw error
+
+  /** Start `count` more threads. */
+  private add(count: number): void {
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(this.file, {workerData: {plantopsMerge: {thread: this.workers.length + 1}}, resourceLimits: this.limits})
+      this.workers.push(worker)
+      const result = new Promise<{part: MergePart; rows: SpillIndex}>((resolve, reject) => {
+        worker.once('message', (m: MergeMessage) => (m.type === 'done' ? resolve(m) : reject(new Error(m.message))))
+        worker.once('error', (error) => reject(outOfMemoryError(error, this.limits)))
+        worker.once('exit', (code) => reject(new Error(`the reconcile thread exited with code ${code}`)))
+      })
+      // a thread failing before it has work is said when the work is given to it (or never, when the run stops first)
+      result.catch(() => {})
+      this.results.push(result)
+      // after the listeners (a 'message' listener refs the thread again)
+      worker.unref()
+    }
   }
+
+  /** Start `count` merge threads, or null when the compiled worker does not exist (tests from source: one thread). */
+  static start(count = MERGE_THREADS, limits: ResourceLimits = MERGE_WORKER_HEAP): MergeThreads | null {
+    const file = mergeWorkerFile()
+    return file === null ? null : new MergeThreads(file, count, limits)
+  }
+
+  get threads(): number {
+    return this.workers.length
+  }
+
+  /**
+   * Reconcile the whole spill on the threads; their parts are combined in partition order (the answer of one thread).
+   * `newDir` gives each thread a spill directory for its --all rows (tracked and removed by the caller); the rows come
+   * back as the spill's kinds `rowKinds`. One thread failing (an error, its heap limit, an exit) stops the others.
+   */
+  async run(spill: Spill, s: MergeSettings, opts: {newDir: () => string; onPartition?: () => void; count?: number}): Promise<ReconcileResult> {
+    if (this.stopped) throw new Error('the merge threads were stopped')
+    // the threads not started ahead start now (they claim partitions once ready, while the others already work)
+    this.add(Math.max(0, (opts.count ?? MERGE_THREADS) - this.workers.length))
+    const claim = new PartitionClaim(spill.partitions)
+    const index = spill.exportIndex()
+    const rowKinds = this.workers.map((_, i) => `${KIND_ROWS}${i + 1}`)
+    this.workers.forEach((worker, i) => {
+      worker.ref()
+      const job: MergeJob = {settings: s, index, partitions: spill.partitions, claim: claim.buffer, dir: opts.newDir(), rowsKind: rowKinds[i]}
+      worker.postMessage(job)
+    })
+    let reported = 0
+    const progress = () => {
+      for (const done = claim.done; reported < done; reported++) opts.onPartition?.()
+    }
+    const timer = setInterval(progress, PROGRESS_MS)
+    try {
+      const parts = await Promise.all(this.results)
+      progress()
+      // done: their heaps go now, not at exit (the report is written after this)
+      await this.stop()
+      for (const p of parts) spill.adopt(p.rows)
+      return {share: combineParts(parts.map((p) => p.part)), rowKinds, threads: this.workers.length}
+    } catch (error) {
+      await this.stop()
+      throw error
+    } finally {
+      clearInterval(timer)
+    }
+  }
+
+  /** End the threads (idle or working). */
+  async stop(): Promise<void> {
+    this.stopped = true
+    await Promise.all(this.workers.map((w) => w.terminate().catch(() => 0)))
+  }
+}
+
+/**
+ * Reconcile the spill: on the merge threads (`threads` started during the read, or threads started now when the sides
+ * are large) when the compiled merge worker exists, else in this thread. `newDir` gives each merge thread a spill directory for its --all
+ * rows (tracked and removed by the caller).
+ */
+export async function reconcileSpill(spill: Spill, s: MergeSettings, opts: {parallel: boolean; rows: number; newDir: () => string; onPartition?: () => void; threads?: MergeThreads | null}): Promise<ReconcileResult> {
+  const parallel = opts.parallel && spill.partitions >= 2 && (opts.rows >= PARALLEL_MIN_ROWS || Boolean(opts.threads))
+  if (!parallel) await opts.threads?.stop()
+  const threads = parallel ? (opts.threads ?? MergeThreads.start()) : null
+  if (threads === null) return {share: await mergePartitions(spill, s, opts.onPartition), rowKinds: [KIND_ROWS], threads: 1}
+  return threads.run(spill, s, {newDir: opts.newDir, onPartition: opts.onPartition})
 }

@@ -50,3 +50,21 @@ export interface DiffScope {
 export function diffScope(grain: StockGrain, warehouses: string[], classes: string[]): DiffScope {
   return {grain, noLots: grain === 'item-warehouse', warehouses, classes, key: JSON.stringify({grain, warehouses: [...warehouses].sort(), classes: [...classes].sort()})}
 }
+
+/** Partitions for small and mid-sized sides (and when the size is unknown). */
+export const MIN_PARTITIONS = 1024
+export const MAX_PARTITIONS = 4096
+/** Rows of the larger side per partition the default aims at (the bins plant: ~2,000-2,500 keys per partition and side, ~3,000-3,600 WMS bin rows). */
+export const ROWS_PER_PARTITION = 3600
+
+/**
+ * How many hash partitions a run spills to, from the larger side's row count (an estimate: MySQL's table statistics):
+ * one per ROWS_PER_PARTITION rows in steps of 256, between MIN_PARTITIONS and MAX_PARTITIONS. A partition's keys are
+ * reconciled in memory at once: at a fixed 1,024, a 5,000,000-row plant put 5-6.5k keys in each, whose Maps and texts
+ * outgrow the merge threads' young generation (scavenges copying them again and again: 2-3x the merge's CPU) and land in
+ * V8's large-object space (freed only by full collections).
+ */
+export function partitionsFor(rows: number): number {
+  const n = Math.ceil(rows / ROWS_PER_PARTITION / 256) * 256
+  return Math.min(MAX_PARTITIONS, Math.max(MIN_PARTITIONS, n))
+}

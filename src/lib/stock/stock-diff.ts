@@ -11,12 +11,13 @@ import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
 import {collectGarbage} from './heap.js'
 import {loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
-import {keepRow, reconcileSpill, type MergeSettings} from './merge.js'
-import {diffScope, planReads, planSources} from './plan.js'
+import {keepRow, MERGE_THREADS_AHEAD, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, type MergeSettings} from './merge.js'
+import {diffScope, MAX_PARTITIONS, partitionsFor, planReads, planSources, ROWS_PER_PARTITION} from './plan.js'
 import {readSides, warehouseNames} from './read.js'
 import {mergeSortedRows} from './sorted-rows.js'
 import {createSpillDir, removeSpillDir, Spill, sweepDeadSpills} from './spill.js'
 import {summarize} from './summary.js'
+import {tableRows} from '../systems/audit/catalog.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
 export {planReads, type ReadPlace, type ReadPlan} from './plan.js'
@@ -142,20 +143,28 @@ export async function runStockDiff(opts: {
   progress('checking replica lag', {})
   const {sources, lag, stale} = await checkReplicaLag(planSources(cfg), (n) => opts.sources.get(n), {allowStale: options.allowStale, warn: (_m, w) => warn(w.key, w.vars)})
   const scope = diffScope(options.grain ?? cfg.grain, erpWarehouses(cfg, options.warehouses ?? [], warn), options.classes ?? [])
-  const history = await loadStockHistory(opts.store, scope.key)
+  // the previous run's variances load while the sides are read (they are needed after the read)
+  const historyLoad = loadStockHistory(opts.store, scope.key)
+  historyLoad.catch(() => {})
 
   // the partition files of runs that died (SIGKILL) go first; this run's are removed on every exit path
   sweepDeadSpills(cfg.tempDir)
-  const spill = new Spill({partitions: cfg.partitions, tempDir: cfg.tempDir})
+  const spill = new Spill({partitions: cfg.partitions ?? partitionsFor(await largerSide(cfg, sources)), tempDir: cfg.tempDir})
   const threadDirs: string[] = []
   const newDir = () => {
     const d = createSpillDir(cfg.tempDir)
     threadDirs.push(d)
     return d
   }
+  // the merge threads start while the sides are read (once they are known to be large), so that they are ready when the
+  // read ends; the main thread does not reconcile then
+  const parallel = options.workers !== false
+  let mergeThreads: MergeThreads | null = null
+  let mergeStarted = false
   let closed = false
   const close = () => {
     if (!closed) {
+      void mergeThreads?.stop()
       spill.dispose()
       for (const d of threadDirs) removeSpillDir(d)
     }
@@ -175,13 +184,20 @@ export async function runStockDiff(opts: {
       newDir,
       onRows(side, n) {
         counters[side] = n
+        if (parallel && !mergeStarted && counters.erp + counters.wms >= PARALLEL_MIN_ROWS) {
+          mergeStarted = true
+          mergeThreads = MergeThreads.start(MERGE_THREADS_AHEAD)
+          // the main thread's start-up garbage goes while it only waits for the readers (see heap.ts)
+          void collectGarbage()
+        }
         progress('reading', {'ERP rows': counters.erp, 'WMS rows': counters.wms})
       },
     })
+    const history = await historyLoad
     checkSides(cfg, read, history)
 
-    // the merge (a lean heap first: see heap.ts)
-    await collectGarbage()
+    // the merge: on the merge threads when the sides are large (this thread then only waits), else here
+    if (mergeThreads === null) await collectGarbage()
     const mergeStart = performance.now()
     const mergeCpu = process.cpuUsage()
     const settings: MergeSettings = {
@@ -199,9 +215,12 @@ export async function runStockDiff(opts: {
       merged++
       if ((merged & 7) === 0) progress('merging', {partitions: merged, of: spill.partitions})
     }
-    const {share, rowKinds} = await reconcileSpill(spill, settings, {parallel: options.workers !== false, rows: read.erp.rows + read.wms.rows, newDir, onPartition})
+    // the warehouse names are read while the partitions are reconciled
+    const whNamesLoad = warehouseNames(cfg, sources)
+    whNamesLoad.catch(() => {})
+    const {share, rowKinds} = await reconcileSpill(spill, settings, {parallel, rows: read.erp.rows + read.wms.rows, newDir, onPartition, threads: mergeThreads})
     const {variances, totals} = share
-    const whNames = await warehouseNames(cfg, sources)
+    const whNames = await whNamesLoad
     if (whNames.size > 0) for (const list of [variances, share.rows]) for (const r of list) r.warehouse_name = whNames.get(r.warehouse) ?? null
     let rows: Iterable<StockVarianceRow>
     let reported: number
@@ -242,6 +261,16 @@ export async function runStockDiff(opts: {
     close()
     throw error
   }
+}
+
+/**
+ * The larger side's row count as the catalog estimates it (MySQL's table statistics; SQLite rows counted up to what
+ * could change the partitions), for the number of partitions; 0 when unknown (a free query, a refused catalog read).
+ */
+async function largerSide(cfg: StockConfig, sources: Map<string, Source>): Promise<number> {
+  const rows = (table: string | undefined, source: string) =>
+    table === undefined ? 0 : tableRows(sources.get(source)!, table, {upTo: MAX_PARTITIONS * ROWS_PER_PARTITION}).then((r) => r.rows, () => 0)
+  return Math.max(...(await Promise.all([rows(cfg.erp.table, cfg.erp.source), rows(cfg.wms.table, cfg.wms.source)])))
 }
 
 /** Apply causes found after the sorted rows were spilled. */

@@ -1,0 +1,206 @@
+/**
+ * The merge threads of a large stock diff (issue 14): started ahead (during the read), given the whole spill once it
+ * is complete; the main thread reconciles nothing. Run from the built code (worker threads load dist/), like
+ * merge-parts.test.ts: skipped when dist/ is absent (`npm test` builds first).
+ */
+import {spawn} from 'node:child_process'
+import {existsSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {stockConfigSchema} from '../../src/lib/stock/config.js'
+import type {MergeSettings} from '../../src/lib/stock/merge.js'
+import {KIND} from '../../src/lib/stock/read-sides.js'
+import {partitionOf, type Spill} from '../../src/lib/stock/spill.js'
+import {tempDir} from '../helpers/cli.js'
+
+const dist = (file: string) => path.resolve(import.meta.dirname, '../../dist/lib/stock', file)
+const built = existsSync(dist('merge-worker.js'))
+
+async function load() {
+  return {
+    merge: (await import(dist('merge.js'))) as typeof import('../../src/lib/stock/merge.js'),
+    spill: (await import(dist('spill.js'))) as typeof import('../../src/lib/stock/spill.js'),
+    sorted: (await import(dist('sorted-rows.js'))) as typeof import('../../src/lib/stock/sorted-rows.js'),
+  }
+}
+
+const cfg = stockConfigSchema.parse({
+  erp: {source: 'erp', table: 's', columns: {item: 'i', warehouse: 'w', lot: 'l', qty: 'q'}},
+  wms: {source: 'wms', table: 'b', columns: {item: 'i', warehouse: 'w', lot: 'l', qty: 'q'}},
+  tolerance: {default: {pct: '1'}},
+})
+const settings = (all = false): MergeSettings => ({cfg, classes: [], history: new Map(), today: '2026-12-03', showCost: false, all, onlyNew: false})
+
+/** Keys with matches, quantity variances, one-sided keys and code formats across partitions. */
+function plant(spill: Spill, n: number): void {
+  const P = spill.partitions
+  for (let i = 0; i < n; i++) {
+    const item = `I${i}`
+    const p = partitionOf(item, P)
+    spill.write(KIND.erp, p, `${item}\tW${i % 3}\tL1\t\t${(i % 97) + 1}`)
+    if (i % 40 === 1) continue
+    spill.write(KIND.wms, p, `${item}\tW${i % 3}\tL1\t\t${(i % 97) + 1 + (i % 40 === 2 ? 5 : 0)}\t\t`)
+  }
+  for (let i = 0; i < n / 200; i++) {
+    spill.write(KIND.erp, partitionOf(`CF${i}`, P), `CF${i}\tW1\tL1\t\t7`)
+    spill.write(KIND.wms, partitionOf(`cf${i}`, P), `cf${i}\tW1\tL1\t\t7\tCF${i}\t`)
+  }
+  spill.flush()
+}
+
+describe.skipIf(!built)('merge threads (built worker)', () => {
+  it('give the answer of one thread, --all rows in partition order, progress for every partition', async () => {
+    const {merge, spill: S, sorted} = await load()
+    const dirs: string[] = []
+    const newDir = () => {
+      const d = S.createSpillDir()
+      dirs.push(d)
+      return d
+    }
+    const one = new S.Spill({partitions: 96})
+    const two = new S.Spill({partitions: 96})
+    try {
+      plant(one as unknown as Spill, 50_000)
+      plant(two as unknown as Spill, 50_000)
+      const single = await merge.mergePartitions(one, settings(true))
+      const singleRows = [...sorted.mergeSortedRows(one)]
+      // one thread started ahead, the other when the work is given (as stock diff does)
+      const threads = merge.MergeThreads.start(1)!
+      let progress = 0
+      const par = await merge.reconcileSpill(two, settings(true), {parallel: true, rows: 0, newDir, threads, onPartition: () => progress++})
+      expect(par.threads).toBe(2)
+      expect(progress).toBe(96)
+      expect(par.share.totals).toEqual(single.totals)
+      expect(par.share.variances).toEqual(single.variances)
+      expect([...par.share.patched]).toEqual([...single.patched])
+      expect(par.rowKinds).toEqual(['r1', 'r2'])
+      const rows = [...sorted.mergeSortedRows(two, par.rowKinds)]
+      expect(rows.length).toBe(singleRows.length)
+      expect(rows).toEqual(singleRows)
+      expect(single.totals.causes.code_format).toBeGreaterThan(0)
+    } finally {
+      one.dispose()
+      two.dispose()
+      for (const d of dirs) S.removeSpillDir(d)
+    }
+  }, 120_000)
+
+  it('an error in one merge thread fails the run with its message and stops the other', async () => {
+    const {merge, spill: S} = await load()
+    const dirs: string[] = []
+    const spill = new S.Spill({partitions: 16})
+    try {
+      plant(spill as unknown as Spill, 2000)
+      // the threads open the spill files by name: a file gone under them is an error in each thread
+      const index = spill.exportIndex()
+      rmSync(index.kinds[0].file)
+      const threads = merge.MergeThreads.start(2)!
+      const run = threads.run(spill, settings(), {newDir: () => (dirs.push(S.createSpillDir()), dirs.at(-1)!)})
+      await expect(run).rejects.toThrow(/ENOENT/)
+      // stopped: a second run is refused rather than left waiting for threads that are gone
+      await expect(threads.run(spill, settings(), {newDir: () => S.createSpillDir()})).rejects.toThrow(/stopped/)
+    } finally {
+      spill.dispose()
+      for (const d of dirs) S.removeSpillDir(d)
+    }
+  }, 60_000)
+
+  it('a merge thread out of heap ends the run as WORKER_OUT_OF_MEMORY (exit 70), not a hang', async () => {
+    const {merge, spill: S} = await load()
+    const dirs: string[] = []
+    // two partitions of 150,000 keys each: far more than a 12 MB old generation holds
+    const spill = new S.Spill({partitions: 2})
+    try {
+      plant(spill as unknown as Spill, 300_000)
+      const threads = merge.MergeThreads.start(2, {maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 12})!
+      const error = (await threads.run(spill, settings(), {newDir: () => (dirs.push(S.createSpillDir()), dirs.at(-1)!)}).then(
+        () => ({message: 'finished'}),
+        (e: unknown) => e,
+      )) as {code?: string; exitCode?: number; message: string}
+      expect(error).toMatchObject({code: 'WORKER_OUT_OF_MEMORY', exitCode: 70})
+      expect(error.message).toMatch(/12/)
+    } finally {
+      spill.dispose()
+      for (const d of dirs) S.removeSpillDir(d)
+    }
+  }, 120_000)
+
+  it('idle merge threads do not keep the process alive; SIGTERM during the merge exits at once and leaves no spill', async () => {
+    const base = tempDir('pt-merge-sig-')
+    const script = path.join(base, 'child.mjs')
+    // the child handles SIGTERM as the CLI does (base-command: process.exit), while its merge threads work
+    writeFileSync(
+      script,
+      `
+import {MergeThreads} from ${JSON.stringify(dist('merge.js'))}
+import {Spill, createSpillDir, partitionOf} from ${JSON.stringify(dist('spill.js'))}
+import {stockConfigSchema} from ${JSON.stringify(dist('config.js'))}
+import {KIND} from ${JSON.stringify(dist('read-sides.js'))}
+const mode = process.argv[2]
+const base = process.argv[3]
+if (mode === 'idle') {
+  MergeThreads.start(2)
+  process.stdout.write('idle\\n')
+} else {
+  process.once('SIGTERM', () => process.exit(130))
+  const cfg = stockConfigSchema.parse({erp: {source: 'erp', table: 's', columns: {item: 'i', warehouse: 'w', qty: 'q'}}, wms: {source: 'wms', table: 'b', columns: {item: 'i', warehouse: 'w', qty: 'q'}}})
+  const spill = new Spill({partitions: 512, tempDir: base})
+  for (let i = 0; i < 600000; i++) {
+    const p = partitionOf('I' + i, 512)
+    spill.write(KIND.erp, p, 'I' + i + '\\tW\\t\\t\\t' + (i % 97))
+    spill.write(KIND.wms, p, 'I' + i + '\\tW\\t\\t\\t' + (i % 89) + '\\t\\t')
+  }
+  spill.flush()
+  const threads = MergeThreads.start(2)
+  let said = false
+  await threads.run(spill, {cfg, classes: [], history: new Map(), today: '2026-12-03', showCost: false, all: true, onlyNew: false}, {
+    newDir: () => createSpillDir(base),
+    onPartition: () => { if (!said) { said = true; process.stdout.write('merging\\n') } },
+  })
+  process.stdout.write('finished\\n')
+}
+`,
+    )
+    const run = (mode: string) => {
+      const child = spawn(process.execPath, [script, mode, base])
+      let out = ''
+      child.stdout.on('data', (d) => (out += String(d)))
+      const exited = new Promise<{code: number | null; at: number}>((resolve) => child.on('exit', (code) => resolve({code, at: Date.now()})))
+      return {child, exited, out: () => out}
+    }
+    try {
+      const idle = run('idle')
+      const done = await idle.exited
+      expect(idle.out()).toBe('idle\n')
+      expect(done.code).toBe(0)
+
+      const busy = run('merge')
+      for (let i = 0; i < 1200 && !busy.out().includes('merging') && busy.child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50))
+      expect(busy.out()).toContain('merging')
+      const sent = Date.now()
+      busy.child.kill('SIGTERM')
+      const {code, at} = await busy.exited
+      if (busy.out().includes('finished')) return // the merge ended before the signal on a fast machine
+      expect(code).toBe(130)
+      expect(at - sent).toBeLessThan(2000)
+      // the spill and the threads' --all directories go with the process (Spill's exit hook)
+      expect(readdirSync(base).filter((n) => n.startsWith('plantops-stock-'))).toEqual([])
+    } finally {
+      rmSync(base, {recursive: true, force: true})
+    }
+  }, 120_000)
+})
+
+describe('partitions scaled with the larger side (plan.ts partitionsFor)', () => {
+  it('keeps 1,024 up to ~3.7M rows, then one per ~3,600 rows in steps of 256, at most 4,096', async () => {
+    const {partitionsFor} = await import('../../src/lib/stock/plan.js')
+    expect(partitionsFor(0)).toBe(1024)
+    expect(partitionsFor(293_349)).toBe(1024)
+    expect(partitionsFor(2_933_927)).toBe(1024)
+    expect(partitionsFor(7_350_340)).toBe(2048)
+    expect(partitionsFor(10_000_000)).toBe(2816)
+    expect(partitionsFor(1e9)).toBe(4096)
+  })
+})
