@@ -3,9 +3,12 @@
 // module imported with `await import()` still loads only when used). A plain `tsc` dist loads 400-850 files per start
 // (zod, yaml, knex and lodash one file each); the bundle loads a handful.
 //
+// @oclif/core is bundled too, and bin/run.js takes `execute` from dist/cli/oclif.js (an entry of this same build), so
+// the commands and the runner share one copy of oclif's classes (Command, Errors, the parser) from a shared chunk.
+//
 // What stays outside the bundle, loaded from node_modules or dist/lib as before:
-// - @oclif/core (bin/run.js imports it; the commands must share its classes), native and optional packages
-//   (better-sqlite3, the database drivers knex can name), exceljs and nodemailer (loaded on first use), typescript;
+// - native and optional packages (better-sqlite3, the database drivers knex can name), exceljs and nodemailer (loaded
+//   on first use), typescript (oclif's tsconfig reader, development only);
 // - the worker-thread entry files and the store's migrations: still dist/lib/**.js from tsc (`new Worker(file)`,
 //   `import(file)` of a migration), so their paths are unchanged.
 // `import.meta.url` in a bundled plantops module is rewritten to that module's own dist/lib URL, so the paths it builds
@@ -27,7 +30,6 @@ function jsFiles(dir) {
 }
 
 const external = [
-  '@oclif/core',
   'better-sqlite3',
   'exceljs',
   'nodemailer',
@@ -67,11 +69,23 @@ const ownUrl = {
 }
 
 rmSync(out, {recursive: true, force: true})
-const entryPoints = [...jsFiles(path.join(dist, 'commands')), ...jsFiles(path.join(dist, 'hooks'))]
+/** dist/cli/oclif.js: what bin/run.js needs from @oclif/core, from the bundle's own copy. */
+const oclifEntry = {
+  name: 'oclif-entry',
+  setup(b) {
+    b.onResolve({filter: /^plantops:oclif$/}, () => ({path: 'oclif', namespace: 'plantops'}))
+    b.onLoad({filter: /.*/, namespace: 'plantops'}, () => ({contents: "export {execute} from '@oclif/core'\n", resolveDir: root, loader: 'js'}))
+  },
+}
+
+const entryPoints = [
+  ...jsFiles(path.join(dist, 'commands')).map((f) => ({in: f, out: path.relative(dist, f).split(path.sep).join('/').replace(/\.js$/, '')})),
+  ...jsFiles(path.join(dist, 'hooks')).map((f) => ({in: f, out: path.relative(dist, f).split(path.sep).join('/').replace(/\.js$/, '')})),
+  {in: 'plantops:oclif', out: 'oclif'},
+]
 await build({
   entryPoints,
   outdir: out,
-  outbase: dist,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -79,7 +93,7 @@ await build({
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
   external,
-  plugins: [ownUrl],
+  plugins: [oclifEntry, ownUrl],
   legalComments: 'none',
   logLevel: 'warning',
   banner: {
