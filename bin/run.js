@@ -5,7 +5,8 @@
 // and the variable is gone again before any command runs or starts a child process.
 const engineWarning = process.env.OCLIF_DISABLE_ENGINE_WARNING
 if (engineWarning === undefined) process.env.OCLIF_DISABLE_ENGINE_WARNING = '1'
-const {execute} = await import('@oclif/core')
+// oclif from the CLI bundle (scripts/bundle.mjs): the same copy of @oclif/core as the bundled commands use
+const {execute} = await import('../dist/cli/oclif.js')
 if (engineWarning === undefined) delete process.env.OCLIF_DISABLE_ENGINE_WARNING
 
 await execute({dir: import.meta.url})

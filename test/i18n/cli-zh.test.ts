@@ -366,6 +366,8 @@ describe('Chinese interface: systems map, systems audit and init (built CLI, SQL
     expect(english.stdout).toContain('  fix: Check replication/the sync job feeding "erp"')
 
     expect(jsonEn.code, jsonEn.stderr).toBe(0)
+    // every configured area's mappings were checked (each area's references.js is found, also in the CLI bundle)
+    expect(jsonEn.json.skippedAreas).toEqual([])
     expect(jsonZh.json.findings).toHaveLength(3)
     expect(auditDoc(jsonZh.json)).toBe(auditDoc(jsonEn.json))
     expect(jsonZh.stdout).not.toMatch(/[\u4e00-\u9fff]/)

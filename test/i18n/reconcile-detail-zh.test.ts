@@ -33,7 +33,8 @@ describe('reconcile finding details in Chinese (built CLI, SQLite demo plant)', 
 
   beforeAll(() => {
     plant = path.join(tempDir('pt-detail-demo-'), 'plant')
-    const demo = runCli(['demo', '--dir', plant, '--json'], {env: NEUTRAL, timeoutMs: 240_000})
+    // 2,000 stock rows: the orders-mes job's seeded findings do not depend on the plant's size
+    const demo = runCli(['demo', '--dir', plant, '--rows', '2000', '--json'], {env: NEUTRAL, timeoutMs: 240_000})
     expect(demo.code, demo.stderr).toBe(0)
   }, SLOW)
 

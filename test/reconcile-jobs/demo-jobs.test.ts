@@ -68,7 +68,9 @@ describe('reconcile jobs on the SQLite demo plant (built CLI)', () => {
 
   beforeAll(() => {
     dir = path.join(tempDir(), 'plant')
-    demo = runCli(['demo', '--dir', dir, '--json'])
+    // 2,000 stock rows instead of the default 20,000: every seeded reconcile discrepancy is in a plant of that size
+    // (the default size, with its stock diff, is test/e2e/demo-cli.test.ts's)
+    demo = runCli(['demo', '--dir', dir, '--rows', '2000', '--json'])
   }, 240_000)
 
   it('plantops demo runs the three jobs after the stock diff and reports their summaries', () => {
@@ -137,7 +139,7 @@ describeMysql('reconcile jobs on the MariaDB demo plant (built CLI, demo --mysql
 
   it('finds every seeded discrepancy with its status and cause (GROUP BY pushed to the server for shipments)', () => {
     dir = path.join(tempDir(), 'mysql-plant')
-    const demo = runCli(['demo', '--mysql', '--dir', dir, '--mysql-prefix', prefix, '--no-diff', '--json'])
+    const demo = runCli(['demo', '--mysql', '--dir', dir, '--mysql-prefix', prefix, '--rows', '2000', '--no-diff', '--json'])
     expect(demo.code, demo.stderr).toBe(0)
     checkPlant(dir)
     const r = runCli(['reconcile', 'run', 'shipments', '--config', path.join(dir, 'plantops.yaml'), '--json'])

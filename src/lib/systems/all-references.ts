@@ -29,10 +29,10 @@ type ReferencesFn = (section: unknown, config: Pick<PlantopsConfig, ReferencingA
 /** Load one area's references function; undefined when that area has not shipped one (yet). */
 async function loadAreaFunction(area: ReferencingArea): Promise<ReferencesFn | undefined> {
   if (area === 'systems') return systemsReferences as ReferencesFn
-  // A computed specifier: an area that has not shipped references.ts must not break the build or the audit.
-  const specifier = `../${area}/references.js`
+  // A computed specifier: an area that has not shipped references.ts must not break the build or the audit. It is
+  // written in the import itself so that the CLI bundle (scripts/bundle.mjs) includes every area's references.js.
   try {
-    const mod = (await import(specifier)) as Record<string, unknown>
+    const mod = (await import(/* @vite-ignore */ `../${area}/references.js`)) as Record<string, unknown>
     const fn = mod[`${area}References`]
     return typeof fn === 'function' ? (fn as ReferencesFn) : undefined
   } catch (error) {
