@@ -1,6 +1,6 @@
 /**
  * The merge threads of a large stock diff (issue 14): started ahead (during the read), given the whole spill once it
- * is complete; the main thread reconciles nothing. Run from the built code (worker threads load dist/), like
+ * is complete; the main thread reconciles nothing, or (mid-sized runs: mainMerges) claims partitions beside one. Run from the built code (worker threads load dist/), like
  * merge-parts.test.ts: skipped when dist/ is absent (`npm test` builds first).
  */
 import {spawn} from 'node:child_process'
@@ -51,7 +51,7 @@ function plant(spill: Spill, n: number): void {
 }
 
 describe.skipIf(!built)('merge threads (built worker)', () => {
-  it('give the answer of one thread, --all rows in partition order, progress for every partition', async () => {
+  it.each([false, true])('give the answer of one thread, --all rows in partition order, progress for every partition (this thread merging too: %s)', async (mainToo) => {
     const {merge, spill: S, sorted} = await load()
     const dirs: string[] = []
     const newDir = () => {
@@ -69,13 +69,13 @@ describe.skipIf(!built)('merge threads (built worker)', () => {
       // one thread started ahead, the other when the work is given (as stock diff does)
       const threads = merge.MergeThreads.start(1)!
       let progress = 0
-      const par = await merge.reconcileSpill(two, settings(true), {parallel: true, rows: 0, newDir, threads, onPartition: () => progress++})
+      const par = await merge.reconcileSpill(two, settings(true), {parallel: true, rows: 0, newDir, threads, onPartition: () => progress++, mainToo})
       expect(par.threads).toBe(2)
       expect(progress).toBe(96)
       expect(par.share.totals).toEqual(single.totals)
       expect(par.share.variances).toEqual(single.variances)
       expect([...par.share.patched]).toEqual([...single.patched])
-      expect(par.rowKinds).toEqual(['r1', 'r2'])
+      expect(par.rowKinds).toEqual(mainToo ? ['r', 'r1'] : ['r1', 'r2'])
       const rows = [...sorted.mergeSortedRows(two, par.rowKinds)]
       expect(rows.length).toBe(singleRows.length)
       expect(rows).toEqual(singleRows)
@@ -202,5 +202,14 @@ describe('partitions scaled with the larger side (plan.ts partitionsFor)', () =>
     expect(partitionsFor(7_350_340)).toBe(2048)
     expect(partitionsFor(10_000_000)).toBe(2816)
     expect(partitionsFor(1e9)).toBe(4096)
+  })
+
+  it('lets the main thread merge too only while the default partitions hold the larger side (mainMerges)', async () => {
+    const {MIN_PARTITIONS, ROWS_PER_PARTITION} = await import('../../src/lib/stock/plan.js')
+    const {mainMerges} = await import('../../src/lib/stock/merge.js')
+    expect(mainMerges(2_400_000, MIN_PARTITIONS, ROWS_PER_PARTITION)).toBe(true)
+    expect(mainMerges(MIN_PARTITIONS * ROWS_PER_PARTITION - 1, MIN_PARTITIONS, ROWS_PER_PARTITION)).toBe(true)
+    expect(mainMerges(MIN_PARTITIONS * ROWS_PER_PARTITION, MIN_PARTITIONS, ROWS_PER_PARTITION)).toBe(false)
+    expect(mainMerges(6_000_000, MIN_PARTITIONS, ROWS_PER_PARTITION)).toBe(false)
   })
 })

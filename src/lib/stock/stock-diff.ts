@@ -11,8 +11,8 @@ import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
 import {collectGarbage} from './heap.js'
 import {loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
-import {keepRow, MERGE_THREADS_AHEAD, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, type MergeSettings} from './merge.js'
-import {diffScope, MAX_PARTITIONS, partitionsFor, planReads, planSources, ROWS_PER_PARTITION} from './plan.js'
+import {keepRow, mainMerges, MERGE_THREADS_AHEAD, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, type MergeSettings} from './merge.js'
+import {diffScope, MAX_PARTITIONS, MIN_PARTITIONS, partitionsFor, planReads, planSources, ROWS_PER_PARTITION} from './plan.js'
 import {readSides, warehouseNames} from './read.js'
 import {mergeSortedRows} from './sorted-rows.js'
 import {createSpillDir, removeSpillDir, Spill, sweepDeadSpills} from './spill.js'
@@ -197,7 +197,8 @@ export async function runStockDiff(opts: {
     checkSides(cfg, read, history)
 
     // the merge: on the merge threads when the sides are large (this thread then only waits), else here
-    if (mergeThreads === null) await collectGarbage()
+    const mainToo = mainMerges(Math.max(read.erp.rows, read.wms.rows), MIN_PARTITIONS, ROWS_PER_PARTITION)
+    if (mergeThreads === null || mainToo) await collectGarbage()
     const mergeStart = performance.now()
     const mergeCpu = process.cpuUsage()
     const settings: MergeSettings = {
@@ -218,7 +219,7 @@ export async function runStockDiff(opts: {
     // the warehouse names are read while the partitions are reconciled
     const whNamesLoad = warehouseNames(cfg, sources)
     whNamesLoad.catch(() => {})
-    const {share, rowKinds} = await reconcileSpill(spill, settings, {parallel, rows: read.erp.rows + read.wms.rows, newDir, onPartition, threads: mergeThreads})
+    const {share, rowKinds} = await reconcileSpill(spill, settings, {parallel, rows: read.erp.rows + read.wms.rows, newDir, onPartition, threads: mergeThreads, mainToo})
     const {variances, totals} = share
     const whNames = await whNamesLoad
     if (whNames.size > 0) for (const list of [variances, share.rows]) for (const r of list) r.warehouse_name = whNames.get(r.warehouse) ?? null
