@@ -8,6 +8,7 @@
  * per line. Profile at 2,000,000 keys/side (bins plant, 2.95M bins): the Map path's per-key strings, aggregates and
  * BigInt sums were ~45% of the reconcile thread (loadAggs and the GC behind it).
  */
+import {readPlainDigits, type PlainDigits} from '../reconcile/scaled.js'
 
 /** What settle gets of a key: the ERP line's item and unit, its quantity, the WMS unit and the sum of the bins. */
 export interface JoinKey {
@@ -100,33 +101,8 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 
 /** Sums stay below this (exact in a double, with room for one more 15-digit quantity). */
 const SAFE = 8e15
 
-/** A plain quantity b[from, to) ([+-]digits[.digits], 1 to 15 digits) into Q (exact integer, scale); false for anything else. */
-const Q = {v: 0, s: 0}
-function plainQty(b: Buffer, from: number, to: number): boolean {
-  let i = from
-  let neg = false
-  const c0 = b[i]
-  if (c0 === 45) {
-    neg = true
-    i++
-  } else if (c0 === 43) i++
-  let v = 0
-  let digits = 0
-  let s = -1
-  for (; i < to; i++) {
-    const c = b[i]
-    if (c >= 48 && c <= 57) {
-      v = v * 10 + (c - 48)
-      digits++
-      if (s >= 0) s++
-    } else if (c === 46 && s < 0) s = 0
-    else return false
-  }
-  if (digits === 0 || digits > 15) return false
-  Q.v = neg ? -v : v
-  Q.s = s < 0 ? 0 : s
-  return true
-}
+/** The quantity just read (readPlainDigits: exact integer v, scale s). */
+const Q: PlainDigits = {v: 0, s: 0}
 
 function sameBytes(a: Buffer, as: number, ae: number, b: Buffer, bs: number, be: number): boolean {
   if (ae - as !== be - bs) return false
@@ -219,7 +195,7 @@ function scanErp(eb: Buffer, mask: number): number {
     eT1[ne] = t1
     eT3[ne] = t3
     eT4[ne] = t4
-    const ok = plainQty(eb, t4 + 1, i)
+    const ok = readPlainDigits(eb, t4 + 1, i, Q)
     eV[ne] = ok ? Q.v : 0
     eS[ne] = ok ? Q.s : -1
     wCount[ne] = 0
@@ -289,7 +265,7 @@ function scanWms(eb: Buffer, wb: Buffer, mask: number): number {
     wKey[nw] = k
     s = i + 1
     if (k < 0 || wOk[k] !== 1) continue
-    if (!plainQty(wb, t4 + 1, qe)) wOk[k] = 0
+    if (!readPlainDigits(wb, t4 + 1, qe, Q)) wOk[k] = 0
     else if (wCount[k] === 0) {
       wU0[k] = t3 + 1
       wU1[k] = t4
