@@ -2,17 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {CodeMap} from '../../src/lib/reconcile/mapping.js'
 import {CompactCodeMap} from '../../src/lib/stock/compact-map.js'
-
-/** A deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import {rng} from '../helpers/rng.js'
 
 describe('compact code map', () => {
   it('answers exactly as CodeMap: lookups, loose targets, conflicts, entries, over several chunks and rehashes', () => {

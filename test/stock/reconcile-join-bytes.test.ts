@@ -5,6 +5,7 @@ import {mergePartitions, type MergeSettings} from '../../src/lib/stock/merge.js'
 import {KIND} from '../../src/lib/stock/read-sides.js'
 import {emptyTotals, joinBytes} from '../../src/lib/stock/reconcile-partition.js'
 import {escapeField as esc, partitionOf, Spill} from '../../src/lib/stock/spill.js'
+import {rng} from '../helpers/rng.js'
 
 /**
  * The byte merge-join (joinBytes) against the Map path on random records covering its edges: equal quantities written
@@ -20,17 +21,6 @@ const cfg = stockConfigSchema.parse({
   partitions: 4,
 })
 const settings = (trackScope: boolean): MergeSettings => ({cfg, classes: [], history: new Map(), today: '2026-12-03', showCost: false, all: false, onlyNew: false, trackScope})
-
-/** Deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 interface Rec {
   kind: string

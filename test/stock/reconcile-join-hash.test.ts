@@ -5,6 +5,7 @@ import {hashJoin} from '../../src/lib/stock/join-hash.js'
 import {mergePartitions, type MergeSettings} from '../../src/lib/stock/merge.js'
 import {KIND} from '../../src/lib/stock/read-sides.js'
 import {escapeField as esc, partitionOf, Spill} from '../../src/lib/stock/spill.js'
+import {rng} from '../helpers/rng.js'
 
 /**
  * The byte hash join (hashJoin, for sides not in key order: bins, tables read in another order) against the Map path on
@@ -20,16 +21,6 @@ const cfg = stockConfigSchema.parse({
   partitions: 3,
 })
 const settings = (trackScope: boolean): MergeSettings => ({cfg, classes: [], history: new Map(), today: '2026-12-03', showCost: false, all: false, onlyNew: false, trackScope})
-
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** Items and their unit (G: from KG; PCS: from DOZ, to DOZ ÷ 12; BOX: no rule from anything). */
 const ITEM_UNIT: Record<string, string> = {NUT: 'G', BOLT: 'PCS', CASE: 'BOX', 螺丝: 'PCS'}

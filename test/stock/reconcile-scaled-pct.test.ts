@@ -4,22 +4,13 @@ import {Decimal} from '../../src/lib/decimal/decimal.js'
 import {diffPct} from '../../src/lib/reconcile/classify.js'
 import {isSignError, isUnitFactor} from '../../src/lib/reconcile/key-causes.js'
 import {ExactScaled, parseScaled, pctText} from '../../src/lib/reconcile/scaled.js'
+import {rng} from '../helpers/rng.js'
 
 /**
  * The stock reconcile's exact percentage (pctText) and causes on scaled integers (ExactScaled) against the Decimal
  * computations they replace in visit: the same text, the same answers, on random quantities of every size (or
  * undefined: the caller asks Decimal).
  */
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 function qty(r: () => number): string {
   const digits = (n: number) => Array.from({length: n}, () => Math.floor(r() * 10)).join('')
   const shape = Math.floor(r() * 6)
