@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Source} from '../../src/lib/sources/source.js'
 import {mayBeLarge, THREADS_MIN_ROWS} from '../../src/lib/stock/read.js'
-import {tableRows} from '../../src/lib/systems/audit/catalog.js'
+import {tableRows} from '../../src/lib/sources/catalog.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
 
 // Whether stock diff starts its two reader threads: only when a side may be large (small plants read in this thread)

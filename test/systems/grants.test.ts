@@ -4,7 +4,7 @@ import {assessGrants, grantCoversDatabase, grantsFix, isBroadAccount, parseGrant
 import {checkTypeCompat} from '../../src/lib/systems/audit/type-compat.js'
 import {meetsFailOn, makeFinding} from '../../src/lib/systems/audit/findings.js'
 import {ageInHours} from '../../src/lib/systems/audit/run-audit.js'
-import {isIndexed} from '../../src/lib/systems/audit/catalog.js'
+import {isIndexed} from '../../src/lib/sources/catalog.js'
 
 describe('SHOW GRANTS parsing', () => {
   it('reads privileges, column lists and object names (MySQL and MariaDB forms)', () => {

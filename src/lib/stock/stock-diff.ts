@@ -17,7 +17,7 @@ import {readSides, warehouseNames} from './read.js'
 import {mergeSortedRows} from './sorted-rows.js'
 import {createSpillDir, removeSpillDir, Spill, sweepDeadSpills} from './spill.js'
 import {summarize} from './summary.js'
-import {tableRows} from '../systems/audit/catalog.js'
+import {tableRows} from '../sources/catalog.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
 export {planReads, type ReadPlace, type ReadPlan} from './plan.js'

@@ -1,4 +1,4 @@
-import type {Source} from '../../sources/source.js'
+import type {Source} from './source.js'
 
 /**
  * What a source's catalog says about its tables, read only through the Source (SELECT / SHOW only):
