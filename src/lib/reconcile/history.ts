@@ -1,5 +1,7 @@
 import type {Knex} from 'knex'
 
+import {insertRows} from '../store/insert-rows.js'
+
 /**
  * The nightly history every reconcile job keeps in the store (stock diff: stock_variances / stock_runs; reconcile
  * jobs: reconcile_findings / reconcile_runs): the open findings of the previous run of a scope (first_seen, runs
@@ -39,7 +41,7 @@ export async function saveRunHistory(knex: Knex, tables: HistoryTables, opts: {s
   await knex.transaction(async (trx) => {
     await trx(tables.findings).where(opts.scope).delete()
     const rows = opts.findings.map((f) => ({...opts.scope, ...f}))
-    for (let i = 0; i < rows.length; i += 200) await trx(tables.findings).insert(rows.slice(i, i + 200))
+    await insertRows(trx, tables.findings, rows)
     await trx(tables.runs).insert({...opts.scope, created_at: new Date().toISOString(), ...opts.run})
   })
 }
