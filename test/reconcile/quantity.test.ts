@@ -26,12 +26,14 @@ describe('quantity: only plain decimal text is a quantity', () => {
   })
 
   it.each(['1e50000000', '1e401', '0x10', '0b101', '0o17', 'NaN', 'Infinity', '-Infinity', 'n/a', '', '1,200', '12\t5', '5\nEVIL\tW\tL\tKG\t999', '1_000', '+', '.', 'e5', '١٢'])(
-    'refuses %j quickly',
+    'refuses %j without expanding it',
     (v) => {
+      // a guard against a blow-up, not a speed check: expanding '1e50000000' into 50,000,000 digits takes minutes
+      // or runs out of memory, refusing it takes microseconds; the bound is loose enough for a loaded CI machine
       const t0 = performance.now()
       expect(parseQuantity(v).ok).toBe(false)
       expect(() => parseScaled(v)).toThrow()
-      expect(performance.now() - t0).toBeLessThan(100)
+      expect(performance.now() - t0).toBeLessThan(5_000)
     },
   )
 
