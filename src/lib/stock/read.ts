@@ -63,8 +63,9 @@ export interface ReadInput {
 export const STOCK_READER_HEAP: ResourceLimits = {maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 1024}
 
 /**
- * Below this many rows on both sides, both are read in this thread: a reader thread loads the drivers and knex again
- * (~0.3-0.4 s of CPU each), more than reading a small plant costs (the 20,000-row demo reads in ~0.1 s).
+ * Below this many rows on both sides, both are read in this thread: a reader thread starts a Node thread and loads its
+ * bundle with knex and mysql2 again (~0.2 s of CPU each since scripts/bundle.mjs bundles it; 0.3-0.4 s before), more
+ * than reading a small plant costs (the 20,000-row demo reads in ~0.1 s).
  */
 export const THREADS_MIN_ROWS = 50_000
 
