@@ -5,10 +5,11 @@ import path from 'node:path'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {configSchema} from '../../src/lib/config/schema.js'
-import {CodeMap, warehouseMap} from '../../src/lib/reconcile/mapping.js'
+import {CodeMap} from '../../src/lib/reconcile/mapping.js'
 import {Source, type RawRowSink, type Reader} from '../../src/lib/sources/source.js'
 import type {StockConfig} from '../../src/lib/stock/config.js'
-import {KIND, readErpStock, readWmsStock, sideNormalizers, type ReadContext} from '../../src/lib/stock/read-sides.js'
+import {readContext} from '../../src/lib/stock/read-context.js'
+import {KIND, readErpStock, readWmsStock} from '../../src/lib/stock/read-sides.js'
 import {Spill} from '../../src/lib/stock/spill.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
 
@@ -132,27 +133,11 @@ async function readSide(cfg: StockConfig, side: 'erp' | 'wms', opts: {raw: boole
   const spill = new Spill({partitions: cfg.partitions ?? 8, tempDir})
   const seen = {raw: 0, values: 0}
   try {
-    const erpNorm = sideNormalizers(cfg.erp.normalize)
-    const wmsNorm = sideNormalizers(cfg.wms.normalize)
-    if (opts.noLots) {
-      erpNorm.lot = () => ''
-      wmsNorm.lot = () => ''
-    }
     const itemMap = new CodeMap(false)
     itemMap.set('SKU-A1', 'A1')
     itemMap.set('SKU-N1', 'N1')
     itemMap.set('I00010', 'MAPPED-10')
-    const ctx: ReadContext = {
-      cfg,
-      spill,
-      erpNorm,
-      wmsNorm,
-      itemMap,
-      whMap: warehouseMap(cfg, wmsNorm.code, erpNorm.code),
-      warehouses: new Set((opts.warehouses ?? []).map((w) => erpNorm.code(w))),
-      noLots: opts.noLots === true,
-      rawRows: opts.raw,
-    }
+    const ctx = readContext({cfg, spill, itemMap, warehouses: opts.warehouses ?? [], noLots: opts.noLots === true, rawRows: opts.raw})
     const read = (r: Reader) => (side === 'erp' ? readErpStock(r, src.builder(), ctx) : readWmsStock(r, src.builder(), ctx))
     let rows: number
     try {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Source} from '../../src/lib/sources/source.js'
-import {mayBeLarge, THREADS_MIN_ROWS} from '../../src/lib/stock/read.js'
+import {mayBeLarge, sideSize, THREADS_MIN_ROWS} from '../../src/lib/stock/read.js'
 import {tableRows} from '../../src/lib/sources/catalog.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
 
@@ -39,10 +39,16 @@ describe('reader threads for small SQLite sides', () => {
   })
 
   it('reads a small table in this thread, a large one, a free query or a missing table in threads', async () => {
-    expect(await mayBeLarge(src, 'small')).toBe(false)
-    expect(await mayBeLarge(src, 'big')).toBe(true)
-    expect(await mayBeLarge(src, undefined)).toBe(true)
-    expect(await mayBeLarge(src, 'no_such_table')).toBe(true)
+    const large = async (table: string | undefined) => mayBeLarge(await sideSize(src, table, THREADS_MIN_ROWS))
+    expect(await large('small')).toBe(false)
+    expect(await large('big')).toBe(true)
+    expect(await large(undefined)).toBe(true)
+    expect(await large('no_such_table')).toBe(true)
+    // one catalog read serves the partitions too: counted up to the bound asked, exactly below it
+    expect(await sideSize(src, 'small', 100)).toBe(10)
+    expect(await sideSize(src, 'big', 100)).toBe(100)
+    expect(await sideSize(src, 'big', 10 * THREADS_MIN_ROWS)).toBe(THREADS_MIN_ROWS + 5)
+    expect(await sideSize(src, 'no_such_table', 100)).toBe(null)
   })
 })
 
@@ -70,8 +76,9 @@ describeMysql('reader threads for MySQL sides', () => {
 
   it("uses the catalog's estimate; a table the catalog does not list counts as large", async () => {
     expect(await tableRows(src, 'small')).toMatchObject({estimated: true, found: true})
-    expect(await mayBeLarge(src, 'small')).toBe(false)
+    expect(mayBeLarge(await sideSize(src, 'small', THREADS_MIN_ROWS))).toBe(false)
     expect((await tableRows(src, 'missing')).found).toBe(false)
-    expect(await mayBeLarge(src, 'missing')).toBe(true)
+    expect(await sideSize(src, 'missing', THREADS_MIN_ROWS)).toBe(null)
+    expect(mayBeLarge(await sideSize(src, 'missing', THREADS_MIN_ROWS))).toBe(true)
   })
 })

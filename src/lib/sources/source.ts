@@ -574,13 +574,15 @@ export class Source implements Reader {
    * to it and, when it accepts, every row reaches `each` as one reused RawRow parsed from the packet (rawRowState).
    */
   private async *mysqlBatches<T>(c: MysqlStreamConnection, own: boolean, sql: string, size: number, rowsAsArray: boolean, onFields?: BatchOptions['onFields'], each?: (row: unknown) => boolean, rawStart?: RawStart): AsyncGenerator<T[]> {
-    const reading = describeRead(sql, 'mysql')
+    // what is being read, for an error's message: worded only when there is one (wording it loads the catalogs, which
+    // a reader thread otherwise never needs)
+    const reading = () => describeRead(sql, 'mysql')
     // our own pooled connection reads inside its own read-only transaction (a snapshot's already is in one)
     if (own) {
       try {
         await exec(c as unknown as MysqlCallbackConnection, 'START TRANSACTION READ ONLY')
       } catch (error) {
-        throw toSourceError(this.name, error, this.where, reading)
+        throw toSourceError(this.name, error, this.where, reading())
       }
     }
     const ready: unknown[][] = []
@@ -629,7 +631,7 @@ export class Source implements Reader {
       if (discard) return
       if (!gotFields) {
         // an OK packet (a statement that returns no result set): never a row
-        if (failed === undefined) failed = noResultSetError(this.name, reading)
+        if (failed === undefined) failed = noResultSetError(this.name, reading())
         return
       }
       if (each !== undefined) {
@@ -702,7 +704,7 @@ export class Source implements Reader {
     } catch (error) {
       finished = done
       if (own && done) await exec(c as unknown as MysqlCallbackConnection, 'ROLLBACK').catch(() => {})
-      throw toSourceError(this.name, error, this.where, reading)
+      throw toSourceError(this.name, error, this.where, reading())
     } finally {
       if (!finished && !done) {
         // the consumer stopped early: the rest of the result is still coming on this connection

@@ -6,10 +6,11 @@
 import type {SourceConfig} from '../config/sources-schema.js'
 import {Source} from '../sources/source.js'
 import {serveReadWorker} from '../sources/worker-read.js'
-import {CodeMap, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
+import {CodeMap, itemMapFromSource} from '../reconcile/mapping.js'
 import {CompactCodeMap, compactMap} from './compact-map.js'
 import type {StockConfig} from './config.js'
-import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
+import {readContext} from './read-context.js'
+import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock} from './read-sides.js'
 import {Spill, type SpillIndex} from './spill.js'
 
 export interface SideJob {
@@ -56,25 +57,10 @@ export async function readSideJob(job: SideJob, onRows: (n: number) => void): Pr
     throw error
   }
   try {
-    const erpNorm = sideNormalizers(cfg.erp.normalize)
-    const wmsNorm = sideNormalizers(cfg.wms.normalize)
-    if (job.noLots) {
-      erpNorm.lot = () => ''
-      wmsNorm.lot = () => ''
-    }
     const itemMap = cfg.itemMap ? new CompactCodeMap() : new CodeMap(true)
     for (const [w, e] of job.itemMap ?? []) itemMap.set(w, e)
-    const ctx: ReadContext = {
-      cfg,
-      spill,
-      erpNorm,
-      wmsNorm,
-      itemMap,
-      whMap: warehouseMap(cfg, wmsNorm.code, erpNorm.code),
-      warehouses: new Set(job.warehouses.map((w) => erpNorm.code(w))),
-      noLots: job.noLots,
-      onRows: (_side, n) => onRows(n),
-    }
+    const ctx = readContext({cfg, spill, itemMap, warehouses: job.warehouses, noLots: job.noLots, onRows: (_side, n) => onRows(n)})
+    const {erpNorm, wmsNorm} = ctx
     let transit: {rows: number; from: string; to: string} | null = null
     const rows = await src.snapshot(async (r) => {
       const im = cfg.itemMap

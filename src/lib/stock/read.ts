@@ -8,7 +8,7 @@ import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 import {Worker, type ResourceLimits} from 'node:worker_threads'
 
-import {CodeMap, itemMapFromFile, itemMapFromSource, warehouseMap} from '../reconcile/mapping.js'
+import {CodeMap, itemMapFromFile, itemMapFromSource} from '../reconcile/mapping.js'
 import {codeText} from '../reconcile/keys.js'
 import {buildSideRead} from '../reconcile/side-read.js'
 import type {Reader, Source} from '../sources/source.js'
@@ -17,7 +17,8 @@ import {tableRows} from '../sources/catalog.js'
 import type {StockConfig} from './config.js'
 import type {DiffScope, ReadPlace, ReadPlan} from './plan.js'
 import {STOCK_SIDE_TASK, type SideJob, type SideResult} from './read-worker.js'
-import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers, type ReadContext} from './read-sides.js'
+import {readContext} from './read-context.js'
+import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers} from './read-sides.js'
 import type {Spill} from './spill.js'
 import {compactMap} from './compact-map.js'
 
@@ -39,8 +40,10 @@ export interface ReadInput {
   spill: Spill
   scope: DiffScope
   plan: ReadPlan
-  /** Read each side in a worker thread when the compiled worker exists. */
+  /** Read each side in a worker thread when the compiled worker exists (and a side may be large: `sizes`). */
   workers: boolean
+  /** Both sides' sizes as the catalog says (sideSizes, asked once per run). */
+  sizes: {erp: SideSize; wms: SideSize}
   /** A new spill directory for a thread to write (tracked and removed by the caller). */
   newDir: () => string
   onRows: (side: 'erp' | 'wms', rows: number) => void
@@ -60,46 +63,49 @@ export interface ReadInput {
 export const STOCK_READER_HEAP: ResourceLimits = {maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 1024}
 
 /**
- * Below this many rows on both sides, both are read in this thread: a reader thread loads the drivers and knex again
- * (~0.3-0.4 s of CPU each), more than reading a small plant costs (the 20,000-row demo reads in ~0.1 s).
+ * Below this many rows on both sides, both are read in this thread: a reader thread starts a Node thread and loads its
+ * bundle with knex and mysql2 again (~0.2 s of CPU each since scripts/bundle.mjs bundles it; 0.3-0.4 s before), more
+ * than reading a small plant costs (the 20,000-row demo reads in ~0.1 s).
  */
 export const THREADS_MIN_ROWS = 50_000
 
 /**
- * Whether a side may hold THREADS_MIN_ROWS rows or more: MySQL's table estimate, a count of SQLite rows that stops at
- * the threshold. A free query, or a table the catalog does not list, counts as large (threads cost little there).
+ * What the catalog says of a side's size: its rows (MySQL's table estimate; SQLite rows counted up to a bound), or
+ * null when it says nothing (a free query, a table the catalog does not list, a refused catalog read: the side's own
+ * read says what is wrong).
  */
-export async function mayBeLarge(src: Source, table: string | undefined): Promise<boolean> {
-  if (table === undefined) return true
+export type SideSize = number | null
+
+/** A side's size (SideSize); SQLite rows are counted up to `upTo` at most. */
+export async function sideSize(src: Source, table: string | undefined, upTo: number): Promise<SideSize> {
+  if (table === undefined) return null
   try {
-    const size = await tableRows(src, table, {upTo: THREADS_MIN_ROWS})
-    return !size.found || size.rows >= THREADS_MIN_ROWS
+    const size = await tableRows(src, table, {upTo})
+    return size.found ? size.rows : null
   } catch {
-    // a missing table or a refused catalog read: the side's own read says what is wrong, in either thread
-    return true
+    return null
   }
+}
+
+/**
+ * Both sides' sizes, one catalog read per side, asked once per run: the partition count (the larger side) and the
+ * reader-thread choice (mayBeLarge) both use them.
+ */
+export async function sideSizes(cfg: StockConfig, sources: Map<string, Source>, upTo: number): Promise<{erp: SideSize; wms: SideSize}> {
+  const [erp, wms] = await Promise.all([sideSize(sources.get(cfg.erp.source)!, cfg.erp.table, upTo), sideSize(sources.get(cfg.wms.source)!, cfg.wms.table, upTo)])
+  return {erp, wms}
+}
+
+/** Whether a side may hold THREADS_MIN_ROWS rows or more: a size the catalog does not know counts as large (threads cost little there). */
+export function mayBeLarge(size: SideSize): boolean {
+  return size === null || size >= THREADS_MIN_ROWS
 }
 
 /** Read both sides (and every lookup) into the spill. */
 export async function readSides(a: ReadInput): Promise<ReadResult> {
   const {cfg, plan, scope, spill} = a
-  const erpNorm = sideNormalizers(cfg.erp.normalize)
-  const wmsNorm = sideNormalizers(cfg.wms.normalize)
-  if (scope.noLots) {
-    erpNorm.lot = () => ''
-    wmsNorm.lot = () => ''
-  }
-  const ctx: ReadContext = {
-    cfg,
-    spill,
-    erpNorm,
-    wmsNorm,
-    itemMap: new CodeMap(true),
-    whMap: warehouseMap(cfg, wmsNorm.code, erpNorm.code),
-    warehouses: new Set(scope.warehouses.map((w) => erpNorm.code(w))),
-    noLots: scope.noLots,
-    onRows: a.onRows,
-  }
+  const ctx = readContext({cfg, spill, itemMap: new CodeMap(true), warehouses: scope.warehouses, noLots: scope.noLots, onRows: a.onRows})
+  const {erpNorm, wmsNorm} = ctx
   // the item cross-reference first when it is not read inside the WMS snapshot
   const im = cfg.itemMap
   if (im && 'file' in im) ctx.itemMap = await itemMapFromFile(im, a.baseDir, wmsNorm.code, erpNorm.code)
@@ -114,7 +120,7 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
   let erp: SideRead
   let wms: SideRead
   const workerFile = fileURLToPath(new URL('read-worker.js', import.meta.url))
-  const threads = a.workers && existsSync(workerFile) && ((await mayBeLarge(erpSrc, cfg.erp.table)) || (await mayBeLarge(wmsSrc, cfg.wms.table)))
+  const threads = a.workers && existsSync(workerFile) && (mayBeLarge(a.sizes.erp) || mayBeLarge(a.sizes.wms))
   if (threads) {
     const job = (side: 'erp' | 'wms', src: Source): SideJob => ({
       side,

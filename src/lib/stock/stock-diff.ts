@@ -13,11 +13,10 @@ import {collectGarbage} from './heap.js'
 import {loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
 import {keepRow, mainMerges, MERGE_THREADS_AHEAD, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, type MergeSettings} from './merge.js'
 import {diffScope, MAX_PARTITIONS, MIN_PARTITIONS, partitionsFor, planReads, planSources, ROWS_PER_PARTITION} from './plan.js'
-import {readSides, warehouseNames} from './read.js'
+import {readSides, sideSizes, THREADS_MIN_ROWS, warehouseNames} from './read.js'
 import {mergeSortedRows} from './sorted-rows.js'
 import {createSpillDir, removeSpillDir, Spill, sweepDeadSpills} from './spill.js'
 import {summarize} from './summary.js'
-import {tableRows} from '../sources/catalog.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
 export {planReads, type ReadPlace, type ReadPlan} from './plan.js'
@@ -149,7 +148,9 @@ export async function runStockDiff(opts: {
 
   // the partition files of runs that died (SIGKILL) go first; this run's are removed on every exit path
   sweepDeadSpills(cfg.tempDir)
-  const spill = new Spill({partitions: cfg.partitions ?? partitionsFor(await largerSide(cfg, sources)), tempDir: cfg.tempDir})
+  // each side's size, asked of the catalog once: the partitions (the larger side) and the reader threads use it
+  const sizes = await sideSizes(cfg, sources, cfg.partitions === undefined ? Math.max(MAX_PARTITIONS * ROWS_PER_PARTITION, THREADS_MIN_ROWS) : THREADS_MIN_ROWS)
+  const spill = new Spill({partitions: cfg.partitions ?? partitionsFor(Math.max(sizes.erp ?? 0, sizes.wms ?? 0)), tempDir: cfg.tempDir})
   const threadDirs: string[] = []
   const newDir = () => {
     const d = createSpillDir(cfg.tempDir)
@@ -181,6 +182,7 @@ export async function runStockDiff(opts: {
       scope,
       plan,
       workers: options.workers !== false,
+      sizes,
       newDir,
       onRows(side, n) {
         counters[side] = n
@@ -262,16 +264,6 @@ export async function runStockDiff(opts: {
     close()
     throw error
   }
-}
-
-/**
- * The larger side's row count as the catalog estimates it (MySQL's table statistics; SQLite rows counted up to what
- * could change the partitions), for the number of partitions; 0 when unknown (a free query, a refused catalog read).
- */
-async function largerSide(cfg: StockConfig, sources: Map<string, Source>): Promise<number> {
-  const rows = (table: string | undefined, source: string) =>
-    table === undefined ? 0 : tableRows(sources.get(source)!, table, {upTo: MAX_PARTITIONS * ROWS_PER_PARTITION}).then((r) => r.rows, () => 0)
-  return Math.max(...(await Promise.all([rows(cfg.erp.table, cfg.erp.source), rows(cfg.wms.table, cfg.wms.source)])))
 }
 
 /** Apply causes found after the sorted rows were spilled. */
