@@ -3,13 +3,13 @@ import type {Knex} from 'knex'
 import {BoundedMap} from '../cache/bounded-map.js'
 import {t} from '../i18n/index.js'
 import {eachRawRow, eachRow, type Reader, type RawRowSink} from '../sources/source.js'
-import {RawValueCache, type RawKind, type RawRow} from '../sources/raw-rows.js'
+import {isWellFormedUtf8, RawValueCache, type RawKind, type RawRow} from '../sources/raw-rows.js'
 import type {CodeMap} from '../reconcile/mapping.js'
 import type {StockConfig} from './config.js'
 import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from '../reconcile/keys.js'
 import {isPlainQuantity, isPlainQuantityBytes, optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
 import {planSideRead} from '../reconcile/side-read.js'
-import {escapeField as esc, LINE_ROOM, partitionOf, type Spill, type SpillLane, type SpillSlot} from './spill.js'
+import {escapeField as esc, LINE_ROOM, partitionOf, partitionOfBytes, type Spill, type SpillLane, type SpillSlot} from './spill.js'
 
 /** Spill kinds: ERP stock, WMS stock, item attributes, per-item units, movements in transit. */
 export const KIND = {erp: 'e', wms: 'w', items: 'i', units: 'u', transit: 't'} as const
@@ -149,11 +149,11 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
       return {b: fieldBytes(s.field, v, exact), loose: EMPTY, skip: s.skip}
     })
     const rawFields = rawFieldCaches(fields)
-    let quantity: RawQuantity = rawQuantity(null)
+    let quantity: RawPlain = rawPlainNumber(null, 3)
     const line = new RawLine(spill, KIND.erp)
     const sink: RawRowSink = {
       start: (kinds) => {
-        quantity = rawQuantity(kinds)
+        quantity = rawPlainNumber(kinds, 3)
         return true
       },
       row,
@@ -207,15 +207,15 @@ function rawFieldCaches(fields: {lot: RawCache<string>; uom: RawCache<string>}):
   }
 }
 
-/** Whether a raw row's quantity (column 3) can be copied as it is: true when mysql2 would have given that same text. */
-type RawQuantity = (r: RawRow) => boolean
+/** Whether a raw row's number column can be copied as it is: true when mysql2 would have given that same plain text. */
+type RawPlain = (r: RawRow) => boolean
 
-function rawQuantity(kinds: readonly RawKind[] | null): RawQuantity {
-  const kind = kinds?.[3]
+function rawPlainNumber(kinds: readonly RawKind[] | null, col: number): RawPlain {
+  const kind = kinds?.[col]
   // text columns (DECIMAL, VARCHAR…): the old path keeps a plain decimal string as it is
-  if (kind === 'utf8' || kind === 'ascii' || kind === 'latin1') return (r) => r.start[3] >= 0 && isPlainQuantityBytes(r.buf, r.start[3], r.end[3])
+  if (kind === 'utf8' || kind === 'ascii' || kind === 'latin1') return (r) => r.start[col] >= 0 && isPlainQuantityBytes(r.buf, r.start[col], r.end[col])
   // integer columns arrive as numbers, written as String(n): the same text unless zero-padded (ZEROFILL), '+' or '-0'
-  if (kind === 'int') return (r) => r.start[3] >= 0 && canonicalInt(r.buf, r.start[3], r.end[3])
+  if (kind === 'int') return (r) => r.start[col] >= 0 && canonicalInt(r.buf, r.start[col], r.end[col])
   return () => false
 }
 
@@ -343,11 +343,11 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
       return {b: fieldBytes(s.field, v, exact), loose: utf8(s.loose), skip: s.skip}
     })
     const rawFields = rawFieldCaches(slots.fields)
-    let quantity: RawQuantity = rawQuantity(null)
+    let quantity: RawPlain = rawPlainNumber(null, 3)
     const line = new RawLine(ctx.spill, KIND.wms)
     const sink: RawRowSink = {
       start: (kinds) => {
-        quantity = rawQuantity(kinds)
+        quantity = rawPlainNumber(kinds, 3)
         return true
       },
       row,
@@ -444,18 +444,52 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
   const c = it.columns
   const read = await planSideRead(reader, knex, {table: it.table, query: it.query, columns: {i: c.item, u: c.uom, c: c.class, g: c.category, k: c.unitCost, p: c.packSize, d: c.description}}, ['k', 'p'])
   const code = ctx.erpNorm.code
+  const {spill} = ctx
+  const P = spill.partitions
   const cost = optionalNumberReader({source: it.source, table: it.table, column: c.unitCost ?? ''})
   const pack = optionalNumberReader({source: it.source, table: it.table, column: c.packSize ?? ''})
+  const itemKey = (v: unknown) => () => `item ${JSON.stringify(codeText(v))}`
   // columns in SELECT order: i, u, c, g, k, p, d
-  return eachRow<unknown[]>(reader, read.sql, read.bindings, (r) => {
+  const row = (r: unknown[]) => {
     const item = code(r[0])
-    const itemKey = () => `item ${JSON.stringify(codeText(r[0]))}`
-    ctx.spill.write(
-      KIND.items,
-      partitionOf(looseCode(item), ctx.spill.partitions),
-      `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${cost(r[4], itemKey)}\t${pack(r[5], itemKey)}\t${esc(codeText(r[6]))}`,
-    )
-  }, AS_ARRAYS)
+    const key = itemKey(r[0])
+    spill.write(KIND.items, partitionOf(looseCode(item), P), `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${cost(r[4], key)}\t${pack(r[5], key)}\t${esc(codeText(r[6]))}`)
+  }
+  if (ctx.rawRows === false) return eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
+  // MySQL/MariaDB: the same lines from the packet bytes (codes as they are copied, the rest through per-value caches)
+  const items = new RawItemCodes(code, P, (v) => {
+    const item = code(v)
+    return {field: esc(item), partition: partitionOf(looseCode(item), P)}
+  })
+  const uom = rawTextCache()
+  const cls = rawTextCache()
+  const category = rawTextCache()
+  let costAsIs: RawPlain = rawPlainNumber(null, 4)
+  let packAsIs: RawPlain = rawPlainNumber(null, 5)
+  // item, unit, class, category, unit cost, pack size, description
+  const line = new RawFieldsLine(spill, KIND.items, [0, 1, 2, 3, 4, 5, 6])
+  const f = line.fields
+  const sink: RawRowSink = {
+    start: (kinds) => {
+      costAsIs = rawPlainNumber(kinds, 4)
+      packAsIs = rawPlainNumber(kinds, 5)
+      return true
+    },
+    row,
+    raw: (r) => {
+      const item = items.get(r, 0)
+      f[0] = item.b
+      f[1] = uom.get(r, 1).b
+      f[2] = cls.get(r, 2).b
+      f[3] = category.get(r, 3).b
+      // NULL and '' are '' (a NULL column copies as nothing)
+      f[4] = r.start[4] < 0 || costAsIs(r) ? null : ascii(cost(r.value(4), itemKey(r.value(0))))
+      f[5] = r.start[5] < 0 || packAsIs(r) ? null : ascii(pack(r.value(5), itemKey(r.value(0))))
+      f[6] = asTextField(r, 6) ? null : utf8(esc(codeText(r.value(6))))
+      line.write(r, item.partition)
+    },
+  }
+  return eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
 }
 
 /** Per-item unit factors into the spill. */
@@ -464,18 +498,175 @@ export async function readItemUnits(reader: Reader, knex: Knex, ctx: ReadContext
   if (!iu) return 0
   const read = await planSideRead(reader, knex, {table: iu.table, query: iu.query, columns: {i: iu.columns.item, u: iu.columns.uom, f: iu.columns.factor}}, ['f'])
   const code = ctx.erpNorm.code
+  const {spill} = ctx
+  const P = spill.partitions
   const factor = quantityReader({source: iu.source, table: iu.table, column: iu.columns.factor, nullQty: 'error'})
-  let n = 0
+  const unitKey = (i: unknown, u: unknown) => () => `item ${JSON.stringify(codeText(i))} · unit ${JSON.stringify(codeText(u))}`
   // columns in SELECT order: i, u, f
-  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
-    n += batch.length
-    for (let b = 0; b < batch.length; b++) {
-      const r = batch[b]
-      const item = code(r[0])
-      ctx.spill.write(KIND.units, partitionOf(looseCode(item), ctx.spill.partitions), `${esc(item)}\t${esc(uomText(r[1]))}\t${factor(r[2], () => `item ${JSON.stringify(codeText(r[0]))} · unit ${JSON.stringify(codeText(r[1]))}`)}`)
-    }
+  const row = (r: unknown[]) => {
+    const item = code(r[0])
+    spill.write(KIND.units, partitionOf(looseCode(item), P), `${esc(item)}\t${esc(uomText(r[1]))}\t${factor(r[2], unitKey(r[0], r[1]))}`)
   }
-  return n
+  if (ctx.rawRows === false) return eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
+  // MySQL/MariaDB: the same lines from the packet bytes
+  const items = new RawItemCodes(code, P, (v) => {
+    const item = code(v)
+    return {field: esc(item), partition: partitionOf(looseCode(item), P)}
+  })
+  const uom = rawTextCache()
+  let factorAsIs: RawPlain = rawPlainNumber(null, 2)
+  const line = new RawFieldsLine(spill, KIND.units, [0, 1, 2])
+  const f = line.fields
+  const sink: RawRowSink = {
+    start: (kinds) => {
+      factorAsIs = rawPlainNumber(kinds, 2)
+      return true
+    },
+    row,
+    raw: (r) => {
+      const item = items.get(r, 0)
+      f[0] = item.b
+      f[1] = uom.get(r, 1).b
+      // NULL is an error here (nullQty 'error'): through the reader, which says so
+      f[2] = factorAsIs(r) ? null : ascii(factor(r.value(2), unitKey(r.value(0), r.value(1))))
+      line.write(r, item.partition)
+    },
+  }
+  return eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
+}
+
+/** A raw text column's spill field as `uomText` makes it (trimmed, escaped), cached per distinct bytes. */
+function rawTextCache(): RawValueCache<RawField> {
+  return new RawValueCache<RawField>((v, exact) => ({b: fieldBytes(esc(uomText(v)), v, exact)}))
+}
+
+/** A number's canonical text as spill bytes. */
+function ascii(text: string): Buffer {
+  return Buffer.from(text, 'latin1')
+}
+
+/**
+ * Whether column `col` can be copied as it is as the spill field `esc(codeText(value))` (a description): text whose
+ * bytes are the UTF-8 of mysql2's string (ASCII, or well-formed UTF-8 in a UTF-8 column) with nothing to escape.
+ * NULL is '' either way. Per row, no string: a description is rarely repeated.
+ */
+function asTextField(r: RawRow, col: number): boolean {
+  const s = r.start[col]
+  if (s < 0) return true
+  const kind = r.kinds[col]
+  if (kind !== 'utf8' && kind !== 'ascii' && kind !== 'latin1' && kind !== 'binary') return false
+  const {buf} = r
+  const e = r.end[col]
+  let high = false
+  for (let k = s; k < e; k++) {
+    const b = buf[k]
+    if (b === 9 || b === 10 || b === 13 || b === 92) return false
+    if (b > 0x7f) high = true
+  }
+  // only a UTF-8 column's string is its bytes decoded as UTF-8 (a binary one is decoded dropping a leading BOM)
+  return !high || (kind === 'utf8' && isWellFormedUtf8(buf, s, e))
+}
+
+/**
+ * Item codes of raw rows → their spill field and partition. A code whose bytes the side's normaliser and looseCode
+ * return as they are (`KeyNormalizer.asIs`) and the spill need not escape is its own field: its partition is hashed
+ * from its bytes, with no string and no cache entry (an item master shows each code once, stock tables a few times
+ * in a row). Any other code goes through a per-distinct-value cache of `make`.
+ */
+class RawItemCodes {
+  private readonly asIs: Uint8Array | null
+  private readonly cache: RawValueCache<RawItemSlot>
+  /** The slot handed out for codes taken as they are (refilled per row: valid during the row). */
+  private readonly plain: RawItemSlot = {b: null, loose: EMPTY, partition: 0}
+
+  constructor(
+    norm: KeyNormalizer,
+    private readonly partitions: number,
+    make: (value: unknown) => {field: string; partition: number},
+  ) {
+    this.asIs = asIsField(norm)
+    this.cache = new RawValueCache<RawItemSlot>((v, exact) => {
+      const s = make(v)
+      return {b: fieldBytes(s.field, v, exact), loose: EMPTY, partition: s.partition}
+    })
+  }
+
+  get(r: RawRow, col: number): RawItemSlot {
+    const asIs = this.asIs
+    const s = r.start[col]
+    if (asIs !== null && s >= 0 && r.kinds[col] !== 'int') {
+      const {buf} = r
+      const e = r.end[col]
+      let k = s
+      while (k < e && asIs[buf[k]] === 1) k++
+      if (k === e) {
+        this.plain.partition = partitionOfBytes(buf, s, e, this.partitions)
+        return this.plain
+      }
+    }
+    return this.cache.get(r, col)
+  }
+}
+
+/**
+ * The bytes of codes a side's normaliser and looseCode keep as they are and the spill does not escape (no
+ * backslash), or null when the normaliser does not say (then every code goes through the caches).
+ */
+function asIsField(norm: KeyNormalizer): Uint8Array | null {
+  if (norm.asIs === undefined) return null
+  const table = Uint8Array.from(norm.asIs)
+  table[92] = 0
+  return table
+}
+
+/**
+ * A spill line of fields taken from a raw row: field i is `fields[i]`, or when that is null the row's column
+ * `cols[i]` as it is (nothing for NULL); tab-separated and newline-ended, assembled straight in the partition's slot.
+ * The caller sets `fields` for each row, then calls `write`.
+ */
+class RawFieldsLine {
+  readonly fields: Array<Buffer | null>
+  /** The kind's lane in the spill, from the first line (a read without rows creates no file). */
+  private lane: SpillLane | null = null
+
+  constructor(
+    private readonly spill: Spill,
+    private readonly kind: string,
+    private readonly cols: readonly number[],
+  ) {
+    this.fields = cols.map(() => null)
+  }
+
+  write(r: RawRow, partition: number): void {
+    const {fields, cols} = this
+    const {start, end} = r
+    const n = cols.length
+    let max = n
+    for (let i = 0; i < n; i++) {
+      const f = fields[i]
+      max += f === null ? end[cols[i]] - start[cols[i]] : f.length
+    }
+    if (max > LINE_ROOM) {
+      // a line longer than a slot (texts of kilobytes): assembled apart and written as text
+      const slot: SpillSlot = {buf: Buffer.allocUnsafe(max), len: 0}
+      this.fill(slot, r)
+      this.spill.write(this.kind, partition, slot.buf.toString('utf8', 0, slot.len - 1))
+      return
+    }
+    this.fill(this.spill.roomIn((this.lane ??= this.spill.lane(this.kind)), partition, max), r)
+  }
+
+  private fill(slot: SpillSlot, r: RawRow): void {
+    const {fields, cols} = this
+    const out = slot.buf
+    let at = slot.len
+    for (let i = 0; i < cols.length; i++) {
+      if (i > 0) out[at++] = 9
+      at = put(out, at, fields[i], r, cols[i])
+    }
+    out[at++] = 10
+    slot.len = at
+  }
 }
 
 /** "now" → the local wall-clock time; else the configured plant time. Returned as 'YYYY-MM-DD HH:MM:SS'. */

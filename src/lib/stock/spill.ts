@@ -444,6 +444,16 @@ export function partitionOf(key: string, partitions: number): number {
   return (h >>> 0) % partitions
 }
 
+/** `partitionOf` of the text of ASCII bytes `buf[start, end)` (one UTF-16 code unit per byte), without making it. */
+export function partitionOfBytes(buf: Uint8Array, start: number, end: number, partitions: number): number {
+  let h = 0x811c9dc5
+  for (let i = start; i < end; i++) {
+    h ^= buf[i]
+    h = Math.imul(h, 0x01000193)
+  }
+  return (h >>> 0) % partitions
+}
+
 /** Fields in spill lines are tab-separated; codes holding tabs, newlines or backslashes are escaped. */
 const NEEDS_ESCAPE = /[\t\n\r\\]/
 export function escapeField(s: string): string {
