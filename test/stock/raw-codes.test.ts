@@ -53,6 +53,6 @@ it('partitionOfBytes is partitionOf of the bytes as text', () => {
     const len = Math.floor(r() * 50)
     const b = Buffer.alloc(len + 6)
     for (let i = 0; i < b.length; i++) b[i] = Math.floor(r() * 128)
-    for (const P of [1, 7, 1024, 4096]) expect(partitionOfBytes(b, 3, 3 + len, P)).toBe(partitionOf(b.toString('latin1', 3, 3 + len), P))
+    for (const P of [1, 2, 7, 1024, 1280, 1536, 3840, 4096, 32768, 40000]) expect(partitionOfBytes(b, 3, 3 + len, P)).toBe(partitionOf(b.toString('latin1', 3, 3 + len), P))
   }
 })

@@ -66,10 +66,12 @@ function asIsBytes(fold: 'upper' | 'lower' | null): Uint8Array {
 /** A lot normaliser: the code normaliser, plus NULL handling (same as empty, or a distinct NULL lot). */
 export function lotNormalizer(cfg: NormalizeConfig): KeyNormalizer {
   const code = codeNormalizer(cfg)
-  return (value) => {
+  const normalize = (value: unknown): string => {
     if (value === null || value === undefined) return cfg.nullLotIsEmpty ? '' : NULL_LOT
     return code(value)
   }
+  // a lot that is text is normalised as a code
+  return Object.assign(normalize, {asIs: code.asIs})
 }
 
 /** Display form of a lot ('' for the NULL lot). */

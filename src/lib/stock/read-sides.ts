@@ -108,7 +108,7 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const read = await planSideRead(reader, knex, {
     table: side.table,
     query: side.query,
-    columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, q: side.columns.qty, u: side.columns.uom},
+    columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, u: side.columns.uom, q: side.columns.qty},
     filters: side.filters,
   }, ['q'])
   const {code, lot} = ctx.erpNorm
@@ -127,43 +127,49 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const nullLot = esc(lot(null))
   const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
-  // columns in SELECT order: i, w, l, q, u
+  // columns in SELECT order: i, w, l, u, q (the order of the spill line)
   const row = (r: unknown[]) => {
     if ((++n & 16383) === 0) ctx.onRows?.('erp', n)
     const wh = whs.get(r[1])
     if (wh.skip) return
     const item = items.get(r[0])
-    const q = isPlainQuantity(r[3]) ? r[3] : qty(r[3], keyText(r[0], r[1], r[2]))
+    const q = isPlainQuantity(r[4]) ? r[4] : qty(r[4], keyText(r[0], r[1], r[2]))
     const l = r[2] === null ? nullLot : fields.lot.get(r[2])
-    spill.write(KIND.erp, item.partition, `${item.field}\t${wh.field}\t${l}\t${fields.uom.get(r[4])}\t${q}`)
+    spill.write(KIND.erp, item.partition, `${item.field}\t${wh.field}\t${l}\t${fields.uom.get(r[3])}\t${q}`)
   }
   if (ctx.rawRows === false) await eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
   else {
     // MySQL/MariaDB: the same rows from the packet bytes (rawFields: the same fields, cached per distinct bytes)
-    const rawItems = new RawValueCache<RawItemSlot>((v, exact) => {
-      const s = items.make(v)
-      return {b: fieldBytes(s.field, v, exact), loose: EMPTY, partition: s.partition}
-    })
+    const rawItems = new RawItemCodes(code, P, items.make)
     const rawWhs = new RawValueCache<RawWhSlot>((v, exact) => {
       const s = whs.make(v)
       return {b: fieldBytes(s.field, v, exact), loose: EMPTY, skip: s.skip}
     })
     const rawFields = rawFieldCaches(fields)
-    let quantity: RawPlain = rawPlainNumber(null, 3)
+    // codes, lots and units that are their own spill field, seen from their bytes (no cache look-up)
+    const whAsIs = whFilter ? null : asIsField(code)
+    const lotAsIs = asIsField(lot)
+    let quantity: RawPlain = rawPlainNumber(null, 4)
     const line = new RawLine(spill, KIND.erp)
     const sink: RawRowSink = {
       start: (kinds) => {
-        quantity = rawPlainNumber(kinds, 3)
+        quantity = rawPlainNumber(kinds, 4)
         return true
       },
       row,
       raw: (r) => {
         if ((++n & 16383) === 0) ctx.onRows?.('erp', n)
-        const wh = rawWhs.get(r, 1)
-        if (wh.skip) return
+        let wh: Buffer | null = null
+        if (!asIsColumn(r, 1, whAsIs)) {
+          const slot = rawWhs.get(r, 1)
+          if (slot.skip) return
+          wh = slot.b
+        }
         const item = rawItems.get(r, 0)
-        const q = quantity(r) ? null : qty(r.value(3), keyText(r.value(0), r.value(1), r.value(2)))
-        line.write(r, item.partition, item.b, wh.b, rawFields.lot.get(r, 2).b, rawFields.uom.get(r, 4).b, q, null, null)
+        const q = quantity(r) ? null : qty(r.value(4), keyText(r.value(0), r.value(1), r.value(2)))
+        const l = asIsColumn(r, 2, lotAsIs) ? null : rawFields.lot.get(r, 2).b
+        const u = asIsColumn(r, 3, UOM_AS_IS) ? null : rawFields.uom.get(r, 3).b
+        line.write(r, item.partition, item.b, wh, l, u, q, null, null)
       },
     }
     await eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
@@ -230,8 +236,11 @@ function canonicalInt(buf: Buffer, start: number, end: number): boolean {
 
 /**
  * Stock lines assembled as bytes straight into the spill's partition slot: `item\twh\tlot\tuom\tqty` (ERP), plus
- * `\tlooseItem\tlooseWh` (WMS), the same bytes `Spill.write` would encode from the text line. A field is either its
- * cached bytes or (null) the raw column's own bytes; the quantity is the raw column's bytes unless given as text.
+ * `\tlooseItem\tlooseWh` (WMS), the same bytes `Spill.write` would encode from the text line. The row's columns are
+ * in that order (i, w, l, u, q); a field is either its cached bytes or (null) the raw column's own bytes; the
+ * quantity is the raw column's bytes unless given as text. When every field is the row's own and each column follows
+ * the previous one after a one-byte length (none NULL, none of 251 bytes or more), the line is the row's bytes from the
+ * first column to the last with those length bytes as tabs: copied in one run.
  */
 class RawLine {
   /** The kind's lane in the spill, from the first line (a side without rows creates no file). */
@@ -244,13 +253,35 @@ class RawLine {
 
   write(r: RawRow, partition: number, item: Buffer | null, wh: Buffer | null, lot: Buffer | null, uom: Buffer | null, qty: string | null, looseItem: Buffer | null, looseWh: Buffer | null): void {
     const {start, end} = r
+    const loose = looseItem === null ? 1 : looseItem.length + (looseWh as Buffer).length + 3
+    if (item === null && wh === null && lot === null && uom === null && qty === null) {
+      const s = start[0]
+      const e = end[4]
+      if (s >= 0 && start[1] === end[0] + 1 && start[2] === end[1] + 1 && start[3] === end[2] + 1 && start[4] === end[3] + 1 && e - s + loose <= LINE_ROOM) {
+        const slot = this.spill.roomIn((this.lane ??= this.spill.lane(this.kind)), partition, e - s + loose)
+        const out = slot.buf
+        const at = slot.len
+        const src = r.buf
+        let o = at
+        for (let k = s; k < e; k++) out[o++] = src[k]
+        const shift = at - s - 1
+        out[start[1] + shift] = 9
+        out[start[2] + shift] = 9
+        out[start[3] + shift] = 9
+        out[start[4] + shift] = 9
+        slot.len = looseItem === null ? o : this.loose(out, o, looseItem, looseWh as Buffer)
+        out[slot.len++] = 10
+        return
+      }
+    }
     const max =
       (item === null ? end[0] - start[0] : item.length) +
       (wh === null ? end[1] - start[1] : wh.length) +
       (lot === null ? end[2] - start[2] : lot.length) +
-      (uom === null ? end[4] - start[4] : uom.length) +
-      (qty === null ? end[3] - start[3] : qty.length) +
-      (looseItem === null ? 5 : looseItem.length + (looseWh as Buffer).length + 7)
+      (uom === null ? end[3] - start[3] : uom.length) +
+      (qty === null ? end[4] - start[4] : qty.length) +
+      4 +
+      loose
     if (max > LINE_ROOM) {
       this.long(r, partition, item, wh, lot, uom, qty, looseItem, looseWh, max)
       return
@@ -267,17 +298,21 @@ class RawLine {
     out[at++] = 9
     at = put(out, at, lot, r, 2)
     out[at++] = 9
-    at = put(out, at, uom, r, 4)
+    at = put(out, at, uom, r, 3)
     out[at++] = 9
-    if (qty === null) at = put(out, at, null, r, 3)
+    if (qty === null) at = put(out, at, null, r, 4)
     else at += out.write(qty, at, 'latin1')
-    if (looseItem !== null) {
-      out[at++] = 9
-      at = put(out, at, looseItem, r, -1)
-      out[at++] = 9
-      at = put(out, at, looseWh, r, -1)
-    }
+    if (looseItem !== null) at = this.loose(out, at, looseItem, looseWh as Buffer)
     out[at++] = 10
+    return at
+  }
+
+  /** `\tlooseItem\tlooseWh` at `at`; returns the new end. */
+  private loose(out: Buffer, at: number, looseItem: Buffer, looseWh: Buffer): number {
+    out[at++] = 9
+    for (let k = 0; k < looseItem.length; k++) out[at++] = looseItem[k]
+    out[at++] = 9
+    for (let k = 0; k < looseWh.length; k++) out[at++] = looseWh[k]
     return at
   }
 
@@ -318,47 +353,48 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const read = await planSideRead(reader, knex, {
     table: side.table,
     query: side.query,
-    columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, q: side.columns.qty, u: side.columns.uom},
+    columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, u: side.columns.uom, q: side.columns.qty},
     filters: side.filters,
   }, ['q'])
   const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
   const slots = wmsSlots(ctx)
   const emit = wmsEmitter(ctx, KIND.wms, slots)
-  // columns in SELECT order: i, w, l, q, u
+  // columns in SELECT order: i, w, l, u, q (the order of the spill line)
   const row = (r: unknown[]) => {
     if ((++n & 16383) === 0) ctx.onRows?.('wms', n)
-    const q = r[3]
-    emit(r[0], r[1], r[2], isPlainQuantity(q) ? q : qty(q, keyText(r[0], r[1], r[2])), r[4])
+    const q = r[4]
+    emit(r[0], r[1], r[2], isPlainQuantity(q) ? q : qty(q, keyText(r[0], r[1], r[2])), r[3])
   }
   if (ctx.rawRows === false) await eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
   else {
     // MySQL/MariaDB: the same rows from the packet bytes, through the same per-code slots
-    const rawItems = new RawValueCache<RawItemSlot>((v, exact) => {
-      const s = slots.items.make(v)
-      return {b: fieldBytes(s.field, v, exact), loose: utf8(s.loose), partition: s.partition}
-    })
+    // through an identity map (no cross-reference) a code that is its own normal form is its own ERP code, no loose one
+    const rawItems = new RawItemCodes(ctx.itemMap.identity === true ? ctx.wmsNorm.code : null, ctx.spill.partitions, slots.items.make)
     const rawWhs = new RawValueCache<RawWhSlot>((v, exact) => {
       const s = slots.whs.make(v)
       return {b: fieldBytes(s.field, v, exact), loose: utf8(s.loose), skip: s.skip}
     })
     const rawFields = rawFieldCaches(slots.fields)
-    let quantity: RawPlain = rawPlainNumber(null, 3)
+    const lotAsIs = asIsField(ctx.wmsNorm.lot)
+    let quantity: RawPlain = rawPlainNumber(null, 4)
     const line = new RawLine(ctx.spill, KIND.wms)
     const sink: RawRowSink = {
       start: (kinds) => {
-        quantity = rawPlainNumber(kinds, 3)
+        quantity = rawPlainNumber(kinds, 4)
         return true
       },
       row,
       raw: (r) => {
         if ((++n & 16383) === 0) ctx.onRows?.('wms', n)
         // the quantity is checked before the warehouse filter, as on the value path
-        const q = quantity(r) ? null : qty(r.value(3), keyText(r.value(0), r.value(1), r.value(2)))
+        const q = quantity(r) ? null : qty(r.value(4), keyText(r.value(0), r.value(1), r.value(2)))
         const wh = rawWhs.get(r, 1)
         if (wh.skip) return
         const item = rawItems.get(r, 0)
-        line.write(r, item.partition, item.b, wh.b, rawFields.lot.get(r, 2).b, rawFields.uom.get(r, 4).b, q, item.loose, wh.loose)
+        const l = asIsColumn(r, 2, lotAsIs) ? null : rawFields.lot.get(r, 2).b
+        const u = asIsColumn(r, 3, UOM_AS_IS) ? null : rawFields.uom.get(r, 3).b
+        line.write(r, item.partition, item.b, wh.b, l, u, q, item.loose, wh.loose)
       },
     }
     await eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
@@ -579,30 +615,23 @@ class RawItemCodes {
   /** The slot handed out for codes taken as they are (refilled per row: valid during the row). */
   private readonly plain: RawItemSlot = {b: null, loose: EMPTY, partition: 0}
 
+  /** `norm`: the normaliser whose codes are taken as they are (null: none, every code through `make`). */
   constructor(
-    norm: KeyNormalizer,
+    norm: KeyNormalizer | null,
     private readonly partitions: number,
-    make: (value: unknown) => {field: string; partition: number},
+    make: (value: unknown) => {field: string; loose?: string; partition: number},
   ) {
-    this.asIs = asIsField(norm)
+    this.asIs = norm === null ? null : asIsField(norm)
     this.cache = new RawValueCache<RawItemSlot>((v, exact) => {
       const s = make(v)
-      return {b: fieldBytes(s.field, v, exact), loose: EMPTY, partition: s.partition}
+      return {b: fieldBytes(s.field, v, exact), loose: s.loose === undefined ? EMPTY : utf8(s.loose), partition: s.partition}
     })
   }
 
   get(r: RawRow, col: number): RawItemSlot {
-    const asIs = this.asIs
-    const s = r.start[col]
-    if (asIs !== null && s >= 0 && r.kinds[col] !== 'int') {
-      const {buf} = r
-      const e = r.end[col]
-      let k = s
-      while (k < e && asIs[buf[k]] === 1) k++
-      if (k === e) {
-        this.plain.partition = partitionOfBytes(buf, s, e, this.partitions)
-        return this.plain
-      }
+    if (asIsColumn(r, col, this.asIs)) {
+      this.plain.partition = partitionOfBytes(r.buf, r.start[col], r.end[col], this.partitions)
+      return this.plain
     }
     return this.cache.get(r, col)
   }
@@ -617,6 +646,26 @@ function asIsField(norm: KeyNormalizer): Uint8Array | null {
   const table = Uint8Array.from(norm.asIs)
   table[92] = 0
   return table
+}
+
+/** The bytes of units `esc(uomText(v))` keeps as they are: printable ASCII, no space (nothing to trim), no backslash. */
+const UOM_AS_IS = (() => {
+  const table = new Uint8Array(256)
+  for (let b = 0x21; b <= 0x7e; b++) table[b] = b === 92 ? 0 : 1
+  return table
+})()
+
+/**
+ * Whether raw column `col` is text made only of `table`'s bytes (not NULL, not a number: mysql2's string of it is its
+ * bytes), so that its spill field is its own bytes. False when `table` is null.
+ */
+function asIsColumn(r: RawRow, col: number, table: Uint8Array | null): boolean {
+  if (table === null) return false
+  const s = r.start[col]
+  if (s < 0 || r.kinds[col] === 'int') return false
+  const {buf} = r
+  for (let k = s, e = r.end[col]; k < e; k++) if (table[buf[k]] === 0) return false
+  return true
 }
 
 /**
