@@ -72,6 +72,23 @@ async function createTables(): Promise<void> {
     sq INT, big BIGINT, fq FLOAT)`)
   await c.query(`INSERT INTO ints (item, wh, lot, qty, uom, sq, big, fq) VALUES (1, 1, 10, 5, 'PCS', -3, 9007199254740993, 1.5),
     (42, 2, -7, 0, x'FF00', 0, -12, 2.25), (42, 2, NULL, 120, NULL, 77, 0, NULL), (7, 1, 3, 1, x'E794B5', NULL, 1, 16777216)`)
+  // fields of 251 bytes or more (a 3-byte length before them: no whole-row copy), empty ones, NULL between others
+  await c.query('CREATE TABLE longs (id INT AUTO_INCREMENT PRIMARY KEY, item VARCHAR(400), wh VARCHAR(400), lot VARCHAR(400) NULL, qty DECIMAL(28,10) NULL, uom VARCHAR(400) NULL)')
+  const long = (ch: string, n: number) => ch.repeat(n)
+  await c.query('INSERT INTO longs (item, wh, lot, qty, uom) VALUES ?', [[
+    [long('I', 250), 'WH1', 'L1', '1', 'PCS'],
+    [long('I', 251), 'WH1', 'L1', '2', 'PCS'],
+    ['I1', long('W', 300), 'L1', '3', 'PCS'],
+    ['I1', 'WH1', long('L', 260), '4', 'PCS'],
+    ['I1', 'WH1', 'L1', '5', long('U', 390)],
+    ['I2', 'WH1', null, '6', 'PCS'],
+    ['I2', 'WH1', 'L1', '7', null],
+    ['I2', '', '', '8', ''],
+    ['I3', 'WH1', 'L1', null, 'PCS'],
+    ['i3', 'wh1', 'l1', '9', 'pcs'],
+    ['I\\4', 'W\\H', 'L\\1', '10', 'P\\'],
+    ['I 5', 'W H', 'L 1', '11', 'P C'],
+  ]])
 }
 
 /** The source config of the test database (a mysql source named `src`). */
@@ -128,15 +145,18 @@ function counting(reader: Reader, seen: {raw: number; values: number}): Reader {
   }
 }
 
-async function readSide(cfg: StockConfig, side: 'erp' | 'wms', opts: {raw: boolean; snapshot: boolean; warehouses?: string[]; noLots?: boolean}): Promise<Outcome> {
+async function readSide(cfg: StockConfig, side: 'erp' | 'wms', opts: {raw: boolean; snapshot: boolean; warehouses?: string[]; noLots?: boolean; identity?: boolean}): Promise<Outcome> {
   const src = await Source.open('src', sourceConfig())
   const spill = new Spill({partitions: cfg.partitions ?? 8, tempDir})
   const seen = {raw: 0, values: 0}
   try {
-    const itemMap = new CodeMap(false)
-    itemMap.set('SKU-A1', 'A1')
-    itemMap.set('SKU-N1', 'N1')
-    itemMap.set('I00010', 'MAPPED-10')
+    // no cross-reference: the identity map (WMS codes are ERP codes)
+    const itemMap = new CodeMap(opts.identity === true)
+    if (opts.identity !== true) {
+      itemMap.set('SKU-A1', 'A1')
+      itemMap.set('SKU-N1', 'N1')
+      itemMap.set('I00010', 'MAPPED-10')
+    }
     const ctx = readContext({cfg, spill, itemMap, warehouses: opts.warehouses ?? [], noLots: opts.noLots === true, rawRows: opts.raw})
     const read = (r: Reader) => (side === 'erp' ? readErpStock(r, src.builder(), ctx) : readWmsStock(r, src.builder(), ctx))
     let rows: number
@@ -156,7 +176,7 @@ async function readSide(cfg: StockConfig, side: 'erp' | 'wms', opts: {raw: boole
 }
 
 /** Both paths on one side and options: the same spill bytes (or the same error); the raw path really read raw. */
-async function same(cfg: StockConfig, side: 'erp' | 'wms', opts: {snapshot: boolean; warehouses?: string[]; noLots?: boolean}, expectRaw = true): Promise<Outcome> {
+async function same(cfg: StockConfig, side: 'erp' | 'wms', opts: {snapshot: boolean; warehouses?: string[]; noLots?: boolean; identity?: boolean}, expectRaw = true): Promise<Outcome> {
   const old = await readSide(cfg, side, {...opts, raw: false})
   const raw = await readSide(cfg, side, {...opts, raw: true})
   expect(old.raw).toBe(0)
@@ -196,6 +216,34 @@ describeMysql('stock sides: raw MySQL rows give the same spill bytes as the valu
       expect(wms.bytes.join('')).toContain('MAPPED-10\tWH1\t\u0000\tPCS\t10.1000000000\t\t\n')
       expect(wms.bytes.join('')).toContain('N1\tWH1\tL1\tPCS\t4.0000000000\t\t\n')
     }
+  })
+
+  it('reads WMS codes through an identity item map (no cross-reference) identically', async () => {
+    const cfg = stockConfig(sides('stock'))
+    for (const snapshot of [false, true]) {
+      const wms = await same(cfg, 'wms', {snapshot, identity: true})
+      // the code is its own ERP code: no loose look-alike; the warehouse map still applies
+      expect(wms.bytes.join('')).toContain('I00010\tWH1\t\u0000\tPCS\t10.1000000000\t\t\n')
+      expect(wms.bytes.join('')).toContain('SKU-A1\tWH1\tL1\tPCS\t5.0000000000\t\t\n')
+      await same(cfg, 'wms', {snapshot, identity: true, warehouses: ['WH2'], noLots: true})
+    }
+  })
+
+  it('reads fields of 251 bytes or more, empty and NULL fields, and codes to normalise or escape identically', async () => {
+    const cfg = stockConfig(sides('longs'))
+    for (const side of ['erp', 'wms'] as const) {
+      for (const identity of [false, true]) {
+        const out = await same(cfg, side, {snapshot: true, identity})
+        expect(out.rows).toBe(12)
+        const text = out.bytes.join('')
+        expect(text).toContain(`${'I'.repeat(251)}\tWH1\tL1\tPCS\t2.0000000000`)
+        expect(text).toContain(`I1\tWH1\tL1\t${'U'.repeat(390)}\t5.0000000000`)
+      }
+    }
+    const erp = await same(cfg, 'erp', {snapshot: false})
+    expect(erp.bytes.join('')).toContain('I2\t\t\t\t8.0000000000\n')
+    expect(erp.bytes.join('')).toContain('I\\\\4\tW\\\\H\tL\\\\1\tP\\\\\t10.0000000000\n')
+    expect(erp.bytes.join('')).toContain('I 5\tW H\tL 1\tP C\t11.0000000000\n')
   })
 
   it('filters warehouses and nets lots away identically', async () => {

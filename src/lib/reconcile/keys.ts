@@ -3,7 +3,15 @@ import type {NormalizeConfig} from '../stock/config.js'
 /** The internal marker of a NULL lot when NULL and empty lots are configured as different lots. */
 export const NULL_LOT = '\u0000'
 
-export type KeyNormalizer = (value: unknown) => string
+/**
+ * A code normaliser. `asIs`, when present, is a table of 256 bytes: 1 for each byte a code may hold and be returned
+ * as it is, by this normaliser and by `looseCode` alike (a reader of raw bytes can then take such a code's bytes as
+ * its normal and loose form without making a string).
+ */
+export interface KeyNormalizer {
+  (value: unknown): string
+  readonly asIs?: Uint8Array
+}
 
 const STRICT_UTF8 = new TextDecoder('utf-8', {fatal: true})
 
@@ -33,7 +41,7 @@ const NON_ASCII = /[^\u0000-\u007f]/
 export function codeNormalizer(cfg: NormalizeConfig): KeyNormalizer {
   const fold = cfg.caseFold === true || cfg.caseFold === 'upper' ? 'upper' : cfg.caseFold === 'lower' ? 'lower' : null
   const {trim, fullWidth} = cfg
-  return (value) => {
+  const normalize = (value: unknown): string => {
     let s = text(value)
     if (fullWidth && NON_ASCII.test(s)) s = s.normalize('NFKC')
     if (trim && s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 || NON_ASCII.test(s))) s = s.trim()
@@ -41,15 +49,29 @@ export function codeNormalizer(cfg: NormalizeConfig): KeyNormalizer {
     else if (fold === 'lower') s = s.toLowerCase()
     return s
   }
+  return Object.assign(normalize, {asIs: asIsBytes(fold)})
+}
+
+/**
+ * The bytes of codes returned as they are by a normaliser folding case to `fold` and by `looseCode`: printable ASCII
+ * without space (nothing to trim, to width-fold or to strip), without lower case (looseCode upper-cases), and without
+ * upper case when the normaliser lower-cases. (Exactly the ALREADY_LOOSE characters, less upper case for 'lower'.)
+ */
+function asIsBytes(fold: 'upper' | 'lower' | null): Uint8Array {
+  const table = new Uint8Array(256)
+  for (let b = 0x21; b <= 0x7e; b++) if (!(b >= 0x61 && b <= 0x7a) && !(fold === 'lower' && b >= 0x41 && b <= 0x5a)) table[b] = 1
+  return table
 }
 
 /** A lot normaliser: the code normaliser, plus NULL handling (same as empty, or a distinct NULL lot). */
 export function lotNormalizer(cfg: NormalizeConfig): KeyNormalizer {
   const code = codeNormalizer(cfg)
-  return (value) => {
+  const normalize = (value: unknown): string => {
     if (value === null || value === undefined) return cfg.nullLotIsEmpty ? '' : NULL_LOT
     return code(value)
   }
+  // a lot that is text is normalised as a code
+  return Object.assign(normalize, {asIs: code.asIs})
 }
 
 /** Display form of a lot ('' for the NULL lot). */

@@ -204,6 +204,41 @@ function parseIntText(buf: Buffer, start: number, end: number): number {
   return result * sign
 }
 
+/**
+ * Whether `buf[start, end)` is well-formed UTF-8 (Unicode Table 3-7: no overlong forms, no surrogates, nothing above
+ * U+10FFFF, no cut sequence), i.e. bytes that decode to a string without replacement characters and are that
+ * string's UTF-8 again.
+ */
+export function isWellFormedUtf8(buf: Uint8Array, start: number, end: number): boolean {
+  let k = start
+  while (k < end) {
+    const b = buf[k]
+    if (b < 0x80) {
+      k++
+      continue
+    }
+    let n: number
+    let lo = 0x80
+    let hi = 0xbf
+    if (b >= 0xc2 && b <= 0xdf) n = 1
+    else if (b >= 0xe0 && b <= 0xef) {
+      n = 2
+      if (b === 0xe0) lo = 0xa0
+      else if (b === 0xed) hi = 0x9f
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3
+      if (b === 0xf0) lo = 0x90
+      else if (b === 0xf4) hi = 0x8f
+    } else return false
+    if (k + n >= end) return false
+    const c = buf[k + 1]
+    if (c < lo || c > hi) return false
+    for (let j = 2; j <= n; j++) if ((buf[k + j] & 0xc0) !== 0x80) return false
+    k += n + 1
+  }
+  return true
+}
+
 type Latin1Slice = (this: Buffer, start: number, end: number) => string
 const latin1Slice = (Buffer.prototype as unknown as {latin1Slice?: Latin1Slice}).latin1Slice
 

@@ -3,13 +3,13 @@ import type {Knex} from 'knex'
 import {BoundedMap} from '../cache/bounded-map.js'
 import {t} from '../i18n/index.js'
 import {eachRawRow, eachRow, type Reader, type RawRowSink} from '../sources/source.js'
-import {RawValueCache, type RawKind, type RawRow} from '../sources/raw-rows.js'
+import {isWellFormedUtf8, RawValueCache, type RawKind, type RawRow} from '../sources/raw-rows.js'
 import type {CodeMap} from '../reconcile/mapping.js'
 import type {StockConfig} from './config.js'
 import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from '../reconcile/keys.js'
 import {isPlainQuantity, isPlainQuantityBytes, optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
 import {planSideRead} from '../reconcile/side-read.js'
-import {escapeField as esc, LINE_ROOM, partitionOf, type Spill, type SpillLane, type SpillSlot} from './spill.js'
+import {escapeField as esc, LINE_ROOM, partitionOf, partitionOfBytes, type Spill, type SpillLane, type SpillSlot} from './spill.js'
 
 /** Spill kinds: ERP stock, WMS stock, item attributes, per-item units, movements in transit. */
 export const KIND = {erp: 'e', wms: 'w', items: 'i', units: 'u', transit: 't'} as const
@@ -108,7 +108,7 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const read = await planSideRead(reader, knex, {
     table: side.table,
     query: side.query,
-    columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, q: side.columns.qty, u: side.columns.uom},
+    columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, u: side.columns.uom, q: side.columns.qty},
     filters: side.filters,
   }, ['q'])
   const {code, lot} = ctx.erpNorm
@@ -127,43 +127,49 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const nullLot = esc(lot(null))
   const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
-  // columns in SELECT order: i, w, l, q, u
+  // columns in SELECT order: i, w, l, u, q (the order of the spill line)
   const row = (r: unknown[]) => {
     if ((++n & 16383) === 0) ctx.onRows?.('erp', n)
     const wh = whs.get(r[1])
     if (wh.skip) return
     const item = items.get(r[0])
-    const q = isPlainQuantity(r[3]) ? r[3] : qty(r[3], keyText(r[0], r[1], r[2]))
+    const q = isPlainQuantity(r[4]) ? r[4] : qty(r[4], keyText(r[0], r[1], r[2]))
     const l = r[2] === null ? nullLot : fields.lot.get(r[2])
-    spill.write(KIND.erp, item.partition, `${item.field}\t${wh.field}\t${l}\t${fields.uom.get(r[4])}\t${q}`)
+    spill.write(KIND.erp, item.partition, `${item.field}\t${wh.field}\t${l}\t${fields.uom.get(r[3])}\t${q}`)
   }
   if (ctx.rawRows === false) await eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
   else {
     // MySQL/MariaDB: the same rows from the packet bytes (rawFields: the same fields, cached per distinct bytes)
-    const rawItems = new RawValueCache<RawItemSlot>((v, exact) => {
-      const s = items.make(v)
-      return {b: fieldBytes(s.field, v, exact), loose: EMPTY, partition: s.partition}
-    })
+    const rawItems = new RawItemCodes(code, P, items.make)
     const rawWhs = new RawValueCache<RawWhSlot>((v, exact) => {
       const s = whs.make(v)
       return {b: fieldBytes(s.field, v, exact), loose: EMPTY, skip: s.skip}
     })
     const rawFields = rawFieldCaches(fields)
-    let quantity: RawQuantity = rawQuantity(null)
+    // codes, lots and units that are their own spill field, seen from their bytes (no cache look-up)
+    const whAsIs = whFilter ? null : asIsField(code)
+    const lotAsIs = asIsField(lot)
+    let quantity: RawPlain = rawPlainNumber(null, 4)
     const line = new RawLine(spill, KIND.erp)
     const sink: RawRowSink = {
       start: (kinds) => {
-        quantity = rawQuantity(kinds)
+        quantity = rawPlainNumber(kinds, 4)
         return true
       },
       row,
       raw: (r) => {
         if ((++n & 16383) === 0) ctx.onRows?.('erp', n)
-        const wh = rawWhs.get(r, 1)
-        if (wh.skip) return
+        let wh: Buffer | null = null
+        if (!asIsColumn(r, 1, whAsIs)) {
+          const slot = rawWhs.get(r, 1)
+          if (slot.skip) return
+          wh = slot.b
+        }
         const item = rawItems.get(r, 0)
-        const q = quantity(r) ? null : qty(r.value(3), keyText(r.value(0), r.value(1), r.value(2)))
-        line.write(r, item.partition, item.b, wh.b, rawFields.lot.get(r, 2).b, rawFields.uom.get(r, 4).b, q, null, null)
+        const q = quantity(r) ? null : qty(r.value(4), keyText(r.value(0), r.value(1), r.value(2)))
+        const l = asIsColumn(r, 2, lotAsIs) ? null : rawFields.lot.get(r, 2).b
+        const u = asIsColumn(r, 3, UOM_AS_IS) ? null : rawFields.uom.get(r, 3).b
+        line.write(r, item.partition, item.b, wh, l, u, q, null, null)
       },
     }
     await eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
@@ -207,15 +213,15 @@ function rawFieldCaches(fields: {lot: RawCache<string>; uom: RawCache<string>}):
   }
 }
 
-/** Whether a raw row's quantity (column 3) can be copied as it is: true when mysql2 would have given that same text. */
-type RawQuantity = (r: RawRow) => boolean
+/** Whether a raw row's number column can be copied as it is: true when mysql2 would have given that same plain text. */
+type RawPlain = (r: RawRow) => boolean
 
-function rawQuantity(kinds: readonly RawKind[] | null): RawQuantity {
-  const kind = kinds?.[3]
+function rawPlainNumber(kinds: readonly RawKind[] | null, col: number): RawPlain {
+  const kind = kinds?.[col]
   // text columns (DECIMAL, VARCHAR…): the old path keeps a plain decimal string as it is
-  if (kind === 'utf8' || kind === 'ascii' || kind === 'latin1') return (r) => r.start[3] >= 0 && isPlainQuantityBytes(r.buf, r.start[3], r.end[3])
+  if (kind === 'utf8' || kind === 'ascii' || kind === 'latin1') return (r) => r.start[col] >= 0 && isPlainQuantityBytes(r.buf, r.start[col], r.end[col])
   // integer columns arrive as numbers, written as String(n): the same text unless zero-padded (ZEROFILL), '+' or '-0'
-  if (kind === 'int') return (r) => r.start[3] >= 0 && canonicalInt(r.buf, r.start[3], r.end[3])
+  if (kind === 'int') return (r) => r.start[col] >= 0 && canonicalInt(r.buf, r.start[col], r.end[col])
   return () => false
 }
 
@@ -230,8 +236,11 @@ function canonicalInt(buf: Buffer, start: number, end: number): boolean {
 
 /**
  * Stock lines assembled as bytes straight into the spill's partition slot: `item\twh\tlot\tuom\tqty` (ERP), plus
- * `\tlooseItem\tlooseWh` (WMS), the same bytes `Spill.write` would encode from the text line. A field is either its
- * cached bytes or (null) the raw column's own bytes; the quantity is the raw column's bytes unless given as text.
+ * `\tlooseItem\tlooseWh` (WMS), the same bytes `Spill.write` would encode from the text line. The row's columns are
+ * in that order (i, w, l, u, q); a field is either its cached bytes or (null) the raw column's own bytes; the
+ * quantity is the raw column's bytes unless given as text. When every field is the row's own and each column follows
+ * the previous one after a one-byte length (none NULL, none of 251 bytes or more), the line is the row's bytes from the
+ * first column to the last with those length bytes as tabs: copied in one run.
  */
 class RawLine {
   /** The kind's lane in the spill, from the first line (a side without rows creates no file). */
@@ -244,13 +253,35 @@ class RawLine {
 
   write(r: RawRow, partition: number, item: Buffer | null, wh: Buffer | null, lot: Buffer | null, uom: Buffer | null, qty: string | null, looseItem: Buffer | null, looseWh: Buffer | null): void {
     const {start, end} = r
+    const loose = looseItem === null ? 1 : looseItem.length + (looseWh as Buffer).length + 3
+    if (item === null && wh === null && lot === null && uom === null && qty === null) {
+      const s = start[0]
+      const e = end[4]
+      if (s >= 0 && start[1] === end[0] + 1 && start[2] === end[1] + 1 && start[3] === end[2] + 1 && start[4] === end[3] + 1 && e - s + loose <= LINE_ROOM) {
+        const slot = this.spill.roomIn((this.lane ??= this.spill.lane(this.kind)), partition, e - s + loose)
+        const out = slot.buf
+        const at = slot.len
+        const src = r.buf
+        let o = at
+        for (let k = s; k < e; k++) out[o++] = src[k]
+        const shift = at - s - 1
+        out[start[1] + shift] = 9
+        out[start[2] + shift] = 9
+        out[start[3] + shift] = 9
+        out[start[4] + shift] = 9
+        slot.len = looseItem === null ? o : this.loose(out, o, looseItem, looseWh as Buffer)
+        out[slot.len++] = 10
+        return
+      }
+    }
     const max =
       (item === null ? end[0] - start[0] : item.length) +
       (wh === null ? end[1] - start[1] : wh.length) +
       (lot === null ? end[2] - start[2] : lot.length) +
-      (uom === null ? end[4] - start[4] : uom.length) +
-      (qty === null ? end[3] - start[3] : qty.length) +
-      (looseItem === null ? 5 : looseItem.length + (looseWh as Buffer).length + 7)
+      (uom === null ? end[3] - start[3] : uom.length) +
+      (qty === null ? end[4] - start[4] : qty.length) +
+      4 +
+      loose
     if (max > LINE_ROOM) {
       this.long(r, partition, item, wh, lot, uom, qty, looseItem, looseWh, max)
       return
@@ -267,17 +298,21 @@ class RawLine {
     out[at++] = 9
     at = put(out, at, lot, r, 2)
     out[at++] = 9
-    at = put(out, at, uom, r, 4)
+    at = put(out, at, uom, r, 3)
     out[at++] = 9
-    if (qty === null) at = put(out, at, null, r, 3)
+    if (qty === null) at = put(out, at, null, r, 4)
     else at += out.write(qty, at, 'latin1')
-    if (looseItem !== null) {
-      out[at++] = 9
-      at = put(out, at, looseItem, r, -1)
-      out[at++] = 9
-      at = put(out, at, looseWh, r, -1)
-    }
+    if (looseItem !== null) at = this.loose(out, at, looseItem, looseWh as Buffer)
     out[at++] = 10
+    return at
+  }
+
+  /** `\tlooseItem\tlooseWh` at `at`; returns the new end. */
+  private loose(out: Buffer, at: number, looseItem: Buffer, looseWh: Buffer): number {
+    out[at++] = 9
+    for (let k = 0; k < looseItem.length; k++) out[at++] = looseItem[k]
+    out[at++] = 9
+    for (let k = 0; k < looseWh.length; k++) out[at++] = looseWh[k]
     return at
   }
 
@@ -318,47 +353,48 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const read = await planSideRead(reader, knex, {
     table: side.table,
     query: side.query,
-    columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, q: side.columns.qty, u: side.columns.uom},
+    columns: {i: side.columns.item, w: side.columns.warehouse, l: ctx.noLots ? undefined : side.columns.lot, u: side.columns.uom, q: side.columns.qty},
     filters: side.filters,
   }, ['q'])
   const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
   const slots = wmsSlots(ctx)
   const emit = wmsEmitter(ctx, KIND.wms, slots)
-  // columns in SELECT order: i, w, l, q, u
+  // columns in SELECT order: i, w, l, u, q (the order of the spill line)
   const row = (r: unknown[]) => {
     if ((++n & 16383) === 0) ctx.onRows?.('wms', n)
-    const q = r[3]
-    emit(r[0], r[1], r[2], isPlainQuantity(q) ? q : qty(q, keyText(r[0], r[1], r[2])), r[4])
+    const q = r[4]
+    emit(r[0], r[1], r[2], isPlainQuantity(q) ? q : qty(q, keyText(r[0], r[1], r[2])), r[3])
   }
   if (ctx.rawRows === false) await eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
   else {
     // MySQL/MariaDB: the same rows from the packet bytes, through the same per-code slots
-    const rawItems = new RawValueCache<RawItemSlot>((v, exact) => {
-      const s = slots.items.make(v)
-      return {b: fieldBytes(s.field, v, exact), loose: utf8(s.loose), partition: s.partition}
-    })
+    // through an identity map (no cross-reference) a code that is its own normal form is its own ERP code, no loose one
+    const rawItems = new RawItemCodes(ctx.itemMap.identity === true ? ctx.wmsNorm.code : null, ctx.spill.partitions, slots.items.make)
     const rawWhs = new RawValueCache<RawWhSlot>((v, exact) => {
       const s = slots.whs.make(v)
       return {b: fieldBytes(s.field, v, exact), loose: utf8(s.loose), skip: s.skip}
     })
     const rawFields = rawFieldCaches(slots.fields)
-    let quantity: RawQuantity = rawQuantity(null)
+    const lotAsIs = asIsField(ctx.wmsNorm.lot)
+    let quantity: RawPlain = rawPlainNumber(null, 4)
     const line = new RawLine(ctx.spill, KIND.wms)
     const sink: RawRowSink = {
       start: (kinds) => {
-        quantity = rawQuantity(kinds)
+        quantity = rawPlainNumber(kinds, 4)
         return true
       },
       row,
       raw: (r) => {
         if ((++n & 16383) === 0) ctx.onRows?.('wms', n)
         // the quantity is checked before the warehouse filter, as on the value path
-        const q = quantity(r) ? null : qty(r.value(3), keyText(r.value(0), r.value(1), r.value(2)))
+        const q = quantity(r) ? null : qty(r.value(4), keyText(r.value(0), r.value(1), r.value(2)))
         const wh = rawWhs.get(r, 1)
         if (wh.skip) return
         const item = rawItems.get(r, 0)
-        line.write(r, item.partition, item.b, wh.b, rawFields.lot.get(r, 2).b, rawFields.uom.get(r, 4).b, q, item.loose, wh.loose)
+        const l = asIsColumn(r, 2, lotAsIs) ? null : rawFields.lot.get(r, 2).b
+        const u = asIsColumn(r, 3, UOM_AS_IS) ? null : rawFields.uom.get(r, 3).b
+        line.write(r, item.partition, item.b, wh.b, l, u, q, item.loose, wh.loose)
       },
     }
     await eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
@@ -444,18 +480,52 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
   const c = it.columns
   const read = await planSideRead(reader, knex, {table: it.table, query: it.query, columns: {i: c.item, u: c.uom, c: c.class, g: c.category, k: c.unitCost, p: c.packSize, d: c.description}}, ['k', 'p'])
   const code = ctx.erpNorm.code
+  const {spill} = ctx
+  const P = spill.partitions
   const cost = optionalNumberReader({source: it.source, table: it.table, column: c.unitCost ?? ''})
   const pack = optionalNumberReader({source: it.source, table: it.table, column: c.packSize ?? ''})
+  const itemKey = (v: unknown) => () => `item ${JSON.stringify(codeText(v))}`
   // columns in SELECT order: i, u, c, g, k, p, d
-  return eachRow<unknown[]>(reader, read.sql, read.bindings, (r) => {
+  const row = (r: unknown[]) => {
     const item = code(r[0])
-    const itemKey = () => `item ${JSON.stringify(codeText(r[0]))}`
-    ctx.spill.write(
-      KIND.items,
-      partitionOf(looseCode(item), ctx.spill.partitions),
-      `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${cost(r[4], itemKey)}\t${pack(r[5], itemKey)}\t${esc(codeText(r[6]))}`,
-    )
-  }, AS_ARRAYS)
+    const key = itemKey(r[0])
+    spill.write(KIND.items, partitionOf(looseCode(item), P), `${esc(item)}\t${esc(uomText(r[1]))}\t${esc(uomText(r[2]))}\t${esc(uomText(r[3]))}\t${cost(r[4], key)}\t${pack(r[5], key)}\t${esc(codeText(r[6]))}`)
+  }
+  if (ctx.rawRows === false) return eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
+  // MySQL/MariaDB: the same lines from the packet bytes (codes as they are copied, the rest through per-value caches)
+  const items = new RawItemCodes(code, P, (v) => {
+    const item = code(v)
+    return {field: esc(item), partition: partitionOf(looseCode(item), P)}
+  })
+  const uom = rawTextCache()
+  const cls = rawTextCache()
+  const category = rawTextCache()
+  let costAsIs: RawPlain = rawPlainNumber(null, 4)
+  let packAsIs: RawPlain = rawPlainNumber(null, 5)
+  // item, unit, class, category, unit cost, pack size, description
+  const line = new RawFieldsLine(spill, KIND.items, [0, 1, 2, 3, 4, 5, 6])
+  const f = line.fields
+  const sink: RawRowSink = {
+    start: (kinds) => {
+      costAsIs = rawPlainNumber(kinds, 4)
+      packAsIs = rawPlainNumber(kinds, 5)
+      return true
+    },
+    row,
+    raw: (r) => {
+      const item = items.get(r, 0)
+      f[0] = item.b
+      f[1] = uom.get(r, 1).b
+      f[2] = cls.get(r, 2).b
+      f[3] = category.get(r, 3).b
+      // NULL and '' are '' (a NULL column copies as nothing)
+      f[4] = r.start[4] < 0 || costAsIs(r) ? null : ascii(cost(r.value(4), itemKey(r.value(0))))
+      f[5] = r.start[5] < 0 || packAsIs(r) ? null : ascii(pack(r.value(5), itemKey(r.value(0))))
+      f[6] = asTextField(r, 6) ? null : utf8(esc(codeText(r.value(6))))
+      line.write(r, item.partition)
+    },
+  }
+  return eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
 }
 
 /** Per-item unit factors into the spill. */
@@ -464,18 +534,188 @@ export async function readItemUnits(reader: Reader, knex: Knex, ctx: ReadContext
   if (!iu) return 0
   const read = await planSideRead(reader, knex, {table: iu.table, query: iu.query, columns: {i: iu.columns.item, u: iu.columns.uom, f: iu.columns.factor}}, ['f'])
   const code = ctx.erpNorm.code
+  const {spill} = ctx
+  const P = spill.partitions
   const factor = quantityReader({source: iu.source, table: iu.table, column: iu.columns.factor, nullQty: 'error'})
-  let n = 0
+  const unitKey = (i: unknown, u: unknown) => () => `item ${JSON.stringify(codeText(i))} · unit ${JSON.stringify(codeText(u))}`
   // columns in SELECT order: i, u, f
-  for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, AS_ARRAYS)) {
-    n += batch.length
-    for (let b = 0; b < batch.length; b++) {
-      const r = batch[b]
-      const item = code(r[0])
-      ctx.spill.write(KIND.units, partitionOf(looseCode(item), ctx.spill.partitions), `${esc(item)}\t${esc(uomText(r[1]))}\t${factor(r[2], () => `item ${JSON.stringify(codeText(r[0]))} · unit ${JSON.stringify(codeText(r[1]))}`)}`)
-    }
+  const row = (r: unknown[]) => {
+    const item = code(r[0])
+    spill.write(KIND.units, partitionOf(looseCode(item), P), `${esc(item)}\t${esc(uomText(r[1]))}\t${factor(r[2], unitKey(r[0], r[1]))}`)
   }
-  return n
+  if (ctx.rawRows === false) return eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
+  // MySQL/MariaDB: the same lines from the packet bytes
+  const items = new RawItemCodes(code, P, (v) => {
+    const item = code(v)
+    return {field: esc(item), partition: partitionOf(looseCode(item), P)}
+  })
+  const uom = rawTextCache()
+  let factorAsIs: RawPlain = rawPlainNumber(null, 2)
+  const line = new RawFieldsLine(spill, KIND.units, [0, 1, 2])
+  const f = line.fields
+  const sink: RawRowSink = {
+    start: (kinds) => {
+      factorAsIs = rawPlainNumber(kinds, 2)
+      return true
+    },
+    row,
+    raw: (r) => {
+      const item = items.get(r, 0)
+      f[0] = item.b
+      f[1] = uom.get(r, 1).b
+      // NULL is an error here (nullQty 'error'): through the reader, which says so
+      f[2] = factorAsIs(r) ? null : ascii(factor(r.value(2), unitKey(r.value(0), r.value(1))))
+      line.write(r, item.partition)
+    },
+  }
+  return eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
+}
+
+/** A raw text column's spill field as `uomText` makes it (trimmed, escaped), cached per distinct bytes. */
+function rawTextCache(): RawValueCache<RawField> {
+  return new RawValueCache<RawField>((v, exact) => ({b: fieldBytes(esc(uomText(v)), v, exact)}))
+}
+
+/** A number's canonical text as spill bytes. */
+function ascii(text: string): Buffer {
+  return Buffer.from(text, 'latin1')
+}
+
+/**
+ * Whether column `col` can be copied as it is as the spill field `esc(codeText(value))` (a description): text whose
+ * bytes are the UTF-8 of mysql2's string (ASCII, or well-formed UTF-8 in a UTF-8 column) with nothing to escape.
+ * NULL is '' either way. Per row, no string: a description is rarely repeated.
+ */
+function asTextField(r: RawRow, col: number): boolean {
+  const s = r.start[col]
+  if (s < 0) return true
+  const kind = r.kinds[col]
+  if (kind !== 'utf8' && kind !== 'ascii' && kind !== 'latin1' && kind !== 'binary') return false
+  const {buf} = r
+  const e = r.end[col]
+  let high = false
+  for (let k = s; k < e; k++) {
+    const b = buf[k]
+    if (b === 9 || b === 10 || b === 13 || b === 92) return false
+    if (b > 0x7f) high = true
+  }
+  // only a UTF-8 column's string is its bytes decoded as UTF-8 (a binary one is decoded dropping a leading BOM)
+  return !high || (kind === 'utf8' && isWellFormedUtf8(buf, s, e))
+}
+
+/**
+ * Item codes of raw rows → their spill field and partition. A code whose bytes the side's normaliser and looseCode
+ * return as they are (`KeyNormalizer.asIs`) and the spill need not escape is its own field: its partition is hashed
+ * from its bytes, with no string and no cache entry (an item master shows each code once, stock tables a few times
+ * in a row). Any other code goes through a per-distinct-value cache of `make`.
+ */
+class RawItemCodes {
+  private readonly asIs: Uint8Array | null
+  private readonly cache: RawValueCache<RawItemSlot>
+  /** The slot handed out for codes taken as they are (refilled per row: valid during the row). */
+  private readonly plain: RawItemSlot = {b: null, loose: EMPTY, partition: 0}
+
+  /** `norm`: the normaliser whose codes are taken as they are (null: none, every code through `make`). */
+  constructor(
+    norm: KeyNormalizer | null,
+    private readonly partitions: number,
+    make: (value: unknown) => {field: string; loose?: string; partition: number},
+  ) {
+    this.asIs = norm === null ? null : asIsField(norm)
+    this.cache = new RawValueCache<RawItemSlot>((v, exact) => {
+      const s = make(v)
+      return {b: fieldBytes(s.field, v, exact), loose: s.loose === undefined ? EMPTY : utf8(s.loose), partition: s.partition}
+    })
+  }
+
+  get(r: RawRow, col: number): RawItemSlot {
+    if (asIsColumn(r, col, this.asIs)) {
+      this.plain.partition = partitionOfBytes(r.buf, r.start[col], r.end[col], this.partitions)
+      return this.plain
+    }
+    return this.cache.get(r, col)
+  }
+}
+
+/**
+ * The bytes of codes a side's normaliser and looseCode keep as they are and the spill does not escape (no
+ * backslash), or null when the normaliser does not say (then every code goes through the caches).
+ */
+function asIsField(norm: KeyNormalizer): Uint8Array | null {
+  if (norm.asIs === undefined) return null
+  const table = Uint8Array.from(norm.asIs)
+  table[92] = 0
+  return table
+}
+
+/** The bytes of units `esc(uomText(v))` keeps as they are: printable ASCII, no space (nothing to trim), no backslash. */
+const UOM_AS_IS = (() => {
+  const table = new Uint8Array(256)
+  for (let b = 0x21; b <= 0x7e; b++) table[b] = b === 92 ? 0 : 1
+  return table
+})()
+
+/**
+ * Whether raw column `col` is text made only of `table`'s bytes (not NULL, not a number: mysql2's string of it is its
+ * bytes), so that its spill field is its own bytes. False when `table` is null.
+ */
+function asIsColumn(r: RawRow, col: number, table: Uint8Array | null): boolean {
+  if (table === null) return false
+  const s = r.start[col]
+  if (s < 0 || r.kinds[col] === 'int') return false
+  const {buf} = r
+  for (let k = s, e = r.end[col]; k < e; k++) if (table[buf[k]] === 0) return false
+  return true
+}
+
+/**
+ * A spill line of fields taken from a raw row: field i is `fields[i]`, or when that is null the row's column
+ * `cols[i]` as it is (nothing for NULL); tab-separated and newline-ended, assembled straight in the partition's slot.
+ * The caller sets `fields` for each row, then calls `write`.
+ */
+class RawFieldsLine {
+  readonly fields: Array<Buffer | null>
+  /** The kind's lane in the spill, from the first line (a read without rows creates no file). */
+  private lane: SpillLane | null = null
+
+  constructor(
+    private readonly spill: Spill,
+    private readonly kind: string,
+    private readonly cols: readonly number[],
+  ) {
+    this.fields = cols.map(() => null)
+  }
+
+  write(r: RawRow, partition: number): void {
+    const {fields, cols} = this
+    const {start, end} = r
+    const n = cols.length
+    let max = n
+    for (let i = 0; i < n; i++) {
+      const f = fields[i]
+      max += f === null ? end[cols[i]] - start[cols[i]] : f.length
+    }
+    if (max > LINE_ROOM) {
+      // a line longer than a slot (texts of kilobytes): assembled apart and written as text
+      const slot: SpillSlot = {buf: Buffer.allocUnsafe(max), len: 0}
+      this.fill(slot, r)
+      this.spill.write(this.kind, partition, slot.buf.toString('utf8', 0, slot.len - 1))
+      return
+    }
+    this.fill(this.spill.roomIn((this.lane ??= this.spill.lane(this.kind)), partition, max), r)
+  }
+
+  private fill(slot: SpillSlot, r: RawRow): void {
+    const {fields, cols} = this
+    const out = slot.buf
+    let at = slot.len
+    for (let i = 0; i < cols.length; i++) {
+      if (i > 0) out[at++] = 9
+      at = put(out, at, fields[i], r, cols[i])
+    }
+    out[at++] = 10
+    slot.len = at
+  }
 }
 
 /** "now" → the local wall-clock time; else the configured plant time. Returned as 'YYYY-MM-DD HH:MM:SS'. */

@@ -444,6 +444,21 @@ export function partitionOf(key: string, partitions: number): number {
   return (h >>> 0) % partitions
 }
 
+/**
+ * `partitionOf` of the text of ASCII bytes `buf[start, end)` (one UTF-16 code unit per byte), without making it; the
+ * remainder in integers (a power of two masked, else in two 16-bit halves) instead of a float modulo of the unsigned hash.
+ */
+export function partitionOfBytes(buf: Uint8Array, start: number, end: number, partitions: number): number {
+  let h = 0x811c9dc5
+  for (let i = start; i < end; i++) {
+    h ^= buf[i]
+    h = Math.imul(h, 0x01000193)
+  }
+  if ((partitions & (partitions - 1)) === 0) return h & (partitions - 1)
+  if (partitions <= 0x8000) return (((h >>> 16) % partitions) * 0x10000 + (h & 0xffff)) % partitions
+  return (h >>> 0) % partitions
+}
+
 /** Fields in spill lines are tab-separated; codes holding tabs, newlines or backslashes are escaped. */
 const NEEDS_ESCAPE = /[\t\n\r\\]/
 export function escapeField(s: string): string {
