@@ -377,10 +377,9 @@ export async function reconcileJobPartitions(spill: Spill, s: JobMergeSettings, 
     }
     parts.push({partition: p, findings: res.findings, rows: s.all ? null : kept, reported: kept.length, totals})
     opts.onPartition?.()
-    // each partition's maps live long enough to be promoted, then die: V8 lets that old-space garbage pile up
-    // (RSS 200 → 280-307 MB over a 1,000,000-line merge on one thread); a full collection every few partitions keeps
-    // the peak down for about as long a run (GC_EVERY)
-    if (n % opts.gcEvery === 0) await collectGarbage()
+    // a partition's garbage that lives long enough to be promoted can pile up in old space: a full collection every
+    // gcEvery partitions (GC_EVERY: none since the merge works on the spilled bytes)
+    if (opts.gcEvery > 0 && n % opts.gcEvery === 0) await collectGarbage()
   }
   return parts
 }
@@ -418,14 +417,14 @@ export function combineJobParts(job: ReconcileJobConfig, parts: JobMergePart[]):
 const PARALLEL_MIN_RECORDS = 100_000
 
 /**
- * Partitions between full collections (see reconcileJobPartitions), per thread. bench/reconcile.ts at 1,000,000 order
- * lines: one thread, every 16: peak RSS 218-241 MB; two threads, every 16: 348 MB (two heaps of garbage), every 4: 229 MB.
- * Since exact matches are settled from the raw lines (job-fast.ts) a partition leaves far less garbage, and a forced
- * full collection (~70 ms of CPU each on the main thread's heap, and it shrinks the young generation) is the larger
- * cost: two threads, every 4: CPU 18.4 / 17.9 s, peak RSS 206 MB; every 16: 15.8 / 15.3 s, 210-212 MB; never: 13.4 /
- * 13.6 s but 276-280 MB (interleaved runs, load average 27-38 on 2 cores).
+ * Partitions between forced full collections (see reconcileJobPartitions), per thread; 0: none. bench/reconcile.ts at
+ * 1,000,000 order lines, while a partition's records were decoded into strings and Maps: one thread, every 16: peak RSS
+ * 218-241 MB; two threads, every 16: 348 MB, every 4: 229 MB. Since the partitions are joined on their spilled bytes
+ * (job-fast.ts LineIndex, reused arrays; only the keys the fast path does not settle are decoded) a partition leaves
+ * little garbage, and the forced collections were the larger cost: two threads, every 16: CPU 6.9-8.4 s, peak RSS
+ * 194-197 MB; every 64: 6.9-5.9 s, 195 MB; never: 5.4-6.7 s, 193-197 MB (interleaved runs, load average 12-13 on 2 cores).
  */
-export const GC_EVERY = {one: 16, two: 16}
+export const GC_EVERY = {one: 0, two: 0}
 
 /**
  * Reconcile a job's spill, on two cores when the compiled merge worker exists and the sides are large: this thread and
