@@ -58,7 +58,10 @@ async function createTables(): Promise<void> {
     ('SO2', 10, 'B1', '+7', NULL, 'not a date', 'STARTED', NULL, '2026-11-20 12:00:00.5', 9007199254740993, NULL),
     ('SO2', 20, 'B1', '.5', 'KG', NULL, NULL, NULL, '0000-00-00 00:00:00', NULL, 7),
     ('SO3', 0, 'B1', '5.', 'KG', '2026-10-01', 'DONE', NULL, NULL, 12, 12),
-    ('SO3', 10, 'B1', '-0', 'KG', '2026-10-01 10:00:00', 'DONE', NULL, '2026-11-20 24:00:00', 0, 0)`)
+    ('SO3', 10, 'B1', '-0', 'KG', '2026-10-01 10:00:00', 'DONE', NULL, '2026-11-20 24:00:00', 0, 0),
+    ('SO4', 10, 'B1', '1', 'KG', '2026-02-30', 'DONE', NULL, '2026-11-31 10:00:00', 0, 0), ('SO4', 20, 'B1', '1', 'KG', '2024-02-29', 'DONE', NULL, '2024-02-29 23:59:59', 0, 0),
+    ('SO4', 30, 'B1', '1', 'KG', '2100-02-29', 'DONE', NULL, '2026-11-20 12:60:00', 0, 0), ('SO4', 40, 'B1', '1', 'KG', '2026-1-01', 'DONE', NULL, '2026-11-20 1:00:00', 0, 0),
+    ('SO4', 50, 'B1', '1', 'KG', '2026-10-00', 'DONE', NULL, '2026-11-20T12:00:00', 0, 0), ('SO4', 60, 'B1', '1', 'KG', ' 2026-10-01', 'DONE', NULL, ' 2026-11-20 12:00:00', 0, 0)`)
   const more: unknown[][] = []
   for (let i = 0; i < DISTINCT; i++) more.push([`SO${String(i).padStart(6, '0')}`, (i % 4) * 10, i % 11 === 0 ? `sku-${i % 50}` : `I${i % 997}`, `${i}.${i % 100}`, i % 3 === 0 ? 'KG' : 'PCS', `2026-10-${String((i % 28) + 1).padStart(2, '0')}`, i % 9 === 0 ? 'CANCELLED' : 'STARTED', null, '2026-11-20 13:00:00', i, i])
   await c.query('INSERT INTO wo_r (so, line, item, qty, uom, due, st, note, changed, big, sq) VALUES ?', [more])

@@ -3,7 +3,7 @@
  * the packet, the same bytes job-read.ts's value path writes (`readJobSide` with `rawRows: false`). A column's bytes
  * are copied as they are where the value path's text is provably those bytes: ASCII codes that normalising leaves as
  * they are (nothing to trim, fold or escape, no code map), canonical integers, plain decimal text, canonical DATETIME
- * text. Few-valued columns (status, units, enums, dates, mapped codes) are worked out once per distinct bytes
+ * and DATE text. Few-valued columns (status, units, enums, other dates, mapped codes) are worked out once per distinct bytes
  * (RawValueCache) by the value path's own functions; anything else is read as mysql2 would have returned it
  * (RawRow.value) and goes through those functions too. The partition is the value path's (FNV-1a of the key text's
  * UTF-16 code units), hashed from the bytes when they are the text.
@@ -173,19 +173,30 @@ const D = (b: number) => b >= 48 && b <= 57
  * HH:MM:SS' with a month, day (of that month), hour, minute and second in range.
  */
 export function isCanonicalTimestampBytes(buf: Buffer, s: number, e: number): boolean {
-  if (e - s !== 19 || buf[s + 4] !== 45 || buf[s + 7] !== 45 || buf[s + 10] !== 32 || buf[s + 13] !== 58 || buf[s + 16] !== 58) return false
-  for (const k of DIGITS_AT) if (!D(buf[s + k])) return false
+  if (e - s !== 19 || buf[s + 10] !== 32 || buf[s + 13] !== 58 || buf[s + 16] !== 58) return false
+  if (!D(buf[s + 11]) || !D(buf[s + 12]) || !D(buf[s + 14]) || !D(buf[s + 15]) || !D(buf[s + 17]) || !D(buf[s + 18])) return false
+  const h = (buf[s + 11] - 48) * 10 + buf[s + 12] - 48
+  return h <= 23 && buf[s + 14] <= 53 && buf[s + 17] <= 53 && isDateAt(buf, s)
+}
+
+/** Whether bytes are a DATE as MySQL sends it that job-values.ts dateValue returns unchanged: 'YYYY-MM-DD', a real day. */
+export function isCanonicalDateBytes(buf: Buffer, s: number, e: number): boolean {
+  return e - s === 10 && isDateAt(buf, s)
+}
+
+/** 'YYYY-MM-DD' at buf[s]: digits, a month 01-12 and a day that month has. */
+function isDateAt(buf: Buffer, s: number): boolean {
+  if (buf[s + 4] !== 45 || buf[s + 7] !== 45) return false
+  if (!D(buf[s]) || !D(buf[s + 1]) || !D(buf[s + 2]) || !D(buf[s + 3]) || !D(buf[s + 5]) || !D(buf[s + 6]) || !D(buf[s + 8]) || !D(buf[s + 9])) return false
   const mo = (buf[s + 5] - 48) * 10 + buf[s + 6] - 48
   const d = (buf[s + 8] - 48) * 10 + buf[s + 9] - 48
-  const h = (buf[s + 11] - 48) * 10 + buf[s + 12] - 48
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || buf[s + 14] > 53 || buf[s + 17] > 53) return false
+  if (mo < 1 || mo > 12 || d < 1) return false
   if (d <= 28) return true
   const y = (buf[s] - 48) * 1000 + (buf[s + 1] - 48) * 100 + (buf[s + 2] - 48) * 10 + buf[s + 3] - 48
   const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
   return d <= MONTH_DAYS[mo - 1] + (leap ? 1 : 0)
 }
 
-const DIGITS_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 const isText = (k: RawKind) => k === 'utf8' || k === 'ascii' || k === 'latin1'
@@ -203,6 +214,11 @@ export function isCopiedCode(kind: RawKind, buf: Buffer, s: number, e: number, t
 /** Whether a changedAt column's non-NULL bytes are the timestamp text the value path spills. */
 export function isCopiedTimestamp(kind: RawKind, buf: Buffer, s: number, e: number): boolean {
   return isText(kind) && isCanonicalTimestampBytes(buf, s, e)
+}
+
+/** Whether a date column's non-NULL bytes are the date text the value path spills. */
+export function isCopiedDate(kind: RawKind, buf: Buffer, s: number, e: number): boolean {
+  return isText(kind) && isCanonicalDateBytes(buf, s, e)
 }
 
 /** Whether a text column's non-NULL bytes are its spill field (ASCII with nothing to escape; integers: canonical). */

@@ -11,7 +11,7 @@ import {RawCache} from '../stock/read-sides.js'
 import {buildSideRead} from '../stock/side-sql.js'
 import {escapeField, partitionOf, type Spill} from '../stock/spill.js'
 import type {CompareFieldConfig, ReconcileJobConfig} from './jobs-config.js'
-import {isCopiedCode, isCopiedDecimal, isCopiedText, isCopiedTimestamp, pieceCache, RawLineBuffer, rawPiece, type RawPiece} from './job-read-raw.js'
+import {isCopiedCode, isCopiedDate, isCopiedDecimal, isCopiedText, isCopiedTimestamp, pieceCache, RawLineBuffer, rawPiece, type RawPiece} from './job-read-raw.js'
 import {KEY_SEP} from './job-types.js'
 import {dateValue, plainText, timestampText} from './job-values.js'
 import {isPlainQuantity} from './quantity.js'
@@ -311,6 +311,7 @@ export async function readJobSide(opts: {
           line.byte(9)
           line.bytes(unitPieces[i]!.get(r, at + 1).bytes)
         } else if (s < 0) line.bytes(NULL)
+        else if (f.type === 'date' && isCopiedDate(kinds[at], buf, s, end[at])) line.column(r, at, false)
         else if (f.type === 'date' || f.type === 'enum') line.bytes(pieces!.get(r, at).bytes)
         else if (f.type === 'code') {
           if (fieldCopy[i] && isCopiedCode(kinds[at], buf, s, end[at], trim, fold)) line.column(r, at, false)
