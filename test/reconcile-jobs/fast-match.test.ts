@@ -1,7 +1,7 @@
 import {describe, expect, it, vi} from 'vitest'
 
 import {reconcileConfigSchema} from '../../src/lib/reconcile/jobs-config.js'
-import {FastMatch, indexLines} from '../../src/lib/reconcile/job-fast.js'
+import {FastMatch, LineIndex} from '../../src/lib/reconcile/job-fast.js'
 import {emptyJobTotals, jobMergeEnv, reconcileJobPartition, type JobMergeSettings, type JobMergeTotals} from '../../src/lib/reconcile/job-merge.js'
 import {JOB_KIND} from '../../src/lib/reconcile/job-read.js'
 import {KEY_SEP} from '../../src/lib/reconcile/job-types.js'
@@ -153,10 +153,16 @@ function run(j: keyof typeof jobs, seed: number, all: boolean, fast: boolean) {
   }
 }
 
+/** FastMatch.matchKey on lines given as text: each side's lines indexed as the merge indexes a partition's bytes. */
+function matches(f: FastMatch, left: string | string[], right: string | string[]): boolean {
+  const index = (lines: string | string[]) => new LineIndex().build(Buffer.from([lines].flat().map((l) => `${l}\n`).join('')))
+  return f.matchKey(index(left), 0, index(right), 0)
+}
+
 describe('the fast path of a reconcile job merge', () => {
   for (const j of Object.keys(jobs) as Array<keyof typeof jobs>) {
     it(`gives the general path's answer (${j}): findings, --all rows and totals`, () => {
-      const spy = vi.spyOn(FastMatch.prototype, 'matches')
+      const spy = vi.spyOn(FastMatch.prototype, 'matchKey')
       for (const seed of [1, 2, 3]) {
         for (const all of [false, true]) {
           spy.mockClear()
@@ -184,23 +190,24 @@ describe('the fast path of a reconcile job merge', () => {
     const base = ['FG-1', '10.50', '\\N', '\\N', '\\N', '2026-10-01', 'O', 'Red box', 'x']
     const withCol = (c: number, v: string, cols = base) => cols.map((x, i) => (i === c ? v : x))
     const right = withCol(6, 'STARTED') // O on the left means STARTED or DONE on the right
-    expect(f.matches(key, rec(base), rec(right))).toBe(true)
-    expect(f.matches(key, rec(base), rec(base))).toBe(false) // O is not among them
-    expect(f.matches(key, rec(base), [rec(withCol(1, '5.25', right)), rec(withCol(1, '5.2500', withCol(6, 'DONE')))])).toBe(true) // a split
-    expect(f.matches(key, rec(base), rec(withCol(1, '10.5', right)))).toBe(true) // another scale
-    expect(f.matches(key, rec(base), rec(withCol(1, '10.51', right)))).toBe(false)
-    expect(f.matches(key, rec(withCol(1, '1.05e1')), rec(withCol(1, '1.05e1', right)))).toBe(false) // exponent: general path
-    expect(f.matches(key, rec(base), rec(withCol(6, 'CLOSED')))).toBe(false)
-    expect(f.matches(key, rec(base), rec(withCol(5, '2026-10-02', right)))).toBe(false) // within tolerance: general path decides
-    expect(f.matches(key, rec(base), rec(withCol(7, 'red box', right)))).toBe(false) // normalises equal: general path decides
-    expect(f.matches(key, [rec(base), rec(base)], rec(right))).toBe(false) // several left records
-    expect(f.matches(key, rec(withCol(2, 'KG')), rec(withCol(2, 'KG', right)))).toBe(true)
-    expect(f.matches(key, rec(withCol(2, 'KG')), rec(withCol(2, 'G', right)))).toBe(false) // units
-    expect(indexLines([rec(base), 'K2\tx', rec(base)])).toEqual(
-      new Map<string, string | string[]>([
-        [key, [rec(base), rec(base)]],
-        ['K2', 'K2\tx'],
-      ]),
-    )
+    expect(matches(f, rec(base), rec(right))).toBe(true)
+    expect(matches(f, rec(base), rec(base))).toBe(false) // O is not among them
+    expect(matches(f, rec(base), [rec(withCol(1, '5.25', right)), rec(withCol(1, '5.2500', withCol(6, 'DONE')))])).toBe(true) // a split
+    expect(matches(f, rec(base), rec(withCol(1, '10.5', right)))).toBe(true) // another scale
+    expect(matches(f, rec(base), rec(withCol(1, '10.51', right)))).toBe(false)
+    expect(matches(f, rec(withCol(1, '1.05e1')), rec(withCol(1, '1.05e1', right)))).toBe(false) // exponent: general path
+    expect(matches(f, rec(base), rec(withCol(6, 'CLOSED')))).toBe(false)
+    expect(matches(f, rec(base), rec(withCol(5, '2026-10-02', right)))).toBe(false) // within tolerance: general path decides
+    expect(matches(f, rec(base), rec(withCol(7, 'red box', right)))).toBe(false) // normalises equal: general path decides
+    expect(matches(f, [rec(base), rec(base)], rec(right))).toBe(false) // several left records
+    expect(matches(f, rec(withCol(2, 'KG')), rec(withCol(2, 'KG', right)))).toBe(true)
+    expect(matches(f, rec(withCol(2, 'KG')), rec(withCol(2, 'G', right)))).toBe(false) // units
+    // the lines of a partition by key, in first-seen order, read in place
+    const index = new LineIndex().build(Buffer.from(`${rec(base)}\nK2\tx\n${rec(base)}\n`))
+    expect(index.keys).toBe(2)
+    expect([index.keyText(0), index.linesOf(0)]).toEqual([key, [rec(base), rec(base)]])
+    expect([index.keyText(1), index.linesOf(1)]).toEqual(['K2', 'K2\tx'])
+    expect(index.keyIn(1, new LineIndex().build(Buffer.from('K1\ty\nK2\tz\n')))).toBe(1)
+    expect(index.keyIn(0, new LineIndex().build(Buffer.from('K1\ty\nK2\tz\n')))).toBe(-1)
   })
 })

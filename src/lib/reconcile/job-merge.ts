@@ -16,7 +16,7 @@ import type {CompareFieldConfig, ReconcileJobConfig} from './jobs-config.js'
 import {JOB_KIND, NULL_FIELD} from './job-read.js'
 import {causeRank, compareFindings, KEY_SEP, type FieldDifference, type JobCause, type JobDetail, type JobFinding, type JobStatus} from './job-types.js'
 import {daysBetween, normalText} from './job-values.js'
-import {FastMatch, indexLines, type KeyLines} from './job-fast.js'
+import {FastMatch, LineIndex, type KeyLines} from './job-fast.js'
 import {addScaled, cmpScaled, formatScaled, parseScaled, scaledToDecimal, ZERO_SCALED, type Scaled} from './scaled.js'
 
 /** What the merge of a job needs besides the spill (plain data). */
@@ -146,9 +146,10 @@ export interface JobPartitionResult {
 export function reconcileJobPartition(spill: Spill, p: number, env: JobMergeEnv, totals: JobMergeTotals, tolerances: Array<Tolerance | undefined>, opts: {fast?: boolean} = {}): JobPartitionResult {
   const {job} = env
   const fields = Object.entries(job.compare)
-  // the records as spilled lines by key; per-key aggregates only for keys the fast path does not settle (job-fast.ts)
-  const left = indexLines(spill.lines(JOB_KIND.left, p))
-  const right = indexLines(spill.lines(JOB_KIND.right, p))
+  // the records as spilled, indexed by key in place; per-key aggregates only for keys the fast path does not settle
+  // (job-fast.ts), whose lines are the only ones decoded
+  const left = LEFT.build(spill.bytes(JOB_KIND.left, p, 0))
+  const right = RIGHT.build(spill.bytes(JOB_KIND.right, p, 1))
   const fast = new FastMatch(job)
   spill.drop(JOB_KIND.left, p)
   spill.drop(JOB_KIND.right, p)
@@ -157,20 +158,29 @@ export function reconcileJobPartition(spill: Spill, p: number, env: JobMergeEnv,
   const bucketIdx = job.link.keys.findIndex((k) => k.bucket === 'day')
   const firstQty = fields.findIndex(([, f]) => f.type === 'decimal' && f.quantity)
   const ambiguityMatters = !job.group
-  // every key once: the left keys, then the right keys with no left record (no set of both built: ~9,000 keys a
-  // partition at 1,000,000 order lines, most of them matches)
-  const keyOrder = function* (): Generator<string> {
-    yield* left.keys()
-    for (const k of right.keys()) if (!left.has(k)) yield k
-  }
-  for (const rawKey of keyOrder()) {
-    const ll = left.get(rawKey)
-    const rl = right.get(rawKey)
-    if (ll !== undefined && rl !== undefined && opts.fast !== false && fast.matches(rawKey, ll, rl)) {
-      totals.keys.match++
-      if (env.all) rows.push(fast.matchFinding(rawKey, ll, rl))
-      continue
+  // every key once: the left keys, then the right keys with no left record, each in first-seen order
+  if (SEEN.length < right.keys) SEEN = new Uint8Array(Math.max(right.keys, 2 * SEEN.length))
+  const seen = SEEN
+  seen.fill(0, 0, right.keys)
+  const useFast = opts.fast !== false
+  for (let lk = 0; lk < left.keys; lk++) {
+    const rk = left.keyIn(lk, right)
+    if (rk >= 0) {
+      seen[rk] = 1
+      if (useFast && fast.matchKey(left, lk, right, rk)) {
+        totals.keys.match++
+        if (env.all) rows.push(fast.matchFinding(left.keyText(lk), left.linesOf(lk), right.linesOf(rk)))
+        continue
+      }
     }
+    general(left.keyText(lk), left.linesOf(lk), rk >= 0 ? right.linesOf(rk) : undefined)
+  }
+  for (let rk = 0; rk < right.keys; rk++) if (seen[rk] === 0) general(right.keyText(rk), undefined, right.linesOf(rk))
+  fast.addTotals(totals)
+  return {findings, rows}
+
+  /** A key the fast path did not settle: its lines aggregated, compared, classified. */
+  function general(rawKey: string, ll: KeyLines | undefined, rl: KeyLines | undefined): void {
     const keyText = unescapeField(rawKey)
     const l = ll === undefined ? undefined : load(ll, fields, env, totals)
     const r = rl === undefined ? undefined : load(rl, fields, env, totals)
@@ -222,7 +232,7 @@ export function reconcileJobPartition(spill: Spill, p: number, env: JobMergeEnv,
     if (status === 'in_flight') cause = null
     if (cause !== null && status === 'differs') totals.causes[cause] = (totals.causes[cause] ?? 0) + 1
     const reported = status !== 'match' || env.all
-    if (!reported) continue
+    if (!reported) return
     const finding: JobFinding = {key: keyParts(), status, cause, fields: diffs, leftRecords: l?.records ?? 0, rightRecords: r?.records ?? 0, first_seen: null, runs_seen: null}
     if (status === 'differs' || status === 'only_in_left' || status === 'only_in_right') {
       const h = env.history.get(keyText)
@@ -232,9 +242,12 @@ export function reconcileJobPartition(spill: Spill, p: number, env: JobMergeEnv,
       rows.push(finding)
     } else rows.push(finding)
   }
-  fast.addTotals(totals)
-  return {findings, rows}
 }
+
+/** The line indexes of a partition's two sides and the right keys' seen marks, reused from partition to partition. */
+const LEFT = new LineIndex()
+const RIGHT = new LineIndex()
+let SEEN = new Uint8Array(1024)
 
 const show = (v: Array<string | null>) => (v.length === 0 ? null : v.map((x) => x ?? '').join(', '))
 
@@ -364,10 +377,9 @@ export async function reconcileJobPartitions(spill: Spill, s: JobMergeSettings, 
     }
     parts.push({partition: p, findings: res.findings, rows: s.all ? null : kept, reported: kept.length, totals})
     opts.onPartition?.()
-    // each partition's maps live long enough to be promoted, then die: V8 lets that old-space garbage pile up
-    // (RSS 200 → 280-307 MB over a 1,000,000-line merge on one thread); a full collection every few partitions keeps
-    // the peak down for about as long a run (GC_EVERY)
-    if (n % opts.gcEvery === 0) await collectGarbage()
+    // a partition's garbage that lives long enough to be promoted can pile up in old space: a full collection every
+    // gcEvery partitions (GC_EVERY: none since the merge works on the spilled bytes)
+    if (opts.gcEvery > 0 && n % opts.gcEvery === 0) await collectGarbage()
   }
   return parts
 }
@@ -405,14 +417,14 @@ export function combineJobParts(job: ReconcileJobConfig, parts: JobMergePart[]):
 const PARALLEL_MIN_RECORDS = 100_000
 
 /**
- * Partitions between full collections (see reconcileJobPartitions), per thread. bench/reconcile.ts at 1,000,000 order
- * lines: one thread, every 16: peak RSS 218-241 MB; two threads, every 16: 348 MB (two heaps of garbage), every 4: 229 MB.
- * Since exact matches are settled from the raw lines (job-fast.ts) a partition leaves far less garbage, and a forced
- * full collection (~70 ms of CPU each on the main thread's heap, and it shrinks the young generation) is the larger
- * cost: two threads, every 4: CPU 18.4 / 17.9 s, peak RSS 206 MB; every 16: 15.8 / 15.3 s, 210-212 MB; never: 13.4 /
- * 13.6 s but 276-280 MB (interleaved runs, load average 27-38 on 2 cores).
+ * Partitions between forced full collections (see reconcileJobPartitions), per thread; 0: none. bench/reconcile.ts at
+ * 1,000,000 order lines, while a partition's records were decoded into strings and Maps: one thread, every 16: peak RSS
+ * 218-241 MB; two threads, every 16: 348 MB, every 4: 229 MB. Since the partitions are joined on their spilled bytes
+ * (job-fast.ts LineIndex, reused arrays; only the keys the fast path does not settle are decoded) a partition leaves
+ * little garbage, and the forced collections were the larger cost: two threads, every 16: CPU 6.9-8.4 s, peak RSS
+ * 194-197 MB; every 64: 6.9-5.9 s, 195 MB; never: 5.4-6.7 s, 193-197 MB (interleaved runs, load average 12-13 on 2 cores).
  */
-export const GC_EVERY = {one: 16, two: 16}
+export const GC_EVERY = {one: 0, two: 0}
 
 /**
  * Reconcile a job's spill, on two cores when the compiled merge worker exists and the sides are large: this thread and

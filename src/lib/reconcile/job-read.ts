@@ -3,13 +3,15 @@ import type {Knex} from 'knex'
 import {SourceError} from '../cli/errors.js'
 import {Decimal} from '../decimal/decimal.js'
 import {t} from '../i18n/index.js'
-import type {Reader, Source} from '../sources/source.js'
+import {RawValueCache, type RawKind, type RawRow} from '../sources/raw-rows.js'
+import {eachRawRow, eachRow, type RawRowSink, type Reader, type Source} from '../sources/source.js'
 import type {CodeMap} from '../stock/code-maps.js'
 import {codeNormalizer, type KeyNormalizer} from '../stock/normalize.js'
 import {RawCache} from '../stock/read-sides.js'
 import {buildSideRead} from '../stock/side-sql.js'
 import {escapeField, partitionOf, type Spill} from '../stock/spill.js'
-import type {ReconcileJobConfig} from './jobs-config.js'
+import type {CompareFieldConfig, ReconcileJobConfig} from './jobs-config.js'
+import {isCopiedCode, isCopiedDate, isCopiedDecimal, isCopiedText, isCopiedTimestamp, pieceCache, RawLineBuffer, rawPiece, type RawPiece} from './job-read-raw.js'
 import {KEY_SEP} from './job-types.js'
 import {dateValue, plainText, timestampText} from './job-values.js'
 import {isPlainQuantity} from './quantity.js'
@@ -49,7 +51,13 @@ export interface SideReadResult {
   sql: string
 }
 
-const BATCH = 4096
+const AS_ARRAYS = {batchSize: 4096, rowsAsArray: true} as const
+
+/**
+ * Rows between progress reports, minus one (a mask): a reader thread posts each report to the main thread, and at
+ * one per 4,096 rows those posts were ~0.1-0.8 s of a 1,200,000-row reader thread's profile (bench/reconcile.ts).
+ */
+const PROGRESS_EVERY = (1 << 16) - 1
 
 /** A quantity as exact decimal text; exit 3 naming source, table, column, key and value when it is not a number. */
 function exactText(v: unknown, where: () => BadValuePlace): string | null {
@@ -109,6 +117,8 @@ export async function readJobSide(opts: {
   spill: Spill
   maps: JobCodeMaps
   onRows?: (n: number) => void
+  /** false: read MySQL rows as arrays of values, not raw bytes (tests compare the two paths). */
+  rawRows?: boolean
 }): Promise<SideReadResult> {
   const {job, side, source, spill} = opts
   const cfg = job[side]
@@ -142,75 +152,195 @@ export async function readJobSide(opts: {
   const nk = keys.length
   const keyVals: string[] = new Array(nk)
   // spill fields of the few-valued columns (dates, enums, units), worked out once per distinct raw value
-  const dateField = (v: unknown) => {
-    const d = dateValue(v)
-    return field(d === null || typeof d === 'string' ? d : `!${d.bad}`)
+  const valueCache = fields.map(([, f]) => (f.type === 'date' ? new RawCache<string>(dateField) : f.type === 'enum' ? new RawCache<string>(enumField) : null))
+  const unitCache = new RawCache<string>(unitField)
+  /** A key column's value as the key holds it: a day, or the normalised code (right codes mapped). */
+  const keyValue = (i: number, raw: unknown): string => {
+    if (keys[i].bucket === 'day') {
+      const d = dateValue(raw)
+      return d === null ? '' : typeof d === 'string' ? d : `!${d.bad}`
+    }
+    const v = norm(raw)
+    const m = keyMaps[i]
+    return m && v !== '' ? (m.get(v) ?? v) : v
   }
-  const valueCache = fields.map(([, f]) => (f.type === 'date' ? new RawCache<string>(dateField) : f.type === 'enum' ? new RawCache<string>((v) => field(v === null || v === undefined ? null : plainText(v))) : null))
-  const unitCache = new RawCache<string>((u) => field(u === null || u === undefined ? null : plainText(u).trim()))
-  for await (const batch of opts.reader.streamBatches<unknown[]>(read.sql, read.bindings, {batchSize: BATCH, rowsAsArray: true})) {
-    for (const row of batch) {
-      res.rows++
-      const records = pushed ? Number(row[nCount]) : 1
+  /** A code field's value: normalised, right codes mapped. */
+  const codeValue = (i: number, raw: unknown): string => {
+    const c = norm(raw)
+    const m = fieldMaps[i]
+    return m && c !== '' ? (m.get(c) ?? c) : c
+  }
+  const statusOf = (raw: unknown): boolean => status !== undefined && statusSet.has(plainText(raw).trim())
+  const badPlace = (f: CompareFieldConfig, key: () => string) => () => ({source: source.name, where, column: f[side], key: key()})
+
+  // columns in SELECT order: keys, changedAt (nk), status (nk + 1), per field its value (and unit), the count (nCount)
+  const valueRow = (row: unknown[]) => {
+    if ((++res.rows & PROGRESS_EVERY) === 0) opts.onRows?.(res.rows)
+    const records = pushed ? Number(row[nCount]) : 1
+    res.records += records
+    let empty = true
+    for (let i = 0; i < nk; i++) {
+      const v = keyValue(i, row[i])
+      keyVals[i] = v
+      if (v !== '') empty = false
+    }
+    if (empty) {
+      res.unkeyed += records
+      return
+    }
+    const flagged = statusOf(row[nk + 1])
+    if (side === 'right' && flagged) {
+      res.excluded += records
+      return
+    }
+    const keyText = keyVals.join(KEY_SEP)
+    let line = `${escapeField(keyText)}\t${field(timestampText(row[nk]))}\t${flagged ? 1 : 0}\t${records}`
+    let at = nk + 2
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i][1]
+      const v = row[at++]
+      switch (f.type) {
+        case 'decimal': {
+          const u = row[at++]
+          // plain decimal text (the common case) is its own exact text and spill field
+          const q = isPlainQuantity(v) ? v : field(exactText(v, badPlace(f, () => keyVals.join(' / '))))
+          line += `\t${q}\t${unitCache.get(u ?? null)}`
+          break
+        }
+        case 'date':
+        case 'enum':
+          line += `\t${valueCache[i]!.get(v ?? null)}`
+          break
+        case 'code':
+          line += `\t${field(v === null || v === undefined ? null : codeValue(i, v))}`
+          break
+        default:
+          line += `\t${field(v === null || v === undefined ? null : plainText(v))}`
+      }
+    }
+    spill.write(kind, partitionOf(keyText, parts), line)
+  }
+
+  if (opts.rawRows === false) await eachRow<unknown[]>(opts.reader, read.sql, read.bindings, valueRow, AS_ARRAYS)
+  else {
+    // MySQL/MariaDB: the same lines from the packet bytes (job-read-raw.ts); other readers and results hand values
+    let raw: (r: RawRow) => void = () => {}
+    const sink: RawRowSink = {
+      start(kinds) {
+        if (kinds !== null) raw = rawJobRow(kinds)
+        return true
+      },
+      row: valueRow,
+      raw: (r) => raw(r),
+    }
+    await eachRawRow(opts.reader, read.sql, read.bindings, sink, AS_ARRAYS)
+  }
+  opts.onRows?.(res.rows)
+  return res
+
+  /** The raw row of a result whose columns are `kinds`: valueRow's line, from the bytes. */
+  function rawJobRow(kinds: readonly RawKind[]): (r: RawRow) => void {
+    const piece = (make: (v: unknown) => string, text = make) => pieceCache((v) => rawPiece(text(v), make(v)))
+    const NULL = Buffer.from(NULL_FIELD)
+    const FLAG = [Buffer.from('\t0\t1'), Buffer.from('\t1\t1')]
+    const trim = cfg.normalize.trim
+    const fold = cfg.normalize.caseFold === true || cfg.normalize.caseFold === 'upper' ? 'upper' : cfg.normalize.caseFold === 'lower' ? 'lower' : null
+    // key columns copied when their bytes are their normal form (no day bucket, no code map); else per distinct bytes
+    const keyCopy = keys.map((k, i) => k.bucket !== 'day' && keyMaps[i] === undefined)
+    const keyPieces = keys.map((_, i) => piece((v) => escapeField(keyValue(i, v)), (v) => keyValue(i, v)))
+    const statuses = new RawValueCache<boolean>((v) => statusOf(v))
+    // per field: its column, and the cache of its spill bytes where it has one
+    const fieldCol: number[] = []
+    const fieldPieces: Array<RawValueCache<RawPiece> | null> = []
+    const unitPieces: Array<RawValueCache<RawPiece> | null> = []
+    const fieldCopy: boolean[] = []
+    let col = nk + 2
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i][1]
+      fieldCol.push(col)
+      col += f.type === 'decimal' ? 2 : 1
+      fieldPieces.push(f.type === 'date' ? piece(dateField) : f.type === 'enum' ? piece(enumField) : f.type === 'code' ? piece((v) => field(codeValue(i, v))) : null)
+      unitPieces.push(f.type === 'decimal' ? piece(unitField) : null)
+      fieldCopy.push(f.type !== 'code' || fieldMaps[i] === undefined)
+    }
+    const line = new RawLineBuffer(spill, kind)
+    const keyText = (r: RawRow) => () => keys.map((_, i) => keyValue(i, r.value(i))).join(' / ')
+    return (r) => {
+      if ((++res.rows & PROGRESS_EVERY) === 0) opts.onRows?.(res.rows)
+      const records = pushed ? Number(r.value(nCount)) : 1
       res.records += records
+      const {buf, start, end} = r
+      line.reset()
       let empty = true
       for (let i = 0; i < nk; i++) {
-        let v: string
-        if (keys[i].bucket === 'day') {
-          const d = dateValue(row[i])
-          v = d === null ? '' : typeof d === 'string' ? d : `!${d.bad}`
-        } else {
-          v = norm(row[i])
-          const m = keyMaps[i]
-          if (m && v !== '') v = m.get(v) ?? v
+        if (i > 0) {
+          line.byte(1)
+          line.hashUnit(1)
         }
-        keyVals[i] = v
-        if (v !== '') empty = false
+        const s = start[i]
+        if (keyCopy[i] && s >= 0 && isCopiedCode(kinds[i], buf, s, end[i], trim, fold)) {
+          if (end[i] > s) empty = false
+          line.column(r, i, true)
+        } else {
+          const p = keyPieces[i].get(r, i)
+          if (p.text !== '') empty = false
+          line.hashText(p.text)
+          line.bytes(p.bytes)
+        }
       }
       if (empty) {
         res.unkeyed += records
-        continue
+        return
       }
-      const st = plainText(row[nk + 1]).trim()
-      const flagged = status !== undefined && statusSet.has(st)
+      const flagged = status !== undefined && statuses.get(r, nk + 1)
       if (side === 'right' && flagged) {
         res.excluded += records
-        continue
+        return
       }
-      const keyText = keyVals.join(KEY_SEP)
-      let line = `${escapeField(keyText)}\t${field(timestampText(row[nk]))}\t${flagged ? 1 : 0}\t${records}`
-      let at = nk + 2
+      line.byte(9)
+      const c = start[nk]
+      if (c < 0) line.bytes(NULL)
+      else if (isCopiedTimestamp(kinds[nk], buf, c, end[nk])) line.column(r, nk, false)
+      else line.text(field(timestampText(r.value(nk))))
+      if (records === 1) line.bytes(FLAG[flagged ? 1 : 0])
+      else line.text(`\t${flagged ? 1 : 0}\t${records}`)
       for (let i = 0; i < fields.length; i++) {
+        const at = fieldCol[i]
         const f = fields[i][1]
-        const v = row[at++]
-        switch (f.type) {
-          case 'decimal': {
-            const u = row[at++]
-            // plain decimal text (the common case) is its own exact text and spill field
-            const q = isPlainQuantity(v) ? v : field(exactText(v, () => ({source: source.name, where, column: f[side], key: keyVals.join(' / ')})))
-            line += `\t${q}\t${unitCache.get(u ?? null)}`
-            break
-          }
-          case 'date':
-          case 'enum':
-            line += `\t${valueCache[i]!.get(v ?? null)}`
-            break
-          case 'code': {
-            let c = norm(v)
-            const m = fieldMaps[i]
-            if (m && c !== '') c = m.get(c) ?? c
-            line += `\t${field(v === null || v === undefined ? null : c)}`
-            break
-          }
-          default:
-            line += `\t${field(v === null || v === undefined ? null : plainText(v))}`
-        }
+        line.byte(9)
+        const s = start[at]
+        const pieces = fieldPieces[i]
+        if (f.type === 'decimal') {
+          if (s < 0) line.bytes(NULL)
+          else if (isCopiedDecimal(kinds[at], buf, s, end[at])) line.column(r, at, false)
+          else line.text(field(exactText(r.value(at), badPlace(f, keyText(r)))))
+          line.byte(9)
+          line.bytes(unitPieces[i]!.get(r, at + 1).bytes)
+        } else if (s < 0) line.bytes(NULL)
+        else if (f.type === 'date' && isCopiedDate(kinds[at], buf, s, end[at])) line.column(r, at, false)
+        else if (f.type === 'date' || f.type === 'enum') line.bytes(pieces!.get(r, at).bytes)
+        else if (f.type === 'code') {
+          if (fieldCopy[i] && isCopiedCode(kinds[at], buf, s, end[at], trim, fold)) line.column(r, at, false)
+          else line.bytes(pieces!.get(r, at).bytes)
+        } else if (isCopiedText(kinds[at], buf, s, end[at])) line.column(r, at, false)
+        else line.text(field(plainText(r.value(at))))
       }
-      spill.write(kind, partitionOf(keyText, parts), line)
+      line.write(line.partition(parts))
     }
-    opts.onRows?.(res.rows)
   }
-  return res
+}
+
+function dateField(v: unknown): string {
+  const d = dateValue(v)
+  return field(d === null || typeof d === 'string' ? d : `!${d.bad}`)
+}
+
+function enumField(v: unknown): string {
+  return field(v === null || v === undefined ? null : plainText(v))
+}
+
+function unitField(u: unknown): string {
+  return field(u === null || u === undefined ? null : plainText(u).trim())
 }
 
 /** SELECT … GROUP BY for a grouped side: keys (days as DATE()), units and status grouped; sums, latest, count. */

@@ -642,3 +642,16 @@ export class RowFramer {
     if (at < chunk.length) this.orig.execute(chunk.subarray(at))
   }
 }
+
+/**
+ * Whether an integer column's bytes are the text mysql2's number is written as (`String(n)`): digits, an optional '-',
+ * no zero padding (ZEROFILL), no '+', not '-0', and short enough to stay exact in a double.
+ */
+export function isCanonicalIntBytes(buf: Uint8Array, start: number, end: number): boolean {
+  let k = start
+  if (k < end && buf[k] === 45) k++
+  if (k >= end || end - k > 15) return false
+  if (buf[k] === 48) return end - k === 1 && k === start
+  for (; k < end; k++) if (buf[k] < 48 || buf[k] > 57) return false
+  return true
+}
