@@ -187,7 +187,7 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
     keys: totals.keys,
     causes: totals.causes,
     sumAbsErp: totals.sumAbsErp.plus(scaledToDecimal(totals.sumAbsErpFast.value())).toFixed(),
-    sumAbsDiff: totals.sumAbsDiff.toFixed(),
+    sumAbsDiff: totals.sumAbsDiff.plus(scaledToDecimal(totals.sumAbsDiffFast.value())).toFixed(),
     valueAtRisk: totals.valueAtRisk.toFixed(),
     valueInDataErrors: totals.valueInDataErrors.toFixed(),
     unitWarnings: warnings,
