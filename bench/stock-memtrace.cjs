@@ -2,7 +2,7 @@
  * Memory trace of a `plantops stock diff` run, preloaded in every thread (node -r bench/stock-memtrace.cjs; worker
  * threads inherit the preload): every PLANTOPS_MEMTRACE_MS (default 25 ms) each thread appends one JSON line to the file
  * PLANTOPS_MEMTRACE: its name (main, reader-erp, reader-wms, merge), its V8 heap (total, used, physical, external),
- * and the process-wide RSS and VmHWM from /proc/self/status. Read by bench/stock.ts --mem (per-phase, per-thread peaks).
+ * and the process-wide RSS (anonymous and file-backed) and VmHWM from /proc/self/status. Read by bench/stock.ts --mem (per-phase, per-thread peaks).
  */
 'use strict'
 const fs = require('node:fs')
@@ -42,14 +42,18 @@ if (file) {
     const h = v8.getHeapStatistics()
     let rss = 0
     let hwm = 0
+    let anon = 0
+    let files = 0
     try {
       const s = fs.readFileSync('/proc/self/status', 'utf8')
       rss = kb(/VmRSS:\s+(\d+)/, s)
       hwm = kb(/VmHWM:\s+(\d+)/, s)
+      anon = kb(/RssAnon:\s+(\d+)/, s)
+      files = kb(/RssFile:\s+(\d+)/, s)
     } catch {}
     const sp = {}
     for (const x of v8.getHeapSpaceStatistics()) sp[x.space_name.replace('_space', '')] = x.space_size >> 10
-    const line = {t: Date.now() - t0, th: name, ev, heapTotal: h.total_heap_size >> 10, heapUsed: h.used_heap_size >> 10, heapPhys: h.total_physical_size >> 10, limit: Math.round(h.heap_size_limit / 1048576), ext: h.external_memory >> 10, malloced: h.malloced_memory >> 10, rss, hwm, sp, gc: ev === 'tick' ? undefined : {...gc, minor: Math.round(gc.minor), major: Math.round(gc.major)}}
+    const line = {t: Date.now() - t0, th: name, ev, heapTotal: h.total_heap_size >> 10, heapUsed: h.used_heap_size >> 10, heapPhys: h.total_physical_size >> 10, limit: Math.round(h.heap_size_limit / 1048576), ext: h.external_memory >> 10, malloced: h.malloced_memory >> 10, rss, hwm, anon, files, sp, gc: ev === 'tick' ? undefined : {...gc, minor: Math.round(gc.minor), major: Math.round(gc.major)}}
     try {
       fs.writeSync(fd, `${JSON.stringify(line)}\n`)
     } catch {}

@@ -1,5 +1,6 @@
 import {Decimal} from '../decimal/decimal.js'
 import {Rational} from './rational.js'
+import {addScaled, cmpScaled, parseScaled, scaledDigits, type Scaled} from './scaled.js'
 
 /** The five outcomes of comparing one key's two quantities. */
 export const STATUSES = ['match', 'within_tolerance', 'over_tolerance', 'only_in_erp', 'only_in_wms'] as const
@@ -66,6 +67,43 @@ export function classify(left: Decimal | null, right: Decimal | null, tol: Toler
   const diff = right.minus(left)
   if (diff.isZero()) return 'match'
   return withinTolerance(diff, left, tol) ? 'within_tolerance' : 'over_tolerance'
+}
+
+/** Operands of at most this many digits: Decimal's 80-digit sums and products of them are exact, so answers agree. */
+const SCALED_DIGITS = 38
+/** A tolerance's limits as scaled integers (null: too long for the exact path), per Tolerance (shared by toleranceRule). */
+const scaledLimits = new WeakMap<Tolerance, {abs?: Scaled; pct?: Scaled} | null>()
+
+function limitsOf(tol: Tolerance): {abs?: Scaled; pct?: Scaled} | null {
+  let l = scaledLimits.get(tol)
+  if (l === undefined) {
+    const abs = tol.abs === undefined ? undefined : parseScaled(tol.abs.toFixed())
+    const pct = tol.pct === undefined ? undefined : parseScaled(tol.pct.toFixed())
+    l = (abs !== undefined && scaledDigits(abs) > SCALED_DIGITS) || (pct !== undefined && scaledDigits(pct) > SCALED_DIGITS) ? null : {abs, pct}
+    scaledLimits.set(tol, l)
+  }
+  return l
+}
+
+/**
+ * `classify` on exact scaled integers (the same answers, without Decimal: profile at 2,000,000 keys/side, 8,000
+ * variances, Decimal's subtraction, products and division were most of classifying them). Undefined when an operand or
+ * limit is longer than SCALED_DIGITS digits: the caller then classifies with Decimal.
+ */
+export function classifyScaled(left: Scaled | null, right: Scaled | null, tol: Tolerance): Status | undefined {
+  if (left === null && right === null) return 'match'
+  if (right === null) return left!.v === 0n ? 'match' : 'only_in_erp'
+  if (left === null) return right.v === 0n ? 'match' : 'only_in_wms'
+  if (scaledDigits(left) > SCALED_DIGITS || scaledDigits(right) > SCALED_DIGITS) return undefined
+  const lim = limitsOf(tol)
+  if (lim === null) return undefined
+  const d = addScaled(right, {v: -left.v, s: left.s})
+  if (d.v === 0n) return 'match'
+  const a = d.v < 0n ? {v: -d.v, s: d.s} : d
+  if (lim.abs !== undefined && cmpScaled(a, lim.abs) <= 0) return 'within_tolerance'
+  // |diff| <= |left| x pct / 100, i.e. |diff| x 100 <= |left| x pct
+  if (lim.pct !== undefined && left.v !== 0n && cmpScaled({v: a.v * 100n, s: a.s}, {v: (left.v < 0n ? -left.v : left.v) * lim.pct.v, s: left.s + lim.pct.s}) <= 0) return 'within_tolerance'
+  return 'over_tolerance'
 }
 
 /** diff / reference × 100, to 4 places; null when the reference is zero or missing. */

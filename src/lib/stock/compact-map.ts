@@ -15,12 +15,17 @@ function hashOf(s: string): number {
   return h | 0
 }
 
-/** Packed strings: entry i's text lives in one joined string per CHUNK entries (the open chunk as separate strings). */
+/**
+ * Packed strings: entry i's text lives in one joined string per CHUNK entries (the open chunk as separate strings). An
+ * entry's length is where the next one of its chunk starts (the last: the chunk's end), so only offsets are kept (at
+ * 5,000,000 keys/side, ~900,000 codes: 7 MB less in the WMS reader than offsets and lengths).
+ */
 class PackedTexts {
   private readonly done: string[] = []
   private open: string[] = []
   private off = new Int32Array(1024)
-  private len = new Int32Array(1024)
+  /** Characters in the open chunk. */
+  private openEnd = 0
 
   get count(): number {
     return this.done.length * CHUNK + this.open.length
@@ -28,14 +33,11 @@ class PackedTexts {
 
   push(s: string): void {
     const i = this.count
-    if (i >= this.off.length) {
-      this.off = grow(this.off)
-      this.len = grow(this.len)
-    }
+    if (i >= this.off.length) this.off = grow(this.off)
     // offset within the chunk: the previous entry's end (0 for the first of a chunk)
-    const k = i & (CHUNK - 1)
-    this.off[i] = k === 0 ? 0 : this.off[i - 1] + this.len[i - 1]
-    this.len[i] = s.length
+    if ((i & (CHUNK - 1)) === 0) this.openEnd = 0
+    this.off[i] = this.openEnd
+    this.openEnd += s.length
     this.open.push(s)
     if (this.open.length === CHUNK) {
       this.done.push(this.open.join(''))
@@ -43,16 +45,20 @@ class PackedTexts {
     }
   }
 
+  /** Where entry i of a joined chunk ends. */
+  private end(i: number): number {
+    return (i & (CHUNK - 1)) === CHUNK - 1 ? this.done[i >> CHUNK_BITS].length : this.off[i + 1]
+  }
+
   at(i: number): string {
     const c = i >> CHUNK_BITS
-    if (c < this.done.length) return this.done[c].slice(this.off[i], this.off[i] + this.len[i])
+    if (c < this.done.length) return this.done[c].slice(this.off[i], this.end(i))
     return this.open[i & (CHUNK - 1)]
   }
 
   equals(i: number, s: string): boolean {
-    if (this.len[i] !== s.length) return false
     const c = i >> CHUNK_BITS
-    if (c < this.done.length) return this.done[c].startsWith(s, this.off[i])
+    if (c < this.done.length) return this.end(i) - this.off[i] === s.length && this.done[c].startsWith(s, this.off[i])
     return this.open[i & (CHUNK - 1)] === s
   }
 }

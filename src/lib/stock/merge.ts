@@ -92,10 +92,28 @@ export class PartitionClaim {
     return this.counter.buffer as SharedArrayBuffer
   }
 
+  /** This thread's claimed window: partitions [at, end) still to hand out. */
+  private at = 0
+  private end = 0
+  private window = 1
+
+  /**
+   * Claim `count` consecutive partitions at a time (this thread's next() hands them out one by one): threads that all
+   * claim by the spill's read window (Spill.readWindow) each read a window of partitions back at once.
+   */
+  claimBy(count: number): this {
+    this.window = Math.max(1, count)
+    return this
+  }
+
   /** The next unclaimed partition, or -1 when all are taken. */
   next(): number {
-    const p = Atomics.add(this.counter, 0, 1)
-    return p < this.partitions ? p : -1
+    if (this.at < this.end) return this.at++
+    const p = Atomics.add(this.counter, 0, this.window)
+    if (p >= this.partitions) return -1
+    this.at = p + 1
+    this.end = Math.min(p + this.window, this.partitions)
+    return p
   }
 
   /** One claimed partition is reconciled. */
@@ -137,6 +155,8 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
   const part: MergePart = {variances: [], variancePartition: [], values: [], looseKeys: [], cross: [], rows: [], rowPartition: [], totals: undefined as never}
   const warnings: MergePart['totals']['unitWarnings'] = []
   let lastYield = performance.now()
+  // partitions are claimed by the spill's read windows (each read back at once: Spill.readWindow)
+  claim.claimBy(spill.readWindow)
   for (let p = claim.next(); p >= 0; p = claim.next()) {
     if (performance.now() - lastYield > YIELD_MS) {
       await new Promise((resolve) => setImmediate(resolve))
@@ -167,7 +187,7 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
     keys: totals.keys,
     causes: totals.causes,
     sumAbsErp: totals.sumAbsErp.plus(scaledToDecimal(totals.sumAbsErpFast.value())).toFixed(),
-    sumAbsDiff: totals.sumAbsDiff.toFixed(),
+    sumAbsDiff: totals.sumAbsDiff.plus(scaledToDecimal(totals.sumAbsDiffFast.value())).toFixed(),
     valueAtRisk: totals.valueAtRisk.toFixed(),
     valueInDataErrors: totals.valueInDataErrors.toFixed(),
     unitWarnings: warnings,

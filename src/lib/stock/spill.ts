@@ -1,4 +1,4 @@
-import {closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync} from 'node:fs'
+import {closeSync, mkdtempSync, openSync, readdirSync, readSync, readvSync, rmSync, statSync, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -112,17 +112,28 @@ export function tempDirError(dir: string, error: unknown): Error {
 
 /**
  * Hash-partitioned spill: rows of several kinds (ERP stock, WMS stock, item attributes…) are appended as text lines to
- * one file per kind, in blocks of at most SLOT_BYTES that each belong to one partition (an in-memory index lists
- * each partition's blocks). Memory stays bounded whatever the table sizes, a handful of file descriptors suffice for
- * any number of partitions, and each partition is later read back alone. Removed by `dispose()`.
+ * one file per kind, and each partition is later read back alone. Lines not yet written wait in one arena per Spill
+ * (every kind, every partition): each (kind, partition) fills a segment cut from it, and a segment that is full gets a
+ * new one. The arena starts small and doubles up to ARENA_BYTES; when it is full, a round is written: per kind, every
+ * partition's segments in partition order, one run of the file (the round's index says where each partition's bytes
+ * start in it). Memory stays bounded whatever the table sizes and partition count (it was a 4 KB slot per partition
+ * and kind: 24 MB in the ERP reader at 2,048 partitions), a handful of file descriptors suffice, and since consecutive
+ * partitions are neighbours in every round, a window of them is read back with one read per round (bytes()): the
+ * merge claims partitions by windows (readWindow). Removed by `dispose()`.
  */
 export class Spill {
   readonly dir: string
   readonly partitions: number
   private readonly kinds = new Map<string, KindFile>()
-  /** Read buffers reused by bytes(): two, so that both sides of a partition can be read in place at once. */
-  private readonly readBufs: [Buffer, Buffer] = [Buffer.alloc(0), Buffer.alloc(0)]
   bytesWritten = 0
+  /** Lines not yet written, of every kind (segments of the kinds' slots), `used` bytes of it handed out. */
+  private arena: Buffer = Buffer.alloc(0)
+  private used = 0
+  /** Bytes of a new segment (a line longer gets its own length). */
+  private segment = MIN_SEGMENT
+  /** Where a round is assembled for writing (STAGE_BYTES). */
+  private stage: Buffer | null = null
+  private window = 0
 
   constructor(opts: {partitions: number; tempDir?: string; dir?: string}) {
     this.partitions = opts.partitions
@@ -139,16 +150,7 @@ export class Spill {
       } catch (error) {
         throw tempDirError(path.dirname(this.dir), error)
       }
-      k = {
-        fd,
-        file,
-        size: 0,
-        stage: null,
-        staged: 0,
-        // slots are allocated on first use: small inputs never touch most partitions
-        slots: Array.from({length: this.partitions}, () => null),
-        blocks: Array.from({length: this.partitions}, () => []),
-      }
+      k = newKindFile(fd, file, 0, [], this.partitions)
       this.kinds.set(kind, k)
     }
     return k
@@ -157,24 +159,22 @@ export class Spill {
   /** Append one line (without the newline) to the kind's partition. */
   write(kind: string, partition: number, line: string): void {
     const k = this.kinds.get(kind) ?? this.kind(kind)
-    const b = k.slots[partition] ?? this.newSlot(k, partition)
     // worst case 3 bytes per UTF-16 unit
-    if (b.len + line.length * 3 + 1 > SLOT_BYTES) {
-      this.flushSlot(k, partition)
-      if (line.length * 3 + 1 > SLOT_BYTES) {
-        this.append(k, partition, Buffer.from(`${line}\n`, 'utf8'))
-        return
-      }
+    const max = line.length * 3 + 1
+    if (max > LINE_ROOM) {
+      this.writeLong(k, partition, Buffer.from(`${line}\n`, 'utf8'))
+      return
     }
+    const b = this.roomIn(k, partition, max)
     b.len += b.buf.write(line, b.len, 'utf8')
     b.buf[b.len++] = 10
   }
 
   /**
-   * Byte-level append: the partition's slot with room for at least `max` more bytes (its earlier lines flushed when it
-   * has not). The caller writes one whole line, newline included, at `slot.buf[slot.len]` and advances `slot.len` by
-   * what it wrote, before any other call on this Spill. Lines are the same text lines `write` appends, as UTF-8 bytes;
-   * `max` must be at most LINE_ROOM (longer lines: `write`).
+   * Byte-level append: the partition's slot with room for at least `max` more bytes. The caller writes one whole line,
+   * newline included, at `slot.buf[slot.len]` and advances `slot.len` by what it wrote, before any other call on this
+   * Spill. Lines are the same text lines `write` appends, as UTF-8 bytes; `max` must be at most LINE_ROOM (longer
+   * lines: `write`).
    */
   room(kind: string, partition: number, max: number): SpillSlot {
     return this.roomIn(this.kinds.get(kind) ?? this.kind(kind), partition, max)
@@ -187,43 +187,117 @@ export class Spill {
 
   /** `room` in a kind's lane. */
   roomIn(lane: SpillLane, partition: number, max: number): SpillSlot {
-    const k = lane as KindFile
-    const b = k.slots[partition]
-    if (b === null) return this.newSlot(k, partition)
-    if (b.len + max > SLOT_BYTES) this.flushSlot(k, partition)
+    const b = (lane as KindFile).slots[partition]
+    if (b !== null && b.len + max <= b.end) return b
+    return this.newSegment(lane as KindFile, partition, max)
+  }
+
+  /** The partition's slot on a new segment of the arena (its filled segment kept for the round). */
+  private newSegment(k: KindFile, partition: number, max: number): Slot {
+    const old = k.slots[partition]
+    if (old !== null && old.len > old.start) {
+      ;(k.segs[partition] ??= []).push(old.start, old.len)
+      old.start = old.len
+    }
+    const size = Math.max(this.segment, max)
+    // grows the arena, or writes the round (every slot then starts anew)
+    if (this.used + size > this.arena.length) this.makeRoom(size)
+    let b = k.slots[partition]
+    if (b === null) b = k.slots[partition] = {buf: this.arena, len: 0, start: 0, end: 0}
+    b.buf = this.arena
+    b.start = b.len = this.used
+    b.end = this.used += size
+    k.pending = true
     return b
   }
 
-  /** A partition's first slot (cut from the slab), installed in the kind. */
-  private newSlot(k: KindFile, partition: number): Slot {
-    const b = {buf: this.slotBuffer(), len: 0}
-    k.slots[partition] = b
-    return b
+  /** Room for `size` more bytes in the arena: a larger arena while below ARENA_BYTES, else a round written. */
+  private makeRoom(size: number): void {
+    const have = this.arena.length
+    if (have < ARENA_BYTES) {
+      let grown = Math.max(have * 2, MIN_ARENA)
+      while (grown < this.used + size) grown *= 2
+      const next = Buffer.allocUnsafe(Math.min(ARENA_BYTES, grown))
+      if (this.used + size <= next.length) {
+        this.arena.copy(next, 0, 0, this.used)
+        this.arena = next
+        for (const k of this.kinds.values()) for (const b of k.slots) if (b !== null) b.buf = next
+        // segments of ~1/4 of a partition's share of the arena: a round wastes ~1/8 of it on unfilled segment ends
+        this.segment = Math.min(MAX_SEGMENT, Math.max(MIN_SEGMENT, (next.length / this.partitions / 4) & ~63))
+        return
+      }
+    }
+    this.writeRound()
   }
 
-  private slab: Buffer | null = null
-  private slabUsed = 0
-
-  /**
-   * A slot's buffer, cut from a slab of 64 (one 4 KB allocation per partition was 2% of a reader thread: each is its
-   * own ArrayBuffer).
-   */
-  private slotBuffer(): Buffer {
-    if (this.slab === null || this.slabUsed === SLAB_SLOTS) {
-      this.slab = Buffer.allocUnsafe(SLOT_BYTES * SLAB_SLOTS)
-      this.slabUsed = 0
+  /** Write every buffered line: one round per kind with lines waiting. */
+  private writeRound(): void {
+    if (this.used === 0) return
+    const arena = this.arena
+    const P = this.partitions
+    for (const k of this.kinds.values()) {
+      if (!k.pending) continue
+      k.pending = false
+      // a window read before holds none of this round
+      if (k.window !== null) k.window.to = 0
+      const starts = new Int32Array(P + 1)
+      const base = k.size
+      let at = 0
+      for (let p = 0; p < P; p++) {
+        starts[p] = at
+        const segs = k.segs[p]
+        if (segs !== null && segs.length > 0) {
+          for (let i = 0; i < segs.length; i += 2) at = this.put(k, base, at, arena, segs[i], segs[i + 1])
+          segs.length = 0
+        }
+        const b = k.slots[p]
+        if (b !== null) {
+          if (b.len > b.start) at = this.put(k, base, at, arena, b.start, b.len)
+          b.start = b.len = b.end = 0
+        }
+      }
+      starts[P] = at
+      this.flushStage(k, base + at)
+      k.rounds.push({at: base, starts})
+      k.size = base + at
+      this.bytesWritten += at
     }
-    const at = SLOT_BYTES * this.slabUsed++
-    return this.slab.subarray(at, at + SLOT_BYTES)
+    this.used = 0
   }
 
-  /** Write all buffered lines of one kind (or all kinds). */
-  flush(kind?: string): void {
-    for (const [name, k] of this.kinds) {
-      if (kind !== undefined && name !== kind) continue
-      for (let p = 0; p < this.partitions; p++) this.flushSlot(k, p)
-      this.flushStage(k)
-    }
+  /** Round assembly: arena[s, e) goes to the round at `at` (file offset base + at) through the stage. */
+  private staged = 0
+  private put(k: KindFile, base: number, at: number, arena: Buffer, s: number, e: number): number {
+    const stage = (this.stage ??= Buffer.allocUnsafe(STAGE_BYTES))
+    const n = e - s
+    if (this.staged + n > STAGE_BYTES) this.flushStage(k, base + at)
+    arena.copy(stage, this.staged, s, e)
+    this.staged += n
+    return at + n
+  }
+
+  /** Write the staged bytes, which end at file offset `end`. */
+  private flushStage(k: KindFile, end: number): void {
+    if (this.staged === 0) return
+    const n = this.staged
+    this.staged = 0
+    this.writeAt(k, this.stage!.subarray(0, n), end - n)
+  }
+
+  /** A line longer than LINE_ROOM: the lines before it are written, then it alone as a round. */
+  private writeLong(k: KindFile, partition: number, data: Buffer): void {
+    this.writeRound()
+    const starts = new Int32Array(this.partitions + 1)
+    for (let p = partition + 1; p <= this.partitions; p++) starts[p] = data.length
+    this.writeAt(k, data, k.size)
+    k.rounds.push({at: k.size, starts})
+    k.size += data.length
+    this.bytesWritten += data.length
+  }
+
+  /** Write all buffered lines (of every kind: `kind` is accepted for the callers that name one). */
+  flush(_kind?: string): void {
+    this.writeRound()
   }
 
   /** The text of one kind's partition (its blocks, in order). */
@@ -232,29 +306,86 @@ export class Spill {
   }
 
   /**
-   * The bytes of one kind's partition (its blocks, in order), in a read buffer this Spill reuses: valid until the next
-   * call. A fresh Buffer per partition is memory outside the JS heap that is only freed once a full collection finds its
-   * handle dead; 512 of them (~300 KB each at 1,000,000 records) piled up ~70 MB of RSS between collections.
-   * `buffer` (0 or 1) picks one of two read buffers: bytes(a, p, 0) stays valid while bytes(b, p, 1) is read.
+   * Partitions read back at once (a window, aligned to multiples of it): ~WINDOW_BYTES of every kind together, from 1
+   * to MAX_WINDOW partitions. Threads that claim partitions by windows of this size read each window once.
    */
-  bytes(kind: string, partition: number, buffer: 0 | 1 = 0): Buffer {
-    const k = this.kinds.get(kind)
-    if (!k) return Buffer.alloc(0)
-    this.flushSlot(k, partition)
-    this.flushStage(k)
-    const blocks = k.blocks[partition]
-    let total = 0
-    for (const bl of blocks) total += bl.len
-    const have = this.readBufs[buffer]
-    const buf = have.length < total ? (this.readBufs[buffer] = Buffer.allocUnsafe(Math.max(total, 2 * have.length))) : have
-    const out = buf.subarray(0, total)
-    let at = 0
-    for (const bl of blocks) {
-      let got = 0
-      while (got < bl.len) got += readSync(k.fd, out, at + got, bl.len - got, bl.offset + got)
-      at += bl.len
+  get readWindow(): number {
+    if (this.window === 0) {
+      this.writeRound()
+      let total = 0
+      for (const k of this.kinds.values()) total += k.size
+      this.window = Math.max(1, Math.min(MAX_WINDOW, Math.floor((WINDOW_BYTES * this.partitions) / Math.max(1, total))))
     }
-    return out
+    return this.window
+  }
+
+  /**
+   * The bytes of one kind's partition (its pieces, in order), valid until this kind's next partition outside the
+   * window is read: the kind's whole window of partitions (readWindow) is read at once, one read per round (profile at
+   * 2,000,000 keys/side: one read per 4 KB block was ~36,000 reads, 0.2-0.28 s). The read buffer is reused (a fresh
+   * Buffer per read is memory outside the JS heap, freed only once a full collection finds its handle dead: 512 of them
+   * piled up ~70 MB of RSS). `_buffer` is kept for the callers that name one (every kind has its own buffer).
+   */
+  bytes(kind: string, partition: number, _buffer: 0 | 1 = 0): Buffer {
+    const k = this.kinds.get(kind)
+    if (!k) return EMPTY
+    if (k.pending) this.writeRound()
+    let w = k.window
+    if (w === null || partition < w.from || partition >= w.to) w = this.readWindowOf(k, partition)
+    const i = partition - w.from
+    if (w.gone[i] === 1) return EMPTY
+    return w.buf.subarray(w.at[i], w.at[i + 1])
+  }
+
+  /** Read the kind's window holding `partition`: per round, the window's run of the file scattered to its partitions. */
+  private readWindowOf(k: KindFile, partition: number): Window {
+    const size = this.readWindow
+    const from = partition - (partition % size)
+    const to = Math.min(this.partitions, from + size)
+    const n = to - from
+    const w = k.window ?? (k.window = {from: 0, to: 0, buf: EMPTY, at: new Int32Array(MAX_WINDOW + 1), fill: new Int32Array(MAX_WINDOW), gone: new Uint8Array(MAX_WINDOW)})
+    const {at, fill, gone} = w
+    at[0] = 0
+    for (let q = from; q < to; q++) {
+      let len = 0
+      for (let r = k.since === null ? 0 : k.since[q]; r < k.rounds.length; r++) len += k.rounds[r].starts[q + 1] - k.rounds[r].starts[q]
+      at[q - from + 1] = at[q - from] + len
+      fill[q - from] = 0
+      gone[q - from] = 0
+    }
+    const total = at[n]
+    if (w.buf.length < total) w.buf = Buffer.allocUnsafe(Math.max(total, Math.ceil(w.buf.length * 1.5)))
+    const buf = w.buf
+    w.from = from
+    w.to = to
+    const iov: Buffer[] = []
+    for (let r = 0; r < k.rounds.length; r++) {
+      const {at: base, starts} = k.rounds[r]
+      if (starts[to] === starts[from]) continue
+      iov.length = 0
+      let whole = true
+      for (let q = from; q < to; q++) {
+        const len = starts[q + 1] - starts[q]
+        if (len === 0) continue
+        if (k.since !== null && k.since[q] > r) {
+          whole = false
+          continue
+        }
+        const d = at[q - from] + fill[q - from]
+        fill[q - from] += len
+        iov.push(buf.subarray(d, d + len))
+      }
+      if (whole) readFully(k.fd, iov, base + starts[from])
+      else {
+        // a partition dropped since (and written again): its older pieces are skipped, the others read one by one
+        let j = 0
+        for (let q = from; q < to; q++) {
+          const len = starts[q + 1] - starts[q]
+          if (len > 0 && (k.since === null || k.since[q] <= r)) readFully(k.fd, [iov[j++]], base + starts[q])
+        }
+      }
+    }
+    return w
   }
 
   /**
@@ -276,26 +407,34 @@ export class Spill {
   /** Sequential line reader over one kind's partition (for merging sorted partition outputs). */
   reader(kind: string, partition: number): LineReader {
     const k = this.kinds.get(kind)
-    if (k) {
-      this.flushSlot(k, partition)
-      this.flushStage(k)
+    if (!k) return new LineReader(-1, [])
+    if (k.pending) this.writeRound()
+    const blocks: Block[] = []
+    for (let r = k.since === null ? 0 : k.since[partition]; r < k.rounds.length; r++) {
+      const {at, starts} = k.rounds[r]
+      if (starts[partition + 1] > starts[partition]) blocks.push({offset: at + starts[partition], len: starts[partition + 1] - starts[partition]})
     }
-    return new LineReader(k ? k.fd : -1, k ? k.blocks[partition] : [])
+    return new LineReader(k.fd, blocks)
   }
 
-  /** Forget a partition once reconciled (its slot buffers are released). */
+  /** Forget a partition once reconciled: its lines not yet written are discarded, those written no longer read. */
   drop(kind: string, partition: number): void {
     const k = this.kinds.get(kind)
     if (!k) return
-    k.slots[partition] = null
-    k.blocks[partition] = []
+    const b = k.slots[partition]
+    if (b !== null) b.start = b.len = b.end = 0
+    const segs = k.segs[partition]
+    if (segs !== null) segs.length = 0
+    ;(k.since ??= new Int32Array(this.partitions))[partition] = k.rounds.length
+    const w = k.window
+    if (w !== null && partition >= w.from && partition < w.to) w.gone[partition - w.from] = 1
   }
 
-  /** The block index of everything written (or of `only` these kinds): another thread's Spill can adopt the files. */
+  /** The index of everything written (or of `only` these kinds): another thread's Spill can adopt the files. */
   exportIndex(only?: string[]): SpillIndex {
-    this.flush()
+    this.writeRound()
     const kinds: SpillIndex['kinds'] = []
-    for (const [kind, k] of this.kinds) if (only === undefined || only.includes(kind)) kinds.push({kind, file: k.file, size: k.size, blocks: k.blocks})
+    for (const [kind, k] of this.kinds) if (only === undefined || only.includes(kind)) kinds.push({kind, file: k.file, size: k.size, rounds: k.rounds, since: k.since})
     return {dir: this.dir, kinds}
   }
 
@@ -304,10 +443,13 @@ export class Spill {
    * on dispose (the writer handed them over); without, they are only read.
    */
   adopt(index: SpillIndex, own = true): void {
-    for (const {kind, file, size, blocks} of index.kinds) {
+    for (const {kind, file, size, rounds, since} of index.kinds) {
       if (this.kinds.has(kind)) throw new Error(`spill kind ${kind} written twice`)
-      this.kinds.set(kind, {fd: openSync(file, 'r+'), file, size, stage: null, staged: 0, slots: Array.from({length: this.partitions}, () => null), blocks})
+      const k = newKindFile(openSync(file, 'r+'), file, size, rounds, this.partitions)
+      k.since = since
+      this.kinds.set(kind, k)
     }
+    this.window = 0
     if (own) this.adopted.push(index.dir)
   }
 
@@ -315,10 +457,8 @@ export class Spill {
 
   /** Close the files without removing them (after handing the index to another thread). */
   release(): void {
-    for (const k of this.kinds.values()) {
-      this.flushStage(k)
-      closeSync(k.fd)
-    }
+    this.writeRound()
+    for (const k of this.kinds.values()) closeSync(k.fd)
     this.kinds.clear()
   }
 
@@ -327,39 +467,6 @@ export class Spill {
     this.kinds.clear()
     for (const d of this.adopted) removeSpillDir(d)
     removeSpillDir(this.dir)
-  }
-
-  private flushSlot(k: KindFile, partition: number): void {
-    const b = k.slots[partition]
-    if (b === null || b.len === 0) return
-    this.append(k, partition, b.buf.subarray(0, b.len))
-    b.len = 0
-  }
-
-  /**
-   * A partition's block goes to the file through the kind's staging buffer: blocks of many partitions leave in one
-   * write of STAGE_BYTES (profile at 2,000,000 rows/side: one write per 4 KB block was 6-8% of a reader thread, plus
-   * its system time). Offsets are the blocks' places in the file, staged or not; reads flush the stage first.
-   */
-  private append(k: KindFile, partition: number, data: Buffer): void {
-    if (data.length > STAGE_BYTES) {
-      this.flushStage(k)
-      this.writeAt(k, data, k.size)
-    } else {
-      if (k.staged + data.length > STAGE_BYTES) this.flushStage(k)
-      k.stage ??= Buffer.allocUnsafe(STAGE_BYTES)
-      k.staged += data.copy(k.stage, k.staged)
-    }
-    k.blocks[partition].push({offset: k.size, len: data.length})
-    k.size += data.length
-    this.bytesWritten += data.length
-  }
-
-  private flushStage(k: KindFile): void {
-    if (k.staged === 0) return
-    const n = k.staged
-    k.staged = 0
-    this.writeAt(k, k.stage!.subarray(0, n), k.size - n)
   }
 
   private writeAt(k: KindFile, data: Buffer, at: number): void {
@@ -372,18 +479,60 @@ export class Spill {
   }
 }
 
+const EMPTY = Buffer.alloc(0)
+
+/** Read the file from `position` into the buffers in order, to their ends (readv, continued after a short read). */
+function readFully(fd: number, iov: Buffer[], position: number): void {
+  let i = 0
+  while (i < iov.length) {
+    const batch = i === 0 && iov.length <= IOV_MAX ? iov : iov.slice(i, i + IOV_MAX)
+    let want = 0
+    for (const b of batch) want += b.length
+    const got = readvSync(fd, batch, position)
+    if (got === want) {
+      i += batch.length
+      position += got
+      continue
+    }
+    if (got <= 0) throw new Error(`spill file shorter than its index (${want} bytes wanted at ${position})`)
+    // a short read: finish the buffer it stopped in, then go on with the next ones
+    let left = got
+    let j = 0
+    while (left >= batch[j].length) left -= batch[j++].length
+    position += got
+    const rest = batch[j].subarray(left)
+    let done = 0
+    while (done < rest.length) {
+      const n = readSync(fd, rest, done, rest.length - done, position + done)
+      if (n <= 0) throw new Error(`spill file shorter than its index (${rest.length - done} bytes wanted at ${position + done})`)
+      done += n
+    }
+    position += rest.length
+    i += j + 1
+  }
+}
+
 export interface SpillIndex {
   dir: string
-  kinds: Array<{kind: string; file: string; size: number; blocks: Block[][]}>
+  kinds: Array<{kind: string; file: string; size: number; rounds: Round[]; since: Int32Array | null}>
+}
+
+/** One round of a kind's file: at file offset `at`, partition p's bytes are [starts[p], starts[p + 1]) of it. */
+interface Round {
+  at: number
+  starts: Int32Array
 }
 
 interface Slot {
   buf: Buffer
   len: number
+  /** The segment: [start, end) of the arena. */
+  start: number
+  end: number
 }
 
 /** A partition's buffer of lines not yet written, as `Spill.room` hands it out. */
-export type SpillSlot = Slot
+export type SpillSlot = Pick<Slot, 'buf' | 'len'>
 
 /** One kind's file of a Spill, as `Spill.lane` hands it out (opaque: only for `Spill.roomIn`). */
 export interface SpillLane {
@@ -395,24 +544,50 @@ interface Block {
   len: number
 }
 
+/** A window of one kind read back: partition from + i is buf[at[i], at[i + 1]). */
+interface Window {
+  from: number
+  to: number
+  buf: Buffer
+  at: Int32Array
+  fill: Int32Array
+  /** Partitions dropped since the window was read. */
+  gone: Uint8Array
+}
+
 interface KindFile {
   fd: number
   file: string
-  /** Bytes in the file, staged ones included. */
+  /** Bytes in the file. */
   size: number
-  /** Blocks not yet written (the last `staged` bytes of `size`). */
-  stage: Buffer | null
-  staged: number
+  rounds: Round[]
+  /** Per partition, the first round still read (drop()); null: none dropped. */
+  since: Int32Array | null
+  /** Lines of this kind wait in the arena. */
+  pending: boolean
   slots: Array<Slot | null>
-  blocks: Block[][]
+  /** Per partition, filled segments of the arena [start, end, …] waiting for the round. */
+  segs: Array<number[] | null>
+  window: Window | null
 }
 
-const SLOT_BYTES = 4096
+function newKindFile(fd: number, file: string, size: number, rounds: Round[], partitions: number): KindFile {
+  return {fd, file, size, rounds, since: null, pending: false, slots: new Array<Slot | null>(partitions).fill(null), segs: new Array<number[] | null>(partitions).fill(null), window: null}
+}
 
 /** The longest line `Spill.room` takes, in bytes (newline included). */
-export const LINE_ROOM = SLOT_BYTES
+export const LINE_ROOM = 4096
+/** The arena of lines not yet written: it starts at MIN_ARENA and doubles up to ARENA_BYTES. */
+const MIN_ARENA = 64 * 1024
+export const ARENA_BYTES = 4 * 1024 * 1024
+const MIN_SEGMENT = 128
+const MAX_SEGMENT = 4096
 const STAGE_BYTES = 256 * 1024
-const SLAB_SLOTS = 64
+/** Bytes (every kind together) read back at once by bytes(): a window of partitions. */
+const WINDOW_BYTES = 2 * 1024 * 1024
+const MAX_WINDOW = 64
+/** Buffers per readv (Linux IOV_MAX). */
+const IOV_MAX = 1024
 
 /** Bytes decoded at a time by Spill.lines(): well below V8's large-object threshold (128 KB), even as UTF-16. */
 const LINES_CHUNK = 32_768
