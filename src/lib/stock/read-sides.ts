@@ -3,7 +3,7 @@ import type {Knex} from 'knex'
 import {BoundedMap} from '../cache/bounded-map.js'
 import {t} from '../i18n/index.js'
 import {eachRawRow, eachRow, type Reader, type RawRowSink} from '../sources/source.js'
-import {isWellFormedUtf8, RawValueCache, type RawKind, type RawRow} from '../sources/raw-rows.js'
+import {isCanonicalIntBytes, isWellFormedUtf8, RawValueCache, type RawKind, type RawRow} from '../sources/raw-rows.js'
 import type {CodeMap} from '../reconcile/mapping.js'
 import type {StockConfig} from './config.js'
 import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from '../reconcile/keys.js'
@@ -221,17 +221,8 @@ function rawPlainNumber(kinds: readonly RawKind[] | null, col: number): RawPlain
   // text columns (DECIMAL, VARCHAR…): the old path keeps a plain decimal string as it is
   if (kind === 'utf8' || kind === 'ascii' || kind === 'latin1') return (r) => r.start[col] >= 0 && isPlainQuantityBytes(r.buf, r.start[col], r.end[col])
   // integer columns arrive as numbers, written as String(n): the same text unless zero-padded (ZEROFILL), '+' or '-0'
-  if (kind === 'int') return (r) => r.start[col] >= 0 && canonicalInt(r.buf, r.start[col], r.end[col])
+  if (kind === 'int') return (r) => r.start[col] >= 0 && isCanonicalIntBytes(r.buf, r.start[col], r.end[col])
   return () => false
-}
-
-function canonicalInt(buf: Buffer, start: number, end: number): boolean {
-  let k = start
-  if (k < end && buf[k] === 45) k++
-  if (k >= end || end - k > 15) return false
-  if (buf[k] === 48) return end - k === 1 && k === start
-  for (; k < end; k++) if (buf[k] < 48 || buf[k] > 57) return false
-  return true
 }
 
 /**
