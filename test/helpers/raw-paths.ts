@@ -8,10 +8,13 @@ export interface RowsSeen {
   values: number
 }
 
-/** A reader that counts, in `seen`, how the rows of its raw reads reached the sink. */
+/** A reader that counts, in `seen`, how the rows of its raw reads reached the sink (methods forwarded one by one: a Source's live on its prototype). */
 export function countingReader(reader: Reader, seen: RowsSeen): Reader {
   return {
-    ...reader,
+    query: (sql, b) => reader.query(sql, b),
+    stream: (sql, b) => reader.stream(sql, b),
+    streamBatches: (sql, b, o) => reader.streamBatches(sql, b, o),
+    eachRow: reader.eachRow ? (sql, b, fn, o) => reader.eachRow!(sql, b, fn, o) : undefined,
     eachRawRow: (sql, b, sink: RawRowSink, o) =>
       reader.eachRawRow!(sql, b, {
         start: (k) => sink.start(k),

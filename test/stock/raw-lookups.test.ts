@@ -11,6 +11,7 @@ import type {StockConfig} from '../../src/lib/stock/config.js'
 import {KIND, readItems, readItemUnits, sideNormalizers, type ReadContext} from '../../src/lib/stock/read-sides.js'
 import {Spill} from '../../src/lib/stock/spill.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
+import {countingReader} from '../helpers/raw-paths.js'
 
 /**
  * The raw MySQL read of the item master and the item units (rows from the packet bytes into spill bytes, codes taken
@@ -140,28 +141,6 @@ function textOf(o: Outcome): string {
   return Buffer.from(o.bytes.join(''), 'latin1').toString('utf8')
 }
 
-/** A reader that counts how rows reached the raw read's sink. */
-function counting(reader: Reader, seen: {raw: number; values: number}): Reader {
-  return {
-    query: (sql, b) => reader.query(sql, b),
-    stream: (sql, b) => reader.stream(sql, b),
-    streamBatches: (sql, b, o) => reader.streamBatches(sql, b, o),
-    eachRow: reader.eachRow ? (sql, b, fn, o) => reader.eachRow!(sql, b, fn, o) : undefined,
-    eachRawRow: (sql, b, sink: RawRowSink, o) =>
-      reader.eachRawRow!(sql, b, {
-        start: (k) => sink.start(k),
-        raw: (r) => {
-          seen.raw++
-          sink.raw(r)
-        },
-        row: (v) => {
-          seen.values++
-          sink.row(v)
-        },
-      }, o),
-  }
-}
-
 async function readLookup(cfg: StockConfig, what: 'items' | 'units', opts: {raw: boolean; snapshot: boolean}): Promise<Outcome> {
   const src = await Source.open('src', sourceConfig())
   const spill = new Spill({partitions: cfg.partitions ?? 16, tempDir})
@@ -173,7 +152,7 @@ async function readLookup(cfg: StockConfig, what: 'items' | 'units', opts: {raw:
     const read = (r: Reader) => (what === 'items' ? readItems(r, src.builder(), ctx) : readItemUnits(r, src.builder(), ctx))
     let rows: number
     try {
-      rows = opts.snapshot ? await src.snapshot((r) => read(counting(r, seen))) : await read(counting(src, seen))
+      rows = opts.snapshot ? await src.snapshot((r) => read(countingReader(r, seen))) : await read(countingReader(src, seen))
     } catch (error) {
       return {rows: -1, raw: seen.raw, values: seen.values, bytes: [], error: `${(error as {code?: string}).code} ${(error as Error).message}`}
     }

@@ -12,6 +12,7 @@ import {readContext} from '../../src/lib/stock/read-context.js'
 import {KIND, readErpStock, readWmsStock} from '../../src/lib/stock/read-sides.js'
 import {Spill} from '../../src/lib/stock/spill.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
+import {countingReader} from '../helpers/raw-paths.js'
 
 /**
  * The raw MySQL read of the stock sides (rows from the packet bytes into spill bytes) against the value read (mysql2's
@@ -123,28 +124,6 @@ interface Outcome {
   error?: string
 }
 
-/** A reader that counts how rows reached the raw read's sink. */
-function counting(reader: Reader, seen: {raw: number; values: number}): Reader {
-  return {
-    query: (sql, b) => reader.query(sql, b),
-    stream: (sql, b) => reader.stream(sql, b),
-    streamBatches: (sql, b, o) => reader.streamBatches(sql, b, o),
-    eachRow: reader.eachRow ? (sql, b, fn, o) => reader.eachRow!(sql, b, fn, o) : undefined,
-    eachRawRow: (sql, b, sink: RawRowSink, o) =>
-      reader.eachRawRow!(sql, b, {
-        start: (k) => sink.start(k),
-        raw: (r) => {
-          seen.raw++
-          sink.raw(r)
-        },
-        row: (v) => {
-          seen.values++
-          sink.row(v)
-        },
-      }, o),
-  }
-}
-
 async function readSide(cfg: StockConfig, side: 'erp' | 'wms', opts: {raw: boolean; snapshot: boolean; warehouses?: string[]; noLots?: boolean; identity?: boolean}): Promise<Outcome> {
   const src = await Source.open('src', sourceConfig())
   const spill = new Spill({partitions: cfg.partitions ?? 8, tempDir})
@@ -161,7 +140,7 @@ async function readSide(cfg: StockConfig, side: 'erp' | 'wms', opts: {raw: boole
     const read = (r: Reader) => (side === 'erp' ? readErpStock(r, src.builder(), ctx) : readWmsStock(r, src.builder(), ctx))
     let rows: number
     try {
-      rows = opts.snapshot ? await src.snapshot((r) => read(counting(r, seen))) : await read(counting(src, seen))
+      rows = opts.snapshot ? await src.snapshot((r) => read(countingReader(r, seen))) : await read(countingReader(src, seen))
     } catch (error) {
       return {rows: -1, raw: seen.raw, values: seen.values, bytes: [], error: `${(error as {code?: string}).code} ${(error as Error).message}`}
     }
