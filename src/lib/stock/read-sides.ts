@@ -91,6 +91,14 @@ interface ItemSlot {
   partition: number
 }
 
+/** An ERP item code's spill field and partition (stock, item master and item units alike: the same key meets). */
+function erpItemSlot(code: KeyNormalizer, P: number): (v: unknown) => ItemSlot {
+  return (v) => {
+    const item = code(v)
+    return {field: esc(item), partition: partitionOf(looseCode(item), P)}
+  }
+}
+
 /** An ERP-coded warehouse: its spill field, and whether the --warehouse filter drops it. */
 interface WhSlot {
   field: string
@@ -115,10 +123,7 @@ export async function readErpStock(reader: Reader, knex: Knex, ctx: ReadContext)
   const {spill, warehouses} = ctx
   const P = spill.partitions
   const whFilter = warehouses.size > 0
-  const items = new RawCache<ItemSlot>((v) => {
-    const item = code(v)
-    return {field: esc(item), partition: partitionOf(looseCode(item), P)}
-  })
+  const items = new RawCache<ItemSlot>(erpItemSlot(code, P))
   const whs = new RawCache<WhSlot>((v) => {
     const wh = code(v)
     return {field: esc(wh), skip: whFilter && !warehouses.has(wh)}
@@ -484,10 +489,7 @@ export async function readItems(reader: Reader, knex: Knex, ctx: ReadContext): P
   }
   if (ctx.rawRows === false) return eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
   // MySQL/MariaDB: the same lines from the packet bytes (codes as they are copied, the rest through per-value caches)
-  const items = new RawItemCodes(code, P, (v) => {
-    const item = code(v)
-    return {field: esc(item), partition: partitionOf(looseCode(item), P)}
-  })
+  const items = new RawItemCodes(code, P, erpItemSlot(code, P))
   const uom = rawTextCache()
   const cls = rawTextCache()
   const category = rawTextCache()
@@ -536,10 +538,7 @@ export async function readItemUnits(reader: Reader, knex: Knex, ctx: ReadContext
   }
   if (ctx.rawRows === false) return eachRow<unknown[]>(reader, read.sql, read.bindings, row, AS_ARRAYS)
   // MySQL/MariaDB: the same lines from the packet bytes
-  const items = new RawItemCodes(code, P, (v) => {
-    const item = code(v)
-    return {field: esc(item), partition: partitionOf(looseCode(item), P)}
-  })
+  const items = new RawItemCodes(code, P, erpItemSlot(code, P))
   const uom = rawTextCache()
   let factorAsIs: RawPlain = rawPlainNumber(null, 2)
   const line = new RawFieldsLine(spill, KIND.units, [0, 1, 2])
