@@ -2,6 +2,8 @@ import {randomBytes} from 'node:crypto'
 
 import {describe} from 'vitest'
 
+import type {MysqlSourceConfig} from '../../src/lib/config/sources-schema.js'
+
 /**
  * Real MariaDB for tests: 127.0.0.1:3306, root, no password (override with PLANTOPS_TEST_MYSQL_HOST/PORT/USER/PASSWORD).
  * Without a server the MySQL tests skip with a clear message; with PLANTOPS_REQUIRE_MYSQL=1 they fail instead.
@@ -63,5 +65,18 @@ export async function createTestDatabase(prefix = 'pt'): Promise<{name: string; 
       await admin.query(`DROP DATABASE IF EXISTS \`${name}\``)
       await admin.end()
     },
+  }
+}
+
+/** A validated-shape MySQL source on the test server's `database` (settings as plantops.yaml would give them). */
+export function mysqlSourceConfig(database: string, over: Partial<MysqlSourceConfig> = {}): MysqlSourceConfig {
+  return {
+    client: 'mysql',
+    role: 'erp',
+    connection: {host: mysqlParams.host, port: mysqlParams.port, user: mysqlParams.user, password: mysqlParams.password, database},
+    statementTimeoutSeconds: 300,
+    connectTimeoutSeconds: 5,
+    maxLagSeconds: 900,
+    ...over,
   }
 }

@@ -1,9 +1,8 @@
 import {afterAll, afterEach, beforeAll, expect, it, vi} from 'vitest'
 
-import type {MysqlSourceConfig} from '../../src/lib/config/sources-schema.js'
 import {RawRow, RowFramer, type MysqlWire, type MysqlWirePacket, type RawKind} from '../../src/lib/sources/raw-rows.js'
 import {Source, type RawRowSink} from '../../src/lib/sources/source.js'
-import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
+import {createTestDatabase, describeMysql, mysqlSourceConfig} from '../helpers/mysql.js'
 
 /**
  * RowFramer: the rows of a raw read framed from the socket's chunks. Against the real MariaDB, with the chunks cut
@@ -11,17 +10,6 @@ import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.j
  * NULLs and multi-byte text: the same values as mysql2's own reading. And a fake connection for the exact packets
  * handed to mysql2 (sequence ids, the rest of the chunk after the result).
  */
-
-function mysqlSource(database: string): MysqlSourceConfig {
-  return {
-    client: 'mysql',
-    role: 'erp',
-    connection: {host: mysqlParams.host, port: mysqlParams.port, user: mysqlParams.user, password: mysqlParams.password, database},
-    statementTimeoutSeconds: 300,
-    connectTimeoutSeconds: 5,
-    maxLagSeconds: 900,
-  }
-}
 
 function collector() {
   const got = {raw: 0, values: 0, rows: [] as unknown[][]}
@@ -66,7 +54,7 @@ describeMysql('RowFramer: raw rows framed from the socket chunks (real MariaDB)'
     await db.conn.query(`INSERT INTO t SELECT seq, CASE seq % 5 WHEN 0 THEN NULL WHEN 1 THEN CONCAT('电机-', seq) WHEN 2 THEN REPEAT('é', seq % 300)
       WHEN 3 THEN '' ELSE CONCAT('IT', LPAD(seq, 8, '0')) END, IF(seq % 7 = 0, NULL, CAST(seq AS SIGNED) - 500), seq / 8,
       IF(seq % 97 = 0, REPEAT('长', 25000 + seq), NULL) FROM seq_1_to_3000`)
-    src = await Source.open('erp', mysqlSource(db.name))
+    src = await Source.open('erp', mysqlSourceConfig(db.name))
     const values: unknown[][] = []
     await src.eachRow!<unknown[]>(sql, [], (r) => values.push(r), {rowsAsArray: true})
     expected = values

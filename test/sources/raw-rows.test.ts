@@ -1,22 +1,9 @@
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {ReadOnlyViolation, SourceError} from '../../src/lib/cli/errors.js'
-import type {MysqlSourceConfig} from '../../src/lib/config/sources-schema.js'
 import type {RawKind, RawRow} from '../../src/lib/sources/raw-rows.js'
 import {eachRawRow, Source, type RawRowSink} from '../../src/lib/sources/source.js'
-import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
-
-function mysqlSource(database: string, over: Partial<MysqlSourceConfig> = {}): MysqlSourceConfig {
-  return {
-    client: 'mysql',
-    role: 'erp',
-    connection: {host: mysqlParams.host, port: mysqlParams.port, user: mysqlParams.user, password: mysqlParams.password, database},
-    statementTimeoutSeconds: 300,
-    connectTimeoutSeconds: 5,
-    maxLagSeconds: 900,
-    ...over,
-  }
-}
+import {createTestDatabase, describeMysql, mysqlSourceConfig} from '../helpers/mysql.js'
 
 /** A sink that keeps each row's values (RawRow.value for raw rows) and how they came. */
 function collector(onRaw?: (r: RawRow, n: number) => void) {
@@ -54,7 +41,7 @@ describeMysql('raw MySQL rows: the packet bytes, with everything a read guarante
       (4, 123456, 18446744073709551, '1', '', NULL, '2000-01-01', '2000-01-01 00:00:00', '00:00:00', 1999, '', 'a', 2147483647)`)
     await db.conn.query('CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(40))')
     await db.conn.query("INSERT INTO big SELECT seq, CONCAT('row-', seq) FROM seq_1_to_20000")
-    src = await Source.open('erp', mysqlSource(db.name))
+    src = await Source.open('erp', mysqlSourceConfig(db.name))
   })
 
   afterAll(async () => {
@@ -133,7 +120,7 @@ describeMysql('raw MySQL rows: the packet bytes, with everything a read guarante
   })
 
   it('the statement timeout applies', async () => {
-    const timed = await Source.open('erp', mysqlSource(db.name, {statementTimeoutSeconds: 1}))
+    const timed = await Source.open('erp', mysqlSourceConfig(db.name, {statementTimeoutSeconds: 1}))
     try {
       const err = await timed.eachRawRow('SELECT id, SLEEP(3) AS s FROM t WHERE id = 1', [], collector().sink).catch((e) => e)
       expect(err).toBeInstanceOf(SourceError)
@@ -144,7 +131,7 @@ describeMysql('raw MySQL rows: the packet bytes, with everything a read guarante
   })
 
   it('KILL of the connection mid-read ends the read at once with a SourceError', async () => {
-    const own = await Source.open('erp', mysqlSource(db.name))
+    const own = await Source.open('erp', mysqlSourceConfig(db.name))
     try {
       let killed = false
       const t0 = Date.now()
