@@ -6,7 +6,7 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {configSchema} from '../../src/lib/config/schema.js'
 import {CodeMap, warehouseMap} from '../../src/lib/reconcile/mapping.js'
-import {Source, type RawRowSink, type Reader} from '../../src/lib/sources/source.js'
+import {Source, type Reader} from '../../src/lib/sources/source.js'
 import type {StockConfig} from '../../src/lib/stock/config.js'
 import {KIND, readItems, readItemUnits, sideNormalizers, type ReadContext} from '../../src/lib/stock/read-sides.js'
 import {Spill} from '../../src/lib/stock/spill.js'

@@ -6,7 +6,7 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {configSchema} from '../../src/lib/config/schema.js'
 import {CodeMap} from '../../src/lib/reconcile/mapping.js'
-import {Source, type RawRowSink, type Reader} from '../../src/lib/sources/source.js'
+import {Source, type Reader} from '../../src/lib/sources/source.js'
 import type {StockConfig} from '../../src/lib/stock/config.js'
 import {readContext} from '../../src/lib/stock/read-context.js'
 import {KIND, readErpStock, readWmsStock} from '../../src/lib/stock/read-sides.js'

@@ -11,7 +11,7 @@ import {displayLot, looseCode} from '../reconcile/keys.js'
 import {KIND} from './read-sides.js'
 import {hashJoin, type JoinKey} from './join-hash.js'
 import {textPieces, unescapeField as unesc, type Spill} from './spill.js'
-import type {Cause, StockVarianceRow} from './types.js'
+import type {StockVarianceRow} from './types.js'
 import type {ItemUnitFacts, UnitConverter} from '../reconcile/units.js'
 
 interface ItemInfo extends ItemUnitFacts {
