@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {createReadStream, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 
@@ -55,5 +55,27 @@ describe('exceljs patch: the private names it relies on', () => {
     expect(partName('worksheets/sheet1.xml')).toBe('xl/worksheets/sheet1.xml')
     expect(partName('./worksheets/sheet2.xml')).toBe('xl/worksheets/sheet2.xml')
     expect(partName('/xl/worksheets/sheet3.xml')).toBe('xl/worksheets/sheet3.xml')
+  })
+
+  it('a buffered sheet nobody reads cannot crash the process when its temporary file is gone; a reader still gets the error', async () => {
+    // exceljs buffers a sheet stored before the shared strings in a temporary file, hands it over as an fs stream it
+    // has already asked to open and deletes the file when the next sheet is asked for: the open can fail unread
+    // (seen in CI as an uncaught ENOENT). Without the patch's listener vitest reports this test's stream as an
+    // unhandled error and the run fails.
+    const missing = path.join(tempDir('plantops-patch-'), 'deleted-before-open.xml')
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(missing, {} as never)
+    patchWorkbookReader(reader as unknown as Record<string, unknown>, {sharedStrings: async () => []})
+    const parse = (reader as unknown as {_parseWorksheet(it: AsyncIterable<Buffer>, n: string): Iterator<{value: {chunks: AsyncIterable<Buffer>}}>})._parseWorksheet
+    const unread = createReadStream(missing)
+    parse.call(reader, unread, '1').next()
+    await new Promise((resolve) => unread.once('close', resolve))
+    expect(unread.destroyed).toBe(true)
+
+    const read = createReadStream(missing)
+    const part = parse.call(reader, read, '2').next().value.value
+    const consume = async () => {
+      for await (const _ of part.chunks);
+    }
+    await expect(consume()).rejects.toMatchObject({code: 'ENOENT'})
   })
 })

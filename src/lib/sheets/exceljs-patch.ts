@@ -104,10 +104,22 @@ export function patchWorkbookReader(reader: Record<string, unknown>, hooks: Patc
     const rel = (this.workbookRels ?? []).find((r) => partName(r.Target) === `xl/worksheets/sheet${sheetNo}.xml`)
     const at = rel ? sheets.findIndex((s) => s.rId === rel.Id) : -1
     const meta = at >= 0 ? sheets[at] : undefined
+    // A sheet stored before the shared strings was buffered by exceljs in a temporary file; it hands the sheet over
+    // as an fs stream it has already asked to open, and deletes the file as soon as the next sheet is asked for. For a
+    // sheet nobody reads (--sheet chose another) the open can lose that race: with no listener the ENOENT would be an
+    // uncaught exception ending the process. The listener only keeps it from being uncaught: a reader of the chunks
+    // still gets every error through the stream's async iterator.
+    if (isEmitter(iterator)) iterator.on('error', ignoreUnreadSheetError)
     const part: WorksheetPart = {name: meta?.name ?? `Sheet${sheetNo}`, state: meta?.state, index: at + 1, chunks: utf8Boundaries(iterator), reader: this}
     yield {eventType: 'worksheet', value: part}
   }
 }
+
+function isEmitter(x: unknown): x is NodeJS.EventEmitter {
+  return typeof (x as NodeJS.EventEmitter).on === 'function'
+}
+
+function ignoreUnreadSheetError(): void {}
 
 /** The part name a workbook relationship target points at: relative to xl/, or absolute (openpyxl writes "/xl/…"). */
 export function partName(target: string): string {
