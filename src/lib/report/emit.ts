@@ -92,8 +92,10 @@ export async function emit<T>(result: T, view: View<T>, plan: OutputPlan, o: {te
       return {path: plan.output!}
     }
     default: {
+      // --json prints the document instead: the table is not rendered at all (on 8,000 variances that is most of a run)
+      if (plan.json) return {path: null}
       const text = view.text(result, o.text)
-      if (!plan.json && text !== '') process.stdout.write(`${text}\n`)
+      if (text !== '') process.stdout.write(`${text}\n`)
       return {path: null}
     }
   }
