@@ -131,6 +131,8 @@ export class Source implements Reader {
   /** Rows returned to plantops by this source, for run history. */
   rowsRead = 0
   private readonly knex: Knex
+  /** MySQL connections of the snapshots running now (abortSnapshots). */
+  private readonly live = new Set<LiveConnection>()
   private flavor: Flavor | undefined
   private readonly where: {host?: string; port?: number; database?: string; filename?: string}
 
@@ -266,6 +268,7 @@ export class Source implements Reader {
       throw toSourceError(this.name, error, this.where)
     }
     const run = (sql: string) => (this.dialect === 'mysql' ? exec(conn as MysqlCallbackConnection, sql) : this.knex.raw(sql).connection(conn))
+    if (this.dialect === 'mysql') this.live.add(conn as LiveConnection)
     try {
       await run(this.dialect === 'mysql' ? 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY' : 'BEGIN')
       const reader: Reader = {
@@ -304,8 +307,19 @@ export class Source implements Reader {
       await run('ROLLBACK').catch(() => {})
       throw error instanceof Error && 'exitCode' in error ? error : toSourceError(this.name, error, this.where)
     } finally {
+      this.live.delete(conn as LiveConnection)
       await this.releaseConnection(conn)
     }
+  }
+
+  /**
+   * Close the connections of this source's running snapshots (MySQL): a read in one stops at once with a lost
+   * connection instead of taking the rest of its result (the stock diff's other side has failed). The pool drops them.
+   */
+  abortSnapshots(): void {
+    // the socket itself: mysql2's destroy() only half-closes it, and the server goes on sending the result
+    for (const c of this.live) (c.stream ?? c).destroy()
+    this.live.clear()
   }
 
   /** One read-only transaction around `fn` on a pooled connection (MySQL): nothing is sent outside one. */
@@ -725,6 +739,12 @@ export class Source implements Reader {
       c.stream?.removeListener('close', onClose)
     }
   }
+}
+
+/** A mysql2 connection as abortSnapshots closes it. */
+interface LiveConnection {
+  destroy(): void
+  stream?: {destroy(): void}
 }
 
 type RawStart = (kinds: readonly RawKind[] | null) => boolean

@@ -1,7 +1,7 @@
 /**
  * The read phase of a stock diff: replica lag of every source first, then both sides in parallel (each in one
- * read-only snapshot, with the lookups the plan puts there), in two reader threads when the compiled worker exists,
- * then the lookups that live on other sources. Every row ends normalised, mapped and spilled to hash partitions.
+ * read-only snapshot, with the lookups the plan puts there), the WMS side in a reader thread and the ERP side in this
+ * thread when the compiled worker exists, then the lookups that live on other sources. Every row ends normalised, mapped and spilled to hash partitions.
  */
 import {existsSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
@@ -104,7 +104,13 @@ export function mayBeLarge(size: SideSize): boolean {
 /** Read both sides (and every lookup) into the spill. */
 export async function readSides(a: ReadInput): Promise<ReadResult> {
   const {cfg, plan, scope, spill} = a
-  const ctx = readContext({cfg, spill, itemMap: new CodeMap(true), warehouses: scope.warehouses, noLots: scope.noLots, onRows: a.onRows})
+  // a side read here stops at its next row count once the other side has failed (its error)
+  let stopped: {error: unknown} | null = null
+  const onRows = (side: 'erp' | 'wms', n: number) => {
+    if (stopped !== null) throw stopped.error
+    a.onRows(side, n)
+  }
+  const ctx = readContext({cfg, spill, itemMap: new CodeMap(true), warehouses: scope.warehouses, noLots: scope.noLots, onRows})
   const {erpNorm, wmsNorm} = ctx
   // the item cross-reference first when it is not read inside the WMS snapshot
   const im = cfg.itemMap
@@ -119,6 +125,23 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
   let transit: ReadResult['transit'] = null
   let erp: SideRead
   let wms: SideRead
+  // a side read in this thread: in its snapshot with the lookups the plan puts there
+  const lookups = async (where: ReadPlace, src: Source, r: Reader) => {
+    if (plan.items === where) await readItems(r, src.builder(), ctx)
+    if (plan.units === where) await readItemUnits(r, src.builder(), ctx)
+    if (plan.transit === where) transit = await readTransit(r, src.builder(), ctx)
+  }
+  const readSide = async (side: 'erp' | 'wms'): Promise<SideRead> => {
+    const src = side === 'erp' ? erpSrc : wmsSrc
+    const t0 = performance.now()
+    const rows = await src.snapshot(async (r) => {
+      if (side === 'wms' && im && 'source' in im && plan.itemMap === 'wms') ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code, compactMap)
+      const n = side === 'erp' ? await readErpStock(r, src.builder(), ctx) : await readWmsStock(r, src.builder(), ctx)
+      await lookups(side, src, r)
+      return n
+    })
+    return {rows, ms: performance.now() - t0}
+  }
   const workerFile = fileURLToPath(new URL('read-worker.js', import.meta.url))
   const threads = a.workers && existsSync(workerFile) && (mayBeLarge(a.sizes.erp) || mayBeLarge(a.sizes.wms))
   if (threads) {
@@ -137,48 +160,32 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
       units: plan.units === side,
       transit: plan.transit === side,
     })
-    // one side failing (a killed connection, a missing table) stops the other at once: the run ends now, not when
-    // the other side's long read is done
+    // the WMS side in a reader thread, the ERP side in this thread (which otherwise only waits: its modules are loaded
+    // and its sources open, where a second reader thread starts a Node thread and loads its bundle again: ~0.3 s of
+    // CPU, and the side's read starts that much later). One side failing (a killed connection, a missing table) ends
+    // the run now: the reader thread is stopped at once, the read here too (its snapshot's connection is closed; a SQLite
+    // read stops at its next row count)
     const readers: Worker[] = []
-    const [e, w] = await Promise.all([
-      runReadWorker<SideJob, SideResult>(workerFile, STOCK_SIDE_TASK, job('erp', erpSrc), (n) => a.onRows('erp', n), readers, STOCK_READER_HEAP),
-      runReadWorker<SideJob, SideResult>(workerFile, STOCK_SIDE_TASK, job('wms', wmsSrc), (n) => a.onRows('wms', n), readers, STOCK_READER_HEAP),
-    ]).catch(async (error: unknown) => {
+    const thread = runReadWorker<SideJob, SideResult>(workerFile, STOCK_SIDE_TASK, job('wms', wmsSrc), (n) => a.onRows('wms', n), readers, STOCK_READER_HEAP)
+    const here = readSide('erp')
+    const [e, w] = await Promise.all([here, thread]).catch(async (error: unknown) => {
+      stopped = {error}
+      here.catch(() => {})
+      erpSrc.abortSnapshots()
+      thread.catch(() => {})
       await Promise.all(readers.map((r) => r.terminate().catch(() => 0)))
       throw error
     })
-    for (const [res, src] of [
-      [e, erpSrc],
-      [w, wmsSrc],
-    ] as const) {
-      spill.adopt(res.index)
-      src.rowsRead += res.rowsRead
-      if (res.transit) transit = res.transit
-    }
-    erp = {rows: e.rows, ms: e.readMs}
+    spill.adopt(w.index)
+    wmsSrc.rowsRead += w.rowsRead
+    if (w.transit) transit = w.transit
+    erp = e
     wms = {rows: w.rows, ms: w.readMs}
     if (plan.itemMap === 'wms' && plan.transit === 'alone' && cfg.inTransit?.side === 'wms') {
       // the map was read inside the WMS thread; the movements on another source need it here too
       ctx.itemMap = await wmsSrc.snapshot((r) => itemMapFromSource(im as Extract<typeof im, {source: string}>, r, wmsSrc.builder(), wmsNorm.code, erpNorm.code, compactMap))
     }
   } else {
-    // in this thread: each side in its snapshot with the lookups the plan puts there
-    const lookups = async (where: ReadPlace, src: Source, r: Reader) => {
-      if (plan.items === where) await readItems(r, src.builder(), ctx)
-      if (plan.units === where) await readItemUnits(r, src.builder(), ctx)
-      if (plan.transit === where) transit = await readTransit(r, src.builder(), ctx)
-    }
-    const readSide = async (side: 'erp' | 'wms'): Promise<SideRead> => {
-      const src = side === 'erp' ? erpSrc : wmsSrc
-      const t0 = performance.now()
-      const rows = await src.snapshot(async (r) => {
-        if (side === 'wms' && im && 'source' in im && plan.itemMap === 'wms') ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code, compactMap)
-        const n = side === 'erp' ? await readErpStock(r, src.builder(), ctx) : await readWmsStock(r, src.builder(), ctx)
-        await lookups(side, src, r)
-        return n
-      })
-      return {rows, ms: performance.now() - t0}
-    }
     if (erpSrc.name === wmsSrc.name || erpSrc.dialect === 'sqlite' || wmsSrc.dialect === 'sqlite') {
       // one connection per SQLite file: read one after the other
       wms = await readSide('wms')
