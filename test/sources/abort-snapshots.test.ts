@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {Source, type RawRowSink} from '../../src/lib/sources/source.js'
+import {eachRawRow, Source, type RawRowSink} from '../../src/lib/sources/source.js'
 import {createTestDatabase, describeMysql, mysqlSourceConfig} from '../helpers/mysql.js'
 
 describeMysql('Source.abortSnapshots (real MariaDB)', () => {
@@ -32,7 +32,7 @@ describeMysql('Source.abortSnapshots (real MariaDB)', () => {
         rows++
       },
     }
-    const read = src.snapshot((r) => r.eachRawRow('SELECT seq, CONCAT(\'IT\', seq) FROM seq_1_to_20000000', [], sink, {batchSize: 4096}))
+    const read = src.snapshot((r) => eachRawRow(r, 'SELECT seq, CONCAT(\'IT\', seq) FROM seq_1_to_20000000', [], sink, {batchSize: 4096}))
     await expect(read).rejects.toThrow(/connection lost|closed/i)
     expect(aborted).toBe(10_000)
     // the rows already in the socket's last chunk at most, never the 20,000,000

@@ -58,6 +58,22 @@ describe('spill arena and rounds', () => {
     }
   })
 
+  it('writes a round of more pieces than one writev takes (thousands of partitions), every line once and in order', () => {
+    const spill = new Spill({partitions: 2500})
+    try {
+      const want = fill(spill, 400_000, 11)
+      expect(spill.bytesWritten).toBeGreaterThan(ARENA_BYTES)
+      const all = Array.from({length: 2500}, (_, p) => p)
+      check(spill, want, all)
+      spill.flush()
+      let total = 0
+      for (const lines of want.values()) for (const l of lines) total += Buffer.byteLength(l) + 1
+      expect(spill.bytesWritten).toBe(total)
+    } finally {
+      spill.dispose()
+    }
+  })
+
   it('another Spill adopting the index reads the same; a dropped partition reads empty until written again', () => {
     const a = new Spill({partitions: 97})
     const b = new Spill({partitions: 97})
