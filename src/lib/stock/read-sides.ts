@@ -241,6 +241,11 @@ function rawPlainNumber(kinds: readonly RawKind[] | null, col: number): RawPlain
 class RawLine {
   /** The kind's lane in the spill, from the first line (a side without rows creates no file). */
   private lane: SpillLane | null = null
+  /** Views of the last row buffer (a socket chunk) and the last slot buffer (the spill's arena), for word copies. */
+  private src: Buffer = EMPTY
+  private srcView: DataView<ArrayBufferLike> = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0)
+  private out: Buffer = EMPTY
+  private outView: DataView<ArrayBufferLike> = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0)
 
   constructor(
     private readonly spill: Spill,
@@ -258,8 +263,21 @@ class RawLine {
         const out = slot.buf
         const at = slot.len
         const src = r.buf
+        // four bytes at a time (the byte loop was ~60% of this method: profile at 2,000,000 rows/side)
+        if (src !== this.src) {
+          this.src = src
+          this.srcView = new DataView(src.buffer, src.byteOffset, src.length)
+        }
+        if (out !== this.out) {
+          this.out = out
+          this.outView = new DataView(out.buffer, out.byteOffset, out.length)
+        }
+        const sv = this.srcView
+        const ov = this.outView
         let o = at
-        for (let k = s; k < e; k++) out[o++] = src[k]
+        let k = s
+        for (; k + 4 <= e; k += 4, o += 4) ov.setInt32(o, sv.getInt32(k, true), true)
+        for (; k < e; k++) out[o++] = src[k]
         const shift = at - s - 1
         out[start[1] + shift] = 9
         out[start[2] + shift] = 9
