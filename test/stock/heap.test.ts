@@ -8,7 +8,7 @@ import {collectGarbage, minorCollector} from '../../src/lib/stock/heap.js'
 async function collections(fn: () => Promise<void> | void): Promise<number[]> {
   const kinds: number[] = []
   const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) kinds.push((e.detail as {kind: number}).kind)
+    for (const e of list.getEntries()) kinds.push((e as unknown as {detail: {kind: number}}).detail.kind)
   })
   obs.observe({entryTypes: ['gc']})
   await fn()
