@@ -46,3 +46,20 @@ describe('compact code map', () => {
     expect(m.size).toBe(0)
   })
 })
+
+describe('compact code map: loose targets', () => {
+  it('names the first entry of a loose code in insertion order, whether or not it is its own loose code', () => {
+    const m = new CompactCodeMap()
+    m.set('ab c', 'E1')
+    m.set('ABC', 'E2')
+    m.set('XYZ', 'E3')
+    m.set('x y z', 'E4')
+    m.set('ｑ', 'E5')
+    for (const [code, want] of [['abc', 'E1'], ['A B C', 'E1'], ['xyz', 'E3'], [' X Y Z ', 'E3'], ['Q', 'E5'], ['q', 'E5'], ['nope', undefined]] as const) {
+      expect(m.looseTarget(code), code).toBe(want)
+    }
+    // a later entry rebuilds the loose index
+    m.set('n o p e', 'E6')
+    expect(m.looseTarget('nope')).toBe('E6')
+  })
+})

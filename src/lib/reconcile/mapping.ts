@@ -149,21 +149,42 @@ export async function itemMapFromSource(
   /** The map to fill (e.g. stock's CompactCodeMap for cross-references of millions of codes). */
   newMap: (describe: (wms: string, erp: string) => string) => CodeMap = (describe) => new CodeMap(false, describe),
 ): Promise<CodeMap> {
-  const read = buildSideRead(knex, {table: cfg.table, query: cfg.query, columns: {w: cfg.columns.wms, e: cfg.columns.erp}})
-  const quoted = (w: string, e: string) => `${JSON.stringify(w)} → ${JSON.stringify(e)}`
-  const map = newMap(quoted)
+  const read = itemMapRead(cfg, knex)
+  const map = newMap(quotedEntry)
+  const add = itemMapAdder(map, normWms, normErp)
   // columns in SELECT order: w, e
   for await (const batch of reader.streamBatches<unknown[]>(read.sql, read.bindings, {batchSize: 4096, rowsAsArray: true})) {
-    for (let b = 0; b < batch.length; b++) {
-      const w = normWms(batch[b][0])
-      const e = normErp(batch[b][1])
-      if (w === '' || e === '') continue
-      // the row as stored, only when normalising changed it (else the map's own description says the same)
-      const rawW = codeText(batch[b][0])
-      const rawE = codeText(batch[b][1])
-      map.set(w, e, rawW === w && rawE === e ? undefined : quoted(rawW, rawE))
-    }
+    for (let b = 0; b < batch.length; b++) add(batch[b][0], batch[b][1])
   }
+  return checkedItemMap(cfg, map)
+}
+
+/** The SELECT of an item cross-reference on a source: columns w (WMS code), e (ERP code), in that order. */
+export function itemMapRead(cfg: Extract<NonNullable<StockConfig['itemMap']>, {source: string}>, knex: Knex): {sql: string; bindings: readonly unknown[]} {
+  return buildSideRead(knex, {table: cfg.table, query: cfg.query, columns: {w: cfg.columns.wms, e: cfg.columns.erp}})
+}
+
+/** How a cross-reference read from a source describes an entry (the map's `describe`). */
+export const quotedEntry = (w: string, e: string): string => `${JSON.stringify(w)} → ${JSON.stringify(e)}`
+
+/**
+ * One cross-reference row (its WMS and ERP code as the source returns them) into `map`: normalised, skipped when
+ * either code is empty, described by the row as stored only when normalising changed it.
+ */
+export function itemMapAdder(map: CodeMap, normWms: KeyNormalizer, normErp: KeyNormalizer): (wms: unknown, erp: unknown) => void {
+  return (wms, erp) => {
+    const w = normWms(wms)
+    const e = normErp(erp)
+    if (w === '' || e === '') return
+    // the row as stored, only when normalising changed it (else the map's own description says the same)
+    const rawW = codeText(wms)
+    const rawE = codeText(erp)
+    map.set(w, e, rawW === w && rawE === e ? undefined : quotedEntry(rawW, rawE))
+  }
+}
+
+/** The cross-reference read from a source, refused when a WMS code maps to two ERP codes. */
+export function checkedItemMap(cfg: Extract<NonNullable<StockConfig['itemMap']>, {source: string}>, map: CodeMap): CodeMap {
   if (map.conflicts.length > 0) {
     const where = cfg.table === undefined ? t('errors.stock.sideQuery') : t('errors.stock.sideTable', {table: cfg.table})
     throw new SourceError(cfg.source, t('errors.engine.itemMapSourceAmbiguous', {where, conflicts: map.conflictLines(5).join(t('errors.stock.problemSeparator'))}), {

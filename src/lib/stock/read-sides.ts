@@ -4,7 +4,8 @@ import {BoundedMap} from '../cache/bounded-map.js'
 import {t} from '../i18n/index.js'
 import {eachRawRow, eachRow, type Reader, type RawRowSink} from '../sources/source.js'
 import {isCanonicalIntBytes, isWellFormedUtf8, RawValueCache, type RawKind, type RawRow} from '../sources/raw-rows.js'
-import type {CodeMap} from '../reconcile/mapping.js'
+import {checkedItemMap, itemMapAdder, itemMapFromSource, itemMapRead, quotedEntry, type CodeMap} from '../reconcile/mapping.js'
+import {compactMap} from './compact-map.js'
 import type {StockConfig} from './config.js'
 import {codeNormalizer, codeText, looseCode, lotNormalizer, type KeyNormalizer} from '../reconcile/keys.js'
 import {isPlainQuantity, isPlainQuantityBytes, optionalNumberReader, quantityReader} from '../reconcile/quantity.js'
@@ -485,6 +486,45 @@ function wmsSlots(ctx: ReadContext): WmsSlots {
     return {field: esc(item), loose: esc(looseItem), partition: partitionOf(looseCode(item), P)}
   })
   return {whs, items, fields: fieldCaches(lot), nullLot: esc(lot(null))}
+}
+
+/**
+ * The item cross-reference on the WMS source (its table or SELECT) into a CompactCodeMap, inside the caller's snapshot.
+ * MySQL/MariaDB rows come from the packet bytes (no row array or batch of rows per read, which the value read left in
+ * the reader's old space: at 2,000,000 keys/side, 400,000 codes, that heap grew to twice what it used); a code whose
+ * bytes the side's normaliser keeps as they are is taken as its text without normalising. Same entries, same
+ * conflicts, same descriptions as the value read (itemMapFromSource), which other sources and `rawRows: false` use.
+ */
+export async function readItemMap(im: Extract<NonNullable<StockConfig['itemMap']>, {source: string}>, reader: Reader, knex: Knex, ctx: ReadContext): Promise<CodeMap> {
+  const normWms = ctx.wmsNorm.code
+  const normErp = ctx.erpNorm.code
+  if (ctx.rawRows === false) return itemMapFromSource(im, reader, knex, normWms, normErp, compactMap)
+  const read = itemMapRead(im, knex)
+  const map = compactMap(quotedEntry)
+  const add = itemMapAdder(map, normWms, normErp)
+  const wAsIs = asIsCode(normWms)
+  const eAsIs = asIsCode(normErp)
+  const sink: RawRowSink = {
+    start: () => true,
+    row: (r) => add(r[0], r[1]),
+    raw: (r) => {
+      // codes that are their own normal form (and non-empty): the value read would keep them as they are, no description
+      if (asIsColumn(r, 0, wAsIs) && asIsColumn(r, 1, eAsIs) && r.end[0] > r.start[0] && r.end[1] > r.start[1]) map.set(asciiText(r, 0), asciiText(r, 1))
+      else add(r.value(0), r.value(1))
+    },
+  }
+  await eachRawRow(reader, read.sql, read.bindings, sink, AS_ARRAYS)
+  return checkedItemMap(im, map)
+}
+
+/** A text column of printable ASCII as its string (whatever the column's kind: the same text as mysql2's value, or a binary value's codeText). */
+function asciiText(r: RawRow, col: number): string {
+  return r.buf.toString('latin1', r.start[col], r.end[col])
+}
+
+/** The bytes of codes a normaliser returns as they are (its `asIs` table), or null when it does not say. */
+function asIsCode(norm: KeyNormalizer): Uint8Array | null {
+  return norm.asIs ?? null
 }
 
 /** Item master rows into the spill (partitioned like the ERP stock). */

@@ -6,12 +6,13 @@
 import type {SourceConfig} from '../config/sources-schema.js'
 import {Source} from '../sources/source.js'
 import {serveReadWorker} from '../sources/worker-read.js'
-import {CodeMap, itemMapFromSource} from '../reconcile/mapping.js'
-import {CompactCodeMap, compactMap} from './compact-map.js'
+import {CodeMap} from '../reconcile/mapping.js'
+import {CompactCodeMap} from './compact-map.js'
 import type {StockConfig} from './config.js'
 import {readContext} from './read-context.js'
-import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock} from './read-sides.js'
+import {readErpStock, readItemMap, readItems, readItemUnits, readTransit, readWmsStock} from './read-sides.js'
 import {Spill, type SpillIndex} from './spill.js'
+import {minorCollector} from './heap.js'
 
 export interface SideJob {
   side: 'erp' | 'wms'
@@ -67,7 +68,11 @@ export async function readSideJob(job: SideJob, onRows: (n: number) => void): Pr
     let posted = -Infinity
     let last = 0
     let sent = 0
+    // a young-generation collection every 8 row counts (131,072 rows): the socket's chunks are freed then (heap.ts)
+    const minor = await minorCollector()
+    let reports = 0
     const post = (_side: 'erp' | 'wms', n: number) => {
+      if (minor !== null && (++reports & 7) === 0) minor()
       last = n
       const now = performance.now()
       if (now - posted < ROWS_POST_MS) return
@@ -80,7 +85,7 @@ export async function readSideJob(job: SideJob, onRows: (n: number) => void): Pr
     let transit: {rows: number; from: string; to: string} | null = null
     const rows = await src.snapshot(async (r) => {
       const im = cfg.itemMap
-      if (job.side === 'wms' && im && 'source' in im && im.source === src.name) ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code, compactMap)
+      if (job.side === 'wms' && im && 'source' in im && im.source === src.name) ctx.itemMap = await readItemMap(im, r, src.builder(), ctx)
       const n = job.side === 'erp' ? await readErpStock(r, src.builder(), ctx) : await readWmsStock(r, src.builder(), ctx)
       if (job.items) await readItems(r, src.builder(), ctx)
       if (job.units) await readItemUnits(r, src.builder(), ctx)

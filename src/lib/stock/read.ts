@@ -8,7 +8,7 @@ import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 import {Worker, type ResourceLimits} from 'node:worker_threads'
 
-import {CodeMap, itemMapFromFile, itemMapFromSource} from '../reconcile/mapping.js'
+import {CodeMap, itemMapFromFile} from '../reconcile/mapping.js'
 import {codeText} from '../reconcile/keys.js'
 import {buildSideRead} from '../reconcile/side-read.js'
 import type {Reader, Source} from '../sources/source.js'
@@ -18,9 +18,9 @@ import type {StockConfig} from './config.js'
 import type {DiffScope, ReadPlace, ReadPlan} from './plan.js'
 import {STOCK_SIDE_TASK, type SideJob, type SideResult} from './read-worker.js'
 import {readContext} from './read-context.js'
-import {readErpStock, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers} from './read-sides.js'
+import {readErpStock, readItemMap, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers} from './read-sides.js'
 import type {Spill} from './spill.js'
-import {compactMap} from './compact-map.js'
+import {minorCollector} from './heap.js'
 
 export interface SideRead {
   rows: number
@@ -106,8 +106,12 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
   const {cfg, plan, scope, spill} = a
   // a side read here stops at its next row count once the other side has failed (its error)
   let stopped: {error: unknown} | null = null
+  // a young-generation collection every 8 row counts (131,072 rows) of a side read here: the socket's chunks are freed then (heap.ts)
+  const minor = await minorCollector()
+  let reports = 0
   const onRows = (side: 'erp' | 'wms', n: number) => {
     if (stopped !== null) throw stopped.error
+    if (minor !== null && (++reports & 7) === 0) minor()
     a.onRows(side, n)
   }
   const ctx = readContext({cfg, spill, itemMap: new CodeMap(true), warehouses: scope.warehouses, noLots: scope.noLots, onRows})
@@ -117,7 +121,7 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
   if (im && 'file' in im) ctx.itemMap = await itemMapFromFile(im, a.baseDir, wmsNorm.code, erpNorm.code)
   else if (im && plan.itemMap === 'alone') {
     const src = a.sources.get(im.source)!
-    ctx.itemMap = await src.snapshot((r) => itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code, compactMap))
+    ctx.itemMap = await src.snapshot((r) => readItemMap(im, r, src.builder(), ctx))
   }
 
   const erpSrc = a.sources.get(cfg.erp.source)!
@@ -135,7 +139,7 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
     const src = side === 'erp' ? erpSrc : wmsSrc
     const t0 = performance.now()
     const rows = await src.snapshot(async (r) => {
-      if (side === 'wms' && im && 'source' in im && plan.itemMap === 'wms') ctx.itemMap = await itemMapFromSource(im, r, src.builder(), wmsNorm.code, erpNorm.code, compactMap)
+      if (side === 'wms' && im && 'source' in im && plan.itemMap === 'wms') ctx.itemMap = await readItemMap(im, r, src.builder(), ctx)
       const n = side === 'erp' ? await readErpStock(r, src.builder(), ctx) : await readWmsStock(r, src.builder(), ctx)
       await lookups(side, src, r)
       return n
@@ -183,7 +187,7 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
     wms = {rows: w.rows, ms: w.readMs}
     if (plan.itemMap === 'wms' && plan.transit === 'alone' && cfg.inTransit?.side === 'wms') {
       // the map was read inside the WMS thread; the movements on another source need it here too
-      ctx.itemMap = await wmsSrc.snapshot((r) => itemMapFromSource(im as Extract<typeof im, {source: string}>, r, wmsSrc.builder(), wmsNorm.code, erpNorm.code, compactMap))
+      ctx.itemMap = await wmsSrc.snapshot((r) => readItemMap(im as Extract<typeof im, {source: string}>, r, wmsSrc.builder(), ctx))
     }
   } else {
     if (erpSrc.name === wmsSrc.name || erpSrc.dialect === 'sqlite' || wmsSrc.dialect === 'sqlite') {
