@@ -68,7 +68,7 @@ describe('exceljs patch: the private names it relies on', () => {
     const parse = (reader as unknown as {_parseWorksheet(it: AsyncIterable<Buffer>, n: string): Iterator<{value: {chunks: AsyncIterable<Buffer>}}>})._parseWorksheet
     const unread = createReadStream(missing)
     parse.call(reader, unread, '1').next()
-    await new Promise((resolve) => unread.once('close', resolve))
+    await new Promise<void>((resolve) => unread.once('close', () => resolve()))
     expect(unread.destroyed).toBe(true)
 
     const read = createReadStream(missing)
