@@ -50,11 +50,11 @@ export interface ReadInput {
 }
 
 /**
- * The heap of each stock reader thread. Its live data is small (bounded per-value caches, 4 KB spill slots per
- * partition) except the item cross-reference in the WMS thread; the rest is garbage of the row stream. Unbounded, V8
- * lets an old generation grow to ~4× its live data between full collections (its growing factor depends on the
- * heap's maximum), and both readers peak together at the end of the read phase: measured at 1,500,000 rows/side,
- * reader heaps of 52 and 62 MB (16 MB young generation each). An 8 MB young generation and a 1 GB old generation
+ * The heap of the stock reader thread (the WMS side; the ERP side is read in the main thread). Its live data is small
+ * (bounded per-value caches, the spill's arena) except the item cross-reference; the rest is garbage of the row stream.
+ * Unbounded, V8 lets an old generation grow to ~4× its live data between full collections (its growing factor depends
+ * on the heap's maximum): measured at 1,500,000 rows/side when both sides had a reader thread, reader heaps of 52 and
+ * 62 MB (16 MB young generation each). An 8 MB young generation and a 1 GB old generation
  * bound (V8 then grows the heap by at most ~1.6× between collections) give 35 and 44 MB (the CPU cost, if any, was
  * within the noise of a loaded machine: to be re-measured quietly). 1 GB is far above any live set a reader holds (a
  * cross-reference of millions of codes is tens of MB); a thread that reaches it anyway ends the run with
