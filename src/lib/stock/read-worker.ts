@@ -81,7 +81,6 @@ export async function readSideJob(job: SideJob, onRows: (n: number) => void): Pr
       onRows(n)
     }
     const ctx = readContext({cfg, spill, itemMap, warehouses: job.warehouses, noLots: job.noLots, onRows: post})
-    const {erpNorm, wmsNorm} = ctx
     let transit: {rows: number; from: string; to: string} | null = null
     const rows = await src.snapshot(async (r) => {
       const im = cfg.itemMap
