@@ -9,7 +9,7 @@ import {statusName} from '../../lib/reconcile/job-types.js'
 import {jobFails, writeJobReport} from '../../lib/reconcile/job-report.js'
 import {findingJson, jobSummaryJson, type JobFindingJson, type JobRunSummaryJson} from '../../lib/reconcile/job-view.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
-import {OUTPUT_FORMATS, type OutputFormat} from '../../lib/report/emit.js'
+import {OUTPUT_FORMATS} from '../../lib/report/emit.js'
 
 export interface ReconcileJobResult {
   job: string

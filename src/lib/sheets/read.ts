@@ -1,7 +1,6 @@
 import {createReadStream} from 'node:fs'
 import {open, stat} from 'node:fs/promises'
 import path from 'node:path'
-import {Transform, type TransformCallback} from 'node:stream'
 
 import {isPlantopsError, UsageError} from '../cli/errors.js'
 import {t} from '../i18n/index.js'

@@ -91,12 +91,6 @@ export function causeList(causes: Record<string, number>): string {
   return Object.entries(causes).map(([c, n]) => t('stock.causeCount', {cause: causeLabel(c), count: n})).join(t('common.listSeparator'))
 }
 
-/** One side: the stock rows it compared, and rows read (lookups included: the figure run history records). */
-function sideText(side: StockDiffSummary['erp']): string {
-  const lag = side.lagSeconds === null ? '' : `, lag ${side.lagSeconds} s`
-  return `${side.rows.toLocaleString('en-US')} stock rows in ${(side.readMs / 1000).toFixed(1)} s${lag} · ${side.rowsRead.toLocaleString('en-US')} rows read (lookups included)`
-}
-
 /** The summary as label/value pairs for the terminal. */
 export function summaryPairs(s: StockDiffSummary): Array<[string, unknown]> {
   const sec = (ms: number) => t('common.seconds', {s: (ms / 1000).toFixed(1)})
