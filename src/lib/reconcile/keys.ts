@@ -85,6 +85,18 @@ export function displayLot(lot: string): string {
  */
 const ALREADY_LOOSE = /^[\x21-\x60\x7b-\x7e]*$/
 
+/**
+ * ALREADY_LOOSE over s[from, to) without the slice (the packed cross-reference's entries, stock/compact-map.ts): printable
+ * ASCII with no white space and no lower-case letter, its own loose code.
+ */
+export function isAlreadyLoose(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x21 || c > 0x7e || (c > 0x60 && c < 0x7b)) return false
+  }
+  return true
+}
+
 export function looseCode(value: unknown): string {
   let s = text(value)
   // the common case: printable ASCII with no white space and no lower-case letter is its own loose form

@@ -1,5 +1,5 @@
 import {CodeMap} from '../reconcile/mapping.js'
-import {looseCode} from '../reconcile/keys.js'
+import {isAlreadyLoose, looseCode} from '../reconcile/keys.js'
 
 /** Entries per packed chunk: the codes of a chunk are joined into one string once the chunk is full. */
 const CHUNK_BITS = 10
@@ -18,18 +18,6 @@ function hashRange(s: string, from: number, to: number): number {
     h = Math.imul(h, 0x01000193)
   }
   return h | 0
-}
-
-/**
- * Whether s[from, to) is printable ASCII with no white space and no lower-case letter: its own loose code (looseCode's
- * fast path, without the slice).
- */
-function alreadyLoose(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x21 || c > 0x7e || (c > 0x60 && c < 0x7b)) return false
-  }
-  return true
 }
 
 /**
@@ -99,9 +87,9 @@ class PackedTexts {
   /** Whether entry i is its own loose code for certain (looseCode's fast path), without making the string. */
   alreadyLoose(i: number): boolean {
     const c = i >> CHUNK_BITS
-    if (c < this.done.length) return alreadyLoose(this.done[c], this.start(i), this.end(i))
+    if (c < this.done.length) return isAlreadyLoose(this.done[c], this.start(i), this.end(i))
     const s = this.open[i & (CHUNK - 1)]
-    return alreadyLoose(s, 0, s.length)
+    return isAlreadyLoose(s, 0, s.length)
   }
 }
 

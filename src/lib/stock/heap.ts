@@ -58,3 +58,17 @@ async function gcFunction(): Promise<(options?: {type: 'minor' | 'major'}) => vo
     v8.setFlagsFromString('--no-expose-gc')
   }
 }
+
+/**
+ * The reader side's use of minorCollector: called on each row count a stock read reports (every 16,384 rows), it runs a
+ * young-generation collection every 8th (131,072 rows); a no-op without access to `gc`. One rule for the reader thread
+ * (read-worker.ts) and the side read in the main thread (read.ts).
+ */
+export async function rowCountCollector(): Promise<() => void> {
+  const minor = await minorCollector()
+  if (minor === null) return () => {}
+  let counts = 0
+  return () => {
+    if ((++counts & 7) === 0) minor()
+  }
+}

@@ -12,7 +12,7 @@ import type {StockConfig} from './config.js'
 import {readContext} from './read-context.js'
 import {readErpStock, readItemMap, readItems, readItemUnits, readTransit, readWmsStock} from './read-sides.js'
 import {Spill, type SpillIndex} from './spill.js'
-import {minorCollector} from './heap.js'
+import {rowCountCollector} from './heap.js'
 
 export interface SideJob {
   side: 'erp' | 'wms'
@@ -69,10 +69,9 @@ export async function readSideJob(job: SideJob, onRows: (n: number) => void): Pr
     let last = 0
     let sent = 0
     // a young-generation collection every 8 row counts (131,072 rows): the socket's chunks are freed then (heap.ts)
-    const minor = await minorCollector()
-    let reports = 0
+    const collect = await rowCountCollector()
     const post = (_side: 'erp' | 'wms', n: number) => {
-      if (minor !== null && (++reports & 7) === 0) minor()
+      collect()
       last = n
       const now = performance.now()
       if (now - posted < ROWS_POST_MS) return
