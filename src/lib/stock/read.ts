@@ -1,7 +1,7 @@
 /**
  * The read phase of a stock diff: replica lag of every source first, then both sides in parallel (each in one
- * read-only snapshot, with the lookups the plan puts there), the WMS side in a reader thread and the ERP side in this
- * thread when the compiled worker exists, then the lookups that live on other sources. Every row ends normalised, mapped and spilled to hash partitions.
+ * read-only snapshot, with the lookups the plan puts there), one side in a reader thread and the other in this thread
+ * (homeSide) when the compiled worker exists, then the lookups that live on other sources. Every row ends normalised, mapped and spilled to hash partitions.
  */
 import {existsSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
@@ -50,7 +50,7 @@ export interface ReadInput {
 }
 
 /**
- * The heap of the stock reader thread (the WMS side; the ERP side is read in the main thread). Its live data is small
+ * The heap of the stock reader thread (the smaller side; the main thread reads the other: homeSide). Its live data is small
  * (bounded per-value caches, the spill's arena) except the item cross-reference; the rest is garbage of the row stream.
  * Unbounded, V8 lets an old generation grow to ~4× its live data between full collections (its growing factor depends
  * on the heap's maximum): measured at 1,500,000 rows/side when both sides had a reader thread, reader heaps of 52 and
@@ -99,6 +99,18 @@ export async function sideSizes(cfg: StockConfig, sources: Map<string, Source>, 
 /** Whether a side may hold THREADS_MIN_ROWS rows or more: a size the catalog does not know counts as large (threads cost little there). */
 export function mayBeLarge(size: SideSize): boolean {
   return size === null || size >= THREADS_MIN_ROWS
+}
+
+/**
+ * The side read in the command's thread when the other has a reader thread: the larger by the catalog's sizes, the WMS
+ * side on a tie or when a size is unknown (it carries the item cross-reference and the bins). This thread starts its
+ * read at once; the reader thread's starts ~0.2 s later (a Node thread, its bundle, its connection), so the longer
+ * read goes here. On the bins plant at 2,000,000 keys/side (2,400,000 WMS bins through a 400,000-code cross-reference)
+ * the WMS side here and the ERP side in the thread also peaked lower: 200-206 MB against 208-212 MB (4 interleaved
+ * pairs, same CPU); same-shape tables (a tie) are read as before.
+ */
+export function homeSide(sizes: {erp: SideSize; wms: SideSize}): 'erp' | 'wms' {
+  return sizes.erp !== null && sizes.wms !== null && sizes.erp > sizes.wms ? 'erp' : 'wms'
 }
 
 /** Read both sides (and every lookup) into the spill. */
@@ -163,28 +175,31 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
       units: plan.units === side,
       transit: plan.transit === side,
     })
-    // the WMS side in a reader thread, the ERP side in this thread (which otherwise only waits: its modules are loaded
-    // and its sources open, where a second reader thread starts a Node thread and loads its bundle again: ~0.3 s of
-    // CPU, and the side's read starts that much later). One side failing (a killed connection, a missing table) ends
-    // the run now: the reader thread is stopped at once, the read here too (its snapshot's connection is closed; a SQLite
-    // read stops at its next row count)
+    // one side in a reader thread, the other in this thread (which otherwise only waits: its modules are loaded and its
+    // sources open, where a second reader thread starts a Node thread and loads its bundle again: ~0.3 s of CPU, and
+    // the side's read starts that much later); which one: homeSide. One side failing (a killed connection, a missing
+    // table) ends the run now: the reader thread is stopped at once, the read here too (its snapshot's connection is
+    // closed; a SQLite read stops at its next row count)
     const readers: Worker[] = []
-    const thread = runReadWorker<SideJob, SideResult>(workerFile, STOCK_SIDE_TASK, job('wms', wmsSrc), (n) => a.onRows('wms', n), readers, STOCK_READER_HEAP)
-    const here = readSide('erp')
-    const [e, w] = await Promise.all([here, thread]).catch(async (error: unknown) => {
+    const home = homeSide(a.sizes)
+    const away = home === 'erp' ? 'wms' : 'erp'
+    const [homeSrc, awaySrc] = home === 'erp' ? [erpSrc, wmsSrc] : [wmsSrc, erpSrc]
+    const thread = runReadWorker<SideJob, SideResult>(workerFile, STOCK_SIDE_TASK, job(away, awaySrc), (n) => a.onRows(away, n), readers, STOCK_READER_HEAP)
+    const here = readSide(home)
+    const [h, w] = await Promise.all([here, thread]).catch(async (error: unknown) => {
       stopped = {error}
       here.catch(() => {})
-      erpSrc.abortSnapshots()
+      homeSrc.abortSnapshots()
       thread.catch(() => {})
       await Promise.all(readers.map((r) => r.terminate().catch(() => 0)))
       throw error
     })
     spill.adopt(w.index)
-    wmsSrc.rowsRead += w.rowsRead
+    awaySrc.rowsRead += w.rowsRead
     if (w.transit) transit = w.transit
-    erp = e
-    wms = {rows: w.rows, ms: w.readMs}
-    if (plan.itemMap === 'wms' && plan.transit === 'alone' && cfg.inTransit?.side === 'wms') {
+    const there = {rows: w.rows, ms: w.readMs}
+    ;[erp, wms] = home === 'erp' ? [h, there] : [there, h]
+    if (away === 'wms' && plan.itemMap === 'wms' && plan.transit === 'alone' && cfg.inTransit?.side === 'wms') {
       // the map was read inside the WMS thread; the movements on another source need it here too
       ctx.itemMap = await wmsSrc.snapshot((r) => readItemMap(im as Extract<typeof im, {source: string}>, r, wmsSrc.builder(), ctx))
     }
