@@ -132,7 +132,7 @@ const oclifEntry = {
   name: 'oclif-entry',
   setup(b) {
     b.onResolve({filter: /^plantops:oclif$/}, () => ({path: 'oclif', namespace: 'plantops'}))
-    b.onLoad({filter: /.*/, namespace: 'plantops'}, () => ({contents: "export {execute} from '@oclif/core'\n", resolveDir: root, loader: 'js'}))
+    b.onLoad({filter: /.*/, namespace: 'plantops'}, () => ({contents: "export {execute, settings} from '@oclif/core'\n", resolveDir: root, loader: 'js'}))
   },
 }
 
