@@ -10,12 +10,12 @@ import {stringify} from 'yaml'
 import {buildDemoPlant, demoSourcesConfig} from '../../src/lib/demo/index.js'
 import {demoStockConfig} from '../../src/lib/demo/stock-config.js'
 import {demoSystemsConfig} from '../../src/lib/demo/systems-config.js'
-import {binPath, runCli, tempDir} from '../helpers/cli.js'
+import {binPath, cliEnv, runCli, tempDir} from '../helpers/cli.js'
 
 /** Spawn the built CLI with stdout piped into a reader that closes after the first chunk (like `| head -1`). */
 function runIntoClosingReader(args: string[], cwd: string): Promise<{code: number | null; stderr: string; first: string}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {cwd, env: {...process.env, NO_COLOR: '1', PLANTOPS_CONFIG: undefined} as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [binPath, ...args], {cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''
     let first = ''
     child.stderr.on('data', (d) => (stderr += d))
