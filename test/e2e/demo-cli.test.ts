@@ -6,7 +6,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {binPath, runCli, tempDir} from '../helpers/cli.js'
+import {binPath, cliEnv, runCli, tempDir} from '../helpers/cli.js'
 import {describeMysql, mysqlParams} from '../helpers/mysql.js'
 
 /**
@@ -82,7 +82,7 @@ describe('plantops demo and run safety (built CLI, SQLite demo plant)', () => {
 
   async function startAndWaitUntilRunning(): Promise<{pid: number; exited: Promise<number | null>}> {
     const child = spawn(process.execPath, [binPath, 'stock', 'diff', '--config', config, '--format', 'csv', '--output', path.join(dir, 'v.csv')], {
-      env: {...process.env, NO_COLOR: '1'},
+      env: cliEnv(),
       stdio: 'ignore',
     })
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))

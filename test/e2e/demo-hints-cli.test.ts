@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {beforeAll, describe, expect, it, vi} from 'vitest'
 
-import {binPath, runCli, tempDir} from '../helpers/cli.js'
+import {binPath, cliEnv, runCli, tempDir} from '../helpers/cli.js'
 
 /**
  * Every command `plantops demo` tells a new user to run works as printed, from where the user is (issue 13 item 23):
@@ -15,7 +15,7 @@ vi.setConfig({testTimeout: 300_000})
 
 function runPrinted(command: string, cwd: string): {code: number; stdout: string; stderr: string} {
   const script = `plantops() { "${process.execPath}" "${binPath}" "$@"; }\n${command}`
-  const r = spawnSync('sh', ['-c', script], {cwd, encoding: 'utf8', env: {...process.env, NO_COLOR: '1', PLANTOPS_CONFIG: ''}, timeout: 120_000})
+  const r = spawnSync('sh', ['-c', script], {cwd, encoding: 'utf8', env: cliEnv({PLANTOPS_CONFIG: ''}), timeout: 120_000})
   return {code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr}
 }
 

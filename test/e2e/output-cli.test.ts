@@ -10,12 +10,12 @@ import {stringify} from 'yaml'
 import {buildDemoPlant, demoSourcesConfig} from '../../src/lib/demo/index.js'
 import {demoStockConfig} from '../../src/lib/demo/stock-config.js'
 import {demoSystemsConfig} from '../../src/lib/demo/systems-config.js'
-import {binPath, runCli, tempDir} from '../helpers/cli.js'
+import {binPath, cliEnv, runCli, tempDir} from '../helpers/cli.js'
 
 /** Spawn the built CLI with stdout piped into a reader that closes after the first chunk (like `| head -1`). */
 function runIntoClosingReader(args: string[], cwd: string): Promise<{code: number | null; stderr: string; first: string}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {cwd, env: {...process.env, NO_COLOR: '1', PLANTOPS_CONFIG: undefined} as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [binPath, ...args], {cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''
     let first = ''
     child.stderr.on('data', (d) => (stderr += d))
@@ -46,12 +46,12 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
   }, 180_000)
 
   it('--json with a bad flag, a bad option value or a missing argument prints only the documented error, exit 2', () => {
-    for (const args of [
+    const results = [
       ['stock', 'diff', '--bogus', '--json'],
       ['stock', 'diff', '--fail-on', 'sometimes', '--json'],
       ['count', 'report', '--json'],
-    ]) {
-      const r = runCli(args, {cwd: dir})
+    ].map((args) => ({args, r: runCli(args, {cwd: dir})}))
+    for (const {args, r} of results) {
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.json, r.stdout.slice(0, 300)).toBeDefined()
       expect(Object.keys(r.json)).toEqual(['error'])
@@ -60,7 +60,8 @@ describe('the output layer through the built CLI (SQLite demo plant)', () => {
       expect(r.stdout.length).toBeLessThan(2000)
       expect(r.stdout).not.toMatch(/package\.json|"pjson"|"flags"/)
     }
-    expect(runCli(['stock', 'diff', '--fail-on', 'sometimes', '--json'], {cwd: dir}).json.error.message).toMatch(/--fail-on=sometimes .*over-tolerance/)
+    // the bad option value's message names the value and the options
+    expect(results[1].r.json.error.message).toMatch(/--fail-on=sometimes .*over-tolerance/)
   }, 180_000)
 
   it('an unknown command suggests the nearest one, exit 2', () => {

@@ -14,7 +14,7 @@ import {ConfigError, SourceError} from '../../src/lib/cli/errors.js'
 import {parseConfigText} from '../../src/lib/config/load.js'
 import {openStore} from '../../src/lib/store/store.js'
 import {Source} from '../../src/lib/sources/source.js'
-import {binPath, repoRoot, runCli, tempDir} from '../helpers/cli.js'
+import {binPath, cliEnv, repoRoot, runCli, tempDir} from '../helpers/cli.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>
@@ -230,7 +230,7 @@ describeMysql('issue 15: configured SQL cannot write, lost connections end the r
 
 /** Start `stock diff`, wait until its configured query runs on the server, KILL it (QUERY or CONNECTION). */
 async function runAndKill(cwd: string, erp: Db, what: 'QUERY' | 'CONNECTION', extra: string[] = []): Promise<{code: number; stderr: string; stdout: string; afterKillMs: number}> {
-  const child = spawn(process.execPath, [binPath, 'stock', 'diff', ...extra], {cwd, env: {...process.env, NO_COLOR: '1', PLANTOPS_CONFIG: undefined} as NodeJS.ProcessEnv})
+  const child = spawn(process.execPath, [binPath, 'stock', 'diff', ...extra], {cwd, env: cliEnv()})
   let stderr = ''
   child.stderr.on('data', (b) => (stderr += String(b)))
   let stdout = ''

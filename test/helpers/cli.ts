@@ -31,7 +31,19 @@ function parsed(args: string[], stdout: string): unknown {
   }
 }
 
-const childEnv = (opts: CliOptions) => ({...process.env, NO_COLOR: '1', PLANTOPS_CONFIG: undefined, ...opts.env}) as NodeJS.ProcessEnv
+/**
+ * The environment of a CLI run: this process's, as a user's shell would pass it, with colour off and without the
+ * variables the test runner adds. vitest sets NODE_ENV=test, which a user's shell does not, and under it oclif runs
+ * in development mode: on every start it loads typescript to read tsconfig.json and tries to register tsx and ts-node
+ * to run the commands from source (then falls back to dist) — about 0.5 CPU-s more per start, double what a user's
+ * `plantops config validate` costs. Every child process a test starts (also through `sh -c` or `script`) takes its
+ * environment from here.
+ */
+export function cliEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {...process.env, NODE_ENV: undefined, NO_COLOR: '1', PLANTOPS_CONFIG: undefined, ...env}
+}
+
+const childEnv = (opts: CliOptions) => cliEnv(opts.env)
 
 /** Run the built CLI exactly as a user would (`node bin/run.js …`), with no TTY and colour off. */
 export function runCli(args: string[], opts: CliOptions = {}): CliResult {

@@ -10,7 +10,7 @@ import {decideLanguage} from '../../src/lib/i18n/language.js'
 import {sourceProbe} from '../../src/lib/init/probe.js'
 import {runInitWizard, type WizardPrompts} from '../../src/lib/init/wizard.js'
 import {displayWidth} from '../../src/lib/report/width.js'
-import {binPath, runCli, tempDir} from '../helpers/cli.js'
+import {binPath, cliEnv, runCli, tempDir} from '../helpers/cli.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
 
 const DEFAULT = Symbol('default')
@@ -250,7 +250,7 @@ describe('plantops init wizard (injected answers, SQLite sources)', () => {
 })
 
 function ptyEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', TERM: 'xterm'}
+  const env: NodeJS.ProcessEnv = cliEnv({TERM: 'xterm'})
   for (const k of ['CI', 'PLANTOPS_CONFIG', 'PLANTOPS_NO_INPUT']) delete env[k]
   return env
 }

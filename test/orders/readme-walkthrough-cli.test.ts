@@ -5,7 +5,7 @@ import path from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {binPath, repoRoot, tempDir} from '../helpers/cli.js'
+import {binPath, cliEnv, repoRoot, tempDir} from '../helpers/cli.js'
 
 /**
  * The README's orders walkthrough is what happens (issue 13 item 23): every command of it is run by a shell as
@@ -48,7 +48,7 @@ describe('README: the orders walkthrough (built CLI)', () => {
     for (const b of blocks) {
       if (b.kind === 'sh') {
         const script = `plantops() { "${process.execPath}" "${binPath}" "$@"; }\nset -e\n{\n${b.body}} 2>&1\necho "@@cwd=$(pwd)"`
-        const r = spawnSync('sh', ['-c', script], {cwd, encoding: 'utf8', env: {...process.env, NO_COLOR: '1', TZ: 'UTC', PLANTOPS_CONFIG: '', PLANTOPS_COLUMNS: ''}, timeout: 300_000})
+        const r = spawnSync('sh', ['-c', script], {cwd, encoding: 'utf8', env: cliEnv({TZ: 'UTC', PLANTOPS_CONFIG: '', PLANTOPS_COLUMNS: ''}), timeout: 300_000})
         expect(r.status, `${b.body}\n${r.stdout}\n${r.stderr}`).toBe(0)
         const at = r.stdout.lastIndexOf('@@cwd=')
         cwd = r.stdout.slice(at + 6).trim()

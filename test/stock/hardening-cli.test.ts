@@ -5,7 +5,7 @@ import path from 'node:path'
 import {afterAll, expect, it, vi} from 'vitest'
 import {stringify} from 'yaml'
 
-import {binPath, type CliResult, runCliAsync, tempDir} from '../helpers/cli.js'
+import {binPath, cliEnv, type CliResult, runCliAsync, tempDir} from '../helpers/cli.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
 
 /**
@@ -383,7 +383,7 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     const cfg = config((s) => (s.partitions = 256))
     let interrupted = 0
     for (const afterMs of [300, 3000]) {
-      const child = spawn(process.execPath, [binPath, 'stock', 'diff', '--config', cfg, '--format', 'csv', '--output', path.join(dir, 'out.csv')], {cwd: dir, env: {...process.env, NO_COLOR: '1'}})
+      const child = spawn(process.execPath, [binPath, 'stock', 'diff', '--config', cfg, '--format', 'csv', '--output', path.join(dir, 'out.csv')], {cwd: dir, env: cliEnv()})
       let stderr = ''
       child.stderr.on('data', (d) => (stderr += String(d)))
       const exited = new Promise<{code: number | null; at: number}>((resolve) => child.on('exit', (code) => resolve({code, at: Date.now()})))
