@@ -38,6 +38,14 @@ function check(spill: Spill, want: Map<string, string[]>, order: number[]): void
     }
 }
 
+/** Once flushed, the spill has written every line's bytes (and its newline) exactly once: none lost, none doubled. */
+function expectAllWritten(spill: Spill, want: Map<string, string[]>): void {
+  spill.flush()
+  let total = 0
+  for (const lines of want.values()) for (const l of lines) total += Buffer.byteLength(l) + 1
+  expect(spill.bytesWritten).toBe(total)
+}
+
 describe('spill arena and rounds', () => {
   it('gives every partition its lines in order across rounds, windows and kinds, read in any order', () => {
     const spill = new Spill({partitions: 300})
@@ -49,26 +57,20 @@ describe('spill arena and rounds', () => {
       const all = Array.from({length: 300}, (_, p) => p)
       check(spill, want, all)
       check(spill, want, [...all].reverse())
-      spill.flush()
-      let total = 0
-      for (const lines of want.values()) for (const l of lines) total += Buffer.byteLength(l) + 1
-      expect(spill.bytesWritten).toBe(total)
+      expectAllWritten(spill, want)
     } finally {
       spill.dispose()
     }
   })
 
-  it('writes a round of more pieces than one writev takes (thousands of partitions), every line once and in order', () => {
+  it('writes rounds of thousands of pieces (2,500 partitions) through the staging buffer, every line once and in order', () => {
     const spill = new Spill({partitions: 2500})
     try {
       const want = fill(spill, 400_000, 11)
       expect(spill.bytesWritten).toBeGreaterThan(ARENA_BYTES)
       const all = Array.from({length: 2500}, (_, p) => p)
       check(spill, want, all)
-      spill.flush()
-      let total = 0
-      for (const lines of want.values()) for (const l of lines) total += Buffer.byteLength(l) + 1
-      expect(spill.bytesWritten).toBe(total)
+      expectAllWritten(spill, want)
     } finally {
       spill.dispose()
     }
