@@ -55,7 +55,7 @@ export function codeNormalizer(cfg: NormalizeConfig): KeyNormalizer {
 /**
  * The bytes of codes returned as they are by a normaliser folding case to `fold` and by `looseCode`: printable ASCII
  * without space (nothing to trim, to width-fold or to strip), without lower case (looseCode upper-cases), and without
- * upper case when the normaliser lower-cases. (Exactly the ALREADY_LOOSE characters, less upper case for 'lower'.)
+ * upper case when the normaliser lower-cases. (Exactly isAlreadyLoose's characters, less upper case for 'lower'.)
  */
 function asIsBytes(fold: 'upper' | 'lower' | null): Uint8Array {
   const table = new Uint8Array(256)
@@ -80,14 +80,8 @@ export function displayLot(lot: string): string {
 }
 
 /**
- * The loosest reading of a code: NFKC, upper case, no white space at all. Two codes with the same loose form differ
- * only in case, spaces or full-width characters: the evidence for a `code_format` cause.
- */
-const ALREADY_LOOSE = /^[\x21-\x60\x7b-\x7e]*$/
-
-/**
- * ALREADY_LOOSE over s[from, to) without the slice (the packed cross-reference's entries, stock/compact-map.ts): printable
- * ASCII with no white space and no lower-case letter, its own loose code.
+ * Whether s[from, to) is its own loose code for certain: printable ASCII with no white space and no lower-case letter.
+ * looseCode's fast path; over a range, without the slice, for the packed cross-reference's entries (stock/compact-map.ts).
  */
 export function isAlreadyLoose(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -97,10 +91,14 @@ export function isAlreadyLoose(s: string, from: number, to: number): boolean {
   return true
 }
 
+/**
+ * The loosest reading of a code: NFKC, upper case, no white space at all. Two codes with the same loose form differ
+ * only in case, spaces or full-width characters: the evidence for a `code_format` cause.
+ */
 export function looseCode(value: unknown): string {
   let s = text(value)
   // the common case: printable ASCII with no white space and no lower-case letter is its own loose form
-  if (ALREADY_LOOSE.test(s)) return s
+  if (isAlreadyLoose(s, 0, s.length)) return s
   if (NON_ASCII.test(s)) s = s.normalize('NFKC')
   return s.replace(/\s+/g, '').toUpperCase()
 }
