@@ -34,9 +34,9 @@ function parsed(args: string[], stdout: string): unknown {
 /**
  * The environment of a CLI run: this process's, as a user's shell would pass it, with colour off and without the
  * variables the test runner adds. vitest sets NODE_ENV=test, which a user's shell does not, and under it oclif runs
- * in development mode: on every start it loads typescript to read tsconfig.json and tries to register tsx and ts-node
- * to run the commands from source (then falls back to dist) — about 0.5 CPU-s more per start, double what a user's
- * `plantops config validate` costs. Every child process a test starts (also through `sh -c` or `script`) takes its
+ * in development mode: it loaded typescript on every start to look for the commands' sources, about 0.5 CPU-s more
+ * per start, until bin/run.js turned that off (test/cli/node-env.test.ts); anything else NODE_ENV may still change
+ * stays out of the tests this way. Every child process a test starts (also through `sh -c` or `script`) takes its
  * environment from here.
  */
 export function cliEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
