@@ -258,6 +258,34 @@ describeMysql('stock diff hardening (built CLI, MariaDB)', () => {
     expect(off.code, off.stderr).toBe(0)
   })
 
+  it.concurrent('a cross-reference that lines up 1 key in 200 stops the reconcile early (exit 3 with the sample), not after holding every key', async () => {
+    const {erp, wms, tables, config, diff} = await fixture()
+    await tables()
+    const n = 30_000
+    await erp.conn.query('INSERT INTO stock VALUES ?', [Array.from({length: n}, (_, i) => [`E-${i}`, 'W', 'L', '1'])])
+    await wms.conn.query('INSERT INTO bins VALUES ?', [Array.from({length: n}, (_, i) => [i % 200 === 0 ? `E-${i}` : `W${i}`, 'W', 'L', '1'])])
+    const cfg = config((s) => {
+      delete s.safety.minMatchRatio
+      s.partitions = 256
+    })
+    const r = await diff(cfg)
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.json.error.code).toBe('NOTHING_LINES_UP')
+    const m = /only (\d+) of (\d+) keys \((\d+\.\d\d)%\) in (\d+) of the 256 partitions reconciled so far .* far below stock.safety.minMatchRatio 0.05.*only in ERP: E-\d+ @ W lot L.*only in WMS: W\d+ @ W lot L/.exec(r.json.error.message)
+    expect(m, r.json.error.message).not.toBeNull()
+    const [paired, keys, , done] = m!.slice(1).map(Number)
+    // a sample: past the minimums, short of the 59,850 keys and 256 partitions
+    expect(done).toBeGreaterThanOrEqual(32)
+    expect(done).toBeLessThan(256)
+    expect(keys).toBeGreaterThanOrEqual(20_000)
+    expect(keys).toBeLessThan(59_850)
+    expect(paired / keys).toBeLessThan(0.025)
+    // the final check says the same of the whole, in the terms it always did, when the sample is too small to say it
+    const whole = await diff(config((s) => delete s.safety.minMatchRatio))
+    expect(whole.code, whole.stderr).toBe(3)
+    expect(whole.json.error.message).toMatch(/^only 150 of 59850 keys \(0.25%\) are found on both sides, below stock.safety.minMatchRatio 0.05/)
+  })
+
   it.concurrent('issue 13.4: a difference exactly explained by goods in transit does not fail --fail-on over-tolerance; one-sided keys per stock.failOn.oneSided', async () => {
     const {erp, wms, tables, config, diff, cli} = await fixture()
     await tables()

@@ -87,6 +87,67 @@ describe.skipIf(!built)('merge threads (built worker)', () => {
     }
   }, 120_000)
 
+  it.each([true, false])('keys that do not line up stop every thread early, with the sample\'s figures (threads: %s)', async (parallel) => {
+    const {merge, spill: S} = await load()
+    const dirs: string[] = []
+    const newDir = () => {
+      const d = S.createSpillDir()
+      dirs.push(d)
+      return d
+    }
+    const P = 200
+    // 60,000 ERP items and 60,000 WMS SKUs: 1 in 100 (by item number) lines up, 1% of the 119,400 keys
+    const fill = (spill: Spill) => {
+      for (let i = 0; i < 60_000; i++) {
+        const item = `I${i}`
+        spill.write(KIND.erp, partitionOf(item, P), `${item}\tW1\tL1\t\t5`)
+        const sku = i % 100 === 0 ? item : `J${i}`
+        spill.write(KIND.wms, partitionOf(sku, P), `${sku}\tW1\tL1\t\t5\t\t`)
+      }
+      spill.flush()
+      return spill
+    }
+    const spill = fill(new S.Spill({partitions: P}) as unknown as Spill)
+    const again = fill(new S.Spill({partitions: P}) as unknown as Spill)
+    try {
+      const s = {...settings(), minMatchRatio: 0.05}
+      const threads = parallel ? merge.MergeThreads.start(2) : null
+      let progress = 0
+      const r = await merge.reconcileSpill(spill, s, {parallel, rows: 120_000, newDir, threads, onPartition: () => progress++})
+      expect(r.early).not.toBeNull()
+      const early = r.early!
+      expect(early.partitions).toBe(P)
+      expect(early.done).toBeGreaterThanOrEqual(merge.EARLY_MIN_PARTITIONS)
+      expect(early.keys).toBeGreaterThanOrEqual(merge.EARLY_MIN_KEYS)
+      // stopped well before the end: what was reconciled is what the share holds
+      expect(early.done).toBeLessThan(P / 2)
+      const t = r.share.totals.keys
+      expect(t.match + t.within_tolerance + t.over_tolerance + t.only_in_erp + t.only_in_wms).toBe(early.keys)
+      expect(t.match).toBe(early.paired)
+      expect(early.paired / early.keys).toBeLessThan(0.025)
+      expect(r.share.variances.length).toBe(early.keys - early.paired)
+      // the same plant with the check off reconciles every key
+      const all = await merge.reconcileSpill(again, {...s, minMatchRatio: 0}, {parallel, rows: 120_000, newDir, threads: parallel ? merge.MergeThreads.start(2) : null})
+      expect(all.early).toBeNull()
+      expect(all.share.totals.keys).toMatchObject({match: 600, only_in_erp: 59_400, only_in_wms: 59_400})
+    } finally {
+      spill.dispose()
+      again.dispose()
+      for (const d of dirs) S.removeSpillDir(d)
+    }
+  }, 120_000)
+
+  it('linesUpFarBelow: only past both minimums, below half the ratio, and never with the ratio 0', async () => {
+    const {merge} = await load()
+    const far = (ratio: number, done: number, keys: number, paired: number) => merge.linesUpFarBelow(ratio, {done, keys, paired})
+    expect(merge.EARLY_MIN_PARTITIONS).toBe(32)
+    expect(far(0.05, 32, 20_000, 499)).toBe(true)
+    expect(far(0.05, 32, 20_000, 500)).toBe(false)
+    expect(far(0.05, 31, 20_000, 0)).toBe(false)
+    expect(far(0.05, 32, 19_999, 0)).toBe(false)
+    expect(far(0, 1000, 1_000_000, 0)).toBe(false)
+  })
+
   it('an error in one merge thread fails the run with its message and stops the other', async () => {
     const {merge, spill: S} = await load()
     const dirs: string[] = []

@@ -8,6 +8,7 @@ import {buildSideRead} from '../reconcile/side-read.js'
 import type {Source} from '../sources/source.js'
 import type {StockConfig} from './config.js'
 import type {StockHistory} from './history.js'
+import type {EarlyStop} from './merge.js'
 import type {ReadResult} from './read.js'
 import {sideNormalizers} from './read-sides.js'
 import type {StockVarianceRow} from './types.js'
@@ -112,21 +113,31 @@ export function checkLinesUp(cfg: StockConfig, keys: Record<string, number>, var
   if (ratio <= 0 || erpRows === 0 || wmsRows === 0 || total === 0) return
   const paired = total - keys.only_in_erp - keys.only_in_wms
   if (paired / total >= ratio) return
+  throw nothingLinesUp('errors.stock.nothingLinesUp', {paired, total, ratio}, variances)
+}
+
+/**
+ * The reconcile stopped early (merge.ts linesUpFarBelow): the partitions it reconciled, a sample of the items, show
+ * keys that do not line up. Said like checkLinesUp, with the sample's figures.
+ */
+export function checkEarlyStop(cfg: StockConfig, early: EarlyStop | null, variances: StockVarianceRow[]): void {
+  if (early === null) return
+  throw nothingLinesUp('errors.stock.nothingLinesUpEarly', {paired: early.paired, total: early.keys, ratio: cfg.safety.minMatchRatio, done: early.done, partitions: early.partitions}, variances)
+}
+
+function nothingLinesUp(key: string, vars: {paired: number; total: number; ratio: number} & Record<string, unknown>, variances: StockVarianceRow[]): PlantopsError {
   const ex = (status: string) =>
     variances
       .filter((v) => v.status === status)
       .slice(0, 3)
       .map((v) => (v.lot ? t('errors.stock.exampleKeyLot', {item: v.item, warehouse: v.warehouse, lot: v.lot}) : t('errors.stock.exampleKey', {item: v.item, warehouse: v.warehouse})))
       .join(t('common.listSeparator'))
-  const pct = ((paired / total) * 100).toFixed(2)
-  throw new PlantopsError(
-    t('errors.stock.nothingLinesUp', {paired, total, pct, ratio, onlyErp: ex('only_in_erp') || '-', onlyWms: ex('only_in_wms') || '-'}),
-    {
-      code: 'NOTHING_LINES_UP',
-      exitCode: ExitCode.SOURCE,
-      hints: [t('errors.stock.linesUpHintCodes'), t('errors.stock.linesUpHintWarehouses'), t('errors.stock.linesUpHintColumns'), t('errors.stock.linesUpHintRatio')],
-    },
-  )
+  const pct = ((vars.paired / vars.total) * 100).toFixed(2)
+  return new PlantopsError(t(key, {...vars, pct, onlyErp: ex('only_in_erp') || '-', onlyWms: ex('only_in_wms') || '-'}), {
+    code: 'NOTHING_LINES_UP',
+    exitCode: ExitCode.SOURCE,
+    hints: [t('errors.stock.linesUpHintCodes'), t('errors.stock.linesUpHintWarehouses'), t('errors.stock.linesUpHintColumns'), t('errors.stock.linesUpHintRatio')],
+  })
 }
 
 function describe(side: {table?: string; query?: string}): string {

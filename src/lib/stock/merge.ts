@@ -25,6 +25,11 @@ export interface MergeSettings {
   onlyNew: boolean
   /** A --warehouse or --class filter is active. */
   trackScope?: boolean
+  /**
+   * stock.safety.minMatchRatio when both sides have rows (the final check's), else 0: the reconcile stops early when
+   * its keys are far from it (linesUpFarBelow). Absent: never.
+   */
+  minMatchRatio?: number
 }
 
 /** The reconciled partitions: plain data (sums as decimal text). */
@@ -77,15 +82,24 @@ export function keepRow(onlyNew: boolean): (r: StockVarianceRow) => boolean {
 /** How long the reconcile loop may run before it lets the event loop breathe (signals, progress). */
 const YIELD_MS = 50
 
+/** The shared counters of a PartitionClaim: next partition, partitions reconciled, their keys, keys on both sides, stop. */
+const NEXT = 0
+const DONE = 1
+const KEYS = 2
+const PAIRED = 3
+const STOP = 4
+const COUNTERS = 5
+
 /**
  * Which partition to reconcile next: a counter shared by the threads that reconcile the same spill (Atomics on a
  * SharedArrayBuffer), so that the threads share the partitions without any waiting for a fixed share. A second
- * counter says how many are reconciled (the progress the main thread reports while merge threads work).
+ * counter says how many are reconciled (the progress the main thread reports while merge threads work); two more count
+ * their keys and the keys found on both sides (linesUpFarBelow), and a flag stops every thread's claims (stop()).
  */
 export class PartitionClaim {
   readonly counter: Int32Array
   constructor(readonly partitions: number, shared?: SharedArrayBuffer) {
-    this.counter = new Int32Array(shared ?? new SharedArrayBuffer(8))
+    this.counter = new Int32Array(shared ?? new SharedArrayBuffer(4 * COUNTERS))
   }
 
   get buffer(): SharedArrayBuffer {
@@ -108,8 +122,9 @@ export class PartitionClaim {
 
   /** The next unclaimed partition, or -1 when all are taken. */
   next(): number {
+    if (Atomics.load(this.counter, STOP) !== 0) return -1
     if (this.at < this.end) return this.at++
-    const p = Atomics.add(this.counter, 0, this.window)
+    const p = Atomics.add(this.counter, NEXT, this.window)
     if (p >= this.partitions) return -1
     this.at = p + 1
     this.end = Math.min(p + this.window, this.partitions)
@@ -118,13 +133,70 @@ export class PartitionClaim {
 
   /** One claimed partition is reconciled. */
   finished(): void {
-    Atomics.add(this.counter, 1, 1)
+    Atomics.add(this.counter, DONE, 1)
   }
 
   /** Partitions reconciled so far (by every thread). */
   get done(): number {
-    return Atomics.load(this.counter, 1)
+    return Atomics.load(this.counter, DONE)
   }
+
+  /** Count a reconciled partition's keys and those of them found on both sides (before finished()). */
+  tally(keys: number, paired: number): void {
+    Atomics.add(this.counter, KEYS, keys)
+    Atomics.add(this.counter, PAIRED, paired)
+  }
+
+  /** Keys of the partitions reconciled so far, and those found on both sides. */
+  get keys(): number {
+    return Atomics.load(this.counter, KEYS)
+  }
+
+  get paired(): number {
+    return Atomics.load(this.counter, PAIRED)
+  }
+
+  /** No thread claims another partition (next() says -1 everywhere). */
+  stop(): void {
+    Atomics.store(this.counter, STOP, 1)
+  }
+
+  get stopped(): boolean {
+    return Atomics.load(this.counter, STOP) !== 0
+  }
+
+  /** What the partitions reconciled before a stop() held, or null when no thread stopped the claims. */
+  earlyStop(): EarlyStop | null {
+    return this.stopped ? {partitions: this.partitions, done: this.done, keys: this.keys, paired: this.paired} : null
+  }
+}
+
+/** A reconcile stopped early because its keys do not line up (linesUpFarBelow): what the partitions it did held. */
+export interface EarlyStop {
+  partitions: number
+  done: number
+  keys: number
+  paired: number
+}
+
+/** linesUpFarBelow needs at least this many keys reconciled, in at least this many partitions. */
+export const EARLY_MIN_KEYS = 20_000
+export const EARLY_MIN_PARTITIONS = 32
+
+/**
+ * Whether the partitions reconciled so far show that the keys do not line up, so that the reconcile stops before it
+ * holds every key as a variance. The final check (checks.ts checkLinesUp) fails a run whose share of keys found on
+ * both sides is below stock.safety.minMatchRatio; a broken cross-reference makes almost every key one-sided, and the
+ * reconcile kept all of them in memory before saying so (the bins plant with a 1,000-row cross-reference: at
+ * 200,000 keys/side 623-660 MB and 11 s, at 2,000,000 5.5 GB and 305 s before exit 3). Partitions are a hash of the
+ * item code, so the keys of those reconciled first are those of a sample of the items: the run stops once at least
+ * EARLY_MIN_KEYS keys in at least EARLY_MIN_PARTITIONS partitions show fewer than half of minMatchRatio on both sides.
+ * Only a plant whose few paired keys sit in a handful of items could pass the final check and be stopped here; its
+ * error says the figures are a sample, and minMatchRatio 0 turns both checks off.
+ */
+export function linesUpFarBelow(minMatchRatio: number, claim: {done: number; keys: number; paired: number}): boolean {
+  const {done, keys, paired} = claim
+  return minMatchRatio > 0 && keys >= EARLY_MIN_KEYS && done >= EARLY_MIN_PARTITIONS && paired * 2 < minMatchRatio * keys
 }
 
 /**
@@ -163,6 +235,9 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
       lastYield = performance.now()
     }
     const warned = totals.unitWarnings.length
+    const {keys} = totals
+    const keysBefore = keys.match + keys.within_tolerance + keys.over_tolerance
+    const oneSidedBefore = keys.only_in_erp + keys.only_in_wms
     const res = reconcilePartition(spill, p, env, totals)
     for (let i = warned; i < totals.unitWarnings.length; i++) warnings.push({...totals.unitWarnings[i], partition: p})
     for (const v of res.variances) {
@@ -179,7 +254,10 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
         part.rows.push(r)
         part.rowPartition.push(p)
       }
+    const paired = keys.match + keys.within_tolerance + keys.over_tolerance - keysBefore
+    claim.tally(paired + keys.only_in_erp + keys.only_in_wms - oneSidedBefore, paired)
     claim.finished()
+    if (linesUpFarBelow(s.minMatchRatio ?? 0, claim)) claim.stop()
     opts.onPartition?.()
   }
   spill.flush()
@@ -262,7 +340,14 @@ export function combineParts(parts: MergePart[]): MergeShare {
 
 /** Reconcile every partition of the spill in this thread. */
 export async function mergePartitions(spill: Spill, s: MergeSettings, onPartition?: () => void): Promise<MergeShare> {
-  return combineParts([await reconcilePartitions(spill, s, new PartitionClaim(spill.partitions), {onPartition})])
+  return (await mergeHere(spill, s, onPartition)).share
+}
+
+/** Reconcile the spill in this thread; `early` as in ReconcileResult. */
+async function mergeHere(spill: Spill, s: MergeSettings, onPartition?: () => void): Promise<{share: MergeShare; early: EarlyStop | null}> {
+  const claim = new PartitionClaim(spill.partitions)
+  const share = combineParts([await reconcilePartitions(spill, s, claim, {onPartition})])
+  return {share, early: claim.earlyStop()}
 }
 
 /**
@@ -315,6 +400,8 @@ export interface ReconcileResult {
   rowKinds: string[]
   /** Threads that reconciled. */
   threads: number
+  /** Set when the keys did not line up and the reconcile stopped early (linesUpFarBelow): `share` is then partial. */
+  early: EarlyStop | null
 }
 
 function mergeWorkerFile(): string | null {
@@ -402,7 +489,7 @@ export class MergeThreads {
       await this.stop()
       for (const p of parts) spill.adopt(p.rows)
       const all = parts.map((p) => p.part)
-      return {share: combineParts(mine ? [mine, ...all] : all), rowKinds, threads: this.workers.length + (mine ? 1 : 0)}
+      return {share: combineParts(mine ? [mine, ...all] : all), rowKinds, threads: this.workers.length + (mine ? 1 : 0), early: claim.earlyStop()}
     } catch (error) {
       await this.stop()
       throw error
@@ -427,6 +514,6 @@ export async function reconcileSpill(spill: Spill, s: MergeSettings, opts: {para
   const parallel = opts.parallel && spill.partitions >= 2 && (opts.rows >= PARALLEL_MIN_ROWS || Boolean(opts.threads))
   if (!parallel) await opts.threads?.stop()
   const threads = parallel ? (opts.threads ?? MergeThreads.start()) : null
-  if (threads === null) return {share: await mergePartitions(spill, s, opts.onPartition), rowKinds: [KIND_ROWS], threads: 1}
+  if (threads === null) return {...(await mergeHere(spill, s, opts.onPartition)), rowKinds: [KIND_ROWS], threads: 1}
   return threads.run(spill, s, {newDir: opts.newDir, onPartition: opts.onPartition, mainToo: opts.mainToo})
 }

@@ -5,7 +5,7 @@ import type {Knex} from 'knex'
 import {ConfigError, UsageError} from '../cli/errors.js'
 import type {Source} from '../sources/source.js'
 import {suggestedAction} from '../reconcile/causes.js'
-import {checkLinesUp, checkScope, checkSides, erpWarehouses} from './checks.js'
+import {checkEarlyStop, checkLinesUp, checkScope, checkSides, erpWarehouses} from './checks.js'
 import {checkReplicaLag, type StaleSource} from '../sources/lag.js'
 import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
@@ -212,6 +212,8 @@ export async function runStockDiff(opts: {
       all: Boolean(options.all),
       onlyNew: Boolean(options.onlyNew),
       trackScope: scope.warehouses.length > 0 || scope.classes.length > 0,
+      // the final check's ratio (checkLinesUp skips a run with an empty side): the reconcile stops early far below it
+      minMatchRatio: read.erp.rows > 0 && read.wms.rows > 0 ? cfg.safety.minMatchRatio : 0,
     }
     let merged = 0
     const onPartition = () => {
@@ -221,8 +223,9 @@ export async function runStockDiff(opts: {
     // the warehouse names are read while the partitions are reconciled
     const whNamesLoad = warehouseNames(cfg, sources)
     whNamesLoad.catch(() => {})
-    const {share, rowKinds} = await reconcileSpill(spill, settings, {parallel, rows: read.erp.rows + read.wms.rows, newDir, onPartition, threads: mergeThreads, mainToo})
+    const {share, rowKinds, early} = await reconcileSpill(spill, settings, {parallel, rows: read.erp.rows + read.wms.rows, newDir, onPartition, threads: mergeThreads, mainToo})
     const {variances, totals} = share
+    checkEarlyStop(cfg, early, variances)
     const whNames = await whNamesLoad
     if (whNames.size > 0) for (const list of [variances, share.rows]) for (const r of list) r.warehouse_name = whNames.get(r.warehouse) ?? null
     let rows: Iterable<StockVarianceRow>
