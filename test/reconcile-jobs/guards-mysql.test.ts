@@ -19,7 +19,7 @@ describeMysql('reconcile run guards on MariaDB: lag, empty side, shrunken side (
   const conn = (db: string) =>
     `{host: ${mysqlParams.host}, port: ${mysqlParams.port}, user: ${mysqlParams.user}${mysqlParams.password ? `, password: "${mysqlParams.password}"` : ''}, database: ${db}}`
 
-  function yaml(o: {name: string; lagQuery?: string; minRowsRatio?: number; filter?: string}): string {
+  function yaml(o: {name: string; lagQuery?: string; minRowsRatio?: number; minMatchRatio?: number; filter?: string; rightSo?: string}): string {
     const file = path.join(dir, `${o.name}.yaml`)
     writeFileSync(
       file,
@@ -36,9 +36,9 @@ reconcile:
     om:
       left: {source: erp, table: so_lines, label: ERP${o.filter ? `, filters: ${o.filter}` : ''}}
       right: {source: mes, table: work_orders, label: MES}
-      link: {keys: [{name: so, left: so_no, right: so_no}, {name: line, left: line_no, right: line_no}], cardinality: one-to-many}
+      link: {keys: [{name: so, left: so_no, right: ${o.rightSo ?? 'so_no'}}, {name: line, left: line_no, right: line_no}], cardinality: one-to-many}
       compare: {qty: {type: decimal, left: qty, right: qty}}
-${o.minRowsRatio === undefined ? '' : `      safety: {minRowsRatio: ${o.minRowsRatio}}\n`}`,
+${o.minRowsRatio === undefined ? '' : `      safety: {minRowsRatio: ${o.minRowsRatio}}\n`}${o.minMatchRatio === undefined ? '' : `      safety: {minMatchRatio: ${o.minMatchRatio}}\n`}`,
     )
     return file
   }
@@ -92,6 +92,21 @@ ${o.minRowsRatio === undefined ? '' : `      safety: {minRowsRatio: ${o.minRowsR
     expect(r.json.error.code).toBe('SOURCE_EMPTY')
     expect(r.json.error.message).toBe('source "erp": the ERP side of reconcile job "om" (table so_lines) returned no rows; refusing to report every key as only on the other side')
     expect(r.json.error.hints[0]).toContain('reconcile.jobs.om.left')
+  })
+
+  it('a link whose keys line nothing up is refused (exit 3, example keys from both sides), not reported as every key one-sided; minMatchRatio 0 lets it through', () => {
+    // the right side's order number taken from the work order number: no key pairs
+    const r = runCli(['reconcile', 'run', 'om', '--config', yaml({name: 'nolink', rightSo: 'wo_no'}), '--json'])
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.json.error.code).toBe('NOTHING_LINES_UP')
+    expect(r.json.error.message).toMatch(/^reconcile job "om": only 0 of 20 keys \(0.00%\) are found on both sides, below safety.minMatchRatio 0.05: the link's keys probably do not line the sides up \(e.g. only in ERP: SO\d+ · 10, SO\d+ · 10, SO\d+ · 10; only in MES: WO\d+ · 10, WO\d+ · 10, WO\d+ · 10\)$/)
+    expect(r.json.error.hints.join(' ')).toContain('reconcile.jobs.om.link.keys')
+    const zh = runCli(['reconcile', 'run', 'om', '--config', yaml({name: 'nolink-zh', rightSo: 'wo_no'}), '--lang', 'zh-CN'])
+    expect(zh.code).toBe(3)
+    expect(zh.stderr).toMatch(/对账任务“om”：20 个键中只有 0 个（0.00%）两侧都有/)
+    const off = runCli(['reconcile', 'run', 'om', '--config', yaml({name: 'nolink-off', rightSo: 'wo_no', minMatchRatio: 0}), '--json'])
+    expect(off.code, off.stderr).toBe(0)
+    expect(off.json.jobs[0].summary.keys).toMatchObject({match: 0, only_in_left: 10, only_in_right: 10})
   })
 
   it('a side far smaller than the previous run\'s is refused (exit 3); safety.minRowsRatio lets a real drop through', {timeout: 240_000}, async () => {

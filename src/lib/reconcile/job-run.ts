@@ -5,7 +5,8 @@ import type {Worker} from 'node:worker_threads'
 
 import type {Knex} from 'knex'
 
-import {ConfigError, SourceError, UsageError} from '../cli/errors.js'
+import {ConfigError, PlantopsError, SourceError, UsageError} from '../cli/errors.js'
+import {ExitCode} from '../cli/exit-codes.js'
 import {t} from '../i18n/index.js'
 import {Decimal} from '../decimal/decimal.js'
 import {checkReplicaLag} from '../sources/lag.js'
@@ -246,6 +247,7 @@ export async function runReconcileJob(opts: {
       },
     })
     const {findings, reported, totals} = merge
+    checkJobLinesUp(name, job, labels, totals.keys, findings)
     if (totals.unitWarnings > 0) warn(t('reconcile.warn.noConversion', {count: totals.unitWarnings, examples: totals.unitWarningExamples.join(', ')}))
     const rows: Iterable<JobFinding> = merge.rows ?? mergeSortedFindings(spill, merge.rowKinds)
 
@@ -299,4 +301,28 @@ export async function runReconcileJob(opts: {
     close()
     throw error
   }
+}
+
+/**
+ * Both sides have records (the empty-side check ran first) but almost no key is found on both: the link's keys do not
+ * line the sides up (a key column mapped to the wrong column, codes in another form, a missing map). Exit 3 with
+ * example keys from each side, instead of a report in which every key is one-sided. In-flight keys (changed within the
+ * grace period) are left out of the share; reconcile.jobs.NAME.safety.minMatchRatio 0 turns the check off.
+ */
+export function checkJobLinesUp(name: string, job: ReconcileJobConfig, labels: {left: string; right: string}, keys: Record<JobStatus, number>, findings: JobFinding[]): void {
+  const ratio = job.safety.minMatchRatio
+  const total = keys.match + keys.differs + keys.only_in_left + keys.only_in_right
+  if (ratio <= 0 || total === 0) return
+  const paired = keys.match + keys.differs
+  if (paired / total >= ratio) return
+  const ex = (status: JobStatus) =>
+    findings
+      .filter((f) => f.status === status)
+      .slice(0, 3)
+      .map((f) => f.key.join(' · '))
+      .join(t('common.listSeparator'))
+  throw new PlantopsError(
+    t('reconcile.errors.nothingLinesUp', {job: name, paired, total, pct: ((paired / total) * 100).toFixed(2), ratio, left: labels.left, right: labels.right, onlyLeft: ex('only_in_left') || '-', onlyRight: ex('only_in_right') || '-'}),
+    {code: 'NOTHING_LINES_UP', exitCode: ExitCode.SOURCE, hints: [t('reconcile.errors.linesUpHintKeys', {job: name}), t('reconcile.errors.linesUpHintRatio', {job: name})]},
+  )
 }

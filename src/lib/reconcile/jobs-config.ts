@@ -141,7 +141,12 @@ export const reconcileJobSchema = z
     names: z.partialRecord(z.enum(['match', 'differs', 'only_in_left', 'only_in_right', 'in_flight']), z.string().min(1)).default({}),
     /** Extra factors that explain a quantity difference as unit_factor (besides stock.units' conversions). */
     unitFactors: z.array(decimalText).default(['1000', '100', '12', '10']),
-    safety: z.strictObject({minRowsRatio: z.number().min(0).max(1).default(0.5)}).prefault({}),
+    /**
+     * minRowsRatio: a side with fewer records than this share of the previous run's is a half-loaded replica.
+     * minMatchRatio: fewer keys than this share found on both sides (in-flight keys aside) means the link does not line
+     * the two sides up: exit 3 instead of a report of one-sided keys (0 turns it off).
+     */
+    safety: z.strictObject({minRowsRatio: z.number().min(0).max(1).default(0.5), minMatchRatio: z.number().min(0).max(1).default(0.05)}).prefault({}),
     partitions: z.number().int().min(1).max(4096).default(256),
     tempDir: z.string().min(1).optional(),
   })
