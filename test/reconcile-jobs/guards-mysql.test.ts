@@ -3,7 +3,7 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {runCli, tempDir} from '../helpers/cli.js'
+import {runCli, runCliAsync, tempDir} from '../helpers/cli.js'
 import {createTestDatabase, describeMysql, mysqlParams} from '../helpers/mysql.js'
 
 /**
@@ -19,7 +19,7 @@ describeMysql('reconcile run guards on MariaDB: lag, empty side, shrunken side (
   const conn = (db: string) =>
     `{host: ${mysqlParams.host}, port: ${mysqlParams.port}, user: ${mysqlParams.user}${mysqlParams.password ? `, password: "${mysqlParams.password}"` : ''}, database: ${db}}`
 
-  function yaml(o: {name: string; lagQuery?: string; minRowsRatio?: number; minMatchRatio?: number; filter?: string; rightSo?: string}): string {
+  function yaml(o: {name: string; lagQuery?: string; minRowsRatio?: number; minMatchRatio?: number; filter?: string; rightSo?: string; suffix?: string}): string {
     const file = path.join(dir, `${o.name}.yaml`)
     writeFileSync(
       file,
@@ -34,8 +34,8 @@ ${o.lagQuery ? `    lagQuery: ${JSON.stringify(o.lagQuery)}\n` : ''}store: {clie
 reconcile:
   jobs:
     om:
-      left: {source: erp, table: so_lines, label: ERP${o.filter ? `, filters: ${o.filter}` : ''}}
-      right: {source: mes, table: work_orders, label: MES}
+      left: {source: erp, table: so_lines${o.suffix ?? ''}, label: ERP${o.filter ? `, filters: ${o.filter}` : ''}}
+      right: {source: mes, table: work_orders${o.suffix ?? ''}, label: MES}
       link: {keys: [{name: so, left: so_no, right: ${o.rightSo ?? 'so_no'}}, {name: line, left: line_no, right: line_no}], cardinality: one-to-many}
       compare: {qty: {type: decimal, left: qty, right: qty}}
 ${o.minRowsRatio === undefined ? '' : `      safety: {minRowsRatio: ${o.minRowsRatio}}\n`}${o.minMatchRatio === undefined ? '' : `      safety: {minMatchRatio: ${o.minMatchRatio}}\n`}`,
@@ -108,6 +108,26 @@ ${o.minRowsRatio === undefined ? '' : `      safety: {minRowsRatio: ${o.minRowsR
     expect(off.code, off.stderr).toBe(0)
     expect(off.json.jobs[0].summary.keys).toMatchObject({match: 0, only_in_left: 10, only_in_right: 10})
   })
+
+  it('a link that lines nothing up on 30,000 orders stops the reconcile early (exit 3 with the sample), not after holding every key', async () => {
+    await erp.conn.query('CREATE TABLE so_lines_big (so_no VARCHAR(20), line_no INT, qty DECIMAL(18,4), status CHAR(1))')
+    await mes.conn.query('CREATE TABLE work_orders_big (wo_no VARCHAR(20), so_no VARCHAR(20), line_no INT, qty DECIMAL(18,4))')
+    const n = 30_000
+    await erp.conn.query('INSERT INTO so_lines_big VALUES ?', [Array.from({length: n}, (_, i) => [`SO${i}`, 10, 1, 'O'])])
+    await mes.conn.query('INSERT INTO work_orders_big VALUES ?', [Array.from({length: n}, (_, i) => [`WO${i}`, `SO${i}`, 10, 1])])
+    const r = await runCliAsync(['reconcile', 'run', 'om', '--config', yaml({name: 'nolink-big', rightSo: 'wo_no', suffix: '_big'}), '--json'])
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.json.error.code).toBe('NOTHING_LINES_UP')
+    const m = /^reconcile job "om": only 0 of (\d+) keys \(0.00%\) in (\d+) of the 256 partitions reconciled so far \(each a hash sample of the keys\) are found on both sides, far below safety.minMatchRatio 0.05/.exec(r.json.error.message)
+    expect(m, r.json.error.message).not.toBeNull()
+    const [keys, done] = m!.slice(1).map(Number)
+    // a sample: past the minimums, short of the 60,000 keys and 256 partitions
+    expect(keys).toBeGreaterThanOrEqual(20_000)
+    expect(keys).toBeLessThan(2 * n)
+    expect(done).toBeGreaterThanOrEqual(32)
+    expect(done).toBeLessThan(256)
+    expect(r.json.error.message).toMatch(/only in ERP: SO\d+ · 10.*only in MES: WO\d+ · 10/)
+  }, 120_000)
 
   it('a side far smaller than the previous run\'s is refused (exit 3); safety.minRowsRatio lets a real drop through', {timeout: 240_000}, async () => {
     const file = yaml({name: 'shrink'})

@@ -7,7 +7,7 @@ import {t} from '../i18n/index.js'
 import {errorFromData, READ_WORKER_HEAP, type WorkerErrorData} from '../sources/worker-read.js'
 import type {StockConfig} from '../stock/config.js'
 import {collectGarbage} from '../stock/heap.js'
-import {PartitionClaim} from '../stock/merge.js'
+import {linesUpFarBelow, PartitionClaim, type EarlyStop} from '../stock/merge.js'
 import {looseCode} from '../stock/normalize.js'
 import {unescapeField, type Spill, type SpillIndex} from '../stock/spill.js'
 import {UnitConverter} from '../stock/units.js'
@@ -332,6 +332,8 @@ export interface JobMergeSettings {
   today: string
   all: boolean
   onlyNew: boolean
+  /** safety.minMatchRatio: the reconcile stops early when a sample of keys pairs far below it (stock's linesUpFarBelow). Absent: never. */
+  minMatchRatio?: number
 }
 
 /** The merge environment (unit converter, unit factors, tolerances) built from the settings, in any thread. */
@@ -376,6 +378,12 @@ export async function reconcileJobPartitions(spill: Spill, s: JobMergeSettings, 
       spill.flush(opts.rowsKind)
     }
     parts.push({partition: p, findings: res.findings, rows: s.all ? null : kept, reported: kept.length, totals})
+    // the early stop when the link lines nothing up: keys are their own sample units here (hashed one by one), so the
+    // one-sided keys stand for stock's variance item codes; in-flight keys count in neither share
+    const k = totals.keys
+    claim.tally(k.match + k.differs + k.only_in_left + k.only_in_right, k.match + k.differs, k.only_in_left + k.only_in_right)
+    claim.finished()
+    if (linesUpFarBelow(s.minMatchRatio ?? 0, claim)) claim.stop()
     opts.onPartition?.()
     // a partition's garbage that lives long enough to be promoted can pile up in old space: a full collection every
     // gcEvery partitions (GC_EVERY: none since the merge works on the spilled bytes)
@@ -436,14 +444,14 @@ export async function reconcileJobSpill(
   spill: Spill,
   s: JobMergeSettings,
   opts: {parallel: boolean; records: number; newDir: () => string; onPartition?: () => void},
-): Promise<ReturnType<typeof combineJobParts> & {rowKinds: string[]; threads: number}> {
+): Promise<ReturnType<typeof combineJobParts> & {rowKinds: string[]; threads: number; early: EarlyStop | null}> {
   const workerFile = fileURLToPath(new URL('job-merge-worker.js', import.meta.url))
-  if (!opts.parallel || opts.records < PARALLEL_MIN_RECORDS || spill.partitions < 2 || !existsSync(workerFile)) {
-    const parts = await reconcileJobPartitions(spill, s, new PartitionClaim(spill.partitions), {rowsKind: JOB_ROWS_KIND, gcEvery: GC_EVERY.one, onPartition: opts.onPartition})
-    spill.flush()
-    return {...combineJobParts(s.job, parts), rowKinds: [JOB_ROWS_KIND], threads: 1}
-  }
   const claim = new PartitionClaim(spill.partitions)
+  if (!opts.parallel || opts.records < PARALLEL_MIN_RECORDS || spill.partitions < 2 || !existsSync(workerFile)) {
+    const parts = await reconcileJobPartitions(spill, s, claim, {rowsKind: JOB_ROWS_KIND, gcEvery: GC_EVERY.one, onPartition: opts.onPartition})
+    spill.flush()
+    return {...combineJobParts(s.job, parts), rowKinds: [JOB_ROWS_KIND], threads: 1, early: claim.earlyStop()}
+  }
   const task: JobMergeTask = {settings: s, index: spill.exportIndex(), partitions: spill.partitions, claim: claim.buffer, dir: opts.newDir(), rowsKind: `${JOB_ROWS_KIND}1`}
   const worker = new Worker(workerFile, {workerData: {[JOB_MERGE_TASK]: task}, resourceLimits: READ_WORKER_HEAP})
   const other = new Promise<JobMergeDone>((resolve, reject) => {
@@ -457,7 +465,7 @@ export async function reconcileJobSpill(
     spill.flush()
     const theirs = await other
     spill.adopt(theirs.rows)
-    return {...combineJobParts(s.job, [...mine, ...theirs.parts]), rowKinds: [JOB_ROWS_KIND, task.rowsKind], threads: 2}
+    return {...combineJobParts(s.job, [...mine, ...theirs.parts]), rowKinds: [JOB_ROWS_KIND, task.rowsKind], threads: 2, early: claim.earlyStop()}
   } catch (error) {
     await worker.terminate().catch(() => 0)
     throw error

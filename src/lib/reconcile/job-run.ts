@@ -24,6 +24,7 @@ import {readJobSide, type JobCodeMaps, type SideName, type SideReadResult} from 
 import {codeMapData, JOB_SIDE_TASK, type JobSideDone, type JobSideTask} from './job-read-worker.js'
 import {mergeSortedFindings} from './job-sorted.js'
 import type {JobCause, JobFinding, JobStatus} from './job-types.js'
+import type {EarlyStop} from '../stock/merge.js'
 import {graceCutoff, localDateTime} from './job-values.js'
 import {formatScaled, scaledToDecimal, type Scaled} from './scaled.js'
 
@@ -231,6 +232,8 @@ export async function runReconcileJob(opts: {
       today: localDateTime(opts.now ?? new Date()).slice(0, 10),
       all: Boolean(options.all),
       onlyNew: Boolean(options.onlyNew),
+      // both sides have records here (the empty-side check ran): the final check's ratio
+      minMatchRatio: job.safety.minMatchRatio,
     }
     let merged = 0
     const merge = await reconcileJobSpill(spill, settings, {
@@ -247,7 +250,7 @@ export async function runReconcileJob(opts: {
       },
     })
     const {findings, reported, totals} = merge
-    checkJobLinesUp(name, job, labels, totals.keys, findings)
+    checkJobLinesUp(name, job, labels, totals.keys, findings, merge.early)
     if (totals.unitWarnings > 0) warn(t('reconcile.warn.noConversion', {count: totals.unitWarnings, examples: totals.unitWarningExamples.join(', ')}))
     const rows: Iterable<JobFinding> = merge.rows ?? mergeSortedFindings(spill, merge.rowKinds)
 
@@ -309,20 +312,22 @@ export async function runReconcileJob(opts: {
  * example keys from each side, instead of a report in which every key is one-sided. In-flight keys (changed within the
  * grace period) are left out of the share; reconcile.jobs.NAME.safety.minMatchRatio 0 turns the check off.
  */
-export function checkJobLinesUp(name: string, job: ReconcileJobConfig, labels: {left: string; right: string}, keys: Record<JobStatus, number>, findings: JobFinding[]): void {
+export function checkJobLinesUp(name: string, job: ReconcileJobConfig, labels: {left: string; right: string}, keys: Record<JobStatus, number>, findings: JobFinding[], early: EarlyStop | null = null): void {
   const ratio = job.safety.minMatchRatio
   const total = keys.match + keys.differs + keys.only_in_left + keys.only_in_right
   if (ratio <= 0 || total === 0) return
   const paired = keys.match + keys.differs
-  if (paired / total >= ratio) return
+  // stopped early (a sample far below the ratio: stock's linesUpFarBelow): the sample's figures, said as a sample
+  if (early === null && paired / total >= ratio) return
   const ex = (status: JobStatus) =>
     findings
       .filter((f) => f.status === status)
       .slice(0, 3)
       .map((f) => f.key.join(' · '))
       .join(t('common.listSeparator'))
+  const vars = {job: name, paired, total, pct: ((paired / total) * 100).toFixed(2), ratio, left: labels.left, right: labels.right, onlyLeft: ex('only_in_left') || '-', onlyRight: ex('only_in_right') || '-'}
   throw new PlantopsError(
-    t('reconcile.errors.nothingLinesUp', {job: name, paired, total, pct: ((paired / total) * 100).toFixed(2), ratio, left: labels.left, right: labels.right, onlyLeft: ex('only_in_left') || '-', onlyRight: ex('only_in_right') || '-'}),
+    early === null ? t('reconcile.errors.nothingLinesUp', vars) : t('reconcile.errors.nothingLinesUpEarly', {...vars, done: early.done, partitions: early.partitions}),
     {code: 'NOTHING_LINES_UP', exitCode: ExitCode.SOURCE, hints: [t('reconcile.errors.linesUpHintKeys', {job: name}), t('reconcile.errors.linesUpHintRatio', {job: name})]},
   )
 }
