@@ -140,13 +140,13 @@ describe.skipIf(!built)('merge threads (built worker)', () => {
   it('linesUpFarBelow: only past the three minimums, below half the ratio, and never with the ratio 0', async () => {
     const {merge} = await load()
     const far = (ratio: number, done: number, keys: number, paired: number, items = 1000) => merge.linesUpFarBelow(ratio, {done, keys, paired, items})
-    expect([merge.EARLY_MIN_PARTITIONS, merge.EARLY_MIN_KEYS, merge.EARLY_MIN_ITEMS]).toEqual([32, 20_000, 1000])
-    expect(far(0.05, 32, 20_000, 499)).toBe(true)
-    expect(far(0.05, 32, 20_000, 500)).toBe(false)
-    expect(far(0.05, 31, 20_000, 0)).toBe(false)
-    expect(far(0.05, 32, 19_999, 0)).toBe(false)
+    expect([merge.EARLY_MIN_PARTITIONS, merge.EARLY_MIN_KEYS, merge.EARLY_MIN_ITEMS]).toEqual([8, 20_000, 1000])
+    expect(far(0.05, 8, 20_000, 499)).toBe(true)
+    expect(far(0.05, 8, 20_000, 500)).toBe(false)
+    expect(far(0.05, 7, 20_000, 0)).toBe(false)
+    expect(far(0.05, 8, 19_999, 0)).toBe(false)
     // many lots of few items: not a sample of the items
-    expect(far(0.05, 32, 20_000, 0, 999)).toBe(false)
+    expect(far(0.05, 8, 20_000, 0, 999)).toBe(false)
     expect(far(0, 1000, 1_000_000, 0)).toBe(false)
   })
 

@@ -194,7 +194,7 @@ export interface EarlyStop {
 
 /** linesUpFarBelow needs at least this many keys reconciled, in at least this many partitions, with variances of at least this many item codes. */
 export const EARLY_MIN_KEYS = 20_000
-export const EARLY_MIN_PARTITIONS = 32
+export const EARLY_MIN_PARTITIONS = 8
 export const EARLY_MIN_ITEMS = 1_000
 
 /**
@@ -205,10 +205,12 @@ export const EARLY_MIN_ITEMS = 1_000
  * 200,000 keys/side 623-660 MB and 11 s, at 2,000,000 5.5 GB and 305 s before exit 3). Partitions are a hash of the
  * item code, so the keys of those reconciled first are those of a sample of the items: the run stops once at least
  * EARLY_MIN_KEYS keys in at least EARLY_MIN_PARTITIONS partitions, with variances of at least EARLY_MIN_ITEMS item
- * codes, show fewer than half of minMatchRatio on both sides. The item minimum keeps a plant of few items with many
- * lots each from being judged on a handful of them (2,000 items, 8% of them paired: 32 of 1,024 partitions hold ~62,
- * and 1 or none of them paired in ~4% of samples); with 1,000 codes a plant at 5% shows under 2.5% about twice in
- * 10,000. The error says the figures are a sample; minMatchRatio 0 turns both checks off.
+ * codes, show fewer than half of minMatchRatio on both sides. The item minimum is what makes it a sample worth judging:
+ * a plant of few items with many lots each reaches 20,000 keys on a handful of them (2,000 items, 8% of them paired:
+ * 32 of 1,024 partitions hold ~62, and 1 or none of them paired in ~4% of such samples); with 1,000 codes a plant at
+ * 5% shows under 2.5% about twice in 10,000. The partition minimum only spreads the sample; at 8 the 2,000,000-key
+ * bins plant with a broken cross-reference stops with ~33,000 variances held (at 32: ~130,000, 379-395 MB). The
+ * error says the figures are a sample; minMatchRatio 0 turns both checks off.
  */
 export function linesUpFarBelow(minMatchRatio: number, claim: {done: number; keys: number; paired: number; items: number}): boolean {
   const {done, keys, paired, items} = claim
