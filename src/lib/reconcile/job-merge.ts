@@ -7,7 +7,7 @@ import {t} from '../i18n/index.js'
 import {errorFromData, READ_WORKER_HEAP, type WorkerErrorData} from '../sources/worker-read.js'
 import type {StockConfig} from '../stock/config.js'
 import {collectGarbage} from '../stock/heap.js'
-import {linesUpFarBelow, PartitionClaim, type EarlyStop} from '../stock/merge.js'
+import {PartitionClaim, type EarlyStop} from '../stock/merge.js'
 import {looseCode} from '../stock/normalize.js'
 import {unescapeField, type Spill, type SpillIndex} from '../stock/spill.js'
 import {UnitConverter} from '../stock/units.js'
@@ -381,9 +381,7 @@ export async function reconcileJobPartitions(spill: Spill, s: JobMergeSettings, 
     // the early stop when the link lines nothing up: keys are their own sample units here (hashed one by one), so the
     // one-sided keys stand for stock's variance item codes; in-flight keys count in neither share
     const k = totals.keys
-    claim.tally(k.match + k.differs + k.only_in_left + k.only_in_right, k.match + k.differs, k.only_in_left + k.only_in_right)
-    claim.finished()
-    if (linesUpFarBelow(s.minMatchRatio ?? 0, claim)) claim.stop()
+    claim.finished({keys: k.match + k.differs + k.only_in_left + k.only_in_right, paired: k.match + k.differs, items: k.only_in_left + k.only_in_right}, s.minMatchRatio)
     opts.onPartition?.()
     // a partition's garbage that lives long enough to be promoted can pile up in old space: a full collection every
     // gcEvery partitions (GC_EVERY: none since the merge works on the spilled bytes)

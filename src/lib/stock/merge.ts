@@ -26,8 +26,8 @@ export interface MergeSettings {
   /** A --warehouse or --class filter is active. */
   trackScope?: boolean
   /**
-   * stock.safety.minMatchRatio when both sides have rows (the final check's), else 0: the reconcile stops early when
-   * its keys are far from it (linesUpFarBelow). Absent: never.
+   * stock.safety.minMatchRatio (the final check's; both sides have rows by then): the reconcile stops early when its
+   * keys are far from it (linesUpFarBelow). Absent or 0: never.
    */
   minMatchRatio?: number
 }
@@ -98,8 +98,8 @@ const COUNTERS = 6
  * Which partition to reconcile next: a counter shared by the threads that reconcile the same spill (Atomics on a
  * SharedArrayBuffer), so that the threads share the partitions without any waiting for a fixed share. A second
  * counter says how many are reconciled (the progress the main thread reports while merge threads work); three more count
- * their keys, the keys found on both sides and their variances' item codes (linesUpFarBelow), and a flag stops every
- * thread's claims (stop()).
+ * their keys, the keys found on both sides and their variances' item codes (finished(held), for linesUpFarBelow), and
+ * a flag stops every thread's claims (stop()).
  */
 export class PartitionClaim {
   readonly counter: Int32Array
@@ -136,24 +136,24 @@ export class PartitionClaim {
     return p
   }
 
-  /** One claimed partition is reconciled. */
-  finished(): void {
+  /**
+   * One claimed partition is reconciled. With `held` (its keys, those of them found on both sides, the distinct item
+   * codes of its variances: an item code lives in one partition, so the sums count distinct codes) it is counted, and
+   * every thread's claims stop once linesUpFarBelow(minMatchRatio) says so.
+   */
+  finished(held?: {keys: number; paired: number; items: number}, minMatchRatio = 0): void {
+    if (held !== undefined) {
+      Atomics.add(this.counter, KEYS, held.keys)
+      Atomics.add(this.counter, PAIRED, held.paired)
+      Atomics.add(this.counter, ITEMS, held.items)
+    }
     Atomics.add(this.counter, DONE, 1)
+    if (linesUpFarBelow(minMatchRatio, this)) this.stop()
   }
 
   /** Partitions reconciled so far (by every thread). */
   get done(): number {
     return Atomics.load(this.counter, DONE)
-  }
-
-  /**
-   * Count a reconciled partition's keys, those of them found on both sides and the distinct item codes of its
-   * variances (before finished()). An item code lives in one partition, so the sum counts distinct codes.
-   */
-  tally(keys: number, paired: number, items: number): void {
-    Atomics.add(this.counter, KEYS, keys)
-    Atomics.add(this.counter, PAIRED, paired)
-    Atomics.add(this.counter, ITEMS, items)
   }
 
   /** Keys of the partitions reconciled so far, and those found on both sides. */
@@ -275,9 +275,7 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
     const paired = keys.match + keys.within_tolerance + keys.over_tolerance - keysBefore
     const items = new Set<string>()
     for (const v of res.variances) items.add(v.item)
-    claim.tally(paired + keys.only_in_erp + keys.only_in_wms - oneSidedBefore, paired, items.size)
-    claim.finished()
-    if (linesUpFarBelow(s.minMatchRatio ?? 0, claim)) claim.stop()
+    claim.finished({keys: paired + keys.only_in_erp + keys.only_in_wms - oneSidedBefore, paired, items: items.size}, s.minMatchRatio)
     opts.onPartition?.()
   }
   spill.flush()

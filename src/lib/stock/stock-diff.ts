@@ -212,8 +212,8 @@ export async function runStockDiff(opts: {
       all: Boolean(options.all),
       onlyNew: Boolean(options.onlyNew),
       trackScope: scope.warehouses.length > 0 || scope.classes.length > 0,
-      // the final check's ratio (checkLinesUp skips a run with an empty side): the reconcile stops early far below it
-      minMatchRatio: read.erp.rows > 0 && read.wms.rows > 0 ? cfg.safety.minMatchRatio : 0,
+      // both sides have rows here (checkSides ran): the final check's ratio, which the reconcile stops early far below
+      minMatchRatio: cfg.safety.minMatchRatio,
     }
     let merged = 0
     const onPartition = () => {
