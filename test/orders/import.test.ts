@@ -239,7 +239,7 @@ describe('orders import (SQLite item master and store)', () => {
 
   it('with several files, an unreadable one is reported and the others still import', async () => {
     const r = await run([path.join(dir, 'clean.xlsx'), corpusFile('AutoFilter.xls')])
-    expect(r.files, `failed: ${JSON.stringify(r.failed)}`).toHaveLength(1) // failed once in a full suite under load (passes alone): say why if it recurs
+    expect(r.files, `failed: ${JSON.stringify(r.failed)}`).toHaveLength(1) // failed under load while the zip walk could end early (xlsx-package.ts)
     expect(r.failed).toEqual([expect.objectContaining({code: 'INPUT_XLS', message: expect.stringContaining('legacy Excel 97-2003 workbook (.xls)')})])
     expect(existsSync(path.join(dir, 'AutoFilter.rejects.xlsx'))).toBe(false)
   })

@@ -1,7 +1,11 @@
+import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+
+import JSZip from 'jszip'
 
 import {describe, expect, it} from 'vitest'
 
+import {UsageError} from '../../src/lib/cli/errors.js'
 import {openSheets, type SheetRows} from '../../src/lib/sheets/read.js'
 import {tempDir} from '../helpers/cli.js'
 import {buildXlsx, row} from './xlsx-builder.js'
@@ -64,6 +68,65 @@ describe('xlsx reader: sheet names as every producer writes them', () => {
       ['rejects', false],
       ['lookup', true],
     ])
+  })
+})
+
+describe('xlsx reader: parts found by name, whatever their order or file names', () => {
+  const dir = tempDir('plantops-sheets-')
+
+  /** A built workbook reworked: its parts as JSZip holds them, written back in `order` (the rest after). */
+  async function rework(file: string, edit: (zip: JSZip) => Promise<void>, order: string[] = []): Promise<void> {
+    const zip = await JSZip.loadAsync(readFileSync(file))
+    await edit(zip)
+    const out = new JSZip()
+    const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir)
+    for (const n of [...order.filter((o) => names.includes(o)), ...names.filter((n) => !order.includes(n))]) out.file(n, await zip.file(n)!.async('nodebuffer'))
+    writeFileSync(file, await out.generateAsync({type: 'nodebuffer', compression: 'DEFLATE'}))
+  }
+
+  it('workbook part stored last, sheets before the shared strings, a worksheet not named sheetN.xml, a chart sheet', async () => {
+    const file = path.join(dir, 'order.xlsx')
+    await buildXlsx(file, [{name: '说明', rows: row(1, ['notes'])}, {name: 'Orders 11月', rows: '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'}], {shared: ['<t>订单编号</t>']})
+    await rework(
+      file,
+      async (zip) => {
+        const data = await zip.file('xl/worksheets/sheet2.xml')!.async('string')
+        zip.remove('xl/worksheets/sheet2.xml')
+        zip.file('xl/worksheets/orders.xml', data)
+        zip.file('xl/chartsheets/sheet1.xml', '<chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+        const rels = (await zip.file('xl/_rels/workbook.xml.rels')!.async('string'))
+          .replace('worksheets/sheet2.xml', 'worksheets/orders.xml')
+          .replace('</Relationships>', '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" Target="chartsheets/sheet1.xml"/></Relationships>')
+        zip.file('xl/_rels/workbook.xml.rels', rels)
+        const wb = (await zip.file('xl/workbook.xml')!.async('string')).replace('</sheets>', '<sheet name="图表" sheetId="9" r:id="rId9"/></sheets>')
+        zip.file('xl/workbook.xml', wb)
+      },
+      ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/worksheets/sheet1.xml', 'xl/worksheets/orders.xml', 'xl/sharedStrings.xml', 'xl/styles.xml', 'xl/chartsheets/sheet1.xml', 'xl/workbook.xml'],
+    )
+    const sheets = await readAll(file)
+    expect(sheets.map((s) => [s.name, s.rows])).toEqual([
+      ['说明', [['notes']]],
+      ['Orders 11月', [['订单编号']]],
+    ])
+  })
+
+  it('a sheet the workbook lists but the file lacks is a damaged workbook (exit 2), not a missing sheet', async () => {
+    const file = path.join(dir, 'lacking.xlsx')
+    await buildXlsx(file, [{name: 'A', rows: row(1, ['a'])}, {name: 'B', rows: row(1, ['b'])}])
+    await rework(file, async (zip) => {
+      zip.remove('xl/worksheets/sheet2.xml')
+    })
+    const err = await readAll(file).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(UsageError)
+    expect(err).toMatchObject({code: 'INPUT_UNREADABLE', message: expect.stringContaining('sheet "B" is listed but its part xl/worksheets/sheet2.xml is not in the file')})
+  })
+
+  it('a zip that is not a workbook (no workbook part) is refused with the file named', async () => {
+    const file = path.join(dir, 'not-a-workbook.xlsx')
+    const zip = new JSZip()
+    zip.file('readme.txt', 'hello')
+    writeFileSync(file, await zip.generateAsync({type: 'nodebuffer'}))
+    await expect(readAll(file)).rejects.toMatchObject({code: 'INPUT_UNREADABLE', message: expect.stringMatching(/not-a-workbook\.xlsx.*xl\/workbook\.xml/s)})
   })
 })
 

@@ -1,25 +1,22 @@
 import {createRequire} from 'node:module'
-import path from 'node:path'
 import {Transform, type TransformCallback} from 'node:stream'
 
 /**
- * What plantops changes in exceljs's streaming WorkbookReader (exceljs 4.4.0). exceljs walks the zip and parses
- * workbook.xml, its relationships and styles.xml; the worksheets and the shared strings are parsed by plantops
- * (`./xlsx-parts.ts`). Every private name used here is listed in PATCHED_METHODS / READER_STATE and pinned by
+ * What plantops borrows from exceljs's streaming WorkbookReader (exceljs 4.4.0): its parsers of workbook.xml, the
+ * workbook relationships and styles.xml, called by `./read.ts` on parts it reads by name (`./xlsx-package.ts`); the
+ * worksheets and the shared strings are parsed by plantops (`./xlsx-parts.ts`). exceljs's own zip walk is not used.
+ * Every private name used here is listed in PATCHED_METHODS / READER_STATE and pinned by
  * test/sheets/exceljs-patch.test.ts, so an exceljs upgrade that renames one fails that test, not a plant's import.
  *
  * - UTF-8 chunks: exceljs decodes every compressed chunk to a string on its own, so a Chinese character whose UTF-8
- *   bytes straddle two chunks becomes "\uFFFD\uFFFD" (exceljs issues #2063, #2084, #2316). Every XML part is
- *   re-chunked at character boundaries.
+ *   bytes straddle two chunks becomes "\uFFFD\uFFFD" (exceljs issues #2063, #2084, #2316). Every part is re-chunked at
+ *   character boundaries.
  * - 1904: exceljs only knows date1904="1"; the OOXML boolean may also be written "true" (LibreOffice and others).
- * - Sheet names: exceljs matches a worksheet to its name only when the relationship target is written
- *   `worksheets/sheetN.xml`; openpyxl writes `/xl/worksheets/sheetN.xml` (absolute) and others `./worksheets/…`,
- *   and such sheets came out as "Sheet1". The target is resolved as a part name.
  */
-export const PATCHED_METHODS = ['_parseWorkbook', '_parseRels', '_parseStyles', '_parseSharedStrings', '_parseWorksheet', '_parseHyperlinks'] as const
+export const PATCHED_METHODS = ['_parseWorkbook', '_parseRels', '_parseStyles'] as const
 
 /** Reader state the patch reads or sets (exceljs's names). */
-export const READER_STATE = ['model', 'properties', 'workbookRels', 'sharedStrings', 'styles'] as const
+export const READER_STATE = ['model', 'properties', 'workbookRels', 'styles'] as const
 
 const require = createRequire(import.meta.url)
 
@@ -43,32 +40,24 @@ export type SaxEvent =
   | {eventType: 'closetag'; value: {name: string}}
   | {eventType: 'text'; value: string}
 
-/** The reader's state plantops uses (exceljs private fields). */
+/** The reader's state plantops uses (exceljs private fields), plus the shared strings plantops parses itself. */
 export interface ReaderState {
   model?: {sheets?: Array<{id: number; name: string; state?: string; rId?: string}>; properties?: {date1904?: boolean}}
   properties?: {model?: {date1904?: boolean}; date1904?: boolean}
   workbookRels?: Array<{Id: string; Target: string; Type?: string}>
   sharedStrings?: string[]
-  styles: {getStyleModel(id: number): {numFmt?: string} | null}
+  styles?: {getStyleModel(id: number): {numFmt?: string} | null}
 }
 
-/** Worksheet part as handed to plantops's parser. */
-export interface WorksheetPart {
-  name: string
-  state?: string
-  /** Position of the sheet in the workbook's sheet list, 1-based; 0 when unknown. */
-  index: number
-  chunks: AsyncIterable<Buffer>
-  reader: ReaderState
-}
-
-export interface PatchHooks {
-  /** Parse the shared strings part (already UTF-8 safe) into the reader's table. */
-  sharedStrings(chunks: AsyncIterable<Buffer>): Promise<string[]>
+/** exceljs's part parsers, each given the part's bytes as a stream. */
+export interface PartParsers {
+  _parseWorkbook(part: NodeJS.ReadableStream): Promise<void>
+  _parseRels(part: NodeJS.ReadableStream): Promise<void>
+  _parseStyles(part: NodeJS.ReadableStream): Promise<void>
 }
 
 /** Install the overrides on one WorkbookReader instance. */
-export function patchWorkbookReader(reader: Record<string, unknown>, hooks: PatchHooks): void {
+export function patchWorkbookReader(reader: Record<string, unknown>): asserts reader is Record<string, unknown> & PartParsers & ReaderState {
   for (const name of PATCHED_METHODS) {
     if (typeof reader[name] !== 'function') throw new Error(`exceljs WorkbookReader has no ${name}: the installed exceljs is not the version plantops was written for`)
   }
@@ -94,37 +83,6 @@ export function patchWorkbookReader(reader: Record<string, unknown>, hooks: Patc
       return original.call(this, entry.pipe(new Utf8Boundaries()), ...rest)
     }
   }
-  reader._parseSharedStrings = async function* (this: ReaderState, entry: NodeJS.ReadableStream) {
-    this.sharedStrings = await hooks.sharedStrings(utf8Boundaries(iterateStream(entry)))
-  }
-  // hyperlinks are not needed: a hyperlink cell's value is its text
-  reader._parseHyperlinks = function* () {}
-  reader._parseWorksheet = function* (this: ReaderState, iterator: AsyncIterable<Buffer>, sheetNo: string) {
-    const sheets = this.model?.sheets ?? []
-    const rel = (this.workbookRels ?? []).find((r) => partName(r.Target) === `xl/worksheets/sheet${sheetNo}.xml`)
-    const at = rel ? sheets.findIndex((s) => s.rId === rel.Id) : -1
-    const meta = at >= 0 ? sheets[at] : undefined
-    // A sheet stored before the shared strings was buffered by exceljs in a temporary file; it hands the sheet over
-    // as an fs stream it has already asked to open, and deletes the file as soon as the next sheet is asked for. For a
-    // sheet nobody reads (--sheet chose another) the open can lose that race: with no listener the ENOENT would be an
-    // uncaught exception ending the process. The listener only keeps it from being uncaught: a reader of the chunks
-    // still gets every error through the stream's async iterator.
-    if (isEmitter(iterator)) iterator.on('error', ignoreUnreadSheetError)
-    const part: WorksheetPart = {name: meta?.name ?? `Sheet${sheetNo}`, state: meta?.state, index: at + 1, chunks: utf8Boundaries(iterator), reader: this}
-    yield {eventType: 'worksheet', value: part}
-  }
-}
-
-function isEmitter(x: unknown): x is NodeJS.EventEmitter {
-  return typeof (x as NodeJS.EventEmitter).on === 'function'
-}
-
-function ignoreUnreadSheetError(): void {}
-
-/** The part name a workbook relationship target points at: relative to xl/, or absolute (openpyxl writes "/xl/…"). */
-export function partName(target: string): string {
-  const t = target.replace(/\\/g, '/')
-  return t.startsWith('/') ? path.posix.normalize(t.slice(1)) : path.posix.join('xl', t)
 }
 
 /** Whether workbook.xml declares the 1904 date system (date1904="1" or "true"). */

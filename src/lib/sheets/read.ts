@@ -5,7 +5,8 @@ import path from 'node:path'
 import {isPlantopsError, UsageError} from '../cli/errors.js'
 import {t} from '../i18n/index.js'
 import type {DateSystem} from './cells.js'
-import {patchWorkbookReader, type WorksheetPart} from './exceljs-patch.js'
+import {patchWorkbookReader, type ReaderState, utf8Boundaries} from './exceljs-patch.js'
+import {openXlsxPackage, partName, relationshipsOf, type XlsxPackage} from './xlsx-package.js'
 import {parseSharedStrings, type SheetRow, type SheetTrailer, worksheetRows} from './xlsx-parts.js'
 
 export type {SheetRow, SheetTrailer} from './xlsx-parts.js'
@@ -95,39 +96,69 @@ function unreadable(file: string, error: unknown): UsageError {
   })
 }
 
+/**
+ * The sheets of a workbook in the workbook's order. The parts are read by name from the zip's central directory
+ * (`./xlsx-package.ts`), found through the package's relationships as Excel finds them: the workbook, its styles and
+ * shared strings first, then each worksheet when its rows are read. A sheet the workbook lists but the package lacks
+ * is a damaged workbook (exit 2), never a silently missing sheet.
+ */
 async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
-  const {default: ExcelJS} = await import('exceljs')
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-  } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>[1])
-  patchWorkbookReader(reader as unknown as Record<string, unknown>, {sharedStrings: parseSharedStrings})
-  const iterator = (reader as unknown as AsyncIterable<WorksheetPart>)[Symbol.asyncIterator]()
-  let found = 0
+  let pkg: XlsxPackage
   try {
-    while (true) {
-      let step: IteratorResult<WorksheetPart>
-      try {
-        step = await iterator.next()
-      } catch (error) {
-        throw isPlantopsError(error) ? error : unreadable(file, error)
-      }
-      if (step.done) break
-      const part = step.value
-      found++
-      const state = part.reader
-      const dateSystem: DateSystem = state.model?.properties?.date1904 || state.properties?.date1904 ? 1904 : 1900
-      const hidden = part.state === 'hidden' || part.state === 'veryHidden'
+    pkg = await openXlsxPackage(file)
+  } catch (error) {
+    throw unreadable(file, error)
+  }
+  try {
+    const {state, workbook} = await readWorkbookParts(file, pkg)
+    const dateSystem: DateSystem = state.model?.properties?.date1904 || state.properties?.date1904 ? 1904 : 1900
+    const sheets = state.model?.sheets ?? []
+    if (sheets.length === 0) throw new UsageError(t('errors.sheets.noWorksheet', {file}), {code: 'INPUT_UNREADABLE', hints: [saveAsXlsx()]})
+    for (const [at, meta] of sheets.entries()) {
+      const rel = (state.workbookRels ?? []).find((r) => r.Id === meta.rId)
+      if (rel?.Type !== undefined && !rel.Type.endsWith('/worksheet')) continue // a chart, dialog or macro sheet: no cells
+      const part = rel === undefined ? undefined : partName(rel.Target, workbook)
+      if (part === undefined || !pkg.has(part)) throw unreadable(file, new Error(`sheet "${meta.name}" is listed but its part ${part ?? `(${meta.rId})`} is not in the file`))
       const trailer: SheetTrailer = {}
-      yield sheet({name: part.name, index: part.index || found, hidden, dateSystem, trailer, batches: guarded(file, worksheetRows(part.chunks, state, dateSystem, trailer))})
+      const hidden = meta.state === 'hidden' || meta.state === 'veryHidden'
+      yield sheet({name: meta.name, index: at + 1, hidden, dateSystem, trailer, batches: guarded(file, worksheetRows(utf8Boundaries(pkg.chunks(part)), state, dateSystem, trailer))})
     }
   } finally {
-    await iterator.return?.(undefined)?.catch(() => {})
+    pkg.close()
   }
-  if (found === 0) {
-    throw new UsageError(t('errors.sheets.noWorksheet', {file}), {code: 'INPUT_UNREADABLE', hints: [saveAsXlsx()]})
+}
+
+/**
+ * The workbook part (the package's officeDocument relationship; `xl/workbook.xml` by convention), its relationships,
+ * styles and shared strings: exceljs's parsers for the first three, plantops' for the shared strings.
+ */
+async function readWorkbookParts(file: string, pkg: XlsxPackage): Promise<{state: ReaderState; workbook: string}> {
+  const {default: ExcelJS} = await import('exceljs')
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit'} as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>[1]) as unknown as Record<string, unknown>
+  patchWorkbookReader(reader)
+  const relationships = async (part: string) => {
+    if (!pkg.has(part)) return []
+    await reader._parseRels(await pkg.open(part))
+    return reader.workbookRels ?? []
+  }
+  try {
+    const office = (await relationships(relationshipsOf(''))).find((r) => r.Type?.endsWith('/officeDocument'))
+    const workbook = office ? partName(office.Target, '') : 'xl/workbook.xml'
+    if (!pkg.has(workbook)) throw unreadable(file, new Error(`the file has no ${workbook}`))
+    const related = await relationships(relationshipsOf(workbook))
+    const part = (type: string) => {
+      const rel = related.find((r) => r.Type?.endsWith(`/${type}`))
+      const name = rel && partName(rel.Target, workbook)
+      return name !== undefined && pkg.has(name) ? name : undefined
+    }
+    await reader._parseWorkbook(await pkg.open(workbook))
+    const styles = part('styles')
+    if (styles) await reader._parseStyles(await pkg.open(styles))
+    const shared = part('sharedStrings')
+    if (shared) reader.sharedStrings = await parseSharedStrings(utf8Boundaries(pkg.chunks(shared)))
+    return {state: reader, workbook}
+  } catch (error) {
+    throw isPlantopsError(error) ? error : unreadable(file, error)
   }
 }
 
