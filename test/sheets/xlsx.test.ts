@@ -6,6 +6,7 @@ import JSZip from 'jszip'
 import {describe, expect, it} from 'vitest'
 
 import {UsageError} from '../../src/lib/cli/errors.js'
+import {setLanguage} from '../../src/lib/i18n/index.js'
 import {openSheets, type SheetRows} from '../../src/lib/sheets/read.js'
 import {tempDir} from '../helpers/cli.js'
 import {buildXlsx, row} from './xlsx-builder.js'
@@ -119,6 +120,12 @@ describe('xlsx reader: parts found by name, whatever their order or file names',
     const err = await readAll(file).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(UsageError)
     expect(err).toMatchObject({code: 'INPUT_UNREADABLE', message: expect.stringContaining('sheet "B" is listed but its part xl/worksheets/sheet2.xml is not in the file')})
+    setLanguage({lang: 'zh-CN', source: 'flag', detail: '--lang zh-CN'})
+    try {
+      await expect(readAll(file)).rejects.toMatchObject({message: expect.stringContaining('工作簿列出了工作表“B”，但文件中没有它的部件 xl/worksheets/sheet2.xml')})
+    } finally {
+      setLanguage({lang: 'en', source: 'default', detail: ''})
+    }
   })
 
   it('a zip that is not a workbook (no workbook part) is refused with the file named', async () => {

@@ -118,7 +118,7 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
       const rel = (state.workbookRels ?? []).find((r) => r.Id === meta.rId)
       if (rel?.Type !== undefined && !rel.Type.endsWith('/worksheet')) continue // a chart, dialog or macro sheet: no cells
       const part = rel === undefined ? undefined : partName(rel.Target, workbook)
-      if (part === undefined || !pkg.has(part)) throw unreadable(file, new Error(`sheet "${meta.name}" is listed but its part ${part ?? `(${meta.rId})`} is not in the file`))
+      if (part === undefined || !pkg.has(part)) throw unreadable(file, new Error(t('errors.sheets.sheetPartMissing', {sheet: meta.name, part: part ?? `(${meta.rId})`})))
       const trailer: SheetTrailer = {}
       const hidden = meta.state === 'hidden' || meta.state === 'veryHidden'
       yield sheet({name: meta.name, index: at + 1, hidden, dateSystem, trailer, batches: guarded(file, worksheetRows(utf8Boundaries(pkg.chunks(part)), state, dateSystem, trailer))})
@@ -144,7 +144,7 @@ async function readWorkbookParts(file: string, pkg: XlsxPackage): Promise<{state
   try {
     const office = (await relationships(relationshipsOf(''))).find((r) => r.Type?.endsWith('/officeDocument'))
     const workbook = office ? partName(office.Target, '') : 'xl/workbook.xml'
-    if (!pkg.has(workbook)) throw unreadable(file, new Error(`the file has no ${workbook}`))
+    if (!pkg.has(workbook)) throw unreadable(file, new Error(t('errors.sheets.noWorkbookPart', {part: workbook})))
     const related = await relationships(relationshipsOf(workbook))
     const part = (type: string) => {
       const rel = related.find((r) => r.Type?.endsWith(`/${type}`))
