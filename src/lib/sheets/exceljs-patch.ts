@@ -20,8 +20,7 @@ export const READER_STATE = ['model', 'properties', 'workbookRels', 'styles'] as
 
 const require = createRequire(import.meta.url)
 
-/** exceljs's iterateStream (readable → async iterable) and parseSax (chunks → batches of sax events). */
-export const iterateStream = require('exceljs/lib/utils/iterate-stream.js') as (stream: NodeJS.ReadableStream) => AsyncIterable<Buffer>
+/** exceljs's parseSax (chunks → batches of sax events). */
 export const parseSax = require('exceljs/lib/utils/parse-sax.js') as (chunks: AsyncIterable<Buffer>) => AsyncIterable<SaxEvent[]>
 export const isDateFmt = (require('exceljs/lib/utils/utils.js') as {isDateFmt(fmt: string | undefined): boolean}).isDateFmt
 
