@@ -235,6 +235,9 @@ describe('orders import (SQLite item master and store)', () => {
     expect(err).toBeInstanceOf(UsageError)
     expect(err.message).toContain('has no sheet "Nope"')
     expect(err.message).toMatch(/its sheets: .*"说明".*"Orders 11月"/)
+    // the chosen sheet has no header row: the message names it (not "any sheet": the others were not searched)
+    const notes = await run([path.join(dir, 'quirks.xlsx')], {sheet: '2', dryRun: true}).catch((e) => e)
+    expect(notes.message).toContain('no header row found in the first 30 rows of sheet "说明"')
   })
 
   it('with several files, an unreadable one is reported and the others still import', async () => {

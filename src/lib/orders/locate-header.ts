@@ -42,7 +42,8 @@ export async function locateHeader(
   const sheets = openSheets(file, opts)
   let best: HeaderCandidate | undefined
   const seen: string[] = []
-  let selected = false
+  /** The sheet --sheet chose (its name), once found. */
+  let selected: string | undefined
   let close = async () => {
     await sheets.return(undefined)
   }
@@ -51,7 +52,7 @@ export async function locateHeader(
       seen.push(sheet.name)
       if (opts.sheet !== undefined && !sheetMatches(sheet, opts.sheet)) continue
       if (opts.sheet === undefined && sheet.hidden) continue // a hidden template or lookup sheet is not the orders
-      selected = true
+      selected = sheet.name
       const it = sheet.batches[Symbol.asyncIterator]()
       let header: HeaderMatch | undefined
       let rest: SheetRow[] = []
@@ -99,13 +100,13 @@ export async function locateHeader(
   } finally {
     await close()
   }
-  if (opts.sheet !== undefined && !selected) {
+  if (opts.sheet !== undefined && selected === undefined) {
     throw new UsageError(t('errors.orders.noSheet', {file, sheet: opts.sheet, sheets: seen.map((s) => `"${s}"`).join(', ')}), {
       code: 'USAGE',
       hints: [t('errors.orders.noSheetHint')],
     })
   }
-  throw unmatched(file, fields, best, opts.searchRows)
+  throw unmatched(file, fields, best, opts.searchRows, selected !== undefined && opts.sheet !== undefined ? selected : undefined)
 }
 
 async function* sheetsOf(gen: AsyncGenerator<SheetRows>): AsyncGenerator<SheetRows> {
@@ -122,13 +123,16 @@ function sheetMatches(sheet: SheetRows, wanted: string): boolean {
   return sheet.name === wanted || sheet.name.trim().toLowerCase() === wanted.trim().toLowerCase()
 }
 
-function unmatched(file: string, fields: FieldSpec[], best: HeaderCandidate | undefined, searchRows: number): HeadersUnmatchedError {
+/** No sheet (or not the one --sheet chose: `sheet`) has a row holding every required header. */
+function unmatched(file: string, fields: FieldSpec[], best: HeaderCandidate | undefined, searchRows: number, sheet?: string): HeadersUnmatchedError {
   const required = fields.filter((f) => f.required)
   const missing = best ? best.match.missing : required
   const lines = [
     best
       ? t('errors.orders.columnsUnmatched', {file, count: missing.length, columns: missing.map((f) => f.name).join(', '), sheet: best.sheet, row: best.match.rowNumber})
-      : t('errors.orders.noHeaderRow', {file, rows: searchRows, required: required.map((f) => f.name).join(', ')}),
+      : sheet !== undefined
+        ? t('errors.orders.noHeaderRowInSheet', {file, rows: searchRows, sheet, required: required.map((f) => f.name).join(', ')})
+        : t('errors.orders.noHeaderRow', {file, rows: searchRows, required: required.map((f) => f.name).join(', ')}),
   ]
   if (best) lines.push(`  ${t('errors.orders.headersNotMatched', {headers: best.match.unmatchedHeaders.map((h) => `"${h}"`).join(', ') || t('errors.orders.none')})}`)
   for (const f of missing) lines.push(`  ${t('errors.orders.aliasesTried', {field: f.name, aliases: f.aliases.join(', ')})}`)
