@@ -128,6 +128,24 @@ describe('xlsx reader: parts found by name, whatever their order or file names',
     }
   })
 
+  it('a workbook without its relationships part refuses its sheets as missing; one of chart sheets only holds no worksheet', async () => {
+    const noRels = path.join(dir, 'no-rels.xlsx')
+    await buildXlsx(noRels, [{name: 'A', rows: row(1, ['a'])}])
+    await rework(noRels, async (zip) => {
+      zip.remove('xl/_rels/workbook.xml.rels')
+    })
+    await expect(readAll(noRels)).rejects.toMatchObject({code: 'INPUT_UNREADABLE', message: expect.stringContaining('sheet "A" is listed but its part (rId1) is not in the file')})
+
+    const charts = path.join(dir, 'charts-only.xlsx')
+    await buildXlsx(charts, [{name: 'Chart1', rows: ''}])
+    await rework(charts, async (zip) => {
+      const rels = (await zip.file('xl/_rels/workbook.xml.rels')!.async('string')).replace('relationships/worksheet" Target="worksheets/sheet1.xml"', 'relationships/chartsheet" Target="chartsheets/sheet1.xml"')
+      zip.file('xl/_rels/workbook.xml.rels', rels)
+      zip.file('xl/chartsheets/sheet1.xml', '<chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    })
+    await expect(readAll(charts)).rejects.toMatchObject({code: 'INPUT_UNREADABLE', message: expect.stringContaining('holds no worksheet plantops can read')})
+  })
+
   it('a zip that is not a workbook (no workbook part) is refused with the file named', async () => {
     const file = path.join(dir, 'not-a-workbook.xlsx')
     const zip = new JSZip()

@@ -112,16 +112,20 @@ async function* openXlsxSheets(file: string): AsyncGenerator<SheetRows> {
   try {
     const {state, workbook} = await readWorkbookParts(file, pkg)
     const dateSystem: DateSystem = state.model?.properties?.date1904 || state.properties?.date1904 ? 1904 : 1900
-    const sheets = state.model?.sheets ?? []
-    if (sheets.length === 0) throw new UsageError(t('errors.sheets.noWorksheet', {file}), {code: 'INPUT_UNREADABLE', hints: [saveAsXlsx()]})
-    for (const [at, meta] of sheets.entries()) {
+    // the worksheets (a chart, dialog or macro sheet has no cells), each with its part, before any is read
+    const worksheets: Array<{meta: {name: string; state?: string}; index: number; part: string}> = []
+    for (const [at, meta] of (state.model?.sheets ?? []).entries()) {
       const rel = (state.workbookRels ?? []).find((r) => r.Id === meta.rId)
-      if (rel?.Type !== undefined && !rel.Type.endsWith('/worksheet')) continue // a chart, dialog or macro sheet: no cells
+      if (rel?.Type !== undefined && !rel.Type.endsWith('/worksheet')) continue
       const part = rel === undefined ? undefined : partName(rel.Target, workbook)
       if (part === undefined || !pkg.has(part)) throw unreadable(file, new Error(t('errors.sheets.sheetPartMissing', {sheet: meta.name, part: part ?? `(${meta.rId})`})))
+      worksheets.push({meta, index: at + 1, part})
+    }
+    if (worksheets.length === 0) throw new UsageError(t('errors.sheets.noWorksheet', {file}), {code: 'INPUT_UNREADABLE', hints: [saveAsXlsx()]})
+    for (const {meta, index, part} of worksheets) {
       const trailer: SheetTrailer = {}
       const hidden = meta.state === 'hidden' || meta.state === 'veryHidden'
-      yield sheet({name: meta.name, index: at + 1, hidden, dateSystem, trailer, batches: guarded(file, worksheetRows(utf8Boundaries(pkg.chunks(part)), state, dateSystem, trailer))})
+      yield sheet({name: meta.name, index, hidden, dateSystem, trailer, batches: guarded(file, worksheetRows(utf8Boundaries(pkg.chunks(part)), state, dateSystem, trailer))})
     }
   } finally {
     pkg.close()
@@ -145,7 +149,10 @@ async function readWorkbookParts(file: string, pkg: XlsxPackage): Promise<{state
     const office = (await relationships(relationshipsOf(''))).find((r) => r.Type?.endsWith('/officeDocument'))
     const workbook = office ? partName(office.Target, '') : 'xl/workbook.xml'
     if (!pkg.has(workbook)) throw unreadable(file, new Error(t('errors.sheets.noWorkbookPart', {part: workbook})))
+    // the workbook's own relationships (none when its part is missing: every sheet is then refused as missing, not
+    // looked up among the package's)
     const related = await relationships(relationshipsOf(workbook))
+    reader.workbookRels = related
     const part = (type: string) => {
       const rel = related.find((r) => r.Type?.endsWith(`/${type}`))
       const name = rel && partName(rel.Target, workbook)
