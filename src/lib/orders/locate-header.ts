@@ -106,7 +106,7 @@ export async function locateHeader(
       hints: [t('errors.orders.noSheetHint')],
     })
   }
-  throw unmatched(file, fields, best, opts.searchRows, selected !== undefined && opts.sheet !== undefined ? selected : undefined)
+  throw unmatched(file, fields, best, opts.searchRows, opts.sheet !== undefined ? selected : undefined)
 }
 
 async function* sheetsOf(gen: AsyncGenerator<SheetRows>): AsyncGenerator<SheetRows> {

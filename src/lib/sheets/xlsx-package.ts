@@ -40,12 +40,13 @@ export async function openXlsxPackage(file: string): Promise<XlsxPackage> {
     if (!e) throw new Error(`the package has no part ${part}`)
     return e
   }
+  const open = async (part: string): Promise<Readable> => zip.openReadStreamPromise(entry(part))
   return {
     has: (part) => parts.has(part),
-    open: async (part) => zip.openReadStreamPromise(entry(part)),
+    open,
     chunks: (part) => ({
       async *[Symbol.asyncIterator]() {
-        const stream = await zip.openReadStreamPromise(entry(part))
+        const stream = await open(part)
         try {
           for await (const chunk of stream) yield chunk as Buffer
         } finally {
