@@ -104,7 +104,10 @@ export function cancellingLots(diffs: string[]): Set<number> {
   const scale = Math.max(...parsed.map((p) => p.s))
   const v = parsed.map((p) => p.v * 10n ** BigInt(scale - p.s))
   const nonZero = v.map((x, i) => (x === 0n ? -1 : i)).filter((i) => i >= 0)
-  if (nonZero.length < 2) return out
+  // a cancelling set needs differences of both signs: lots that all differ the same way have none (a warehouse or lot
+  // mapping that lines nothing up makes every lot of an item one-sided, all of one sign: 147,004 variances at 200,000
+  // keys/side spent ~3 CPU-s here searching 2^n subsets of such groups)
+  if (!bothSigns(v, nonZero)) return out
   // the whole group nets to zero
   if (nonZero.reduce((s, i) => s + v[i], 0n) === 0n) {
     for (const i of nonZero) out.add(i)
@@ -125,13 +128,10 @@ export function cancellingLots(diffs: string[]): Set<number> {
   }
   // larger sets among the rest (small groups only)
   const rest = nonZero.filter((i) => !out.has(i))
-  if (rest.length >= 3 && rest.length <= MAX_EXHAUSTIVE) {
+  if (rest.length >= 3 && rest.length <= MAX_EXHAUSTIVE && bothSigns(v, rest)) {
     const used = new Set<number>()
     const m = rest.length
-    // smallest subsets first: subsets ordered by size
-    const masks = Array.from({length: (1 << m) - 1}, (_, k) => k + 1).sort((a, b) => popcount(a) - popcount(b) || a - b)
-    for (const mask of masks) {
-      if (popcount(mask) < 3) continue
+    for (const mask of subsetsBySize(m)) {
       let sum = 0n
       let clash = false
       for (let b = 0; b < m; b++) {
@@ -148,6 +148,25 @@ export function cancellingLots(diffs: string[]): Set<number> {
     for (const i of used) out.add(i)
   }
   return out
+}
+
+/** Whether the values at `at` include a positive and a negative one. */
+function bothSigns(v: bigint[], at: number[]): boolean {
+  let pos = false
+  let neg = false
+  for (const i of at) {
+    if (v[i] > 0n) pos = true
+    else if (v[i] < 0n) neg = true
+  }
+  return pos && neg
+}
+
+/** The subsets of m elements with at least 3 members as bit masks, smallest first (then by mask), made once per m. */
+const SUBSETS: number[][] = []
+function subsetsBySize(m: number): number[] {
+  return (SUBSETS[m] ??= Array.from({length: (1 << m) - 1}, (_, k) => k + 1)
+    .filter((mask) => popcount(mask) >= 3)
+    .sort((a, b) => popcount(a) - popcount(b) || a - b))
 }
 
 function popcount(x: number): number {
