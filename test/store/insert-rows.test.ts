@@ -64,6 +64,23 @@ function suite(open: () => Promise<Store>, close: () => Promise<void>) {
     expect(got.map((r) => ({...r, flag: r.flag === null ? null : Number(r.flag)}))).toEqual(expected(5_000))
   })
 
+  it('writes the rows of a generator, across batch boundaries, the last partial batch included', async () => {
+    await store.knex(TABLE).delete()
+    // MySQL batches 20,000 values: 10,000 rows of the first row's 2 columns; 25,001 rows end in a partial batch
+    const all = rows(25_001)
+    let pulled = 0
+    const gen = function* () {
+      for (const r of all) {
+        pulled++
+        yield r
+      }
+    }
+    await store.knex.transaction((trx) => insertRows(trx, TABLE, gen()))
+    expect(pulled).toBe(25_001)
+    const got = await store.knex(TABLE).select('code').orderBy('id')
+    expect(got.map((r) => r.code)).toEqual(all.map((r) => r.code))
+  })
+
   it('writes nothing when the transaction rolls back', async () => {
     await store.knex(TABLE).delete()
     await expect(

@@ -35,13 +35,21 @@ export function goneSince<H, T>(open: Map<string, H>, currentKeys: Iterable<stri
 
 /**
  * Replace the scope's open findings with this run's and record the run (one transaction): a report that failed to be
- * written must not make its findings "not new" next night, so callers save once the report is out.
+ * written must not make its findings "not new" next night, so callers save once the report is out. `findings` maps
+ * each of `items` to its row (without the scope's columns), one at a time as it is written.
  */
-export async function saveRunHistory(knex: Knex, tables: HistoryTables, opts: {scope: Record<string, string>; findings: Array<Record<string, unknown>>; run: Record<string, unknown>}): Promise<void> {
+export async function saveRunHistory<T>(
+  knex: Knex,
+  tables: HistoryTables,
+  opts: {scope: Record<string, string>; items: Iterable<T>; finding: (item: T) => Record<string, unknown>; run: Record<string, unknown>},
+): Promise<void> {
+  const {scope, items, finding} = opts
+  const rows = function* () {
+    for (const item of items) yield Object.assign({}, scope, finding(item))
+  }
   await knex.transaction(async (trx) => {
-    await trx(tables.findings).where(opts.scope).delete()
-    const rows = opts.findings.map((f) => ({...opts.scope, ...f}))
-    await insertRows(trx, tables.findings, rows)
+    await trx(tables.findings).where(scope).delete()
+    await insertRows(trx, tables.findings, rows())
     await trx(tables.runs).insert({...opts.scope, created_at: new Date().toISOString(), ...opts.run})
   })
 }

@@ -56,7 +56,8 @@ export function resolvedFindings(history: JobHistory, current: JobFinding[]): Re
 export async function saveJobHistory(knex: Knex, opts: {job: string; runId: number; leftRows: number; rightRows: number; keys: number; findings: JobFinding[]}): Promise<void> {
   await saveRunHistory(knex, TABLES, {
     scope: {job: opts.job},
-    findings: opts.findings.map((f) => ({
+    items: opts.findings,
+    finding: (f) => ({
       key_text: f.key.join(KEY_SEP).slice(0, 512),
       status: f.status,
       cause: f.cause,
@@ -64,7 +65,7 @@ export async function saveJobHistory(knex: Knex, opts: {job: string; runId: numb
       first_seen: f.first_seen ?? '',
       runs_seen: f.runs_seen ?? 1,
       last_run_id: opts.runId,
-    })),
+    }),
     run: {run_id: opts.runId, left_rows: opts.leftRows, right_rows: opts.rightRows, keys: opts.keys, findings: opts.findings.length},
   })
 }

@@ -64,7 +64,8 @@ export async function saveStockHistory(
 ): Promise<void> {
   await saveRunHistory(knex, TABLES, {
     scope: {scope: opts.scope},
-    findings: opts.variances.map((r) => ({
+    items: opts.variances,
+    finding: (r) => ({
       item: r.item,
       warehouse: r.warehouse,
       lot: r.lot,
@@ -75,7 +76,7 @@ export async function saveStockHistory(
       first_seen: r.first_seen ?? '',
       runs_seen: r.runs_seen ?? 1,
       last_run_id: opts.runId,
-    })),
+    }),
     run: {run_id: opts.runId, erp_rows: opts.erpRows, wms_rows: opts.wmsRows, keys: opts.keys, variances: opts.variances.length},
   })
 }

@@ -67,19 +67,31 @@ export class SqliteRowInserter {
 
 /**
  * `rows` into `table` through `trx`: inside a transaction all rows or, when it rolls back, none. The prepared-statement
- * path needs a SQLite transaction (its own connection); other callers get knex's batches.
+ * path needs a SQLite transaction (its own connection); other callers get knex's batches. `rows` is iterated once:
+ * a generator's rows are written as they come, none of them kept (hundreds of thousands of findings: an array of
+ * their store rows beside the findings themselves doubled the heap of the run that saved them).
  */
-export async function insertRows(trx: Knex | Knex.Transaction, table: string, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-  if (rows.length === 0) return
+export async function insertRows(trx: Knex | Knex.Transaction, table: string, rows: Iterable<Record<string, unknown>>): Promise<void> {
   if (isSqliteKnex(trx) && (trx as Knex.Transaction).isTransaction) {
-    // a transaction's client hands out the transaction's own connection
-    const db = (await trx.client.acquireConnection()) as SqliteDb
-    const inserter = new SqliteRowInserter(db, (id) => trx.raw('??', [id]).toQuery())
-    for (const row of rows) inserter.insert(table, row)
+    let inserter: SqliteRowInserter | null = null
+    for (const row of rows) {
+      // a transaction's client hands out the transaction's own connection
+      inserter ??= new SqliteRowInserter((await trx.client.acquireConnection()) as SqliteDb, (id) => trx.raw('??', [id]).toQuery())
+      inserter.insert(table, row)
+    }
     return
   }
-  const per = Math.max(1, Math.floor(20_000 / Math.max(1, Object.keys(rows[0]).length)))
-  for (let i = 0; i < rows.length; i += per) await trx(table).insert(rows.slice(i, i + per))
+  let batch: Array<Record<string, unknown>> = []
+  let per = 0
+  for (const row of rows) {
+    per ||= Math.max(1, Math.floor(20_000 / Math.max(1, Object.keys(row).length)))
+    batch.push(row)
+    if (batch.length === per) {
+      await trx(table).insert(batch)
+      batch = []
+    }
+  }
+  if (batch.length > 0) await trx(table).insert(batch)
 }
 
 /** Whether `row`'s own keys are exactly `cols`, in that order. */
