@@ -134,6 +134,35 @@ describe('plantops stock diff (built CLI) on the SQLite demo plant', () => {
     expect(r.json.error.message).toMatch(/no_such_bins/)
   })
 
+  it('a WMS warehouse code left out of stock.warehouseMap: warned once with both warehouses\' figures (en, zh-CN), exit 0', async () => {
+    const {parse} = await import('yaml')
+    const d = tempDir('pt-stock-unmapped-wh-')
+    const cfg = parse(readFileSync(path.join(dir, 'plantops.yaml'), 'utf8'))
+    for (const s of Object.values(cfg.sources) as Array<{connection: {filename: string}}>) s.connection.filename = path.join(dir, path.basename(s.connection.filename))
+    expect(cfg.stock.warehouseMap.RM).toBe('WH01')
+    delete cfg.stock.warehouseMap.RM
+    writeFileSync(path.join(d, 'plantops.yaml'), stringify(cfg))
+    const r = runCli(['stock', 'diff', '--json'], {cwd: d})
+    expect(r.code, r.stderr).toBe(0)
+    const count = (wh: string, status: string) => r.json.rows.filter((x: any) => x.warehouse === wh && x.status === status).length
+    const erpOnly = count('WH01', 'only_in_erp')
+    const wmsOnly = count('RM', 'only_in_wms')
+    expect(erpOnly).toBeGreaterThan(100)
+    expect(wmsOnly).toBeGreaterThan(100)
+    expect(r.json.rows.filter((x: any) => x.warehouse === 'WH01' || x.warehouse === 'RM').every((x: any) => x.status === 'only_in_erp' || x.status === 'only_in_wms')).toBe(true)
+    const said = r.json.summary.warnings.filter((w: string) => w.startsWith('no key of these warehouses'))
+    expect(said).toEqual([
+      `no key of these warehouses is found on the other side: WH01 (${erpOnly} keys only in the ERP), RM (${wmsOnly} keys only in the WMS, a WMS code not in stock.warehouseMap). A WMS warehouse code missing from stock.warehouseMap looks like this (map it to its ERP code); a warehouse only one system holds belongs in that side's stock filters`,
+    ])
+    // the operator reads it in the language in force; the JSON summary keeps English
+    const zh = runCli(['stock', 'diff', '--lang', 'zh-CN'], {cwd: d})
+    expect(zh.code, zh.stderr).toBe(0)
+    expect(zh.stderr).toContain(`以下仓库没有任何键能在另一方找到：WH01（${erpOnly} 个键仅在 ERP），RM（${wmsOnly} 个键仅在 WMS，该 WMS 编码不在 stock.warehouseMap 中）`)
+    // the correctly mapped plant says nothing of the kind
+    const ok = runCli(['stock', 'diff', '--json'], {cwd: dir})
+    expect(ok.json.summary.warnings.filter((w: string) => w.startsWith('no key of these warehouses'))).toEqual([])
+  })
+
   it('a config without a stock section is a config error (exit 2)', () => {
     const d = tempDir('pt-stock-none-')
     writeFileSync(path.join(d, 'plantops.yaml'), 'sources: {}\n')

@@ -125,6 +125,39 @@ export function checkEarlyStop(cfg: StockConfig, early: EarlyStop | null, varian
   throw nothingLinesUp('errors.stock.nothingLinesUpEarly', {paired: early.paired, total: early.keys, ratio: cfg.safety.minMatchRatio, done: early.done, partitions: early.partitions}, variances)
 }
 
+/** At most this many warehouses are named in the one-sided warning (the rest are counted). */
+const ONE_SIDED_NAMED = 10
+
+/**
+ * Warehouses none of whose keys is found on the other side, every key only in the ERP or only in the WMS: the text of
+ * a warning (in the language `tr` speaks), or null when there are none. The usual cause is a WMS warehouse code missing
+ * from stock.warehouseMap: its keys are all only in the WMS under the WMS code, the ERP warehouse's all only in the
+ * ERP (bins plant, 200,000 keys/side, RM mapped to a wrong code: 147,004 variances, and no word of why). Said once,
+ * with the figures (warehouses with keys only in the ERP first, largest first); the run goes on (a warehouse one
+ * system does not hold is not an error).
+ */
+export function oneSidedWarehouses(
+  cfg: StockConfig,
+  totals: {pairedWarehouses: string[]; oneSided: Array<[string, number, number]>},
+  tr: (key: string, vars?: Record<string, unknown>) => string,
+): string | null {
+  const paired = new Set(totals.pairedWarehouses)
+  // warehouses with keys only in the ERP first (ERP codes), then the others; largest first, then by code
+  const rank = (x: [string, number, number]) => (x[1] > 0 ? 0 : 1)
+  const lonely = totals.oneSided.filter(([wh]) => !paired.has(wh)).sort((a, b) => rank(a) - rank(b) || b[1] + b[2] - (a[1] + a[2]) || (a[0] < b[0] ? -1 : 1))
+  if (lonely.length === 0) return null
+  const erpNorm = sideNormalizers(cfg.erp.normalize).code
+  const mapped = new Set(Object.values(cfg.warehouseMap).map((v) => erpNorm(v)))
+  const unmapped = (wh: string) => (Object.keys(cfg.warehouseMap).length > 0 && !mapped.has(wh) ? tr('stock.warn.notInWarehouseMap') : '')
+  const named = lonely.slice(0, ONE_SIDED_NAMED).map(([warehouse, erp, wms]) => {
+    if (erp > 0 && wms > 0) return tr('stock.warn.warehouseBothSides', {warehouse, erp, wms})
+    if (erp > 0) return tr('stock.warn.warehouseOnlyErp', {warehouse, count: erp})
+    return tr('stock.warn.warehouseOnlyWms', {warehouse, count: wms, unmapped: unmapped(warehouse)})
+  })
+  if (lonely.length > ONE_SIDED_NAMED) named.push(tr('stock.warn.moreWarehouses', {count: lonely.length - ONE_SIDED_NAMED}))
+  return tr('stock.warn.oneSidedWarehouses', {list: named.join(tr('common.listSeparator'))})
+}
+
 function nothingLinesUp(key: string, vars: {paired: number; total: number; ratio: number} & Record<string, unknown>, variances: StockVarianceRow[]): PlantopsError {
   const ex = (status: string) =>
     variances

@@ -45,6 +45,9 @@ export interface MergeTotals<W> {
   unitWarningCount: number
   seenWarehouses: string[]
   seenClasses: string[]
+  pairedWarehouses: string[]
+  /** Warehouse, its keys only in the ERP, only in the WMS. */
+  oneSided: Array<[string, number, number]>
 }
 
 export interface MergeShare {
@@ -290,8 +293,18 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
     unitWarningCount: totals.unitWarningCount,
     seenWarehouses: [...totals.seenWarehouses],
     seenClasses: [...totals.seenClasses],
+    ...warehouseFigures(totals),
   }
   return part
+}
+
+/** A thread's or a run's per-warehouse figures as plain data, by warehouse code (the same whichever thread or join met them first). */
+function warehouseFigures(totals: Pick<PartitionTotals, 'pairedWarehouses' | 'oneSided'>): Pick<MergeTotals<never>, 'pairedWarehouses' | 'oneSided'> {
+  const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+  return {
+    pairedWarehouses: [...totals.pairedWarehouses].sort(byCode),
+    oneSided: [...totals.oneSided].sort((a, b) => byCode(a[0], b[0])).map(([wh, n]) => [wh, n.erp, n.wms]),
+  }
 }
 
 /** The order of items tagged with their partition, stable within a partition. */
@@ -328,6 +341,13 @@ export function combineParts(parts: MergePart[]): MergeShare {
     totals.unitWarningCount += p.totals.unitWarningCount
     for (const w of p.totals.seenWarehouses) totals.seenWarehouses.add(w)
     for (const c of p.totals.seenClasses) totals.seenClasses.add(c)
+    for (const w of p.totals.pairedWarehouses) totals.pairedWarehouses.add(w)
+    for (const [wh, erp, wms] of p.totals.oneSided) {
+      const n = totals.oneSided.get(wh) ?? {erp: 0, wms: 0}
+      n.erp += erp
+      n.wms += wms
+      totals.oneSided.set(wh, n)
+    }
   }
   totals.valueAtRisk = sum((t) => t.valueAtRisk)
   totals.valueInDataErrors = sum((t) => t.valueInDataErrors)
@@ -352,6 +372,7 @@ export function combineParts(parts: MergePart[]): MergeShare {
       unitWarningCount: totals.unitWarningCount,
       seenWarehouses: [...totals.seenWarehouses],
       seenClasses: [...totals.seenClasses],
+      ...warehouseFigures(totals),
     },
   }
 }

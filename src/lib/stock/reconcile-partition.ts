@@ -109,6 +109,10 @@ export interface PartitionTotals {
   /** Warehouses and classes of the keys reconciled (only with env.trackScope: a --warehouse/--class filter). */
   seenWarehouses: Set<string>
   seenClasses: Set<string>
+  /** Warehouses with at least one key found on both sides. */
+  pairedWarehouses: Set<string>
+  /** Per warehouse, its keys found on one side only (ERP, WMS): warehousesLiningUpNothing's figures. */
+  oneSided: Map<string, {erp: number; wms: number}>
 }
 
 export interface PartitionResult {
@@ -132,6 +136,8 @@ export function emptyTotals(): PartitionTotals {
     unitWarningCount: 0,
     seenWarehouses: new Set(),
     seenClasses: new Set(),
+    pairedWarehouses: new Set(),
+    oneSided: new Map(),
   }
 }
 
@@ -1034,6 +1040,7 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
   // consecutive keys of one item (most of them) look its attributes up once
   let lastItem: string | undefined
   let lastRaw: RawItem | undefined
+  let lastPaired: string | undefined
   const visit = (key: string, e: Agg | undefined, w: Agg | undefined): void => {
     const any = (e ?? w)!
     if (any.item !== lastItem) {
@@ -1045,6 +1052,10 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
     if (env.trackScope) {
       totals.seenWarehouses.add(any.wh)
       if (raw?.cls) totals.seenClasses.add(raw.cls)
+    }
+    if (e !== undefined && w !== undefined && any.wh !== lastPaired) {
+      lastPaired = any.wh
+      totals.pairedWarehouses.add(any.wh)
     }
     const target = raw?.uom ?? e?.uom ?? w?.uom ?? ''
     // fastest path: one row in the target unit on each side, the same decimal text
@@ -1167,6 +1178,12 @@ export function reconcilePartition(spill: Spill, p: number, env: PartitionEnv, t
   const variances: StockVarianceRow[] = []
   for (const o of open) {
     const r = o.row
+    if (r.status === 'only_in_erp' || r.status === 'only_in_wms') {
+      let n = totals.oneSided.get(r.warehouse)
+      if (n === undefined) totals.oneSided.set(r.warehouse, (n = {erp: 0, wms: 0}))
+      if (r.status === 'only_in_erp') n.erp++
+      else n.wms++
+    }
     if (r.cause) totals.causes[r.cause] = (totals.causes[r.cause] ?? 0) + 1
     r.explained = r.cause !== null && EXPLAINED_CAUSES.has(r.cause)
     r.action = suggestedAction(r)

@@ -5,7 +5,7 @@ import type {Knex} from 'knex'
 import {ConfigError, UsageError} from '../cli/errors.js'
 import type {Source} from '../sources/source.js'
 import {suggestedAction} from '../reconcile/causes.js'
-import {checkEarlyStop, checkLinesUp, checkScope, checkSides, erpWarehouses} from './checks.js'
+import {checkEarlyStop, checkLinesUp, checkScope, checkSides, erpWarehouses, oneSidedWarehouses} from './checks.js'
 import {checkReplicaLag, type StaleSource} from '../sources/lag.js'
 import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
@@ -239,6 +239,11 @@ export async function runStockDiff(opts: {
     }
     await checkScope(cfg, sources, scope.warehouses, scope.classes, totals)
     checkLinesUp(cfg, totals.keys, variances, read.erp.rows, read.wms.rows)
+    const lonely = oneSidedWarehouses(cfg, totals, (k, v) => tIn('en', k, v))
+    if (lonely !== null) {
+      warnings.push(lonely)
+      options.onWarning?.(oneSidedWarehouses(cfg, totals, t)!)
+    }
     const mergeMs = performance.now() - mergeStart
     const mergeCpuUsage = process.cpuUsage(mergeCpu)
     if (totals.unitWarningCount > 0) {
