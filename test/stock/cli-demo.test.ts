@@ -163,6 +163,23 @@ describe('plantops stock diff (built CLI) on the SQLite demo plant', () => {
     expect(ok.json.summary.warnings.filter((w: string) => w.startsWith('no key of these warehouses'))).toEqual([])
   })
 
+  it('a filter value no row has (a misspelt status) is warned with the values the column holds; the right ones say nothing', async () => {
+    const {parse} = await import('yaml')
+    const d = tempDir('pt-stock-filter-typo-')
+    const cfg = parse(readFileSync(path.join(dir, 'plantops.yaml'), 'utf8'))
+    for (const s of Object.values(cfg.sources) as Array<{connection: {filename: string}}>) s.connection.filename = path.join(dir, path.basename(s.connection.filename))
+    expect(cfg.stock.wms.filters.status).toEqual(['AVAILABLE', 'QC_HOLD'])
+    cfg.stock.wms.filters.status = ['AVAILABLE', 'QC_HLOD']
+    writeFileSync(path.join(d, 'plantops.yaml'), stringify(cfg))
+    const r = runCli(['stock', 'diff', '--json'], {cwd: d})
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.summary.warnings.filter((w: string) => w.startsWith('stock.wms.filters'))).toEqual([
+      'stock.wms.filters.status: no row of table bin_stock (source "wms") has status "QC_HLOD"; if it is not misspelt, those rows are simply absent today (values there: "AVAILABLE", "DAMAGED", "QC_HOLD")',
+    ])
+    const ok = runCli(['stock', 'diff', '--json'], {cwd: dir})
+    expect(ok.json.summary.warnings.filter((w: string) => w.includes('.filters.'))).toEqual([])
+  })
+
   it('a config without a stock section is a config error (exit 2)', () => {
     const d = tempDir('pt-stock-none-')
     writeFileSync(path.join(d, 'plantops.yaml'), 'sources: {}\n')

@@ -125,6 +125,52 @@ export function checkEarlyStop(cfg: StockConfig, early: EarlyStop | null, varian
   throw nothingLinesUp('errors.stock.nothingLinesUpEarly', {paired: early.paired, total: early.keys, ratio: cfg.safety.minMatchRatio, done: early.done, partitions: early.partitions}, variances)
 }
 
+/** A stock.erp/wms filter value no row of its side has: where it is, and (up to 20) values the column holds there. */
+export interface UnmatchedFilterValue {
+  side: 'erp' | 'wms'
+  source: string
+  table: string | null
+  column: string
+  value: string
+  known: string[]
+}
+
+/**
+ * The values of stock.erp.filters / stock.wms.filters that match no row of their side. A misspelt value (`QC_HLOD`
+ * for `QC_HOLD`) silently leaves those rows out, and the diff reports their keys as variances: on the demo plant
+ * 1,956 rows instead of 262, exit 0, no word. A value can also rightly match nothing today (no stock on hold), so it
+ * is a warning, with the values the column does hold. One `SELECT … LIMIT 1` per value, which stops at the first row
+ * it finds (a value that matches nothing reads the side once, and only then are its distinct values asked for).
+ * A query that fails says nothing here: the side's own read has already said what is wrong.
+ */
+export async function unmatchedFilterValues(cfg: StockConfig, sources: Map<string, Source>): Promise<UnmatchedFilterValue[]> {
+  const out: UnmatchedFilterValue[] = []
+  for (const side of ['erp', 'wms'] as const) {
+    const s = cfg[side]
+    const src = sources.get(s.source)
+    if (!src) continue
+    for (const [column, values] of Object.entries(s.filters)) {
+      let known: string[] | null = null
+      for (const value of values) {
+        const read = buildSideRead(src.builder(), {table: s.table, query: s.query, columns: {v: column}, filters: {[column]: [value]}})
+        try {
+          const found = await src.query(`SELECT 1 AS found FROM (${read.sql}) AS plantops_filter LIMIT 1`, read.bindings)
+          if (found.length > 0) continue
+          if (known === null) {
+            const all = buildSideRead(src.builder(), {table: s.table, query: s.query, columns: {v: column}})
+            const rows = await src.query<{v: unknown}>(`SELECT DISTINCT v FROM (${all.sql}) AS plantops_known ORDER BY v LIMIT 20`, all.bindings)
+            known = rows.map((r) => codeText(r.v))
+          }
+        } catch {
+          continue
+        }
+        out.push({side, source: s.source, table: s.table ?? null, column, value: String(value), known})
+      }
+    }
+  }
+  return out
+}
+
 /** At most this many warehouses are named in the one-sided warning (the rest are counted). */
 const ONE_SIDED_NAMED = 10
 

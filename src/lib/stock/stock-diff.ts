@@ -5,7 +5,7 @@ import type {Knex} from 'knex'
 import {ConfigError, UsageError} from '../cli/errors.js'
 import type {Source} from '../sources/source.js'
 import {suggestedAction} from '../reconcile/causes.js'
-import {checkEarlyStop, checkLinesUp, checkScope, checkSides, erpWarehouses, oneSidedWarehouses} from './checks.js'
+import {checkEarlyStop, checkLinesUp, checkScope, checkSides, erpWarehouses, oneSidedWarehouses, unmatchedFilterValues} from './checks.js'
 import {checkReplicaLag, type StaleSource} from '../sources/lag.js'
 import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
@@ -220,9 +220,10 @@ export async function runStockDiff(opts: {
       merged++
       if ((merged & 7) === 0) progress('merging', {partitions: merged, of: spill.partitions})
     }
-    // the warehouse names are read while the partitions are reconciled
+    // the warehouse names are read while the partitions are reconciled, and the filter values checked
     const whNamesLoad = warehouseNames(cfg, sources)
     whNamesLoad.catch(() => {})
+    const filterCheck = unmatchedFilterValues(cfg, sources).catch(() => [])
     const {share, rowKinds, early} = await reconcileSpill(spill, settings, {parallel, rows: read.erp.rows + read.wms.rows, newDir, onPartition, threads: mergeThreads, mainToo})
     const {variances, totals} = share
     checkEarlyStop(cfg, early, variances)
@@ -239,6 +240,10 @@ export async function runStockDiff(opts: {
     }
     await checkScope(cfg, sources, scope.warehouses, scope.classes, totals)
     checkLinesUp(cfg, totals.keys, variances, read.erp.rows, read.wms.rows)
+    for (const f of await filterCheck) {
+      const vars = {side: f.side, column: f.column, value: JSON.stringify(f.value), source: f.source, table: f.table, known: f.known.map((k) => JSON.stringify(k)).join(', ') || '-'}
+      warn(f.table === null ? 'stock.warn.filterValueUnmatchedQuery' : 'stock.warn.filterValueUnmatched', vars)
+    }
     const lonely = oneSidedWarehouses(cfg, totals, (k, v) => tIn('en', k, v))
     if (lonely !== null) {
       warnings.push(lonely)
