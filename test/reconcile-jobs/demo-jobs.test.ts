@@ -113,6 +113,32 @@ describe('reconcile jobs on the SQLite demo plant (built CLI)', () => {
     expect(list.json.jobs[0].openFindings).toBe(findings.length)
   }, 120_000)
 
+  it('several jobs: one that cannot run is said and recorded, the others still run and report; exit 3', async () => {
+    const {parse, stringify} = await import('yaml')
+    const {writeFileSync} = await import('node:fs')
+    const cfg = parse(readFileSync(path.join(dir, 'plantops.yaml'), 'utf8'))
+    cfg.reconcile.jobs['orders-mes'].right.table = 'no_such_work_orders'
+    const config = path.join(dir, 'broken-mes.yaml')
+    writeFileSync(config, stringify(cfg))
+    const r = runCli(['reconcile', 'run', 'orders-mes', 'items', '--config', config, '--json'])
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.json.jobs.map((j: {job: string}) => j.job)).toEqual(['items'])
+    expect(r.json.jobs[0].summary.keys.total).toBeGreaterThan(100)
+    expect(r.json.errors).toEqual([expect.objectContaining({job: 'orders-mes', code: 'SOURCE_NO_TABLE', exitCode: 3})])
+    expect(r.json.errors[0].message).toMatch(/no_such_work_orders/)
+    const human = runCli(['reconcile', 'run', 'orders-mes', 'items', '--config', config])
+    expect(human.code).toBe(3)
+    expect(human.stderr).toMatch(/job orders-mes: source "mes": .*no_such_work_orders/)
+    expect(human.stdout).toMatch(/items: ERP item master/)
+    const runs = runCli(['runs', 'list', '--config', config, '--json'])
+    const last = runs.json.runs.filter((x: {job: string}) => x.job === 'reconcile-orders-mes')[0]
+    expect(last.exitCode).toBe(3)
+    // one job alone still fails as one error document
+    const one = runCli(['reconcile', 'run', 'orders-mes', '--config', config, '--json'])
+    expect(one.code).toBe(3)
+    expect(one.json.error.code).toBe('SOURCE_NO_TABLE')
+  }, 120_000)
+
   it('writes an XLSX a lead can filter: one row per difference', async () => {
     const config = path.join(dir, 'plantops.yaml')
     const out = path.join(dir, 'om.xlsx')

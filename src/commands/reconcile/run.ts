@@ -1,7 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {UsageError} from '../../lib/cli/errors.js'
+import {isPlantopsError, UsageError} from '../../lib/cli/errors.js'
+import {ExitCode} from '../../lib/cli/exit-codes.js'
+import {redact} from '../../lib/cli/secrets.js'
 import {t} from '../../lib/i18n/index.js'
 import {allowStaleFlag, bomFlag} from '../../lib/cli/output-flags.js'
 import {requireJob, runReconcileJob} from '../../lib/reconcile/job-run.js'
@@ -21,9 +23,20 @@ export interface ReconcileJobResult {
   failed: boolean
 }
 
+/** A job of several (`reconcile run A B`) that could not run: its error, as the JSON error document words one. */
+export interface ReconcileJobError {
+  job: string
+  code: string
+  message: string
+  hints: string[]
+  exitCode: number
+}
+
 export interface ReconcileRunResult {
   jobs: ReconcileJobResult[]
   failed: boolean
+  /** The jobs (of several) that stopped with an error; the others ran. Empty when every job ran. */
+  errors: ReconcileJobError[]
 }
 
 export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
@@ -64,6 +77,7 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
     const loaded = this.loadConfig(flags.config)
     const jobs = names.map((n) => [n, requireJob(loaded.config.reconcile, n, loaded.path)] as const)
     const results: ReconcileJobResult[] = []
+    const errors: ReconcileJobError[] = []
     for (const [name, job] of jobs) {
       const output = flags.output?.replaceAll('{job}', name)
       // lock and run history per job (reconcile-JOB); alerts under the notify job name reconcile-run, one per job
@@ -95,14 +109,31 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
         ctx.run.outcome({job: name, keys: summary.keys, causes: summary.causes, deviationRatePct: summary.deviationRatePct, newFindings: summary.newFindings, resolved: summary.resolved.count, warnings: summary.warnings.length})
         const failed = jobFails(summary, flags['fail-on'], flags.only === 'new')
         return {job: name, runId: ctx.run.id, summary: jobSummaryJson(summary), rows: keep, output: output ?? null, failed}
+      }).catch(async (error: unknown) => {
+        // one job of several that cannot run (a source down, a lock held) does not stop the others: said now, run
+        // recorded as failed (withRun), alerted with its own exit code, and the run's exit code is the gravest
+        if (names.length === 1 || !isPlantopsError(error)) throw error
+        const e = {job: name, code: error.code, message: redact(error.message), hints: error.hints.map(redact), exitCode: error.exitCode}
+        errors.push(e)
+        if (!this.jsonEnabled()) this.logToStderr([t('cli.error', {message: t('reconcile.run.jobFailed', {name, message: e.message})}), ...e.hints.map((hint) => t('cli.hint', {hint}))].join('\n'))
+        await this.deliverAlerts(e.exitCode)
+        return null
       })
+      if (res === null) continue
       results.push(res)
       await this.deliverAlerts(res.failed ? 1 : 0)
     }
     const failed = results.some((r) => r.failed)
     this.failWhen(failed)
-    return {jobs: results, failed}
+    if (errors.length > 0) process.exitCode = gravest(errors.map((e) => e.exitCode))
+    return {jobs: results, failed, errors}
   }
+}
+
+/** The exit code that says most of several: a defect, then a lock, a source, a usage error, a --fail-on. */
+function gravest(codes: number[]): number {
+  const order = [ExitCode.INTERNAL, ExitCode.LOCKED, ExitCode.SOURCE, ExitCode.USAGE, ExitCode.VARIANCE]
+  return order.find((c) => codes.includes(c)) ?? Math.max(...codes)
 }
 
 function* collect<T, J>(rows: Iterable<T>, into: J[], shape: (r: T) => J): Generator<T> {
