@@ -119,6 +119,11 @@ describe('plantops stock diff (built CLI) on the SQLite demo plant', () => {
     expect(r.code).toBe(0)
     expect(r.json.runs.length).toBeGreaterThan(3)
     expect(r.json.runs[0].rowsRead.erp).toBeGreaterThanOrEqual(3000)
+    expect(r.stderr).not.toMatch(/no run of job/)
+    // a misspelt --job is said, with the jobs that have runs
+    const typo = runCli(['runs', 'list', '--job', 'stock-dif'], {cwd: dir})
+    expect(typo.code).toBe(0)
+    expect(typo.stderr).toMatch(/no run of job "stock-dif" is recorded; jobs with runs: .*stock-diff/)
   })
 
   it('a missing table on a side is a source error (exit 3) naming the source, also from the reader threads', async () => {

@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {listRuns, markOverdue, type RunRecord, type RunStatus} from '../../lib/runs/run-history.js'
+import {t} from '../../lib/i18n/index.js'
+import {listRuns, markOverdue, recordedJobs, type RunRecord, type RunStatus} from '../../lib/runs/run-history.js'
 import {runsListText} from '../../lib/runs/view.js'
 
 export interface RunsListResult {
@@ -25,6 +26,11 @@ export default class RunsList extends BaseCommand<typeof RunsList> {
     const store = await this.openStore(loaded)
     try {
       const runs = markOverdue(await listRuns(store.knex, {job: flags.job, limit: flags.limit, status: flags.status as RunStatus | undefined}), loaded.config.runs)
+      // a --job no run was ever recorded under is most likely misspelt: said, with the jobs that have runs
+      if (runs.length === 0 && flags.job !== undefined) {
+        const jobs = await recordedJobs(store.knex)
+        if (!jobs.includes(flags.job)) this.warnOperator(t('runs.unknownJob', {job: flags.job, jobs: jobs.join(t('common.listSeparator')) || '-'}))
+      }
       if (!this.jsonEnabled()) this.log(runsListText(runs, this.textOptions(loaded, flags.columns), loaded.config.runs))
       return {runs}
     } finally {

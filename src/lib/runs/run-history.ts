@@ -157,6 +157,11 @@ export async function listRuns(knex: Knex, opts: {job?: string; limit?: number; 
   return ((await q) as RunRow[]).map(toRecord)
 }
 
+/** The job names with at least one recorded run, in name order. */
+export async function recordedJobs(knex: Knex): Promise<string[]> {
+  return ((await knex('runs').distinct('job').orderBy('job')) as Array<{job: string}>).map((r) => r.job)
+}
+
 /** Mark the runs still running past their job's maximum run time (as of `now`). */
 export function markOverdue(runs: RunRecord[], cfg: RunsConfig | undefined, now = Date.now()): RunRecord[] {
   return runs.map((r) => (r.status === 'running' ? {...r, overMaxRunTime: now - Date.parse(r.startedAt) > maxRunMinutes(cfg, r.job) * 60_000} : r))
