@@ -47,6 +47,27 @@ export function runsListText(runs: RunRecord[], o: TextOptions, cfg?: RunsConfig
   )
 }
 
+/**
+ * A run's outcome for people: each figure under its label in the language in force (the key itself when the
+ * catalog has none: a job's own figure), a group of counts as `code n` pairs (status and cause codes stay the stable
+ * codes the reports use), anything else as its JSON. `--json` keeps the recorded keys.
+ */
+export function outcomeText(outcome: Record<string, unknown>): string {
+  const value = (v: unknown): string => {
+    if (v === null || v === undefined) return '-'
+    if (Array.isArray(v)) return v.length === 0 ? '-' : JSON.stringify(v)
+    if (typeof v === 'object') {
+      const entries = Object.entries(v as Record<string, unknown>)
+      if (entries.every(([, n]) => typeof n === 'number' || typeof n === 'string')) return entries.map(([k, n]) => `${k} ${String(n)}`).join(t('common.listSeparator')) || '-'
+      return JSON.stringify(v)
+    }
+    return String(v)
+  }
+  return Object.entries(outcome)
+    .map(([k, v]) => t('common.labelled', {label: t(`runs.outcome.${k}`, {defaultValue: k}), value: value(v)}))
+    .join('\n')
+}
+
 /** `plantops runs show`: every recorded field, times in the plant's zone (labelled). */
 export function runShowText(run: RunRecord, o: TextOptions, notifications: string[] = []): string {
   const zone = zoneLabel(o.zone)
@@ -62,7 +83,7 @@ export function runShowText(run: RunRecord, o: TextOptions, notifications: strin
       [t('runs.show.duration'), run.durationMs === null ? '' : t('common.seconds', {s: (run.durationMs / 1000).toFixed(2)})],
       [t('runs.show.hostPidUser'), `${run.host} / ${run.pid} / ${run.user}`],
       [t('runs.show.rowsRead'), rowsRead(run, ', ').replaceAll(':', ': ')],
-      [t('runs.show.outcome'), Object.entries(run.outcome).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n')],
+      [t('runs.show.outcome'), outcomeText(run.outcome)],
       [t('runs.show.outputs'), run.outputs.join('\n')],
       [t('runs.show.error'), run.error ?? ''],
       [t('runs.show.notifications'), notifications.join('\n')],
