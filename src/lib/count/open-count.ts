@@ -197,6 +197,8 @@ export async function openCount(knex: Knex, sources: SourceSet, cfg: CountConfig
       choose: () => {
         const N = ABC_CLASSES.reduce((s, c) => s + sampler.sizes[c], 0)
         const n = opts.size !== undefined ? Math.min(opts.size, N) : sampleSize({population: N, confidence: confidence!, margin: margin!}).size
+        // a --size above the lines in scope samples them all: said, not silently shrunk
+        if (opts.size !== undefined && opts.size > N && N > 0) warnings.push(warningText('count.warn.sizeAboveScope', {size: opts.size, count: N}))
         picked = opts.method === 'abc' ? sampler.take(n, cfg.weights).lines : sampler.takeUnstratified(n)
         return {locations: picked.map((l) => l.sourceLocation), lines: picked}
       },
