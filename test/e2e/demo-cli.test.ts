@@ -69,9 +69,10 @@ describe('plantops demo and run safety (built CLI, SQLite demo plant)', () => {
     writeFileSync(path.join(lockDir, 'stock-diff.lock'), JSON.stringify({pid: process.pid, host: os.hostname(), job: 'stock-diff', startedAt: '2026-11-21T02:30:00Z'}))
     try {
       const before = runCli(['runs', 'list', '--config', config, '--json']).json.runs.length
-      const r = runCli(['stock', 'diff', '--config', config])
+      const r = runCli(['stock', 'diff', '--config', config], {env: {TZ: 'Asia/Shanghai'}})
       expect(r.code).toBe(4)
-      expect(r.stderr).toMatch(/another "stock-diff" run is still running \(pid \d+ on .+, started 2026-11-21T02:30:00Z\)/)
+      // in the plant's zone, labelled (the machine's here: the demo config sets none)
+      expect(r.stderr).toMatch(/another "stock-diff" run is still running \(pid \d+ on .+, started 2026-11-21 10:30:00 Asia\/Shanghai, UTC\+8\)/)
       expect(runCli(['runs', 'list', '--config', config, '--json']).json.runs.length).toBe(before)
     } finally {
       writeFileSync(path.join(lockDir, 'stock-diff.lock'), '') // stale (unparsable) lock: taken over by the next run

@@ -4,6 +4,7 @@ import path from 'node:path'
 
 import {LockedError} from '../cli/errors.js'
 import {t} from '../i18n/index.js'
+import {formatTime, plantZone, zoneLabel} from '../report/time.js'
 import {formatMinutes} from './duration.js'
 
 export interface LockInfo {
@@ -33,7 +34,7 @@ export function isProcessAlive(pid: number): boolean {
  * One run per job at a time: an exclusive lock file `<dir>/<job>.lock` holding the owner's pid and host.
  * A lock left by a process that no longer exists on this host is stale and taken over; a live one is refused (exit 4).
  */
-export function acquireJobLock(dir: string, job: string, opts: {maxMinutes?: number} = {}): JobLock {
+export function acquireJobLock(dir: string, job: string, opts: {maxMinutes?: number; zone?: string} = {}): JobLock {
   mkdirSync(dir, {recursive: true})
   const file = path.join(dir, `${job.replace(/[^\w.-]/g, '_')}.lock`)
   const info: LockInfo = {pid: process.pid, host: os.hostname(), job, startedAt: new Date().toISOString()}
@@ -76,7 +77,10 @@ export function acquireJobLock(dir: string, job: string, opts: {maxMinutes?: num
       }
       const ageMinutes = (Date.now() - Date.parse(holder!.startedAt)) / 60_000
       const overdue = opts.maxMinutes !== undefined && Number.isFinite(ageMinutes) && ageMinutes > opts.maxMinutes
-      const who = {job, pid: holder!.pid, host: holder!.host, started: holder!.startedAt}
+      // when it started in the plant's zone, labelled (the lock file keeps the UTC instant)
+      const zone = plantZone(opts.zone)
+      const started = Number.isFinite(Date.parse(holder!.startedAt)) ? `${formatTime(holder!.startedAt, zone)} ${zoneLabel(zone)}` : holder!.startedAt
+      const who = {job, pid: holder!.pid, host: holder!.host, started}
       throw new LockedError(
         t('errors.lock.running', who) +
           (Number.isFinite(ageMinutes) ? t('errors.lock.runningFor', {duration: formatMinutes(Math.max(0, ageMinutes))}) : '') +
