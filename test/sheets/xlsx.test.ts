@@ -153,6 +153,21 @@ describe('xlsx reader: parts found by name, whatever their order or file names',
     writeFileSync(file, await zip.generateAsync({type: 'nodebuffer'}))
     await expect(readAll(file)).rejects.toMatchObject({code: 'INPUT_UNREADABLE', message: expect.stringMatching(/not-a-workbook\.xlsx.*xl\/workbook\.xml/s)})
   })
+  it('a truncated workbook is refused in the language in force, without the zip reader\'s English', async () => {
+    const whole = path.join(dir, 'whole.xlsx')
+    await buildXlsx(whole, [{name: 'S', rows: row(1, ['<c t="inlineStr"><is><t>a</t></is></c>'])}])
+    const cut = path.join(dir, 'cut.xlsx')
+    writeFileSync(cut, readFileSync(whole).subarray(0, 300))
+    await expect(readAll(cut)).rejects.toMatchObject({code: 'INPUT_UNREADABLE', message: expect.stringMatching(/cut\.xlsx.*not a whole zip archive/)})
+    setLanguage({lang: 'zh-CN', source: 'flag', detail: '--lang zh-CN'})
+    try {
+      const e = await readAll(cut).catch((error: Error) => error)
+      expect((e as Error).message).toMatch(/不是完整的 zip 压缩包/)
+      expect((e as Error).message).not.toMatch(/central directory|truncated/)
+    } finally {
+      setLanguage({lang: 'en', source: 'default', detail: ''})
+    }
+  })
 })
 
 describe('xlsx reader: cell kinds', () => {

@@ -87,8 +87,15 @@ export async function* openSheets(file: string, opts: ReadOptions = {}): AsyncGe
   else yield await openCsvSheet(file, opts)
 }
 
+/**
+ * The zip reader's (yauzl's) words for a file that is not a whole zip: said in the language in force, the reader's
+ * English kept only for the other, rarer reasons.
+ */
+const NOT_A_ZIP = /end of central directory record signature not found|not a zip file|file is truncated|invalid (comment length|central directory|local file header)|unexpected EOF/i
+
 function unreadable(file: string, error: unknown): UsageError {
-  const message = (error as Error)?.message?.split('\n')[0] ?? String(error)
+  const raw = (error as Error)?.message?.split('\n')[0] ?? String(error)
+  const message = NOT_A_ZIP.test(raw) ? t('errors.sheets.truncatedZip') : raw
   return new UsageError(t('errors.sheets.notXlsx', {file, reason: message}), {
     code: 'INPUT_UNREADABLE',
     hints: [t('errors.sheets.damagedHint'), saveAsXlsx()],
