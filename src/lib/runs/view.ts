@@ -64,6 +64,7 @@ export function outcomeText(outcome: Record<string, unknown>): string {
     return String(v)
   }
   return Object.entries(outcome)
+    // i18n-dynamic: runs.outcome.*
     .map(([k, v]) => t('common.labelled', {label: t(`runs.outcome.${k}`, {defaultValue: k}), value: value(v)}))
     .join('\n')
 }
