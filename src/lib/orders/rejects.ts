@@ -44,21 +44,33 @@ export class RejectSpool {
     if (!this.out) {
       this.dir = mkdtempSync(path.join(os.tmpdir(), 'plantops-rejects-'))
       this.out = createWriteStream(path.join(this.dir, 'rejects.ndjson'))
+      // a failed write (TMPDIR full) is thrown by the next add or by rows(), not an unhandled 'error' event
+      this.out.on('error', () => {})
     }
+    if (this.out.errored) throw this.out.errored
     if (!this.out.write(`${JSON.stringify(r)}\n`)) await once(this.out, 'drain')
   }
 
   async *rows(): AsyncGenerator<RejectedRow> {
     const out = this.out
     if (!out || !this.dir) return
+    if (out.errored) throw out.errored
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
     const rl = createInterface({input: createReadStream(path.join(this.dir, 'rejects.ndjson')), crlfDelay: Infinity})
     for await (const line of rl) if (line) yield JSON.parse(line) as RejectedRow
   }
 
+  /**
+   * Remove the spool. Its rows are not wanted any more (written, or the import failed), so the stream is destroyed,
+   * not ended: waiting for an end that a failed stream never reaches would keep the import's store transaction open.
+   */
   async dispose(): Promise<void> {
     const out = this.out
-    if (out && !out.closed) await new Promise<void>((resolve) => out.end(() => resolve()))
+    if (out && !out.closed) {
+      const closed = once(out, 'close').catch(() => {})
+      out.destroy()
+      await closed
+    }
     if (this.dir) rmSync(this.dir, {recursive: true, force: true})
   }
 }
@@ -92,5 +104,5 @@ export async function writeRejectsWorkbook(target: string, headers: string[], sp
     {key: '__sheet', header: REJECTS_COLUMNS.sheet},
     {key: '__row', header: REJECTS_COLUMNS.row, kind: 'int'},
   ]
-  await writeXlsx(target, [{name: t('orders.rejects.sheet'), columns, rows: rows(), highlight: (row) => row.__bad as string[]}])
+  await writeXlsx(target, [{name: t('orders.rejects.sheet'), columns, rows: rows(), highlight: (row) => row.__bad as string[]}], {flag: '--rejects'})
 }

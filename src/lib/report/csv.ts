@@ -1,9 +1,7 @@
-import {createWriteStream} from 'node:fs'
-import {once} from 'node:events'
 import type {Writable} from 'node:stream'
 
 import {drained} from '../cli/stdout.js'
-import {withAtomicFile} from './atomic.js'
+import {withAtomicFile, withOutputStream} from './atomic.js'
 import {cellText, type Column} from './columns.js'
 
 const UTF8_BOM = '\uFEFF'
@@ -13,17 +11,14 @@ const UTF8_BOM = '\uFEFF'
  * Chinese Windows opens the file as UTF-8. Written to a temp file and renamed.
  */
 export async function writeCsv<R>(target: string, ...csv: CsvArgs<R>): Promise<number> {
-  return withAtomicFile(target, async (tmp) => {
-    const out = createWriteStream(tmp)
-    const n = await pipeCsv(out, ...csv)
-    out.end()
-    await once(out, 'finish')
-    return n
-  })
+  return withAtomicFile(target, (tmp) => withOutputStream(tmp, (out) => pipeCsv(out, ...csv)), {flag: csv[2]?.flag})
 }
 
-/** What is written as CSV: the columns, the rows (may stream), and whether a BOM starts the text. */
-type CsvArgs<R> = [columns: Column<R>[], rows: Iterable<R> | AsyncIterable<R>, opts?: {bom?: boolean}]
+/**
+ * What is written as CSV: the columns, the rows (may stream), and whether a BOM starts the text; `flag` names the
+ * file in errors (writeCsv).
+ */
+type CsvArgs<R> = [columns: Column<R>[], rows: Iterable<R> | AsyncIterable<R>, opts?: {bom?: boolean; flag?: string}]
 
 /** Write CSV to any writable (stdout, a file stream). Returns the number of data rows written. */
 export async function pipeCsv<R>(out: Writable, ...[columns, rows, opts = {}]: CsvArgs<R>): Promise<number> {

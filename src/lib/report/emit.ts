@@ -71,7 +71,7 @@ export async function emit<T>(result: T, view: View<T>, plan: OutputPlan, o: {te
     case 'json': {
       const text = jsonText(view.json ? view.json(result) : result)
       if (plan.output) {
-        await writeFileAtomic(plan.output, text)
+        await writeFileAtomic(plan.output, text, {flag: '--output'})
         return {path: plan.output}
       }
       if (!plan.json) process.stdout.write(text)
@@ -83,12 +83,12 @@ export async function emit<T>(result: T, view: View<T>, plan: OutputPlan, o: {te
       const {rows} = csv
       // --csv-headers labels: only the header row changes (documented as not a contract); the values keep their codes
       const columns = o.csvHeaders === 'labels' ? csv.columns.map((c) => ({...c, header: view.csvLabel ? view.csvLabel(c.key) : c.header})) : csv.columns
-      if (plan.output) return {path: plan.output, rows: await writeCsv(plan.output, columns, rows, {bom: o.bom})}
+      if (plan.output) return {path: plan.output, rows: await writeCsv(plan.output, columns, rows, {bom: o.bom, flag: '--output'})}
       return {path: null, rows: await pipeCsv(process.stdout, columns, rows, {bom: o.bom})}
     }
     case 'xlsx': {
       if (!view.xlsx) throw new UsageError(t('errors.report.noXlsx'))
-      await writeXlsx(plan.output!, view.xlsx(result, {zone}), {zone})
+      await writeXlsx(plan.output!, view.xlsx(result, {zone}), {zone, flag: '--output'})
       return {path: plan.output!}
     }
     default: {
@@ -123,12 +123,12 @@ export async function emitRows<R>(opts: EmitOptions<R>): Promise<EmitResult> {
       return {kind: 'text', text: renderTable(opts.columns, rows, {color: opts.color})}
     }
     case 'csv': {
-      if (opts.output) return {kind: 'file', path: opts.output, rows: await writeCsv(opts.output, opts.columns, opts.rows, {bom: opts.bom})}
+      if (opts.output) return {kind: 'file', path: opts.output, rows: await writeCsv(opts.output, opts.columns, opts.rows, {bom: opts.bom, flag: '--output'})}
       return {kind: 'stdout', rows: await pipeCsv(process.stdout, opts.columns, opts.rows, {bom: opts.bom})}
     }
     case 'xlsx': {
       if (!opts.output) throw new UsageError(t('errors.report.xlsxNeedsOutput'), {hints: [t('errors.report.xlsxNeedsOutputExample')]})
-      await writeXlsx(opts.output, [{name: opts.sheetName ?? 'Sheet1', columns: opts.columns, rows: opts.rows}])
+      await writeXlsx(opts.output, [{name: opts.sheetName ?? 'Sheet1', columns: opts.columns, rows: opts.rows}], {flag: '--output'})
       return {kind: 'file', path: opts.output}
     }
     case 'json':

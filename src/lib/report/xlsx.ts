@@ -1,5 +1,5 @@
 import {t} from '../i18n/index.js'
-import {withAtomicFile} from './atomic.js'
+import {withAtomicFile, withOutputStream} from './atomic.js'
 import {cellText, type Column, type ColumnKind} from './columns.js'
 import {plantZone, wallClockDate} from './time.js'
 import {displayWidth} from './width.js'
@@ -20,6 +20,8 @@ export interface SheetSpec<R> {
 export interface XlsxOptions {
   /** Zone date/time cells are shown in (default: the machine's). */
   zone?: string
+  /** The flag that named the file (`--output`, `--rejects`): named when it cannot be written. */
+  flag?: string
 }
 
 /** Rows looked at to size the columns to their content (the writer streams: widths are fixed before the first row). */
@@ -36,8 +38,10 @@ type XlsxCell = {value: string | number | Date | null; numFmt?: string}
 export async function writeXlsx(target: string, sheets: SheetSpec<any>[], opts: XlsxOptions = {}): Promise<void> {
   const {default: ExcelJS} = await import('exceljs')
   const zone = plantZone(opts.zone)
-  await withAtomicFile(target, async (tmp) => {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({filename: tmp, useStyles: true, useSharedStrings: false})
+  await withAtomicFile(target, (tmp) => withOutputStream(tmp, async (out) => {
+    // our stream, not exceljs's `filename`: exceljs opens that without an 'error' listener, and a file that cannot be
+    // opened left commit() waiting forever (the orders import hung holding the store's transaction)
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({stream: out, useStyles: true, useSharedStrings: false})
     wb.creator = 'plantops'
     for (const spec of sheets) {
       const ws = wb.addWorksheet(safeSheetName(spec.name), {
@@ -90,7 +94,7 @@ export async function writeXlsx(target: string, sheets: SheetSpec<any>[], opts: 
       ws.commit()
     }
     await wb.commit()
-  })
+  }), {flag: opts.flag})
 }
 
 function toAsyncIterator<R>(rows: Iterable<R> | AsyncIterable<R>): AsyncIterator<R> | Iterator<R> {
