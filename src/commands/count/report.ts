@@ -9,7 +9,7 @@ import {requireCountConfig} from '../../lib/count/section.js'
 import {ADJ_COLUMNS, adjColumns, countReportView, labelledAdjustment, type CountReportResult} from '../../lib/count/view.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
 import {writeCsv} from '../../lib/report/csv.js'
-import {emit} from '../../lib/report/emit.js'
+import {emit, ignoredOutputFlags} from '../../lib/report/emit.js'
 import {writeXlsx} from '../../lib/report/xlsx.js'
 
 export type {CountReportResult} from '../../lib/count/view.js'
@@ -41,6 +41,7 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
     const loaded = this.loadConfig(flags.config)
     const cfg = requireCountConfig(loaded)
     const text = this.textOptions(loaded, flags.columns)
+    for (const w of ignoredOutputFlags(plan, {columns: text.columns, csvHeaders: flags['csv-headers']})) this.warnOperator(w)
     return this.withRun({job: 'count-report', loaded, lock: false}, async (ctx) => {
       const {header, report, recountId} = await reportCount(ctx.store.knex, ctx.sources, cfg, args.count)
       let adjustments: CountReportResult['adjustments'] = null

@@ -11,7 +11,7 @@ import {statusName} from '../../lib/reconcile/job-types.js'
 import {jobFails, writeJobReport} from '../../lib/reconcile/job-report.js'
 import {findingJson, jobSummaryJson, type JobFindingJson, type JobRunSummaryJson} from '../../lib/reconcile/job-view.js'
 import {notifyFlags} from '../../lib/notify/flags.js'
-import {OUTPUT_FORMATS} from '../../lib/report/emit.js'
+import {ignoredOutputFlags, OUTPUT_FORMATS} from '../../lib/report/emit.js'
 
 export interface ReconcileJobResult {
   job: string
@@ -69,7 +69,9 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
     const {argv, flags} = await this.parse(ReconcileRun)
     const names = [...new Set(argv as string[])]
     // --format, else the --output extension (an --output the format cannot be told from is exit 2, never ignored)
-    const {format} = this.planOutput(flags)
+    const plan = this.planOutput(flags)
+    const {format} = plan
+    for (const w of ignoredOutputFlags(plan, {bom: flags.bom})) this.warnOperator(w)
     if (names.length > 1 && flags.output && !flags.output.includes('{job}')) {
       throw new UsageError(t('reconcile.run.needJobInOutput'), {hints: [t('reconcile.run.needJobInOutputHint')]})
     }

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {allowStaleFlag, bomFlag, outputFlags} from '../../lib/cli/output-flags.js'
 import {t} from '../../lib/i18n/index.js'
-import {emit} from '../../lib/report/emit.js'
+import {emit, ignoredOutputFlags} from '../../lib/report/emit.js'
 import {stockDiffJob} from '../../lib/stock/job.js'
 import {staleText} from '../../lib/stock/report.js'
 import {parseList, requireStockConfig} from '../../lib/stock/stock-diff.js'
@@ -48,6 +48,7 @@ export default class StockDiff extends BaseCommand<typeof StockDiff> {
     const warehouses = parseList(flags.warehouse, '--warehouse')
     const classes = parseList(flags.class === undefined ? undefined : [flags.class], '--class')
     const text = this.textOptions(loaded, flags.columns)
+    for (const w of ignoredOutputFlags(plan, {columns: text.columns, csvHeaders: flags['csv-headers'], bom: flags.bom})) this.warnOperator(w)
 
     return this.withRun({job: 'stock-diff', loaded}, async (ctx) => {
       const progress = this.progress('stock diff')

@@ -56,6 +56,21 @@ export function planOutput(flags: {format?: string; output?: string}, json: bool
   return {format, output: flags.output, json}
 }
 
+/**
+ * Output flags this output does not use, said instead of silently ignored: --columns shapes the terminal table only
+ * (CSV, XLSX and JSON keep every column: a contract), --csv-headers labels and --bom the CSV only. `--bom` is given
+ * here only when the operator set it (a command whose BOM is on by default passes none).
+ */
+export function ignoredOutputFlags(plan: OutputPlan, o: {columns?: string[]; csvHeaders?: string; bom?: boolean}): string[] {
+  // with --json and --output the file is still written in its format; without --output the JSON is the output
+  const format = plan.json && !plan.output ? 'json' : plan.format
+  const out: string[] = []
+  if (o.columns !== undefined && format !== 'table') out.push(t('errors.report.columnsIgnored', {format}))
+  if (o.csvHeaders === 'labels' && format !== 'csv') out.push(t('errors.report.csvHeadersIgnored', {format}))
+  if (o.bom === true && format !== 'csv') out.push(t('errors.report.bomIgnored', {format}))
+  return out
+}
+
 /** The JSON text of a document: exactly what `--json` prints. */
 export function jsonText(doc: unknown): string {
   return `${JSON.stringify(doc, null, 2)}\n`
