@@ -12,12 +12,12 @@ describe('ignoredOutputFlags', () => {
       '--bom only applies to CSV: it is ignored for xlsx output',
     ])
     // --json without --output: the JSON is the output; with --output the file keeps its own format
-    expect(ignoredOutputFlags({format: 'table', json: true}, {columns: ['item']})).toHaveLength(1)
+    expect(ignoredOutputFlags({format: 'table', output: undefined, json: true}, {columns: ['item']})).toHaveLength(1)
     expect(ignoredOutputFlags({format: 'csv', output: 'v.csv', json: true}, {csvHeaders: 'labels', bom: true})).toEqual([])
   })
 
   it('says nothing when every flag given is used, or left at its default', () => {
-    expect(ignoredOutputFlags({format: 'table', json: false}, {columns: ['item'], csvHeaders: 'codes', bom: false})).toEqual([])
-    expect(ignoredOutputFlags({format: 'json', json: false}, {})).toEqual([])
+    expect(ignoredOutputFlags({format: 'table', output: undefined, json: false}, {columns: ['item'], csvHeaders: 'codes', bom: false})).toEqual([])
+    expect(ignoredOutputFlags({format: 'json', output: undefined, json: false}, {})).toEqual([])
   })
 })
