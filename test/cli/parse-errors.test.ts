@@ -1,7 +1,7 @@
 import {Args, Flags, Parser} from '@oclif/core'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {flagParsingText, parseErrorText} from '../../src/lib/cli/parse-errors.js'
+import {ArgParseError, flagParsingText, parseErrorText} from '../../src/lib/cli/parse-errors.js'
 import {setLanguage} from '../../src/lib/i18n/index.js'
 import {decideLanguage, langFromArgv} from '../../src/lib/i18n/language.js'
 
@@ -111,6 +111,51 @@ describe('oclif parse errors in the language in force', () => {
       '选项 --confidence 的值有误：--confidence 必须是大于 50、小于 100 的数',
     )
     expect(flagParsingText('something else')).toBeUndefined()
+  })
+})
+
+describe('a missing argument: the note on flags that take several values names only the flags given', () => {
+  // like `reconcile run` (JOB... and --notify, --tag: multiple): oclif's note lists every such flag of the command
+  const input = {
+    flags: {notify: Flags.string({multiple: true}), tag: Flags.string({multiple: true}), format: Flags.string({})},
+    args: {job: Args.string({required: true})},
+    strict: true,
+  }
+  async function missing(argv: string[]): Promise<Error> {
+    try {
+      await Parser.parse(argv, input)
+    } catch (error) {
+      return error as Error
+    }
+    throw new Error(`expected ${argv.join(' ')} to fail`)
+  }
+
+  it('no such flag given: no note (oclif names --notify, --tag anyway)', async () => {
+    const err = await missing(['--format', 'csv'])
+    expect(err.message).toContain('Note: --notify, --tag allow multiple values')
+    const text = parseErrorText(err)
+    expect(text?.message).toBe('Missing 1 required argument: job')
+    expect(text?.problems).toEqual([])
+  })
+
+  it('one given: "takes", that flag only; two given: "take", both', async () => {
+    const one = parseErrorText(await missing(['--notify', 'plant']))
+    expect(one?.problems).toEqual(['--notify takes several values: give the arguments before that flag, or put "--" between the flags and the arguments.'])
+    const two = parseErrorText(await missing(['--tag=a', '--notify', 'plant', 'x']))
+    expect(two?.problems).toEqual(['--notify, --tag take several values: give the arguments before those flags, or put "--" between the flags and the arguments.'])
+    lang('zh-CN')
+    expect(parseErrorText(await missing(['--notify', 'plant']))?.problems).toEqual(['--notify 可以取多个值：请把参数写在这些选项之前，或在选项和参数之间加上 "--"。'])
+  })
+})
+
+describe('ArgParseError: an argument parser that failed', () => {
+  it("is a usage error (exit 2) naming the argument, oclif's reason translated, a plantops reason kept", () => {
+    const err = new ArgParseError('count', 'abc', 'Expected an integer but received: abc')
+    expect(err.oclif.exit).toBe(2)
+    expect(parseErrorText(err)).toEqual({message: 'Parsing argument COUNT: Expected an integer but received: abc', problems: [], showHelp: false})
+    lang('zh-CN')
+    expect(parseErrorText(err)?.message).toBe('参数 COUNT 的值有误：应为整数，实际为：abc')
+    expect(parseErrorText(new ArgParseError('file', 'x', '文件不存在'))?.message).toBe('参数 FILE 的值有误：文件不存在')
   })
 })
 

@@ -16,7 +16,7 @@ function refused(value: unknown) {
 describe('quantity-parse reasons: a code when parsing, words only where shown', () => {
   it.each([
     ['n/a', 'notPlain', 'not a plain decimal number', '不是普通的十进制数'],
-    ['1e999', 'exponent', 'exponent beyond ±400', '指数超出 ±400'],
+    ['1e999', 'exponent', 'a number with an exponent beyond ±400', '指数超出 ±400'],
     [Number.NaN, 'notFinite', 'not a finite number', '不是有限数值'],
     [true, 'notNumberType', 'a boolean, not a number', '是 boolean 类型，不是数字'],
   ])('%s: %s', (value, code, en, zh) => {

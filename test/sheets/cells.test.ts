@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {setLanguage} from '../../src/lib/i18n/index.js'
-import {cellErrorText, dateCell, formatExcelNumber, numberCell, parseTextDate, parseTextDecimal, serialToIsoDate} from '../../src/lib/sheets/cells.js'
+import {cellErrorText, dateCell, formatExcelNumber, numberCell, parseTextDate, parseTextDecimal, readTextDecimal, serialToIsoDate} from '../../src/lib/sheets/cells.js'
 
 describe('cell normalisation', () => {
   it('converts date serials of both date systems without any time-zone shift', () => {
@@ -73,5 +73,26 @@ describe('cell normalisation', () => {
     } finally {
       setLanguage({lang: 'en', source: 'default', detail: ''})
     }
+  })
+})
+
+describe('a typed decimal with an exponent: bounded like the sources\' quantities (±400)', () => {
+  it('within the bound parses exactly as before; beyond it is refused as out of range, not as "not a number"', () => {
+    expect(parseTextDecimal('1.5e3')!.toFixed()).toBe('1500')
+    expect(parseTextDecimal('-2E-3')!.toFixed()).toBe('-0.002')
+    expect(parseTextDecimal('１ｅ２')!.toFixed()).toBe('100')
+    expect(parseTextDecimal('1e400')!.toFixed()).toHaveLength(401)
+    expect(parseTextDecimal('1e-400')!.toFixed()).toHaveLength(402)
+    for (const s of ['1e401', '1e-401', '1e50000000', '1e-500', '-3.5E+999', '1e99999999999999999999']) {
+      expect(parseTextDecimal(s), s).toBeNull()
+      const r = readTextDecimal(s)
+      expect(r.ok, s).toBe(false)
+      expect(!r.ok && r.outOfRange?.code, s).toBe('exponent')
+    }
+    for (const s of ['abc', '1e', 'e5', '1,23']) {
+      const r = readTextDecimal(s)
+      expect(!r.ok && r.outOfRange, s).toBeNull()
+    }
+    expect(readTextDecimal('1,234.5')).toMatchObject({ok: true})
   })
 })

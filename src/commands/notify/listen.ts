@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {UsageError} from '../../lib/cli/errors.js'
 import {t} from '../../lib/i18n/index.js'
 
 export interface NotifyListenResult {
@@ -28,6 +29,7 @@ channel's webhook (or \`plantops demo --notify-url\`) at http://127.0.0.1:PORT/r
     const http = await import('node:http')
     const received: NotifyListenResult['received'] = []
     let port = flags.port
+    const host = '127.0.0.1'
     await new Promise<void>((resolve, reject) => {
       const server = http.createServer((req, res) => {
         const chunks: Buffer[] = []
@@ -43,8 +45,8 @@ channel's webhook (or \`plantops demo --notify-url\`) at http://127.0.0.1:PORT/r
           if (flags.count && received.length >= flags.count) server.close(() => resolve())
         })
       })
-      server.on('error', reject)
-      server.listen(port, '127.0.0.1', () => {
+      server.on('error', (error) => reject(listenError(error, port, host)))
+      server.listen(port, host, () => {
         const addr = server.address()
         port = typeof addr === 'object' && addr ? addr.port : port
         process.stderr.write(`${t('notify.listen.listening', {port})}\n`)
@@ -52,6 +54,20 @@ channel's webhook (or \`plantops demo --notify-url\`) at http://127.0.0.1:PORT/r
     })
     return {port, received}
   }
+}
+
+/**
+ * A port that cannot be had is the operator's choice to change (exit 2), not a defect: taken by another process
+ * (EADDRINUSE), or below 1024 without the privilege to bind it (EACCES; EPERM on some systems). Anything else as is.
+ */
+function listenError(error: Error & {code?: string}, port: number, host: string): Error {
+  if (error.code === 'EADDRINUSE') {
+    return new UsageError(t('notify.listen.portInUse', {port, host}), {code: 'PORT_IN_USE', hints: [t('notify.listen.anyPortHint')], cause: error})
+  }
+  if (error.code === 'EACCES' || error.code === 'EPERM') {
+    return new UsageError(t('notify.listen.portDenied', {port, host}), {code: 'PORT_DENIED', hints: [t('notify.listen.anyPortHint')], cause: error})
+  }
+  return error
 }
 
 function describe(e: NotifyListenResult['received'][number]): string {

@@ -18,12 +18,16 @@ import {decideLanguage, langFromArgv, LANGUAGES, normaliseLanguage} from '../i18
 import {currentLanguage, setLanguage, t} from '../i18n/index.js'
 import {ConfigError, isPlantopsError, type PlantopsError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
-import {flagParsingText, parseErrorText, type ParseErrorText} from './parse-errors.js'
+import {ArgParseError, flagParsingText, parseErrorText, type ParseErrorText} from './parse-errors.js'
 import {redact} from './secrets.js'
 import {shownWarning} from './warnings.js'
 import {installStdoutPipeGuard} from './stdout.js'
 import {parseColumns} from './output-flags.js'
 import {colorEnabled, createProgress, interactiveAllowed, type Progress} from './terminal.js'
+
+/** oclif's FlagOutput / ArgOutput (not exported by @oclif/core's Interfaces). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ParsedValues = {[name: string]: any}
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -100,6 +104,30 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       throw new ConfigError(t('lang.badEnv', {value: env, languages: LANGUAGES.join(', ')}), {code: 'LANG_INVALID', hints: [t('lang.badEnvHint')]})
     }
     shareLanguage()
+  }
+
+  /**
+   * oclif's parse, with every argument's parser wrapped: oclif reports a failed flag parser as a usage error
+   * (`Parsing --limit …`) but lets a failed argument parser's plain Error through (`runs show abc`: Args.integer
+   * throws `new Error('Expected an integer …')`), which catch() would call a defect. Wrapped, it is an ArgParseError
+   * (exit 2) naming the argument; a plantops error from a parser stays as it is.
+   */
+  protected async parse<F extends ParsedValues, B extends ParsedValues, A extends ParsedValues>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const input = options ?? (this.ctor as unknown as Interfaces.Input<F, B, A>)
+    if (!input.args || Object.keys(input.args).length === 0) return super.parse(options, argv)
+    // Command.parse spreads `options` (a command class: its own static fields) and reads flags, baseFlags and
+    // enableJsonFlag from it directly (inherited from BaseCommand too): all kept, only `args` replaced
+    const wrapped: Interfaces.Input<F, B, A> = {
+      ...input,
+      flags: input.flags,
+      baseFlags: input.baseFlags,
+      enableJsonFlag: input.enableJsonFlag,
+      args: wrapArgParsers(input.args),
+    }
+    return super.parse(wrapped, argv)
   }
 
   /** Load and validate plantops.yaml; config warnings go to stderr. Exit 2 on any problem. */
@@ -312,6 +340,26 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
  */
 function shareLanguage(): void {
   process.env.PLANTOPS_LANG = currentLanguage()
+}
+
+/** Each argument's parser, failing with an ArgParseError that names the argument instead of a plain Error. */
+function wrapArgParsers<A extends ParsedValues>(args: Interfaces.ArgInput<A>): Interfaces.ArgInput<A> {
+  const out: Record<string, Interfaces.Arg<unknown>> = {}
+  for (const [name, arg] of Object.entries(args as Record<string, Interfaces.Arg<unknown>>)) {
+    const parse = arg.parse
+    out[name] = {
+      ...arg,
+      async parse(input, context, opts) {
+        try {
+          return await parse(input, context, opts)
+        } catch (error) {
+          if (isPlantopsError(error) || error instanceof ArgParseError) throw error
+          throw new ArgParseError(name, input, error instanceof Error ? error.message : String(error))
+        }
+      },
+    }
+  }
+  return out as Interfaces.ArgInput<A>
 }
 
 /** `plantops stock diff` for the command id `stock:diff`. */

@@ -1,3 +1,5 @@
+import {Errors} from '@oclif/core'
+
 import {t} from '../i18n/index.js'
 
 /**
@@ -21,8 +23,30 @@ export interface ParseErrorText {
 interface OclifParseError extends Error {
   flags?: unknown
   args?: unknown
-  parse?: {input?: {argv?: unknown}}
+  parse?: {input?: {argv?: unknown}; output?: {raw?: unknown}}
   showHelp?: boolean
+}
+
+/**
+ * An argument's own parse function failed (`Args.integer` given `abc`, `0` below its min, `1.5`). oclif wraps a failed
+ * flag parser as `Parsing --flag` (a CLIError) but lets an argument parser's plain Error through as it is, which
+ * would look like a defect (exit 70); BaseCommand.parse wraps every argument's parser so that its failure is this
+ * usage error (exit 2) naming the argument, recognised here by its class.
+ */
+export class ArgParseError extends Errors.CLIError {
+  /** The argument's name as --help shows it (`COUNT`). */
+  readonly arg: string
+  readonly input: string
+  /** The parser's own message (oclif's English, or a plantops parser's message in the language in force). */
+  readonly reason: string
+
+  constructor(arg: string, input: string, reason: string) {
+    super(`Parsing argument ${arg.toUpperCase()}: ${reason}`, {exit: 2})
+    this.name = 'ArgParseError'
+    this.arg = arg.toUpperCase()
+    this.input = input
+    this.reason = reason
+  }
 }
 
 const SEE_MORE = /\n?See more help with --help\s*$/
@@ -82,6 +106,13 @@ export function flagParsingText(message: string): string | undefined {
   return t('errors.flags.parsing', {flag: m[1], message: sentence(reason, SENTENCES) ?? reason})
 }
 
+/** The flags on the command line of a parser error (its raw tokens), by name. */
+function givenFlags(e: OclifParseError): Set<string> {
+  const raw = e.parse?.output?.raw
+  if (!Array.isArray(raw)) return new Set()
+  return new Set((raw as Array<{type?: string; flag?: string}>).filter((r) => r.type === 'flag' && typeof r.flag === 'string').map((r) => r.flag!))
+}
+
 /** oclif's flag or argument error in the language in force; undefined for a CLIError that is not the parser's. */
 export function parseErrorText(err: Error): ParseErrorText | undefined {
   const e = err as OclifParseError
@@ -90,6 +121,10 @@ export function parseErrorText(err: Error): ParseErrorText | undefined {
   const showHelp = Boolean(e.showHelp && e.parse?.input?.argv)
   const out = (message: string, problems: string[] = []): ParseErrorText => ({message, problems, showHelp})
 
+  if (err instanceof ArgParseError) {
+    const reason = plain(err.reason).trim()
+    return out(t('errors.flags.argParsing', {arg: err.arg, message: sentence(reason, SENTENCES) ?? reason}))
+  }
   const parsing = flagParsingText(text)
   if (parsing) return out(parsing)
   const name = e.constructor?.name
@@ -103,8 +138,11 @@ export function parseErrorText(err: Error): ParseErrorText | undefined {
   if (required) {
     const names = Array.isArray(e.args) ? (e.args as Array<{name?: string}>).map((a) => a.name).filter((n): n is string => Boolean(n)) : []
     const problems: string[] = []
+    // oclif's note names every flag of the command that takes several values; it matters only for those the user
+    // gave (their values may have swallowed the arguments), so only they are named, and no note without one
     const multiple = /Note: (.+?) allows? multiple values/.exec(text)
-    if (multiple) problems.push(t('errors.flags.multipleNote', {flags: multiple[1]}))
+    const given = multiple ? multiple[1].split(', ').filter((f) => givenFlags(e).has(f.replace(/^--/, ''))) : []
+    if (given.length > 0) problems.push(t('errors.flags.multipleNote', {count: given.length, flags: given.join(', ')}))
     return out(t('errors.flags.requiredArgs', {count: Number(required[1]), args: names.join(', ')}), problems)
   }
   const failed = /^The following errors? occurred:\n([\s\S]*)$/.exec(text)

@@ -68,9 +68,19 @@ export async function listDeliveries(knex: Knex, runId: number): Promise<Deliver
   }))
 }
 
+/**
+ * The answer a delivery got, as one text: "HTTP 200 0 ok", the HTTP status once. A vendor code that only repeats the
+ * status ("HTTP 500" from a generic HTTP verdict, "HTTP 200" recorded by older webhook deliveries) is not repeated.
+ */
+export function deliveryAnswer(d: Pick<Delivery, 'httpStatus' | 'vendorCode' | 'vendorMessage'>): string {
+  const status = d.httpStatus === null ? null : `HTTP ${d.httpStatus}`
+  const code = d.vendorCode === status ? null : d.vendorCode
+  return [status, code, d.vendorMessage].filter(Boolean).join(' ')
+}
+
 /** One line per delivery for `runs show`: "dingtalk-plant (dingtalk): sent, 1 attempt, 812 bytes, 143 ms, answer 0 ok". */
 export function describeDelivery(d: Delivery): string {
-  const answer = [d.httpStatus === null ? null : `HTTP ${d.httpStatus}`, d.vendorCode, d.vendorMessage].filter(Boolean).join(' ')
+  const answer = deliveryAnswer(d)
   const statusKey = `notify.delivery.status.${d.status}` // i18n-dynamic: notify.delivery.status.*
   const status = label(statusKey) === statusKey ? d.status : label(statusKey)
   const parts = [t('notify.delivery.head', {channel: d.channel, type: d.type, status}), t('notify.delivery.attempts', {count: d.attempts}), t('notify.delivery.bytes', {n: d.bytes}), t('notify.delivery.ms', {n: d.elapsedMs})]

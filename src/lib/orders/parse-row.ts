@@ -1,6 +1,7 @@
 import {BoundedMap} from '../cache/bounded-map.js'
 import {Decimal, formatDecimal} from '../decimal/decimal.js'
-import {type Cell, cellErrorText, type DateSystem, EMPTY_CELL, foldWidth, formatExcelNumber, parseTextDate, parseTextDecimal, serialToIsoDate} from '../sheets/cells.js'
+import {type Cell, cellErrorText, type DateSystem, EMPTY_CELL, foldWidth, formatExcelNumber, parseTextDate, parseTextDecimal, readTextDecimal, serialToIsoDate} from '../sheets/cells.js'
+import {quantityReason} from '../reconcile/quantity.js'
 import {t} from '../i18n/index.js'
 import type {FieldSpec} from './fields.js'
 import type {HeaderMatch} from './header-match.js'
@@ -128,8 +129,16 @@ export function parseField(f: FieldSpec, cell: Cell, dateSystem: DateSystem): Fi
     }
     case 'integer':
     case 'decimal': {
-      const d = cell.num === undefined ? parseTextDecimal(text) : new Decimal(formatExcelNumber(cell.num))
-      if (!d) return {value: null, problem: t('orders.problem.notNumber', {text: raw.trim()})}
+      let d: Decimal
+      if (cell.num === undefined) {
+        const r = readTextDecimal(text)
+        if (!r.ok) {
+          // an exponent beyond the sources' bound (1e50000000): out of range, with the reason the stock side gives
+          if (r.outOfRange) return {value: null, problem: t('orders.problem.outOfRange', {text: raw.trim(), reason: quantityReason(r.outOfRange)})}
+          return {value: null, problem: t('orders.problem.notNumber', {text: raw.trim()})}
+        }
+        d = r.value
+      } else d = new Decimal(formatExcelNumber(cell.num))
       if (f.type === 'integer' && !d.isInteger()) return {value: null, problem: t('orders.problem.notWhole', {text: raw.trim()})}
       if (f.min !== undefined) {
         const min = minOf(f.min)

@@ -1,5 +1,6 @@
 import {Decimal} from '../decimal/decimal.js'
 import {t} from '../i18n/index.js'
+import {parseQuantityText, type QuantityRefusal} from '../reconcile/quantity.js'
 
 /**
  * A cell as read from a file, reduced to what the importer needs. `text` is the value as a person sees it (written
@@ -106,14 +107,33 @@ function isoIfValid(y: number, m: number, d: number): string | null {
 
 /**
  * A decimal typed by a person: full-width digits, thousands separators ("1,234.50"), a currency sign, spaces.
- * Returns null when it is not a number. Exact: never goes through a JS float.
+ * Returns null when it is not a number or is out of range (see readTextDecimal). Exact: never goes through a JS float.
  */
 export function parseTextDecimal(text: string): Decimal | null {
-  if (PLAIN_DECIMAL.test(text)) return new Decimal(text)
+  const r = readTextDecimal(text)
+  return r.ok ? r.value : null
+}
+
+/** A typed decimal, or why not: not a number at all, or a number whose exponent is out of range. */
+export type TextDecimal = {ok: true; value: Decimal} | {ok: false; outOfRange: QuantityRefusal | null}
+
+const NOT_A_NUMBER: TextDecimal = Object.freeze({ok: false, outOfRange: null})
+
+/**
+ * parseTextDecimal with the reason it refused. A number written with an exponent (`1.5e3`) is bounded by the rule the
+ * sources' quantities follow (src/lib/reconcile/quantity.ts: an exponent within ±MAX_EXPONENT): `1e50000000` would
+ * otherwise become 50,000,001 digits in memory, in the store and in every report.
+ */
+export function readTextDecimal(text: string): TextDecimal {
+  if (PLAIN_DECIMAL.test(text)) return {ok: true, value: new Decimal(text)}
   let s = foldWidth(text).replace(/^[¥$€£]\s*/, '').replace(/\s*(元|RMB|CNY)$/i, '').replace(/\s+/g, '')
   if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, '')
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null
-  return new Decimal(s)
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) return NOT_A_NUMBER
+  if (s.includes('e') || s.includes('E')) {
+    const q = parseQuantityText(s)
+    if (!q.ok) return q.code === 'exponent' ? {ok: false, outOfRange: q} : NOT_A_NUMBER
+  }
+  return {ok: true, value: new Decimal(s)}
 }
 
 /**

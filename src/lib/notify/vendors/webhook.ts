@@ -20,7 +20,9 @@ export const sendWebhook: Sender<WebhookChannel> = async (channel, message, ctx)
       const a = await httpSend(channel.url, {method: channel.method, headers: {'content-type': 'application/json; charset=utf-8', ...channel.headers}, body, signal})
       const t = httpVerdict(a, msg.hints)
       if (t) return {...t, httpStatus: a.status}
-      if (a.status >= 200 && a.status < 300) return {kind: 'ok', code: `HTTP ${a.status}`, message: a.text.slice(0, 200), httpStatus: a.status}
+      // a generic webhook has no code of its own: its answer is the HTTP status (httpStatus) and body, the status once.
+      // A failure keeps the status as its code: the alert warning (hook.ts) shows code and message, not httpStatus
+      if (a.status >= 200 && a.status < 300) return {kind: 'ok', message: a.text.slice(0, 200), httpStatus: a.status}
       return {kind: 'fail', code: `HTTP ${a.status}`, message: a.text.slice(0, 200), hint: a.status === 401 || a.status === 403 ? msg.hints.auth : msg.hints.http, httpStatus: a.status}
     },
     msg.hints,
