@@ -34,14 +34,14 @@ allowed, wrong token, credentials); 3 when the vendor could not be reached or st
     const {sendToChannel, policyOf} = await import('../../lib/notify/send.js')
     const {testSummary} = await import('../../lib/notify/test-message.js')
     const delivery = await sendToChannel(channel, {summary: testSummary(loaded.config.plant ?? null), mention: channel.mention ?? {mobiles: [], userIds: [], all: false}, test: true}, {name: args.channel, policy: policyOf(cfg)})
-    const {recordDeliveries} = await import('../../lib/notify/history.js')
+    const {deliveryAnswer, recordDeliveries} = await import('../../lib/notify/history.js')
     const store = await this.openStore(loaded)
     try {
       await recordDeliveries(store.knex, null, [delivery])
     } finally {
       await store.close()
     }
-    const answer = [delivery.httpStatus === null ? null : `HTTP ${delivery.httpStatus}`, delivery.vendorCode, delivery.vendorMessage].filter(Boolean).join(' ')
+    const answer = deliveryAnswer(delivery)
     this.log(
       renderKeyValue(
         [

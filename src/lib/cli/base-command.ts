@@ -214,7 +214,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       process.once('SIGTERM', onSignal)
       await this.prepareNotifier(opts.notifyJob ?? opts.job, opts.loaded)
       await sweepAbandonedRuns(store.knex)
-      if (opts.lock !== false) lock = acquireJobLock(path.join(opts.loaded.dir, '.plantops', 'locks'), opts.job, {maxMinutes})
+      if (opts.lock !== false) lock = acquireJobLock(path.join(opts.loaded.dir, '.plantops', 'locks'), opts.job, {maxMinutes, zone: plantZone(opts.loaded.config.timeZone)})
       run = await RunRecorder.start(store.knex, {job: opts.job, command: this.id ?? opts.job, argv: this.argv})
       overrun = setTimeout(onOverrun, Math.min(maxMinutes * 60_000, 2 ** 31 - 1))
       overrun.unref()
