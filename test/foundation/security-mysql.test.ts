@@ -207,10 +207,11 @@ describeMysql('issue 15: configured SQL cannot write, lost connections end the r
     const store = await openStore({client: 'sqlite', filename: '.plantops/state.db'}, d)
     await store.knex('runs').insert({job: 'stock-diff', command: 'stock diff', argv: '[]', status: 'running', started_at: started, pid: process.pid, host: os.hostname(), user: 'test'})
     await store.close()
-    const r = runCli(['stock', 'diff'], {cwd: d})
+    const r = runCli(['stock', 'diff'], {cwd: d, env: {TZ: 'UTC'}})
     expect(r.code).toBe(4)
     expect(r.stderr).toContain(`pid ${process.pid}`)
-    expect(r.stderr).toContain(`started ${started}`)
+    // the plant's wall clock (UTC here), labelled
+    expect(r.stderr).toContain(`started ${started.slice(0, 10)} ${started.slice(11, 19)} UTC`)
     expect(r.stderr).toMatch(/longer than the maximum run time \(1h 00m, runs\.maxMinutes\)/)
     const list = runCli(['runs', 'list', '--json'], {cwd: d})
     expect(list.json.runs[0]).toMatchObject({status: 'running', overMaxRunTime: true, pid: process.pid})
