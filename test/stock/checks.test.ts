@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {tIn} from '../../src/lib/i18n/index.js'
-import {oneSidedWarehouses} from '../../src/lib/stock/checks.js'
+import {oneSidedWarehouses, unusedWarehouseMapEntries} from '../../src/lib/stock/checks.js'
 import {stockConfigSchema} from '../../src/lib/stock/config.js'
 
 const cfg = stockConfigSchema.parse({
@@ -38,5 +38,15 @@ describe('oneSidedWarehouses', () => {
     expect(text).toContain('W09 (11 keys only in the WMS), 3 more.')
     expect(text).not.toContain('W10')
     expect(text).not.toContain('not in stock.warehouseMap')
+  })
+})
+
+describe('unusedWarehouseMapEntries', () => {
+  it('names the entries whose WMS code no WMS row has, comparing codes normalised as the read maps them', () => {
+    const c = stockConfigSchema.parse({...cfg, wms: {...cfg.wms, normalize: {caseFold: 'upper'}}, warehouseMap: {' rm': 'WH01', FG: 'WH03', XX: 'WH01'}})
+    expect(unusedWarehouseMapEntries(c, ['RM', 'FG', 'SP'])).toEqual(['XX → WH01'])
+    expect(unusedWarehouseMapEntries(c, ['RM', 'FG', 'XX'])).toEqual([])
+    // a WMS side that read nothing says nothing here (the empty-side guard speaks)
+    expect(unusedWarehouseMapEntries(c, [])).toEqual([])
   })
 })

@@ -131,6 +131,8 @@ describeMysql('either side in the reader thread, the same answer', () => {
         erp: {source: 'erp', table: erpTable, columns: {item: 'item', warehouse: 'wh', lot: 'lot', qty: 'qty', uom: 'uom'}, filters: {keep: [1]}},
         wms: {source: 'wms', table: wmsTable, columns: {item: 'sku', warehouse: 'wh', lot: 'lot', qty: 'qty', uom: 'uom'}, filters: {keep: [1]}},
         itemMap: {source: 'wms', table: 'xref', columns: {wms: 'wms_sku', erp: 'erp_item'}},
+        // W1 is met (as itself); ZZ is in no WMS row: said, from whichever thread read the WMS side
+        warehouseMap: {W1: 'W1', ZZ: 'W4'},
       },
     }
     writeFileSync(path.join(dir, 'plantops.yaml'), JSON.stringify(config))
@@ -159,5 +161,10 @@ describeMysql('either side in the reader thread, the same answer', () => {
     expect(wmsHome.json.summary.keys).toEqual(erpHome.json.summary.keys)
     expect(erpHome.json.rows).toHaveLength(N / 1000 + 30 + N / 1000)
     expect(wmsHome.json.rows).toEqual(erpHome.json.rows)
+    for (const r of [erpHome, wmsHome]) {
+      expect(r.json.summary.warnings.filter((w: string) => w.startsWith('stock.warehouseMap'))).toEqual([
+        'stock.warehouseMap: no WMS stock row has the warehouse code of ZZ → W4; check the code (WMS warehouse codes read: W0, W1, W2, W3, W4)',
+      ])
+    }
   }, 120_000)
 })

@@ -171,6 +171,19 @@ export async function unmatchedFilterValues(cfg: StockConfig, sources: Map<strin
   return out
 }
 
+/**
+ * stock.warehouseMap entries whose WMS code no WMS stock row has (after the side's filters), as `WMS → ERP` texts: a
+ * code misspelt in the map, or a map written for another WMS. Codes are compared normalised, as the read maps them.
+ */
+export function unusedWarehouseMapEntries(cfg: StockConfig, seen: readonly string[]): string[] {
+  const wmsNorm = sideNormalizers(cfg.wms.normalize).code
+  const met = new Set(seen)
+  if (met.size === 0) return []
+  return Object.entries(cfg.warehouseMap)
+    .filter(([wms]) => !met.has(wmsNorm(wms)))
+    .map(([wms, erp]) => `${wms} → ${erp}`)
+}
+
 /** At most this many warehouses are named in the one-sided warning (the rest are counted). */
 const ONE_SIDED_NAMED = 10
 

@@ -38,6 +38,8 @@ export interface ReadContext {
   onRows?: (side: 'erp' | 'wms', rows: number) => void
   /** false: read MySQL stock rows as arrays of values, not raw bytes (tests compare the two paths). */
   rawRows?: boolean
+  /** The WMS warehouse codes (normalised) the WMS stock read met, filters applied: set by readWmsStock. */
+  wmsWarehouses?: Set<string>
 }
 
 /** A row's key for error messages (raw values, as the source holds them). */
@@ -373,7 +375,7 @@ export async function readWmsStock(reader: Reader, knex: Knex, ctx: ReadContext)
   }, ['q'])
   const qty = quantityReader({source: side.source, table: side.table, column: side.columns.qty, nullQty: ctx.cfg.nullQty})
   let n = 0
-  const slots = wmsSlots(ctx)
+  const slots = wmsSlots(ctx, (ctx.wmsWarehouses ??= new Set()))
   const emit = wmsEmitter(ctx, KIND.wms, slots)
   // columns in SELECT order: i, w, l, u, q (the order of the spill line)
   const row = (r: unknown[]) => {
@@ -457,13 +459,15 @@ interface WmsSlots {
   nullLot: string
 }
 
-function wmsSlots(ctx: ReadContext): WmsSlots {
+/** `seen`: collects the WMS warehouse codes met (normalised), once per distinct raw code. */
+function wmsSlots(ctx: ReadContext, seen?: Set<string>): WmsSlots {
   const {code, lot} = ctx.wmsNorm
   const {spill, itemMap, whMap, warehouses} = ctx
   const P = spill.partitions
   const whFilter = warehouses.size > 0
   const whs = new RawCache<WmsWhSlot>((w) => {
     const whW = code(w)
+    seen?.add(whW)
     let wh = whMap.get(whW)
     let looseWh = ''
     if (wh === undefined) {

@@ -40,6 +40,8 @@ export interface SideResult {
   readMs: number
   index: SpillIndex
   transit: {rows: number; from: string; to: string} | null
+  /** The WMS warehouse codes the WMS stock read met (ReadContext.wmsWarehouses); [] for the ERP side. */
+  wmsWarehouses: string[]
 }
 
 /** The shortest time between two row counts a reader thread posts (progress; the merge threads start on them). */
@@ -95,7 +97,7 @@ export async function readSideJob(job: SideJob, onRows: (n: number) => void): Pr
     const index = spill.exportIndex()
     spill.release()
     handedOver = true
-    return {rows, rowsRead: src.rowsRead, readMs: performance.now() - t0, index, transit}
+    return {rows, rowsRead: src.rowsRead, readMs: performance.now() - t0, index, transit, wmsWarehouses: [...(ctx.wmsWarehouses ?? [])]}
   } finally {
     if (!handedOver) spill.dispose()
     await src.close()

@@ -31,6 +31,8 @@ export interface ReadResult {
   erp: SideRead
   wms: SideRead
   transit: {rows: number; from: string; to: string} | null
+  /** The WMS warehouse codes (normalised) the WMS stock read met, filters applied. */
+  wmsWarehouses: string[]
 }
 
 export interface ReadInput {
@@ -197,6 +199,7 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
     spill.adopt(w.index)
     awaySrc.rowsRead += w.rowsRead
     if (w.transit) transit = w.transit
+    if (away === 'wms') ctx.wmsWarehouses = new Set(w.wmsWarehouses)
     const there = {rows: w.rows, ms: w.readMs}
     ;[erp, wms] = home === 'erp' ? [h, there] : [there, h]
     if (away === 'wms' && plan.itemMap === 'wms' && plan.transit === 'alone' && cfg.inTransit?.side === 'wms') {
@@ -225,7 +228,7 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
     })
   }
   spill.flush()
-  return {erp, wms, transit}
+  return {erp, wms, transit, wmsWarehouses: [...(ctx.wmsWarehouses ?? [])]}
 }
 
 /** ERP warehouse code → name (stock.warehouses), read in one small query. */

@@ -5,7 +5,7 @@ import type {Knex} from 'knex'
 import {ConfigError, UsageError} from '../cli/errors.js'
 import type {Source} from '../sources/source.js'
 import {suggestedAction} from '../reconcile/causes.js'
-import {checkEarlyStop, checkLinesUp, checkScope, checkSides, erpWarehouses, oneSidedWarehouses, unmatchedFilterValues} from './checks.js'
+import {checkEarlyStop, checkLinesUp, checkScope, checkSides, erpWarehouses, oneSidedWarehouses, unmatchedFilterValues, unusedWarehouseMapEntries} from './checks.js'
 import {checkReplicaLag, type StaleSource} from '../sources/lag.js'
 import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
@@ -197,6 +197,8 @@ export async function runStockDiff(opts: {
     })
     const history = await historyLoad
     checkSides(cfg, read, history)
+    const unusedMap = unusedWarehouseMapEntries(cfg, read.wmsWarehouses)
+    if (unusedMap.length > 0) warn('stock.warn.warehouseMapUnused', {entries: unusedMap.join(', '), count: unusedMap.length, seen: [...read.wmsWarehouses].sort().join(', ')})
 
     // the merge: on the merge threads when the sides are large (this thread then only waits), else here
     const mainToo = mainMerges(Math.max(read.erp.rows, read.wms.rows), MIN_PARTITIONS, ROWS_PER_PARTITION)
