@@ -35,7 +35,7 @@ export function goneSince<H, T>(open: Map<string, H>, currentKeys: Iterable<stri
 
 /**
  * Replace the scope's open findings with this run's and record the run (one transaction): a report that failed to be
- * written must not make its findings "not new" next night, so callers save once the report is out. `findings` maps
+ * written must not make its findings "not new" next night, so callers save once the report is out. `finding` maps
  * each of `items` to its row (without the scope's columns), one at a time as it is written.
  */
 export async function saveRunHistory<T>(

@@ -56,6 +56,16 @@ export function erpWarehouses(cfg: StockConfig, given: string[], warn: (key: str
   return [...new Set(out)]
 }
 
+/**
+ * Up to `limit` distinct values of a side's column (with `filters` applied when given), as text, in order: what an
+ * error or a warning lists as the values there are. A query that fails throws (each caller decides what that means).
+ */
+async function distinctValues(src: Source, where: {table?: string; query?: string}, column: string, opts: {filters?: Record<string, Array<string | number>>; limit: number}): Promise<string[]> {
+  const read = buildSideRead(src.builder(), {table: where.table, query: where.query, columns: {v: column}, filters: opts.filters})
+  const rows = await src.query<{v: unknown}>(`SELECT DISTINCT v FROM (${read.sql}) AS plantops_known ORDER BY v LIMIT ${opts.limit}`, read.bindings)
+  return rows.map((r) => codeText(r.v))
+}
+
 /** A --warehouse or --class that no reconciled key has is a usage error (exit 2) listing the known ones. */
 export async function checkScope(cfg: StockConfig, sources: Map<string, Source>, warehouses: string[], classes: string[], totals: {seenWarehouses: string[]; seenClasses: string[]}): Promise<void> {
   const seenW = new Set(totals.seenWarehouses)
@@ -67,11 +77,8 @@ export async function checkScope(cfg: StockConfig, sources: Map<string, Source>,
   const distinct = async (source: string, where: {table?: string; query?: string}, column: string, filters?: Record<string, Array<string | number>>) => {
     const src = sources.get(source)
     if (!src) return []
-    const knex = src.builder()
-    const read = buildSideRead(knex, {table: where.table, query: where.query, columns: {v: column}, filters})
     try {
-      const rows = await src.query<{v: unknown}>(`SELECT DISTINCT v FROM (${read.sql}) AS plantops_known ORDER BY v LIMIT 50`, read.bindings)
-      return rows.map((r) => codeText(r.v)).filter((v) => v !== '')
+      return (await distinctValues(src, where, column, {filters, limit: 50})).filter((v) => v !== '')
     } catch {
       return []
     }
@@ -156,11 +163,7 @@ export async function unmatchedFilterValues(cfg: StockConfig, sources: Map<strin
         try {
           const found = await src.query(`SELECT 1 AS found FROM (${read.sql}) AS plantops_filter LIMIT 1`, read.bindings)
           if (found.length > 0) continue
-          if (known === null) {
-            const all = buildSideRead(src.builder(), {table: s.table, query: s.query, columns: {v: column}})
-            const rows = await src.query<{v: unknown}>(`SELECT DISTINCT v FROM (${all.sql}) AS plantops_known ORDER BY v LIMIT 20`, all.bindings)
-            known = rows.map((r) => codeText(r.v))
-          }
+          known ??= await distinctValues(src, s, column, {limit: 20})
         } catch {
           continue
         }
