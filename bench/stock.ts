@@ -1,7 +1,7 @@
 /**
  * Stock reconciliation benchmark on the demo plant (bins rolled up: ERP stock_balance rows = size; WMS bin_stock ≈ 1.2-1.5 ×
  * size), MariaDB at 127.0.0.1:3306 (root):
- *   npx tsx bench/stock.ts [--rows 200000,2000000,5000000] [--compare 2000000] [--fresh] [--drop] [--sql-join] [--mem]
+ *   npx tsx bench/stock.ts [--rows 200000,2000000,5000000] [--compare 2000000] [--fresh] [--drop] [--sql-join] [--mem] [--mismapped]
  *
  * Every size: `plantops stock diff` (built CLI, child process) wall, user+sys CPU and peak RSS (memory must stay flat).
  * At the compared size (default the middle one) also: the raw floor (both sides' plain SELECT of the mapped columns
@@ -12,7 +12,8 @@
  * Plants are kept and reused between runs (a marker file beside the plant and a row count check); `--fresh` rebuilds,
  * `--drop` drops them at the end. `--mem` traces memory in every thread (bench/stock-memtrace.cjs, 25 ms samples) and
  * prints, per size, each thread's largest heap and which threads were alive at the peak RSS (the read phase: main and
- * the two readers; the reconcile: main and the merge thread).
+ * the two readers; the reconcile: main and the merge thread). `--mismapped` also runs every size with one warehouse
+ * mapped wrong (a quarter of the keys one-sided), twice on one store (mismappedRuns).
  */
 import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -294,11 +295,34 @@ async function benchOne(rows: number, compare: boolean) {
     unionCheck = check(unionOut)
   }
 
+  const mismapped = flag('--mismapped') ? await mismappedRuns(dir) : null
+
   if (flag('--drop')) {
     await dropMysqlDemo({...MY, prefix})
     rmSync(dir, {recursive: true, force: true})
   }
-  return {rows, compare, buildMs, best, peak, rawMs, rawAllMs, sortedMs, mysql2Ms, joinMs: joinRun?.ms ?? 0, joinTimedOut, cap, joinCheck, unionMs: unionRun?.ms ?? 0, unionCheck, variances: ours.size}
+  return {mismapped, rows, compare, buildMs, best, peak, rawMs, rawAllMs, sortedMs, mysql2Ms, joinMs: joinRun?.ms ?? 0, joinTimedOut, cap, joinCheck, unionMs: unionRun?.ms ?? 0, unionCheck, variances: ours.size}
+}
+
+/**
+ * The plant with its first warehouse mapped to a WMS code no bin has (a mapping mistake that `minMatchRatio` lets
+ * through: the other warehouses line up): about a quarter of the keys become one-sided variances on each side. Run
+ * twice on one store: the second run also holds the first run's variances as its history. Memory must not grow with the
+ * variances either.
+ */
+async function mismappedRuns(dir: string): Promise<{variances: number; runs: Array<Timed & {mem?: string}>}> {
+  const mis = `${dir}-mismapped`
+  rmSync(mis, {recursive: true, force: true})
+  mkdirSync(mis, {recursive: true})
+  const yaml = readFileSync(path.join(dir, 'plantops.yaml'), 'utf8')
+  const wrong = yaml.replace(/(warehouseMap:\n\s+\S+: )(\S+)/, '$1WH_NOT_THERE')
+  if (wrong === yaml) throw new Error('no stock.warehouseMap entry to mis-map in the bench plant config')
+  writeFileSync(path.join(mis, 'plantops.yaml'), wrong)
+  const out = path.join(mis, 'variances.csv')
+  const runs = [await plantopsRun(mis, out), await plantopsRun(mis, out)]
+  const variances = readFileSync(out, 'utf8').split('\n').length - 2
+  rmSync(mis, {recursive: true, force: true})
+  return {variances, runs}
 }
 
 function verdict(c: {onlyOurs: string[]; onlyTheirs: string[]} | null): string {
@@ -309,6 +333,7 @@ function verdict(c: {onlyOurs: string[]; onlyTheirs: string[]} | null): string {
 const results: Array<Awaited<ReturnType<typeof benchOne>>> = []
 for (const n of sizes) results.push(await benchOne(n, n === compareAt))
 
+const B = 'stock (bins plant)'
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 const cmp = (f: (r: (typeof results)[number]) => string) => results.map((r) => (r.compare ? f(r) : '-'))
 const lines = [
@@ -334,11 +359,18 @@ process.stdout.write(`\nplantops stock diff benchmark (bins rolled up) · node $
 for (const l of lines) process.stdout.write(`${l[0].padEnd(w0)}  ${l.slice(1).map((c) => c.padStart(wn)).join('  ')}\n`)
 for (const r of results) if (r.best.mem) process.stdout.write(`  ${r.rows.toLocaleString('en-US')}: ${r.best.mem}\n`)
 for (const r of results) {
+  if (r.mismapped === null) continue
+  const [a, b] = r.mismapped.runs
+  const one = (x: Timed) => `${s(x.ms)}, CPU ${x.cpuS?.toFixed(2) ?? '?'} s, peak RSS ${Math.round((x.rssKb ?? 0) / 1024)} MB`
+  process.stdout.write(`mis-mapped warehouse, ${r.rows.toLocaleString('en-US')} keys/side (${r.mismapped.variances.toLocaleString('en-US')} variances): first run ${one(a)}; second run (their history) ${one(b)}\n`)
+  if (a.mem) process.stdout.write(`  first run: ${a.mem}\n  second run: ${b.mem}\n`)
+  record({bench: B, label: `mis-mapped warehouse, ${r.rows.toLocaleString('en-US')} keys/side: peak RSS of both runs`, value: `${Math.round(Math.max(a.rssKb ?? 0, b.rssKb ?? 0) / 1024)} MB`, target: '≤ 250 MB', ok: Math.max(a.rssKb ?? 0, b.rssKb ?? 0) / 1024 <= 250})
+}
+for (const r of results) {
   const c = r.unionCheck
   if (c) for (const k of [...c.onlyOurs.slice(0, 5).map((k) => `only plantops: ${k}`), ...c.onlyTheirs.slice(0, 5).map((k) => `only SQL: ${k}`)]) process.stdout.write(`  ${r.rows}: ${k}\n`)
 }
 
-const B = 'stock (bins plant)'
 for (const r of results) {
   const n = r.rows.toLocaleString('en-US')
   if (r.compare) {

@@ -190,8 +190,8 @@ export async function diff(plant: TestPlant, config: ReturnType<typeof plantConf
   try {
     const out = await runStockDiff({cfg: config.stock!, baseDir: plant.dir, sources, store: own.knex, runId: ++runSeq, options})
     const rows: StockVarianceRow[] = [...out.rows]
-    out.close()
     await out.commit()
+    out.close()
     const byKey = new Map(rows.map((r) => [`${r.item}|${r.warehouse}|${r.lot}`, r]))
     return {summary: out.summary, rows, byKey}
   } finally {

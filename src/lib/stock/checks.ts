@@ -11,7 +11,7 @@ import type {StockHistory} from './history.js'
 import type {EarlyStop} from './merge.js'
 import type {ReadResult} from './read.js'
 import {sideNormalizers} from './read-sides.js'
-import type {StockVarianceRow} from './types.js'
+import type {VarianceFigures} from './variance-figures.js'
 
 /** An empty side, or far fewer rows than last time, means a broken replica, not a warehouse fire. */
 export function checkSides(cfg: StockConfig, read: ReadResult, history: StockHistory): void {
@@ -114,22 +114,22 @@ export async function checkScope(cfg: StockConfig, sources: Map<string, Source>,
  * a missing warehouse map or cross-reference, a wrong column). Stop like the empty-side guard instead of reporting
  * every key as one-sided.
  */
-export function checkLinesUp(cfg: StockConfig, keys: Record<string, number>, variances: StockVarianceRow[], erpRows: number, wmsRows: number): void {
+export function checkLinesUp(cfg: StockConfig, keys: Record<string, number>, examples: VarianceFigures['examples'], erpRows: number, wmsRows: number): void {
   const ratio = cfg.safety.minMatchRatio
   const total = Object.values(keys).reduce((a, b) => a + b, 0)
   if (ratio <= 0 || erpRows === 0 || wmsRows === 0 || total === 0) return
   const paired = total - keys.only_in_erp - keys.only_in_wms
   if (paired / total >= ratio) return
-  throw nothingLinesUp('errors.stock.nothingLinesUp', {paired, total, ratio}, variances)
+  throw nothingLinesUp('errors.stock.nothingLinesUp', {paired, total, ratio}, examples)
 }
 
 /**
  * The reconcile stopped early (merge.ts linesUpFarBelow): the partitions it reconciled, a sample of the items, show
  * keys that do not line up. Said like checkLinesUp, with the sample's figures.
  */
-export function checkEarlyStop(cfg: StockConfig, early: EarlyStop | null, variances: StockVarianceRow[]): void {
+export function checkEarlyStop(cfg: StockConfig, early: EarlyStop | null, examples: VarianceFigures['examples']): void {
   if (early === null) return
-  throw nothingLinesUp('errors.stock.nothingLinesUpEarly', {paired: early.paired, total: early.keys, ratio: cfg.safety.minMatchRatio, done: early.done, partitions: early.partitions}, variances)
+  throw nothingLinesUp('errors.stock.nothingLinesUpEarly', {paired: early.paired, total: early.keys, ratio: cfg.safety.minMatchRatio, done: early.done, partitions: early.partitions}, examples)
 }
 
 /** A stock.erp/wms filter value no row of its side has: where it is, and (up to 20) values the column holds there. */
@@ -220,12 +220,10 @@ export function oneSidedWarehouses(
   return tr('stock.warn.oneSidedWarehouses', {list: named.join(tr('common.listSeparator'))})
 }
 
-function nothingLinesUp(key: string, vars: {paired: number; total: number; ratio: number} & Record<string, unknown>, variances: StockVarianceRow[]): PlantopsError {
-  const ex = (status: string) =>
-    variances
-      .filter((v) => v.status === status)
-      .slice(0, 3)
-      .map((v) => (v.lot ? t('errors.stock.exampleKeyLot', {item: v.item, warehouse: v.warehouse, lot: v.lot}) : t('errors.stock.exampleKey', {item: v.item, warehouse: v.warehouse})))
+function nothingLinesUp(key: string, vars: {paired: number; total: number; ratio: number} & Record<string, unknown>, examples: VarianceFigures['examples']): PlantopsError {
+  const ex = (status: 'only_in_erp' | 'only_in_wms') =>
+    examples[status]
+      .map(({row: v}) => (v.lot ? t('errors.stock.exampleKeyLot', {item: v.item, warehouse: v.warehouse, lot: v.lot}) : t('errors.stock.exampleKey', {item: v.item, warehouse: v.warehouse})))
       .join(t('common.listSeparator'))
   const pct = ((vars.paired / vars.total) * 100).toFixed(2)
   return new PlantopsError(t(key, {...vars, pct, onlyErp: ex('only_in_erp') || '-', onlyWms: ex('only_in_wms') || '-'}), {

@@ -1,16 +1,27 @@
 import type {Knex} from 'knex'
 
-import {goneSince, lastRun, loadOpenFindings, saveRunHistory, type HistoryTables} from '../reconcile/history.js'
+import {lastRun, loadOpenFindings, saveRunHistory, type HistoryTables} from '../reconcile/history.js'
 import type {HistoryEntry} from './reconcile-partition.js'
 import type {StockVarianceRow} from './types.js'
 
 /** Where stock diff keeps its history (scope: grain, warehouses and classes of the run). */
 const TABLES: HistoryTables = {findings: 'stock_variances', runs: 'stock_runs'}
 
+/** An open variance of the previous run of a scope. */
+export interface PreviousVariance extends HistoryEntry {
+  item: string
+  warehouse: string
+  lot: string
+  status: string
+  cause: string | null
+  erpQty: string | null
+  wmsQty: string | null
+}
+
 /** What the previous stock-diff run of a scope left behind. */
 export interface StockHistory {
   /** Open variances of the previous run of this scope, by item\twarehouse\tlot. */
-  open: Map<string, HistoryEntry & {item: string; warehouse: string; lot: string; status: string; cause: string | null; erpQty: string | null; wmsQty: string | null}>
+  open: Map<string, PreviousVariance>
   /** Rows read per side by the previous run (any scope): the baseline of the shrink check. */
   previousRows: {erp: number; wms: number; runId: number} | null
 }
@@ -48,19 +59,10 @@ export async function loadStockHistory(knex: Knex, scope: string): Promise<Stock
   return {open, previousRows: prev ? {erp: Number(prev.erp_rows), wms: Number(prev.wms_rows), runId: Number(prev.run_id)} : null}
 }
 
-/** Previous open variances that this run no longer reports. */
-export function resolvedSince(history: StockHistory, current: StockVarianceRow[]): ResolvedVariance[] {
-  return goneSince(
-    history.open,
-    current.map((r) => `${r.item}\t${r.warehouse}\t${r.lot}`),
-    (h) => ({item: h.item, warehouse: h.warehouse, lot: h.lot, status: h.status, cause: h.cause, erp_qty: h.erpQty, wms_qty: h.wmsQty, first_seen: h.firstSeen, runs_seen: h.runsSeen}),
-  )
-}
-
 /** Replace the scope's open variances with this run's, and record the run's row counts (one transaction). */
 export async function saveStockHistory(
   knex: Knex,
-  opts: {scope: string; runId: number; erpRows: number; wmsRows: number; keys: number; variances: StockVarianceRow[]},
+  opts: {scope: string; runId: number; erpRows: number; wmsRows: number; keys: number; variances: Iterable<StockVarianceRow>; count: number},
 ): Promise<void> {
   await saveRunHistory(knex, TABLES, {
     scope: {scope: opts.scope},
@@ -77,6 +79,6 @@ export async function saveStockHistory(
       runs_seen: r.runs_seen ?? 1,
       last_run_id: opts.runId,
     }),
-    run: {run_id: opts.runId, erp_rows: opts.erpRows, wms_rows: opts.wmsRows, keys: opts.keys, variances: opts.variances.length},
+    run: {run_id: opts.runId, erp_rows: opts.erpRows, wms_rows: opts.wmsRows, keys: opts.keys, variances: opts.count},
   })
 }

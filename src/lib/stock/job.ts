@@ -5,7 +5,7 @@ import type {StockVarianceRow} from './types.js'
 
 /**
  * The nightly stock diff as a job, the one `plantops stock diff` and `plantops demo` both run: reconcile, hand the
- * rows to `report` (they stream once from the spill files; with `keepRows` they are also kept for the JSON
+ * rows to `report` (they stream from the spill files; with `keepRows` they are also kept for the JSON
  * document), then remember the variances (first_seen / resolved) only once the report is written, and record the
  * run's outcome and output file.
  */
@@ -22,10 +22,11 @@ export async function stockDiffJob(
       for (const r of outcome.rows) kept.push(r)
       await report(summary, kept, kept)
     } else await report(summary, outcome.rows, kept)
+    // the history reads the spilled rows again: before close()
+    await outcome.commit()
   } finally {
     outcome.close()
   }
-  await outcome.commit()
   if (opts.output) ctx.run.output(opts.output)
   ctx.run.outcome({warnings: summary.warnings.length, keys: summary.keys, causes: summary.causes, recordAccuracyPct: summary.recordAccuracyPct, newVariances: summary.newVariances, resolved: summary.resolved.count, stale: summary.stale})
   return {summary, rows: kept}

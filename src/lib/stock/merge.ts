@@ -9,22 +9,29 @@ import {scaledToDecimal} from '../reconcile/scaled.js'
 import {UnitConverter} from '../reconcile/units.js'
 import type {StockConfig} from './config.js'
 import type {MergeJob, MergeMessage} from './merge-worker.js'
-import {crossPartition, crossPartitionCodeFormat, emptyTotals, looseKeyOf, reconcilePartition, rowValue, type HistoryEntry, type PartitionEnv, type PartitionTotals} from './reconcile-partition.js'
-import {KIND_ROWS, writeSortedRows} from './sorted-rows.js'
-import type {Spill, SpillIndex} from './spill.js'
+import {suggestedAction} from '../reconcile/causes.js'
+import {looseCode} from '../reconcile/keys.js'
+import type {PreviousVariance, ResolvedVariance} from './history.js'
+import {crossPartition, crossPartitionCodeFormat, emptyTotals, looseKeyOf, reconcilePartition, rowValue, type PartitionEnv, type PartitionTotals} from './reconcile-partition.js'
+import {defaultLooseKey, KIND_ROWS, mergeSortedRows, writeSortedRows, type SpilledRow} from './sorted-rows.js'
+import {partitionOf, type Spill, type SpillIndex} from './spill.js'
+import {combineFigures, VarianceTally, type VarianceFigures} from './variance-figures.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
 /** Everything the reconcile phase needs besides the spill (plain data). */
 export interface MergeSettings {
   cfg: StockConfig
   classes: string[]
-  history: Map<string, HistoryEntry>
+  /** The previous run's open variances of the scope, by item\twarehouse\tlot. */
+  history: Map<string, PreviousVariance>
   today: string
   showCost: boolean
   all: boolean
   onlyNew: boolean
   /** A --warehouse or --class filter is active. */
   trackScope?: boolean
+  /** How many top variances the summary lists (default DEFAULT_TOP). */
+  top?: number
   /**
    * stock.safety.minMatchRatio (the final check's; both sides have rows by then): the reconcile stops early when its
    * keys are far from it (linesUpFarBelow). Absent or 0: never.
@@ -51,13 +58,10 @@ export interface MergeTotals<W> {
 }
 
 export interface MergeShare {
-  /** Causes found after the partitions were written (with --all, apply them to the spilled rows): key → cause. */
+  /** Causes found across partitions after the partitions were spilled (apply them to the spilled rows): key → cause. */
   patched: Map<string, string>
-  variances: StockVarianceRow[]
-  /** diff × unit cost of each variance (same order), for the top-by-value list. */
-  values: Array<string | null>
-  /** Report rows (without --all); with --all they are in the spill, sorted per partition. */
-  rows: StockVarianceRow[]
+  /** What the summary says of the variances (counts, top, examples, resolved); the rows are in the spill. */
+  figures: VarianceFigures
   totals: MergeTotals<PartitionTotals['unitWarnings'][number]>
 }
 
@@ -221,31 +225,29 @@ export function linesUpFarBelow(minMatchRatio: number, claim: {done: number; key
 }
 
 /**
- * What one thread reconciled (some of the partitions): plain data that crosses threads (structured clone). Rows and
- * variances carry the partition they came from, so that the parts combine in partition order whatever the thread.
+ * What one thread reconciled (some of the partitions): plain data that crosses threads (structured clone), bounded
+ * whatever the number of variances: the rows themselves went to the spill, sorted per partition (SpilledRow).
  */
 export interface MergePart {
-  variances: StockVarianceRow[]
-  /** Per variance (same order): its partition, diff × unit cost, the loose key and whether its partner may be elsewhere. */
-  variancePartition: number[]
-  values: Array<string | null>
-  looseKeys: Array<string | null>
-  cross: boolean[]
-  rows: StockVarianceRow[]
-  rowPartition: number[]
+  figures: VarianceFigures
+  /** Loose keys of the open variances whose code_format partner may be in another partition (crossPartition). */
+  candidates: string[]
   totals: MergeTotals<PartitionTotals['unitWarnings'][number] & {partition: number}>
 }
 
 /**
- * Reconcile the partitions this thread claims; with --all, each partition's sorted rows go back to the spill (kind
- * `rowsKind`, read by mergeSortedRows). Yields to the event loop every YIELD_MS so that SIGTERM/SIGINT are handled at
- * once (the run is marked interrupted and the spill removed).
+ * Reconcile the partitions this thread claims; each partition's rows (its variances, every key with --all) go back to
+ * the spill sorted, under the kind `rowsKind` (read by mergeSortedRows), and what the summary says of them is counted
+ * as they go (VarianceTally). Yields to the event loop every YIELD_MS so that SIGTERM/SIGINT are handled at once (the
+ * run is marked interrupted and the spill removed).
  */
 export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim: PartitionClaim, opts: {onPartition?: () => void; rowsKind?: string} = {}): Promise<MergePart> {
   const env = partitionEnv(s)
   const totals = emptyTotals()
   const keep = keepRow(s.onlyNew)
-  const part: MergePart = {variances: [], variancePartition: [], values: [], looseKeys: [], cross: [], rows: [], rowPartition: [], totals: undefined as never}
+  const tally = new VarianceTally(s.top ?? DEFAULT_TOP, s.onlyNew, s.cfg.failOn.oneSided)
+  const candidates: string[] = []
+  const previous = historyByPartition(s.history, spill.partitions)
   const warnings: MergePart['totals']['unitWarnings'] = []
   let lastYield = performance.now()
   // partitions are claimed by the spill's read windows (each read back at once: Spill.readWindow)
@@ -261,41 +263,64 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
     const oneSidedBefore = keys.only_in_erp + keys.only_in_wms
     const res = reconcilePartition(spill, p, env, totals)
     for (let i = warned; i < totals.unitWarnings.length; i++) warnings.push({...totals.unitWarnings[i], partition: p})
-    for (const v of res.variances) {
-      part.variances.push(v)
-      part.variancePartition.push(p)
-      part.values.push(rowValue.get(v)?.toFixed() ?? null)
-      part.looseKeys.push(looseKeyOf.get(v) ?? null)
-      part.cross.push(crossPartition.has(v))
-    }
-    const kept = res.rows.filter(keep)
-    if (s.all) writeSortedRows(spill, p, kept.sort(compareRows), opts.rowsKind)
-    else
-      for (const r of kept) {
-        part.rows.push(r)
-        part.rowPartition.push(p)
-      }
-    const paired = keys.match + keys.within_tolerance + keys.over_tolerance - keysBefore
     const items = new Set<string>()
-    for (const v of res.variances) items.add(v.item)
+    for (const v of res.variances) {
+      tally.variance(v, rowValue.get(v), p)
+      items.add(v.item)
+      if (v.cause === null && crossPartition.has(v)) candidates.push(looseKeyOf.get(v)!)
+    }
+    const spilled: SpilledRow[] = res.rows.sort(compareRows).map((r) => {
+      if (keep(r)) tally.reportedRow()
+      const loose = r.status === 'match' || r.cause !== null ? undefined : looseKeyOf.get(r)
+      return [r, rowValue.get(r)?.toFixed() ?? null, loose === undefined || loose === defaultLooseKey(r) ? null : loose]
+    })
+    writeSortedRows(spill, p, spilled, opts.rowsKind)
+    const gone = previous.get(p)
+    if (gone !== undefined) {
+      const now = new Set(res.variances.map((v) => `${v.item}\t${v.warehouse}\t${v.lot}`))
+      for (const [k, h] of gone) if (!now.has(k)) tally.resolved(resolvedVariance(h))
+    }
+    const paired = keys.match + keys.within_tolerance + keys.over_tolerance - keysBefore
     claim.finished({keys: paired + keys.only_in_erp + keys.only_in_wms - oneSidedBefore, paired, items: items.size}, s.minMatchRatio)
     opts.onPartition?.()
   }
   spill.flush()
-  part.totals = {
-    keys: totals.keys,
-    causes: totals.causes,
-    sumAbsErp: totals.sumAbsErp.plus(scaledToDecimal(totals.sumAbsErpFast.value())).toFixed(),
-    sumAbsDiff: totals.sumAbsDiff.plus(scaledToDecimal(totals.sumAbsDiffFast.value())).toFixed(),
-    valueAtRisk: totals.valueAtRisk.toFixed(),
-    valueInDataErrors: totals.valueInDataErrors.toFixed(),
-    unitWarnings: warnings,
-    unitWarningCount: totals.unitWarningCount,
-    seenWarehouses: [...totals.seenWarehouses],
-    seenClasses: [...totals.seenClasses],
-    ...warehouseFigures(totals),
+  return {
+    figures: tally.figures(),
+    candidates,
+    totals: {
+      keys: totals.keys,
+      causes: totals.causes,
+      sumAbsErp: totals.sumAbsErp.plus(scaledToDecimal(totals.sumAbsErpFast.value())).toFixed(),
+      sumAbsDiff: totals.sumAbsDiff.plus(scaledToDecimal(totals.sumAbsDiffFast.value())).toFixed(),
+      valueAtRisk: totals.valueAtRisk.toFixed(),
+      valueInDataErrors: totals.valueInDataErrors.toFixed(),
+      unitWarnings: warnings,
+      unitWarningCount: totals.unitWarningCount,
+      seenWarehouses: [...totals.seenWarehouses],
+      seenClasses: [...totals.seenClasses],
+      ...warehouseFigures(totals),
+    },
   }
-  return part
+}
+
+/** The summary's default number of top variances. */
+export const DEFAULT_TOP = 10
+
+/** The previous run's open variances by the partition their item is spilled to (the read's partitionOf(looseCode(item))). */
+function historyByPartition(history: Map<string, PreviousVariance>, partitions: number): Map<number, Array<[string, PreviousVariance]>> {
+  const out = new Map<number, Array<[string, PreviousVariance]>>()
+  for (const [k, h] of history) {
+    const p = partitionOf(looseCode(k.slice(0, k.indexOf('\t'))), partitions)
+    const list = out.get(p)
+    if (list === undefined) out.set(p, [[k, h]])
+    else list.push([k, h])
+  }
+  return out
+}
+
+function resolvedVariance(h: PreviousVariance): ResolvedVariance {
+  return {item: h.item, warehouse: h.warehouse, lot: h.lot, status: h.status, cause: h.cause, erp_qty: h.erpQty, wms_qty: h.wmsQty, first_seen: h.firstSeen, runs_seen: h.runsSeen}
 }
 
 /** A thread's or a run's per-warehouse figures as plain data, by warehouse code (the same whichever thread or join met them first). */
@@ -313,26 +338,10 @@ function byPartition(partitions: number[]): number[] {
 }
 
 /**
- * Combine the parts reconciled by one or more threads (in partition order, as if one thread had done them all), then
- * find code_format across partitions.
+ * Combine the parts reconciled by one or more threads (as if one thread had done them all), then find code_format
+ * across partitions (crossPartitionCodeFormat: it reads the spilled rows of `rowKinds` again when there are candidates).
  */
-export function combineParts(parts: MergePart[]): MergeShare {
-  const cat = <T>(pick: (p: MergePart) => T[]): T[] => parts.flatMap(pick)
-  const vOrder = byPartition(cat((p) => p.variancePartition))
-  const allV = cat((p) => p.variances)
-  const allValues = cat((p) => p.values)
-  const allLoose = cat((p) => p.looseKeys)
-  const allCross = cat((p) => p.cross)
-  const variances = vOrder.map((i) => allV[i])
-  const values = vOrder.map((i) => allValues[i])
-  for (const i of vOrder) {
-    const v = allV[i]
-    if (allValues[i] !== null) rowValue.set(v, new Decimal(allValues[i]!))
-    if (allLoose[i] !== null) looseKeyOf.set(v, allLoose[i]!)
-    if (allCross[i]) crossPartition.add(v)
-  }
-  const allRows = cat((p) => p.rows)
-  const rows = byPartition(cat((p) => p.rowPartition)).map((i) => allRows[i])
+export function combineParts(parts: MergePart[], spill: Spill, rowKinds: string[], top = DEFAULT_TOP): MergeShare {
   const totals = emptyTotals()
   const sum = (f: (t: MergePart['totals']) => string) => parts.reduce((a, p) => a.plus(f(p.totals)), new Decimal(0))
   for (const p of parts) {
@@ -351,16 +360,24 @@ export function combineParts(parts: MergePart[]): MergeShare {
   }
   totals.valueAtRisk = sum((t) => t.valueAtRisk)
   totals.valueInDataErrors = sum((t) => t.valueInDataErrors)
-  const warnings = cat((p) => p.totals.unitWarnings)
+  const warnings = parts.flatMap((p) => p.totals.unitWarnings)
   totals.unitWarnings = byPartition(warnings.map((w) => w.partition))
     .slice(0, 20)
     .map((i) => ({item: warnings[i].item, from: warnings[i].from, to: warnings[i].to}))
-  const patched = crossPartitionCodeFormat(variances, totals)
+  const figures = combineFigures(
+    parts.map((p) => p.figures),
+    top,
+  )
+  const patched = crossPartitionCodeFormat(
+    parts.flatMap((p) => p.candidates),
+    () => mergeSortedRows(spill, rowKinds),
+    totals,
+  )
+  const patch = new Map(patched.map((r) => [`${r.item}\t${r.warehouse}\t${r.lot}`, r.cause!]))
+  for (const e of figures.top) patchRow(e.row, patch)
   return {
-    patched: new Map(patched.map((r) => [`${r.item}\t${r.warehouse}\t${r.lot}`, r.cause!])),
-    variances,
-    values,
-    rows,
+    patched: patch,
+    figures,
     totals: {
       keys: totals.keys,
       causes: totals.causes,
@@ -377,16 +394,53 @@ export function combineParts(parts: MergePart[]): MergeShare {
   }
 }
 
-/** Reconcile every partition of the spill in this thread. */
-export async function mergePartitions(spill: Spill, s: MergeSettings, onPartition?: () => void): Promise<MergeShare> {
-  return (await mergeHere(spill, s, onPartition)).share
+/** Give a row the cause code_format across partitions found for its key (and the action that goes with it). */
+export function patchRow(r: StockVarianceRow, patched: Map<string, string>): void {
+  if (patched.size === 0 || r.cause !== null) return
+  const c = patched.get(`${r.item}\t${r.warehouse}\t${r.lot}`)
+  if (c !== undefined) {
+    r.cause = c as StockVarianceRow['cause']
+    r.action = suggestedAction(r)
+  }
+}
+
+/**
+ * The rows of the report, in warehouse, item, lot order, streamed from the spill (keepRow: --only new), with the
+ * causes found across partitions and the warehouse names.
+ */
+export function* reportRows(spill: Spill, rowKinds: string[], share: Pick<MergeShare, 'patched'>, onlyNew: boolean, whNames: Map<string, string>): Generator<StockVarianceRow> {
+  const keep = keepRow(onlyNew)
+  for (const [r] of mergeSortedRows(spill, rowKinds)) {
+    if (!keep(r)) continue
+    patchRow(r, share.patched)
+    if (whNames.size > 0) r.warehouse_name = whNames.get(r.warehouse) ?? null
+    yield r
+  }
+}
+
+/** Every variance of the run (what its history remembers), in report order, streamed from the spill. */
+export function* varianceRows(spill: Spill, rowKinds: string[], share: Pick<MergeShare, 'patched'>): Generator<StockVarianceRow> {
+  for (const [r] of mergeSortedRows(spill, rowKinds)) {
+    if (r.status === 'match') continue
+    patchRow(r, share.patched)
+    yield r
+  }
+}
+
+/**
+ * Reconcile every partition of the spill in this thread. Its rows are in the spill (read them with reportRows /
+ * varianceRows); `variances` and `rows` are them read back, for tests.
+ */
+export async function mergePartitions(spill: Spill, s: MergeSettings, onPartition?: () => void): Promise<MergeShare & {variances: StockVarianceRow[]; rows: StockVarianceRow[]}> {
+  const {share} = await mergeHere(spill, s, onPartition)
+  return {...share, variances: [...varianceRows(spill, [KIND_ROWS], share)], rows: [...reportRows(spill, [KIND_ROWS], share, s.onlyNew, new Map())]}
 }
 
 /** Reconcile the spill in this thread; `early` as in ReconcileResult. */
 async function mergeHere(spill: Spill, s: MergeSettings, onPartition?: () => void): Promise<{share: MergeShare; early: EarlyStop | null}> {
   const claim = new PartitionClaim(spill.partitions)
-  const share = combineParts([await reconcilePartitions(spill, s, claim, {onPartition})])
-  return {share, early: claim.earlyStop()}
+  const part = await reconcilePartitions(spill, s, claim, {onPartition})
+  return {share: combineParts([part], spill, [KIND_ROWS], s.top), early: claim.earlyStop()}
 }
 
 /**
@@ -435,7 +489,7 @@ const PROGRESS_MS = 100
 
 export interface ReconcileResult {
   share: MergeShare
-  /** Spill kinds holding the --all rows, sorted per partition (for mergeSortedRows). */
+  /** Spill kinds holding the reconciled rows, sorted per partition (for reportRows, varianceRows). */
   rowKinds: string[]
   /** Threads that reconciled. */
   threads: number
@@ -528,7 +582,7 @@ export class MergeThreads {
       await this.stop()
       for (const p of parts) spill.adopt(p.rows)
       const all = parts.map((p) => p.part)
-      return {share: combineParts(mine ? [mine, ...all] : all), rowKinds, threads: this.workers.length + (mine ? 1 : 0), early: claim.earlyStop()}
+      return {share: combineParts(mine ? [mine, ...all] : all, spill, rowKinds, s.top), rowKinds, threads: this.workers.length + (mine ? 1 : 0), early: claim.earlyStop()}
     } catch (error) {
       await this.stop()
       throw error

@@ -11,6 +11,7 @@ import {displayLot, looseCode} from '../reconcile/keys.js'
 import {KIND} from './read-sides.js'
 import {hashJoin, type JoinKey} from './join-hash.js'
 import {textPieces, unescapeField as unesc, type Spill} from './spill.js'
+import {defaultLooseKey, type SpilledRow} from './sorted-rows.js'
 import type {StockVarianceRow} from './types.js'
 import type {ItemUnitFacts, UnitConverter} from '../reconcile/units.js'
 
@@ -1209,31 +1210,32 @@ export const crossPartition = new WeakSet<StockVarianceRow>()
 /**
  * code_format across partitions, after every partition is reconciled: an unmapped WMS code that loosely resembles a
  * cross-reference entry is spilled with its own code (so that it always meets the same key of the ERP), hence its
- * loose partner may have been reconciled in another partition. Groups those rows with the still unexplained variances
- * of the same loose key; a group that nets to zero is `code_format`. Returns the rows given a cause.
+ * loose partner may have been reconciled in another partition. `wanted` are the loose keys of those rows (still
+ * unexplained); when there are any, the spilled rows are read once more and grouped with the still unexplained
+ * variances of the same loose key; a group that nets to zero is `code_format`. Returns the rows given a cause
+ * (copies read from the spill: apply them with patchRow) and moves their value from valueAtRisk to valueInDataErrors.
  */
-export function crossPartitionCodeFormat(variances: StockVarianceRow[], totals: PartitionTotals): StockVarianceRow[] {
-  const causes = totals.causes
-  const wanted = new Set<string>()
-  for (const r of variances) if (r.cause === null && crossPartition.has(r)) wanted.add(looseKeyOf.get(r)!)
-  if (wanted.size === 0) return []
-  const open: Array<{row: StockVarianceRow; erpD: Decimal; wmsD: Decimal}> = []
-  for (const r of variances) {
-    const k = looseKeyOf.get(r)
-    if (r.cause === null && k !== undefined && wanted.has(k)) open.push({row: r, erpD: new Decimal(r.erp_qty ?? 0), wmsD: new Decimal(r.wms_qty ?? 0)})
+export function crossPartitionCodeFormat(wanted: Iterable<string>, spilled: () => Iterable<SpilledRow>, totals: Pick<PartitionTotals, 'causes' | 'valueAtRisk' | 'valueInDataErrors'>): StockVarianceRow[] {
+  const keys = new Set(wanted)
+  if (keys.size === 0) return []
+  const open: Array<{row: StockVarianceRow; erpD: Decimal; wmsD: Decimal; loose: string; value: string | null}> = []
+  for (const [r, value, loose] of spilled()) {
+    if (r.status === 'match' || r.cause !== null) continue
+    const k = loose ?? defaultLooseKey(r)
+    if (keys.has(k)) open.push({row: r, erpD: new Decimal(r.erp_qty ?? 0), wmsD: new Decimal(r.wms_qty ?? 0), loose: k, value})
   }
-  groupCause(open, (o) => looseKeyOf.get(o.row)!, 'code_format')
-  const patched = open.filter((o) => o.row.cause !== null).map((o) => o.row)
-  for (const r of patched) {
-    causes.code_format = (causes.code_format ?? 0) + 1
+  groupCause(open, (o) => o.loose, 'code_format')
+  const patched = open.filter((o) => o.row.cause !== null)
+  for (const {row: r, value} of patched) {
+    totals.causes.code_format = (totals.causes.code_format ?? 0) + 1
     r.action = suggestedAction(r)
-    const value = rowValue.get(r)
-    if (value !== undefined && r.status !== 'within_tolerance') {
-      totals.valueAtRisk = totals.valueAtRisk.minus(value.abs())
-      totals.valueInDataErrors = totals.valueInDataErrors.plus(value.abs())
+    if (value !== null && r.status !== 'within_tolerance') {
+      const v = new Decimal(value).abs()
+      totals.valueAtRisk = totals.valueAtRisk.minus(v)
+      totals.valueInDataErrors = totals.valueInDataErrors.plus(v)
     }
   }
-  return patched
+  return patched.map((o) => o.row)
 }
 
 function makeRow(a: Agg, uom: string, erpQty: string | null, wmsQty: string | null, diff: string, pct: string | null, status: Status, info: {cls: string | null; cat: string | null; name?: string | null} | undefined): StockVarianceRow {

@@ -4,20 +4,18 @@ import type {Knex} from 'knex'
 
 import {ConfigError, UsageError} from '../cli/errors.js'
 import type {Source} from '../sources/source.js'
-import {suggestedAction} from '../reconcile/causes.js'
 import {checkEarlyStop, checkLinesUp, checkScope, checkSides, erpWarehouses, oneSidedWarehouses, unmatchedFilterValues, unusedWarehouseMapEntries} from './checks.js'
 import {checkReplicaLag, type StaleSource} from '../sources/lag.js'
 import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
 import {collectGarbage} from './heap.js'
 import {loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
-import {keepRow, mainMerges, MERGE_THREADS_AHEAD, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, type MergeSettings} from './merge.js'
+import {mainMerges, MERGE_THREADS_AHEAD, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, reportRows, varianceRows, type MergeSettings} from './merge.js'
 import {diffScope, MAX_PARTITIONS, MIN_PARTITIONS, partitionsFor, planReads, planSources, ROWS_PER_PARTITION} from './plan.js'
 import {readSides, sideSizes, THREADS_MIN_ROWS, warehouseNames} from './read.js'
-import {mergeSortedRows} from './sorted-rows.js'
 import {createSpillDir, removeSpillDir, Spill, sweepDeadSpills} from './spill.js'
 import {summarize} from './summary.js'
-import {compareRows, type StockVarianceRow} from './types.js'
+import type {StockVarianceRow} from './types.js'
 
 export {planReads, type ReadPlace, type ReadPlan} from './plan.js'
 
@@ -105,14 +103,16 @@ export type {StaleSource} from '../sources/lag.js'
 
 export interface StockDiffOutcome {
   summary: StockDiffSummary
-  /** The rows to report, sorted by warehouse, item, lot. Iterate once, then call close(). */
+  /** The rows to report, sorted by warehouse, item, lot, streamed from the spill: iterate once. */
   rows: Iterable<StockVarianceRow>
-  close(): void
   /**
-   * Remember this run's variances (first_seen, runs seen, resolved) and row counts in the store. Call it once the
-   * report is written: a report that failed to be written must not make its variances "not new" next night.
+   * Remember this run's variances (first_seen, runs seen, resolved) and row counts in the store (they stream from the
+   * spill once more). Call it once the report is written, before close(): a report that failed to be written must not
+   * make its variances "not new" next night.
    */
   commit(): Promise<void>
+  /** Remove the spill and end the threads (every exit path). */
+  close(): void
 }
 
 /**
@@ -214,6 +214,7 @@ export async function runStockDiff(opts: {
       all: Boolean(options.all),
       onlyNew: Boolean(options.onlyNew),
       trackScope: scope.warehouses.length > 0 || scope.classes.length > 0,
+      top: options.top ?? 10,
       // both sides have rows here (checkSides ran): the final check's ratio, which the reconcile stops early far below
       minMatchRatio: cfg.safety.minMatchRatio,
     }
@@ -227,21 +228,14 @@ export async function runStockDiff(opts: {
     whNamesLoad.catch(() => {})
     const filterCheck = unmatchedFilterValues(cfg, sources).catch(() => [])
     const {share, rowKinds, early} = await reconcileSpill(spill, settings, {parallel, rows: read.erp.rows + read.wms.rows, newDir, onPartition, threads: mergeThreads, mainToo})
-    const {variances, totals} = share
-    checkEarlyStop(cfg, early, variances)
+    const {figures, totals} = share
+    checkEarlyStop(cfg, early, figures.examples)
     const whNames = await whNamesLoad
-    if (whNames.size > 0) for (const list of [variances, share.rows]) for (const r of list) r.warehouse_name = whNames.get(r.warehouse) ?? null
-    let rows: Iterable<StockVarianceRow>
-    let reported: number
-    if (options.all) {
-      reported = totals.keys.match * (options.onlyNew ? 0 : 1) + variances.filter(keepRow(settings.onlyNew)).length
-      rows = withPatches(mergeSortedRows(spill, rowKinds), share.patched, whNames)
-    } else {
-      rows = share.rows.sort(compareRows)
-      reported = share.rows.length
-    }
+    if (whNames.size > 0) for (const {row} of figures.top) row.warehouse_name = whNames.get(row.warehouse) ?? null
+    // the rows stream from the spill, once for the report and once for the history
+    const rows = reportRows(spill, rowKinds, share, settings.onlyNew, whNames)
     await checkScope(cfg, sources, scope.warehouses, scope.classes, totals)
-    checkLinesUp(cfg, totals.keys, variances, read.erp.rows, read.wms.rows)
+    checkLinesUp(cfg, totals.keys, figures.examples, read.erp.rows, read.wms.rows)
     for (const f of await filterCheck) {
       const vars = {side: f.side, column: f.column, value: JSON.stringify(f.value), source: f.source, table: f.table, known: f.known.map((k) => JSON.stringify(k)).join(', ') || '-'}
       warn(f.table === null ? 'stock.warn.filterValueUnmatchedQuery' : 'stock.warn.filterValueUnmatched', vars)
@@ -266,33 +260,20 @@ export async function runStockDiff(opts: {
       wms: side(cfg.wms.source, read.wms),
       stale,
       share,
-      history,
       transit: read.transit,
       warnings,
-      reported,
-      options: {top: options.top ?? 10, showCost: Boolean(options.showCost), onlyNew: Boolean(options.onlyNew), failOneSided: cfg.failOn.oneSided},
+      options: {showCost: Boolean(options.showCost)},
       timing: {elapsedMs: performance.now() - started, mergeMs, mergeCpuMs: (mergeCpuUsage.user + mergeCpuUsage.system) / 1000},
     })
-    const commit = () => saveStockHistory(opts.store, {scope: scope.key, runId: opts.runId, erpRows: read.erp.rows, wmsRows: read.wms.rows, keys: summary.keys.total, variances})
+    const commit = async () => {
+      // the rows are read from the spill: after close() there are none (a defect, never an empty history)
+      if (closed) throw new Error('commit() after close(): the run\'s variances are gone')
+      await saveStockHistory(opts.store, {scope: scope.key, runId: opts.runId, erpRows: read.erp.rows, wmsRows: read.wms.rows, keys: summary.keys.total, variances: varianceRows(spill, rowKinds, share), count: figures.variances})
+    }
     return {summary, rows, close, commit}
   } catch (error) {
     close()
     throw error
-  }
-}
-
-/** Apply causes found after the sorted rows were spilled. */
-function* withPatches(rows: Iterable<StockVarianceRow>, patched: Map<string, string>, whNames: Map<string, string>): Generator<StockVarianceRow> {
-  for (const r of rows) {
-    if (whNames.size > 0) r.warehouse_name = whNames.get(r.warehouse) ?? null
-    if (patched.size > 0 && r.cause === null) {
-      const c = patched.get(`${r.item}\t${r.warehouse}\t${r.lot}`)
-      if (c !== undefined) {
-        r.cause = c as StockVarianceRow['cause']
-        r.action = suggestedAction(r)
-      }
-    }
-    yield r
   }
 }
 

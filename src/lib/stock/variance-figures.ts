@@ -1,0 +1,177 @@
+import {Decimal} from '../decimal/decimal.js'
+import type {ResolvedVariance} from './history.js'
+import {compareRows, type StockVarianceRow} from './types.js'
+
+/**
+ * What the summary says of the variances, counted while they stream past (in each reconciling thread, partition by
+ * partition) instead of being held: a 2,000,000-key run whose warehouse mapping is wrong has ~1.5M variances, and
+ * holding them as rows in the threads, across the threads' messages and in this thread took 2.8 GB. The figures of
+ * several threads combine (combineFigures) into those of one thread that reconciled every partition.
+ */
+export interface VarianceFigures {
+  /** Variances (every non-matching key). */
+  variances: number
+  /** Rows in the report (after --all / --only new). */
+  reported: number
+  newVariances: number
+  newByStatus: {within_tolerance: number; over_tolerance: number; only_in_erp: number; only_in_wms: number}
+  failing: {over_tolerance: number; only_in_erp: number; only_in_wms: number; explained: number}
+  /** The top variances (TopVariances' order), each with |value| as text (null: no cost). */
+  top: Array<{row: StockVarianceRow; value: string | null}>
+  /** The first EXAMPLES one-sided keys of each side, in partition order (for the "nothing lines up" error). */
+  examples: {only_in_erp: Array<{row: StockVarianceRow; partition: number}>; only_in_wms: Array<{row: StockVarianceRow; partition: number}>}
+  /** Previous open variances this run no longer reports: how many, and the first RESOLVED_KEPT in report order. */
+  resolved: {count: number; rows: ResolvedVariance[]}
+}
+
+export const EXAMPLES = 3
+/** Resolved variances the summary lists (their count is exact). */
+export const RESOLVED_KEPT = 100
+
+/**
+ * The `n` variances (not within tolerance) of the largest |value| (none last), then of the largest |diff|, then in
+ * report order, kept in a small sorted list as variances are offered one by one. Each row's sort key is made once.
+ */
+export class TopVariances {
+  private static readonly NONE = new Decimal(-1)
+  private readonly best: Array<{r: StockVarianceRow; v: Decimal; d: Decimal}> = []
+  constructor(readonly n: number) {}
+
+  offer(r: StockVarianceRow, value: Decimal | undefined): void {
+    const {best, n} = this
+    if (n <= 0 || r.status === 'within_tolerance') return
+    const e = {r, v: value ?? TopVariances.NONE, d: new Decimal(r.diff).abs()}
+    if (best.length === n && before(e, best[n - 1]) >= 0) return
+    let at = best.length === n ? n - 1 : best.length
+    while (at > 0 && before(e, best[at - 1]) < 0) {
+      best[at] = best[at - 1]
+      at--
+    }
+    best[at] = e
+  }
+
+  get rows(): StockVarianceRow[] {
+    return this.best.map((x) => x.r)
+  }
+
+  /** The rows with their |value| as text (null: none), for combining the lists of several threads. */
+  get entries(): VarianceFigures['top'] {
+    return this.best.map((x) => ({row: x.r, value: x.v.isNegative() ? null : x.v.toFixed()}))
+  }
+}
+
+function before(x: {r: StockVarianceRow; v: Decimal; d: Decimal}, y: {r: StockVarianceRow; v: Decimal; d: Decimal}): number {
+  return y.v.cmp(x.v) || y.d.cmp(x.d) || compareRows(x.r, y.r)
+}
+
+/** The first `n` rows of `rows` in report order (warehouse, item, lot), kept as rows are offered. */
+class FirstInOrder<T extends {warehouse: string; item: string; lot: string}> {
+  readonly rows: T[] = []
+  constructor(private readonly n: number) {}
+
+  offer(r: T): void {
+    const {rows, n} = this
+    if (rows.length === n && compareRows(r, rows[n - 1]) >= 0) return
+    let at = rows.length === n ? n - 1 : rows.length
+    while (at > 0 && compareRows(r, rows[at - 1]) < 0) {
+      rows[at] = rows[at - 1]
+      at--
+    }
+    rows[at] = r
+  }
+}
+
+/**
+ * The figures of one thread's variances. `variance` is called for every non-matching key (a partition's keys one after
+ * the other), `reportedRow` for every row the report gets, `resolved` for every previous variance gone.
+ */
+export class VarianceTally {
+  private readonly f: Omit<VarianceFigures, 'top' | 'resolved'> & {resolved: number} = {
+    variances: 0,
+    reported: 0,
+    newVariances: 0,
+    newByStatus: {within_tolerance: 0, over_tolerance: 0, only_in_erp: 0, only_in_wms: 0},
+    failing: {over_tolerance: 0, only_in_erp: 0, only_in_wms: 0, explained: 0},
+    examples: {only_in_erp: [], only_in_wms: []},
+    resolved: 0,
+  }
+
+  private readonly top: TopVariances
+  private readonly gone = new FirstInOrder<ResolvedVariance>(RESOLVED_KEPT)
+
+  constructor(
+    top: number,
+    /** --only new: `failing` counts the new variances only. */
+    private readonly onlyNew: boolean,
+    /** stock.failOn.oneSided: one-sided keys fail --fail-on over-tolerance. */
+    private readonly failOneSided: boolean,
+  ) {
+    this.top = new TopVariances(top)
+  }
+
+  variance(v: StockVarianceRow, value: Decimal | undefined, partition: number): void {
+    const f = this.f
+    f.variances++
+    const isNew = v.runs_seen === 1
+    if (isNew) {
+      f.newVariances++
+      if (v.status !== 'match') f.newByStatus[v.status]++
+    }
+    if ((!this.onlyNew || isNew) && (v.status === 'over_tolerance' || v.status === 'only_in_erp' || v.status === 'only_in_wms')) {
+      if (v.explained) f.failing.explained++
+      else if (v.status === 'over_tolerance' || this.failOneSided) f.failing[v.status]++
+    }
+    if (v.status === 'only_in_erp' || v.status === 'only_in_wms') {
+      // the first EXAMPLES in partition order, whatever order the partitions come in (a partition's rows come together)
+      const ex = f.examples[v.status]
+      if (ex.length < EXAMPLES || partition < ex[ex.length - 1].partition) {
+        let at = ex.length
+        while (at > 0 && ex[at - 1].partition > partition) at--
+        ex.splice(at, 0, {row: v, partition})
+        if (ex.length > EXAMPLES) ex.pop()
+      }
+    }
+    this.top.offer(v, value?.abs())
+  }
+
+  reportedRow(): void {
+    this.f.reported++
+  }
+
+  resolved(r: ResolvedVariance): void {
+    this.f.resolved++
+    this.gone.offer(r)
+  }
+
+  figures(): VarianceFigures {
+    const {resolved, ...f} = this.f
+    return {...f, top: this.top.entries, resolved: {count: resolved, rows: this.gone.rows}}
+  }
+}
+
+/** The figures of several threads as those of one thread that reconciled all their partitions. */
+export function combineFigures(parts: VarianceFigures[], top: number): VarianceFigures {
+  const out = new VarianceTally(top, false, false).figures()
+  const best = new TopVariances(top)
+  const gone = new FirstInOrder<ResolvedVariance>(RESOLVED_KEPT)
+  for (const p of parts) {
+    out.variances += p.variances
+    out.reported += p.reported
+    out.newVariances += p.newVariances
+    for (const k of Object.keys(out.newByStatus) as Array<keyof VarianceFigures['newByStatus']>) out.newByStatus[k] += p.newByStatus[k]
+    for (const k of Object.keys(out.failing) as Array<keyof VarianceFigures['failing']>) out.failing[k] += p.failing[k]
+    for (const e of p.top) best.offer(e.row, e.value === null ? undefined : new Decimal(e.value))
+    out.resolved.count += p.resolved.count
+    for (const r of p.resolved.rows) gone.offer(r)
+  }
+  for (const side of ['only_in_erp', 'only_in_wms'] as const) {
+    // stable: a thread's examples are in its partition order
+    out.examples[side] = parts
+      .flatMap((p) => p.examples[side])
+      .sort((a, b) => a.partition - b.partition)
+      .slice(0, EXAMPLES)
+  }
+  out.top = best.entries
+  out.resolved.rows = gone.rows
+  return out
+}
