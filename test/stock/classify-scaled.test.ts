@@ -70,7 +70,7 @@ describe('variances on the scaled path', () => {
         if (!d.isZero()) diffs.set(item, d.toFixed())
       }
       spill.flush()
-      const share = await mergePartitions(spill, {cfg, classes: [], history: new Map(), today: '2026-12-03', showCost: false, all: false, onlyNew: false})
+      const share = await mergePartitions(spill, {cfg, classes: [], today: '2026-12-03', showCost: false, all: false, onlyNew: false})
       expect(share.totals.sumAbsErp).toBe(absErp.toFixed())
       expect(share.totals.sumAbsDiff).toBe(absDiff.toFixed())
       expect(share.totals.keys.within_tolerance).toBeGreaterThan(100)

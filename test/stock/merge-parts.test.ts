@@ -14,7 +14,7 @@ const cfg = stockConfigSchema.parse({
   tolerance: {default: {pct: '1'}},
   partitions: 64,
 })
-const settings = (all = false): MergeSettings => ({cfg, classes: [], history: new Map(), today: '2026-12-03', showCost: false, all, onlyNew: false})
+const settings = (all = false): MergeSettings => ({cfg, classes: [], today: '2026-12-03', showCost: false, all, onlyNew: false})
 
 /** A plant with every kind of variance: quantities, one-sided keys, signs, lot swaps, code formats across partitions. */
 function plant(spill: Spill, n: number): void {

@@ -31,7 +31,7 @@ const cfg = stockConfigSchema.parse({
   wms: {source: 'wms', table: 'b', columns: {item: 'i', warehouse: 'w', lot: 'l', qty: 'q'}},
   tolerance: {default: {pct: '1'}},
 })
-const settings = (all = false): MergeSettings => ({cfg, classes: [], history: new Map(), today: '2026-12-03', showCost: false, all, onlyNew: false})
+const settings = (all = false): MergeSettings => ({cfg, classes: [], today: '2026-12-03', showCost: false, all, onlyNew: false})
 
 /** Keys with matches, quantity variances, one-sided keys and code formats across partitions. */
 function plant(spill: Spill, n: number): void {
@@ -220,7 +220,7 @@ if (mode === 'idle') {
   spill.flush()
   const threads = MergeThreads.start(2)
   let said = false
-  await threads.run(spill, {cfg, classes: [], history: new Map(), today: '2026-12-03', showCost: false, all: true, onlyNew: false}, {
+  await threads.run(spill, {cfg, classes: [], today: '2026-12-03', showCost: false, all: true, onlyNew: false}, {
     newDir: () => createSpillDir(base),
     onPartition: () => { if (!said) { said = true; process.stdout.write('merging\\n') } },
   })

@@ -27,7 +27,7 @@ describe('the reconcile phase stays responsive (issue 15 item 14)', () => {
       let ticks = 0
       const timer = setInterval(() => ticks++, 1)
       const t0 = performance.now()
-      const share = await mergePartitions(spill, {cfg, classes: [], history: new Map(), today: '2026-12-02', showCost: false, all: false, onlyNew: false})
+      const share = await mergePartitions(spill, {cfg, classes: [], today: '2026-12-02', showCost: false, all: false, onlyNew: false})
       const ms = performance.now() - t0
       clearInterval(timer)
       expect(share.totals.keys.match + share.totals.keys.over_tolerance).toBe(200_000)

@@ -20,7 +20,7 @@ const cfg = stockConfigSchema.parse({
   units: {conversions: [{from: 'KG', to: 'G', factor: '1000'}, {from: 'DOZ', to: 'PCS', factor: '12'}]},
   partitions: 3,
 })
-const settings = (trackScope: boolean): MergeSettings => ({cfg, classes: [], history: new Map(), today: '2026-12-03', showCost: false, all: false, onlyNew: false, trackScope})
+const settings = (trackScope: boolean): MergeSettings => ({cfg, classes: [], today: '2026-12-03', showCost: false, all: false, onlyNew: false, trackScope})
 
 /** Items and their unit (G: from KG; PCS: from DOZ, to DOZ ÷ 12; BOX: no rule from anything). */
 const ITEM_UNIT: Record<string, string> = {NUT: 'G', BOLT: 'PCS', CASE: 'BOX', 螺丝: 'PCS'}

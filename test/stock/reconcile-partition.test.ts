@@ -12,7 +12,7 @@ const cfg = stockConfigSchema.parse({
   units: {conversions: [{from: 'KG', to: 'G', factor: '1000'}]},
   partitions: 8,
 })
-const settings = (trackScope: boolean): MergeSettings => ({cfg, classes: [], history: new Map(), today: '2026-12-03', showCost: false, all: false, onlyNew: false, trackScope})
+const settings = (trackScope: boolean): MergeSettings => ({cfg, classes: [], today: '2026-12-03', showCost: false, all: false, onlyNew: false, trackScope})
 
 type Line = {kind: string; key: string; line: string}
 

@@ -88,6 +88,17 @@ describe('spill arena and rounds', () => {
       const seen: string[] = []
       for (let l = reader.next(); l !== undefined; l = reader.next()) seen.push(l)
       expect(seen).toEqual(want.get('e/5') ?? [])
+      // read a few bytes at a time (a k-way merge of thousands of readers): the same lines, multi-byte text and lines
+      // longer than a chunk included
+      for (const chunk of [1, 3, 7, 64, 4096]) {
+        for (const p of [5, 6, 40]) {
+          const small = b.reader('e', p, chunk)
+          const lines: string[] = []
+          for (let l = small.next(); l !== undefined; l = small.next()) lines.push(l)
+          expect(lines).toEqual(want.get(`e/${p}`) ?? [])
+        }
+      }
+      expect([...want.values()].flat().some((l) => l.includes('螺丝'))).toBe(true)
 
       expect(a.lines('e', 3).length).toBeGreaterThan(0)
       a.drop('e', 3)

@@ -20,6 +20,29 @@ export async function loadOpenFindings<R>(knex: Knex, tables: HistoryTables, sco
   return (await knex(tables.findings).where(scope).select(...columns)) as R[]
 }
 
+/** Open findings per page of eachOpenFinding. */
+export const FINDINGS_PAGE = 5000
+
+/**
+ * The scope's open findings one page (FINDINGS_PAGE) at a time, by id (the findings tables' primary key, which their
+ * scope index carries on SQLite and InnoDB alike): memory bounded whatever the number of findings (knex's stream is
+ * not: on SQLite it reads every row first).
+ */
+export async function* eachOpenFinding<R>(knex: Knex, tables: HistoryTables, scope: Record<string, string>, columns: string[]): AsyncGenerator<R> {
+  let after = 0
+  for (;;) {
+    const page = (await knex(tables.findings)
+      .where(scope)
+      .andWhere('id', '>', after)
+      .orderBy('id')
+      .limit(FINDINGS_PAGE)
+      .select('id', ...columns)) as Array<R & {id: number | string}>
+    for (const r of page) yield r as R
+    if (page.length < FINDINGS_PAGE) return
+    after = Number(page[page.length - 1].id)
+  }
+}
+
 /** The last recorded run (matching `where`, or any), with the columns asked for; undefined on a first run. */
 export async function lastRun<R>(knex: Knex, tables: HistoryTables, where: Record<string, string>, columns: string[]): Promise<R | undefined> {
   return (await knex(tables.runs).where(where).orderBy('id', 'desc').first(...columns)) as R | undefined

@@ -1,8 +1,16 @@
 import type {LineReader, Spill} from '../stock/spill.js'
 
+/** What the readers of one k-way merge hold at most together (bytes read, not yet returned). */
+export const SORTED_MERGE_BYTES = 16 * 1024 * 1024
+
+/** Each reader's chunk: SORTED_MERGE_BYTES shared by the readers, between 4 KB and 1 MB. */
+export function sortedLineChunk(readers: number): number {
+  return Math.max(4096, Math.min(1 << 20, Math.floor(SORTED_MERGE_BYTES / Math.max(1, readers))))
+}
+
 /**
  * k-way merge of sorted partition files (a binary heap over one line reader per partition): every key of a
- * multi-million-row run comes out in report order with only one row per partition in memory. Used by stock diff
+ * multi-million-row run comes out in report order with one row and at most one chunk (sortedLineChunk) per partition in memory. Used by stock diff
  * (its report rows) and the reconcile jobs (their findings); each spills its rows as JSON lines of one `kind` (or several:
  * stock diff's reconciling threads write one kind each), each partition already sorted by `compare`.
  */
@@ -40,9 +48,10 @@ export function* mergeSortedLines<T>(spill: Spill, kind: string | string[], comp
   }
   try {
     const kinds = typeof kind === 'string' ? [kind] : kind
+    const chunk = sortedLineChunk(spill.partitions * kinds.length)
     for (let p = 0; p < spill.partitions; p++) {
       for (const k of kinds) {
-        const reader = spill.reader(k, p)
+        const reader = spill.reader(k, p, chunk)
         readers.push(reader)
         const line = reader.next()
         if (line !== undefined && line !== '') push({row: JSON.parse(line) as T, src: readers.length - 1})

@@ -10,11 +10,10 @@ import {UnitConverter} from '../reconcile/units.js'
 import type {StockConfig} from './config.js'
 import type {MergeJob, MergeMessage} from './merge-worker.js'
 import {suggestedAction} from '../reconcile/causes.js'
-import {looseCode} from '../reconcile/keys.js'
-import type {PreviousVariance, ResolvedVariance} from './history.js'
+import {KIND_HISTORY, previousVariances, type PreviousVariance, type ResolvedVariance} from './history.js'
 import {crossPartition, crossPartitionCodeFormat, emptyTotals, looseKeyOf, reconcilePartition, rowValue, type PartitionEnv, type PartitionTotals} from './reconcile-partition.js'
 import {defaultLooseKey, KIND_ROWS, mergeSortedRows, writeSortedRows, type SpilledRow} from './sorted-rows.js'
-import {partitionOf, type Spill, type SpillIndex} from './spill.js'
+import type {Spill, SpillIndex} from './spill.js'
 import {combineFigures, VarianceTally, type VarianceFigures} from './variance-figures.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
@@ -22,8 +21,6 @@ import {compareRows, type StockVarianceRow} from './types.js'
 export interface MergeSettings {
   cfg: StockConfig
   classes: string[]
-  /** The previous run's open variances of the scope, by item\twarehouse\tlot. */
-  history: Map<string, PreviousVariance>
   today: string
   showCost: boolean
   all: boolean
@@ -72,7 +69,7 @@ export function partitionEnv(s: MergeSettings): PartitionEnv {
     units: new UnitConverter(cfg.units),
     extraFactors: cfg.causes.uomFactors.map((f) => new Decimal(f)),
     classes: new Set(s.classes),
-    history: s.history,
+    history: new Map(),
     today: s.today,
     showCost: s.showCost,
     all: s.all,
@@ -247,7 +244,6 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
   const keep = keepRow(s.onlyNew)
   const tally = new VarianceTally(s.top ?? DEFAULT_TOP, s.onlyNew, s.cfg.failOn.oneSided)
   const candidates: string[] = []
-  const previous = historyByPartition(s.history, spill.partitions)
   const warnings: MergePart['totals']['unitWarnings'] = []
   let lastYield = performance.now()
   // partitions are claimed by the spill's read windows (each read back at once: Spill.readWindow)
@@ -261,6 +257,9 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
     const {keys} = totals
     const keysBefore = keys.match + keys.within_tolerance + keys.over_tolerance
     const oneSidedBefore = keys.only_in_erp + keys.only_in_wms
+    // the previous run's open variances of this partition (stock/history.ts loadStockHistory spilled them)
+    const previous = (env.history = previousVariances(spill, p))
+    spill.drop(KIND_HISTORY, p)
     const res = reconcilePartition(spill, p, env, totals)
     for (let i = warned; i < totals.unitWarnings.length; i++) warnings.push({...totals.unitWarnings[i], partition: p})
     const items = new Set<string>()
@@ -275,10 +274,9 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
       return [r, rowValue.get(r)?.toFixed() ?? null, loose === undefined || loose === defaultLooseKey(r) ? null : loose]
     })
     writeSortedRows(spill, p, spilled, opts.rowsKind)
-    const gone = previous.get(p)
-    if (gone !== undefined) {
+    if (previous.size > 0) {
       const now = new Set(res.variances.map((v) => `${v.item}\t${v.warehouse}\t${v.lot}`))
-      for (const [k, h] of gone) if (!now.has(k)) tally.resolved(resolvedVariance(h))
+      for (const [k, h] of previous) if (!now.has(k)) tally.resolved(resolvedVariance(h))
     }
     const paired = keys.match + keys.within_tolerance + keys.over_tolerance - keysBefore
     claim.finished({keys: paired + keys.only_in_erp + keys.only_in_wms - oneSidedBefore, paired, items: items.size}, s.minMatchRatio)
@@ -306,18 +304,6 @@ export async function reconcilePartitions(spill: Spill, s: MergeSettings, claim:
 
 /** The summary's default number of top variances. */
 export const DEFAULT_TOP = 10
-
-/** The previous run's open variances by the partition their item is spilled to (the read's partitionOf(looseCode(item))). */
-function historyByPartition(history: Map<string, PreviousVariance>, partitions: number): Map<number, Array<[string, PreviousVariance]>> {
-  const out = new Map<number, Array<[string, PreviousVariance]>>()
-  for (const [k, h] of history) {
-    const p = partitionOf(looseCode(k.slice(0, k.indexOf('\t'))), partitions)
-    const list = out.get(p)
-    if (list === undefined) out.set(p, [[k, h]])
-    else list.push([k, h])
-  }
-  return out
-}
 
 function resolvedVariance(h: PreviousVariance): ResolvedVariance {
   return {item: h.item, warehouse: h.warehouse, lot: h.lot, status: h.status, cause: h.cause, erp_qty: h.erpQty, wms_qty: h.wmsQty, first_seen: h.firstSeen, runs_seen: h.runsSeen}

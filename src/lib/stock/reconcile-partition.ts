@@ -73,7 +73,7 @@ export interface PartitionEnv {
   extraFactors: Decimal[]
   /** Only items of these classes; empty = all. */
   classes: Set<string>
-  /** Previous open variances by key (item\twarehouse\tlot). */
+  /** The previous run's open variances of the partition being reconciled, by key (item\twarehouse\tlot). */
   history: Map<string, HistoryEntry>
   today: string
   showCost: boolean

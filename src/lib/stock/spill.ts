@@ -404,8 +404,8 @@ export class Spill {
     return out
   }
 
-  /** Sequential line reader over one kind's partition (for merging sorted partition outputs). */
-  reader(kind: string, partition: number): LineReader {
+  /** Sequential line reader over one kind's partition (for merging sorted partition outputs), `chunk` bytes at a time. */
+  reader(kind: string, partition: number, chunk?: number): LineReader {
     const k = this.kinds.get(kind)
     if (!k) return new LineReader(-1, [])
     if (k.pending) this.writeRound()
@@ -414,7 +414,7 @@ export class Spill {
       const {at, starts} = k.rounds[r]
       if (starts[partition + 1] > starts[partition]) blocks.push({offset: at + starts[partition], len: starts[partition + 1] - starts[partition]})
     }
-    return new LineReader(k.fd, blocks)
+    return new LineReader(k.fd, blocks, chunk)
   }
 
   /** Forget a partition once reconciled: its lines not yet written are discarded, those written no longer read. */
@@ -646,42 +646,61 @@ export function unescapeField(s: string): string {
   return s.replace(/\\([tnr\\])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : '\\'))
 }
 
-/** Sequential line reader over a partition's blocks, one block in memory at a time. */
+/**
+ * Sequential line reader over a partition's blocks, at most `chunk` bytes of them in memory at a time (a block is a
+ * partition's part of one write round: all of its rows when they were written at once). A k-way merge holds one
+ * reader per partition and kind: at 4,096 readers whole blocks held every row in memory (sortedLineChunk).
+ */
 export class LineReader {
   private blockIndex = 0
-  private restBytes: Buffer = Buffer.alloc(0)
-  private pending: string[] = []
+  /** Bytes of the current block already read. */
+  private blockAt = 0
+  /** The bytes read and not yet returned (lines are decoded one at a time, when asked for). */
+  private buf: Buffer = Buffer.alloc(0)
+  private at = 0
 
   constructor(
     private readonly fd: number,
     private readonly blocks: Block[],
+    private readonly chunk = Number.POSITIVE_INFINITY,
   ) {}
 
+  /**
+   * The next line, decoded now: the lines of a chunk wait as bytes, not as strings (in a k-way merge a line waits
+   * while thousands of other readers' lines go first: as strings they outlived the young generation and piled up as
+   * garbage in the old one, +120 MB on the main thread while 147,000 rows were reported).
+   */
   next(): string | undefined {
-    while (this.pending.length === 0) {
+    for (;;) {
+      const nl = this.buf.indexOf(10, this.at)
+      if (nl >= 0) {
+        const line = this.buf.toString('utf8', this.at, nl)
+        this.at = nl + 1
+        return line
+      }
       if (this.blockIndex >= this.blocks.length) {
-        if (this.restBytes.length > 0) {
-          const last = this.restBytes.toString('utf8')
-          this.restBytes = Buffer.alloc(0)
+        if (this.at < this.buf.length) {
+          const last = this.buf.toString('utf8', this.at)
+          this.at = this.buf.length
           return last
         }
         return undefined
       }
-      const bl = this.blocks[this.blockIndex++]
-      const chunk = Buffer.allocUnsafe(bl.len)
+      const bl = this.blocks[this.blockIndex]
+      const len = Math.min(this.chunk, bl.len - this.blockAt)
+      const rest = this.buf.length - this.at
+      const next = Buffer.allocUnsafe(rest + len)
+      this.buf.copy(next, 0, this.at)
       let got = 0
-      while (got < bl.len) got += readSync(this.fd, chunk, got, bl.len - got, bl.offset + got)
-      // UTF-8 safe split: cut at the last newline byte
-      const lastNl = chunk.lastIndexOf(10)
-      if (lastNl < 0) {
-        this.restBytes = Buffer.concat([this.restBytes, chunk])
-        continue
+      while (got < len) got += readSync(this.fd, next, rest + got, len - got, bl.offset + this.blockAt + got)
+      this.blockAt += len
+      if (this.blockAt >= bl.len) {
+        this.blockIndex++
+        this.blockAt = 0
       }
-      const text = Buffer.concat([this.restBytes, chunk.subarray(0, lastNl)]).toString('utf8')
-      this.restBytes = Buffer.from(chunk.subarray(lastNl + 1))
-      this.pending = text.split('\n').reverse()
+      this.buf = next
+      this.at = 0
     }
-    return this.pending.pop()
   }
 
   close(): void {}

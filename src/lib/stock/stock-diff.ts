@@ -9,7 +9,7 @@ import {checkReplicaLag, type StaleSource} from '../sources/lag.js'
 import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
 import {collectGarbage} from './heap.js'
-import {loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
+import {KIND_HISTORY, loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
 import {mainMerges, MERGE_THREADS_AHEAD, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, reportRows, varianceRows, type MergeSettings} from './merge.js'
 import {diffScope, MAX_PARTITIONS, MIN_PARTITIONS, partitionsFor, planReads, planSources, ROWS_PER_PARTITION} from './plan.js'
 import {readSides, sideSizes, THREADS_MIN_ROWS, warehouseNames} from './read.js'
@@ -142,10 +142,6 @@ export async function runStockDiff(opts: {
   progress('checking replica lag', {})
   const {sources, lag, stale} = await checkReplicaLag(planSources(cfg), (n) => opts.sources.get(n), {allowStale: options.allowStale, warn: (_m, w) => warn(w.key, w.vars)})
   const scope = diffScope(options.grain ?? cfg.grain, erpWarehouses(cfg, options.warehouses ?? [], warn), options.classes ?? [])
-  // the previous run's variances load while the sides are read (they are needed after the read)
-  const historyLoad = loadStockHistory(opts.store, scope.key)
-  historyLoad.catch(() => {})
-
   // the partition files of runs that died (SIGKILL) go first; this run's are removed on every exit path
   sweepDeadSpills(cfg.tempDir)
   // each side's size, asked of the catalog once: the partitions (the larger side) and the reader threads use it
@@ -163,9 +159,16 @@ export async function runStockDiff(opts: {
   let mergeThreads: MergeThreads | null = null
   let mergeStarted = false
   let closed = false
+  // the previous run's variances load while the sides are read, into a spill of their own (this thread's home-side
+  // read writes the run's spill meanwhile), adopted by the run's spill once the read is done
+  const historySpill = new Spill({partitions: spill.partitions, dir: newDir()})
+  let historyAdopted = false
+  const historyLoad = loadStockHistory(opts.store, scope.key, historySpill, () => closed)
+  historyLoad.catch(() => {})
   const close = () => {
     if (!closed) {
       void mergeThreads?.stop()
+      if (!historyAdopted) historySpill.dispose()
       spill.dispose()
       for (const d of threadDirs) removeSpillDir(d)
     }
@@ -196,6 +199,9 @@ export async function runStockDiff(opts: {
       },
     })
     const history = await historyLoad
+    spill.adopt(historySpill.exportIndex([KIND_HISTORY]), false)
+    historySpill.release()
+    historyAdopted = true
     checkSides(cfg, read, history)
     const unusedMap = unusedWarehouseMapEntries(cfg, read.wmsWarehouses)
     if (unusedMap.length > 0) warn('stock.warn.warehouseMapUnused', {entries: unusedMap.join(', '), count: unusedMap.length, seen: [...read.wmsWarehouses].sort().join(', ')})
@@ -208,7 +214,6 @@ export async function runStockDiff(opts: {
     const settings: MergeSettings = {
       cfg,
       classes: scope.classes,
-      history: history.open,
       today: localDate(new Date()),
       showCost: Boolean(options.showCost),
       all: Boolean(options.all),
