@@ -89,6 +89,13 @@ describe('count loop end to end (built CLI)', () => {
     const again = cli(['count', 'record', '1', 'filled.xlsx', '--json'])
     expect(again.json).toMatchObject({recorded: 0, unchanged: 13, rejected: []})
 
+    // an adjustments file that cannot be written names --adjustments (not --output)
+    for (const bad of ['/proc/adjustments.csv', '/proc/adjustments.xlsx']) {
+      const no = cli(['count', 'report', '1', '--adjustments', bad])
+      expect(no.code, no.stderr).toBe(2)
+      expect(no.stderr).toContain(`cannot write ${bad} (--adjustments)`)
+      expect(no.stderr).toContain('choose another --adjustments')
+    }
     const rep = cli(['count', 'report', '1', '--json', '--adjustments', 'adjustments.csv'])
     expect(rep.code, rep.stderr).toBe(0)
     const lines = rep.json.lines as Array<Record<string, any>>

@@ -5,7 +5,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {runCliAsync, tempDir} from '../helpers/cli.js'
 import {buildBadRowsXlsx} from './fixture-builder.js'
-import {makeItemMasterSqlite, writeConfig} from './helpers.js'
+import {makeItemMasterSqlite, ORDERS_SECTION, writeConfig} from './helpers.js'
 
 /**
  * A rejects workbook that cannot be written, through the built CLI. The rejects are written inside the import's store
@@ -58,5 +58,15 @@ describe.runIf(existsSync('/proc/self'))('orders import --rejects that cannot be
     const ok = await cli(['orders', 'import', path.join(dir, 'bad.xlsx'), '--rejects', path.join(dir, 'review.xlsx'), '--json'])
     expect(ok.code, ok.stderr).toBe(0)
     expect(ok.json.files[0]).toMatchObject({imported: 2, rejected: 5, rejectsFile: path.join(dir, 'review.xlsx')})
+  })
+
+  it('orders.rejectsDir that cannot take the file: the error names orders.rejectsDir (the operator did not pass --rejects)', async () => {
+    const cfgFile = writeConfig(dir, {orders: {...ORDERS_SECTION, rejectsDir: '/proc'}})
+    const r = await runCliAsync(['orders', 'import', path.join(dir, 'bad.xlsx'), '--config', cfgFile], {cwd: dir, timeoutMs: 60_000})
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toContain('cannot write /proc/bad.rejects.xlsx (orders.rejectsDir): ENOENT: no such file or directory')
+    expect(r.stderr).toContain('choose another orders.rejectsDir')
+    expect(r.stderr).not.toContain('--rejects')
+    writeConfig(dir)
   })
 })

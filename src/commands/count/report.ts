@@ -46,8 +46,8 @@ export default class CountReportCmd extends BaseCommand<typeof CountReportCmd> {
       const {header, report, recountId} = await reportCount(ctx.store.knex, ctx.sources, cfg, args.count)
       let adjustments: CountReportResult['adjustments'] = null
       if (flags.adjustments) {
-        if (/\.csv$/i.test(flags.adjustments)) await writeCsv(flags.adjustments, ADJ_COLUMNS, report.adjustments, {bom: flags.bom})
-        else await writeXlsx(flags.adjustments, [{name: t('count.sheetName.adjustments'), columns: adjColumns(), rows: report.adjustments.map(labelledAdjustment)}], {zone: text.zone})
+        if (/\.csv$/i.test(flags.adjustments)) await writeCsv(flags.adjustments, ADJ_COLUMNS, report.adjustments, {bom: flags.bom, flag: '--adjustments'})
+        else await writeXlsx(flags.adjustments, [{name: t('count.sheetName.adjustments'), columns: adjColumns(), rows: report.adjustments.map(labelledAdjustment)}], {zone: text.zone, flag: '--adjustments'})
         adjustments = {path: flags.adjustments, rows: report.adjustments.length}
         ctx.run.output(flags.adjustments)
       }

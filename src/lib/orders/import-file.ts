@@ -18,7 +18,7 @@ import {locateHeader, type LocatedSheet} from './locate-header.js'
 import type {ImportCounts} from './ledger.js'
 import {createRowParser, type ParsedRow, type Problem} from './parse-row.js'
 import {detectFileKind} from '../sheets/read.js'
-import {RejectSpool, writeRejectsWorkbook} from './rejects.js'
+import {RejectSpool, writeRejectsWorkbook, type RejectsTarget} from './rejects.js'
 
 /** The outcome of importing one file (the `files[]` entries of `plantops orders import --json`). */
 export interface FileImportResult extends ImportCounts {
@@ -47,7 +47,8 @@ export interface ImportFileOptions {
   encoding?: string
   dryRun: boolean
   /** Where the rejects workbook goes; null: none (dry run without --rejects). */
-  rejectsPath: string | null
+  /** Where the rejects go (null: nowhere, --dry-run) and what chose the place (named when it cannot be written). */
+  rejects: RejectsTarget | null
   runId?: number
   batchSize?: number
   onProgress?: (counts: {rows: number; rejected: number}) => void
@@ -97,7 +98,7 @@ export async function importOrderFile(opts: ImportFileOptions): Promise<FileImpo
         sha256,
         ...counts,
         rejected: spool.count,
-        rejectsFile: spool.count > 0 ? opts.rejectsPath : null,
+        rejectsFile: spool.count > 0 ? (opts.rejects?.path ?? null) : null,
         importId,
         dryRun: Boolean(opts.dryRun),
         previousImports,
@@ -116,7 +117,7 @@ export async function importOrderFile(opts: ImportFileOptions): Promise<FileImpo
           })
       }
       // written before the commit: when the rejects cannot be saved, nothing is imported either
-      if (result.rejectsFile) await writeRejectsWorkbook(result.rejectsFile, originalHeaders(located), spool)
+      if (result.rejectsFile) await writeRejectsWorkbook(result.rejectsFile, originalHeaders(located), spool, opts.rejects?.named)
       return result
     }
     return await withOrderStore(opts.store, {write: !opts.dryRun}, run)

@@ -10,6 +10,7 @@ import type {SourceSet} from '../sources/source-set.js'
 import {ordersConfigSchema, type OrdersConfig} from './config.js'
 import {type FieldSpec, resolveFields} from './fields.js'
 import {type FileImportResult, importOrderFile} from './import-file.js'
+import type {RejectsTarget} from './rejects.js'
 import {ItemMaster} from './item-master.js'
 import {type HeaderCandidate, HeadersUnmatchedError} from './locate-header.js'
 
@@ -86,7 +87,7 @@ export async function importOrders(opts: ImportOrdersOptions): Promise<OrdersImp
       sheet: opts.sheet,
       encoding: opts.encoding,
       dryRun: opts.dryRun,
-      rejectsPath: rejectsTarget(file),
+      rejects: rejectsTarget(file),
       runId: opts.runId,
       onProgress: (c: {rows: number; rejected: number}) => opts.onProgress?.(file, c),
     }
@@ -117,8 +118,11 @@ export async function importOrders(opts: ImportOrdersOptions): Promise<OrdersImp
   }
 }
 
-/** Where each file's rejects go: --rejects FILE.xlsx (one input) or DIR, else orders.rejectsDir, else beside the file. */
-function planRejects(opts: ImportOrdersOptions): (file: string) => string | null {
+/**
+ * Where each file's rejects go: --rejects FILE.xlsx (one input) or DIR, else orders.rejectsDir, else beside the file;
+ * with what chose the place, named if the file cannot be written (beside the file: --rejects is what changes it).
+ */
+function planRejects(opts: ImportOrdersOptions): (file: string) => RejectsTarget | null {
   const flag = opts.rejects
   const cfgDir = opts.config.orders?.rejectsDir ? path.resolve(opts.configDir, opts.config.orders.rejectsDir) : undefined
   const nameFor = (file: string) => {
@@ -132,8 +136,8 @@ function planRejects(opts: ImportOrdersOptions): (file: string) => string | null
         hints: [t('errors.orders.rejectsOneFileHint')],
       })
     }
-    return (file) => (isDir ? path.join(flag, nameFor(file)) : flag)
+    return (file) => ({path: isDir ? path.join(flag, nameFor(file)) : flag, named: '--rejects'})
   }
   if (opts.dryRun) return () => null
-  return (file) => path.join(cfgDir ?? path.dirname(path.resolve(file)), nameFor(file))
+  return (file) => ({path: path.join(cfgDir ?? path.dirname(path.resolve(file)), nameFor(file)), named: cfgDir ? 'orders.rejectsDir' : '--rejects'})
 }

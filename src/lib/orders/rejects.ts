@@ -80,7 +80,13 @@ export class RejectSpool {
  * then source_file / source_sheet / source_row. Bad cells are highlighted. Its headers map like the original file's,
  * so the fixed workbook can be imported again as is (the extra columns are ignored).
  */
-export async function writeRejectsWorkbook(target: string, headers: string[], spool: RejectSpool): Promise<void> {
+/** A rejects workbook's path, and the flag or config key that chose it (`--rejects`, `orders.rejectsDir`). */
+export interface RejectsTarget {
+  path: string
+  named: string
+}
+
+export async function writeRejectsWorkbook(target: string, headers: string[], spool: RejectSpool, named = '--rejects'): Promise<void> {
   const {writeXlsx} = await import('../report/xlsx.js')
   const all = [...headers]
   while (all.length < spool.maxWidth) all.push('')
@@ -104,5 +110,5 @@ export async function writeRejectsWorkbook(target: string, headers: string[], sp
     {key: '__sheet', header: REJECTS_COLUMNS.sheet},
     {key: '__row', header: REJECTS_COLUMNS.row, kind: 'int'},
   ]
-  await writeXlsx(target, [{name: t('orders.rejects.sheet'), columns, rows: rows(), highlight: (row) => row.__bad as string[]}], {flag: '--rejects'})
+  await writeXlsx(target, [{name: t('orders.rejects.sheet'), columns, rows: rows(), highlight: (row) => row.__bad as string[]}], {flag: named})
 }
