@@ -134,11 +134,11 @@ No server is needed for the default SQLite plant.`
         await this.withRun({job: `reconcile-${name}`, loaded}, async (ctx) => {
           const outcome = await runReconcileJob({name, job, stock: loaded.config.stock, baseDir: loaded.dir, sources: ctx.sources, store: ctx.store.knex, runId: ctx.run.id, options: {onWarning: (m) => this.warnOperator(m)}})
           try {
-            for (const _ of outcome.rows);
+            // the demo shows the summary only; the history reads the spilled findings: before close()
+            await outcome.commit()
           } finally {
             outcome.close()
           }
-          await outcome.commit()
           const {summary} = outcome
           ctx.run.outcome({job: name, keys: summary.keys, causes: summary.causes, deviationRatePct: summary.deviationRatePct})
           this.log(demoJobTitle(demoConfigArg(configPath), name))

@@ -4,7 +4,9 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {reconcileConfigSchema} from '../../src/lib/reconcile/jobs-config.js'
-import {combineJobParts, reconcileJobPartitions, type JobMergeSettings} from '../../src/lib/reconcile/job-merge.js'
+import {spillPreviousFindings} from '../../src/lib/reconcile/job-history.js'
+import {combineJobParts, jobFindings, reconcileJobPartitions, type JobMergeSettings} from '../../src/lib/reconcile/job-merge.js'
+import {mergeSortedFindings} from '../../src/lib/reconcile/job-sorted.js'
 import {JOB_KIND} from '../../src/lib/reconcile/job-read.js'
 import {KEY_SEP} from '../../src/lib/reconcile/job-types.js'
 import {PartitionClaim} from '../../src/lib/stock/merge.js'
@@ -31,11 +33,18 @@ const settings = (all = false): JobMergeSettings => ({
   job,
   units: {conversions: [{from: 'KG', to: 'G', factor: '1000'}], pack: undefined, itemUnits: undefined},
   cutoff: '2026-12-01 11:00:00',
-  history: new Map([[`SO3${KEY_SEP}10`, {firstSeen: '2026-11-01', runsSeen: 4}]]),
   today: '2026-12-03',
   all,
   onlyNew: false,
 })
+
+/** The previous run: SO3·10 (differs again now) and a key this run does not have. */
+function history(spill: Spill): Promise<number> {
+  return spillPreviousFindings(spill, [
+    {key_text: `SO3${KEY_SEP}10`, status: 'differs', cause: 'late', fields: '[]', first_seen: '2026-11-01', runs_seen: 4},
+    {key_text: `GONE${KEY_SEP}1`, status: 'only_in_right', cause: null, fields: '[]', first_seen: '2026-10-01', runs_seen: 2},
+  ])
+}
 
 /**
  * Spill lines as readJobSide writes them (key, changedAt, flag, records, qty + unit, due, status): matches, split work
@@ -81,24 +90,41 @@ describe('a reconcile job shared by two threads gives the answer of one', () => 
     const spill = new Spill({partitions: 32})
     try {
       plant(spill, 4000)
-      const one = combineJobParts(job, await reconcileJobPartitions(spill, settings(), new PartitionClaim(32), {rowsKind: 'o', gcEvery: 16}))
+      await history(spill)
+      const first = await reconcileJobPartitions(spill, settings(), new PartitionClaim(32), {rowsKind: 'o', gcEvery: 16})
+      const one = combineJobParts(job, first.parts, [first.figures])
       plant(spill, 4000) // drop() forgot the partitions: write them again
+      await history(spill)
       const evens = Array.from({length: 16}, (_, i) => 2 * i)
       const odds = Array.from({length: 16}, (_, i) => 2 * i + 1).reverse()
-      const a = await reconcileJobPartitions(spill, settings(), new ListClaim(odds), {rowsKind: 'o', gcEvery: 4})
-      const b = await reconcileJobPartitions(spill, settings(), new ListClaim(evens), {rowsKind: 'o', gcEvery: 4})
-      const two = combineJobParts(job, [...a, ...b])
+      // the two threads' rows go to another kind than the first run's
+      const a = await reconcileJobPartitions(spill, settings(), new ListClaim(odds), {rowsKind: 'x', gcEvery: 4})
+      const b = await reconcileJobPartitions(spill, settings(), new ListClaim(evens), {rowsKind: 'x', gcEvery: 4})
+      const two = combineJobParts(job, [...a.parts, ...b.parts], [a.figures, b.figures])
       expect(two.totals).toEqual(one.totals)
       expect(Object.keys(two.totals.causes)).toEqual(Object.keys(one.totals.causes)) // summary order too
-      expect(two.findings).toEqual(one.findings)
-      expect(two.rows).toEqual(one.rows)
-      expect(two.reported).toBe(one.reported)
+      expect(two.figures).toEqual(one.figures)
+      const findings = [...jobFindings(spill, ['o'])]
+      expect([...jobFindings(spill, ['x'])]).toEqual(findings)
+      expect([...mergeSortedFindings(spill, ['x'])]).toEqual([...mergeSortedFindings(spill, ['o'])])
       // the plant is what it says: every kind of finding is there
       expect(one.totals.keys).toEqual({match: 3483, differs: 414, only_in_left: 100, only_in_right: 40, in_flight: 3})
+      expect(one.figures).toMatchObject({findings: 554, reported: 557, newFindings: 553, newByStatus: {differs: 413, only_in_left: 100, only_in_right: 40}})
+      expect(findings).toHaveLength(554)
+      // the examples: three one-sided keys of the first partitions that have any, in partition order
+      const leftOnly = findings.filter((f) => f.status === 'only_in_left')
+      const ex = one.figures.examples.only_in_left
+      expect(ex).toHaveLength(3)
+      for (const e of ex) expect(leftOnly.map((f) => f.key)).toContainEqual(e.item)
+      for (const e of ex) expect(partitionOf(e.item.join(KEY_SEP), 32)).toBe(e.partition)
+      const parts = leftOnly.map((f) => partitionOf(f.key.join(KEY_SEP), 32)).sort((x, y) => x - y)
+      expect(ex.map((e) => e.partition)).toEqual(parts.slice(0, 3))
       expect(one.totals.causes).toEqual({unit_factor: 100, late: 100, change_not_propagated: 100})
       expect(one.totals.unitWarnings).toBe(100)
       expect(one.totals.unitWarningExamples).toEqual(['PCS→KG'])
-      expect(one.findings.find((f) => f.key[0] === 'SO3')).toMatchObject({first_seen: '2026-11-01', runs_seen: 5})
+      expect(findings.find((f) => f.key[0] === 'SO3')).toMatchObject({first_seen: '2026-11-01', runs_seen: 5})
+      // the previous run's finding whose key is gone is resolved; the one still differing is not
+      expect(one.figures.resolved).toEqual({count: 1, rows: [{item: {key: ['GONE', '1'], status: 'only_in_right', cause: null, fields: [], first_seen: '2026-10-01', runs_seen: 2}, partition: expect.any(Number)}]})
     } finally {
       spill.dispose()
     }
@@ -117,21 +143,30 @@ describe('a reconcile job shared by two threads gives the answer of one', () => 
       plant(spill as unknown as Spill, 40_000)
       const one = await dist.reconcileJobSpill(spill, settings(), {parallel: false, records: 100, newDir: createSpillDir})
       expect(one.threads).toBe(1)
-      plant(spill as unknown as Spill, 40_000)
+      const oneFindings = [...dist.jobFindings(spill, one.rowKinds)]
       const newDir = () => {
         const d = createSpillDir()
         dirs.push(d)
         return d
       }
-      const par = await dist.reconcileJobSpill(spill, settings(true), {parallel: true, records: 200_000, newDir})
-      expect(par.threads).toBe(2)
-      expect(par.rowKinds).toEqual(['o', 'o1'])
-      expect(par.totals).toEqual(one.totals)
-      expect(par.findings).toEqual(one.findings)
-      const rows = [...mergeSortedFindings(spill, par.rowKinds)]
-      expect(rows.length).toBe(Object.values(one.totals.keys).reduce((x, y) => x + y, 0))
-      for (let i = 1; i < rows.length; i++) expect(compareFindings(rows[i - 1], rows[i])).toBeLessThan(0)
-      expect(rows.filter((r) => r.status !== 'match')).toEqual(one.rows)
+      // the same plant in another spill (this one holds the first run's rows)
+      const again = new DistSpill({partitions: 32})
+      try {
+        plant(again as unknown as Spill, 40_000)
+        const par = await dist.reconcileJobSpill(again, settings(true), {parallel: true, records: 200_000, newDir})
+        expect(par.threads).toBe(2)
+        expect(par.rowKinds).toEqual(['o', 'o1'])
+        expect(par.totals).toEqual(one.totals)
+        expect({...par.figures, reported: 0}).toEqual({...one.figures, reported: 0})
+        expect([...dist.jobFindings(again, par.rowKinds)].sort(compareFindings)).toEqual([...oneFindings].sort(compareFindings))
+        const rows = [...mergeSortedFindings(again, par.rowKinds)]
+        expect(rows.length).toBe(Object.values(one.totals.keys).reduce((x, y) => x + y, 0))
+        expect(par.figures.reported).toBe(rows.length)
+        for (let i = 1; i < rows.length; i++) expect(compareFindings(rows[i - 1], rows[i])).toBeLessThan(0)
+        expect(rows.filter((r) => r.status !== 'match')).toEqual([...mergeSortedFindings(spill, one.rowKinds)])
+      } finally {
+        again.dispose()
+      }
     } finally {
       spill.dispose()
       for (const d of dirs) removeSpillDir(d)

@@ -3,8 +3,9 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {tempDir} from '../helpers/cli.js'
 import {filler, readCatalog, setLanguage, t, tIn} from '../../src/lib/i18n/index.js'
 import {reconcileConfigSchema} from '../../src/lib/reconcile/jobs-config.js'
-import {loadJobHistory, resolvedFindings, saveJobHistory} from '../../src/lib/reconcile/job-history.js'
-import {combineJobParts, reconcileJobPartitions, type JobMergeSettings} from '../../src/lib/reconcile/job-merge.js'
+import {loadJobHistory, previousFindings, resolvedFinding, saveJobHistory, type PreviousFinding} from '../../src/lib/reconcile/job-history.js'
+import {reconcileJobPartitions, type JobMergeSettings} from '../../src/lib/reconcile/job-merge.js'
+import {mergeSortedFindings} from '../../src/lib/reconcile/job-sorted.js'
 import {JOB_KIND} from '../../src/lib/reconcile/job-read.js'
 import {DETAIL_CODES, detailText, type DetailCode, type JobDetail, type JobFinding} from '../../src/lib/reconcile/job-types.js'
 import {findingJson, jobSummaryJson, reportLines, toTableLine} from '../../src/lib/reconcile/job-view.js'
@@ -46,7 +47,6 @@ const settings: JobMergeSettings = {
   job,
   units: {conversions: [], pack: undefined, itemUnits: undefined},
   cutoff: null,
-  history: new Map(),
   today: '2026-12-03',
   all: false,
   onlyNew: false,
@@ -87,8 +87,8 @@ async function merge(): Promise<JobFinding[]> {
   const spill = new Spill({partitions: job.partitions})
   try {
     plant(spill)
-    const {rows} = combineJobParts(job, await reconcileJobPartitions(spill, settings, new PartitionClaim(spill.partitions), {rowsKind: 'o', gcEvery: 16}))
-    return rows!
+    await reconcileJobPartitions(spill, settings, new PartitionClaim(spill.partitions), {rowsKind: 'o', gcEvery: 16})
+    return [...mergeSortedFindings(spill, ['o'])]
   } finally {
     spill.dispose()
   }
@@ -216,7 +216,7 @@ describe('reconcile finding details in the run history', () => {
   it('keeps codes and variables; a row saved before the codes keeps its English text, shown as stored in every language', async () => {
     const rows = await merge()
     const findings = rows.filter((f) => f.key[0] === 'K03' || f.key[0] === 'K08')
-    await saveJobHistory(store.knex, {job: 'om', runId: 1, leftRows: 11, rightRows: 12, keys: 11, findings})
+    await saveJobHistory(store.knex, {job: 'om', runId: 1, leftRows: 11, rightRows: 12, keys: 11, findings, count: findings.length})
     // a row written by an earlier plantops: the detail as English text
     await store.knex('reconcile_findings').insert({
       job: 'om',
@@ -228,13 +228,22 @@ describe('reconcile finding details in the run history', () => {
       runs_seen: 3,
       last_run_id: 1,
     })
-    const history = await loadJobHistory(store.knex, 'om')
+    // the previous run's findings, spilled by partition and read back partition by partition
+    const spill = new Spill({partitions: 8})
+    const open = new Map<string, PreviousFinding>()
+    try {
+      expect((await loadJobHistory(store.knex, 'om', spill)).open).toBe(3)
+      for (let p = 0; p < 8; p++) for (const [k, h] of previousFindings(spill, p)) open.set(k, h)
+    } finally {
+      spill.dispose()
+    }
+    const history = {open}
     expect(history.open.get('K03')!.fields[0].detail).toEqual({code: 'late', vars: {days: 2}})
     expect(history.open.get('K08')!.fields.find((d) => d.detail !== null)!.detail).toEqual({code: 'code_format'})
     expect(history.open.get('OLD')!.fields[0].detail).toEqual({code: 'stored', vars: {text: '4 days late'}})
 
     // this run reports none of them: all three resolved, rendered in the language in force, in English in JSON
-    const resolved = resolvedFindings(history, [])
+    const resolved = [...history.open.values()].map(resolvedFinding)
     expect(resolved.map((r) => r.key[0]).sort()).toEqual(['K03', 'K08', 'OLD'])
     zh()
     const shown = (k: string) => detailText(resolved.find((r) => r.key[0] === k)!.fields.find((d) => d.detail !== null)!.detail, labels)

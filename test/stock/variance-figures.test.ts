@@ -48,7 +48,7 @@ describe('variance figures: counted as the variances stream past, combined acros
     const failing = (status: StockVarianceRow['status']) => items.filter((x) => x.v.status === status && !x.v.explained).length
     expect(f.failing).toEqual({over_tolerance: failing('over_tolerance'), only_in_erp: failing('only_in_erp'), only_in_wms: failing('only_in_wms'), explained: items.filter((x) => x.v.explained && x.v.status !== 'within_tolerance').length})
     // examples: the first of each side in partition order
-    expect(f.examples.only_in_erp.map((e) => e.row)).toEqual(items.filter((x) => x.v.status === 'only_in_erp').slice(0, EXAMPLES).map((x) => x.v))
+    expect(f.examples.only_in_erp.map((e) => e.item)).toEqual(items.filter((x) => x.v.status === 'only_in_erp').slice(0, EXAMPLES).map((x) => x.v))
     // top: by |value| (none last), then |diff|, then report order
     const none = new Decimal(-1)
     const want = items

@@ -100,10 +100,11 @@ export default class ReconcileRun extends BaseCommand<typeof ReconcileRun> {
         const rows = this.jsonEnabled() || format === 'json' ? collect(outcome.rows, keep, (f) => findingJson(f, summary)) : outcome.rows
         try {
           await writeJobReport({name, summary, rows, kept: keep, format, output, bom: flags.bom, json: this.jsonEnabled(), color: this.color, log: (t) => this.log(t)})
+          // the history reads the spilled findings again: before close()
+          await outcome.commit()
         } finally {
           outcome.close()
         }
-        await outcome.commit()
         if (output) ctx.run.output(output)
         if (output && !this.jsonEnabled() && format !== 'table') {
           this.logToStderr(t('reconcile.run.written', {count: summary.reported, file: output, name, keys: summary.keys.total, differs: `${statusName(summary, 'differs')} ${summary.keys.differs}`, onlyLeft: `${statusName(summary, 'only_in_left')} ${summary.keys.only_in_left}`, onlyRight: `${statusName(summary, 'only_in_right')} ${summary.keys.only_in_right}`}))

@@ -1,6 +1,7 @@
 import type {Knex} from 'knex'
 
-import {goneSince, lastRun, loadOpenFindings, saveRunHistory, type HistoryTables} from './history.js'
+import {escapeField, partitionOf, unescapeField, type Spill} from '../stock/spill.js'
+import {eachOpenFinding, lastRun, saveRunHistory, type HistoryTables} from './history.js'
 import {KEY_SEP, storedDetail, type FieldDifference, type JobFinding} from './job-types.js'
 
 /** Where reconcile jobs keep their history (scope: the job name). */
@@ -8,10 +9,23 @@ const TABLES: HistoryTables = {findings: 'reconcile_findings', runs: 'reconcile_
 
 /** What the previous run of a job left behind. */
 export interface JobHistory {
-  /** Open findings of the previous run, by key text. */
-  open: Map<string, {key: string[]; status: string; cause: string | null; fields: FieldDifference[]; firstSeen: string; runsSeen: number}>
+  /**
+   * How many open findings the previous run left: they are in the spill under JOB_KIND_HISTORY, each in its key's
+   * partition (previousFindings reads a partition's).
+   */
+  open: number
   /** Rows read per side by the previous run of the job: the baseline of the shrink check. */
   previousRows: {left: number; right: number; runId: number} | null
+}
+
+/** An open finding of the previous run. */
+export interface PreviousFinding {
+  key: string[]
+  status: string
+  cause: string | null
+  fields: FieldDifference[]
+  firstSeen: string
+  runsSeen: number
 }
 
 /** A finding the previous run reported that is gone now. */
@@ -24,14 +38,58 @@ export interface ResolvedFinding {
   runs_seen: number
 }
 
-export async function loadJobHistory(knex: Knex, job: string): Promise<JobHistory> {
-  const rows = await loadOpenFindings<{key_text: string; status: string; cause: string | null; fields: string; first_seen: string; runs_seen: number | string}>(knex, TABLES, {job}, ['key_text', 'status', 'cause', 'fields', 'first_seen', 'runs_seen'])
-  const open: JobHistory['open'] = new Map()
-  for (const r of rows) {
-    open.set(r.key_text, {key: r.key_text.split(KEY_SEP), status: r.status, cause: r.cause, fields: storedFields(r.fields), firstSeen: r.first_seen, runsSeen: Number(r.runs_seen)})
-  }
+/** The spill kind of the previous run's open findings. */
+export const JOB_KIND_HISTORY = 'h'
+
+/** A null field in a history line (an escaped field never is: escapeField turns a backslash into two). */
+const NULL = '\\N'
+
+/**
+ * Load the previous run of a job: its row counts, and its open findings written to `into` (the run's spill, before
+ * the sides are read) page by page, each in its key's partition: memory stays flat whatever their number.
+ */
+export async function loadJobHistory(knex: Knex, job: string, into: Spill): Promise<JobHistory> {
+  const columns = ['key_text', 'status', 'cause', 'fields', 'first_seen', 'runs_seen']
+  const open = spillPreviousFindings(into, eachOpenFinding<StoredFinding>(knex, TABLES, {job}, columns))
   const prev = await lastRun<{run_id: number; left_rows: number | string; right_rows: number | string}>(knex, TABLES, {job}, ['run_id', 'left_rows', 'right_rows'])
-  return {open, previousRows: prev ? {left: Number(prev.left_rows), right: Number(prev.right_rows), runId: Number(prev.run_id)} : null}
+  return {open: await open, previousRows: prev ? {left: Number(prev.left_rows), right: Number(prev.right_rows), runId: Number(prev.run_id)} : null}
+}
+
+/** A finding as the store keeps it. */
+export interface StoredFinding {
+  key_text: string
+  status: string
+  cause: string | null
+  fields: string
+  first_seen: string
+  runs_seen: number | string
+}
+
+/** Write stored findings to the spill under JOB_KIND_HISTORY, each in its key's partition; returns how many. */
+export async function spillPreviousFindings(into: Spill, rows: AsyncIterable<StoredFinding> | Iterable<StoredFinding>): Promise<number> {
+  let n = 0
+  for await (const r of rows) {
+    const line = [r.key_text, r.status, r.cause, r.fields, r.first_seen, String(r.runs_seen)].map((v) => (v === null ? NULL : escapeField(v))).join('\t')
+    into.write(JOB_KIND_HISTORY, partitionOf(r.key_text, into.partitions), line)
+    n++
+  }
+  return n
+}
+
+/** The previous run's open findings of one partition (loadJobHistory), by key text. */
+export function previousFindings(spill: Spill, partition: number): Map<string, PreviousFinding> {
+  const out = new Map<string, PreviousFinding>()
+  for (const line of spill.lines(JOB_KIND_HISTORY, partition)) {
+    const f = line.split('\t').map((x) => (x === NULL ? null : unescapeField(x)))
+    const keyText = f[0]!
+    out.set(keyText, {key: keyText.split(KEY_SEP), status: f[1]!, cause: f[2], fields: storedFields(f[3]!), firstSeen: f[4]!, runsSeen: Number(f[5])})
+  }
+  return out
+}
+
+/** A previous finding as the summary lists it once resolved. */
+export function resolvedFinding(h: PreviousFinding): ResolvedFinding {
+  return {key: h.key, status: h.status, cause: h.cause, fields: h.fields, first_seen: h.firstSeen, runs_seen: h.runsSeen}
 }
 
 /**
@@ -43,17 +101,8 @@ export function storedFields(json: string): FieldDifference[] {
   return fields.map((f) => ({...f, detail: storedDetail(f.detail)}))
 }
 
-/** Previous open findings this run no longer reports. */
-export function resolvedFindings(history: JobHistory, current: JobFinding[]): ResolvedFinding[] {
-  return goneSince(
-    history.open,
-    current.map((f) => f.key.join(KEY_SEP)),
-    (h) => ({key: h.key, status: h.status, cause: h.cause, fields: h.fields, first_seen: h.firstSeen, runs_seen: h.runsSeen}),
-  )
-}
-
 /** Replace the job's open findings with this run's and record its row counts (one transaction). */
-export async function saveJobHistory(knex: Knex, opts: {job: string; runId: number; leftRows: number; rightRows: number; keys: number; findings: JobFinding[]}): Promise<void> {
+export async function saveJobHistory(knex: Knex, opts: {job: string; runId: number; leftRows: number; rightRows: number; keys: number; findings: Iterable<JobFinding>; count: number}): Promise<void> {
   await saveRunHistory(knex, TABLES, {
     scope: {job: opts.job},
     items: opts.findings,
@@ -66,7 +115,7 @@ export async function saveJobHistory(knex: Knex, opts: {job: string; runId: numb
       runs_seen: f.runs_seen ?? 1,
       last_run_id: opts.runId,
     }),
-    run: {run_id: opts.runId, left_rows: opts.leftRows, right_rows: opts.rightRows, keys: opts.keys, findings: opts.findings.length},
+    run: {run_id: opts.runId, left_rows: opts.leftRows, right_rows: opts.rightRows, keys: opts.keys, findings: opts.count},
   })
 }
 

@@ -1,6 +1,6 @@
 /**
  * A reconcile job's merge on a second core: this thread claims partitions from the same shared counter as the main
- * thread and reconciles them from the same spill files (read-only), writing --all rows to its own spill kind. Its parts
+ * thread and reconciles them from the same spill files (read-only), writing its rows to its own spill kind. Its parts and figures
  * go back as plain data; the main thread combines them in partition order (job-merge.ts combineJobParts).
  */
 import {parentPort, workerData} from 'node:worker_threads'
@@ -14,8 +14,8 @@ export async function runJobMergeTask(task: JobMergeTask): Promise<JobMergeDone>
   const spill = new Spill({partitions: task.partitions, dir: task.dir})
   try {
     spill.adopt(task.index, false)
-    const parts = await reconcileJobPartitions(spill, task.settings, new PartitionClaim(task.partitions, task.claim), {rowsKind: task.rowsKind, gcEvery: GC_EVERY.two})
-    return {type: 'done', parts, rows: spill.exportIndex([task.rowsKind])}
+    const {parts, figures} = await reconcileJobPartitions(spill, task.settings, new PartitionClaim(task.partitions, task.claim), {rowsKind: task.rowsKind, gcEvery: GC_EVERY.two})
+    return {type: 'done', parts, figures, rows: spill.exportIndex([task.rowsKind])}
   } finally {
     spill.release()
   }

@@ -8,6 +8,9 @@ import {errorFromData, READ_WORKER_HEAP, type WorkerErrorData} from '../sources/
 import type {StockConfig} from '../stock/config.js'
 import {collectGarbage} from '../stock/heap.js'
 import {PartitionClaim, type EarlyStop} from '../stock/merge.js'
+import {combineFirst, FirstByPartition} from './first-by-partition.js'
+import {JOB_KIND_HISTORY, previousFindings, resolvedFinding, type PreviousFinding, type ResolvedFinding} from './job-history.js'
+import {sortedLineChunk} from './sorted-merge.js'
 import {looseCode} from '../stock/normalize.js'
 import {unescapeField, type Spill, type SpillIndex} from '../stock/spill.js'
 import {UnitConverter} from '../stock/units.js'
@@ -27,7 +30,7 @@ export interface JobMergeEnv {
   factors: Decimal[]
   /** Records changed after this plant-local time are in flight; null: no grace. */
   cutoff: string | null
-  /** Previous open findings by key text. */
+  /** The previous run's open findings of the partition being reconciled, by key text. */
   history: Map<string, {firstSeen: string; runsSeen: number}>
   today: string
   all: boolean
@@ -328,7 +331,6 @@ export interface JobMergeSettings {
   job: ReconcileJobConfig
   units: StockConfig['units']
   cutoff: string | null
-  history: Map<string, {firstSeen: string; runsSeen: number}>
   today: string
   all: boolean
   onlyNew: boolean
@@ -344,40 +346,97 @@ export function jobMergeEnv(s: JobMergeSettings): {env: JobMergeEnv; tolerances:
     if (f.isZero() || f.eq(1)) continue
     factors.push(f, new Decimal(1).div(f))
   }
-  const env: JobMergeEnv = {job: s.job, units, factors, cutoff: s.cutoff, history: s.history, today: s.today, all: s.all}
+  const env: JobMergeEnv = {job: s.job, units, factors, cutoff: s.cutoff, history: new Map(), today: s.today, all: s.all}
   const tolerances: Array<Tolerance | undefined> = Object.values(s.job.compare).map((f) =>
     f.type === 'decimal' ? {abs: f.tolerance.abs === undefined ? undefined : new Decimal(f.tolerance.abs), pct: f.tolerance.pct === undefined ? undefined : new Decimal(f.tolerance.pct)} : undefined,
   )
   return {env, tolerances}
 }
 
-/** What one thread made of one partition; the parts combine in partition order (the answer of one thread). */
+/** What one thread made of one partition (its totals); the parts combine in partition order (the answer of one thread). */
 export interface JobMergePart {
   partition: number
-  findings: JobFinding[]
-  /** The report rows kept, when they stay in memory (not --all); with --all they are in the thread's rows kind. */
-  rows: JobFinding[] | null
-  reported: number
   totals: JobMergeTotals
 }
 
-/** Spill kind of the sorted report rows written by the main thread (--all); the merge thread writes `o1`. */
+/**
+ * What the summary says of a job's findings, counted while they stream past (the findings themselves go back to the
+ * spill, sorted per partition): a link that lines up half the keys made every one-sided key a finding held in the
+ * threads, across their messages and in this thread.
+ */
+export interface JobFigures {
+  findings: number
+  reported: number
+  newFindings: number
+  newByStatus: {differs: number; only_in_left: number; only_in_right: number}
+  /** The first EXAMPLES keys of each one-sided status in partition order (for the "nothing lines up" error). */
+  examples: {only_in_left: Array<{item: string[]; partition: number}>; only_in_right: Array<{item: string[]; partition: number}>}
+  /** Previous open findings this run no longer reports: how many, and the first RESOLVED_KEPT in partition order. */
+  resolved: {count: number; rows: Array<{item: ResolvedFinding; partition: number}>}
+}
+
+const EXAMPLES = 3
+const RESOLVED_KEPT = 100
+
+/** A thread's JobFigures, tallied partition by partition. */
+class JobTally {
+  readonly figures: JobFigures = {findings: 0, reported: 0, newFindings: 0, newByStatus: {differs: 0, only_in_left: 0, only_in_right: 0}, examples: {only_in_left: [], only_in_right: []}, resolved: {count: 0, rows: []}}
+  private readonly examples = {only_in_left: new FirstByPartition<string[]>(EXAMPLES), only_in_right: new FirstByPartition<string[]>(EXAMPLES)}
+  private readonly resolved = new FirstByPartition<ResolvedFinding>(RESOLVED_KEPT)
+
+  finding(f: JobFinding, partition: number): void {
+    const g = this.figures
+    g.findings++
+    if (f.runs_seen === 1) {
+      g.newFindings++
+      if (f.status in g.newByStatus) g.newByStatus[f.status as keyof JobFigures['newByStatus']]++
+    }
+    if (f.status === 'only_in_left' || f.status === 'only_in_right') this.examples[f.status].offer(f.key, partition)
+  }
+
+  gone(h: PreviousFinding, partition: number): void {
+    this.figures.resolved.count++
+    this.resolved.offer(resolvedFinding(h), partition)
+  }
+
+  done(): JobFigures {
+    const g = this.figures
+    g.examples = {only_in_left: this.examples.only_in_left.items, only_in_right: this.examples.only_in_right.items}
+    g.resolved.rows = this.resolved.items
+    return g
+  }
+}
+
+/** Spill kind of the sorted report rows written by the main thread; the merge thread writes `o1`. */
 export const JOB_ROWS_KIND = 'o'
 
-/** Reconcile the partitions this thread claims, each with its own totals. */
-export async function reconcileJobPartitions(spill: Spill, s: JobMergeSettings, claim: PartitionClaim, opts: {rowsKind: string; gcEvery: number; onPartition?: () => void}): Promise<JobMergePart[]> {
+/**
+ * Reconcile the partitions this thread claims, each with its own totals; every partition's rows (its findings, and its
+ * matches with --all) go back to the spill sorted, under `rowsKind`, and its findings are tallied (JobTally).
+ */
+export async function reconcileJobPartitions(spill: Spill, s: JobMergeSettings, claim: PartitionClaim, opts: {rowsKind: string; gcEvery: number; onPartition?: () => void}): Promise<{parts: JobMergePart[]; figures: JobFigures}> {
   const {env, tolerances} = jobMergeEnv(s)
-  const keep = (f: JobFinding) => !s.onlyNew || (f.runs_seen === 1 && f.status !== 'match' && f.status !== 'in_flight')
+  const keep = keepFinding(s.onlyNew)
   const parts: JobMergePart[] = []
+  const tally = new JobTally()
   for (let p = claim.next(), n = 1; p >= 0; p = claim.next(), n++) {
     const totals = emptyJobTotals(s.job)
+    // the previous run's open findings of this partition (job-history.ts loadJobHistory spilled them)
+    const previous = previousFindings(spill, p)
+    spill.drop(JOB_KIND_HISTORY, p)
+    env.history = previous
     const res = reconcileJobPartition(spill, p, env, totals, tolerances)
-    const kept = res.rows.filter(keep)
-    if (s.all) {
-      for (const r of kept.sort(compareFindings)) spill.write(opts.rowsKind, p, JSON.stringify(r))
-      spill.flush(opts.rowsKind)
+    for (const r of res.rows.sort(compareFindings)) {
+      if (keep(r)) tally.figures.reported++
+      spill.write(opts.rowsKind, p, JSON.stringify(r))
     }
-    parts.push({partition: p, findings: res.findings, rows: s.all ? null : kept, reported: kept.length, totals})
+    spill.flush(opts.rowsKind)
+    for (const f of res.findings) tally.finding(f, p)
+    if (previous.size > 0) {
+      const now = new Set(res.findings.map((f) => f.key.join(KEY_SEP)))
+      for (const [k, h] of previous) if (!now.has(k)) tally.gone(h, p)
+    }
+    parts.push({partition: p, totals})
     // the early stop when the link lines nothing up: keys are their own sample units here (hashed one by one), so the
     // one-sided keys stand for stock's variance item codes; in-flight keys count in neither share
     const k = totals.keys
@@ -387,20 +446,19 @@ export async function reconcileJobPartitions(spill: Spill, s: JobMergeSettings, 
     // gcEvery partitions (GC_EVERY: none since the merge works on the spilled bytes)
     if (opts.gcEvery > 0 && n % opts.gcEvery === 0) await collectGarbage()
   }
-  return parts
+  return {parts, figures: tally.done()}
 }
 
-/** The parts of every thread combined in partition order: findings, rows (in memory) and totals as one thread's. */
-export function combineJobParts(job: ReconcileJobConfig, parts: JobMergePart[]): {findings: JobFinding[]; rows: JobFinding[] | null; reported: number; totals: JobMergeTotals} {
+/** Which findings the report shows: all, or with --only new the new ones (not matches, not in flight). */
+export function keepFinding(onlyNew: boolean): (f: JobFinding) => boolean {
+  return (f) => !onlyNew || (f.runs_seen === 1 && f.status !== 'match' && f.status !== 'in_flight')
+}
+
+/** The parts and figures of every thread combined as one thread's (totals in partition order). */
+export function combineJobParts(job: ReconcileJobConfig, parts: JobMergePart[], figures: JobFigures[]): {figures: JobFigures; totals: JobMergeTotals} {
   parts.sort((a, b) => a.partition - b.partition)
   const totals = emptyJobTotals(job)
-  const findings: JobFinding[] = []
-  let rows: JobFinding[] | null = parts.some((p) => p.rows === null) ? null : []
-  let reported = 0
   for (const part of parts) {
-    for (const f of part.findings) findings.push(f)
-    if (rows && part.rows) for (const r of part.rows) rows.push(r)
-    reported += part.reported
     const t = part.totals
     for (const k of Object.keys(totals.keys) as JobStatus[]) totals.keys[k] += t.keys[k]
     for (const [c, n] of Object.entries(t.causes)) totals.causes[c] = (totals.causes[c] ?? 0) + n
@@ -415,8 +473,42 @@ export function combineJobParts(job: ReconcileJobConfig, parts: JobMergePart[]):
     totals.unitWarnings += t.unitWarnings
     for (const e of t.unitWarningExamples) if (totals.unitWarningExamples.length < 5 && !totals.unitWarningExamples.includes(e)) totals.unitWarningExamples.push(e)
   }
-  if (rows) rows = rows.sort(compareFindings)
-  return {findings, rows, reported, totals}
+  const out = new JobTally().figures
+  for (const f of figures) {
+    out.findings += f.findings
+    out.reported += f.reported
+    out.newFindings += f.newFindings
+    for (const k of Object.keys(out.newByStatus) as Array<keyof JobFigures['newByStatus']>) out.newByStatus[k] += f.newByStatus[k]
+    out.resolved.count += f.resolved.count
+  }
+  out.examples.only_in_left = combineFirst(
+    figures.map((f) => f.examples.only_in_left),
+    EXAMPLES,
+  )
+  out.examples.only_in_right = combineFirst(
+    figures.map((f) => f.examples.only_in_right),
+    EXAMPLES,
+  )
+  out.resolved.rows = combineFirst(
+    figures.map((f) => f.resolved.rows),
+    RESOLVED_KEPT,
+  )
+  return {figures: out, totals}
+}
+
+/** A job's findings (what its history remembers) streamed from the spill partition by partition (no order needed). */
+export function* jobFindings(spill: Spill, rowKinds: string[]): Generator<JobFinding> {
+  const chunk = sortedLineChunk(1)
+  for (let p = 0; p < spill.partitions; p++) {
+    for (const kind of rowKinds) {
+      const reader = spill.reader(kind, p, chunk)
+      for (let line = reader.next(); line !== undefined; line = reader.next()) {
+        if (line === '') continue
+        const f = JSON.parse(line) as JobFinding
+        if (f.status === 'differs' || f.status === 'only_in_left' || f.status === 'only_in_right') yield f
+      }
+    }
+  }
 }
 
 /** Below this many records (both sides) a job reconciles on one thread: starting a second costs more than it saves. */
@@ -446,9 +538,9 @@ export async function reconcileJobSpill(
   const workerFile = fileURLToPath(new URL('job-merge-worker.js', import.meta.url))
   const claim = new PartitionClaim(spill.partitions)
   if (!opts.parallel || opts.records < PARALLEL_MIN_RECORDS || spill.partitions < 2 || !existsSync(workerFile)) {
-    const parts = await reconcileJobPartitions(spill, s, claim, {rowsKind: JOB_ROWS_KIND, gcEvery: GC_EVERY.one, onPartition: opts.onPartition})
+    const mine = await reconcileJobPartitions(spill, s, claim, {rowsKind: JOB_ROWS_KIND, gcEvery: GC_EVERY.one, onPartition: opts.onPartition})
     spill.flush()
-    return {...combineJobParts(s.job, parts), rowKinds: [JOB_ROWS_KIND], threads: 1, early: claim.earlyStop()}
+    return {...combineJobParts(s.job, mine.parts, [mine.figures]), rowKinds: [JOB_ROWS_KIND], threads: 1, early: claim.earlyStop()}
   }
   const task: JobMergeTask = {settings: s, index: spill.exportIndex(), partitions: spill.partitions, claim: claim.buffer, dir: opts.newDir(), rowsKind: `${JOB_ROWS_KIND}1`}
   const worker = new Worker(workerFile, {workerData: {[JOB_MERGE_TASK]: task}, resourceLimits: READ_WORKER_HEAP})
@@ -463,7 +555,7 @@ export async function reconcileJobSpill(
     spill.flush()
     const theirs = await other
     spill.adopt(theirs.rows)
-    return {...combineJobParts(s.job, [...mine, ...theirs.parts]), rowKinds: [JOB_ROWS_KIND, task.rowsKind], threads: 2, early: claim.earlyStop()}
+    return {...combineJobParts(s.job, [...mine.parts, ...theirs.parts], [mine.figures, theirs.figures]), rowKinds: [JOB_ROWS_KIND, task.rowsKind], threads: 2, early: claim.earlyStop()}
   } catch (error) {
     await worker.terminate().catch(() => 0)
     throw error
@@ -479,7 +571,7 @@ export interface JobMergeTask {
   index: SpillIndex
   partitions: number
   claim: SharedArrayBuffer
-  /** Where this thread writes its --all rows (created and removed by the main thread). */
+  /** Where this thread writes its rows (created and removed by the main thread). */
   dir: string
   rowsKind: string
 }
@@ -487,6 +579,7 @@ export interface JobMergeTask {
 export interface JobMergeDone {
   type: 'done'
   parts: JobMergePart[]
+  figures: JobFigures
   rows: SpillIndex
 }
 

@@ -19,8 +19,8 @@ import type {EarlyStop} from '../stock/merge.js'
 import {codeNormalizer} from '../stock/normalize.js'
 import {createSpillDir, removeSpillDir, Spill} from '../stock/spill.js'
 import type {ReconcileConfig, ReconcileJobConfig} from './jobs-config.js'
-import {loadJobHistory, resolvedFindings, saveJobHistory, type ResolvedFinding} from './job-history.js'
-import {reconcileJobSpill, type JobMergeSettings} from './job-merge.js'
+import {loadJobHistory, saveJobHistory, type ResolvedFinding} from './job-history.js'
+import {jobFindings, keepFinding, reconcileJobSpill, type JobFigures, type JobMergeSettings} from './job-merge.js'
 import {readJobSide, type JobCodeMaps, type SideName, type SideReadResult} from './job-read.js'
 import {codeMapData, JOB_SIDE_TASK, type JobSideDone, type JobSideTask} from './job-read-worker.js'
 import {mergeSortedFindings} from './job-sorted.js'
@@ -86,11 +86,15 @@ export interface JobRunSummary {
 
 export interface JobRunOutcome {
   summary: JobRunSummary
-  /** The rows to report, sorted by key. Iterate once, then call close(). */
+  /** The rows to report, sorted by key, streamed from the spill: iterate once. */
   rows: Iterable<JobFinding>
-  close(): void
-  /** Remember this run's findings (first_seen, consecutive runs, resolved); call once the report is written. */
+  /**
+   * Remember this run's findings (first_seen, consecutive runs, resolved); call once the report is written, before
+   * close() (they are read from the spill once more).
+   */
   commit(): Promise<void>
+  /** Remove the spill (every exit path). */
+  close(): void
 }
 
 /** The `reconcile` section's job, or exit 2 naming the jobs there are. */
@@ -135,8 +139,7 @@ export async function runReconcileJob(opts: {
   progress('checking replica lag', {})
   const {sources, lag} = await checkReplicaLag(names, (n) => opts.sources.get(n), {allowStale: options.allowStale, warn})
 
-  // 2. history and the code maps (right codes → left codes)
-  const history = await loadJobHistory(opts.store, name)
+  // 2. the code maps (right codes → left codes)
   const maps: JobCodeMaps = {}
   const rightNorm = codeNormalizer(job.right.normalize)
   const leftNorm = codeNormalizer(job.left.normalize)
@@ -163,6 +166,8 @@ export async function runReconcileJob(opts: {
     closed = true
   }
   try {
+    // the previous run's open findings, into the spill by partition (before the sides are read)
+    const history = await loadJobHistory(opts.store, name, spill)
     // 3. each side in one read-only snapshot
     const counters = {left: 0, right: 0}
     const onRows = (side: SideName) => (n: number) => {
@@ -228,7 +233,6 @@ export async function runReconcileJob(opts: {
       job,
       units: opts.stock?.units ?? {conversions: [], pack: undefined, itemUnits: undefined},
       cutoff,
-      history: new Map([...history.open].map(([k, h]) => [k, {firstSeen: h.firstSeen, runsSeen: h.runsSeen}])),
       today: localDateTime(opts.now ?? new Date()).slice(0, 10),
       all: Boolean(options.all),
       onlyNew: Boolean(options.onlyNew),
@@ -249,10 +253,13 @@ export async function runReconcileJob(opts: {
         if ((merged & 15) === 0) progress('comparing', {partitions: merged, of: spill.partitions})
       },
     })
-    const {findings, reported, totals} = merge
-    checkJobLinesUp(name, job, labels, totals.keys, findings, merge.early)
+    const {figures, totals} = merge
+    checkJobLinesUp(name, job, labels, totals.keys, figures.examples, merge.early)
     if (totals.unitWarnings > 0) warn(t('reconcile.warn.noConversion', {count: totals.unitWarnings, examples: totals.unitWarningExamples.join(', ')}))
-    const rows: Iterable<JobFinding> = merge.rows ?? mergeSortedFindings(spill, merge.rowKinds)
+    const keep = keepFinding(settings.onlyNew)
+    const rows: Iterable<JobFinding> = (function* () {
+      for (const f of mergeSortedFindings(spill, merge.rowKinds)) if (keep(f)) yield f
+    })()
 
     // 6. summary
     const keys = {total: 0, ...totals.keys}
@@ -261,10 +268,6 @@ export async function runReconcileJob(opts: {
       const base = scaledToDecimal(baseS)
       return base.isZero() ? null : scaledToDecimal(diffS).div(base).times(100).toDecimalPlaces(4).toFixed()
     }
-    const resolved = resolvedFindings(history, findings)
-    const newOnes = findings.filter((f) => f.runs_seen === 1)
-    const newByStatus = {differs: 0, only_in_left: 0, only_in_right: 0}
-    for (const f of newOnes) if (f.status in newByStatus) newByStatus[f.status as keyof typeof newByStatus]++
     const side = (s: SideName, read: SideReadResult & {ms: number}): JobSideSummary => ({
       label: labels[s],
       source: job[s].source,
@@ -291,14 +294,18 @@ export async function runReconcileJob(opts: {
         .map(([day, t]) => ({day, left: formatScaled(t.sumAbsLeft), absDiff: formatScaled(t.sumAbsDiff), deviationRatePct: pct(t.sumAbsDiff, t.sumAbsLeft)})),
       matchRatePct: keys.total === 0 ? '100' : new Decimal(keys.match).div(keys.total).times(100).toDecimalPlaces(4).toFixed(),
       graceCutoff: cutoff,
-      newFindings: newOnes.length,
-      newByStatus,
-      resolved: {count: resolved.length, rows: resolved.slice(0, 100)},
+      newFindings: figures.newFindings,
+      newByStatus: figures.newByStatus,
+      resolved: {count: figures.resolved.count, rows: figures.resolved.rows.map((r) => r.item)},
       warnings,
-      reported,
+      reported: figures.reported,
       elapsedMs: Math.round(performance.now() - started),
     }
-    const commit = () => saveJobHistory(opts.store, {job: name, runId: opts.runId, leftRows: leftRead.records, rightRows: rightRead.records, keys: keys.total, findings})
+    const commit = async () => {
+      // the findings are read from the spill: after close() there are none (a defect, never an empty history)
+      if (closed) throw new Error('commit() after close(): the run\'s findings are gone')
+      await saveJobHistory(opts.store, {job: name, runId: opts.runId, leftRows: leftRead.records, rightRows: rightRead.records, keys: keys.total, findings: jobFindings(spill, merge.rowKinds), count: figures.findings})
+    }
     return {summary, rows, close, commit}
   } catch (error) {
     close()
@@ -312,18 +319,16 @@ export async function runReconcileJob(opts: {
  * example keys from each side, instead of a report in which every key is one-sided. In-flight keys (changed within the
  * grace period) are left out of the share; reconcile.jobs.NAME.safety.minMatchRatio 0 turns the check off.
  */
-export function checkJobLinesUp(name: string, job: ReconcileJobConfig, labels: {left: string; right: string}, keys: Record<JobStatus, number>, findings: JobFinding[], early: EarlyStop | null = null): void {
+export function checkJobLinesUp(name: string, job: ReconcileJobConfig, labels: {left: string; right: string}, keys: Record<JobStatus, number>, examples: JobFigures['examples'], early: EarlyStop | null = null): void {
   const ratio = job.safety.minMatchRatio
   const total = keys.match + keys.differs + keys.only_in_left + keys.only_in_right
   if (ratio <= 0 || total === 0) return
   const paired = keys.match + keys.differs
   // stopped early (a sample far below the ratio: stock's linesUpFarBelow): the sample's figures, said as a sample
   if (early === null && paired / total >= ratio) return
-  const ex = (status: JobStatus) =>
-    findings
-      .filter((f) => f.status === status)
-      .slice(0, 3)
-      .map((f) => f.key.join(' · '))
+  const ex = (status: 'only_in_left' | 'only_in_right') =>
+    examples[status]
+      .map((e) => e.item.join(' · '))
       .join(t('common.listSeparator'))
   const vars = {job: name, paired, total, pct: ((paired / total) * 100).toFixed(2), ratio, left: labels.left, right: labels.right, onlyLeft: ex('only_in_left') || '-', onlyRight: ex('only_in_right') || '-'}
   throw new PlantopsError(

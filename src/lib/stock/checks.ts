@@ -223,7 +223,7 @@ export function oneSidedWarehouses(
 function nothingLinesUp(key: string, vars: {paired: number; total: number; ratio: number} & Record<string, unknown>, examples: VarianceFigures['examples']): PlantopsError {
   const ex = (status: 'only_in_erp' | 'only_in_wms') =>
     examples[status]
-      .map(({row: v}) => (v.lot ? t('errors.stock.exampleKeyLot', {item: v.item, warehouse: v.warehouse, lot: v.lot}) : t('errors.stock.exampleKey', {item: v.item, warehouse: v.warehouse})))
+      .map(({item: v}) => (v.lot ? t('errors.stock.exampleKeyLot', {item: v.item, warehouse: v.warehouse, lot: v.lot}) : t('errors.stock.exampleKey', {item: v.item, warehouse: v.warehouse})))
       .join(t('common.listSeparator'))
   const pct = ((vars.paired / vars.total) * 100).toFixed(2)
   return new PlantopsError(t(key, {...vars, pct, onlyErp: ex('only_in_erp') || '-', onlyWms: ex('only_in_wms') || '-'}), {

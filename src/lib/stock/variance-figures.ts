@@ -1,4 +1,5 @@
 import {Decimal} from '../decimal/decimal.js'
+import {combineFirst, FirstByPartition} from '../reconcile/first-by-partition.js'
 import type {ResolvedVariance} from './history.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
@@ -19,7 +20,7 @@ export interface VarianceFigures {
   /** The top variances (TopVariances' order), each with |value| as text (null: no cost). */
   top: Array<{row: StockVarianceRow; value: string | null}>
   /** The first EXAMPLES one-sided keys of each side, in partition order (for the "nothing lines up" error). */
-  examples: {only_in_erp: Array<{row: StockVarianceRow; partition: number}>; only_in_wms: Array<{row: StockVarianceRow; partition: number}>}
+  examples: {only_in_erp: Array<{item: StockVarianceRow; partition: number}>; only_in_wms: Array<{item: StockVarianceRow; partition: number}>}
   /** Previous open variances this run no longer reports: how many, and the first RESOLVED_KEPT in report order. */
   resolved: {count: number; rows: ResolvedVariance[]}
 }
@@ -86,15 +87,16 @@ class FirstInOrder<T extends {warehouse: string; item: string; lot: string}> {
  * the other), `reportedRow` for every row the report gets, `resolved` for every previous variance gone.
  */
 export class VarianceTally {
-  private readonly f: Omit<VarianceFigures, 'top' | 'resolved'> & {resolved: number} = {
+  private readonly f: Omit<VarianceFigures, 'top' | 'resolved' | 'examples'> & {resolved: number} = {
     variances: 0,
     reported: 0,
     newVariances: 0,
     newByStatus: {within_tolerance: 0, over_tolerance: 0, only_in_erp: 0, only_in_wms: 0},
     failing: {over_tolerance: 0, only_in_erp: 0, only_in_wms: 0, explained: 0},
-    examples: {only_in_erp: [], only_in_wms: []},
     resolved: 0,
   }
+
+  private readonly examples = {only_in_erp: new FirstByPartition<StockVarianceRow>(EXAMPLES), only_in_wms: new FirstByPartition<StockVarianceRow>(EXAMPLES)}
 
   private readonly top: TopVariances
   private readonly gone = new FirstInOrder<ResolvedVariance>(RESOLVED_KEPT)
@@ -121,16 +123,7 @@ export class VarianceTally {
       if (v.explained) f.failing.explained++
       else if (v.status === 'over_tolerance' || this.failOneSided) f.failing[v.status]++
     }
-    if (v.status === 'only_in_erp' || v.status === 'only_in_wms') {
-      // the first EXAMPLES in partition order, whatever order the partitions come in (a partition's rows come together)
-      const ex = f.examples[v.status]
-      if (ex.length < EXAMPLES || partition < ex[ex.length - 1].partition) {
-        let at = ex.length
-        while (at > 0 && ex[at - 1].partition > partition) at--
-        ex.splice(at, 0, {row: v, partition})
-        if (ex.length > EXAMPLES) ex.pop()
-      }
-    }
+    if (v.status === 'only_in_erp' || v.status === 'only_in_wms') this.examples[v.status].offer(v, partition)
     this.top.offer(v, value?.abs())
   }
 
@@ -145,7 +138,7 @@ export class VarianceTally {
 
   figures(): VarianceFigures {
     const {resolved, ...f} = this.f
-    return {...f, top: this.top.entries, resolved: {count: resolved, rows: this.gone.rows}}
+    return {...f, examples: {only_in_erp: this.examples.only_in_erp.items, only_in_wms: this.examples.only_in_wms.items}, top: this.top.entries, resolved: {count: resolved, rows: this.gone.rows}}
   }
 }
 
@@ -164,13 +157,11 @@ export function combineFigures(parts: VarianceFigures[], top: number): VarianceF
     out.resolved.count += p.resolved.count
     for (const r of p.resolved.rows) gone.offer(r)
   }
-  for (const side of ['only_in_erp', 'only_in_wms'] as const) {
-    // stable: a thread's examples are in its partition order
-    out.examples[side] = parts
-      .flatMap((p) => p.examples[side])
-      .sort((a, b) => a.partition - b.partition)
-      .slice(0, EXAMPLES)
-  }
+  for (const side of ['only_in_erp', 'only_in_wms'] as const)
+    out.examples[side] = combineFirst(
+      parts.map((p) => p.examples[side]),
+      EXAMPLES,
+    )
   out.top = best.entries
   out.resolved.rows = gone.rows
   return out
