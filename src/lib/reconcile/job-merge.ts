@@ -8,7 +8,7 @@ import {errorFromData, READ_WORKER_HEAP, type WorkerErrorData} from '../sources/
 import type {StockConfig} from '../stock/config.js'
 import {collectGarbage} from '../stock/heap.js'
 import {PartitionClaim, type EarlyStop} from '../stock/merge.js'
-import {combineFirst, FirstByPartition} from './first-by-partition.js'
+import {combineFirst, FirstByPartition} from './first-in-order.js'
 import {JOB_KIND_HISTORY, previousFindings, resolvedFinding, type PreviousFinding, type ResolvedFinding} from './job-history.js'
 import {sortedLineChunk} from './sorted-merge.js'
 import {looseCode} from '../stock/normalize.js'
@@ -391,12 +391,12 @@ class JobTally {
       g.newFindings++
       if (f.status in g.newByStatus) g.newByStatus[f.status as keyof JobFigures['newByStatus']]++
     }
-    if (f.status === 'only_in_left' || f.status === 'only_in_right') this.examples[f.status].offer(f.key, partition)
+    if (f.status === 'only_in_left' || f.status === 'only_in_right') this.examples[f.status].add(f.key, partition)
   }
 
   gone(h: PreviousFinding, partition: number): void {
     this.figures.resolved.count++
-    this.resolved.offer(resolvedFinding(h), partition)
+    this.resolved.add(resolvedFinding(h), partition)
   }
 
   done(): JobFigures {

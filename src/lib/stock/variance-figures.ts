@@ -1,5 +1,5 @@
 import {Decimal} from '../decimal/decimal.js'
-import {combineFirst, FirstByPartition} from '../reconcile/first-by-partition.js'
+import {combineFirst, FirstByPartition, FirstInOrder} from '../reconcile/first-in-order.js'
 import type {ResolvedVariance} from './history.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
@@ -35,50 +35,23 @@ export const RESOLVED_KEPT = 100
  */
 export class TopVariances {
   private static readonly NONE = new Decimal(-1)
-  private readonly best: Array<{r: StockVarianceRow; v: Decimal; d: Decimal}> = []
-  constructor(readonly n: number) {}
+  private readonly best: FirstInOrder<{r: StockVarianceRow; v: Decimal; d: Decimal}>
+  constructor(n: number) {
+    this.best = new FirstInOrder(n, (x, y) => y.v.cmp(x.v) || y.d.cmp(x.d) || compareRows(x.r, y.r))
+  }
 
   offer(r: StockVarianceRow, value: Decimal | undefined): void {
-    const {best, n} = this
-    if (n <= 0 || r.status === 'within_tolerance') return
-    const e = {r, v: value ?? TopVariances.NONE, d: new Decimal(r.diff).abs()}
-    if (best.length === n && before(e, best[n - 1]) >= 0) return
-    let at = best.length === n ? n - 1 : best.length
-    while (at > 0 && before(e, best[at - 1]) < 0) {
-      best[at] = best[at - 1]
-      at--
-    }
-    best[at] = e
+    if (r.status === 'within_tolerance') return
+    this.best.offer({r, v: value ?? TopVariances.NONE, d: new Decimal(r.diff).abs()})
   }
 
   get rows(): StockVarianceRow[] {
-    return this.best.map((x) => x.r)
+    return this.best.items.map((x) => x.r)
   }
 
   /** The rows with their |value| as text (null: none), for combining the lists of several threads. */
   get entries(): VarianceFigures['top'] {
-    return this.best.map((x) => ({row: x.r, value: x.v.isNegative() ? null : x.v.toFixed()}))
-  }
-}
-
-function before(x: {r: StockVarianceRow; v: Decimal; d: Decimal}, y: {r: StockVarianceRow; v: Decimal; d: Decimal}): number {
-  return y.v.cmp(x.v) || y.d.cmp(x.d) || compareRows(x.r, y.r)
-}
-
-/** The first `n` rows of `rows` in report order (warehouse, item, lot), kept as rows are offered. */
-class FirstInOrder<T extends {warehouse: string; item: string; lot: string}> {
-  readonly rows: T[] = []
-  constructor(private readonly n: number) {}
-
-  offer(r: T): void {
-    const {rows, n} = this
-    if (rows.length === n && compareRows(r, rows[n - 1]) >= 0) return
-    let at = rows.length === n ? n - 1 : rows.length
-    while (at > 0 && compareRows(r, rows[at - 1]) < 0) {
-      rows[at] = rows[at - 1]
-      at--
-    }
-    rows[at] = r
+    return this.best.items.map((x) => ({row: x.r, value: x.v.isNegative() ? null : x.v.toFixed()}))
   }
 }
 
@@ -99,7 +72,7 @@ export class VarianceTally {
   private readonly examples = {only_in_erp: new FirstByPartition<StockVarianceRow>(EXAMPLES), only_in_wms: new FirstByPartition<StockVarianceRow>(EXAMPLES)}
 
   private readonly top: TopVariances
-  private readonly gone = new FirstInOrder<ResolvedVariance>(RESOLVED_KEPT)
+  private readonly gone = new FirstInOrder<ResolvedVariance>(RESOLVED_KEPT, compareRows)
 
   constructor(
     top: number,
@@ -123,7 +96,7 @@ export class VarianceTally {
       if (v.explained) f.failing.explained++
       else if (v.status === 'over_tolerance' || this.failOneSided) f.failing[v.status]++
     }
-    if (v.status === 'only_in_erp' || v.status === 'only_in_wms') this.examples[v.status].offer(v, partition)
+    if (v.status === 'only_in_erp' || v.status === 'only_in_wms') this.examples[v.status].add(v, partition)
     this.top.offer(v, value?.abs())
   }
 
@@ -138,7 +111,7 @@ export class VarianceTally {
 
   figures(): VarianceFigures {
     const {resolved, ...f} = this.f
-    return {...f, examples: {only_in_erp: this.examples.only_in_erp.items, only_in_wms: this.examples.only_in_wms.items}, top: this.top.entries, resolved: {count: resolved, rows: this.gone.rows}}
+    return {...f, examples: {only_in_erp: this.examples.only_in_erp.items, only_in_wms: this.examples.only_in_wms.items}, top: this.top.entries, resolved: {count: resolved, rows: this.gone.items}}
   }
 }
 
@@ -146,7 +119,7 @@ export class VarianceTally {
 export function combineFigures(parts: VarianceFigures[], top: number): VarianceFigures {
   const out = new VarianceTally(top, false, false).figures()
   const best = new TopVariances(top)
-  const gone = new FirstInOrder<ResolvedVariance>(RESOLVED_KEPT)
+  const gone = new FirstInOrder<ResolvedVariance>(RESOLVED_KEPT, compareRows)
   for (const p of parts) {
     out.variances += p.variances
     out.reported += p.reported
@@ -163,6 +136,6 @@ export function combineFigures(parts: VarianceFigures[], top: number): VarianceF
       EXAMPLES,
     )
   out.top = best.entries
-  out.resolved.rows = gone.rows
+  out.resolved.rows = gone.items
   return out
 }
