@@ -1,6 +1,6 @@
 /**
  * Reconcile job benchmark (MariaDB at 127.0.0.1:3306, root):
- *   npx tsx bench/reconcile.ts [--rows 1000000] [--fresh] [--drop] [--no-stock] [--prepare]     BENCH_SCALE=0.1 for a quick run
+ *   npx tsx bench/reconcile.ts [--rows 1000000] [--fresh] [--drop] [--no-stock] [--prepare] [--many-findings]     BENCH_SCALE=0.1 for a quick run
  *
  * Loads an ERP `sales_order_lines` table of `rows` order lines and a MES `work_orders` table of 1.2 × rows work
  * orders linked to them (every fifth line split into two work orders; a few hundred seeded differences: quantity,
@@ -13,6 +13,9 @@
  * `--fresh` rebuilds them, `--drop` drops them at the end, `--no-stock` skips the stock diff comparison, `--prepare`
  * only builds (or checks) the databases and measures nothing (build while the machine is busy, measure when it is not).
  * Figures (wall, CPU = user + sys of the child, peak RSS, the ratio) go to `npm run bench`'s summary block.
+ * `--many-findings` also runs the job with its status map wrong (no open order maps to a MES status: ~99% of the lines
+ * differ), twice on one store (the second with the first's findings as history): memory must not grow with the
+ * findings either.
  * On a shared machine compare CPU time and interleaved runs: `--ab DIR [--repeat N]` runs another checkout's built CLI
  * (A: DIR holding bin/, dist/, package.json, node_modules, e.g. a copy taken before a change) and this one (B)
  * alternately on the same tables and prints the medians; `--cli DIR` measures DIR's CLI alone.
@@ -115,7 +118,7 @@ async function load(): Promise<void> {
   }
 }
 
-function config(dir: string): string {
+function config(dir: string, wrongStatusMap = false): string {
   const src = (database: string, role: string) => ({role, client: 'mysql', connection: {...MY, database}, maxLagSeconds: 900})
   const cfg = {
     sources: {erp: src(DB.erp, 'erp'), mes: src(DB.mes, 'mes')},
@@ -137,14 +140,14 @@ function config(dir: string): string {
             item: {type: 'code', left: 'item_code', right: 'item_code'},
             qty: {type: 'decimal', left: 'qty', right: 'qty_planned'},
             due_date: {type: 'date', left: 'due_date', right: 'due_date', direction: 'right-later'},
-            status: {type: 'enum', left: 'status', right: 'status', map: {O: ['RELEASED', 'STARTED', 'DONE'], C: ['CLOSED', 'DONE']}},
+            status: {type: 'enum', left: 'status', right: 'status', map: wrongStatusMap ? {O: ['NOT_A_STATUS'], C: ['CLOSED']} : {O: ['RELEASED', 'STARTED', 'DONE'], C: ['CLOSED', 'DONE']}},
           },
           grace: {afterMinutes: 120, asOf: '2026-11-20T22:00:00'},
         },
       },
     },
   }
-  const file = path.join(dir, 'plantops.yaml')
+  const file = path.join(dir, wrongStatusMap ? 'plantops-wrong-status.yaml' : 'plantops.yaml')
   writeFileSync(file, stringify(cfg))
   return file
 }
@@ -272,6 +275,25 @@ async function main(): Promise<void> {
       lines.push(`reconcile ÷ stock diff: wall ${ratio.toFixed(2)}×${cpuRatio === null ? '' : `, CPU ${cpuRatio.toFixed(2)}×`} (target ≤ 1.5×) · peak RSS ${mb(r.rssKb)} (target ≤ 250 MB): ${ratio <= 1.5 && (r.rssKb ?? 0) <= 250 * 1024 ? 'on target' : 'OFF TARGET'}`)
       record({bench: B, label: `stock diff, ${n} stock rows (CPU ${cpu(stock.cpuS)})`, value: seconds(stock.ms)})
       record({bench: B, label: `reconcile ÷ stock diff, wall${cpuRatio === null ? '' : ` (CPU ${cpuRatio.toFixed(2)}×)`}`, value: `${ratio.toFixed(2)}×`, target: '≤ 1.5×', ok: ratio <= 1.5})
+    }
+    if (flag('--many-findings')) {
+      // without --json (its document holds every finding, by contract): the counts from the CSV's closing line
+      const wrong = config(dir, true)
+      const plain = async (fresh: boolean) => {
+        if (fresh) rmSync(path.join(dir, '.plantops'), {recursive: true, force: true})
+        const x = await run(dir, ['reconcile', 'run', 'orders-mes', '--config', wrong, '--format', 'csv', '--output', out, '--no-input', '--lang', 'en'], cli)
+        if (x.code !== 0 && x.code !== 1) throw new Error(`plantops failed (${x.code}): ${x.stderr}`)
+        return x
+      }
+      const first = await plain(true)
+      const second = await plain(false)
+      const counts = /differs (\d+) · only_in_left \S+ (\d+) · only_in_right \S+ (\d+)/.exec(first.stderr)
+      if (counts === null) throw new Error(`no counts in: ${first.stderr}`)
+      const findings = Number(counts[1]) + Number(counts[2]) + Number(counts[3])
+      const one = (x: RunResult) => `${(x.ms / 1000).toFixed(1)} s, CPU ${cpu(x.cpuS)}, peak RSS ${mb(x.rssKb)}`
+      lines.push(`the job with its status map wrong (${findings.toLocaleString('en-US')} findings): first run ${one(first)}; second run (their history) ${one(second)}`)
+      const peak = Math.max(first.rssKb ?? 0, second.rssKb ?? 0)
+      record({bench: B, label: `reconcile, ${findings.toLocaleString('en-US')} findings: peak RSS of both runs`, value: mb(peak), target: '≤ 250 MB', ok: peak <= 250 * 1024})
     }
     console.log(lines.join('\n'))
   } finally {
