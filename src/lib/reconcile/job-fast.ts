@@ -8,9 +8,8 @@
  * fast path only ever says "match" where the general path says so too, and adds the same exact quantity totals.
  */
 import {BoundedMap} from '../cache/bounded-map.js'
-import {escapeField, unescapeField} from '../stock/spill.js'
+import {NULL_FIELD, nullableField, nullableValue, unescapeField} from '../stock/spill.js'
 import type {ReconcileJobConfig} from './jobs-config.js'
-import {NULL_FIELD} from './job-read.js'
 import type {JobMergeTotals} from './job-merge.js'
 import {KEY_SEP, type JobFinding} from './job-types.js'
 import {AbsSum, addScaled, readPlainDigits, ZERO_SCALED, type PlainDigits} from './scaled.js'
@@ -394,9 +393,9 @@ export class FastMatch {
     const cache = this.allowedCache[i]!
     let out = cache.get(raw)
     if (out === undefined) {
-      const lv = raw === NULL_FIELD ? null : unescapeField(raw)
+      const lv = nullableValue(raw)
       const allowed: unknown = lv === null ? [null] : (this.enumMaps[i]![lv] ?? [lv])
-      out = Array.isArray(allowed) ? (allowed as Array<string | null>).map((x) => Buffer.from(x === null ? NULL_FIELD : escapeField(x))) : null
+      out = Array.isArray(allowed) ? (allowed as Array<string | null>).map((x) => Buffer.from(nullableField(x))) : null
       cache.remember(raw, out)
     }
     if (lefts.length < ENUM_BYTES) {

@@ -1,6 +1,6 @@
 import type {Knex} from 'knex'
 
-import {escapeField, partitionOf, unescapeField, type Spill} from '../stock/spill.js'
+import {nullableField, nullableValue, partitionOf, type Spill} from '../stock/spill.js'
 import {eachOpenFinding, lastRun, saveRunHistory, type HistoryTables} from './history.js'
 import {KEY_SEP, storedDetail, type FieldDifference, type JobFinding} from './job-types.js'
 
@@ -41,9 +41,6 @@ export interface ResolvedFinding {
 /** The spill kind of the previous run's open findings. */
 export const JOB_KIND_HISTORY = 'h'
 
-/** A null field in a history line (an escaped field never is: escapeField turns a backslash into two). */
-const NULL = '\\N'
-
 /**
  * Load the previous run of a job: its row counts, and its open findings written to `into` (the run's spill, before
  * the sides are read) page by page, each in its key's partition: memory stays flat whatever their number.
@@ -69,7 +66,7 @@ export interface StoredFinding {
 export async function spillPreviousFindings(into: Spill, rows: AsyncIterable<StoredFinding> | Iterable<StoredFinding>): Promise<number> {
   let n = 0
   for await (const r of rows) {
-    const line = [r.key_text, r.status, r.cause, r.fields, r.first_seen, String(r.runs_seen)].map((v) => (v === null ? NULL : escapeField(v))).join('\t')
+    const line = [r.key_text, r.status, r.cause, r.fields, r.first_seen, String(r.runs_seen)].map(nullableField).join('\t')
     into.write(JOB_KIND_HISTORY, partitionOf(r.key_text, into.partitions), line)
     n++
   }
@@ -80,7 +77,7 @@ export async function spillPreviousFindings(into: Spill, rows: AsyncIterable<Sto
 export function previousFindings(spill: Spill, partition: number): Map<string, PreviousFinding> {
   const out = new Map<string, PreviousFinding>()
   for (const line of spill.lines(JOB_KIND_HISTORY, partition)) {
-    const f = line.split('\t').map((x) => (x === NULL ? null : unescapeField(x)))
+    const f = line.split('\t').map(nullableValue)
     const keyText = f[0]!
     out.set(keyText, {key: keyText.split(KEY_SEP), status: f[1]!, cause: f[2], fields: storedFields(f[3]!), firstSeen: f[4]!, runsSeen: Number(f[5])})
   }

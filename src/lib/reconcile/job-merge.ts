@@ -10,13 +10,13 @@ import {collectGarbage} from '../stock/heap.js'
 import {PartitionClaim, type EarlyStop} from '../stock/merge.js'
 import {combineFirst, FirstByPartition} from './first-in-order.js'
 import {JOB_KIND_HISTORY, previousFindings, resolvedFinding, type PreviousFinding, type ResolvedFinding} from './job-history.js'
-import {sortedLineChunk} from './sorted-merge.js'
+import {eachSpilledLine} from './sorted-merge.js'
 import {looseCode} from '../stock/normalize.js'
-import {unescapeField, type Spill, type SpillIndex} from '../stock/spill.js'
+import {nullableValue, unescapeField, type Spill, type SpillIndex} from '../stock/spill.js'
 import {UnitConverter} from '../stock/units.js'
 import {withinTolerance, type Tolerance} from './classify.js'
 import type {CompareFieldConfig, ReconcileJobConfig} from './jobs-config.js'
-import {JOB_KIND, NULL_FIELD} from './job-read.js'
+import {JOB_KIND} from './job-read.js'
 import {causeRank, compareFindings, KEY_SEP, type FieldDifference, type JobCause, type JobDetail, type JobFinding, type JobStatus} from './job-types.js'
 import {daysBetween, normalText} from './job-values.js'
 import {FastMatch, LineIndex, type KeyLines} from './job-fast.js'
@@ -88,7 +88,6 @@ function newAgg(fields: Array<[string, CompareFieldConfig]>): SideAgg {
   }
 }
 
-const val = (s: string): string | null => (s === NULL_FIELD ? null : unescapeField(s))
 
 /** One side's records of one key (its spill lines) aggregated. */
 function load(lines: KeyLines, fields: Array<[string, CompareFieldConfig]>, env: JobMergeEnv, totals: JobMergeTotals): SideAgg {
@@ -97,15 +96,15 @@ function load(lines: KeyLines, fields: Array<[string, CompareFieldConfig]>, env:
     const rec = line.split('\t')
     a.records += Number(rec[3])
     a.lines++
-    const changed = val(rec[1])
+    const changed = nullableValue(rec[1])
     if (changed !== null && (a.changed === null || changed > a.changed)) a.changed = changed
     if (rec[2] === '0') a.optional = false
     let at = 4
     for (let i = 0; i < fields.length; i++) {
       const agg = a.vals[i]
       if (agg.t === 'decimal') {
-        const text = val(rec[at++])
-        const unit = val(rec[at++])
+        const text = nullableValue(rec[at++])
+        const unit = nullableValue(rec[at++])
         if (text === null) continue
         let q = parseScaled(text)
         if (agg.q === null) {
@@ -120,12 +119,12 @@ function load(lines: KeyLines, fields: Array<[string, CompareFieldConfig]>, env:
         }
         agg.q = addScaled(agg.q, q)
       } else if (agg.t === 'date') {
-        const d = val(rec[at++])
+        const d = nullableValue(rec[at++])
         if (d === null) continue
         if (d.startsWith('!')) agg.bad ??= d.slice(1)
         else if (agg.d === null || d > agg.d) agg.d = d
       } else {
-        const v = val(rec[at++])
+        const v = nullableValue(rec[at++])
         if (!agg.v.includes(v)) agg.v.push(v)
       }
     }
@@ -498,17 +497,7 @@ export function combineJobParts(job: ReconcileJobConfig, parts: JobMergePart[], 
 
 /** A job's findings (what its history remembers) streamed from the spill partition by partition (no order needed). */
 export function* jobFindings(spill: Spill, rowKinds: string[]): Generator<JobFinding> {
-  const chunk = sortedLineChunk(1)
-  for (let p = 0; p < spill.partitions; p++) {
-    for (const kind of rowKinds) {
-      const reader = spill.reader(kind, p, chunk)
-      for (let line = reader.next(); line !== undefined; line = reader.next()) {
-        if (line === '') continue
-        const f = JSON.parse(line) as JobFinding
-        if (f.status === 'differs' || f.status === 'only_in_left' || f.status === 'only_in_right') yield f
-      }
-    }
-  }
+  for (const f of eachSpilledLine<JobFinding>(spill, rowKinds)) if (f.status === 'differs' || f.status === 'only_in_left' || f.status === 'only_in_right') yield f
 }
 
 /** Below this many records (both sides) a job reconciles on one thread: starting a second costs more than it saves. */

@@ -9,7 +9,7 @@ import type {CodeMap} from '../stock/code-maps.js'
 import {codeNormalizer, type KeyNormalizer} from '../stock/normalize.js'
 import {RawCache} from '../stock/read-sides.js'
 import {buildSideRead} from '../stock/side-sql.js'
-import {escapeField, partitionOf, type Spill} from '../stock/spill.js'
+import {escapeField, NULL_FIELD, nullableField, partitionOf, type Spill} from '../stock/spill.js'
 import type {CompareFieldConfig, ReconcileJobConfig} from './jobs-config.js'
 import {isCopiedCode, isCopiedDate, isCopiedDecimal, isCopiedText, isCopiedTimestamp, pieceCache, RawLineBuffer, rawPiece, type RawPiece} from './job-read-raw.js'
 import {KEY_SEP} from './job-types.js'
@@ -29,15 +29,10 @@ export interface JobCodeMaps {
 }
 
 /**
- * One spilled record: a tab-separated line (fields escaped, NULL as `\N`): keyText, changedAt, optional 0|1, records,
- * then per compared field: decimal → exact text and unit (two columns); date → 'YYYY-MM-DD' | '!raw' (does not
- * parse); text/enum → raw text; code → the normalised (and, on the right, mapped) code.
+ * One spilled record: a tab-separated line (fields escaped, NULL as `\N`: spill.ts nullableField): keyText,
+ * changedAt, optional 0|1, records, then per compared field: decimal → exact text and unit (two columns); date →
+ * 'YYYY-MM-DD' | '!raw' (does not parse); text/enum → raw text; code → the normalised (and, on the right, mapped) code.
  */
-export const NULL_FIELD = '\\N'
-
-function field(v: string | null): string {
-  return v === null ? NULL_FIELD : escapeField(v)
-}
 
 export interface SideReadResult {
   /** Rows the SELECT returned (grouped rows when GROUP BY was pushed down). */
@@ -194,7 +189,7 @@ export async function readJobSide(opts: {
       return
     }
     const keyText = keyVals.join(KEY_SEP)
-    let line = `${escapeField(keyText)}\t${field(timestampText(row[nk]))}\t${flagged ? 1 : 0}\t${records}`
+    let line = `${escapeField(keyText)}\t${nullableField(timestampText(row[nk]))}\t${flagged ? 1 : 0}\t${records}`
     let at = nk + 2
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i][1]
@@ -203,7 +198,7 @@ export async function readJobSide(opts: {
         case 'decimal': {
           const u = row[at++]
           // plain decimal text (the common case) is its own exact text and spill field
-          const q = isPlainQuantity(v) ? v : field(exactText(v, badPlace(f, () => keyVals.join(' / '))))
+          const q = isPlainQuantity(v) ? v : nullableField(exactText(v, badPlace(f, () => keyVals.join(' / '))))
           line += `\t${q}\t${unitCache.get(u ?? null)}`
           break
         }
@@ -212,10 +207,10 @@ export async function readJobSide(opts: {
           line += `\t${valueCache[i]!.get(v ?? null)}`
           break
         case 'code':
-          line += `\t${field(v === null || v === undefined ? null : codeValue(i, v))}`
+          line += `\t${nullableField(v === null || v === undefined ? null : codeValue(i, v))}`
           break
         default:
-          line += `\t${field(v === null || v === undefined ? null : plainText(v))}`
+          line += `\t${nullableField(v === null || v === undefined ? null : plainText(v))}`
       }
     }
     spill.write(kind, partitionOf(keyText, parts), line)
@@ -259,7 +254,7 @@ export async function readJobSide(opts: {
       const f = fields[i][1]
       fieldCol.push(col)
       col += f.type === 'decimal' ? 2 : 1
-      fieldPieces.push(f.type === 'date' ? piece(dateField) : f.type === 'enum' ? piece(enumField) : f.type === 'code' ? piece((v) => field(codeValue(i, v))) : null)
+      fieldPieces.push(f.type === 'date' ? piece(dateField) : f.type === 'enum' ? piece(enumField) : f.type === 'code' ? piece((v) => nullableField(codeValue(i, v))) : null)
       unitPieces.push(f.type === 'decimal' ? piece(unitField) : null)
       fieldCopy.push(f.type !== 'code' || fieldMaps[i] === undefined)
     }
@@ -301,7 +296,7 @@ export async function readJobSide(opts: {
       const c = start[nk]
       if (c < 0) line.bytes(NULL)
       else if (isCopiedTimestamp(kinds[nk], buf, c, end[nk])) line.column(r, nk, false)
-      else line.text(field(timestampText(r.value(nk))))
+      else line.text(nullableField(timestampText(r.value(nk))))
       if (records === 1) line.bytes(FLAG[flagged ? 1 : 0])
       else line.text(`\t${flagged ? 1 : 0}\t${records}`)
       for (let i = 0; i < fields.length; i++) {
@@ -313,7 +308,7 @@ export async function readJobSide(opts: {
         if (f.type === 'decimal') {
           if (s < 0) line.bytes(NULL)
           else if (isCopiedDecimal(kinds[at], buf, s, end[at])) line.column(r, at, false)
-          else line.text(field(exactText(r.value(at), badPlace(f, keyText(r)))))
+          else line.text(nullableField(exactText(r.value(at), badPlace(f, keyText(r)))))
           line.byte(9)
           line.bytes(unitPieces[i]!.get(r, at + 1).bytes)
         } else if (s < 0) line.bytes(NULL)
@@ -323,7 +318,7 @@ export async function readJobSide(opts: {
           if (fieldCopy[i] && isCopiedCode(kinds[at], buf, s, end[at], trim, fold)) line.column(r, at, false)
           else line.bytes(pieces!.get(r, at).bytes)
         } else if (isCopiedText(kinds[at], buf, s, end[at])) line.column(r, at, false)
-        else line.text(field(plainText(r.value(at))))
+        else line.text(nullableField(plainText(r.value(at))))
       }
       line.write(line.partition(parts))
     }
@@ -332,15 +327,15 @@ export async function readJobSide(opts: {
 
 function dateField(v: unknown): string {
   const d = dateValue(v)
-  return field(d === null || typeof d === 'string' ? d : `!${d.bad}`)
+  return nullableField(d === null || typeof d === 'string' ? d : `!${d.bad}`)
 }
 
 function enumField(v: unknown): string {
-  return field(v === null || v === undefined ? null : plainText(v))
+  return nullableField(v === null || v === undefined ? null : plainText(v))
 }
 
 function unitField(u: unknown): string {
-  return field(u === null || u === undefined ? null : plainText(u).trim())
+  return nullableField(u === null || u === undefined ? null : plainText(u).trim())
 }
 
 /** SELECT … GROUP BY for a grouped side: keys (days as DATE()), units and status grouped; sums, latest, count. */

@@ -10,9 +10,10 @@ export function sortedLineChunk(readers: number): number {
 
 /**
  * k-way merge of sorted partition files (a binary heap over one line reader per partition): every key of a
- * multi-million-row run comes out in report order with one row and at most one chunk (sortedLineChunk) per partition in memory. Used by stock diff
- * (its report rows) and the reconcile jobs (their findings); each spills its rows as JSON lines of one `kind` (or several:
- * stock diff's reconciling threads write one kind each), each partition already sorted by `compare`.
+ * multi-million-row run comes out in report order with one row and at most one chunk (sortedLineChunk) per partition
+ * in memory. Used by stock diff (its report rows) and the reconcile jobs (their findings); each spills its rows as
+ * JSON lines of one `kind` (or several: stock diff's reconciling threads write one kind each), each partition already
+ * sorted by `compare`.
  */
 export function* mergeSortedLines<T>(spill: Spill, kind: string | string[], compare: (a: T, b: T) => number): Generator<T> {
   const readers: LineReader[] = []
@@ -65,5 +66,19 @@ export function* mergeSortedLines<T>(spill: Spill, kind: string | string[], comp
     }
   } finally {
     for (const r of readers) r.close()
+  }
+}
+
+/**
+ * The same JSON lines partition by partition, with no order across partitions (one reader at a time): for what needs
+ * every row but no order (the run history, a scan for causes across partitions).
+ */
+export function* eachSpilledLine<T>(spill: Spill, kinds: string[]): Generator<T> {
+  const chunk = sortedLineChunk(1)
+  for (let p = 0; p < spill.partitions; p++) {
+    for (const kind of kinds) {
+      const reader = spill.reader(kind, p, chunk)
+      for (let line = reader.next(); line !== undefined; line = reader.next()) if (line !== '') yield JSON.parse(line) as T
+    }
   }
 }

@@ -2,7 +2,7 @@ import type {Knex} from 'knex'
 
 import {eachOpenFinding, lastRun, saveRunHistory, type HistoryTables} from '../reconcile/history.js'
 import {looseCode} from '../reconcile/keys.js'
-import {escapeField, partitionOf, unescapeField, type Spill} from './spill.js'
+import {nullableField, nullableValue, partitionOf, type Spill} from './spill.js'
 import type {HistoryEntry} from './reconcile-partition.js'
 import type {StockVarianceRow} from './types.js'
 
@@ -47,21 +47,17 @@ export interface ResolvedVariance {
 /** The spill kind of the previous run's open variances. */
 export const KIND_HISTORY = 'h'
 
-/** A null field in a history line (an escaped field never is: escapeField turns a backslash into two). */
-const NULL = '\\N'
-
 /**
  * Load the previous run of the scope: its row counts, and its open variances written to `into` (a spill of the run's
  * partitions) page by page, each in the partition its item is reconciled in. Memory stays flat whatever their number
  * (1.47M after a night with a warehouse mapped wrong at 2,000,000 keys/side). `stop()` says the run ended meanwhile.
  */
 export async function loadStockHistory(knex: Knex, scope: string, into: Spill, stop: () => boolean = () => false): Promise<StockHistory> {
-  const field = (v: string | null) => (v === null ? NULL : escapeField(v))
   let open = 0
   const columns = ['item', 'warehouse', 'lot', 'status', 'cause', 'erp_qty', 'wms_qty', 'first_seen', 'runs_seen']
   for await (const r of eachOpenFinding<ResolvedVariance>(knex, TABLES, {scope}, columns)) {
     if (stop()) break
-    const line = [r.item, r.warehouse, r.lot, r.status, r.cause, r.erp_qty, r.wms_qty, r.first_seen, String(r.runs_seen)].map(field).join('\t')
+    const line = [r.item, r.warehouse, r.lot, r.status, r.cause, r.erp_qty, r.wms_qty, r.first_seen, String(r.runs_seen)].map(nullableField).join('\t')
     into.write(KIND_HISTORY, partitionOf(looseCode(r.item), into.partitions), line)
     open++
   }
@@ -73,7 +69,7 @@ export async function loadStockHistory(knex: Knex, scope: string, into: Spill, s
 export function previousVariances(spill: Spill, partition: number): Map<string, PreviousVariance> {
   const out = new Map<string, PreviousVariance>()
   for (const line of spill.lines(KIND_HISTORY, partition)) {
-    const f = line.split('\t').map((x) => (x === NULL ? null : unescapeField(x)))
+    const f = line.split('\t').map(nullableValue)
     const [item, warehouse, lot, status] = f as string[]
     out.set(`${item}\t${warehouse}\t${lot}`, {item, warehouse, lot, status, cause: f[4], erpQty: f[5], wmsQty: f[6], firstSeen: f[7]!, runsSeen: Number(f[8])})
   }

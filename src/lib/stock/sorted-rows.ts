@@ -1,5 +1,5 @@
 import {looseCode} from '../reconcile/keys.js'
-import {mergeSortedLines, sortedLineChunk} from '../reconcile/sorted-merge.js'
+import {eachSpilledLine, mergeSortedLines} from '../reconcile/sorted-merge.js'
 import type {Spill} from './spill.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
@@ -34,12 +34,6 @@ export function mergeSortedRows(spill: Spill, kinds: string[] = [KIND_ROWS]): Ge
 }
 
 /** The spilled rows partition by partition (no order across partitions): for readers that need none. */
-export function* eachSpilledRow(spill: Spill, kinds: string[] = [KIND_ROWS]): Generator<SpilledRow> {
-  const chunk = sortedLineChunk(1)
-  for (let p = 0; p < spill.partitions; p++) {
-    for (const kind of kinds) {
-      const reader = spill.reader(kind, p, chunk)
-      for (let line = reader.next(); line !== undefined; line = reader.next()) if (line !== '') yield JSON.parse(line) as SpilledRow
-    }
-  }
+export function eachSpilledRow(spill: Spill, kinds: string[] = [KIND_ROWS]): Generator<SpilledRow> {
+  return eachSpilledLine<SpilledRow>(spill, kinds)
 }

@@ -641,6 +641,19 @@ export function escapeField(s: string): string {
   return s.replace(/[\t\n\r\\]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\\\'))
 }
 
+/** A null field in a spill line: `\N` (an escaped field never is: escapeField turns a backslash into two). */
+export const NULL_FIELD = '\\N'
+
+/** A value that may be null as a spill field (NULL_FIELD, else escaped). */
+export function nullableField(v: string | null): string {
+  return v === null ? NULL_FIELD : escapeField(v)
+}
+
+/** nullableField's value back. */
+export function nullableValue(f: string): string | null {
+  return f === NULL_FIELD ? null : unescapeField(f)
+}
+
 export function unescapeField(s: string): string {
   if (!s.includes('\\')) return s
   return s.replace(/\\([tnr\\])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : '\\'))
