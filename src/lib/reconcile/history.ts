@@ -15,11 +15,6 @@ export interface HistoryTables {
   runs: string
 }
 
-/** The open findings of the previous run of a scope (the rows of `tables.findings` matching `scope`). */
-export async function loadOpenFindings<R>(knex: Knex, tables: HistoryTables, scope: Record<string, string>, columns: string[]): Promise<R[]> {
-  return (await knex(tables.findings).where(scope).select(...columns)) as R[]
-}
-
 /** Open findings per page of eachOpenFinding. */
 export const FINDINGS_PAGE = 5000
 
@@ -46,14 +41,6 @@ export async function* eachOpenFinding<R>(knex: Knex, tables: HistoryTables, sco
 /** The last recorded run (matching `where`, or any), with the columns asked for; undefined on a first run. */
 export async function lastRun<R>(knex: Knex, tables: HistoryTables, where: Record<string, string>, columns: string[]): Promise<R | undefined> {
   return (await knex(tables.runs).where(where).orderBy('id', 'desc').first(...columns)) as R | undefined
-}
-
-/** The previous open entries whose key this run does not report any more (resolved since the last run). */
-export function goneSince<H, T>(open: Map<string, H>, currentKeys: Iterable<string>, shape: (h: H) => T): T[] {
-  const now = new Set(currentKeys)
-  const out: T[] = []
-  for (const [k, h] of open) if (!now.has(k)) out.push(shape(h))
-  return out
 }
 
 /**

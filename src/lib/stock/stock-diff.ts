@@ -219,7 +219,7 @@ export async function runStockDiff(opts: {
       all: Boolean(options.all),
       onlyNew: Boolean(options.onlyNew),
       trackScope: scope.warehouses.length > 0 || scope.classes.length > 0,
-      top: options.top ?? 10,
+      top: options.top,
       // both sides have rows here (checkSides ran): the final check's ratio, which the reconcile stops early far below
       minMatchRatio: cfg.safety.minMatchRatio,
     }
