@@ -6,7 +6,7 @@ import {Decimal} from '../decimal/decimal.js'
 import {t} from '../i18n/index.js'
 import {errorFromData, READ_WORKER_HEAP, type WorkerErrorData} from '../sources/worker-read.js'
 import type {StockConfig} from '../stock/config.js'
-import {collectGarbage} from '../stock/heap.js'
+import {collectGarbage} from '../heap/collect.js'
 import {PartitionClaim, type EarlyStop} from '../stock/merge.js'
 import {combineFirst, FirstByPartition} from './first-in-order.js'
 import {JOB_KIND_HISTORY, previousFindings, resolvedFinding, type PreviousFinding, type ResolvedFinding} from './job-history.js'
@@ -443,7 +443,7 @@ export async function reconcileJobPartitions(spill: Spill, s: JobMergeSettings, 
     opts.onPartition?.()
     // a partition's garbage that lives long enough to be promoted can pile up in old space: a full collection every
     // gcEvery partitions (GC_EVERY: none since the merge works on the spilled bytes)
-    if (opts.gcEvery > 0 && n % opts.gcEvery === 0) await collectGarbage()
+    if (opts.gcEvery > 0 && n % opts.gcEvery === 0) collectGarbage()
   }
   return {parts, figures: tally.done()}
 }

@@ -14,7 +14,7 @@ import type {Source} from '../sources/source.js'
 import {runReadWorker} from '../sources/worker-read.js'
 import {CodeMap, itemMapFromFile, itemMapFromSource} from '../stock/code-maps.js'
 import type {StockConfig} from '../stock/config.js'
-import {collectGarbage} from '../stock/heap.js'
+import {collectGarbage} from '../heap/collect.js'
 import type {EarlyStop} from '../stock/merge.js'
 import {codeNormalizer} from '../stock/normalize.js'
 import {createSpillDir, removeSpillDir, Spill} from '../stock/spill.js'
@@ -227,7 +227,7 @@ export async function runReconcileJob(opts: {
     }
 
     // 5. reconcile partition by partition (on two cores for large server reads)
-    await collectGarbage()
+    collectGarbage()
     const cutoff = job.grace ? graceCutoff(job.grace.asOf, job.grace.afterMinutes, opts.now) : null
     const settings: JobMergeSettings = {
       job,

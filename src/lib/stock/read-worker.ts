@@ -12,7 +12,6 @@ import type {StockConfig} from './config.js'
 import {readContext} from './read-context.js'
 import {readErpStock, readItemMap, readItems, readItemUnits, readTransit, readWmsStock} from './read-sides.js'
 import {Spill, type SpillIndex} from './spill.js'
-import {rowCountCollector} from './heap.js'
 
 export interface SideJob {
   side: 'erp' | 'wms'
@@ -70,10 +69,7 @@ export async function readSideJob(job: SideJob, onRows: (n: number) => void): Pr
     let posted = -Infinity
     let last = 0
     let sent = 0
-    // a young-generation collection every 8 row counts (131,072 rows): the socket's chunks are freed then (heap.ts)
-    const collect = await rowCountCollector()
     const post = (_side: 'erp' | 'wms', n: number) => {
-      collect()
       last = n
       const now = performance.now()
       if (now - posted < ROWS_POST_MS) return

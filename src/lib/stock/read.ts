@@ -20,7 +20,6 @@ import {STOCK_SIDE_TASK, type SideJob, type SideResult} from './read-worker.js'
 import {readContext} from './read-context.js'
 import {readErpStock, readItemMap, readItems, readItemUnits, readTransit, readWmsStock, sideNormalizers} from './read-sides.js'
 import type {Spill} from './spill.js'
-import {rowCountCollector} from './heap.js'
 
 export interface SideRead {
   rows: number
@@ -120,11 +119,8 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
   const {cfg, plan, scope, spill} = a
   // a side read here stops at its next row count once the other side has failed (its error)
   let stopped: {error: unknown} | null = null
-  // a young-generation collection every 8 row counts (131,072 rows) of a side read here: the socket's chunks are freed then (heap.ts)
-  const collect = await rowCountCollector()
   const onRows = (side: 'erp' | 'wms', n: number) => {
     if (stopped !== null) throw stopped.error
-    collect()
     a.onRows(side, n)
   }
   const ctx = readContext({cfg, spill, itemMap: new CodeMap(true), warehouses: scope.warehouses, noLots: scope.noLots, onRows})

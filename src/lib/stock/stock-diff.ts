@@ -8,7 +8,7 @@ import {checkEarlyStop, checkLinesUp, checkScope, checkSides, erpWarehouses, one
 import {checkReplicaLag, type StaleSource} from '../sources/lag.js'
 import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
-import {collectGarbage} from './heap.js'
+import {collectGarbage} from '../heap/collect.js'
 import {KIND_HISTORY, loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
 import {mainMerges, MERGE_THREADS_AHEAD, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, reportRows, varianceRows, type MergeSettings} from './merge.js'
 import {diffScope, MAX_PARTITIONS, MIN_PARTITIONS, partitionsFor, planReads, planSources, ROWS_PER_PARTITION} from './plan.js'
@@ -192,8 +192,8 @@ export async function runStockDiff(opts: {
         if (parallel && !mergeStarted && counters.erp + counters.wms >= PARALLEL_MIN_ROWS) {
           mergeStarted = true
           mergeThreads = MergeThreads.start(MERGE_THREADS_AHEAD)
-          // the main thread's start-up garbage goes while it only waits for the readers (see heap.ts)
-          void collectGarbage()
+          // the main thread's start-up garbage goes while it only waits for the readers (see heap/collect.ts)
+          collectGarbage()
         }
         progress('reading', {'ERP rows': counters.erp, 'WMS rows': counters.wms})
       },
@@ -208,7 +208,7 @@ export async function runStockDiff(opts: {
 
     // the merge: on the merge threads when the sides are large (this thread then only waits), else here
     const mainToo = mainMerges(Math.max(read.erp.rows, read.wms.rows), MIN_PARTITIONS, ROWS_PER_PARTITION)
-    if (mergeThreads === null || mainToo) await collectGarbage()
+    if (mergeThreads === null || mainToo) collectGarbage()
     const mergeStart = performance.now()
     const mergeCpu = process.cpuUsage()
     const settings: MergeSettings = {
