@@ -277,4 +277,14 @@ describe('partitions scaled with the larger side (plan.ts partitionsFor)', () =>
     expect(mainMerges(MIN_PARTITIONS * ROWS_PER_PARTITION, MIN_PARTITIONS, ROWS_PER_PARTITION)).toBe(false)
     expect(mainMerges(6_000_000, MIN_PARTITIONS, ROWS_PER_PARTITION)).toBe(false)
   })
+
+  it('starts the merge threads during the read only once a side is read and the rows are many (startsMergeThreads)', async () => {
+    const {PARALLEL_MIN_ROWS, startsMergeThreads} = await import('../../src/lib/stock/merge.js')
+    // both sides still being read: the two cores are the readers' and the server's, whatever the rows
+    expect(startsMergeThreads(0, 5_000_000)).toBe(false)
+    // a side is done: its core is free, once the run is known to be large
+    expect(startsMergeThreads(1, PARALLEL_MIN_ROWS - 1)).toBe(false)
+    expect(startsMergeThreads(1, PARALLEL_MIN_ROWS)).toBe(true)
+    expect(startsMergeThreads(2, 3_000_000)).toBe(true)
+  })
 })

@@ -48,6 +48,8 @@ export interface ReadInput {
   /** A new spill directory for a thread to write (tracked and removed by the caller). */
   newDir: () => string
   onRows: (side: 'erp' | 'wms', rows: number) => void
+  /** A side's read is done (its rows, and the lookups read in its snapshot, are in the spill): told once per side. */
+  onSideRead?: (side: 'erp' | 'wms') => void
 }
 
 /**
@@ -184,6 +186,9 @@ export async function readSides(a: ReadInput): Promise<ReadResult> {
     const [homeSrc, awaySrc] = home === 'erp' ? [erpSrc, wmsSrc] : [wmsSrc, erpSrc]
     const thread = runReadWorker<SideJob, SideResult>(workerFile, STOCK_SIDE_TASK, job(away, awaySrc), (n) => a.onRows(away, n), readers, STOCK_READER_HEAP)
     const here = readSide(home)
+    // told as each one ends (the other's read goes on)
+    here.then(() => a.onSideRead?.(home), () => {})
+    thread.then(() => a.onSideRead?.(away), () => {})
     const [h, w] = await Promise.all([here, thread]).catch(async (error: unknown) => {
       stopped = {error}
       here.catch(() => {})

@@ -10,7 +10,7 @@ import {t, tIn} from '../i18n/index.js'
 import type {StockConfig, StockGrain} from './config.js'
 import {collectGarbage} from '../heap/collect.js'
 import {KIND_HISTORY, loadStockHistory, saveStockHistory, type ResolvedVariance} from './history.js'
-import {mainMerges, MERGE_THREADS_AHEAD, MergeThreads, PARALLEL_MIN_ROWS, reconcileSpill, reportRows, varianceRows, type MergeSettings} from './merge.js'
+import {mainMerges, MERGE_THREADS_AHEAD, MergeThreads, reconcileSpill, startsMergeThreads, reportRows, varianceRows, type MergeSettings} from './merge.js'
 import {diffScope, MAX_PARTITIONS, MIN_PARTITIONS, partitionsFor, planReads, planSources, ROWS_PER_PARTITION} from './plan.js'
 import {readSides, sideSizes, THREADS_MIN_ROWS, warehouseNames} from './read.js'
 import {createSpillDir, removeSpillDir, Spill, sweepDeadSpills} from './spill.js'
@@ -153,11 +153,11 @@ export async function runStockDiff(opts: {
     threadDirs.push(d)
     return d
   }
-  // the merge threads start while the sides are read (once they are known to be large), so that they are ready when the
-  // read ends; the main thread does not reconcile then
+  // the merge threads start while the sides are read, so that they are ready when the read ends (startsMergeThreads)
   const parallel = options.workers !== false
   let mergeThreads: MergeThreads | null = null
   let mergeStarted = false
+  let sidesRead = 0
   let closed = false
   // the previous run's variances load while the sides are read, into a spill of their own (this thread's home-side
   // read writes the run's spill meanwhile), adopted by the run's spill once the read is done
@@ -176,6 +176,14 @@ export async function runStockDiff(opts: {
   }
   try {
     const counters = {erp: 0, wms: 0}
+    const startMergeThreads = () => {
+      if (parallel && !mergeStarted && startsMergeThreads(sidesRead, counters.erp + counters.wms)) {
+        mergeStarted = true
+        mergeThreads = MergeThreads.start(MERGE_THREADS_AHEAD)
+        // the main thread's start-up garbage goes before the reconcile (see heap/collect.ts)
+        collectGarbage()
+      }
+    }
     progress('reading', {'ERP rows': 0, 'WMS rows': 0})
     const read = await readSides({
       cfg,
@@ -189,13 +197,12 @@ export async function runStockDiff(opts: {
       newDir,
       onRows(side, n) {
         counters[side] = n
-        if (parallel && !mergeStarted && counters.erp + counters.wms >= PARALLEL_MIN_ROWS) {
-          mergeStarted = true
-          mergeThreads = MergeThreads.start(MERGE_THREADS_AHEAD)
-          // the main thread's start-up garbage goes while it only waits for the readers (see heap/collect.ts)
-          collectGarbage()
-        }
+        startMergeThreads()
         progress('reading', {'ERP rows': counters.erp, 'WMS rows': counters.wms})
+      },
+      onSideRead() {
+        sidesRead++
+        startMergeThreads()
       },
     })
     const history = await historyLoad
