@@ -85,6 +85,8 @@ describe('plantops stock diff (built CLI) on the SQLite demo plant', () => {
     const t = runCli(['stock', 'diff', '--fail-on', 'never'], {cwd: dir})
     expect(t.code).toBe(0)
     expect(t.stdout).toMatch(/Record accuracy/)
+    // every count of the summary with its thousands separators, as the keys' total (the demo's matches are thousands)
+    expect(t.stdout).toMatch(/│ {3}match +│ \d{1,3}(,\d{3})+ +│/)
     expect(t.stdout).toMatch(/over_tolerance/)
     // only variances new since the previous run: none, so over-tolerance does not fail
     const n = runCli(['stock', 'diff', '--only', 'new', '--fail-on', 'over-tolerance', '--json'], {cwd: dir})

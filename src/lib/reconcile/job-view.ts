@@ -126,11 +126,11 @@ export function jobSummaryPairs(s: JobRunSummary): Array<[string, unknown]> {
     [`${s.left.label} (${s.left.source})`, side(s.left)],
     [`${s.right.label} (${s.right.source})`, side(s.right)],
     [t('reconcile.summary.keys', {keys: s.keyNames.join(' × ')}), num(s.keys.total)],
-    [`  ${statusName(s, 'match')}`, s.keys.match],
-    [`  ${statusName(s, 'differs')}`, s.keys.differs],
-    [`  ${statusName(s, 'only_in_left')}`, s.keys.only_in_left],
-    [`  ${statusName(s, 'only_in_right')}`, s.keys.only_in_right],
-    [`  ${statusName(s, 'in_flight')}`, s.keys.in_flight],
+    [`  ${statusName(s, 'match')}`, num(s.keys.match)],
+    [`  ${statusName(s, 'differs')}`, num(s.keys.differs)],
+    [`  ${statusName(s, 'only_in_left')}`, num(s.keys.only_in_left)],
+    [`  ${statusName(s, 'only_in_right')}`, num(s.keys.only_in_right)],
+    [`  ${statusName(s, 'in_flight')}`, num(s.keys.in_flight)],
     [t('reconcile.summary.matchRate'), `${s.matchRatePct}%`],
   ]
   for (const [f, v] of Object.entries(s.deviationRatePct)) pairs.push([t('reconcile.summary.deviationRate', {field: f}), v === null ? t('common.na') : `${v}%`])
@@ -141,8 +141,8 @@ export function jobSummaryPairs(s: JobRunSummary): Array<[string, unknown]> {
     pairs.push([t('reconcile.summary.days'), worst.length ? t('reconcile.summary.daysWorst', {days: s.deviationByDay.length, n: worst.length, day: worst[0].day, pct: worst[0].deviationRatePct}) : t('reconcile.summary.daysNone', {days: s.deviationByDay.length})])
   }
   if (s.graceCutoff) pairs.push([t('reconcile.summary.inFlightSince'), s.graceCutoff])
-  pairs.push([t('reconcile.summary.newFindings'), s.newFindings])
-  pairs.push([t('reconcile.summary.resolved'), s.resolved.count])
+  pairs.push([t('reconcile.summary.newFindings'), num(s.newFindings)])
+  pairs.push([t('reconcile.summary.resolved'), num(s.resolved.count)])
   pairs.push([t('reconcile.summary.took'), sec(s.elapsedMs)])
   return pairs
 }

@@ -94,18 +94,20 @@ export function causeList(causes: Record<string, number>): string {
 /** The summary as label/value pairs for the terminal. */
 export function summaryPairs(s: StockDiffSummary): Array<[string, unknown]> {
   const sec = (ms: number) => t('common.seconds', {s: (ms / 1000).toFixed(1)})
+  // every count with its thousands separators, as the rows read: "20,038" keys, "19,776" match
+  const num = (n: number) => n.toLocaleString('en-US')
   const side = (x: StockDiffSummary['erp']) =>
-    `${t('stock.summary.readIn', {rows: x.rows.toLocaleString('en-US'), took: sec(x.readMs)})}${x.lagSeconds === null ? '' : t('stock.summary.lag', {s: x.lagSeconds})}${t('stock.summary.rowsRead', {rows: x.rowsRead.toLocaleString('en-US')})}`
+    `${t('stock.summary.readIn', {rows: num(x.rows), took: sec(x.readMs)})}${x.lagSeconds === null ? '' : t('stock.summary.lag', {s: x.lagSeconds})}${t('stock.summary.rowsRead', {rows: num(x.rowsRead)})}`
   const pairs: Array<[string, unknown]> = [
     [t('stock.summary.grain'), s.grain],
     [t('stock.summary.erpRows', {source: s.erp.source}), side(s.erp)],
     [t('stock.summary.wmsRows', {source: s.wms.source}), side(s.wms)],
-    [t('stock.summary.keys'), s.keys.total.toLocaleString('en-US')],
-    [`  ${statusLabelLong('match')}`, s.keys.match],
-    [`  ${statusLabelLong('within_tolerance')}`, s.keys.within_tolerance],
-    [`  ${statusLabelLong('over_tolerance')}`, s.keys.over_tolerance],
-    [`  ${statusLabelLong('only_in_erp')}`, s.keys.only_in_erp],
-    [`  ${statusLabelLong('only_in_wms')}`, s.keys.only_in_wms],
+    [t('stock.summary.keys'), num(s.keys.total)],
+    [`  ${statusLabelLong('match')}`, num(s.keys.match)],
+    [`  ${statusLabelLong('within_tolerance')}`, num(s.keys.within_tolerance)],
+    [`  ${statusLabelLong('over_tolerance')}`, num(s.keys.over_tolerance)],
+    [`  ${statusLabelLong('only_in_erp')}`, num(s.keys.only_in_erp)],
+    [`  ${statusLabelLong('only_in_wms')}`, num(s.keys.only_in_wms)],
     [t('stock.summary.recordAccuracy'), `${s.recordAccuracyPct}%`],
     [t('stock.summary.deviationRate'), s.deviationRatePct === null ? t('common.na') : `${s.deviationRatePct}%`],
   ]
@@ -115,8 +117,8 @@ export function summaryPairs(s: StockDiffSummary): Array<[string, unknown]> {
   if (s.valueInDataErrors !== null && s.valueInDataErrors !== '0.00') pairs.push([`  ${t('stock.summary.inDataErrors')}`, t('stock.summary.notIncluded', {value: s.valueInDataErrors})])
   if (s.failing.explained > 0) pairs.push([t('stock.summary.explained'), t('stock.summary.explainedValue', {count: s.failing.explained})])
   if (s.inTransitWindow) pairs.push([t('stock.summary.inTransitWindow'), transitWindow(s.inTransitWindow)])
-  pairs.push([t('stock.summary.newVariances'), s.newVariances])
-  pairs.push([t('stock.summary.resolved'), s.resolved.count])
+  pairs.push([t('stock.summary.newVariances'), num(s.newVariances)])
+  pairs.push([t('stock.summary.resolved'), num(s.resolved.count)])
   pairs.push([t('stock.summary.took'), `${sec(s.elapsedMs)}`])
   return pairs
 }
