@@ -46,7 +46,6 @@ export interface ImportFileOptions {
   sheet?: string
   encoding?: string
   dryRun: boolean
-  /** Where the rejects workbook goes; null: none (dry run without --rejects). */
   /** Where the rejects go (null: nowhere, --dry-run) and what chose the place (named when it cannot be written). */
   rejects: RejectsTarget | null
   runId?: number

@@ -75,17 +75,18 @@ export class RejectSpool {
   }
 }
 
-/**
- * Write the review-queue workbook: `errors` first, then the original columns with their original headers and values,
- * then source_file / source_sheet / source_row. Bad cells are highlighted. Its headers map like the original file's,
- * so the fixed workbook can be imported again as is (the extra columns are ignored).
- */
 /** A rejects workbook's path, and the flag or config key that chose it (`--rejects`, `orders.rejectsDir`). */
 export interface RejectsTarget {
   path: string
   named: string
 }
 
+/**
+ * Write the review-queue workbook: `errors` first, then the original columns with their original headers and values,
+ * then source_file / source_sheet / source_row. Bad cells are highlighted. Its headers map like the original file's,
+ * so the fixed workbook can be imported again as is (the extra columns are ignored). `named`: what chose `target`,
+ * named in the error when it cannot be written.
+ */
 export async function writeRejectsWorkbook(target: string, headers: string[], spool: RejectSpool, named = '--rejects'): Promise<void> {
   const {writeXlsx} = await import('../report/xlsx.js')
   const all = [...headers]

@@ -8,7 +8,7 @@ import {errorFromData, READ_WORKER_HEAP, type WorkerErrorData} from '../sources/
 import type {StockConfig} from '../stock/config.js'
 import {collectGarbage} from '../heap/collect.js'
 import {PartitionClaim, type EarlyStop} from '../stock/merge.js'
-import {combineFirst, FirstByPartition} from './first-in-order.js'
+import {combineFirst, FirstByPartition, type InPartition} from './first-in-order.js'
 import {JOB_KIND_HISTORY, previousFindings, resolvedFinding, type PreviousFinding, type ResolvedFinding} from './job-history.js'
 import {eachSpilledLine} from './sorted-merge.js'
 import {looseCode} from '../stock/normalize.js'
@@ -87,7 +87,6 @@ function newAgg(fields: Array<[string, CompareFieldConfig]>): SideAgg {
     vals: fields.map(([, f]) => (f.type === 'decimal' ? {t: 'decimal', q: null, unit: null} : f.type === 'date' ? {t: 'date', d: null, bad: null} : {t: 'set', v: []})),
   }
 }
-
 
 /** One side's records of one key (its spill lines) aggregated. */
 function load(lines: KeyLines, fields: Array<[string, CompareFieldConfig]>, env: JobMergeEnv, totals: JobMergeTotals): SideAgg {
@@ -369,9 +368,9 @@ export interface JobFigures {
   newFindings: number
   newByStatus: {differs: number; only_in_left: number; only_in_right: number}
   /** The first EXAMPLES keys of each one-sided status in partition order (for the "nothing lines up" error). */
-  examples: {only_in_left: Array<{item: string[]; partition: number}>; only_in_right: Array<{item: string[]; partition: number}>}
+  examples: {only_in_left: Array<InPartition<string[]>>; only_in_right: Array<InPartition<string[]>>}
   /** Previous open findings this run no longer reports: how many, and the first RESOLVED_KEPT in partition order. */
-  resolved: {count: number; rows: Array<{item: ResolvedFinding; partition: number}>}
+  resolved: {count: number; rows: Array<InPartition<ResolvedFinding>>}
 }
 
 const EXAMPLES = 3

@@ -28,11 +28,9 @@ export interface JobCodeMaps {
   warehouse?: CodeMap
 }
 
-/**
- * One spilled record: a tab-separated line (fields escaped, NULL as `\N`: spill.ts nullableField): keyText,
- * changedAt, optional 0|1, records, then per compared field: decimal → exact text and unit (two columns); date →
- * 'YYYY-MM-DD' | '!raw' (does not parse); text/enum → raw text; code → the normalised (and, on the right, mapped) code.
- */
+// One spilled record: a tab-separated line (fields escaped, NULL as `\N`: spill.ts nullableField): keyText,
+// changedAt, optional 0|1, records, then per compared field: decimal → exact text and unit (two columns); date →
+// 'YYYY-MM-DD' | '!raw' (does not parse); text/enum → raw text; code → the normalised (and, on the right, mapped) code.
 
 export interface SideReadResult {
   /** Rows the SELECT returned (grouped rows when GROUP BY was pushed down). */

@@ -1,5 +1,5 @@
 import {Decimal} from '../decimal/decimal.js'
-import {combineFirst, FirstByPartition, FirstInOrder} from '../reconcile/first-in-order.js'
+import {combineFirst, FirstByPartition, FirstInOrder, type InPartition} from '../reconcile/first-in-order.js'
 import type {ResolvedVariance} from './history.js'
 import {compareRows, type StockVarianceRow} from './types.js'
 
@@ -20,7 +20,7 @@ export interface VarianceFigures {
   /** The top variances (TopVariances' order), each with |value| as text (null: no cost). */
   top: Array<{row: StockVarianceRow; value: string | null}>
   /** The first EXAMPLES one-sided keys of each side, in partition order (for the "nothing lines up" error). */
-  examples: {only_in_erp: Array<{item: StockVarianceRow; partition: number}>; only_in_wms: Array<{item: StockVarianceRow; partition: number}>}
+  examples: {only_in_erp: Array<InPartition<StockVarianceRow>>; only_in_wms: Array<InPartition<StockVarianceRow>>}
   /** Previous open variances this run no longer reports: how many, and the first RESOLVED_KEPT in report order. */
   resolved: {count: number; rows: ResolvedVariance[]}
 }
